@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine: `make app` and `make test`.
+# Every target creates .venv when it is missing and installs the project into it.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.PHONY: app test lint dataset install clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make app: serve the Streamlit app on the default dataset (http://localhost:$(PORT))
+app: $(STAMP)
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
+
+## make test: ruff (lint + format check) and every test, doctests included
+test: lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## make dataset: rebuild datasets/normalized/ from the documents in datasets/raw/
+dataset: $(STAMP)
+	$(VENV)/bin/analytics build-dataset datasets/raw datasets/normalized
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

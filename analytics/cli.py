@@ -1,0 +1,158 @@
+"""Command line: ``analytics ingest PATH... [--dataset DIR]`` and ``analytics build-dataset``.
+
+Examples
+--------
+::
+
+    analytics ingest datasets/raw/hanyang_bigdata_2023_dept_budget.txt --dataset my-dataset
+    analytics build-dataset datasets/raw datasets/normalized
+    analytics info --dataset my-dataset
+
+Every error a user can cause (a file that cannot be read, a dataset that cannot be opened) prints one clear line
+and exits with status 1; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from analytics import schema as s
+from analytics.errors import AnalyticsError, ReaderError
+from analytics.ingest import read_disclosure, supported_suffixes
+from analytics.store import Dataset, open_dataset, save_dataset, update_dataset
+
+__all__ = ["main"]
+
+_EPILOG = """examples:
+  analytics ingest report.txt                       add one disclosure to the default dataset
+  analytics ingest a.txt b.txt --dataset work/ds    add two disclosures to the dataset in work/ds
+  analytics build-dataset datasets/raw datasets/normalized
+                                                    rebuild a dataset from every supported file of a folder
+  analytics info --dataset work/ds                  what a dataset holds
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analytics",
+        description="Budget-disclosure analytics: read 部门预算 / 决算 disclosures into one dataset.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser(
+        "ingest",
+        help="read disclosures and add them to a dataset (same file again replaces its rows)",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.txt)")
+    ingest.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    build = commands.add_parser("build-dataset", help="rebuild a dataset from scratch from a folder of disclosures")
+    build.add_argument("raw", type=Path, help="folder of source documents")
+    build.add_argument("dataset", type=Path, help="dataset directory to (re)write")
+    info = commands.add_parser("info", help="summarize what a dataset holds")
+    info.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    return parser
+
+
+def _read_all(paths: Sequence[Path], console: Console) -> tuple[list[tuple[Path, Dataset]], list[ReaderError]]:
+    read: list[tuple[Path, Dataset]] = []
+    errors: list[ReaderError] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=len(paths) < 2) as progress:
+        task = progress.add_task("读取文件 reading", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"读取 {path.name}")
+            try:
+                read.append((path, read_disclosure(path)))
+            except ReaderError as exc:
+                errors.append(exc)
+            progress.advance(task)
+    return read, errors
+
+
+def _summary(read: Sequence[tuple[Path, Dataset]]) -> Table:
+    table = Table(title="读取结果 rows read per file")
+    for header in ("file", "department", "year", "phase", *s.TABLES):
+        table.add_column(header, justify="right" if header in s.TABLES else "left")
+    for path, ds in read:
+        document = ds.documents.row(0, named=True)
+        counts = [str(frame.height) for frame in ds.tables.values()]
+        table.add_row(path.name, document[s.DEPARTMENT], str(document[s.FISCAL_YEAR]), document[s.PHASE], *counts)
+    return table
+
+
+def _merge(read: Sequence[tuple[Path, Dataset]]) -> Dataset:
+    merged = Dataset.empty()
+    for _, ds in read:
+        merged = merged.replace_documents(ds)
+    return merged
+
+
+def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
+    read, errors = _read_all(paths, console)
+    for error in errors:
+        console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
+    if errors:
+        console.print(f"数据集未改动 dataset left unchanged: {len(errors)} of {len(paths)} file(s) could not be read.")
+        return 1
+    stored = update_dataset(_merge(read), dataset)
+    console.print(_summary(read))
+    console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
+    return 0
+
+
+def _build(raw: Path, dataset: Path, console: Console) -> int:
+    if not raw.is_dir():
+        raise AnalyticsError(f"{raw}: not a folder of source documents")
+    suffixes = supported_suffixes()
+    paths = sorted(p for p in raw.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    if not paths:
+        raise AnalyticsError(f"{raw}: no supported documents ({', '.join(sorted(suffixes))})")
+    read, errors = _read_all(paths, console)
+    for error in errors:
+        console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
+    if errors:
+        return 1
+    stored = save_dataset(_merge(read), dataset)
+    console.print(_summary(read))
+    console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
+    return 0
+
+
+def _info(dataset: Path | None, console: Console) -> int:
+    ds = open_dataset(dataset)
+    table = Table(title=f"数据集 {ds.path}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, frame in ds.tables.items():
+        table.add_row(name, str(frame.height))
+    console.print(table)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``analytics`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    console = Console(stderr=False)
+    try:
+        if args.command == "ingest":
+            return _ingest(args.paths, args.dataset, console)
+        if args.command == "build-dataset":
+            return _build(args.raw, args.dataset, console)
+        return _info(args.dataset, console)
+    except AnalyticsError as exc:
+        console.print(f"[red]错误 error[/red] {exc}", highlight=False, soft_wrap=True)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Comparisons across departments and years (pure Polars: lazy inside, collected at the boundary).
+
+This module starts with the yearly totals the first app page needs; trends, decomposition, shares, per-staff
+figures and peers follow in later work.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analytics import schema as s
+
+__all__ = ["TOTAL_SOURCES", "yearly_totals"]
+
+#: Tables that state a department's income and expenditure totals, most authoritative first.
+TOTAL_SOURCES = ("income_expenditure_summary", "performance_fund_composition")
+
+
+def yearly_totals(lines: pl.DataFrame, departments: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Income and expenditure totals per department and year, one figure per (department, year, side).
+
+    Where several documents state the same year (a 2023 budget also prints 2022 and 2021), the figure of that
+    year's own document wins, then the most recent document, then the most authoritative table.
+
+    Parameters
+    ----------
+    lines
+        The ``lines`` table.
+    departments
+        The ``departments`` table; when given, the department name is joined on.
+
+    Returns
+    -------
+    pl.DataFrame
+        Columns ``department_id, fiscal_year, side, amount_yuan, as_of_year, doc_id, table`` (and ``name``).
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> from analytics.schema import empty_frame
+    >>> yearly_totals(empty_frame("lines")).columns
+    ['department_id', 'fiscal_year', 'side', 'amount_yuan', 'as_of_year', 'doc_id', 'table']
+    """
+    rank = pl.col(s.TABLE).replace_strict(
+        {name: i for i, name in enumerate(TOTAL_SOURCES)}, default=len(TOTAL_SOURCES), return_dtype=pl.Int32
+    )
+    totals = (
+        lines.lazy()
+        .filter(
+            (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.COLUMN) == "total") & pl.col(s.TABLE).is_in(TOTAL_SOURCES)
+        )
+        .with_columns(
+            (pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR)).alias("_not_own_year"),
+            rank.alias("_rank"),
+        )
+        .sort(["_not_own_year", s.AS_OF_YEAR, "_rank"], descending=[False, True, False])
+        .group_by([s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE], maintain_order=True)
+        .first()
+        .select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN, s.AS_OF_YEAR, s.DOC_ID, s.TABLE)
+        .sort([s.DEPARTMENT_ID, s.SIDE, s.FISCAL_YEAR])
+    )
+    if departments is not None:
+        names = departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
+        totals = totals.join(names, on=s.DEPARTMENT_ID, how="left")
+    return totals.collect()

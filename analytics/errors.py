@@ -1,0 +1,42 @@
+"""One exception hierarchy for the whole library.
+
+Every message says what went wrong, where (file, page or line) and what was expected, so that the CLI and the app
+can show it to a user as it is, without a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["AnalyticsError", "DatasetError", "ReaderError", "SchemaError"]
+
+
+class AnalyticsError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class SchemaError(AnalyticsError):
+    """A frame does not follow the data contract (missing column, wrong type, null or duplicate key)."""
+
+
+class DatasetError(AnalyticsError):
+    """A dataset directory cannot be opened or written."""
+
+
+class ReaderError(AnalyticsError):
+    """A source document cannot be read: empty, binary, truncated, wrong layout or wrong units.
+
+    Parameters
+    ----------
+    source
+        The file name (or path) of the document.
+    where
+        The place in the document, e.g. ``"line 131"`` or ``"page 4"``; empty when the whole file is at fault.
+    problem
+        What was found and what was expected instead.
+    """
+
+    def __init__(self, source: str, where: str, problem: str) -> None:
+        self.source = source
+        self.where = where
+        self.problem = problem
+        place = f"{source}, {where}" if where else source
+        super().__init__(f"{place}: {problem}")

@@ -1,0 +1,477 @@
+"""Department facts and the tables of the 部门整体支出绩效目标申报表 other than its indicators.
+
+* ``identify_document``: department name, region, fiscal year, phase (预算 / 决算) and scope (部门 / 单位);
+* ``extract_department``: unit type, 编制, 实有人数 and the number of subordinate units;
+* ``extract_fund_composition``: the 总体资金情况 table (收入构成 / 支出构成, current year with its share, and the
+  prior years the form prints);
+* ``extract_projects``: the 项目支出情况 table (name, category, total budget, this year's budget, purpose).
+
+All of them read the line form (``SourceDocument``) and work on any document of the layout: the vocabulary they
+look for is the national form's, never one document's names or figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analytics import schema as s
+from analytics.errors import ReaderError
+from analytics.ingest._flow import Flow
+from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest.numbers import normalize_text, parse_amount, parse_percent
+
+__all__ = [
+    "DocumentIdentity",
+    "extract_department",
+    "extract_fund_composition",
+    "extract_projects",
+    "find_unit",
+    "identify_document",
+]
+
+#: Canonical key of the 总体资金情况 table of the 部门整体支出绩效目标申报表 (see analytics/reference/tables.csv).
+FUND_COMPOSITION_TABLE = "performance_fund_composition"
+
+_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度\s*)?(?P<scope>部门|单位)\s*(?P<phase>预算|决算)")
+_NAME_CELL = re.compile(r"^部门\s*[(（]\s*单位\s*[)）]")
+_REGION = re.compile(
+    r"^(?P<region>(?:[^省市区县旗州]{1,8}(?:省|自治区))?(?:[^省市区县旗州]{1,8}(?:市|自治州|盟))?"
+    r"(?:[^省市区县旗州]{1,8}(?:区|县|旗|市))?)"
+)
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+@dataclass(frozen=True)
+class DocumentIdentity:
+    """Who published the document and for which year and phase."""
+
+    department: str
+    region: str | None
+    fiscal_year: int
+    phase: str
+    scope: str
+    line: SourceLine
+
+    @property
+    def department_id(self) -> str:
+        """A stable id across years: the full department name as printed, without spaces."""
+        return self.department
+
+
+def _small_int(text: str) -> int:
+    """Parse a head-count: Arabic digits or a small Chinese numeral (零 … 九十九)."""
+    text = normalize_text(text)
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return _CN_DIGITS[text]
+
+
+def split_region(name: str) -> tuple[str | None, str]:
+    """Split a full department name into its administrative region prefix and the rest.
+
+    Examples
+    --------
+    >>> split_region("武汉市汉阳区大数据中心")
+    ('武汉市汉阳区', '大数据中心')
+    >>> split_region("江苏省人民检察院")
+    ('江苏省', '人民检察院')
+    >>> split_region("大数据中心")
+    (None, '大数据中心')
+    """
+    match = _REGION.match(name)
+    region = match["region"] if match else ""
+    if not region or len(region) == len(name):
+        return None, name
+    return region, name[len(region) :]
+
+
+def identify_document(doc: SourceDocument) -> DocumentIdentity:
+    """Find the department, year, phase and scope a disclosure is about.
+
+    The title ("… 2023 年部门预算 …") gives year, phase and scope; the department is the 部门(单位)名称 cell of the
+    绩效目标申报表 when there is one (it prints the full name), else the words before the title.
+
+    Raises
+    ------
+    ReaderError
+        When no title of a budget or final-account disclosure is found.
+    """
+    lines = doc.nonblank()
+    titles = [(ln, m) for ln in lines[:400] if (m := _TITLE.search(normalize_text(ln.text)))]
+    # Prefer a heading ("第二部分 XX 2023 年部门预算表") over a sentence that mentions the year's budget.
+    headings = [(ln, m) for ln, m in titles if _HEADING_PREFIX.match(normalize_text(ln.text))]
+    title = (headings or titles or [None])[0]
+    if title is None:
+        raise ReaderError(
+            doc.name,
+            "",
+            "not a budget disclosure: no title like 'YYYY 年部门预算' / '单位决算' was found in the first 400 lines",
+        )
+    title_line, match = title
+    department = _name_from_cell(lines) or _name_from_title(lines)
+    if not department:
+        raise ReaderError(
+            doc.name,
+            f"line {title_line.number}",
+            "found the title but no department name (expected '<部门名称> YYYY 年部门预算' or a 部门(单位)名称 cell)",
+        )
+    region, _ = split_region(department)
+    return DocumentIdentity(
+        department=department,
+        region=region,
+        fiscal_year=int(match["year"]),
+        phase="budget" if match["phase"] == "预算" else "final",
+        scope="department" if match["scope"] == "部门" else "unit",
+        line=title_line,
+    )
+
+
+def _name_from_cell(lines: list[SourceLine]) -> str | None:
+    for index, line in enumerate(lines):
+        text = normalize_text(line.text)
+        if not _NAME_CELL.match(text):
+            continue
+        rest = re.sub(r"^部门\(单位\)(名称)?", "", text)
+        # The label may wrap ("部门(单位)" / "名称") and the value follow on the next line.
+        candidates = [rest] if rest else []
+        candidates += [normalize_text(ln.text) for ln in lines[index + 1 : index + 3]]
+        for candidate in candidates:
+            candidate = candidate.removeprefix("名称")
+            if candidate and not re.search(r"\d|填报人|联系电话", candidate):
+                return candidate
+    return None
+
+
+_HEADING_PREFIX = re.compile(r"^(第[一二三四五六七八九十]+部分|表\s*\d+[.．、]?|[一二三四五六七八九十]+、|\d+[.．、])")
+
+
+def _name_from_title(lines: list[SourceLine]) -> str | None:
+    """The department name printed before the title in a heading ("第二部分 XX 2023 年部门预算表")."""
+    for line in lines[:400]:
+        text = _HEADING_PREFIX.sub("", normalize_text(line.text))
+        match = _TITLE.search(text)
+        # Only headings: the title ends the line (or is followed by 表 / 公开 / 说明), not a sentence around it.
+        if match and re.fullmatch(r"(表|公开|情况说明|说明|编制说明|预算表)?", text[match.end() :]):
+            before = text[: match.start()]
+            if len(before) >= 2:
+                return before
+    return None
+
+
+def find_unit(doc: SourceDocument, after: int = 0) -> tuple[str, SourceLine] | None:
+    """The money unit printed as "单位：万元" on or after line number ``after``, with its line."""
+    for line in doc.lines:
+        if line.number < after:
+            continue
+        match = re.search(r"单位[:：]\s*(亿元|万元|元)", line.text)
+        if match:
+            return match[1], line
+    return None
+
+
+# --- department facts -------------------------------------------------------------------------------------------
+
+_UNIT_TYPES = (
+    (re.compile(r"参照公务员法管理|参公"), "参公事业单位"),
+    (re.compile(r"公益一类"), "公益一类事业单位"),
+    (re.compile(r"公益二类"), "公益二类事业单位"),
+    (re.compile(r"公益三类"), "公益三类事业单位"),
+    (re.compile(r"行政单位|行政机关|机关单位"), "行政单位"),
+    (re.compile(r"事业单位"), "事业单位"),
+)
+_AUTHORIZED = re.compile(
+    r"(?:总编制|编制总数|核定编制|编制人数|编制数)(?:人数|数)?(?:为|共)?\s*(\d+|[零〇一二两三四五六七八九十]+)\s*(?:人|名)"
+)
+_ACTUAL = re.compile(r"实有人数(?:为|共)?\s*(\d+|[零〇一二两三四五六七八九十]+)\s*(?:人|名)")
+_SUBORDINATE = re.compile(r"下属\s*(\d+|[零〇一二两三四五六七八九十]+)\s*个(?:二级|预算)?单位")
+
+
+_PART = re.compile(r"^第[二三四五六七八九十]部分")
+
+
+def _overview_lines(doc: SourceDocument) -> list[SourceLine]:
+    """The lines of the 概况 part: up to the second part's heading (or the first 200 lines that hold text)."""
+    lines = doc.nonblank()
+    end = next((i for i, ln in enumerate(lines) if _PART.match(normalize_text(ln.text))), min(len(lines), 200))
+    return lines[:end]
+
+
+def extract_department(doc: SourceDocument, identity: DocumentIdentity) -> dict[str, object]:
+    """Unit type, staffing and subordinate units from the overview (第一部分 概况), with provenance.
+
+    Facts the document does not state are ``None``; ``line`` points at the first fact found and ``source_text``
+    holds every sentence a fact was read from, in document order.
+    """
+    flow = Flow.of(_overview_lines(doc))
+    text = flow.text
+    row: dict[str, object] = {
+        s.DEPARTMENT_ID: identity.department_id,
+        s.FISCAL_YEAR: identity.fiscal_year,
+        s.NAME: identity.department,
+        s.REGION: identity.region,
+        s.UNIT_TYPE: None,
+        s.STAFF_AUTHORIZED: None,
+        s.STAFF_ACTUAL: None,
+        s.SUBORDINATE_UNITS: None,
+        s.PAGE: None,
+        s.LINE: None,
+        s.SOURCE_TEXT: None,
+    }
+    evidence: list[int] = []
+    found = [(m.start(), rank) for rank, (p, _) in enumerate(_UNIT_TYPES) if (m := p.search(text))]
+    if found:
+        # The sentence that first states a unit type decides; inside it, the most specific type wins.
+        first = min(offset for offset, _ in found)
+        sentence = _sentence(text, first)
+        rank = next(r for r, (p, _) in enumerate(_UNIT_TYPES) if p.search(sentence))
+        row[s.UNIT_TYPE] = _UNIT_TYPES[rank][1]
+        evidence.append(first)
+    for column, pattern in (
+        (s.STAFF_AUTHORIZED, _AUTHORIZED),
+        (s.STAFF_ACTUAL, _ACTUAL),
+        (s.SUBORDINATE_UNITS, _SUBORDINATE),
+    ):
+        match = pattern.search(text)
+        if match:
+            row[column] = _small_int(match[1])
+            evidence.append(match.start())
+    if evidence:
+        evidence.sort()
+        first_line = flow.line_at(evidence[0])
+        row[s.LINE], row[s.PAGE] = first_line.number, first_line.page
+        row[s.SOURCE_TEXT] = "".join(dict.fromkeys(_sentence(text, offset) for offset in evidence))
+    return row
+
+
+def _sentence(text: str, offset: int) -> str:
+    start = max(text.rfind(mark, 0, offset) for mark in "。；\n") + 1
+    ends = [i for i in (text.find(mark, offset) for mark in "。；") if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start:end].strip()
+
+
+# --- 总体资金情况 (fund composition) -------------------------------------------------------------------------------
+
+_NUMBER_TOKEN = re.compile(r"^[-(（]?[\d,，.．]+[)）]?%?$|^[\d.]+％$|^无$")
+_SIDE_WORDS = {"收入": "income", "支出": "expenditure"}
+_NOISE_WORDS = {"构成", "总体资金情况"}
+
+
+def _split_row(text: str) -> tuple[str, list[str]]:
+    """Split '合 计 1370.19 100% 1652.62' into its label ('合计') and its number tokens."""
+    tokens = normalize_text_keep_spaces(text).split()
+    numbers: list[str] = []
+    while tokens and _NUMBER_TOKEN.match(tokens[-1]):
+        numbers.insert(0, tokens.pop())
+    return "".join(tokens), numbers
+
+
+def normalize_text_keep_spaces(text: str) -> str:
+    """Full-width forms folded like ``normalize_text`` but spaces kept as token separators."""
+    return " ".join(normalize_text(part) for part in text.split())
+
+
+def extract_fund_composition(doc: SourceDocument, identity: DocumentIdentity) -> list[dict[str, object]]:
+    """The 总体资金情况 table: one row per (side, item, year) in exact 元.
+
+    The current year's column carries the printed share (占比); the prior-year columns take their years from the
+    header ("2022年 2021年"). Returns an empty list when the document has no such table.
+
+    Raises
+    ------
+    ReaderError
+        When the table is there but no unit is printed, a row has the wrong number of figures, or a figure is not
+        a number.
+    """
+    lines = doc.nonblank()
+    start = next((i for i, ln in enumerate(lines) if "总体资金情况" in normalize_text(ln.text)), None)
+    if start is None:
+        return []
+    unit_found = find_unit(doc, after=max(lines[start].number - 40, 0))
+    if unit_found is None or unit_found[1].number > lines[start].number:
+        raise ReaderError(
+            doc.name,
+            f"line {lines[start].number}",
+            "the 总体资金情况 table has no unit; expected '单位：万元' (or 元) in the form's header",
+        )
+    unit = unit_found[0]
+    years: list[int] = [identity.fiscal_year]
+    rows: list[dict[str, object]] = []
+    side: str | None = None
+    label_prefix = ""
+    pending: tuple[str, list[str], list[SourceLine]] | None = None
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            rows.extend(_composition_rows(doc, identity, unit, years, side, *pending))
+            pending = None
+
+    for line in lines[start + 1 :]:
+        header_years = re.findall(r"((?:19|20)\d{2})年", normalize_text(line.text))
+        if header_years and not rows and pending is None:
+            years = [identity.fiscal_year, *map(int, header_years)]
+            continue
+        label, numbers = _split_row(line.text)
+        if not numbers:
+            flush()
+            if label.removesuffix("构成") in _SIDE_WORDS:
+                side = _SIDE_WORDS[label.removesuffix("构成")]
+            elif label in _NOISE_WORDS or "金额" in label or label == "占比" or not rows:
+                continue
+            elif any(r[s.SIDE] == "expenditure" and r[s.CLASSIFICATION] == "total" for r in rows):
+                break  # the table ends after the 支出构成 合计 row
+            else:
+                label_prefix += label  # a label wrapped onto the next line: "特定目标类项" / "目支出 1078.79"
+            continue
+        if label:
+            flush()
+            pending = (label_prefix + label, numbers, [line])
+            label_prefix = ""
+        elif pending is not None:
+            pending[1].extend(numbers)
+            pending[2].append(line)
+        else:
+            raise ReaderError(doc.name, f"line {line.number}", f"figures {numbers} with no row label before them")
+    flush()
+    totals = {r[s.SIDE] for r in rows if r[s.CLASSIFICATION] == "total"}
+    if totals != {"income", "expenditure"}:
+        missing = "、".join(label for key, label in (("income", "收入"), ("expenditure", "支出")) if key not in totals)
+        raise ReaderError(
+            doc.name,
+            f"line {lines[start].number}",
+            f"the 总体资金情况 table has no {missing} 合计 row; the table is cut off or not in the expected layout",
+        )
+    return rows
+
+
+def _composition_rows(
+    doc: SourceDocument,
+    identity: DocumentIdentity,
+    unit: str,
+    years: list[int],
+    side: str | None,
+    label: str,
+    tokens: list[str],
+    source: list[SourceLine],
+) -> list[dict[str, object]]:
+    where = f"line {source[0].number}"
+    if side is None:
+        raise ReaderError(doc.name, where, f"row {label!r} comes before any 收入构成 / 支出构成 heading")
+    shares = [t for t in tokens if t.endswith(("%", "％"))]
+    amounts = [t for t in tokens if not t.endswith(("%", "％"))]
+    if not shares and len(amounts) == len(years) + 1:
+        # A zero share is often printed without its percent sign ("0 0 0 0").
+        shares, amounts = [amounts[1]], [amounts[0], *amounts[2:]]
+    if len(amounts) != len(years) or len(shares) > 1:
+        raise ReaderError(
+            doc.name,
+            where,
+            f"row {label!r} has figures {tokens}; expected {len(years)} amounts (years {years}) and at most one share",
+        )
+    try:
+        share = parse_percent(shares[0] if shares[0].endswith(("%", "％")) else shares[0] + "%") if shares else None
+        values = [parse_amount(a, unit) for a in amounts]
+    except ValueError as exc:
+        raise ReaderError(doc.name, where, f"row {label!r}: {exc}") from None
+    classification = "total" if label in {"合计", "总计", "小计"} else ("source" if side == "income" else "category")
+    source_text = " ".join(ln.text.strip() for ln in source)
+    return [
+        {
+            s.FISCAL_YEAR: year,
+            s.AS_OF_YEAR: identity.fiscal_year,
+            s.PHASE: identity.phase,
+            s.TABLE: FUND_COMPOSITION_TABLE,
+            s.SIDE: side,
+            s.CLASSIFICATION: classification,
+            s.CODE: None,
+            s.NAME: label,
+            s.LEVEL: None,
+            s.PARENT_CODE: None,
+            s.COLUMN: "total",
+            s.AMOUNT_YUAN: value,
+            s.STATED_SHARE_PCT: share if year == identity.fiscal_year else None,
+            s.PAGE: source[0].page,
+            s.LINE: source[0].number,
+            s.SOURCE_TEXT: source_text,
+        }
+        for year, value in zip(years, values, strict=True)
+    ]
+
+
+# --- 项目支出情况 (project list) -----------------------------------------------------------------------------------
+
+_PROJECT_ROW = re.compile(
+    r"^(?P<name>\S+)\s+(?P<category>\S+)\s+(?P<total>[-\d,.()（）]+|无)\s+(?P<year>[-\d,.()（）]+|无)\s*(?P<purpose>.*)$"
+)
+_PROJECT_END = re.compile(r"^(整体绩效|总目标|长期目标|年度目标|绩效指标|部门整体|项目绩效)")
+
+
+def extract_projects(doc: SourceDocument, identity: DocumentIdentity) -> list[dict[str, object]]:
+    """The 项目支出情况 table of the 绩效目标申报表: one row per project, amounts in exact 元.
+
+    The purpose cell wraps over several short lines; they are re-joined. Returns an empty list when the document
+    has no such table.
+    """
+    lines = doc.nonblank()
+    start = next((i for i, ln in enumerate(lines) if normalize_text(ln.text) == "项目支出情况"), None)
+    if start is None:
+        return []
+    unit_found = find_unit(doc)
+    unit = unit_found[0] if unit_found and unit_found[1].number < lines[start].number else None
+    if unit is None:
+        raise ReaderError(
+            doc.name,
+            f"line {lines[start].number}",
+            "the 项目支出情况 table has no unit; expected '单位：万元' above it",
+        )
+    projects: list[dict[str, object]] = []
+    in_header = True
+    for line in lines[start + 1 :]:
+        text = normalize_text_keep_spaces(line.text)
+        if _PROJECT_END.match(text.replace(" ", "")):
+            break
+        match = _PROJECT_ROW.match(text)
+        if match is None:
+            if in_header:
+                continue
+            projects[-1][s.PURPOSE] = f"{projects[-1][s.PURPOSE] or ''}{text.replace(' ', '')}"
+            projects[-1][s.SOURCE_TEXT] = f"{projects[-1][s.SOURCE_TEXT]} {line.text.strip()}"
+            continue
+        in_header = False
+        try:
+            total = parse_amount(match["total"], unit)
+            year_budget = parse_amount(match["year"], unit)
+        except ValueError as exc:
+            raise ReaderError(doc.name, f"line {line.number}", f"project {match['name']!r}: {exc}") from None
+        projects.append(
+            {
+                s.FISCAL_YEAR: identity.fiscal_year,
+                s.NAME: match["name"],
+                s.CATEGORY: match["category"],
+                s.TOTAL_BUDGET_YUAN: total,
+                s.YEAR_BUDGET_YUAN: year_budget,
+                s.PURPOSE: match["purpose"].replace(" ", "") or None,
+                s.PAGE: line.page,
+                s.LINE: line.number,
+                s.SOURCE_TEXT: line.text.strip(),
+            }
+        )
+    return projects

@@ -1,0 +1,340 @@
+"""The data contract: every normalized table, its columns (named once, here), types and keys.
+
+Every reader writes these tables and every analysis reads them. Column names are module constants; other modules
+use the constants, never the string literals. ``validate`` rejects a frame that breaks the contract with an error
+naming the table, the column and the problem.
+
+Examples
+--------
+>>> import polars as pl
+>>> frame = empty_frame(DEPARTMENTS)
+>>> validate(DEPARTMENTS, frame).height
+0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from analytics.errors import SchemaError
+
+__all__ = [
+    "MONEY",
+    "PERCENT",
+    "TABLES",
+    "TableSchema",
+    "empty_frame",
+    "validate",
+]
+
+# --- types ------------------------------------------------------------------------------------------------------
+#: Exact money in 元 with two decimals (never float).
+MONEY = pl.Decimal(18, 2)
+#: A stated percentage, exact as printed (e.g. 17.09 for 17.09 %).
+PERCENT = pl.Decimal(12, 4)
+#: A performance target's numeric value (counts, minutes, 万元, % …), exact as printed.
+TARGET = pl.Decimal(24, 4)
+
+# --- table names ------------------------------------------------------------------------------------------------
+DOCUMENTS = "documents"
+DEPARTMENTS = "departments"
+LINES = "lines"
+STATEMENTS = "statements"
+INDICATORS = "indicators"
+PROJECTS = "projects"
+
+# --- column names (each defined once) ---------------------------------------------------------------------------
+DOC_ID = "doc_id"
+SOURCE_NAME = "source_name"
+SOURCE_FORMAT = "source_format"
+SOURCE_SHA256 = "source_sha256"
+REGION = "region"
+DEPARTMENT = "department"
+DEPARTMENT_ID = "department_id"
+FISCAL_YEAR = "fiscal_year"
+AS_OF_YEAR = "as_of_year"
+PHASE = "phase"
+SCOPE = "scope"
+UNIT_PRINTED = "unit_printed"
+PARSER_VERSION = "parser_version"
+NAME = "name"
+UNIT_TYPE = "unit_type"
+STAFF_AUTHORIZED = "staff_authorized"
+STAFF_ACTUAL = "staff_actual"
+SUBORDINATE_UNITS = "subordinate_units"
+TABLE = "table"
+SIDE = "side"
+CLASSIFICATION = "classification"
+CODE = "code"
+LEVEL = "level"
+PARENT_CODE = "parent_code"
+COLUMN = "column"
+AMOUNT_YUAN = "amount_yuan"
+STATED_SHARE_PCT = "stated_share_pct"
+PAGE = "page"
+LINE = "line"
+SOURCE_TEXT = "source_text"
+SEQ = "seq"
+SUBJECT = "subject"
+COMPARE_YEAR = "compare_year"
+STATED_CHANGE_YUAN = "stated_change_yuan"
+STATED_CHANGE_PCT = "stated_change_pct"
+DIRECTION = "direction"
+PARENT_SUBJECT = "parent_subject"
+GOAL_SCOPE = "goal_scope"
+GOAL_NO = "goal_no"
+GOAL = "goal"
+LEVEL1 = "level1"
+LEVEL2 = "level2"
+LEVEL3 = "level3"
+COMPARATOR = "comparator"
+TARGET_VALUE = "target_value"
+UNIT = "unit"
+TARGET_TEXT = "target_text"
+PRIOR_VALUES = "prior_values"
+BASIS = "basis"
+CATEGORY = "category"
+TOTAL_BUDGET_YUAN = "total_budget_yuan"
+YEAR_BUDGET_YUAN = "year_budget_yuan"
+PURPOSE = "purpose"
+
+# --- controlled vocabularies ------------------------------------------------------------------------------------
+PHASES = ("budget", "final")
+SCOPES = ("department", "unit")
+SIDES = ("income", "expenditure")
+CLASSIFICATIONS = ("function", "economic", "source", "category", "project", "total")
+DIRECTIONS = ("增加", "减少", "持平")
+COMPARATORS = ("≥", "≤", ">", "<", "=")
+GOAL_SCOPES = ("long_term", "annual", "project")
+
+#: One prior-year value of an indicator as the 绩效目标申报表 prints it (前年 / 上年 columns).
+PRIOR_VALUE = pl.Struct(
+    {
+        FISCAL_YEAR: pl.Int32,
+        TARGET_TEXT: pl.String,
+        COMPARATOR: pl.String,
+        TARGET_VALUE: TARGET,
+        UNIT: pl.String,
+    }
+)
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """One normalized table: its columns in order, its key and the columns that may never be null."""
+
+    name: str
+    columns: Mapping[str, pl.DataType]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    vocabularies: Mapping[str, tuple[str, ...]]
+
+    @property
+    def schema(self) -> pl.Schema:
+        return pl.Schema(self.columns)
+
+
+def _table(
+    name: str,
+    columns: dict[str, pl.DataType],
+    key: tuple[str, ...],
+    required: tuple[str, ...] = (),
+    vocabularies: Mapping[str, tuple[str, ...]] | None = None,
+) -> TableSchema:
+    return TableSchema(name, columns, key, tuple(dict.fromkeys((*key, *required))), vocabularies or {})
+
+
+_PROVENANCE: dict[str, pl.DataType] = {PAGE: pl.Int32, LINE: pl.Int32, SOURCE_TEXT: pl.String}
+
+TABLES: dict[str, TableSchema] = {
+    DOCUMENTS: _table(
+        DOCUMENTS,
+        {
+            DOC_ID: pl.String,
+            SOURCE_NAME: pl.String,
+            SOURCE_FORMAT: pl.String,
+            SOURCE_SHA256: pl.String,
+            REGION: pl.String,
+            DEPARTMENT: pl.String,
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            PHASE: pl.String,
+            SCOPE: pl.String,
+            UNIT_PRINTED: pl.String,
+            PARSER_VERSION: pl.String,
+        },
+        key=(DOC_ID,),
+        required=(SOURCE_NAME, SOURCE_FORMAT, DEPARTMENT_ID, FISCAL_YEAR, PHASE, SCOPE),
+        vocabularies={PHASE: PHASES, SCOPE: SCOPES},
+    ),
+    DEPARTMENTS: _table(
+        DEPARTMENTS,
+        {
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            NAME: pl.String,
+            REGION: pl.String,
+            UNIT_TYPE: pl.String,
+            STAFF_AUTHORIZED: pl.Int32,
+            STAFF_ACTUAL: pl.Int32,
+            SUBORDINATE_UNITS: pl.Int32,
+            DOC_ID: pl.String,
+            **_PROVENANCE,
+        },
+        key=(DEPARTMENT_ID, FISCAL_YEAR),
+        required=(NAME, DOC_ID),
+    ),
+    LINES: _table(
+        LINES,
+        {
+            DOC_ID: pl.String,
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            AS_OF_YEAR: pl.Int32,
+            PHASE: pl.String,
+            TABLE: pl.String,
+            SIDE: pl.String,
+            CLASSIFICATION: pl.String,
+            CODE: pl.String,
+            NAME: pl.String,
+            LEVEL: pl.Int8,
+            PARENT_CODE: pl.String,
+            COLUMN: pl.String,
+            AMOUNT_YUAN: MONEY,
+            STATED_SHARE_PCT: PERCENT,
+            **_PROVENANCE,
+        },
+        key=(DOC_ID, TABLE, SIDE, CLASSIFICATION, CODE, NAME, COLUMN, FISCAL_YEAR),
+        required=(DEPARTMENT_ID, AS_OF_YEAR, PHASE, TABLE, SIDE, CLASSIFICATION, NAME, COLUMN, FISCAL_YEAR),
+        vocabularies={PHASE: PHASES, SIDE: SIDES, CLASSIFICATION: CLASSIFICATIONS},
+    ),
+    STATEMENTS: _table(
+        STATEMENTS,
+        {
+            DOC_ID: pl.String,
+            SEQ: pl.Int32,
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            SUBJECT: pl.String,
+            AMOUNT_YUAN: MONEY,
+            COMPARE_YEAR: pl.Int32,
+            STATED_CHANGE_YUAN: MONEY,
+            STATED_CHANGE_PCT: PERCENT,
+            STATED_SHARE_PCT: PERCENT,
+            DIRECTION: pl.String,
+            PARENT_SUBJECT: pl.String,
+            **_PROVENANCE,
+        },
+        key=(DOC_ID, SEQ),
+        required=(DEPARTMENT_ID, SUBJECT, AMOUNT_YUAN, SOURCE_TEXT),
+        vocabularies={DIRECTION: DIRECTIONS},
+    ),
+    INDICATORS: _table(
+        INDICATORS,
+        {
+            DOC_ID: pl.String,
+            SEQ: pl.Int32,
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            GOAL_SCOPE: pl.String,
+            GOAL_NO: pl.Int32,
+            GOAL: pl.String,
+            LEVEL1: pl.String,
+            LEVEL2: pl.String,
+            LEVEL3: pl.String,
+            COMPARATOR: pl.String,
+            TARGET_VALUE: TARGET,
+            UNIT: pl.String,
+            TARGET_TEXT: pl.String,
+            PRIOR_VALUES: pl.List(PRIOR_VALUE),
+            BASIS: pl.String,
+            **_PROVENANCE,
+        },
+        key=(DOC_ID, SEQ),
+        required=(DEPARTMENT_ID, FISCAL_YEAR, GOAL_SCOPE, LEVEL1, LEVEL3, TARGET_TEXT),
+        vocabularies={GOAL_SCOPE: GOAL_SCOPES, COMPARATOR: COMPARATORS},
+    ),
+    PROJECTS: _table(
+        PROJECTS,
+        {
+            DOC_ID: pl.String,
+            SEQ: pl.Int32,
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            NAME: pl.String,
+            CATEGORY: pl.String,
+            TOTAL_BUDGET_YUAN: MONEY,
+            YEAR_BUDGET_YUAN: MONEY,
+            PURPOSE: pl.String,
+            **_PROVENANCE,
+        },
+        key=(DOC_ID, SEQ),
+        required=(DEPARTMENT_ID, FISCAL_YEAR, NAME),
+    ),
+}
+
+
+def _schema_of(table: str) -> TableSchema:
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise SchemaError(f"unknown table {table!r}; the data contract has {', '.join(TABLES)}") from None
+
+
+def empty_frame(table: str) -> pl.DataFrame:
+    """An empty frame with the exact columns and types of ``table``.
+
+    Examples
+    --------
+    >>> empty_frame(PROJECTS).columns[:3]
+    ['doc_id', 'seq', 'department_id']
+    """
+    return pl.DataFrame(schema=_schema_of(table).schema)
+
+
+def validate(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Check ``frame`` against the contract of ``table`` and return it with the contract's column order.
+
+    Raises
+    ------
+    SchemaError
+        Naming the table, the column and the problem: a missing or unexpected column, a wrong type, a null in a
+        key or required column, a value outside the column's vocabulary, or a duplicate key.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> validate("documents", pl.DataFrame({"doc_id": ["x"]}))
+    Traceback (most recent call last):
+    ...
+    analytics.errors.SchemaError: table 'documents': missing column 'source_name' (expected String)
+    """
+    spec = _schema_of(table)
+    for column, dtype in spec.columns.items():
+        if column not in frame.columns:
+            raise SchemaError(f"table {table!r}: missing column {column!r} (expected {dtype})")
+        actual = frame.schema[column]
+        if actual != dtype:
+            raise SchemaError(f"table {table!r}: column {column!r} has type {actual}, expected {dtype}")
+    extra = [c for c in frame.columns if c not in spec.columns]
+    if extra:
+        raise SchemaError(f"table {table!r}: unexpected column(s) {', '.join(map(repr, extra))}")
+    nulls = frame.select(pl.col(spec.required).null_count()).row(0, named=True)
+    for column, count in nulls.items():
+        if count:
+            kind = "key" if column in spec.key else "required"
+            raise SchemaError(f"table {table!r}: {count} null value(s) in {kind} column {column!r}")
+    for column, allowed in spec.vocabularies.items():
+        bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed))
+        if bad.height:
+            raise SchemaError(
+                f"table {table!r}: column {column!r} has value {bad[column][0]!r}; expected one of {allowed}"
+            )
+    duplicated = frame.filter(pl.struct(spec.key).is_duplicated())
+    if duplicated.height:
+        example = duplicated.select(spec.key).row(0, named=True)
+        raise SchemaError(f"table {table!r}: duplicate key {example} ({duplicated.height} rows share keys)")
+    return frame.select(list(spec.columns))

@@ -1,0 +1,240 @@
+"""Dataset store: a directory of Parquet files, one per table, written atomically.
+
+Layout of a dataset directory::
+
+    manifest.json            {"format": 1, "tables": {"lines": "lines-<sha>.parquet", ...}}
+    lines-<sha>.parquet      one file per table, named by a hash of its content
+
+A save writes the new table files first (content-addressed, so an unchanged table keeps its file), flushes them to
+disk, and only then replaces ``manifest.json`` with ``os.replace``, which is atomic. A process that dies before that
+point leaves the previous manifest, and so the previous dataset, intact; files no manifest names are removed by the
+next save. A lock file keeps two writers (the CLI and the app, say) from interleaving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.errors import DatasetError, SchemaError
+
+__all__ = ["DEFAULT_DATASET", "Dataset", "open_dataset", "save_dataset", "update_dataset"]
+
+#: The dataset shipped with the project (rebuilt by ``make dataset``); ``ANALYTICS_DATASET`` overrides it.
+DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "datasets" / "normalized"
+MANIFEST = "manifest.json"
+_FORMAT = 1
+_LOCK = ".lock"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One Polars frame per table of the data contract.
+
+    Attributes are named after the tables: ``documents``, ``departments``, ``lines``, ``statements``,
+    ``indicators`` and ``projects``. Frames are collected (never lazy) and follow ``analytics.schema``.
+
+    Examples
+    --------
+    >>> ds = Dataset.empty()
+    >>> ds.lines.height, sorted(ds.tables)[:2]
+    (0, ['departments', 'documents'])
+    """
+
+    documents: pl.DataFrame
+    departments: pl.DataFrame
+    lines: pl.DataFrame
+    statements: pl.DataFrame
+    indicators: pl.DataFrame
+    projects: pl.DataFrame
+    path: Path | None = field(default=None, compare=False)
+
+    @classmethod
+    def empty(cls) -> Dataset:
+        """A dataset with every table and no rows."""
+        return cls(**{name: s.empty_frame(name) for name in s.TABLES})
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pl.DataFrame], path: Path | None = None) -> Dataset:
+        """Build a dataset from frames; a missing table is empty, every table is validated."""
+        unknown = set(tables) - set(s.TABLES)
+        if unknown:
+            raise SchemaError(f"unknown table(s) {sorted(unknown)}; the data contract has {', '.join(s.TABLES)}")
+        frames = {name: s.validate(name, tables.get(name, s.empty_frame(name))) for name in s.TABLES}
+        return cls(**frames, path=path)
+
+    @property
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """Every table by name."""
+        return {name: getattr(self, name) for name in s.TABLES}
+
+    def replace_documents(self, incoming: Dataset) -> Dataset:
+        """Return a dataset where every document of ``incoming`` replaces its earlier rows (same ``doc_id``).
+
+        Rows of other documents stay. A department-year that ``incoming`` describes again takes the new row.
+
+        Examples
+        --------
+        >>> Dataset.empty().replace_documents(Dataset.empty()).documents.height
+        0
+        """
+        doc_ids = incoming.documents.get_column(s.DOC_ID)
+        merged: dict[str, pl.DataFrame] = {}
+        for name, frame in self.tables.items():
+            kept = frame.filter(~pl.col(s.DOC_ID).is_in(doc_ids.implode()))
+            new = incoming.tables[name]
+            if name == s.DEPARTMENTS:
+                kept = kept.join(new.select(s.TABLES[name].key), on=list(s.TABLES[name].key), how="anti")
+            merged[name] = pl.concat([kept, new], how="vertical")
+        return Dataset.from_tables(_sorted(merged), path=self.path)
+
+
+def _sorted(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    # A stable row order makes a rebuilt dataset byte-for-byte comparable and diffs readable.
+    return {name: frame.sort(s.TABLES[name].key, nulls_last=True) for name, frame in tables.items()}
+
+
+def _resolve(path: str | os.PathLike[str] | None) -> Path:
+    if path is not None:
+        return Path(path)
+    env = os.environ.get("ANALYTICS_DATASET")
+    return Path(env) if env else DEFAULT_DATASET
+
+
+def _read_manifest(directory: Path) -> dict[str, str] | None:
+    manifest = directory / MANIFEST
+    if not manifest.exists():
+        return None
+    try:
+        content = json.loads(manifest.read_text(encoding="utf-8"))
+        tables = content["tables"]
+        if content.get("format") != _FORMAT or not isinstance(tables, dict):
+            raise ValueError("unsupported format")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DatasetError(f"{manifest}: not a dataset manifest of format {_FORMAT} ({exc})") from None
+    return {str(k): str(v) for k, v in tables.items()}
+
+
+def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool = False) -> Dataset:
+    """Open a dataset directory; ``path=None`` opens the default dataset shipped in ``datasets/normalized/``.
+
+    Parameters
+    ----------
+    path
+        The dataset directory. ``None`` means ``$ANALYTICS_DATASET`` if set, else the shipped default.
+    missing_ok
+        Return an empty dataset when the directory holds no dataset yet, instead of raising.
+
+    Raises
+    ------
+    DatasetError
+        When the directory holds no dataset (and ``missing_ok`` is false) or a table file is missing or unreadable.
+
+    Examples
+    --------
+    >>> ds = open_dataset()
+    >>> ds.documents.columns[:2]
+    ['doc_id', 'source_name']
+    """
+    directory = _resolve(path)
+    manifest = _read_manifest(directory)
+    if manifest is None:
+        if missing_ok:
+            return Dataset.from_tables({}, path=directory)
+        raise DatasetError(
+            f"{directory}: no dataset here (no {MANIFEST}); build one with `analytics ingest FILE --dataset {directory}`"
+        )
+    frames: dict[str, pl.DataFrame] = {}
+    for name in s.TABLES:
+        file_name = manifest.get(name)
+        if file_name is None:
+            frames[name] = s.empty_frame(name)
+            continue
+        try:
+            frames[name] = pl.read_parquet(directory / file_name)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise DatasetError(f"{directory / file_name}: cannot read table {name!r} ({exc})") from None
+    try:
+        return Dataset.from_tables(frames, path=directory)
+    except SchemaError as exc:
+        raise DatasetError(f"{directory}: stored tables break the data contract: {exc}") from None
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / _LOCK, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_durably(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+
+
+def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
+    checked = Dataset.from_tables(_sorted(dataset.tables), path=directory)
+    names: dict[str, str] = {}
+    for name, frame in checked.tables.items():
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd", statistics=True)
+        data = buffer.getvalue()
+        file_name = f"{name}-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
+        if not (directory / file_name).exists():
+            _write_durably(directory / file_name, data)
+        names[name] = file_name
+    manifest = json.dumps({"format": _FORMAT, "tables": names}, ensure_ascii=False, indent=2) + "\n"
+    _write_durably(directory / MANIFEST, manifest.encode("utf-8"))
+    # Only now, with the new manifest in place, are the old table files garbage.
+    keep = {*names.values(), MANIFEST, _LOCK}
+    for stale in directory.glob("*.parquet"):
+        if stale.name not in keep:
+            stale.unlink()
+    return checked
+
+
+def save_dataset(dataset: Dataset, path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Write ``dataset`` to ``path`` atomically: readers see either the old dataset or the new one, whole.
+
+    Returns the dataset as stored (validated, rows in key order).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_dataset(Dataset.empty(), tmp).documents.height
+    0
+    """
+    directory = _resolve(path if path is not None else dataset.path)
+    with _locked(directory):
+        return _save_unlocked(dataset, directory)
+
+
+def update_dataset(incoming: Dataset, path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Merge ``incoming`` documents into the dataset at ``path`` (replacing same ``doc_id``) and save atomically.
+
+    The read, merge and write happen under the dataset's lock, so two concurrent ingests cannot lose each other's
+    rows. If anything fails, the stored dataset is left exactly as it was.
+    """
+    directory = _resolve(path)
+    with _locked(directory):
+        current = open_dataset(directory, missing_ok=True)
+        return _save_unlocked(current.replace_documents(incoming), directory)

@@ -1,0 +1,15 @@
+"""Streamlit frame and router only: page config, language switch and navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages._i18n import t
+
+st.set_page_config(page_title="预算公开分析 Budget disclosures", page_icon="📊", layout="wide")
+st.sidebar.toggle("English", key="lang_en")
+
+pages = [
+    st.Page("app_pages/overview.py", title=t("overview_title"), icon="🏛️", url_path="overview", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,1 @@
+"""Streamlit pages; every number they show comes from ``analytics``."""

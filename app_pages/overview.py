@@ -1,0 +1,71 @@
+"""总览: the departments of the dataset and their income and expenditure totals by year."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import analytics
+from analytics import charts
+from analytics import schema as s
+from app_pages import _data
+from app_pages._i18n import t
+
+st.title(t("overview_title"))
+st.caption(t("overview_caption"))
+
+try:
+    dataset = _data.load_dataset()
+except analytics.AnalyticsError as exc:
+    st.error(f"{t('dataset_error')}{exc}")
+    st.stop()
+
+if dataset.documents.is_empty():
+    st.info(t("no_dataset"))
+    st.stop()
+
+st.subheader(t("departments"))
+st.dataframe(
+    dataset.departments.select(
+        pl.col(s.NAME).alias(t("col_name")),
+        pl.col(s.REGION).alias(t("col_region")),
+        pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+        pl.col(s.UNIT_TYPE).alias(t("col_unit_type")),
+        pl.col(s.STAFF_AUTHORIZED).alias(t("col_staff_authorized")),
+        pl.col(s.STAFF_ACTUAL).alias(t("col_staff_actual")),
+        pl.col(s.SUBORDINATE_UNITS).alias(t("col_subordinate")),
+    ),
+    hide_index=True,
+    key="departments_table",
+)
+
+st.subheader(t("totals"))
+totals = _data.totals()
+names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
+choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
+shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
+st.altair_chart(charts.totals_chart(shown), use_container_width=True, key="totals_chart")
+st.dataframe(
+    shown.select(
+        pl.col(s.NAME).alias(t("col_name")),
+        pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+        pl.col(s.SIDE).replace_strict({"income": t("income"), "expenditure": t("expenditure")}).alias(t("col_side")),
+        analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+    ),
+    hide_index=True,
+    key="totals_table",
+)
+
+with st.expander(t("sources")):
+    evidence = (
+        dataset.lines.join(shown.select(s.DOC_ID, s.DEPARTMENT_ID).unique(), on=[s.DOC_ID, s.DEPARTMENT_ID])
+        .filter(pl.col(s.CLASSIFICATION) == "total")
+        .join(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME), on=s.DOC_ID)
+        .select(
+            pl.col(s.SOURCE_NAME).alias(t("col_document")),
+            pl.col(s.LINE).alias(t("col_line")),
+            pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
+        )
+        .unique(maintain_order=True)
+    )
+    st.dataframe(evidence, hide_index=True, key="evidence_table")
