@@ -124,7 +124,11 @@ PRIOR_VALUE = pl.Struct(
 
 @dataclass(frozen=True)
 class TableSchema:
-    """One normalized table: its columns in order, its key and the columns that may never be null."""
+    """One normalized table: its columns in order, its key and the columns that may never be null.
+
+    ``key`` identifies a row (nulls compare equal inside it); ``required`` lists every column that may never be
+    null, which is the key's columns but for a nullable part such as the ``code`` of a line without one.
+    """
 
     name: str
     columns: Mapping[str, pl.DataType]
@@ -143,8 +147,11 @@ def _table(
     key: tuple[str, ...],
     required: tuple[str, ...] = (),
     vocabularies: Mapping[str, tuple[str, ...]] | None = None,
+    nullable_key: tuple[str, ...] = (),
 ) -> TableSchema:
-    return TableSchema(name, columns, key, tuple(dict.fromkeys((*key, *required))), vocabularies or {})
+    # Key columns may not be null, except those a layout legitimately lacks (a composition row has no code).
+    not_null = tuple(dict.fromkeys(c for c in (*key, *required) if c not in nullable_key))
+    return TableSchema(name, columns, key, not_null, vocabularies or {})
 
 
 _PROVENANCE: dict[str, pl.DataType] = {PAGE: pl.Int32, LINE: pl.Int32, SOURCE_TEXT: pl.String}
@@ -210,6 +217,7 @@ TABLES: dict[str, TableSchema] = {
         key=(DOC_ID, TABLE, SIDE, CLASSIFICATION, CODE, NAME, COLUMN, FISCAL_YEAR),
         required=(DEPARTMENT_ID, AS_OF_YEAR, PHASE, TABLE, SIDE, CLASSIFICATION, NAME, COLUMN, FISCAL_YEAR),
         vocabularies={PHASE: PHASES, SIDE: SIDES, CLASSIFICATION: CLASSIFICATIONS},
+        nullable_key=(CODE,),
     ),
     STATEMENTS: _table(
         STATEMENTS,
