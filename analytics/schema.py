@@ -141,7 +141,7 @@ class TableSchema:
         return pl.Schema(self.columns)
 
 
-def _table(
+def _table(  # noqa: PLR0917
     name: str,
     columns: dict[str, pl.DataType],
     key: tuple[str, ...],

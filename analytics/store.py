@@ -152,7 +152,8 @@ def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool
         if missing_ok:
             return Dataset.from_tables({}, path=directory)
         raise DatasetError(
-            f"{directory}: no dataset here (no {MANIFEST}); build one with `analytics ingest FILE --dataset {directory}`"
+            f"{directory}: no dataset here (no {MANIFEST}); "
+            f"build one with `analytics ingest FILE --dataset {directory}`"
         )
     frames: dict[str, pl.DataFrame] = {}
     for name in s.TABLES:

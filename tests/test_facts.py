@@ -75,7 +75,7 @@ def _synthetic(**kwargs: object) -> tuple[SourceDocument, SyntheticDisclosure]:
 
 
 def test_synthetic_identity_and_department() -> None:
-    doc, d = _synthetic()
+    doc, _ = _synthetic()
     identity = facts.identify_document(doc)
     assert identity.department == "长沙市岳麓区城市更新服务中心"
     assert identity.region == "长沙市岳麓区"
@@ -141,7 +141,7 @@ def test_composition_cut_off_is_refused() -> None:
 
 
 def test_synthetic_projects() -> None:
-    doc, d = _synthetic()
+    doc, _ = _synthetic()
     rows = facts.extract_projects(doc, facts.identify_document(doc))
     assert [(r[s.NAME], r[s.TOTAL_BUDGET_YUAN], r[s.YEAR_BUDGET_YUAN], r[s.PURPOSE]) for r in rows] == [
         ("老旧小区改造类项目", _wan("1200"), _wan("1000"), "用于老旧小区加装电梯和管网改造"),

@@ -43,7 +43,7 @@ def test_blank_cells_are_not_zero(blank: str) -> None:
 
 @pytest.mark.parametrize("bad", ["abc", "12a", "1.2.3", "万元"])
 def test_not_a_number(bad: str) -> None:
-    with pytest.raises(ValueError, match="not an? "):
+    with pytest.raises(ValueError, match=r"not an? "):
         parse_amount(bad, "万元")
 
 

@@ -45,34 +45,34 @@ def test_valid_frame_passes_and_is_reordered() -> None:
 
 
 def test_missing_column() -> None:
-    with pytest.raises(SchemaError, match="table 'projects': missing column 'purpose'"):
+    with pytest.raises(SchemaError, match=r"table 'projects': missing column 'purpose'"):
         s.validate(s.PROJECTS, _project().drop(s.PURPOSE))
 
 
 def test_unexpected_column() -> None:
-    with pytest.raises(SchemaError, match="table 'projects': unexpected column.*'extra'"):
+    with pytest.raises(SchemaError, match=r"table 'projects': unexpected column.*'extra'"):
         s.validate(s.PROJECTS, _project().with_columns(pl.lit(1).alias("extra")))
 
 
 def test_float_money_is_a_wrong_type() -> None:
     frame = _project().with_columns(pl.col(s.YEAR_BUDGET_YUAN).cast(pl.Float64))
-    with pytest.raises(SchemaError, match="column 'year_budget_yuan' has type Float64, expected Decimal"):
+    with pytest.raises(SchemaError, match=r"column 'year_budget_yuan' has type Float64, expected Decimal"):
         s.validate(s.PROJECTS, frame)
 
 
 def test_null_key() -> None:
-    with pytest.raises(SchemaError, match="null value.*key column 'doc_id'"):
+    with pytest.raises(SchemaError, match=r"null value.*key column 'doc_id'"):
         s.validate(s.PROJECTS, _project(doc_id=None))
 
 
 def test_null_required() -> None:
-    with pytest.raises(SchemaError, match="null value.*required column 'name'"):
+    with pytest.raises(SchemaError, match=r"null value.*required column 'name'"):
         s.validate(s.PROJECTS, _project(name=None))
 
 
 def test_duplicate_key() -> None:
     frame = pl.concat([_project(), _project(name="项目乙")])
-    with pytest.raises(SchemaError, match="table 'projects': duplicate key .*'seq': 1"):
+    with pytest.raises(SchemaError, match=r"table 'projects': duplicate key .*'seq': 1"):
         s.validate(s.PROJECTS, frame)
 
 
@@ -92,10 +92,10 @@ def test_vocabulary() -> None:
         schema=s.TABLES[s.DOCUMENTS].schema,
         orient="row",
     )
-    with pytest.raises(SchemaError, match="column 'phase' has value 'draft'; expected one of"):
+    with pytest.raises(SchemaError, match=r"column 'phase' has value 'draft'; expected one of"):
         s.validate(s.DOCUMENTS, documents)
 
 
 def test_unknown_table() -> None:
-    with pytest.raises(SchemaError, match="unknown table 'budget'"):
+    with pytest.raises(SchemaError, match=r"unknown table 'budget'"):
         s.validate("budget", pl.DataFrame())

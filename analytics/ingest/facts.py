@@ -152,8 +152,8 @@ def _name_from_cell(lines: list[SourceLine]) -> str | None:
         # The label may wrap ("部门(单位)" / "名称") and the value follow on the next line.
         candidates = [rest] if rest else []
         candidates += [normalize_text(ln.text) for ln in lines[index + 1 : index + 3]]
-        for candidate in candidates:
-            candidate = candidate.removeprefix("名称")
+        for printed in candidates:
+            candidate = printed.removeprefix("名称")
             if candidate and not re.search(r"\d|填报人|联系电话", candidate):
                 return candidate
     return None
@@ -288,7 +288,9 @@ def normalize_text_keep_spaces(text: str) -> str:
     return " ".join(normalize_text(part) for part in text.split())
 
 
-def extract_fund_composition(doc: SourceDocument, identity: DocumentIdentity) -> list[dict[str, object]]:
+def extract_fund_composition(  # noqa: PLR0912 - one pass over a table's lines, states kept together
+    doc: SourceDocument, identity: DocumentIdentity
+) -> list[dict[str, object]]:
     """The 总体资金情况 table: one row per (side, item, year) in exact 元.
 
     The current year's column carries the printed share (占比); the prior-year columns take their years from the
@@ -362,7 +364,7 @@ def extract_fund_composition(doc: SourceDocument, identity: DocumentIdentity) ->
     return rows
 
 
-def _composition_rows(
+def _composition_rows(  # noqa: PLR0917 - one row's whole context, called from one place
     doc: SourceDocument,
     identity: DocumentIdentity,
     unit: str,

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def test_overview_shows_departments_and_totals() -> None:
+    at = _app().run()
+    assert not at.exception
+    assert at.title[0].value == "部门与收支总览"
+    departments = at.dataframe(key="departments_table").value
+    assert "武汉市汉阳区大数据中心" in departments["部门名称"].to_list()
+    totals = at.dataframe(key="totals_table").value
+    income = totals[totals["口径"] == "收入"].sort_values("年度")
+    assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]
+
+
+def test_picking_a_department_and_english_switch() -> None:
+    at = _app().run()
+    at.selectbox(key="overview_department").select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    assert set(at.dataframe(key="totals_table").value["部门名称"]) == {"武汉市汉阳区大数据中心"}
+    at.toggle(key="lang_en").set_value(True).run()
+    assert at.title[0].value == "Departments and totals"
+
+
+def test_empty_dataset_has_an_honest_empty_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYTICS_DATASET", str(tmp_path))
+    at = _app().run()
+    assert not at.exception
+    assert "数据集" in at.error[0].value or "数据集为空" in at.info[0].value
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_streamlit_serves_the_app() -> None:
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    assert response.read() == b"ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(f"streamlit did not come up: {process.stderr.read().decode()[-2000:]}")
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert response.status == 200
+            assert b"<noscript>" in response.read()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analytics import schema as s
+from analytics.cli import main
+from analytics.store import open_dataset
+from tests.conftest import SEED
+from tests.synthetic import SyntheticDisclosure
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != ".lock"}
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Path:
+    path = tmp_path / "other.txt"
+    path.write_text(SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区档案馆").text(), encoding="utf-8")
+    return path
+
+
+def test_ingest_two_files_then_again(tmp_path: Path, other: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dataset = tmp_path / "ds"
+    assert main(["ingest", str(SEED), str(other), "--dataset", str(dataset)]) == 0
+    out = capsys.readouterr().out
+    assert "hanyang_bigdata_2023_dept_budget.txt" in out
+    assert "other.txt" in out
+    assert "南京市鼓楼区档案馆" in out
+    ds = open_dataset(dataset)
+    assert sorted(ds.documents.get_column(s.DEPARTMENT).to_list()) == ["南京市鼓楼区档案馆", "武汉市汉阳区大数据中心"]
+    heights = {name: frame.height for name, frame in ds.tables.items()}
+    assert main(["ingest", str(SEED), "--dataset", str(dataset)]) == 0
+    assert {name: frame.height for name, frame in open_dataset(dataset).tables.items()} == heights
+
+
+def test_bad_file_leaves_dataset_unchanged(tmp_path: Path, other: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dataset = tmp_path / "ds"
+    assert main(["ingest", str(SEED), "--dataset", str(dataset)]) == 0
+    before = _snapshot(dataset)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    capsys.readouterr()
+    assert main(["ingest", str(other), str(empty), "--dataset", str(dataset)]) == 1
+    out = capsys.readouterr().out
+    assert "empty.txt: the file is empty" in out
+    assert "dataset left unchanged" in out
+    assert "Traceback" not in out
+    assert _snapshot(dataset) == before
+
+
+def test_info_and_missing_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--dataset", str(tmp_path / "none")]) == 1
+    assert "no dataset here" in capsys.readouterr().out
+    assert main(["ingest", str(SEED), "--dataset", str(tmp_path / "ds")]) == 0
+    capsys.readouterr()
+    assert main(["info", "--dataset", str(tmp_path / "ds")]) == 0
+    assert "statements" in capsys.readouterr().out
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ingest", "--help"])
+    assert exit_info.value.code == 0
+    assert "analytics ingest a.txt b.txt --dataset" in capsys.readouterr().out
+
+
+def test_build_dataset_from_folder(tmp_path: Path, other: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEED.name).write_bytes(SEED.read_bytes())
+    (raw / other.name).write_bytes(other.read_bytes())
+    (raw / "SOURCES.md").write_text("provenance", encoding="utf-8")
+    assert main(["build-dataset", str(raw), str(tmp_path / "ds")]) == 0
+    assert open_dataset(tmp_path / "ds").documents.height == 2
+    assert main(["build-dataset", str(tmp_path / "nowhere"), str(tmp_path / "ds2")]) == 1
