@@ -142,7 +142,8 @@ def _info(dataset: Path | None, console: Console) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``analytics`` command; returns the exit status."""
     args = _parser().parse_args(argv)
-    console = Console(stderr=False)
+    # Piped output (CI logs, tests) gets a wide console so that file and department names are never cut.
+    console = Console(width=None if sys.stdout.isatty() else 200)
     try:
         if args.command == "ingest":
             return _ingest(args.paths, args.dataset, console)

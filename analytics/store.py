@@ -28,7 +28,15 @@ import polars as pl
 from analytics import schema as s
 from analytics.errors import DatasetError, SchemaError
 
-__all__ = ["DEFAULT_DATASET", "Dataset", "open_dataset", "save_dataset", "update_dataset"]
+__all__ = [
+    "DEFAULT_DATASET",
+    "Dataset",
+    "dataset_path",
+    "dataset_version",
+    "open_dataset",
+    "save_dataset",
+    "update_dataset",
+]
 
 #: The dataset shipped with the project (rebuilt by ``make dataset``); ``ANALYTICS_DATASET`` overrides it.
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "datasets" / "normalized"
@@ -104,11 +112,33 @@ def _sorted(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     return {name: frame.sort(s.TABLES[name].key, nulls_last=True) for name, frame in tables.items()}
 
 
-def _resolve(path: str | os.PathLike[str] | None) -> Path:
+def dataset_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Where a dataset lives: ``path`` if given, else ``$ANALYTICS_DATASET``, else the shipped default.
+
+    Examples
+    --------
+    >>> dataset_path("work/ds").as_posix()
+    'work/ds'
+    """
     if path is not None:
         return Path(path)
     env = os.environ.get("ANALYTICS_DATASET")
     return Path(env) if env else DEFAULT_DATASET
+
+
+def dataset_version(path: str | os.PathLike[str] | None = None) -> str:
+    """A token that changes whenever the dataset at ``path`` is saved (for caches); "" when there is none.
+
+    Examples
+    --------
+    >>> dataset_version("/nonexistent")
+    ''
+    """
+    manifest = dataset_path(path) / MANIFEST
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
 
 
 def _read_manifest(directory: Path) -> dict[str, str] | None:
@@ -146,7 +176,7 @@ def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool
     >>> ds.documents.columns[:2]
     ['doc_id', 'source_name']
     """
-    directory = _resolve(path)
+    directory = dataset_path(path)
     manifest = _read_manifest(directory)
     if manifest is None:
         if missing_ok:
@@ -224,7 +254,7 @@ def save_dataset(dataset: Dataset, path: str | os.PathLike[str] | None = None) -
     ...     save_dataset(Dataset.empty(), tmp).documents.height
     0
     """
-    directory = _resolve(path if path is not None else dataset.path)
+    directory = dataset_path(path if path is not None else dataset.path)
     with _locked(directory):
         return _save_unlocked(dataset, directory)
 
@@ -235,7 +265,7 @@ def update_dataset(incoming: Dataset, path: str | os.PathLike[str] | None = None
     The read, merge and write happen under the dataset's lock, so two concurrent ingests cannot lose each other's
     rows. If anything fails, the stored dataset is left exactly as it was.
     """
-    directory = _resolve(path)
+    directory = dataset_path(path)
     with _locked(directory):
         current = open_dataset(directory, missing_ok=True)
         return _save_unlocked(current.replace_documents(incoming), directory)

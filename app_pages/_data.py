@@ -1,4 +1,8 @@
-"""Every ``st.cache_*`` wrapper of the app: pages call these, never ``analytics`` loaders directly."""
+"""Every ``st.cache_*`` wrapper of the app: pages call these, never ``analytics`` loaders directly.
+
+Cached functions take the dataset's location and version (a hash of its manifest), so that a dataset changed on
+disk (an ingest from the CLI, another session's upload) is reloaded, and a cache never serves a stale one.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,31 @@ import streamlit as st
 
 import analytics
 from analytics import compare
+from analytics.store import dataset_path, dataset_version
 
 
-@st.cache_resource(show_spinner=False)
-def load_dataset(path: str | None = None) -> analytics.Dataset:
-    """The dataset (collected frames), loaded once per process and path."""
+def current() -> tuple[str, str]:
+    """The dataset's location and version, the cache key of everything below."""
+    path = dataset_path()
+    return str(path), dataset_version(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(path: str, version: str) -> analytics.Dataset:
     return analytics.open_dataset(path)
 
 
-@st.cache_data(show_spinner=False)
-def totals(path: str | None = None) -> pl.DataFrame:
-    """Income and expenditure totals by department and year."""
-    ds = load_dataset(path)
+def load_dataset() -> analytics.Dataset:
+    """The current dataset (collected frames), loaded once per location and version."""
+    return _load(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _totals(path: str, version: str) -> pl.DataFrame:
+    ds = _load(path, version)
     return compare.yearly_totals(ds.lines, ds.departments)
+
+
+def totals() -> pl.DataFrame:
+    """Income and expenditure totals by department and year."""
+    return _totals(*current())

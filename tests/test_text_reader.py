@@ -153,3 +153,11 @@ def test_wrong_file_type(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ReaderError, match=r"gone\.txt: cannot read the file"):
         read_disclosure(tmp_path / "gone.txt")
+
+
+def test_wrong_units_are_refused(tmp_path: Path) -> None:
+    # The figures are in 万元 (the narrative says so) but the form's header claims 元.
+    path = tmp_path / "units.txt"
+    path.write_text(SyntheticDisclosure(unit_line="单位：元").text(), encoding="utf-8")
+    with pytest.raises(ReaderError, match=r"units\.txt, line \d+: the tables say '单位：元', but .* read in 万元"):
+        read_disclosure(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -17,10 +18,11 @@ import polars as pl
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._source import SourceDocument
+from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.targets import extract_indicators
 from analytics.store import Dataset
+from analytics.units import CENT
 
 __all__ = ["PARSER_VERSION", "decode_text", "doc_id_of", "read_text_disclosure"]
 
@@ -82,6 +84,40 @@ def _frame(table: str, rows: list[dict[str, object]], constants: dict[str, objec
     return s.validate(table, pl.DataFrame(filled, schema=spec.schema, orient="row"))
 
 
+def _check_units(
+    doc: SourceDocument,
+    identity: facts.DocumentIdentity,
+    composition: list[dict[str, object]],
+    statements: list[dict[str, object]],
+    unit: tuple[str, SourceLine] | None,
+) -> None:
+    """Refuse a table whose printed unit is off by 10 000 against the narrative (元 printed for 万元 or back).
+
+    The narrative states its figures with their unit ("收入预算 1370.19 万元"), so it is the independent witness:
+    when the table's current-year total matches no stated figure as printed but matches one scaled by 10 000, the
+    unit line is wrong and every amount would be stored 10 000 times off.
+    """
+    if unit is None:
+        return
+    totals = [
+        r[s.AMOUNT_YUAN]
+        for r in composition
+        if r[s.FISCAL_YEAR] == identity.fiscal_year and r[s.CLASSIFICATION] == "total" and r[s.SIDE] == "income"
+    ]
+    stated = {r[s.AMOUNT_YUAN] for r in statements if r[s.FISCAL_YEAR] == identity.fiscal_year}
+    if not totals or not stated or totals[0] in stated:
+        return
+    total = totals[0]
+    for factor, meant in ((Decimal(10_000), "万元"), (Decimal("0.0001"), "元")):
+        if (total * factor).quantize(CENT) in stated and meant != unit[0]:
+            raise ReaderError(
+                doc.name,
+                f"line {unit[1].number}",
+                f"the tables say '单位：{unit[0]}', but their total agrees with the narrative only if read in "
+                f"{meant}; expected the unit the figures are printed in",
+            )
+
+
 def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
     """Read one text disclosure into a ``Dataset`` of that document alone.
 
@@ -139,6 +175,7 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
             "the text ends before the narrative (预算情况说明 / 编制说明); the document looks truncated",
         )
     unit = facts.find_unit(doc)
+    _check_units(doc, identity, composition, statements, unit)
     ids = {s.DOC_ID: doc_id, s.DEPARTMENT_ID: identity.department_id}
     document = {
         s.DOC_ID: doc_id,

@@ -22,9 +22,9 @@ def test_overview_shows_departments_and_totals() -> None:
     at = _app().run()
     assert not at.exception
     assert at.title[0].value == "部门与收支总览"
-    departments = at.dataframe(key="departments_table").value
+    departments = at.dataframe[0].value
     assert "武汉市汉阳区大数据中心" in departments["部门名称"].to_list()
-    totals = at.dataframe(key="totals_table").value
+    totals = at.dataframe[1].value
     income = totals[totals["口径"] == "收入"].sort_values("年度")
     assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]
 
@@ -33,7 +33,7 @@ def test_picking_a_department_and_english_switch() -> None:
     at = _app().run()
     at.selectbox(key="overview_department").select("武汉市汉阳区大数据中心").run()
     assert not at.exception
-    assert set(at.dataframe(key="totals_table").value["部门名称"]) == {"武汉市汉阳区大数据中心"}
+    assert set(at.dataframe[1].value["部门名称"]) == {"武汉市汉阳区大数据中心"}
     at.toggle(key="lang_en").set_value(True).run()
     assert at.title[0].value == "Departments and totals"
 
@@ -75,3 +75,4 @@ def test_streamlit_serves_the_app() -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+        process.stderr.close()
