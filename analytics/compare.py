@@ -57,9 +57,10 @@ def yearly_totals(lines: pl.DataFrame, departments: pl.DataFrame | None = None) 
         .group_by([s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE], maintain_order=True)
         .first()
         .select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN, s.AS_OF_YEAR, s.DOC_ID, s.TABLE)
-        .sort([s.DEPARTMENT_ID, s.SIDE, s.FISCAL_YEAR])
     )
     if departments is not None:
         names = departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
         totals = totals.join(names, on=s.DEPARTMENT_ID, how="left")
-    return totals.collect()
+    # Income before expenditure, years ascending: the order a reader of a 收支总表 expects.
+    side_order = pl.col(s.SIDE).replace_strict({"income": 0, "expenditure": 1}, default=2, return_dtype=pl.Int8)
+    return totals.sort([pl.col(s.DEPARTMENT_ID), side_order, pl.col(s.FISCAL_YEAR)]).collect()

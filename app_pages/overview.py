@@ -44,7 +44,7 @@ totals = _data.totals()
 names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
 choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
-st.altair_chart(charts.totals_chart(shown), use_container_width=True, key="totals_chart")
+st.altair_chart(charts.totals_chart(shown), key="totals_chart")
 st.dataframe(
     shown.select(
         pl.col(s.NAME).alias(t("col_name")),
@@ -53,6 +53,7 @@ st.dataframe(
         analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
     ),
     hide_index=True,
+    column_config={t("col_amount"): st.column_config.NumberColumn(format="localized")},
     key="totals_table",
 )
 
