@@ -24,8 +24,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from analytics import schema as s
-from analytics.errors import AnalyticsError, ReaderError
-from analytics.ingest import read_disclosure, supported_suffixes
+from analytics.errors import AnalyticsError
+from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.store import Dataset, open_dataset, save_dataset, update_dataset
 
 __all__ = ["main"]
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.txt)")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.txt, .pdf)")
     ingest.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
     build = commands.add_parser("build-dataset", help="rebuild a dataset from scratch from a folder of disclosures")
     build.add_argument("raw", type=Path, help="folder of source documents")
@@ -63,20 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_all(paths: Sequence[Path], console: Console) -> tuple[list[tuple[Path, Dataset]], list[ReaderError]]:
-    read: list[tuple[Path, Dataset]] = []
-    errors: list[ReaderError] = []
+def _read_all(paths: Sequence[Path], console: Console) -> Batch:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=len(paths) < 2) as progress:
         task = progress.add_task("读取文件 reading", total=len(paths))
-        for path in paths:
+
+        def done(path: Path) -> None:
             progress.update(task, description=f"读取 {path.name}")
-            try:
-                read.append((path, read_disclosure(path)))
-            except ReaderError as exc:
-                errors.append(exc)
             progress.advance(task)
-    return read, errors
+
+        return read_batch(paths, progress=done)
 
 
 def _summary(read: Sequence[tuple[Path, Dataset]]) -> Table:
@@ -90,22 +86,17 @@ def _summary(read: Sequence[tuple[Path, Dataset]]) -> Table:
     return table
 
 
-def _merge(read: Sequence[tuple[Path, Dataset]]) -> Dataset:
-    merged = Dataset.empty()
-    for _, ds in read:
-        merged = merged.replace_documents(ds)
-    return merged
-
-
 def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
-    read, errors = _read_all(paths, console)
-    for error in errors:
+    batch = _read_all(paths, console)
+    for error in batch.errors:
         console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
-    if errors:
-        console.print(f"数据集未改动 dataset left unchanged: {len(errors)} of {len(paths)} file(s) could not be read.")
+    if batch.errors:
+        console.print(
+            f"数据集未改动 dataset left unchanged: {len(batch.errors)} of {len(paths)} file(s) could not be read."
+        )
         return 1
-    stored = update_dataset(_merge(read), dataset)
-    console.print(_summary(read))
+    stored = update_dataset(batch.merged(), dataset)
+    console.print(_summary(batch.read))
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
     return 0
 
@@ -117,13 +108,13 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
     paths = sorted(p for p in raw.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
     if not paths:
         raise AnalyticsError(f"{raw}: no supported documents ({', '.join(sorted(suffixes))})")
-    read, errors = _read_all(paths, console)
-    for error in errors:
+    batch = _read_all(paths, console)
+    for error in batch.errors:
         console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
-    if errors:
+    if batch.errors:
         return 1
-    stored = save_dataset(_merge(read), dataset)
-    console.print(_summary(read))
+    stored = save_dataset(batch.merged(), dataset)
+    console.print(_summary(batch.read))
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
     return 0
 

@@ -40,3 +40,7 @@ class ReaderError(AnalyticsError):
         self.problem = problem
         place = f"{source}, {where}" if where else source
         super().__init__(f"{place}: {problem}")
+
+    def __reduce__(self) -> tuple[type[ReaderError], tuple[str, str, str]]:
+        # Batch reading runs readers in worker processes: the error must survive pickling with its parts.
+        return (type(self), (self.source, self.where, self.problem))

@@ -45,6 +45,7 @@ LINES = "lines"
 STATEMENTS = "statements"
 INDICATORS = "indicators"
 PROJECTS = "projects"
+DOCUMENT_TABLES = "document_tables"
 
 # --- column names (each defined once) ---------------------------------------------------------------------------
 DOC_ID = "doc_id"
@@ -100,6 +101,13 @@ CATEGORY = "category"
 TOTAL_BUDGET_YUAN = "total_budget_yuan"
 YEAR_BUDGET_YUAN = "year_budget_yuan"
 PURPOSE = "purpose"
+DISCLOSURE_ID = "disclosure_id"
+PAGE_COUNT = "page_count"
+TITLE = "title"
+PAGE_FROM = "page_from"
+PAGE_TO = "page_to"
+STATUS = "status"
+ROW_COUNT = "row_count"
 
 # --- controlled vocabularies ------------------------------------------------------------------------------------
 PHASES = ("budget", "final")
@@ -109,6 +117,8 @@ CLASSIFICATIONS = ("function", "economic", "source", "category", "project", "tot
 DIRECTIONS = ("增加", "减少", "持平")
 COMPARATORS = ("≥", "≤", ">", "<", "=")
 GOAL_SCOPES = ("long_term", "annual", "project")
+#: A standard table found in a document: with figures, disclosed as empty (本部门无此项), or a title with no rows.
+TABLE_STATUSES = ("data", "empty", "no_rows")
 
 #: One prior-year value of an indicator as the 绩效目标申报表 prints it (前年 / 上年 columns).
 PRIOR_VALUE = pl.Struct(
@@ -172,9 +182,11 @@ TABLES: dict[str, TableSchema] = {
             SCOPE: pl.String,
             UNIT_PRINTED: pl.String,
             PARSER_VERSION: pl.String,
+            DISCLOSURE_ID: pl.String,
+            PAGE_COUNT: pl.Int32,
         },
         key=(DOC_ID,),
-        required=(SOURCE_NAME, SOURCE_FORMAT, DEPARTMENT_ID, FISCAL_YEAR, PHASE, SCOPE),
+        required=(SOURCE_NAME, SOURCE_FORMAT, DEPARTMENT_ID, FISCAL_YEAR, PHASE, SCOPE, DISCLOSURE_ID),
         vocabularies={PHASE: PHASES, SCOPE: SCOPES},
     ),
     DEPARTMENTS: _table(
@@ -281,6 +293,23 @@ TABLES: dict[str, TableSchema] = {
         },
         key=(DOC_ID, SEQ),
         required=(DEPARTMENT_ID, FISCAL_YEAR, NAME),
+    ),
+    DOCUMENT_TABLES: _table(
+        DOCUMENT_TABLES,
+        {
+            DOC_ID: pl.String,
+            TABLE: pl.String,
+            TITLE: pl.String,
+            UNIT_PRINTED: pl.String,
+            PAGE_FROM: pl.Int32,
+            PAGE_TO: pl.Int32,
+            STATUS: pl.String,
+            ROW_COUNT: pl.Int32,
+            SOURCE_TEXT: pl.String,
+        },
+        key=(DOC_ID, TABLE, PAGE_FROM),
+        required=(TITLE, STATUS, ROW_COUNT),
+        vocabularies={STATUS: TABLE_STATUSES},
     ),
 }
 

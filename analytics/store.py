@@ -50,7 +50,7 @@ class Dataset:
     """One Polars frame per table of the data contract.
 
     Attributes are named after the tables: ``documents``, ``departments``, ``lines``, ``statements``,
-    ``indicators`` and ``projects``. Frames are collected (never lazy) and follow ``analytics.schema``.
+    ``indicators``, ``projects`` and ``document_tables`` (which standard tables each document holds). Frames are collected (never lazy) and follow ``analytics.schema``.
 
     Examples
     --------
@@ -65,6 +65,7 @@ class Dataset:
     statements: pl.DataFrame
     indicators: pl.DataFrame
     projects: pl.DataFrame
+    document_tables: pl.DataFrame
     path: Path | None = field(default=None, compare=False)
 
     @classmethod

@@ -87,6 +87,7 @@ def test_vocabulary() -> None:
                 s.FISCAL_YEAR: 2024,
                 s.PHASE: "draft",
                 s.SCOPE: "department",
+                s.DISCLOSURE_ID: "d",
             }
         ],
         schema=s.TABLES[s.DOCUMENTS].schema,

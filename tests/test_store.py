@@ -26,6 +26,7 @@ def _document(doc_id: str, department: str, year: int, amounts: list[str]) -> Da
                 s.FISCAL_YEAR: year,
                 s.PHASE: "budget",
                 s.SCOPE: "department",
+                s.DISCLOSURE_ID: doc_id,
             }
         ],
         schema=s.TABLES[s.DOCUMENTS].schema,

@@ -1,20 +1,26 @@
 """Readers per format and the extractors they share.
 
-``read_disclosure(path)`` picks the reader by file type and returns a ``Dataset`` of that one document; nothing is
-stored until ``analytics.store.update_dataset`` merges it.
+``read_disclosure(path)`` reads one file; ``read_batch(paths)`` reads many, in parallel, pairs the files of a
+disclosure split in two (narrative PDF + tables PDF) and reports every unreadable file instead of stopping at the
+first. Nothing is stored here: ``analytics.store.update_dataset`` merges what was read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.store import Dataset
 
-__all__ = ["read_disclosure", "supported_suffixes"]
+__all__ = ["Batch", "read_batch", "read_disclosure", "supported_suffixes"]
 
-_READERS = {".txt": "text"}
+_READERS = {".txt": "text", ".pdf": "pdf"}
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -22,10 +28,127 @@ def supported_suffixes() -> frozenset[str]:
 
     Examples
     --------
-    >>> ".txt" in supported_suffixes()
-    True
+    >>> sorted(supported_suffixes())
+    ['.pdf', '.txt']
     """
     return frozenset(_READERS)
+
+
+@dataclass
+class Batch:
+    """What a batch read produced: one ``Dataset`` per file read, and one error per file that could not be."""
+
+    read: list[tuple[Path, Dataset]] = field(default_factory=list)
+    errors: list[ReaderError] = field(default_factory=list)
+
+    def merged(self) -> Dataset:
+        """Every document read, as one dataset (a file given twice counts once)."""
+        merged = Dataset.empty()
+        for _, dataset in self.read:
+            merged = merged.replace_documents(dataset)
+        return merged
+
+
+def _kind(path: Path, name: str) -> str:
+    kind = _READERS.get(path.suffix.lower())
+    if kind is None:
+        raise ReaderError(
+            name,
+            "",
+            f"unsupported file type {path.suffix or '(none)'!r}; expected one of {', '.join(sorted(_READERS))}",
+        )
+    return kind
+
+
+def _read_one(path: Path) -> object:
+    """Worker: a text file is read whole; a PDF is opened and identified (its extraction waits for its partners)."""
+    kind = _kind(path, path.name)
+    try:
+        if kind == "text":
+            from analytics.ingest.text import read_text_disclosure
+
+            return read_text_disclosure(path)
+        from analytics.ingest.pdf import read_pdf_part
+
+        return read_pdf_part(path)
+    except ReaderError as error:
+        return error
+
+
+def read_batch(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    workers: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> Batch:
+    """Read many disclosure files; PDFs split into a narrative and a tables file are paired into one disclosure.
+
+    Parameters
+    ----------
+    paths
+        The files.
+    workers
+        Processes for the reading; default: every core when there are several files.
+    progress
+        Called with each file's path as it is done (for a progress bar).
+    """
+    from analytics.ingest.pdf import PdfPart, extract_part, group_parts
+
+    files = [Path(p) for p in paths]
+    batch = Batch()
+    results: list[object]
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count > 1 and len(files) > 2:
+        with ProcessPoolExecutor(max_workers=min(count, len(files))) as pool:
+            results = []
+            for path, result in zip(files, pool.map(_read_one, files), strict=True):
+                results.append(result)
+                if progress:
+                    progress(path)
+    else:
+        results = []
+        for path in files:
+            results.append(_read_one(path))
+            if progress:
+                progress(path)
+    parts: list[tuple[Path, PdfPart]] = []
+    for path, result in zip(files, results, strict=True):
+        if isinstance(result, ReaderError):
+            batch.errors.append(result)
+        elif isinstance(result, Dataset):
+            batch.read.append((path, result))
+        else:
+            parts.append((path, result))  # type: ignore[arg-type]
+    by_name = {part.name: path for path, part in parts}
+    try:
+        groups = group_parts([part for _, part in parts])
+    except ReaderError as error:
+        batch.errors.append(error)
+        return batch
+    from analytics.ingest._frames import rows_to_dataset
+
+    for group in groups:
+        dated = next(p for p in group if p.identity.fiscal_year is not None)
+        disclosure_id = hashlib.sha256("".join(sorted(p.sha256 for p in group)).encode()).hexdigest()[:16]
+        try:
+            extracted = [(part, extract_part(part, dated.identity, disclosure_id)) for part in group]
+        except ReaderError as error:
+            batch.errors.append(error)
+            continue
+        # One department row per disclosure: the part that states the most facts (the narrative, usually).
+        best = max(extracted, key=lambda item: _fact_count(item[1]))
+        for part, rows in extracted:
+            if part is not best[0]:
+                rows[s.DEPARTMENTS] = []
+            dataset = rows_to_dataset(rows, part.sha256[:16], dated.identity.department_id)
+            batch.read.append((by_name[part.name], dataset))
+    return batch
+
+
+def _fact_count(rows: dict[str, list[dict[str, object]]]) -> int:
+    department = rows[s.DEPARTMENTS][0]
+    facts = (s.UNIT_TYPE, s.STAFF_AUTHORIZED, s.STAFF_ACTUAL, s.SUBORDINATE_UNITS)
+    return sum(department.get(f) is not None for f in facts)
 
 
 def read_disclosure(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
@@ -37,13 +160,12 @@ def read_disclosure(path: str | os.PathLike[str], *, name: str | None = None) ->
         For an unsupported file type, or whatever the reader finds wrong (naming file, place and expectation).
     """
     source = Path(path)
-    kind = _READERS.get(source.suffix.lower())
-    if kind is None:
-        raise ReaderError(
-            name or source.name,
-            "",
-            f"unsupported file type {source.suffix or '(none)'!r}; expected one of {', '.join(sorted(_READERS))}",
-        )
-    from analytics.ingest.text import read_text_disclosure
+    _kind(source, name or source.name)
+    if source.suffix.lower() == ".txt":
+        from analytics.ingest.text import read_text_disclosure
 
-    return read_text_disclosure(source, name=name)
+        return read_text_disclosure(source, name=name)
+    batch = read_batch([source], workers=1)
+    if batch.errors:
+        raise batch.errors[0]
+    return batch.merged()

@@ -13,6 +13,7 @@ look for is the national form's, never one document's names or figures.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from analytics import schema as s
@@ -33,7 +34,9 @@ __all__ = [
 #: Canonical key of the 总体资金情况 table of the 部门整体支出绩效目标申报表 (see analytics/reference/tables.csv).
 FUND_COMPOSITION_TABLE = "performance_fund_composition"
 
-_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度\s*)?(?P<scope>部门|单位)\s*(?P<phase>预算|决算)")
+_TITLE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年度?(?:(?:区|市|省|县|本)级)?(?:(?P<scope>部门|单位)|.{2,30}?)(?P<phase>预算|决算)(?!执行|调整|数)"
+)
 _NAME_CELL = re.compile(r"^部门\s*[(（]\s*单位\s*[)）]")
 _REGION = re.compile(
     r"^(?P<region>(?:[^省市区县旗州]{1,8}(?:省|自治区))?(?:[^省市区县旗州]{1,8}(?:市|自治州|盟))?"
@@ -61,15 +64,21 @@ class DocumentIdentity:
 
     department: str
     region: str | None
-    fiscal_year: int
+    fiscal_year: int | None
     phase: str
     scope: str
     line: SourceLine
 
     @property
     def department_id(self) -> str:
-        """A stable id across years: the full department name as printed, without spaces."""
-        return self.department
+        """A stable id across years: the full name without spaces, without a party prefix (中共 …), with
+        委员会 shortened to 委.
+
+        Party organs print their name with and without "中共" in the same year's two files.
+        """
+        name = re.sub(r"^(中共|中国共产党)", "", self.department)
+        # "…省委员会办公厅" and "…省委办公厅" are one body; 委员会 and its short form 委 are used interchangeably.
+        return name.replace("委员会", "委")
 
 
 def _small_int(text: str) -> int:
@@ -102,45 +111,99 @@ def split_region(name: str) -> tuple[str | None, str]:
     return region, name[len(region) :]
 
 
-def identify_document(doc: SourceDocument) -> DocumentIdentity:
+def identify_document(doc: SourceDocument, *, require_year: bool = True) -> DocumentIdentity:
     """Find the department, year, phase and scope a disclosure is about.
 
-    The title ("… 2023 年部门预算 …") gives year, phase and scope; the department is the 部门(单位)名称 cell of the
-    绩效目标申报表 when there is one (it prints the full name), else the words before the title.
+    The year, phase and scope come from the title ("… 2023 年部门预算", "2024年区级部门预算", "2018 年度…预算公开"),
+    read on single lines and on pairs of lines (a cover title often wraps). The department is taken, in this order,
+    from a label that names it ("预算主管部门：", "预算单位：", the 部门(单位)名称 cell of the 绩效目标申报表), from
+    the words before the title in a heading, or from the name most often printed by the tables' "部门：" labels.
+
+    Parameters
+    ----------
+    require_year
+        A tables-only PDF of a disclosure split into two files may print no year; with ``require_year=False`` its
+        identity has ``fiscal_year=None`` and the reader pairs it with the other file.
 
     Raises
     ------
     ReaderError
-        When no title of a budget or final-account disclosure is found.
+        When no title of a budget or final-account disclosure, or no department name, is found.
     """
-    lines = doc.nonblank()
-    titles = [(ln, m) for ln in lines[:400] if (m := _TITLE.search(normalize_text(ln.text)))]
-    # Prefer a heading ("第二部分 XX 2023 年部门预算表") over a sentence that mentions the year's budget.
-    headings = [(ln, m) for ln, m in titles if _HEADING_PREFIX.match(normalize_text(ln.text))]
-    title = (headings or titles or [None])[0]
-    if title is None:
+    lines = doc.nonblank()[:400]
+    texts = [normalize_text(ln.text) for ln in lines]
+    title = _find_title(lines, texts)
+    labelled = _name_from_labels(lines, texts, _OWNER_LABEL) or _name_from_cell(lines)
+    titled = _name_from_title(lines)
+    # A label's value may wrap onto the next line ("部门名称：江苏省人大" / "常委会办公厅"): the title then holds
+    # the whole name.
+    if labelled and titled and titled.startswith(labelled):
+        labelled = titled
+    department = labelled or titled or _most_common_label(texts)
+    department = re.sub(r"[(（](部门|单位|本级)[)）]$", "", department) if department else department
+    if title is None and (require_year or not department):
         raise ReaderError(
             doc.name,
             "",
             "not a budget disclosure: no title like 'YYYY 年部门预算' / '单位决算' was found in the first 400 lines",
         )
-    title_line, match = title
-    department = _name_from_cell(lines) or _name_from_title(lines)
+    where = f"line {title[0].number}" if title else ""
     if not department:
         raise ReaderError(
             doc.name,
-            f"line {title_line.number}",
-            "found the title but no department name (expected '<部门名称> YYYY 年部门预算' or a 部门(单位)名称 cell)",
+            where,
+            "found the title but no department name (expected '<部门名称> YYYY 年部门预算', '预算主管部门：…' "
+            "or a 部门(单位)名称 cell)",
         )
     region, _ = split_region(department)
+    match = title[1] if title else None
+    scope = (
+        "unit"
+        if (match and match["scope"] == "单位") or any(t.startswith("预算单位:") for t in texts[:5])
+        else ("department")
+    )
     return DocumentIdentity(
         department=department,
         region=region,
-        fiscal_year=int(match["year"]),
-        phase="budget" if match["phase"] == "预算" else "final",
-        scope="department" if match["scope"] == "部门" else "unit",
-        line=title_line,
+        fiscal_year=int(match["year"]) if match else None,
+        phase="final" if match and match["phase"] == "决算" else "budget",
+        scope=scope,
+        line=title[0] if title else lines[0],
     )
+
+
+_OWNER_LABEL = re.compile(
+    r"^(?:预算主管部门|主管部门|预算单位|部门名称|单位名称)[:：](?P<name>[^:：]{2,40}?)(?:单位[:：].*)?$"
+)
+_TABLE_LABEL = re.compile(r"^(?:编制部门|编制单位|部门|部门名称|单位名称)[:：](?P<name>[^:：]{2,40}?)(?:单位[:：].*)?$")
+
+
+def _find_title(lines: list[SourceLine], texts: list[str]) -> tuple[SourceLine, re.Match[str]] | None:
+    candidates: list[tuple[int, SourceLine, re.Match[str]]] = []
+    for index, (line, text) in enumerate(zip(lines, texts, strict=True)):
+        joined = text + (texts[index + 1] if index + 1 < len(texts) else "")
+        match = _TITLE.search(text) or _TITLE.search(joined)
+        if match:
+            # Prefer a heading or cover line over a sentence that mentions the year's budget.
+            rank = 0 if _HEADING_PREFIX.match(text) or len(text) <= 30 else 1
+            candidates.append((rank, line, match))
+    if not candidates:
+        return None
+    rank, line, match = min(candidates, key=lambda c: (c[0], c[1].number))
+    return line, match
+
+
+def _name_from_labels(lines: list[SourceLine], texts: list[str], pattern: re.Pattern[str]) -> str | None:
+    for text in texts:
+        match = pattern.match(text)
+        if match:
+            return match["name"]
+    return None
+
+
+def _most_common_label(texts: list[str]) -> str | None:
+    names = [m["name"] for t in texts if (m := _TABLE_LABEL.match(t))]
+    return Counter(names).most_common(1)[0][0] if names else None
 
 
 def _name_from_cell(lines: list[SourceLine]) -> str | None:
@@ -162,17 +225,40 @@ def _name_from_cell(lines: list[SourceLine]) -> str | None:
 _HEADING_PREFIX = re.compile(r"^(第[一二三四五六七八九十]+部分|表\s*\d+[.．、]?|[一二三四五六七八九十]+、|\d+[.．、])")
 
 
+_NAME_AFTER_YEAR = re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.{2,30}?)(?:部门|单位)?(?:预算|决算)(?:公开|表)?$")
+
+
 def _name_from_title(lines: list[SourceLine]) -> str | None:
-    """The department name printed before the title in a heading ("第二部分 XX 2023 年部门预算表")."""
-    for line in lines[:400]:
-        text = _HEADING_PREFIX.sub("", normalize_text(line.text))
-        match = _TITLE.search(text)
-        # Only headings: the title ends the line (or is followed by 表 / 公开 / 说明), not a sentence around it.
-        if match and re.fullmatch(r"(表|公开|情况说明|说明|编制说明|预算表)?", text[match.end() :]):
-            before = text[: match.start()]
-            if len(before) >= 2:
-                return before
+    """The department name printed in a title: before the year ("XX 2023 年部门预算表") or after it ("2018 年度
+    XX 预算公开"). A cover title wraps over up to three short lines, so windows of neighbouring lines are tried and
+    the longest clean name of the first title wins."""
+    texts = [_HEADING_PREFIX.sub("", normalize_text(line.text)) for line in lines[:400]]
+    for index in range(len(texts)):
+        names: list[str] = []
+        for back in (0, 1, 2):
+            for forward in (0, 1):
+                if index - back < 0 or index + forward >= len(texts):
+                    continue
+                window = texts[index - back : index + forward + 1]
+                if back and any(len(t) > 24 for t in window[:back]):
+                    continue  # only short cover lines wrap a name; a paragraph before a heading is no name
+                names.extend(_title_names("".join(window)))
+        clean = [n for n in names if 2 <= len(n) <= 40 and not re.search(r"[，。；：:、,()（）\d]", n)]
+        if clean:
+            return max(clean, key=len)
     return None
+
+
+def _title_names(text: str) -> list[str]:
+    names: list[str] = []
+    match = _TITLE.search(text)
+    # Only headings: the title ends the text (or is followed by 表 / 公开 / 说明), not a sentence around it.
+    if match and match["scope"] and re.fullmatch(r"(表|公开|情况说明|说明|编制说明|预算表)?", text[match.end() :]):
+        names.append(text[: match.start()])
+    after = _NAME_AFTER_YEAR.match(text)
+    if after and split_region(after["name"])[0]:
+        names.append(after["name"])
+    return names
 
 
 def find_unit(doc: SourceDocument, after: int = 0) -> tuple[str, SourceLine] | None:

@@ -13,11 +13,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import polars as pl
-
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
+from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.targets import extract_indicators
@@ -72,16 +71,6 @@ def decode_text(name: str, data: bytes) -> str:
     if controls > 8:
         raise ReaderError(name, "", "the file holds control characters, so it is binary, not a text disclosure")
     return text
-
-
-def _frame(table: str, rows: list[dict[str, object]], constants: dict[str, object]) -> pl.DataFrame:
-    spec = s.TABLES[table]
-    filled = [{**constants, **row} for row in rows]
-    if s.SEQ in spec.columns:
-        filled = [{**row, s.SEQ: i} for i, row in enumerate(filled, start=1)]
-    if not filled:
-        return s.empty_frame(table)
-    return s.validate(table, pl.DataFrame(filled, schema=spec.schema, orient="row"))
 
 
 def _check_units(
@@ -176,7 +165,6 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         )
     unit = facts.find_unit(doc)
     _check_units(doc, identity, composition, statements, unit)
-    ids = {s.DOC_ID: doc_id, s.DEPARTMENT_ID: identity.department_id}
     document = {
         s.DOC_ID: doc_id,
         s.SOURCE_NAME: name,
@@ -190,14 +178,18 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         s.SCOPE: identity.scope,
         s.UNIT_PRINTED: unit[0] if unit else None,
         s.PARSER_VERSION: PARSER_VERSION,
+        s.DISCLOSURE_ID: doc_id,
+        s.PAGE_COUNT: None,
     }
-    return Dataset.from_tables(
+    return rows_to_dataset(
         {
-            s.DOCUMENTS: _frame(s.DOCUMENTS, [document], {}),
-            s.DEPARTMENTS: _frame(s.DEPARTMENTS, [department], {s.DOC_ID: doc_id}),
-            s.LINES: _frame(s.LINES, composition, ids),
-            s.STATEMENTS: _frame(s.STATEMENTS, statements, ids),
-            s.INDICATORS: _frame(s.INDICATORS, indicators, ids),
-            s.PROJECTS: _frame(s.PROJECTS, projects, ids),
-        }
+            s.DOCUMENTS: [document],
+            s.DEPARTMENTS: [department],
+            s.LINES: composition,
+            s.STATEMENTS: statements,
+            s.INDICATORS: indicators,
+            s.PROJECTS: projects,
+        },
+        doc_id,
+        identity.department_id,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from functools import cache
 from importlib import resources
 
@@ -22,6 +23,11 @@ __all__ = ["table_catalog", "table_key"]
 def _catalog_rows() -> tuple[dict[str, str], ...]:
     text = resources.files(__package__).joinpath("tables.csv").read_text(encoding="utf-8")
     return tuple(csv.DictReader(io.StringIO(text)))
+
+
+def _fold(title: str) -> str:
+    # Quotes around 三公 and the enumeration comma come and go between documents; they never tell tables apart.
+    return re.sub(r"[“”\"'‘’「」、]", "", normalize_text(title))
 
 
 def table_catalog() -> pl.DataFrame:
@@ -55,11 +61,11 @@ def table_key(title: str) -> str | None:
     >>> table_key("表 1. 某某局 2023 年部门收支总表")
     'income_expenditure_summary'
     """
-    folded = normalize_text(title)
+    folded = _fold(title)
     best: tuple[int, str] | None = None
     for row in _catalog_rows():
         for name in (row["name_zh"], *row["aliases"].split("|")):
-            candidate = normalize_text(name)
+            candidate = _fold(name)
             if candidate and candidate in folded and (best is None or len(candidate) > best[0]):
                 best = (len(candidate), row["key"])
     return best[1] if best else None

@@ -1,0 +1,196 @@
+"""The text layer of a PDF as positioned words and lines (pypdfium2, BSD-3 / Apache-2.0).
+
+Generic table detection (ruling lines, cell graphs) is slow and fragile on these documents; their tables are
+plain text aligned in columns. So the reader works from characters and their boxes: characters are grouped into
+lines by their vertical centre, lines into words by horizontal gaps, and the table extractor aligns words into
+columns by their right edges (amounts are right-aligned). One pass of ctypes calls per character keeps the whole
+corpus well under a second.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from analytics.errors import ReaderError
+
+__all__ = ["PageLine", "PdfPage", "Word", "read_pdf_pages"]
+
+#: A gap wider than this share of the line's character height separates two words (or two table cells).
+_WORD_GAP = 0.75
+#: Two characters whose vertical centres differ by less than this share of their height share a line.
+_LINE_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A run of characters with no wide gap inside; coordinates in points from the page's top-left corner."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class PageLine:
+    """The words of one visual line, left to right."""
+
+    words: tuple[Word, ...]
+    page: int
+    number: int
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPage:
+    """A page's positioned lines, and its text in content order (which survives rotated text)."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[PageLine, ...]
+    raw_text: str = ""
+
+
+def _open(path: Path, name: str) -> pdfium.PdfDocument:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReaderError(name, "", "the file is empty; expected a PDF budget disclosure")
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ReaderError(name, "", "not a PDF file (no %PDF header); expected a PDF budget disclosure")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise ReaderError(
+                name, "", "the PDF is encrypted (password protected); expected an unprotected published disclosure"
+            ) from None
+        raise ReaderError(name, "", f"the PDF is damaged and cannot be opened ({message})") from None
+
+
+def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[PageLine], str]:
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    count = textpage.count_chars()
+    if count <= 0:
+        return width, height, [], ""
+    text = textpage.get_text_range(0, count)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    chars: list[tuple[str, float, float, float, float]] = []
+    for index, char in enumerate(text[:count]):
+        if char.isspace():
+            # A real space is a word break; keep it as a zero-width marker at the previous character's place.
+            chars.append((" ", -1.0, -1.0, -1.0, -1.0))
+            continue
+        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
+        chars.append((char, left.value, right.value, height - top.value, height - bottom.value))
+    return width, height, _group(chars, number), text
+
+
+def _group(chars: list[tuple[str, float, float, float, float]], page: int) -> list[PageLine]:
+    """Group characters into lines (by vertical centre) and words (by gaps and spaces)."""
+    placed: list[tuple[str, float, float, float, float]] = []
+    breaks: set[int] = set()
+    for char in chars:
+        if char[1] < 0:
+            breaks.add(len(placed))
+        else:
+            placed.append(char)
+    if not placed:
+        return []
+    # Remember which characters were followed by a real space, in content order, before sorting by position.
+    spaced_after = {id(placed[i - 1]) for i in breaks if i > 0}
+    heights = [c[4] - c[3] for c in placed if c[4] > c[3]]
+    typical = statistics.median(heights) if heights else 10.0
+    ordered = sorted(placed, key=lambda c: (c[3] + c[4]) / 2)
+    rows: list[list[tuple[str, float, float, float, float]]] = []
+    last_center = None
+    for char in ordered:
+        center = (char[3] + char[4]) / 2
+        if last_center is None or center - last_center > _LINE_TOLERANCE * typical:
+            rows.append([])
+        rows[-1].append(char)
+        last_center = center
+    lines: list[PageLine] = []
+    for row in rows:
+        row.sort(key=lambda c: c[1])
+        row_heights = [c[4] - c[3] for c in row if c[4] > c[3]]
+        gap_limit = _WORD_GAP * (statistics.median(row_heights) if row_heights else typical)
+        words: list[Word] = []
+        current: list[tuple[str, float, float, float, float]] = []
+        for char in row:
+            if current and (char[1] - current[-1][2] > gap_limit or id(current[-1]) in spaced_after):
+                words.append(_word(current))
+                current = []
+            current.append(char)
+        words.append(_word(current))
+        lines.append(PageLine(tuple(words), page, len(lines) + 1))
+    return lines
+
+
+def _word(chars: list[tuple[str, float, float, float, float]]) -> Word:
+    return Word(
+        "".join(c[0] for c in chars),
+        min(c[1] for c in chars),
+        max(c[2] for c in chars),
+        min(c[3] for c in chars),
+        max(c[4] for c in chars),
+    )
+
+
+def read_pdf_pages(path: str | Path, name: str | None = None) -> list[PdfPage]:
+    """Every page of a PDF as positioned lines of words.
+
+    Raises
+    ------
+    ReaderError
+        For an empty or non-PDF file, an encrypted or damaged PDF, and a PDF with no text layer (a scan).
+    """
+    source = Path(path)
+    name = name or source.name
+    document = _open(source, name)
+    try:
+        pages: list[PdfPage] = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                width, height, lines, raw = _page_lines(page, index + 1)
+            finally:
+                page.close()
+            pages.append(PdfPage(index + 1, width, height, tuple(lines), raw))
+    except pdfium.PdfiumError as exc:
+        raise ReaderError(name, f"page {len(pages) + 1}", f"the page cannot be read ({exc})") from None
+    finally:
+        document.close()
+    if not pages:
+        raise ReaderError(name, "", "the PDF has no pages; expected a budget disclosure")
+    if not any(page.lines for page in pages):
+        raise ReaderError(
+            name,
+            f"pages 1-{len(pages)}",
+            "the PDF has no text layer (a scanned document?); expected a PDF with selectable text — run OCR first",
+        )
+    return pages

@@ -1,0 +1,480 @@
+"""Standard tables from positioned lines: find each table by its title, follow it across pages, align its columns.
+
+Input is the layout form (``PageLine`` with words and x positions), which the PDF reader produces and the Excel
+reader imitates. Per table:
+
+1. **Blocks**: a title line names a table of the catalog (``analytics/reference/tables.csv``); the block runs to
+   the next title or part heading, across page breaks. A table of contents is not a title.
+2. **Unit** from the block's header ("单位：元" / "万元"); an amount table without a unit is refused.
+3. **Columns**: amounts are right-aligned, so the right edges of numeric words cluster into columns; each header
+   word is assigned to the column it stands over, and the joined header text maps to a canonical column
+   (``analytics/reference/columns.csv``) by its longest alias.
+4. **Rows**: a line with a code or an amount anchors a row; a line of name fragments (a name wrapped in its cell)
+   joins the nearest anchor. Codes printed split into 类 / 款 / 项 cells are joined, dropped leading zeros
+   restored. Two-sided tables (收支总表) pair each label with the amounts that follow it.
+5. A table that says it has no data (本部门无此项 …) is recorded as disclosed empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from analytics import schema as s
+from analytics.errors import ReaderError
+from analytics.ingest._pdf_layout import PageLine, Word
+from analytics.ingest.numbers import normalize_text, parse_amount
+from analytics.reference import table_key
+from analytics.reference.classification import code_level, normalize_code, parent_code
+
+__all__ = ["TableBlock", "extract_tables", "find_blocks"]
+
+_NUMERIC = re.compile(r"^[-−－]?[(（]?[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
+_DIGITS = re.compile(r"^\d{1,7}$")
+_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+_TOC = re.compile(r"[.…·]{3,}|…")
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.*(说明|解释|情况)$")
+_EMPTY = re.compile(r"无此项|本部门无|本单位无|没有.{0,20}(预算|支出|收入|数据)|此表无数据|本表无数据|空表|无相关数据")
+_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
+)
+_SUBTOTAL = re.compile(r"小计$")
+_TOTAL = re.compile(r"(总计|合计)$|^(合计|总计)")
+_TWO_SIDED = frozenset({"income_expenditure_summary", "fiscal_appropriation_summary"})
+_COLUMN_TOLERANCE = 12.0
+#: A label-only line farther from its nearest row than this share of the row pitch is not part of that row.
+_FRAGMENT_SHARE = 0.75
+
+
+@dataclass
+class TableBlock:
+    """The lines of one standard table, from its title to the line before the next title."""
+
+    key: str
+    title: str
+    title_line: PageLine
+    lines: list[PageLine] = field(default_factory=list)
+
+    @property
+    def pages(self) -> tuple[int, int]:
+        pages = [self.title_line.page, *(ln.page for ln in self.lines)]
+        return min(pages), max(pages)
+
+
+@cache
+def _column_aliases() -> tuple[tuple[str, str, int], ...]:
+    text = resources.files("analytics.reference").joinpath("columns.csv").read_text(encoding="utf-8")
+    out: list[tuple[str, str, int]] = []
+    for row in csv.DictReader(io.StringIO(text)):
+        for alias in row["aliases"].split("|"):
+            out.append((normalize_text(alias), row["key"], int(row["fiscal_year_offset"])))
+    return tuple(out)
+
+
+def column_key(header: str) -> tuple[str, int] | None:
+    """The canonical column of a printed header, and its year offset; the longest (then latest) alias wins.
+
+    Examples
+    --------
+    >>> column_key("本年收入合计")
+    ('total', 0)
+    >>> column_key("收入预算事业收入")
+    ('business_income', 0)
+    >>> column_key("上年预算数")
+    ('prior_year', -1)
+    """
+    folded = normalize_text(header)
+    best: tuple[int, int, str, int] | None = None
+    for alias, key, offset in _column_aliases():
+        at = folded.rfind(alias)
+        if at >= 0:
+            rank = (len(alias), at + len(alias))
+            if best is None or rank > best[:2]:
+                best = (*rank, key, offset)
+    return (best[2], best[3]) if best else None
+
+
+def _is_title(line: PageLine) -> str | None:
+    text = normalize_text(line.text)
+    if len(text) > 60 or "。" in text or _TOC.search(line.text) or not text.endswith(("表", "）", ")")):
+        return None
+    return table_key(text)
+
+
+def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
+    """Split a document's lines into table blocks, one per titled standard table.
+
+    Pages that are a table of contents (目录) hold titles but no tables and are skipped.
+    """
+    toc_pages = {ln.page for ln in lines if normalize_text(ln.text) in {"目录", "目次"}}
+    blocks: list[TableBlock] = []
+    for line in lines:
+        if line.page in toc_pages:
+            continue
+        key = _is_title(line)
+        if key is not None:
+            blocks.append(TableBlock(key, normalize_text(line.text), line))
+        elif blocks and _PART.match(normalize_text(line.text)):
+            blocks.append(TableBlock("", "", line))  # a part heading ends the table before it
+        elif blocks:
+            blocks[-1].lines.append(line)
+    return [b for b in blocks if b.key]
+
+
+def _is_numeric(word: Word) -> bool:
+    return bool(_NUMERIC.match(normalize_text(word.text)))
+
+
+def _block_unit(block: TableBlock, source: str) -> tuple[str, PageLine] | None:
+    for line in [block.title_line, *block.lines[:8]]:
+        match = _UNIT.search(normalize_text(line.text).replace(" ", ""))
+        if match:
+            return match[1], line
+    return None
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    header: list[Word] = field(default_factory=list)
+
+    def key(self) -> tuple[str, int] | None:
+        words = sorted(self.header, key=lambda w: (round(w.top), w.x0))
+        return column_key("".join(w.text for w in words))
+
+
+def _columns(amount_words: list[Word]) -> list[_Column]:
+    columns: list[_Column] = []
+    for word in sorted(amount_words, key=lambda w: w.x1):
+        if columns and word.x1 - columns[-1].x1 <= _COLUMN_TOLERANCE:
+            columns[-1].x0 = min(columns[-1].x0, word.x0)
+            columns[-1].x1 = max(columns[-1].x1, word.x1)
+        else:
+            columns.append(_Column(word.x0, word.x1))
+    return columns
+
+
+def _column_of(columns: list[_Column], word: Word) -> int:
+    return min(range(len(columns)), key=lambda i: abs(columns[i].x1 - word.x1))
+
+
+def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x: float) -> None:
+    """Give each column the header words that stand over it (centre between the previous column and its edge)."""
+    for line in header_lines:
+        for word in line.words:
+            if word.x1 <= name_x + 1 or _UNIT.search(normalize_text(word.text)) or "编制" in word.text:
+                continue
+            for index, column in enumerate(columns):
+                left = columns[index - 1].x1 if index else name_x
+                if left - 2 < word.center <= column.x1 + _COLUMN_TOLERANCE:
+                    column.header.append(word)
+                    break
+
+
+@dataclass
+class _Row:
+    anchor: PageLine
+    codes: list[str]
+    label: list[Word]
+    amounts: list[Word]
+    before: list[Word] = field(default_factory=list)
+    after: list[Word] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        text = "".join(w.text for w in (*self.before, *self.label, *self.after))
+        return _ORDINAL.sub("", normalize_text(text))
+
+
+def _split_line(line: PageLine, name_x: float) -> tuple[list[str], list[Word], list[Word]]:
+    codes: list[str] = []
+    label: list[Word] = []
+    amounts: list[Word] = []
+    for word in line.words:
+        text = normalize_text(word.text)
+        if _is_numeric(word) and _DIGITS.match(text) and word.x1 <= name_x and not label and not amounts:
+            codes.append(text)
+        elif (_is_numeric(word) and (word.x0 >= name_x or label)) or _is_numeric(word):
+            amounts.append(word)
+        else:
+            label.append(word)
+    return codes, label, amounts
+
+
+def _name_x(data_lines: list[PageLine]) -> float:
+    """Where names begin: left of it, digit-only words are codes."""
+    starts = [next((w.x0 for w in ln.words if not _is_numeric(w)), None) for ln in data_lines]
+    starts = [x for x in starts if x is not None]
+    return min(starts) - 1 if starts else 0.0
+
+
+def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
+    """Anchor rows (a code, an amount or a total label) and the name fragments that belong to them.
+
+    A label-only line is a fragment of a wrapped name only when it sits closer to an anchor than most rows sit to
+    each other; a label-only line at a full row's distance is a row of its own with blank amounts (and is dropped:
+    blank is "not disclosed", never zero).
+    """
+    anchors: list[_Row] = []
+    loose: list[PageLine] = []
+    for line in data_lines:
+        codes, label, amounts = _split_line(line, name_x)
+        text = normalize_text(line.text)
+        if codes or amounts or _TOTAL.search(text) or _SUBTOTAL.search(text):
+            anchors.append(_Row(line, codes, label, amounts))
+        else:
+            loose.append(line)
+    centres = [(r.anchor.page, (r.anchor.top + r.anchor.bottom) / 2) for r in anchors]
+    gaps = [b[1] - a[1] for a, b in itertools.pairwise(centres) if a[0] == b[0] and b[1] > a[1]]
+    pitch = statistics.median(gaps) if gaps else 0.0
+    for fragment in loose:
+        middle = (fragment.top + fragment.bottom) / 2
+        candidates = [r for r in anchors if r.anchor.page == fragment.page]
+        if not candidates:
+            continue
+
+        def distance(row: _Row, middle: float = middle) -> tuple[float, int]:
+            centre = (row.anchor.top + row.anchor.bottom) / 2
+            # On a tie the row above wins: a name wraps downwards inside its cell.
+            return abs(centre - middle), 0 if centre < middle else 1
+
+        row = min(candidates, key=distance)
+        centre = (row.anchor.top + row.anchor.bottom) / 2
+        if pitch and abs(centre - middle) > _FRAGMENT_SHARE * pitch:
+            continue
+        if middle < centre:
+            row.before.extend(fragment.words)
+        else:
+            row.after.extend(fragment.words)
+    return anchors
+
+
+@dataclass(frozen=True)
+class _Context:
+    doc_name: str
+    fiscal_year: int
+    phase: str
+
+
+def _amount(word: Word, unit: str, ctx: _Context, line: PageLine) -> Decimal:
+    try:
+        value = parse_amount(word.text, unit)
+    except ValueError as exc:
+        raise ReaderError(ctx.doc_name, f"page {line.page}, line {line.number}", str(exc)) from None
+    if value is None:  # pragma: no cover - numeric words always parse
+        raise ReaderError(ctx.doc_name, f"page {line.page}, line {line.number}", f"empty amount {word.text!r}")
+    return value
+
+
+def _classification(code: str | None, name: str, side: str, table: str) -> str:
+    if code:
+        return "function" if code[0] == "2" else "economic"
+    if _SUBTOTAL.search(name):
+        return "total"
+    if _TOTAL.search(name):
+        return "total"
+    if side == "income":
+        return "source"
+    if name in _CATEGORY_NAMES or table not in _TWO_SIDED or not name.endswith("支出"):
+        return "category"
+    return "function"
+
+
+def _code(parts: list[str]) -> str | None:
+    """The classification code of a row, or ``None`` when its leading numbers are no code (a 序号 column)."""
+    if not parts:
+        return None
+    try:
+        return normalize_code(parts)
+    except ValueError:
+        return None
+
+
+def _emit(
+    block: TableBlock,
+    row: _Row,
+    side: str,
+    amounts: list[tuple[Word, int]],
+    columns: list[_Column],
+    unit: str,
+    ctx: _Context,
+) -> list[dict[str, object]]:
+    code = _code(row.codes)
+    name = row.name or ("合计" if not code else "")
+    out: list[dict[str, object]] = []
+    for word, index in amounts:
+        mapped = columns[index].key()
+        column, offset = mapped if mapped else (f"column_{index + 1}", 0)
+        out.append(
+            {
+                s.FISCAL_YEAR: ctx.fiscal_year + offset,
+                s.AS_OF_YEAR: ctx.fiscal_year,
+                s.PHASE: ctx.phase,
+                s.TABLE: block.key,
+                s.SIDE: side,
+                s.CLASSIFICATION: _classification(code, name, side, block.key),
+                s.CODE: code,
+                s.NAME: name,
+                s.LEVEL: code_level(code) if code else None,
+                s.PARENT_CODE: parent_code(code) if code else None,
+                s.COLUMN: column,
+                s.AMOUNT_YUAN: _amount(word, unit, ctx, row.anchor),
+                s.STATED_SHARE_PCT: None,
+                s.PAGE: row.anchor.page,
+                s.LINE: row.anchor.number,
+                s.SOURCE_TEXT: row.anchor.text,
+            }
+        )
+    return out
+
+
+_INCOME_TABLES = frozenset({"income_summary"})
+
+
+def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object]], str, str | None]:
+    """Rows of one block, its status ("data" / "empty") and its unit."""
+    unit_found = _block_unit(block, ctx.doc_name)
+    body = [ln for ln in block.lines if not (unit_found and ln is unit_found[1])]
+    amount_lines = [ln for ln in body if any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for w in ln.words)]
+    if not amount_lines and any(_EMPTY.search(normalize_text(ln.text)) for ln in body):
+        return [], "empty", unit_found[0] if unit_found else None
+    first_data = next(
+        (i for i, ln in enumerate(body) if any(_is_numeric(w) for w in ln.words) and len(ln.words) > 0), None
+    )
+    if first_data is None:
+        return (
+            [],
+            "empty" if any(_EMPTY.search(normalize_text(ln.text)) for ln in body) else "no_rows",
+            (unit_found[0] if unit_found else None),
+        )
+    if unit_found is None:
+        raise ReaderError(
+            ctx.doc_name,
+            f"page {block.title_line.page}",
+            f"table {block.title!r} prints no unit; expected '单位：元' or '单位：万元' under its title",
+        )
+    unit = unit_found[0]
+    header, data = body[:first_data], body[first_data:]
+    name_x = _name_x(data)
+    rows = _rows(data, name_x)
+    amount_words = [w for r in rows for w in r.amounts]
+    if not amount_words:
+        return [], "no_rows", unit
+    columns = _columns(amount_words)
+    _assign_headers(columns, header, name_x)
+    out: list[dict[str, object]] = []
+    if block.key in _TWO_SIDED:
+        out = _two_sided(block, rows, columns, unit, ctx)
+    else:
+        side = "income" if block.key in _INCOME_TABLES else "expenditure"
+        for row in rows:
+            placed = [(w, _column_of(columns, w)) for w in row.amounts]
+            out.extend(_emit(block, row, side, placed, columns, unit, ctx))
+    return _dedupe(out), "data", unit
+
+
+_CATEGORY_NAMES = frozenset(
+    {"基本支出", "项目支出", "单位预留机动经费", "经营支出", "事业单位经营支出", "上缴上级支出", "对附属单位补助支出"}
+)
+
+
+def _two_sided(
+    block: TableBlock, rows: list[_Row], columns: list[_Column], unit: str, ctx: _Context
+) -> list[dict[str, object]]:
+    """收支总表: labels stand in regions between amount columns; region 0 is income, later regions expenditure.
+
+    A label's region is the number of amount columns left of it; an amount belongs to the nearest label region at
+    or left of its column, so one label may own several amount columns (合计, 一般公共预算, 政府性基金 …).
+    """
+
+    def region(word: Word) -> int:
+        return sum(1 for c in columns if c.x1 < word.x0)
+
+    regions = sorted({region(w) for r in rows for w in (*r.label, *r.before, *r.after)})
+    if not regions:
+        return []
+
+    def owner(column: int) -> int:
+        return max((r for r in regions if r <= column), default=regions[0])
+
+    out: list[dict[str, object]] = []
+    for row in rows:
+        for reg in regions:
+            label = [w for w in row.label if region(w) == reg]
+            amounts = [(w, _column_of(columns, w)) for w in row.amounts]
+            owned = [(w, c) for w, c in amounts if owner(c) == reg]
+            if not label and not owned:
+                continue
+            part = _Row(
+                row.anchor,
+                [],
+                label,
+                [w for w, _ in owned],
+                [w for w in row.before if region(w) == reg],
+                [w for w in row.after if region(w) == reg],
+            )
+            if not part.name:
+                continue
+            side = "income" if reg == regions[0] else "expenditure"
+            out.extend(_emit(block, part, side, owned, columns, unit, ctx))
+    return out
+
+
+def _dedupe(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Keep the first of rows that share the contract's key (a label printed twice with the same figure)."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[dict[str, object]] = []
+    key_columns = [c for c in s.TABLES[s.LINES].key if c != s.DOC_ID]
+    for row in rows:
+        key = tuple(row[c] for c in key_columns)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(row)
+    return out
+
+
+def extract_tables(
+    lines: Sequence[PageLine], *, doc_name: str, fiscal_year: int, phase: str
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Every standard table of a document: its ``lines`` rows and one catalog row per table found.
+
+    Returns
+    -------
+    (lines, tables)
+        ``lines`` rows without ``doc_id`` / ``department_id``; ``tables`` rows describe each table found (key,
+        title, unit, pages, status "data" / "empty" / "no_rows", row count).
+    """
+    ctx = _Context(doc_name, fiscal_year, phase)
+    all_rows: list[dict[str, object]] = []
+    found: list[dict[str, object]] = []
+    for block in find_blocks(lines):
+        rows, status, unit = _table_rows(block, ctx)
+        first, last = block.pages
+        found.append(
+            {
+                s.TABLE: block.key,
+                s.TITLE: block.title,
+                s.UNIT_PRINTED: unit,
+                s.PAGE_FROM: first,
+                s.PAGE_TO: last,
+                s.STATUS: status,
+                s.ROW_COUNT: len(rows),
+                s.SOURCE_TEXT: block.title_line.text,
+            }
+        )
+        all_rows.extend(rows)
+    # A table of contents repeats titles with no table under them: keep such a "no_rows" entry only when the
+    # document has no real table of that key.
+    with_data = {f[s.TABLE] for f in found if f[s.STATUS] != "no_rows"}
+    found = [f for f in found if f[s.STATUS] != "no_rows" or f[s.TABLE] not in with_data]
+    return _dedupe(all_rows), found
