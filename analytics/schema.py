@@ -113,7 +113,9 @@ ROW_COUNT = "row_count"
 PHASES = ("budget", "final")
 SCOPES = ("department", "unit")
 SIDES = ("income", "expenditure")
-CLASSIFICATIONS = ("function", "economic", "source", "category", "project", "total")
+#: ``total`` is a table's grand total per side and column (its last total row); ``subtotal`` any earlier total row
+#: (当年收入小计 before 收入合计, 本年收入合计 before 总计).
+CLASSIFICATIONS = ("function", "economic", "source", "category", "project", "total", "subtotal")
 DIRECTIONS = ("增加", "减少", "持平")
 COMPARATORS = ("≥", "≤", ">", "<", "=")
 GOAL_SCOPES = ("long_term", "annual", "project")

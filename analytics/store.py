@@ -50,13 +50,14 @@ class Dataset:
     """One Polars frame per table of the data contract.
 
     Attributes are named after the tables: ``documents``, ``departments``, ``lines``, ``statements``,
-    ``indicators``, ``projects`` and ``document_tables`` (which standard tables each document holds). Frames are collected (never lazy) and follow ``analytics.schema``.
+    ``indicators``, ``projects`` and ``document_tables`` (which standard tables each document holds). Frames are
+    collected (never lazy) and follow ``analytics.schema``.
 
     Examples
     --------
     >>> ds = Dataset.empty()
     >>> ds.lines.height, sorted(ds.tables)[:2]
-    (0, ['departments', 'documents'])
+    (0, ['departments', 'document_tables'])
     """
 
     documents: pl.DataFrame

@@ -21,5 +21,5 @@ def test_rebuilding_reproduces_the_shipped_dataset(tmp_path: Path) -> None:
 
 
 def test_shipped_dataset_has_every_source_document() -> None:
-    raw = sorted(p.name for p in (DEFAULT_DATASET.parent / "raw").iterdir() if p.suffix == ".txt")
+    raw = sorted(p.name for p in (DEFAULT_DATASET.parent / "raw").iterdir() if p.suffix in {".txt", ".pdf"})
     assert sorted(open_dataset().documents.get_column(s.SOURCE_NAME).to_list()) == raw

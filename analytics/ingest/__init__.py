@@ -8,6 +8,7 @@ first. Nothing is stored here: ``analytics.store.update_dataset`` merges what wa
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -75,6 +76,25 @@ def _read_one(path: Path) -> object:
         return error
 
 
+def _read_files(files: list[Path], workers: int | None, progress: Callable[[Path], None] | None) -> list[object]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    results: list[object] = []
+    if count > 1 and len(files) > 2:
+        # "spawn", not "fork": forking a process whose Polars thread pool is running can deadlock the child.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(count, len(files)), mp_context=context) as pool:
+            for path, result in zip(files, pool.map(_read_one, files), strict=True):
+                results.append(result)
+                if progress:
+                    progress(path)
+        return results
+    for path in files:
+        results.append(_read_one(path))
+        if progress:
+            progress(path)
+    return results
+
+
 def read_batch(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -96,21 +116,7 @@ def read_batch(
 
     files = [Path(p) for p in paths]
     batch = Batch()
-    results: list[object]
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count > 1 and len(files) > 2:
-        with ProcessPoolExecutor(max_workers=min(count, len(files))) as pool:
-            results = []
-            for path, result in zip(files, pool.map(_read_one, files), strict=True):
-                results.append(result)
-                if progress:
-                    progress(path)
-    else:
-        results = []
-        for path in files:
-            results.append(_read_one(path))
-            if progress:
-                progress(path)
+    results = _read_files(files, workers, progress)
     parts: list[tuple[Path, PdfPart]] = []
     for path, result in zip(files, results, strict=True):
         if isinstance(result, ReaderError):

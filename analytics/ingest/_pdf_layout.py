@@ -99,6 +99,10 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[P
         return width, height, [], ""
     text = textpage.get_text_range(0, count)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    rotation = page.get_rotation() % 360
+    # Character boxes are in the unrotated page space; a page turned by /Rotate is read as it is displayed.
+    unrotated_height = width if rotation in (90, 270) else height
+    unrotated_width = height if rotation in (90, 270) else width
     chars: list[tuple[str, float, float, float, float]] = []
     for index, char in enumerate(text[:count]):
         if char.isspace():
@@ -106,7 +110,16 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[P
             chars.append((" ", -1.0, -1.0, -1.0, -1.0))
             continue
         pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
-        chars.append((char, left.value, right.value, height - top.value, height - bottom.value))
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        if rotation == 90:
+            box = (y0, y1, x0, x1)
+        elif rotation == 180:
+            box = (unrotated_width - x1, unrotated_width - x0, y0, y1)
+        elif rotation == 270:
+            box = (unrotated_height - y1, unrotated_height - y0, unrotated_width - x1, unrotated_width - x0)
+        else:
+            box = (x0, x1, height - y1, height - y0)
+        chars.append((char, *box))
     return width, height, _group(chars, number), text
 
 

@@ -110,9 +110,7 @@ def _agreeing_groups(part: PdfPart, candidates: dict[tuple[object, ...], list[Pd
     scores: dict[tuple[object, ...], int] = {}
     for key, members in candidates.items():
         stated = {
-            r[s.AMOUNT_YUAN]
-            for member in members
-            for r in extract_statements(member.document, year=int(str(key[1])))
+            r[s.AMOUNT_YUAN] for member in members for r in extract_statements(member.document, year=int(str(key[1])))
         }
         scores[key] = len(totals & stated)
     best = max(scores.values(), default=0)

@@ -47,6 +47,7 @@ _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )
 _SUBTOTAL = re.compile(r"小计$")
+_NOTE = re.compile(r"^(注|说明|备注)\d*[:：]")
 _TOTAL = re.compile(r"(总计|合计)$|^(合计|总计)")
 _TWO_SIDED = frozenset({"income_expenditure_summary", "fiscal_appropriation_summary"})
 _COLUMN_TOLERANCE = 12.0
@@ -233,9 +234,11 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
             anchors.append(_Row(line, codes, label, amounts))
         else:
             loose.append(line)
-    centres = [(r.anchor.page, (r.anchor.top + r.anchor.bottom) / 2) for r in anchors]
+    # The pitch of the table's lines (not of its anchors: rows with blank amounts are lines too).
+    centres = [(ln.page, (ln.top + ln.bottom) / 2) for ln in data_lines]
     gaps = [b[1] - a[1] for a, b in itertools.pairwise(centres) if a[0] == b[0] and b[1] > a[1]]
     pitch = statistics.median(gaps) if gaps else 0.0
+    anchors = _merge_split_rows(anchors, pitch)
     for fragment in loose:
         middle = (fragment.top + fragment.bottom) / 2
         candidates = [r for r in anchors if r.anchor.page == fragment.page]
@@ -256,6 +259,37 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
         else:
             row.after.extend(fragment.words)
     return anchors
+
+
+def _merge_split_rows(anchors: list[_Row], pitch: float) -> list[_Row]:
+    """Join a code printed a little above or below its row (a code-only line next to a line without a code)."""
+    merged: list[_Row] = []
+    for row in anchors:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.anchor.page == row.anchor.page
+            and pitch
+            and abs(_centre(previous.anchor) - _centre(row.anchor)) < 0.5 * pitch
+            and bool(previous.codes) != bool(row.codes)
+            and not (previous.amounts and row.amounts)
+        ):
+            coded, other = (previous, row) if previous.codes else (row, previous)
+            merged[-1] = _Row(
+                other.anchor if other.amounts else coded.anchor,
+                coded.codes,
+                [*previous.label, *row.label],
+                [*previous.amounts, *row.amounts],
+                [*previous.before, *row.before],
+                [*previous.after, *row.after],
+            )
+            continue
+        merged.append(row)
+    return merged
+
+
+def _centre(line: PageLine) -> float:
+    return (line.top + line.bottom) / 2
 
 
 @dataclass(frozen=True)
@@ -289,14 +323,26 @@ def _classification(code: str | None, name: str, side: str, table: str) -> str:
     return "function"
 
 
-def _code(parts: list[str]) -> str | None:
-    """The classification code of a row, or ``None`` when its leading numbers are no code (a 序号 column)."""
+def _code(parts: list[str], previous: str | None = None) -> str | None:
+    """The classification code of a row, or ``None`` when its leading numbers are no code (a 序号 column).
+
+    A split code whose 类 cell is cut short ("7 11 02" under "210 11") takes the 类 of the row above when that
+    row's 款 is the same: the printed cells stay in ``source_text``.
+    """
     if not parts:
         return None
     try:
         return normalize_code(parts)
     except ValueError:
-        return None
+        pass
+    if previous and len(parts) == 3 and len(parts[0]) < 3 and len(previous) >= 5:
+        repaired = [previous[:3], parts[1], parts[2]]
+        try:
+            code = normalize_code(repaired)
+        except ValueError:
+            return None
+        return code if code[:5] == previous[:5] else None
+    return None
 
 
 def _emit(
@@ -304,11 +350,13 @@ def _emit(
     row: _Row,
     side: str,
     amounts: list[tuple[Word, int]],
+    *,
     columns: list[_Column],
     unit: str,
     ctx: _Context,
+    previous_code: str | None = None,
 ) -> list[dict[str, object]]:
-    code = _code(row.codes)
+    code = _code(row.codes, previous_code)
     name = row.name or ("合计" if not code else "")
     out: list[dict[str, object]] = []
     for word, index in amounts:
@@ -364,6 +412,9 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
         )
     unit = unit_found[0]
     header, data = body[:first_data], body[first_data:]
+    # A note under the table ("注：本表反映…") ends its rows.
+    note = next((i for i, ln in enumerate(data) if _NOTE.match(normalize_text(ln.text))), None)
+    data = data[:note] if note is not None else data
     name_x = _name_x(data)
     rows = _rows(data, name_x)
     amount_words = [w for r in rows for w in r.amounts]
@@ -376,10 +427,30 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
         out = _two_sided(block, rows, columns, unit, ctx)
     else:
         side = "income" if block.key in _INCOME_TABLES else "expenditure"
+        previous_code: str | None = None
         for row in rows:
             placed = [(w, _column_of(columns, w)) for w in row.amounts]
-            out.extend(_emit(block, row, side, placed, columns, unit, ctx))
-    return _dedupe(out), "data", unit
+            emitted = _emit(block, row, side, placed, columns=columns, unit=unit, ctx=ctx, previous_code=previous_code)
+            previous_code = next((str(r[s.CODE]) for r in emitted if r[s.CODE]), previous_code)
+            out.extend(emitted)
+    return _dedupe(_mark_subtotals(out)), "data", unit
+
+
+def _mark_subtotals(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Per side and column, the last total row of a table is its grand total; earlier ones are subtotals."""
+
+    def place(row: dict[str, object]) -> tuple[int, int]:
+        return int(str(row[s.PAGE])), int(str(row[s.LINE]))
+
+    last: dict[tuple[object, object], tuple[int, int]] = {}
+    for row in rows:
+        if row[s.CLASSIFICATION] == "total":
+            key = (row[s.SIDE], row[s.COLUMN])
+            last[key] = max(last.get(key, place(row)), place(row))
+    for row in rows:
+        if row[s.CLASSIFICATION] == "total" and place(row) != last[(row[s.SIDE], row[s.COLUMN])]:
+            row[s.CLASSIFICATION] = "subtotal"
+    return rows
 
 
 _CATEGORY_NAMES = frozenset(
@@ -408,10 +479,21 @@ def _two_sided(
 
     out: list[dict[str, object]] = []
     for row in rows:
+        amounts = [(w, _column_of(columns, w)) for w in row.amounts]
+        labelled = {region(w) for w in row.label}
+        # A total row's label may stand in one region and its amount in the next ("支出合计 … 15897.44" under the
+        # 支出用途 column): an amount whose region has no label on this row goes to the nearest labelled region
+        # on its left that has no amount of its own.
+        claimed: dict[int, int] = {}
+        for _, column in amounts:
+            home = owner(column)
+            if home not in labelled:
+                left = [r for r in labelled if r < home and all(owner(c) != r for _, c in amounts)]
+                if left:
+                    claimed[home] = max(left)
         for reg in regions:
             label = [w for w in row.label if region(w) == reg]
-            amounts = [(w, _column_of(columns, w)) for w in row.amounts]
-            owned = [(w, c) for w, c in amounts if owner(c) == reg]
+            owned = [(w, c) for w, c in amounts if claimed.get(owner(c), owner(c)) == reg]
             if not label and not owned:
                 continue
             part = _Row(
@@ -425,7 +507,7 @@ def _two_sided(
             if not part.name:
                 continue
             side = "income" if reg == regions[0] else "expenditure"
-            out.extend(_emit(block, part, side, owned, columns, unit, ctx))
+            out.extend(_emit(block, part, side, owned, columns=columns, unit=unit, ctx=ctx))
     return out
 
 
