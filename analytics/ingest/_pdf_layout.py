@@ -99,6 +99,7 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[P
         return width, height, [], ""
     text = textpage.get_text_range(0, count)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = pdfium_c.FS_RECTF()
     rotation = page.get_rotation() % 360
     # Character boxes are in the unrotated page space; a page turned by /Rotate is read as it is displayed.
     unrotated_height = width if rotation in (90, 270) else height
@@ -110,7 +111,11 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[P
             chars.append((" ", -1.0, -1.0, -1.0, -1.0))
             continue
         pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
-        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        # Horizontal extent from the glyph's tight box (gaps between words), vertical extent from the font's loose
+        # box: a comma's tight box sits below the digits and would fall onto a line of its own.
+        pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, index, loose)
+        x0, x1 = left.value, right.value
+        y0, y1 = (loose.bottom, loose.top) if loose.top > loose.bottom else (bottom.value, top.value)
         if rotation == 90:
             box = (y0, y1, x0, x1)
         elif rotation == 180:

@@ -168,17 +168,61 @@ def _column_of(columns: list[_Column], word: Word) -> int:
     return min(range(len(columns)), key=lambda i: abs(columns[i].x1 - word.x1))
 
 
+def _header_cells(header_lines: list[PageLine], name_x: float) -> list[list[Word]]:
+    """Header words grouped into cells: words stacked over each other (a header wrapped in its cell) join."""
+    words = [
+        w
+        for line in header_lines
+        for w in line.words
+        if w.x1 > name_x + 1 and not _UNIT.search(normalize_text(w.text)) and "编制" not in w.text
+    ]
+    cells: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.x0, w.top)):
+        for cell in cells:
+            left, right = min(w.x0 for w in cell), max(w.x1 for w in cell)
+            overlap = min(right, word.x1) - max(left, word.x0)
+            if overlap > 0.5 * min(right - left, word.x1 - word.x0):
+                cell.append(word)
+                break
+        else:
+            cells.append([word])
+    return sorted(cells, key=lambda cell: min(w.x0 for w in cell))
+
+
 def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x: float) -> None:
-    """Give each column the header words that stand over it (centre between the previous column and its edge)."""
-    for line in header_lines:
-        for word in line.words:
-            if word.x1 <= name_x + 1 or _UNIT.search(normalize_text(word.text)) or "编制" in word.text:
-                continue
-            for index, column in enumerate(columns):
-                left = columns[index - 1].x1 if index else name_x
-                if left - 2 < word.center <= column.x1 + _COLUMN_TOLERANCE:
-                    column.header.append(word)
-                    break
+    """Give each amount column the header cell that stands over it.
+
+    Columns come from the amounts; a column whose cells are all blank has a header but no amounts. So the
+    columns are aligned to the header cells in order (both left to right), skipping header cells, with the least
+    total distance between centres: a dynamic programme over (column, cell).
+    """
+    cells = _header_cells(header_lines, name_x)
+    if not cells or not columns:
+        return
+    centres = [(min(w.x0 for w in c) + max(w.x1 for w in c)) / 2 for c in cells]
+    if len(columns) > len(cells):
+        for column in columns:
+            nearest = min(range(len(cells)), key=lambda j: abs(centres[j] - (column.x0 + column.x1) / 2))
+            column.header.extend(cells[nearest])
+        return
+    m, n = len(columns), len(cells)
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(m + 1)]
+    choice = [[False] * (n + 1) for _ in range(m + 1)]
+    for j in range(n + 1):
+        cost[0][j] = 0.0
+    for i in range(1, m + 1):
+        centre = (columns[i - 1].x0 + columns[i - 1].x1) / 2
+        for j in range(i, n + 1):
+            take = cost[i - 1][j - 1] + abs(centres[j - 1] - centre)
+            skip = cost[i][j - 1]
+            cost[i][j], choice[i][j] = (take, True) if take <= skip else (skip, False)
+    i, j = m, n
+    while i > 0:
+        if choice[i][j]:
+            columns[i - 1].header.extend(cells[j - 1])
+            i -= 1
+        j -= 1
 
 
 @dataclass
@@ -212,9 +256,18 @@ def _split_line(line: PageLine, name_x: float) -> tuple[list[str], list[Word], l
 
 
 def _name_x(data_lines: list[PageLine]) -> float:
-    """Where names begin: left of it, digit-only words are codes."""
-    starts = [next((w.x0 for w in ln.words if not _is_numeric(w)), None) for ln in data_lines]
-    starts = [x for x in starts if x is not None]
+    """Where names begin: digit-only words left of it are codes.
+
+    Learned from the lines that start with a code (a total row's label may stand anywhere, even over the code
+    columns); a table without codes gets 0, so that no number is taken for a code.
+    """
+    starts: list[float] = []
+    for line in data_lines:
+        words = line.words
+        if words and _DIGITS.match(normalize_text(words[0].text)):
+            label = next((w.x0 for w in words[1:] if not _is_numeric(w)), None)
+            if label is not None:
+                starts.append(label)
     return min(starts) - 1 if starts else 0.0
 
 
