@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset install clean
+.PHONY: app test lint dataset install clean bench-ingest
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 ## make dataset: rebuild datasets/normalized/ from the documents in datasets/raw/
 dataset: $(STAMP)
 	$(VENV)/bin/analytics build-dataset datasets/raw datasets/normalized
+
+## make bench-ingest: ingest speed, peak memory and 收支总表 totals vs plain pdfplumber on datasets/raw/
+bench-ingest: $(STAMP)
+	$(PY) scripts/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -38,7 +38,7 @@ PLUMBER_MAX_REPEAT = 2
 
 # The 收支总表 in its budget (收支预算总表) and final-accounts (收入支出决算总表) titles; the 财政拨款 variant is
 # another table with smaller totals.
-_TITLE = re.compile(r"^(?!.*财政拨款).*收(?:入)?支(?:出)?(?:预算|决算)总表$", re.MULTILINE)
+_TITLE = re.compile(r"^(?!.*财政拨款).*收(?:入)?支(?:出)?(?:预算|决算)?总表\s*$", re.MULTILINE)
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _SPACE = re.compile(r"\s+")
 
@@ -138,16 +138,43 @@ def _plumber_totals(path: Path, tables: list[list[list[list[str | None]]]]) -> t
             # A table of contents names the table too, but states no unit.
             if not (_TITLE.search(text) and unit):
                 continue
+            rows = _summary_rows(pdf.pages, index, tables)
+            if rows is None:
+                return {}, f"p.{index + 1}: pdfplumber found other tables on a second pass"
+            found = _table_totals(rows)
+            if not found:
+                return {}, f"p.{index + 1}: no 总计/合计 row in pdfplumber's tables"
             scale = Decimal(10000) if unit.group(1) == "万元" else Decimal(1)
-            # The table may run on to the next page, where its totals are.
-            for candidate in tables[index : index + 2]:
-                for table in candidate:
-                    found = _table_totals(table)
-                    if found:
-                        scaled = {side: amount * scale for side, amount in found.items()}
-                        return scaled, f"p.{index + 1}, {unit.group(1)}"
-            return {}, f"p.{index + 1}: no 总计/合计 row in pdfplumber's tables"
+            return {side: amount * scale for side, amount in found.items()}, f"p.{index + 1}, {unit.group(1)}"
     return {}, "no 收支总表 page"
+
+
+def _summary_rows(pages: list, title: int, tables: list[list[list[list[str | None]]]]) -> list | None:
+    """The table rows between the 收支总表's unit line and the next unit line, which opens the next table.
+
+    The table may run over several pages, and pdfplumber may join its tail and the next table into one; so rows,
+    not tables, are cut, by their place on the page (``find_tables`` gives the places, in ``extract_tables`` order).
+    """
+    events: list[tuple[int, float, int, list[str | None] | None]] = []
+    for index in range(title, min(title + 4, len(pages))):
+        page = pages[index]
+        events.extend((index, match["top"], 0, None) for match in page.search(_UNIT.pattern))
+        located = page.find_tables()
+        if len(located) != len(tables[index]):
+            return None
+        for table, extracted in zip(located, tables[index], strict=True):
+            events.extend((index, row.bbox[1], 1, cells) for row, cells in zip(table.rows, extracted, strict=True))
+    events.sort(key=lambda event: event[:3])
+    rows: list[list[str | None]] = []
+    units = 0
+    for _, _, kind, cells in events:
+        if kind == 0:
+            units += 1
+            if units == 2:
+                break
+        elif units == 1 and cells is not None:
+            rows.append(cells)
+    return rows
 
 
 def _table_totals(table: list[list[str | None]]) -> dict[str, Decimal]:

@@ -282,21 +282,32 @@ _UNIT_TYPES = (
     (re.compile(r"行政单位|行政机关|机关单位"), "行政单位"),
     (re.compile(r"事业单位"), "事业单位"),
 )
+_NUMBER_WORD = r"(\d+|[零〇一二两三四五六七八九十]+)"
+#: The total of posts: "总编制人数 21 人", "核定编制 40 名", "编制 338 名，其中行政编制 200 名" (not the 其中 parts).
 _AUTHORIZED = re.compile(
-    r"(?:总编制|编制总数|核定编制|编制人数|编制数)(?:人数|数)?(?:为|共)?\s*(\d+|[零〇一二两三四五六七八九十]+)\s*(?:人|名)"
+    rf"(?:总编制|编制总数|核定编制|编制人数|编制数|(?<![政业属制])编制)(?:人数|数)?(?:为|共|是)?\s*{_NUMBER_WORD}\s*(?:人|名)"
 )
-_ACTUAL = re.compile(r"实有人数(?:为|共)?\s*(\d+|[零〇一二两三四五六七八九十]+)\s*(?:人|名)")
-_SUBORDINATE = re.compile(r"下属\s*(\d+|[零〇一二两三四五六七八九十]+)\s*个(?:二级|预算)?单位")
+_ACTUAL = re.compile(rf"实有人数(?:为|共|是)?\s*{_NUMBER_WORD}\s*(?:人|名)")
+_SUBORDINATE = re.compile(rf"下属\s*{_NUMBER_WORD}\s*(?:个|家)(?:二级|预算)*单位")
 
 
 _PART = re.compile(r"^第[二三四五六七八九十]部分")
+_UNIT_TYPE_STATED = re.compile(
+    r"(?:(?:为|是|属于|(?<![所直下附从])属|系)(?:(?!包括|以及|下属|所属|和|及)[^，。；：,;:]){0,25}?"
+    r"|(?:单位|机构)(?:性质|类型)[:：为是]\s*)"
+    r"(?:参照公务员法管理|参公|公益[一二三]类|行政单位|行政机关|事业单位)"
+)
 
 
 def _overview_lines(doc: SourceDocument) -> list[SourceLine]:
-    """The lines of the 概况 part: up to the second part's heading (or the first 200 lines that hold text)."""
+    """The lines of the 概况 part: from its heading (the last "第一部分": a table of contents lists it first) to the
+    next part's heading, or the first 200 lines that hold text when the document has no part headings."""
     lines = doc.nonblank()
-    end = next((i for i, ln in enumerate(lines) if _PART.match(normalize_text(ln.text))), min(len(lines), 200))
-    return lines[:end]
+    texts = [normalize_text(ln.text) for ln in lines]
+    firsts = [i for i, t in enumerate(texts) if t.startswith("第一部分")]
+    start = firsts[-1] if firsts else 0
+    end = next((i for i in range(start + 1, len(lines)) if _PART.match(texts[i])), None)
+    return lines[start : end if end is not None else min(len(lines), start + 200)]
 
 
 def extract_department(doc: SourceDocument, identity: DocumentIdentity) -> dict[str, object]:
@@ -321,14 +332,14 @@ def extract_department(doc: SourceDocument, identity: DocumentIdentity) -> dict[
         s.SOURCE_TEXT: None,
     }
     evidence: list[int] = []
-    found = [(m.start(), rank) for rank, (p, _) in enumerate(_UNIT_TYPES) if (m := p.search(text))]
-    if found:
-        # The sentence that first states a unit type decides; inside it, the most specific type wins.
-        first = min(offset for offset, _ in found)
-        sentence = _sentence(text, first)
+    # The unit type must be said of the unit itself ("XX 为区政府直属事业单位，公益一类"; "单位性质：行政单位"), not
+    # of the subordinate units an overview lists ("下属事业单位 3 家").
+    stated = _UNIT_TYPE_STATED.search(text)
+    if stated:
+        sentence = _sentence(text, stated.start())
         rank = next(r for r, (p, _) in enumerate(_UNIT_TYPES) if p.search(sentence))
         row[s.UNIT_TYPE] = _UNIT_TYPES[rank][1]
-        evidence.append(first)
+        evidence.append(stated.start())
     for column, pattern in (
         (s.STAFF_AUTHORIZED, _AUTHORIZED),
         (s.STAFF_ACTUAL, _ACTUAL),

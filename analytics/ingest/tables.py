@@ -81,7 +81,10 @@ def _column_aliases() -> tuple[tuple[str, str, int], ...]:
 
 
 def column_key(header: str) -> tuple[str, int] | None:
-    """The canonical column of a printed header, and its year offset; the longest (then latest) alias wins.
+    """The canonical column of a printed header, and its year offset.
+
+    A header cell joins the words stacked in it, group header first ("公务用车购置及运行费" over "购置费"), so the
+    alias that ends last wins (the most specific, lowest line), then the longest.
 
     Examples
     --------
@@ -97,7 +100,7 @@ def column_key(header: str) -> tuple[str, int] | None:
     for alias, key, offset in _column_aliases():
         at = folded.rfind(alias)
         if at >= 0:
-            rank = (len(alias), at + len(alias))
+            rank = (at + len(alias), len(alias))
             if best is None or rank > best[:2]:
                 best = (*rank, key, offset)
     return (best[2], best[3]) if best else None
