@@ -166,3 +166,51 @@ def test_no_title_is_refused() -> None:
     doc = SourceDocument.from_text("novel.txt", "从前有座山\n山里有座庙\n" * 30)
     with pytest.raises(ReaderError, match=r"novel\.txt: not a budget disclosure"):
         facts.identify_document(doc)
+
+
+@pytest.mark.parametrize(
+    ("printed", "department_id"),
+    [
+        ("中共江苏省委办公厅", "江苏省委办公厅"),
+        ("中国共产党江苏省委员会办公厅", "江苏省委办公厅"),
+        ("江苏省委办公厅", "江苏省委办公厅"),
+        ("上海市普陀区商务委员会", "上海市普陀区商务委"),
+    ],
+)
+def test_department_id_is_stable_across_printed_forms(printed: str, department_id: str) -> None:
+    identity = facts.DocumentIdentity(printed, None, 2024, "budget", "department", facts.SourceLine(1, printed))
+    assert identity.department_id == department_id
+
+
+@pytest.mark.parametrize(
+    ("lines", "name", "year"),
+    [
+        (["江苏省政协办公厅 2018 年度", "部门预算公开"], "江苏省政协办公厅", 2018),
+        (["2018 年度江苏省高级", "人民法院预算公开"], "江苏省高级人民法院", 2018),
+        (["上海市普陀区规划和自然", "资源局", "2024 年度部门决算"], "上海市普陀区规划和自然资源局", 2024),
+        (
+            ["上海市长宁区2026年区级部门预算", "预算主管部门：上海市长宁区卫生健康委员会"],
+            "上海市长宁区卫生健康委员会",
+            2026,
+        ),
+    ],
+)
+def test_cover_titles(lines: list[str], name: str, year: int) -> None:
+    doc = SourceDocument.from_text("cover.txt", "\n".join([*lines, *(["正文"] * 30)]))
+    identity = facts.identify_document(doc)
+    assert (identity.department, identity.fiscal_year) == (name, year)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "authorized", "subordinate"),
+    [
+        ("本部门编制 86 名，其中行政编制 40 名、事业编制 46 名。", 86, None),
+        ("部门预算是包括本部以及下属 3 家预算单位的综合收支计划。", None, 3),
+        ("核定编制为二十五人。", 25, None),
+    ],
+)
+def test_staffing_wordings(sentence: str, authorized: int | None, subordinate: int | None) -> None:
+    doc = SourceDocument.from_text("x.txt", f"第一部分 某局概况\n{sentence}\n第二部分 某局2024年部门预算表\n")
+    identity = facts.DocumentIdentity("某局", None, 2024, "budget", "department", doc.lines[0])
+    row = facts.extract_department(doc, identity)
+    assert (row[s.STAFF_AUTHORIZED], row[s.SUBORDINATE_UNITS]) == (authorized, subordinate)
