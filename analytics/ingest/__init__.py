@@ -7,7 +7,6 @@ first. Nothing is stored here: ``analytics.store.update_dataset`` merges what wa
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -15,13 +14,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.store import Dataset
 
 __all__ = ["Batch", "read_batch", "read_disclosure", "supported_suffixes"]
 
-_READERS = {".txt": "text", ".pdf": "pdf"}
+_READERS = {".txt": "text", ".pdf": "pdf", ".xlsx": "excel"}
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -30,7 +28,7 @@ def supported_suffixes() -> frozenset[str]:
     Examples
     --------
     >>> sorted(supported_suffixes())
-    ['.pdf', '.txt']
+    ['.pdf', '.txt', '.xlsx']
     """
     return frozenset(_READERS)
 
@@ -62,16 +60,21 @@ def _kind(path: Path, name: str) -> str:
 
 
 def _read_one(path: Path) -> object:
-    """Worker: a text file is read whole; a PDF is opened and identified (its extraction waits for its partners)."""
+    """Worker: a text or Excel file is read whole; a PDF is opened and identified (its extraction waits for its
+    partners)."""
     kind = _kind(path, path.name)
     try:
         if kind == "text":
             from analytics.ingest.text import read_text_disclosure
 
             return read_text_disclosure(path)
-        from analytics.ingest.pdf import read_pdf_part
+        if kind == "excel":
+            from analytics.ingest.excel import read_excel_disclosure
 
-        return read_pdf_part(path)
+            return read_excel_disclosure(path)
+        from analytics.ingest.pdf import read_pdf_file
+
+        return read_pdf_file(path)
     except ReaderError as error:
         return error
 
@@ -112,49 +115,28 @@ def read_batch(
     progress
         Called with each file's path as it is done (for a progress bar).
     """
-    from analytics.ingest.pdf import PdfPart, extract_part, group_parts
+    from analytics.ingest.pdf import PdfRead, assemble_disclosures
 
     files = [Path(p) for p in paths]
     batch = Batch()
     results = _read_files(files, workers, progress)
-    parts: list[tuple[Path, PdfPart]] = []
+    pdfs: list[PdfRead] = []
+    paths_of: dict[str, Path] = {}
     for path, result in zip(files, results, strict=True):
         if isinstance(result, ReaderError):
             batch.errors.append(result)
         elif isinstance(result, Dataset):
             batch.read.append((path, result))
-        else:
-            parts.append((path, result))  # type: ignore[arg-type]
-    by_name = {part.name: path for path, part in parts}
+        elif isinstance(result, PdfRead):
+            pdfs.append(result)
+            paths_of[result.name] = path
     try:
-        groups = group_parts([part for _, part in parts])
+        assembled = assemble_disclosures(pdfs)
     except ReaderError as error:
         batch.errors.append(error)
         return batch
-    from analytics.ingest._frames import rows_to_dataset
-
-    for group in groups:
-        dated = next(p for p in group if p.identity.fiscal_year is not None)
-        disclosure_id = hashlib.sha256("".join(sorted(p.sha256 for p in group)).encode()).hexdigest()[:16]
-        try:
-            extracted = [(part, extract_part(part, dated.identity, disclosure_id)) for part in group]
-        except ReaderError as error:
-            batch.errors.append(error)
-            continue
-        # One department row per disclosure: the part that states the most facts (the narrative, usually).
-        best = max(extracted, key=lambda item: _fact_count(item[1]))
-        for part, rows in extracted:
-            if part is not best[0]:
-                rows[s.DEPARTMENTS] = []
-            dataset = rows_to_dataset(rows, part.sha256[:16], dated.identity.department_id)
-            batch.read.append((by_name[part.name], dataset))
+    batch.read.extend((paths_of[read.name], dataset) for read, dataset in assembled)
     return batch
-
-
-def _fact_count(rows: dict[str, list[dict[str, object]]]) -> int:
-    department = rows[s.DEPARTMENTS][0]
-    facts = (s.UNIT_TYPE, s.STAFF_AUTHORIZED, s.STAFF_ACTUAL, s.SUBORDINATE_UNITS)
-    return sum(department.get(f) is not None for f in facts)
 
 
 def read_disclosure(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
@@ -171,6 +153,10 @@ def read_disclosure(path: str | os.PathLike[str], *, name: str | None = None) ->
         from analytics.ingest.text import read_text_disclosure
 
         return read_text_disclosure(source, name=name)
+    if source.suffix.lower() == ".xlsx":
+        from analytics.ingest.excel import read_excel_disclosure
+
+        return read_excel_disclosure(source, name=name)
     batch = read_batch([source], workers=1)
     if batch.errors:
         raise batch.errors[0]

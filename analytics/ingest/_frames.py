@@ -13,7 +13,10 @@ __all__ = ["rows_to_dataset", "rows_to_frame"]
 
 
 def rows_to_frame(table: str, rows: Sequence[Mapping[str, object]], constants: Mapping[str, object]) -> pl.DataFrame:
-    """A validated frame of ``table`` from ``rows`` with ``constants`` (``doc_id`` …) added and ``seq`` numbered."""
+    """A frame of ``table`` from ``rows`` with ``constants`` (``doc_id`` …) added and ``seq`` numbered.
+
+    Typed by the contract's schema; validation (nulls, keys, vocabularies) happens once, in ``Dataset.from_tables``.
+    """
     spec = s.TABLES[table]
     filled = [{column: {**row, **constants}.get(column) for column in spec.columns} for row in rows]
     if s.SEQ in spec.columns:
@@ -21,7 +24,7 @@ def rows_to_frame(table: str, rows: Sequence[Mapping[str, object]], constants: M
             row[s.SEQ] = index
     if not filled:
         return s.empty_frame(table)
-    return s.validate(table, pl.DataFrame(filled, schema=spec.schema, orient="row"))
+    return pl.DataFrame(filled, schema=spec.schema, orient="row")
 
 
 def rows_to_dataset(rows: Mapping[str, Sequence[Mapping[str, object]]], doc_id: str, department_id: str) -> Dataset:

@@ -170,13 +170,9 @@ def _group(chars: list[tuple[str, float, float, float, float]], page: int) -> li
 
 
 def _word(chars: list[tuple[str, float, float, float, float]]) -> Word:
-    return Word(
-        "".join(c[0] for c in chars),
-        min(c[1] for c in chars),
-        max(c[2] for c in chars),
-        min(c[3] for c in chars),
-        max(c[4] for c in chars),
-    )
+    # Characters arrive sorted by x0, so the first one starts the word.
+    text, x0s, x1s, tops, bottoms = zip(*chars, strict=True)
+    return Word("".join(text), x0s[0], max(x1s), min(tops), max(bottoms))
 
 
 def read_pdf_pages(path: str | Path, name: str | None = None) -> list[PdfPage]:

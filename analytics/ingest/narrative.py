@@ -13,6 +13,7 @@ subjects and source sentences keep the published characters and every figure kee
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -182,6 +183,23 @@ def extract_statements(doc: SourceDocument, *, year: int) -> list[dict[str, obje
 
 
 # --- lines and paragraphs ---------------------------------------------------------------------------------------
+@functools.cache
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+class _SelfFolding(dict[str, bool]):
+    """Characters NFKC leaves alone and that are not the full-width comma: cached on first sight."""
+
+    def __missing__(self, ch: str) -> bool:
+        value = ch != "，" and not ("①" <= ch <= "⑳") and _nfkc(ch) == ch
+        self[ch] = value
+        return value
+
+
+_KEPT_AS_IS = _SelfFolding()
+
+
 def _fold(text: str) -> tuple[str, list[int]]:
     """NFKC-fold ``text`` for parsing, dropping whitespace, and map every folded character to its origin.
 
@@ -191,9 +209,15 @@ def _fold(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
+        if ch.isascii() or _KEPT_AS_IS[ch]:
+            # Most characters fold to themselves: skip the per-character normalisation (the hot path).
+            if not ch.isspace():
+                chars.append(ch)
+                origin.append(i)
+            continue
         thousands = _is_wide_digit(text, i - 1) and _is_wide_digit(text, i + 1)
         keep = (ch == "，" and not thousands) or "①" <= ch <= "⑳"
-        folded = ch if keep else unicodedata.normalize("NFKC", ch)
+        folded = ch if keep else _nfkc(ch)
         for out in folded:
             if not out.isspace():
                 chars.append(out)

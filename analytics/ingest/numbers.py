@@ -38,8 +38,11 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("１，３７０．１９ 万元")
     '1,370.19万元'
     """
+    if text.isascii():
+        # NFKC leaves ASCII alone: only the spaces go (the common case of figures and codes).
+        return text if " " not in text and text.isprintable() else "".join(text.split())
     folded = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", folded)
+    return "".join(folded.split())
 
 
 def parse_decimal(text: str) -> Decimal | None:

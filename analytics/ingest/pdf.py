@@ -12,16 +12,20 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
+from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._pdf_layout import PageLine, read_pdf_pages
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.tables import extract_tables
 from analytics.ingest.targets import extract_indicators
+from analytics.store import Dataset
 
-__all__ = ["PARSER_VERSION", "PdfPart", "read_pdf_part"]
+__all__ = ["PARSER_VERSION", "PdfPart", "PdfRead", "assemble_disclosures", "read_pdf_file", "read_pdf_part"]
 
 PARSER_VERSION = "pdf-1"
 
@@ -68,38 +72,84 @@ def read_pdf_part(path: str | os.PathLike[str], *, name: str | None = None) -> P
     return PdfPart(name, hashlib.sha256(data).hexdigest(), identity, lines, document, len(pages))
 
 
-def group_parts(parts: list[PdfPart]) -> list[list[PdfPart]]:
-    """Group the files of one disclosure: same department, phase and scope, and the same year.
+@dataclass(frozen=True)
+class PdfRead:
+    """What a worker returns for one PDF: its identity and, when the file dates itself, its rows already read.
 
-    A part that prints no year (the tables PDF of a split disclosure) joins the dated group of its department;
-    it is refused when there is no such group, or more than one.
+    A file that prints no year keeps its lines (``part``) until the batch tells which disclosure it belongs to.
     """
-    groups: dict[tuple[object, ...], list[PdfPart]] = {}
-    undated: list[PdfPart] = []
-    for part in parts:
-        identity = part.identity
-        if identity.fiscal_year is None:
-            undated.append(part)
+
+    name: str
+    sha256: str
+    identity: facts.DocumentIdentity
+    dataset: Dataset | None
+    part: PdfPart | None
+
+
+def read_pdf_file(path: str | os.PathLike[str], *, name: str | None = None) -> PdfRead:
+    """Open, identify and (when the file states its year) extract one PDF: the per-file work of a batch."""
+    part = read_pdf_part(path, name=name)
+    if part.identity.fiscal_year is None:
+        return PdfRead(part.name, part.sha256, part.identity, None, part)
+    dataset = rows_to_dataset(
+        extract_part(part, part.identity, part.sha256[:16]), part.sha256[:16], part.identity.department_id
+    )
+    return PdfRead(part.name, part.sha256, part.identity, dataset, None)
+
+
+def assemble_disclosures(reads: list[PdfRead]) -> list[tuple[PdfRead, Dataset]]:
+    """Pair the files of each disclosure and give them one ``disclosure_id`` and one department row.
+
+    Files of one disclosure share department, phase, scope and year. A file that prints no year (the tables PDF
+    of a split disclosure) joins the disclosure of its department; when several years fit, the one whose narrative
+    states its 收支总表 totals. It is refused when none fits, or more than one.
+    """
+    groups: dict[tuple[object, ...], list[PdfRead]] = {}
+    for read in reads:
+        identity = read.identity
+        if identity.fiscal_year is not None:
+            key = (identity.department_id, identity.fiscal_year, identity.phase, identity.scope)
+            groups.setdefault(key, []).append(read)
+    out: list[tuple[PdfRead, Dataset]] = []
+    for read in reads:
+        if read.part is None:
             continue
-        key = (identity.department_id, identity.fiscal_year, identity.phase, identity.scope)
-        groups.setdefault(key, []).append(part)
-    for part in undated:
-        matches = [key for key in groups if key[0] == part.identity.department_id and key[2] == part.identity.phase]
+        matches = [key for key in groups if key[0] == read.identity.department_id and key[2] == read.identity.phase]
         if len(matches) > 1:
-            matches = _agreeing_groups(part, {key: groups[key] for key in matches})
+            matches = _agreeing_groups(read.part, {key: groups[key] for key in matches})
         if len(matches) != 1:
             problem = "no other file of this batch" if not matches else f"{len(matches)} disclosures of this batch"
             raise ReaderError(
-                part.name,
+                read.name,
                 "",
-                f"no fiscal year is printed and {problem} fit it ({part.identity.department}); ingest a tables-only "
+                f"no fiscal year is printed and {problem} fit it ({read.identity.department}); ingest a tables-only "
                 "PDF together with the narrative PDF of the same year",
             )
-        groups[matches[0]].append(part)
-    return list(groups.values())
+        identity = next(r.identity for r in groups[matches[0]] if r.dataset is not None)
+        dataset = rows_to_dataset(extract_part(read.part, identity, ""), read.sha256[:16], identity.department_id)
+        groups[matches[0]].append(PdfRead(read.name, read.sha256, identity, dataset, None))
+    for members in groups.values():
+        disclosure_id = hashlib.sha256("".join(sorted(m.sha256 for m in members)).encode()).hexdigest()[:16]
+        # One department row per disclosure: the file that states the most facts (the narrative, usually).
+        best = max(members, key=lambda m: _fact_count(m.dataset))
+        for member in members:
+            dataset = member.dataset
+            assert dataset is not None  # every member was extracted above
+            documents = dataset.documents.with_columns(pl.lit(disclosure_id).alias(s.DISCLOSURE_ID))
+            departments = dataset.departments if member is best else dataset.departments.clear()
+            tables = {**dataset.tables, s.DOCUMENTS: documents, s.DEPARTMENTS: departments}
+            out.append((member, Dataset.from_tables(tables)))
+    return out
 
 
-def _agreeing_groups(part: PdfPart, candidates: dict[tuple[object, ...], list[PdfPart]]) -> list[tuple[object, ...]]:
+def _fact_count(dataset: Dataset | None) -> int:
+    if dataset is None or dataset.departments.is_empty():
+        return -1
+    facts_columns = [s.UNIT_TYPE, s.STAFF_AUTHORIZED, s.STAFF_ACTUAL, s.SUBORDINATE_UNITS]
+    return int(dataset.departments.select(pl.sum_horizontal(pl.col(facts_columns).is_not_null())).item())
+
+
+def _agreeing_groups(part: PdfPart, candidates: dict[tuple[object, ...], list[PdfRead]]) -> list[tuple[object, ...]]:
     """The candidate disclosures whose narrative states the totals that this tables-only part prints.
 
     Two years of one department both fit an undated tables PDF; the figures decide: the narrative of its own year
@@ -110,7 +160,10 @@ def _agreeing_groups(part: PdfPart, candidates: dict[tuple[object, ...], list[Pd
     scores: dict[tuple[object, ...], int] = {}
     for key, members in candidates.items():
         stated = {
-            r[s.AMOUNT_YUAN] for member in members for r in extract_statements(member.document, year=int(str(key[1])))
+            amount
+            for member in members
+            if member.dataset is not None
+            for amount in member.dataset.statements.get_column(s.AMOUNT_YUAN).to_list()
         }
         scores[key] = len(totals & stated)
     best = max(scores.values(), default=0)

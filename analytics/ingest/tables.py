@@ -80,6 +80,7 @@ def _column_aliases() -> tuple[tuple[str, str, int], ...]:
     return tuple(out)
 
 
+@cache
 def column_key(header: str) -> tuple[str, int] | None:
     """The canonical column of a printed header, and its year offset.
 
