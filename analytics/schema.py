@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -323,6 +324,7 @@ def _schema_of(table: str) -> TableSchema:
         raise SchemaError(f"unknown table {table!r}; the data contract has {', '.join(TABLES)}") from None
 
 
+@functools.cache
 def empty_frame(table: str) -> pl.DataFrame:
     """An empty frame with the exact columns and types of ``table``.
 

@@ -7,6 +7,7 @@ stored rows is the line number on its ``page``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
@@ -137,8 +138,8 @@ def assemble_disclosures(reads: list[PdfRead]) -> list[tuple[PdfRead, Dataset]]:
             assert dataset is not None  # every member was extracted above
             documents = dataset.documents.with_columns(pl.lit(disclosure_id).alias(s.DISCLOSURE_ID))
             departments = dataset.departments if member is best else dataset.departments.clear()
-            tables = {**dataset.tables, s.DOCUMENTS: documents, s.DEPARTMENTS: departments}
-            out.append((member, Dataset.from_tables(tables)))
+            # Validated in the worker; only a constant column and a dropped row change here.
+            out.append((member, dataclasses.replace(dataset, documents=documents, departments=departments)))
     return out
 
 
