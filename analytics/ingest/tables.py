@@ -291,10 +291,7 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
             anchors.append(_Row(line, codes, label, amounts))
         else:
             loose.append(line)
-    # The pitch of the table's lines (not of its anchors: rows with blank amounts are lines too).
-    centres = [(ln.page, (ln.top + ln.bottom) / 2) for ln in data_lines]
-    gaps = [b[1] - a[1] for a, b in itertools.pairwise(centres) if a[0] == b[0] and b[1] > a[1]]
-    pitch = statistics.median(gaps) if gaps else 0.0
+    pitch = _pitch(data_lines, [r.anchor for r in anchors if r.codes])
     anchors = _merge_split_rows(anchors, pitch)
     for fragment in loose:
         middle = (fragment.top + fragment.bottom) / 2
@@ -318,8 +315,18 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
     return anchors
 
 
+def _pitch(data_lines: list[PageLine], coded: list[PageLine]) -> float:
+    """The height of one table row: between code lines when the table has codes (a row whose cells sit at
+    different heights prints as two lines), else between lines (rows with blank amounts are lines too)."""
+    basis = coded if len(coded) >= 3 else data_lines
+    centres = [(ln.page, _centre(ln)) for ln in basis]
+    gaps = [b[1] - a[1] for a, b in itertools.pairwise(centres) if a[0] == b[0] and b[1] > a[1]]
+    return statistics.median(gaps) if gaps else 0.0
+
+
 def _merge_split_rows(anchors: list[_Row], pitch: float) -> list[_Row]:
-    """Join a code printed a little above or below its row (a code-only line next to a line without a code)."""
+    """Join the pieces of one row printed at two heights: a code-only line next to a line without a code, or a 类
+    code alone next to the line that holds the 款 code, name and amounts ("302" / "01 办公费 21.21")."""
     merged: list[_Row] = []
     for row in anchors:
         previous = merged[-1] if merged else None
@@ -328,13 +335,14 @@ def _merge_split_rows(anchors: list[_Row], pitch: float) -> list[_Row]:
             and previous.anchor.page == row.anchor.page
             and pitch
             and abs(_centre(previous.anchor) - _centre(row.anchor)) < 0.5 * pitch
-            and bool(previous.codes) != bool(row.codes)
             and not (previous.amounts and row.amounts)
+            and _pieces_of_one_row(previous, row)
         ):
-            coded, other = (previous, row) if previous.codes else (row, previous)
+            first, second = sorted((previous, row), key=lambda r: -len(r.codes[0]) if r.codes else 0)
+            codes = [*first.codes, *second.codes] if first.codes and second.codes else first.codes or second.codes
             merged[-1] = _Row(
-                other.anchor if other.amounts else coded.anchor,
-                coded.codes,
+                row.anchor if row.amounts else previous.anchor,
+                codes,
                 [*previous.label, *row.label],
                 [*previous.amounts, *row.amounts],
                 [*previous.before, *row.before],
@@ -343,6 +351,16 @@ def _merge_split_rows(anchors: list[_Row], pitch: float) -> list[_Row]:
             continue
         merged.append(row)
     return merged
+
+
+def _pieces_of_one_row(a: _Row, b: _Row) -> bool:
+    if bool(a.codes) != bool(b.codes):
+        return True
+    if a.codes and b.codes:
+        # A 类 code alone on its line, and a line whose code is only a 款 / 项 part.
+        alone, other = (a, b) if not (a.label or a.amounts) else (b, a)
+        return not (alone.label or alone.amounts) and len(alone.codes[0]) == 3 and len(other.codes[0]) < 3
+    return False
 
 
 def _centre(line: PageLine) -> float:
@@ -472,25 +490,65 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
     # A note under the table ("注：本表反映…") ends its rows.
     note = next((i for i, ln in enumerate(data) if _NOTE.match(normalize_text(ln.text))), None)
     data = data[:note] if note is not None else data
+    out: list[dict[str, object]] = []
+    for slice_header, slice_data in _side_by_side(block, header, data):
+        out.extend(_parse_slice(block, slice_header, slice_data, unit, ctx))
+    if not out:
+        return [], "no_rows", unit
+    return _dedupe(_mark_subtotals(out)), "data", unit
+
+
+#: Header words that name the label column of a classified table: printed twice, the table is two tables side by
+#: side (决算 tables print 工资福利支出 on the left and 商品和服务支出 on the right).
+_NAME_HEADERS = frozenset({"科目名称", "功能分类科目名称", "经济分类科目名称", "项目名称", "功能科目名称"})
+
+
+def _side_by_side(
+    block: TableBlock, header: list[PageLine], data: list[PageLine]
+) -> list[tuple[list[PageLine], list[PageLine]]]:
+    """Split a table printed as two (or more) tables side by side into its slices, left to right."""
+    if block.key in _TWO_SIDED:
+        return [(header, data)]
+    names = sorted(
+        (w for line in header for w in line.words if normalize_text(w.text) in _NAME_HEADERS), key=lambda w: w.x0
+    )
+    if len(names) < 2:
+        return [(header, data)]
+    left_edge = min(w.x0 for line in header for w in line.words)
+    offsets = [w.x0 - names[0].x0 for w in names[1:]]
+    bounds = [left_edge + offset - 2 for offset in offsets if offset > 80]
+    if not bounds:
+        return [(header, data)]
+    edges = [float("-inf"), *bounds, float("inf")]
+
+    def cut(lines: list[PageLine], lo: float, hi: float) -> list[PageLine]:
+        kept = [PageLine(tuple(w for w in ln.words if lo <= w.x0 < hi), ln.page, ln.number) for ln in lines]
+        return [ln for ln in kept if ln.words]
+
+    return [(cut(header, lo, hi), cut(data, lo, hi)) for lo, hi in itertools.pairwise(edges)]
+
+
+def _parse_slice(
+    block: TableBlock, header: list[PageLine], data: list[PageLine], unit: str, ctx: _Context
+) -> list[dict[str, object]]:
     name_x = _name_x(data)
     rows = _rows(data, name_x)
     amount_words = [w for r in rows for w in r.amounts]
     if not amount_words:
-        return [], "no_rows", unit
+        return []
     columns = _columns(amount_words)
     _assign_headers(columns, header, name_x)
-    out: list[dict[str, object]] = []
     if block.key in _TWO_SIDED:
-        out = _two_sided(block, rows, columns, unit, ctx)
-    else:
-        side = "income" if block.key in _INCOME_TABLES else "expenditure"
-        previous_code: str | None = None
-        for row in rows:
-            placed = [(w, _column_of(columns, w)) for w in row.amounts]
-            emitted = _emit(block, row, side, placed, columns=columns, unit=unit, ctx=ctx, previous_code=previous_code)
-            previous_code = next((str(r[s.CODE]) for r in emitted if r[s.CODE]), previous_code)
-            out.extend(emitted)
-    return _dedupe(_mark_subtotals(out)), "data", unit
+        return _two_sided(block, rows, columns, unit, ctx)
+    side = "income" if block.key in _INCOME_TABLES else "expenditure"
+    out: list[dict[str, object]] = []
+    previous_code: str | None = None
+    for row in rows:
+        placed = [(w, _column_of(columns, w)) for w in row.amounts]
+        emitted = _emit(block, row, side, placed, columns=columns, unit=unit, ctx=ctx, previous_code=previous_code)
+        previous_code = next((str(r[s.CODE]) for r in emitted if r[s.CODE]), previous_code)
+        out.extend(emitted)
+    return out
 
 
 def _mark_subtotals(rows: list[dict[str, object]]) -> list[dict[str, object]]:
