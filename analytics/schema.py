@@ -313,6 +313,8 @@ TABLES: dict[str, TableSchema] = {
         key=(DOC_ID, TABLE, PAGE_FROM),
         required=(TITLE, STATUS, ROW_COUNT),
         vocabularies={STATUS: TABLE_STATUSES},
+        # A text disclosure has no pages: its tables are known by their titles only.
+        nullable_key=(PAGE_FROM,),
     ),
 }
 

@@ -161,3 +161,12 @@ def test_wrong_units_are_refused(tmp_path: Path) -> None:
     path.write_text(SyntheticDisclosure(unit_line="单位：元").text(), encoding="utf-8")
     with pytest.raises(ReaderError, match=r"units\.txt, line \d+: the tables say '单位：元', but .* read in 万元"):
         read_disclosure(path)
+
+
+def test_tables_named_but_lost_are_recorded(seed: object) -> None:
+    statuses = dict(seed.document_tables.select(s.TABLE, s.STATUS).rows())  # type: ignore[attr-defined]
+    # The seed names its ten standard tables; the text keeps their titles, not their rows. Its 表 8 says the
+    # department had no government-fund spending.
+    assert len(statuses) == 10
+    assert statuses["government_fund"] == "empty"
+    assert statuses["income_expenditure_summary"] == "no_rows"

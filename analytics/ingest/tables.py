@@ -42,7 +42,7 @@ _DIGITS = re.compile(r"^\d{1,7}$")
 _UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _TOC = re.compile(r"[.…·]{3,}|…")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.*(说明|解释|情况)$")
-_EMPTY = re.compile(r"无此项|本部门无|本单位无|没有.{0,20}(预算|支出|收入|数据)|此表无数据|本表无数据|空表|无相关数据")
+EMPTY_TABLE = re.compile(r"无此项|本部门无|本单位无|没有.{0,20}(预算|支出|收入|数据)|此表无数据|本表无数据|空表|无相关数据")
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )
@@ -468,7 +468,7 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
     unit_found = _block_unit(block, ctx.doc_name)
     body = [ln for ln in block.lines if not (unit_found and ln is unit_found[1])]
     amount_lines = [ln for ln in body if any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for w in ln.words)]
-    if not amount_lines and any(_EMPTY.search(normalize_text(ln.text)) for ln in body):
+    if not amount_lines and any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body):
         return [], "empty", unit_found[0] if unit_found else None
     first_data = next(
         (i for i, ln in enumerate(body) if any(_is_numeric(w) for w in ln.words) and len(ln.words) > 0), None
@@ -476,7 +476,7 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
     if first_data is None:
         return (
             [],
-            "empty" if any(_EMPTY.search(normalize_text(ln.text)) for ln in body) else "no_rows",
+            "empty" if any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body) else "no_rows",
             (unit_found[0] if unit_found else None),
         )
     if unit_found is None:

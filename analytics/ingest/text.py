@@ -8,6 +8,7 @@ writes anything: storing is ``analytics.store.update_dataset``'s job, so a file 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from decimal import Decimal
@@ -18,6 +19,9 @@ from analytics.errors import ReaderError
 from analytics.ingest import facts
 from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest.numbers import normalize_text
+from analytics.ingest.tables import EMPTY_TABLE
+from analytics.reference import table_key
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.targets import extract_indicators
 from analytics.store import Dataset
@@ -71,6 +75,42 @@ def decode_text(name: str, data: bytes) -> str:
     if controls > 8:
         raise ReaderError(name, "", "the file holds control characters, so it is binary, not a text disclosure")
     return text
+
+
+_TABLE_NUMBER = re.compile(r"^表\s*\d+\s*[.．、]?")
+
+
+def _listed_tables(doc: SourceDocument) -> list[dict[str, object]]:
+    """The standard tables a text disclosure names ("表 1. XX 2023 年部门收支总表"), with what follows them.
+
+    Text extracted from a PDF often keeps the titles and loses the tables: they are recorded as ``no_rows`` (or
+    ``empty`` when the document says there is nothing to show), so that an auditor sees what was published but
+    could not be read.
+    """
+    lines = doc.nonblank()
+    found: dict[str, dict[str, object]] = {}
+    for index, line in enumerate(lines):
+        if not _TABLE_NUMBER.match(line.text):
+            continue
+        title = normalize_text(line.text)
+        if not title.endswith("表") and index + 1 < len(lines):
+            title += normalize_text(lines[index + 1].text)  # a title wrapped onto the next line
+        key = table_key(title)
+        if key is None or key in found:
+            continue
+        following = list(itertools.takewhile(lambda ln: not _TABLE_NUMBER.match(ln.text), lines[index + 1 : index + 4]))
+        empty = any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in following)
+        found[key] = {
+            s.TABLE: key,
+            s.TITLE: title,
+            s.UNIT_PRINTED: None,
+            s.PAGE_FROM: None,
+            s.PAGE_TO: None,
+            s.STATUS: "empty" if empty else "no_rows",
+            s.ROW_COUNT: 0,
+            s.SOURCE_TEXT: line.text.strip(),
+        }
+    return list(found.values())
 
 
 def _check_units(
@@ -189,6 +229,7 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
             s.STATEMENTS: statements,
             s.INDICATORS: indicators,
             s.PROJECTS: projects,
+            s.DOCUMENT_TABLES: _listed_tables(doc),
         },
         doc_id,
         identity.department_id,
