@@ -42,7 +42,10 @@ _DIGITS = re.compile(r"^\d{1,7}$")
 _UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 _TOC = re.compile(r"[.…·]{3,}|…")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.*(说明|解释|情况)$")
-EMPTY_TABLE = re.compile(r"无此项|本部门无|本单位无|没有.{0,20}(预算|支出|收入|数据)|此表无数据|本表无数据|空表|无相关数据")
+#: What a document prints under a table it has nothing to show in (disclosed empty, not missing).
+EMPTY_TABLE = re.compile(
+    r"无此项|本部门无|本单位无|没有.{0,20}(预算|支出|收入|数据)|此表无数据|本表无数据|空表|无相关数据"
+)
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )

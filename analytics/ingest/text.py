@@ -19,11 +19,11 @@ from analytics.errors import ReaderError
 from analytics.ingest import facts
 from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest.narrative import extract_statements
 from analytics.ingest.numbers import normalize_text
 from analytics.ingest.tables import EMPTY_TABLE
-from analytics.reference import table_key
-from analytics.ingest.narrative import extract_statements
 from analytics.ingest.targets import extract_indicators
+from analytics.reference import table_key
 from analytics.store import Dataset
 from analytics.units import CENT
 
