@@ -87,8 +87,9 @@ def _column_aliases() -> tuple[tuple[str, str, int], ...]:
 def column_key(header: str) -> tuple[str, int] | None:
     """The canonical column of a printed header, and its year offset.
 
-    A header cell joins the words stacked in it, group header first ("公务用车购置及运行费" over "购置费"), so the
-    alias that ends last wins (the most specific, lowest line), then the longest.
+    A header cell joins the words stacked in it, group header first ("公务用车购置及运行费" over "购置费"). A
+    specific alias beats a generic one ("机关运行经费预算数" is 机关运行经费, not 预算数); among specific ones the
+    alias that ends last wins (the lowest line is the most specific), then the longest.
 
     Examples
     --------
@@ -98,16 +99,31 @@ def column_key(header: str) -> tuple[str, int] | None:
     ('business_income', 0)
     >>> column_key("上年预算数")
     ('prior_year', -1)
+    >>> column_key("2024年机关运行经费预算数")
+    ('operating_costs', 0)
+    >>> column_key("公务用车购置及运行费小计")
+    ('vehicles', 0)
     """
+    best = _best_alias(header)
+    return (best[1], best[2]) if best else None
+
+
+@cache
+def _best_alias(header: str) -> tuple[str, str, int] | None:
+    """(alias, key, year offset) of the alias that names ``header`` (see ``column_key``)."""
     folded = normalize_text(header)
-    best: tuple[int, int, str, int] | None = None
+    best: tuple[bool, int, int, str, str, int] | None = None
     for alias, key, offset in _column_aliases():
         at = folded.rfind(alias)
         if at >= 0:
-            rank = (at + len(alias), len(alias))
-            if best is None or rank > best[:2]:
-                best = (*rank, key, offset)
-    return (best[2], best[3]) if best else None
+            candidate = (alias not in _GENERIC_HEADERS, at + len(alias), len(alias), alias, key, offset)
+            if best is None or candidate[:3] > best[:3]:
+                best = candidate
+    return best[3:] if best else None
+
+
+#: Headers that only say "the amount" (预算数, 金额 …): a more specific word in the same cell decides.
+_GENERIC_HEADERS = frozenset({"预算数", "决算数", "金额", "收入预算", "支出预算", "本年预算", "预算金额", "预算安排数", "小计"})
 
 
 def _is_title(line: PageLine) -> str | None:
@@ -176,15 +192,20 @@ def _column_of(columns: list[_Column], word: Word) -> int:
 
 
 def _header_cells(header_lines: list[PageLine], name_x: float) -> list[list[Word]]:
-    """Header words grouped into cells: words stacked over each other (a header wrapped in its cell) join."""
+    """Header words grouped into cells: words stacked over each other (a header wrapped in its cell) join.
+
+    A group header centred over several columns ("2024年“三公”经费预算数" over 公务接待费 and 小计) is no cell of
+    its own: it only names a cell below it that says nothing by itself (a 小计 under 公务用车购置及运行费).
+    """
     words = [
         w
         for line in header_lines
         for w in line.words
         if w.x1 > name_x + 1 and not _UNIT.search(normalize_text(w.text)) and "编制" not in w.text
     ]
+    groups = [w for w in words if _covered(w, words) >= 2]
     cells: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.x0, w.top)):
+    for word in sorted((w for w in words if w not in groups), key=lambda w: (w.x0, w.top)):
         for cell in cells:
             left, right = min(w.x0 for w in cell), max(w.x1 for w in cell)
             overlap = min(right, word.x1) - max(left, word.x0)
@@ -193,7 +214,30 @@ def _header_cells(header_lines: list[PageLine], name_x: float) -> list[list[Word
                 break
         else:
             cells.append([word])
+    for cell in cells:
+        text = "".join(w.text for w in cell)
+        named = _best_alias(text)
+        if named is None or named[0] in _GENERIC_HEADERS:
+            above = [g for g in groups if _below(cell[0], g) and _spans(g, cell[0])]
+            if above:
+                cell.insert(0, max(above, key=lambda g: g.top + g.bottom))  # the nearest group header names it
     return sorted(cells, key=lambda cell: min(w.x0 for w in cell))
+
+
+def _spans(group: Word, word: Word) -> bool:
+    """Whether ``word`` stands under ``group``: a group header is centred over its columns, wider than its text."""
+    # A group's columns reach as far beyond its text as the text is wide (its text is centred over them).
+    reach = group.x1 - group.x0
+    return group.x0 - reach <= word.center <= group.x1 + reach
+
+
+def _covered(group: Word, words: list[Word]) -> int:
+    return sum(1 for w in words if w is not group and _below(w, group) and _spans(group, w))
+
+
+def _below(word: Word, other: Word) -> bool:
+    """Whether ``word`` is printed on a lower header line than ``other`` (centres: loose boxes overlap)."""
+    return (word.top + word.bottom) / 2 > (other.top + other.bottom) / 2 + 2
 
 
 def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x: float) -> None:
