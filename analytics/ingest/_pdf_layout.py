@@ -25,6 +25,7 @@ __all__ = ["PageLine", "PdfPage", "Word", "read_pdf_pages"]
 _WORD_GAP = 0.75
 #: Two characters whose vertical centres differ by less than this share of their height share a line.
 _LINE_TOLERANCE = 0.5
+_QUOTES = frozenset("“”‘’「」『』")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,38 +100,42 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[P
         return width, height, [], ""
     text = textpage.get_text_range(0, count)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    loose = pdfium_c.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rotation = page.get_rotation() % 360
     # Character boxes are in the unrotated page space; a page turned by /Rotate is read as it is displayed.
     unrotated_height = width if rotation in (90, 270) else height
     unrotated_width = height if rotation in (90, 270) else width
-    chars: list[tuple[str, float, float, float, float]] = []
+    chars: list[_Char] = []
     for index, char in enumerate(text[:count]):
         if char.isspace():
             # A real space is a word break; keep it as a zero-width marker at the previous character's place.
-            chars.append((" ", -1.0, -1.0, -1.0, -1.0))
+            chars.append((" ", -1.0, -1.0, -1.0, -1.0, -1.0))
             continue
         pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
-        # Horizontal extent from the glyph's tight box (gaps between words), vertical extent from the font's loose
-        # box: a comma's tight box sits below the digits and would fall onto a line of its own.
-        pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, index, loose)
-        x0, x1 = left.value, right.value
-        y0, y1 = (loose.bottom, loose.top) if loose.top > loose.bottom else (bottom.value, top.value)
+        # Lines are grouped by the glyph origin (the baseline): a comma's box sits below the digits around it, and
+        # loose font boxes of two stacked header lines overlap, but every glyph of a line shares its baseline.
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, origin_x, origin_y)
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        ox, oy = origin_x.value, origin_y.value
         if rotation == 90:
-            box = (y0, y1, x0, x1)
+            box = (y0, y1, x0, x1, ox)
         elif rotation == 180:
-            box = (unrotated_width - x1, unrotated_width - x0, y0, y1)
+            box = (unrotated_width - x1, unrotated_width - x0, y0, y1, oy)
         elif rotation == 270:
-            box = (unrotated_height - y1, unrotated_height - y0, unrotated_width - x1, unrotated_width - x0)
+            box = (unrotated_height - y1, unrotated_height - y0, unrotated_width - x1, unrotated_width - x0, -ox)
         else:
-            box = (x0, x1, height - y1, height - y0)
+            box = (x0, x1, height - y1, height - y0, height - oy)
         chars.append((char, *box))
     return width, height, _group(chars, number), text
 
 
-def _group(chars: list[tuple[str, float, float, float, float]], page: int) -> list[PageLine]:
-    """Group characters into lines (by vertical centre) and words (by gaps and spaces)."""
-    placed: list[tuple[str, float, float, float, float]] = []
+#: A character: text, x0, x1, top, bottom (points from the page's top-left) and its baseline.
+_Char = tuple[str, float, float, float, float, float]
+
+
+def _group(chars: list[_Char], page: int) -> list[PageLine]:
+    """Group characters into lines (by baseline) and words (by gaps and spaces)."""
+    placed: list[_Char] = []
     breaks: set[int] = set()
     for char in chars:
         if char[1] < 0:
@@ -143,24 +148,27 @@ def _group(chars: list[tuple[str, float, float, float, float]], page: int) -> li
     spaced_after = {id(placed[i - 1]) for i in breaks if i > 0}
     heights = [c[4] - c[3] for c in placed if c[4] > c[3]]
     typical = statistics.median(heights) if heights else 10.0
-    ordered = sorted(placed, key=lambda c: (c[3] + c[4]) / 2)
-    rows: list[list[tuple[str, float, float, float, float]]] = []
-    last_center = None
+    ordered = sorted(placed, key=lambda c: c[5])
+    rows: list[list[_Char]] = []
+    last_base = None
     for char in ordered:
-        center = (char[3] + char[4]) / 2
-        if last_center is None or center - last_center > _LINE_TOLERANCE * typical:
+        if last_base is None or char[5] - last_base > _LINE_TOLERANCE * typical:
             rows.append([])
         rows[-1].append(char)
-        last_center = center
+        last_base = char[5]
     lines: list[PageLine] = []
     for row in rows:
         row.sort(key=lambda c: c[1])
-        row_heights = [c[4] - c[3] for c in row if c[4] > c[3]]
-        gap_limit = _WORD_GAP * (statistics.median(row_heights) if row_heights else typical)
+        # The gap limit follows the line's full-height glyphs: quotes and commas have small boxes.
+        row_heights = sorted(c[4] - c[3] for c in row if c[4] > c[3])
+        gap_limit = _WORD_GAP * (row_heights[(3 * len(row_heights)) // 4] if row_heights else typical)
         words: list[Word] = []
-        current: list[tuple[str, float, float, float, float]] = []
+        current: list[_Char] = []
         for char in row:
-            if current and (char[1] - current[-1][2] > gap_limit or id(current[-1]) in spaced_after):
+            # A full-width quote sits at one side of its em box: the gap next to it is the glyph's, not a break.
+            quoted = char[0] in _QUOTES or current[-1][0] in _QUOTES if current else False
+            gap = char[1] - current[-1][2] if current else 0.0
+            if current and ((gap > gap_limit and not quoted) or id(current[-1]) in spaced_after):
                 words.append(_word(current))
                 current = []
             current.append(char)
@@ -169,9 +177,9 @@ def _group(chars: list[tuple[str, float, float, float, float]], page: int) -> li
     return lines
 
 
-def _word(chars: list[tuple[str, float, float, float, float]]) -> Word:
+def _word(chars: list[_Char]) -> Word:
     # Characters arrive sorted by x0, so the first one starts the word.
-    text, x0s, x1s, tops, bottoms = zip(*chars, strict=True)
+    text, x0s, x1s, tops, bottoms, _ = zip(*chars, strict=True)
     return Word("".join(text), x0s[0], max(x1s), min(tops), max(bottoms))
 
 

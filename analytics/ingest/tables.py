@@ -123,7 +123,9 @@ def _best_alias(header: str) -> tuple[str, str, int] | None:
 
 
 #: Headers that only say "the amount" (预算数, 金额 …): a more specific word in the same cell decides.
-_GENERIC_HEADERS = frozenset({"预算数", "决算数", "金额", "收入预算", "支出预算", "本年预算", "预算金额", "预算安排数", "小计"})
+_GENERIC_HEADERS = frozenset(
+    {"预算数", "决算数", "金额", "收入预算", "支出预算", "本年预算", "预算金额", "预算安排数", "小计"}
+)
 
 
 def _is_title(line: PageLine) -> str | None:
@@ -191,7 +193,7 @@ def _column_of(columns: list[_Column], word: Word) -> int:
     return min(range(len(columns)), key=lambda i: abs(columns[i].x1 - word.x1))
 
 
-def _header_cells(header_lines: list[PageLine], name_x: float) -> list[list[Word]]:
+def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Column]) -> list[list[Word]]:
     """Header words grouped into cells: words stacked over each other (a header wrapped in its cell) join.
 
     A group header centred over several columns ("2024年“三公”经费预算数" over 公务接待费 and 小计) is no cell of
@@ -203,7 +205,15 @@ def _header_cells(header_lines: list[PageLine], name_x: float) -> list[list[Word
         for w in line.words
         if w.x1 > name_x + 1 and not _UNIT.search(normalize_text(w.text)) and "编制" not in w.text
     ]
-    groups = [w for w in words if _covered(w, words) >= 2]
+    # Amounts are right-aligned: a column's cell runs from the previous column's right edge to its own.
+    edges = [name_x, *(c.x1 for c in columns)]
+    spans: dict[int, tuple[float, float]] = {}
+    for word in words:
+        span = _group_span(word, edges)
+        # A group header also heads header words printed below it in its columns.
+        if span and any(_below(other, word) and span[0] <= other.center <= span[1] for other in words):
+            spans[id(word)] = span
+    groups = [w for w in words if id(w) in spans]
     cells: list[list[Word]] = []
     for word in sorted((w for w in words if w not in groups), key=lambda w: (w.x0, w.top)):
         for cell in cells:
@@ -218,21 +228,30 @@ def _header_cells(header_lines: list[PageLine], name_x: float) -> list[list[Word
         text = "".join(w.text for w in cell)
         named = _best_alias(text)
         if named is None or named[0] in _GENERIC_HEADERS:
-            above = [g for g in groups if _below(cell[0], g) and _spans(g, cell[0])]
+            above = [g for g in groups if _below(cell[0], g) and spans[id(g)][0] <= cell[0].center <= spans[id(g)][1]]
             if above:
                 cell.insert(0, max(above, key=lambda g: g.top + g.bottom))  # the nearest group header names it
     return sorted(cells, key=lambda cell: min(w.x0 for w in cell))
 
 
-def _spans(group: Word, word: Word) -> bool:
-    """Whether ``word`` stands under ``group``: a group header is centred over its columns, wider than its text."""
-    # A group's columns reach as far beyond its text as the text is wide (its text is centred over them).
-    reach = group.x1 - group.x0
-    return group.x0 - reach <= word.center <= group.x1 + reach
+def _group_span(word: Word, edges: list[float]) -> tuple[float, float] | None:
+    """The columns a group header stands over, as (left, right), or ``None`` for a header of one column.
 
-
-def _covered(group: Word, words: list[Word]) -> int:
-    return sum(1 for w in words if w is not group and _below(w, group) and _spans(group, w))
+    A group header is centred over two columns or more: some run of neighbouring column cells holds its text and
+    has the same centre (within a tenth of the run's width), and the text fills a quarter of the run at least.
+    """
+    runs = sorted(
+        ((edges[first], edges[last]) for first in range(len(edges) - 2) for last in range(first + 2, len(edges))),
+        key=lambda run: run[1] - run[0],
+    )
+    width = word.x1 - word.x0
+    for left, right in runs:
+        holds = left - 2 <= word.x0 and word.x1 <= right + 2
+        # A one-column header can sit near the centre of a wide run by chance; a group's text fills a good part
+        # of its run (a quarter at least).
+        if holds and abs((left + right) / 2 - word.center) <= 0.1 * (right - left) and width >= 0.25 * (right - left):
+            return left, right
+    return None
 
 
 def _below(word: Word, other: Word) -> bool:
@@ -247,7 +266,7 @@ def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x
     columns are aligned to the header cells in order (both left to right), skipping header cells, with the least
     total distance between centres: a dynamic programme over (column, cell).
     """
-    cells = _header_cells(header_lines, name_x)
+    cells = _header_cells(header_lines, name_x, columns)
     if not cells or not columns:
         return
     centres = [(min(w.x0 for w in c) + max(w.x1 for w in c)) / 2 for c in cells]
