@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -86,6 +87,24 @@ def _summary(read: Sequence[tuple[Path, Dataset]]) -> Table:
     return table
 
 
+def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console) -> None:
+    """Codes the classification reference does not know for their year: read and stored, and said so."""
+    from analytics.reference.classification import unknown_codes
+
+    for path, ds in read:
+        found: list[str] = []
+        for kind in ("function", "economic"):
+            coded = ds.lines.filter((pl.col(s.CLASSIFICATION) == kind) & pl.col(s.CODE).is_not_null())
+            found += unknown_codes(coded, kind).get_column(s.CODE).unique().sort().to_list()
+        if found:
+            console.print(
+                f"[yellow]注意 note[/yellow] {path.name}: {len(found)} code(s) not in the classification reference "
+                f"for their year (stored as printed): {', '.join(found[:12])}{' …' if len(found) > 12 else ''}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
 def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
     batch = _read_all(paths, console)
     for error in batch.errors:
@@ -97,6 +116,7 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
         return 1
     stored = update_dataset(batch.merged(), dataset)
     console.print(_summary(batch.read))
+    _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
     return 0
 
@@ -115,6 +135,7 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
         return 1
     stored = save_dataset(batch.merged(), dataset)
     console.print(_summary(batch.read))
+    _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
     return 0
 

@@ -16,11 +16,14 @@ __all__ = ["TOTAL_SOURCES", "yearly_totals"]
 TOTAL_SOURCES = ("income_expenditure_summary", "performance_fund_composition")
 
 
-def yearly_totals(lines: pl.DataFrame, departments: pl.DataFrame | None = None) -> pl.DataFrame:
+def yearly_totals(
+    lines: pl.DataFrame, departments: pl.DataFrame | None = None, documents: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Income and expenditure totals per department and year, one figure per (department, year, side).
 
     Where several documents state the same year (a 2023 budget also prints 2022 and 2021), the figure of that
-    year's own document wins, then the most recent document, then the most authoritative table.
+    year's own document wins, then (given ``documents``) a 部门 disclosure over a 单位 one of the same department,
+    then the most recent document, then the most authoritative table.
 
     Parameters
     ----------
@@ -28,6 +31,8 @@ def yearly_totals(lines: pl.DataFrame, departments: pl.DataFrame | None = None) 
         The ``lines`` table.
     departments
         The ``departments`` table; when given, the department name is joined on.
+    documents
+        The ``documents`` table; when given, a department's own disclosure (scope ``department``) is preferred.
 
     Returns
     -------
@@ -44,16 +49,21 @@ def yearly_totals(lines: pl.DataFrame, departments: pl.DataFrame | None = None) 
     rank = pl.col(s.TABLE).replace_strict(
         {name: i for i, name in enumerate(TOTAL_SOURCES)}, default=len(TOTAL_SOURCES), return_dtype=pl.Int32
     )
+    scoped = lines.lazy()
+    if documents is not None:
+        scope = documents.lazy().select(s.DOC_ID, (pl.col(s.SCOPE) != "department").alias("_not_department"))
+        scoped = scoped.join(scope, on=s.DOC_ID, how="left")
+    else:
+        scoped = scoped.with_columns(pl.lit(False).alias("_not_department"))
     totals = (
-        lines.lazy()
-        .filter(
+        scoped.filter(
             (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.COLUMN) == "total") & pl.col(s.TABLE).is_in(TOTAL_SOURCES)
         )
         .with_columns(
             (pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR)).alias("_not_own_year"),
             rank.alias("_rank"),
         )
-        .sort(["_not_own_year", s.AS_OF_YEAR, "_rank"], descending=[False, True, False])
+        .sort(["_not_own_year", "_not_department", s.AS_OF_YEAR, "_rank"], descending=[False, False, True, False])
         .group_by([s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE], maintain_order=True)
         .first()
         .select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN, s.AS_OF_YEAR, s.DOC_ID, s.TABLE)

@@ -33,7 +33,7 @@ def load_dataset() -> analytics.Dataset:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _totals(path: str, version: str) -> pl.DataFrame:
     ds = _load(path, version)
-    return compare.yearly_totals(ds.lines, ds.departments)
+    return compare.yearly_totals(ds.lines, ds.departments, ds.documents)
 
 
 def totals() -> pl.DataFrame:

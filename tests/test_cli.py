@@ -76,3 +76,29 @@ def test_build_dataset_from_folder(tmp_path: Path, other: Path) -> None:
     assert main(["build-dataset", str(raw), str(tmp_path / "ds")]) == 0
     assert open_dataset(tmp_path / "ds").documents.height == 2
     assert main(["build-dataset", str(tmp_path / "nowhere"), str(tmp_path / "ds2")]) == 1
+
+
+def test_unknown_codes_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.pdf_synthetic import DisclosureSpec, FunctionLine, build_disclosure_pdf
+
+    spec = DisclosureSpec(
+        function_lines=(
+            FunctionLine("2010301", "行政运行", "1000000", "0"),
+            # 299 is no 类 of the function classification in any year: it must be kept and reported.
+            FunctionLine("2999901", "虚构事务", "0", "50000"),
+        ),
+        group_names=(
+            ("201", "一般公共服务支出"),
+            ("20103", "政府办公厅（室）及相关机构事务"),
+            ("299", "虚构支出"),
+            ("29999", "虚构款"),
+        ),
+    )
+    pdf = build_disclosure_pdf(tmp_path / "odd.pdf", spec)
+    assert main(["ingest", str(pdf), "--dataset", str(tmp_path / "ds")]) == 0
+    out = capsys.readouterr().out
+    assert "odd.pdf" in out
+    assert "not in the classification reference" in out
+    assert "2999901" in out
+    stored = open_dataset(tmp_path / "ds").lines
+    assert "2999901" in stored.get_column(s.CODE).to_list()

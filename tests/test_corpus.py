@@ -180,3 +180,13 @@ def test_economic_classes_equal_the_sum_of_their_items(ds) -> None:  # type: ign
     # prints a class without its items. Anything beyond them is a regression.
     assert checks.height > 100
     assert share >= 0.98
+
+
+def test_yearly_totals_prefer_the_department_disclosure(ds) -> None:  # type: ignore[no-untyped-def]
+    from analytics.compare import yearly_totals
+
+    totals = yearly_totals(ds.lines, ds.departments, ds.documents)
+    assert totals.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE).is_duplicated().sum() == 0
+    department_docs = ds.documents.filter(pl.col(s.SCOPE) == "department").get_column(s.DOC_ID)
+    office = totals.filter(pl.col(s.DEPARTMENT_ID) == "上海市普陀区人民政府办公室")
+    assert office.get_column(s.DOC_ID).is_in(department_docs.implode()).all()
