@@ -47,6 +47,7 @@ STATEMENTS = "statements"
 INDICATORS = "indicators"
 PROJECTS = "projects"
 DOCUMENT_TABLES = "document_tables"
+FLAGS = "flags"
 
 # --- column names (each defined once) ---------------------------------------------------------------------------
 DOC_ID = "doc_id"
@@ -109,6 +110,19 @@ PAGE_FROM = "page_from"
 PAGE_TO = "page_to"
 STATUS = "status"
 ROW_COUNT = "row_count"
+FLAG_ID = "flag_id"
+SOURCE = "source"
+RULE_ID = "rule_id"
+FAMILY = "family"
+SEVERITY = "severity"
+OBSERVED = "observed"
+EXPECTED = "expected"
+VARIANCE = "variance"
+THRESHOLD = "threshold"
+MEASURE = "measure"
+MESSAGE_ZH = "message_zh"
+MESSAGE_EN = "message_en"
+EVIDENCE = "evidence"
 
 # --- controlled vocabularies ------------------------------------------------------------------------------------
 PHASES = ("budget", "final")
@@ -120,6 +134,17 @@ CLASSIFICATIONS = ("function", "economic", "source", "category", "project", "tot
 DIRECTIONS = ("增加", "减少", "持平")
 COMPARATORS = ("≥", "≤", ">", "<", "=")
 GOAL_SCOPES = ("long_term", "annual", "project")
+SEVERITIES = ("info", "warning", "error")
+FLAG_SOURCES = ("rule", "model")
+#: What a flag's observed / expected / variance measure: money in 元, a percentage, or a count.
+MEASURES = ("yuan", "percent", "count")
+#: One figure a flag rests on: where it was published.
+EVIDENCE_ITEM = pl.Struct(
+    {DOC_ID: pl.String, "table_or_part": pl.String, PAGE: pl.Int32, LINE: pl.Int32, SOURCE_TEXT: pl.String}
+)
+#: Exact value of a flag's measure (元 with cents, or a percentage with four decimals).
+FLAG_VALUE = pl.Decimal(24, 4)
+
 #: A standard table found in a document: with figures, disclosed as empty (本部门无此项), or a title with no rows.
 TABLE_STATUSES = ("data", "empty", "no_rows")
 
@@ -315,6 +340,31 @@ TABLES: dict[str, TableSchema] = {
         vocabularies={STATUS: TABLE_STATUSES},
         # A text disclosure has no pages: its tables are known by their titles only.
         nullable_key=(PAGE_FROM,),
+    ),
+    FLAGS: _table(
+        FLAGS,
+        {
+            FLAG_ID: pl.String,
+            SOURCE: pl.String,
+            RULE_ID: pl.String,
+            FAMILY: pl.String,
+            SEVERITY: pl.String,
+            DEPARTMENT_ID: pl.String,
+            FISCAL_YEAR: pl.Int32,
+            DOC_ID: pl.String,
+            SUBJECT: pl.String,
+            MEASURE: pl.String,
+            OBSERVED: FLAG_VALUE,
+            EXPECTED: FLAG_VALUE,
+            VARIANCE: FLAG_VALUE,
+            THRESHOLD: FLAG_VALUE,
+            MESSAGE_ZH: pl.String,
+            MESSAGE_EN: pl.String,
+            EVIDENCE: pl.List(EVIDENCE_ITEM),
+        },
+        key=(FLAG_ID,),
+        required=(SOURCE, RULE_ID, FAMILY, SEVERITY, SUBJECT, MESSAGE_ZH, MESSAGE_EN),
+        vocabularies={SEVERITY: SEVERITIES, SOURCE: FLAG_SOURCES, MEASURE: MEASURES},
     ),
 }
 

@@ -50,8 +50,8 @@ class Dataset:
     """One Polars frame per table of the data contract.
 
     Attributes are named after the tables: ``documents``, ``departments``, ``lines``, ``statements``,
-    ``indicators``, ``projects`` and ``document_tables`` (which standard tables each document holds). Frames are
-    collected (never lazy) and follow ``analytics.schema``.
+    ``indicators``, ``projects``, ``document_tables`` (which standard tables each document holds) and ``flags``
+    (findings of ``analytics.checks``). Frames are collected (never lazy) and follow ``analytics.schema``.
 
     Examples
     --------
@@ -67,6 +67,7 @@ class Dataset:
     indicators: pl.DataFrame
     projects: pl.DataFrame
     document_tables: pl.DataFrame
+    flags: pl.DataFrame
     path: Path | None = field(default=None, compare=False)
 
     @classmethod
@@ -101,6 +102,11 @@ class Dataset:
         doc_ids = incoming.documents.get_column(s.DOC_ID)
         merged: dict[str, pl.DataFrame] = {}
         for name, frame in self.tables.items():
+            if name == s.FLAGS:
+                # Findings describe the dataset as it was checked; new documents make them stale until the checks
+                # run again (``analytics ingest`` does that itself).
+                merged[name] = incoming.flags
+                continue
             kept = frame.filter(~pl.col(s.DOC_ID).is_in(doc_ids.implode()))
             new = incoming.tables[name]
             if name == s.DEPARTMENTS:
