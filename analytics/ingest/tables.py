@@ -50,6 +50,8 @@ _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )
 _SUBTOTAL = re.compile(r"小计$")
+#: The 类 / 款 / 项 column headers, printed on the first data line of some tables.
+_LEVEL_HEADERS = frozenset({"类", "款", "项"})
 _NOTE = re.compile(r"^(注|说明|备注)\d*[:：]")
 _TOTAL = re.compile(r"(总计|合计)$|^(合计|总计)")
 _TWO_SIDED = frozenset({"income_expenditure_summary", "fiscal_appropriation_summary"})
@@ -207,12 +209,21 @@ def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Co
     ]
     # Amounts are right-aligned: a column's cell runs from the previous column's right edge to its own.
     edges = [name_x, *(c.x1 for c in columns)]
-    spans: dict[int, tuple[float, float]] = {}
-    for word in words:
-        span = _group_span(word, edges)
-        # A group header also heads header words printed below it in its columns.
-        if span and any(_below(other, word) and span[0] <= other.center <= span[1] for other in words):
-            spans[id(word)] = span
+    candidates = {id(w): span for w in words if (span := _group_span(w, edges)) is not None}
+    # A group header also heads header words printed below it in its columns; a word below that is the second
+    # line of another (one-column) header wrapped in its cell ("项目支" / "出") is no child of a group.
+    blocking = [w for w in words if id(w) not in candidates]
+
+    def child_of(group: Word, other: Word) -> bool:
+        left, right = candidates[id(group)]
+        wrapped = any(
+            b is not other and _below(other, b) and min(b.x1, other.x1) > max(b.x0, other.x0) for b in blocking
+        )
+        return _below(other, group) and left <= other.center <= right and not wrapped
+
+    spans = {
+        id(w): candidates[id(w)] for w in words if id(w) in candidates and any(child_of(w, o) for o in words)
+    }
     groups = [w for w in words if id(w) in spans]
     cells: list[list[Word]] = []
     for word in sorted((w for w in words if w not in groups), key=lambda w: (w.x0, w.top)):
@@ -320,7 +331,7 @@ def _split_line(line: PageLine, name_x: float) -> tuple[list[str], list[Word], l
             codes.append(text)
         elif (_is_numeric(word) and (word.x0 >= name_x or label)) or _is_numeric(word):
             amounts.append(word)
-        else:
+        elif text not in _LEVEL_HEADERS:
             label.append(word)
     return codes, label, amounts
 
@@ -359,6 +370,8 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
             loose.append(line)
     pitch = _pitch(data_lines, [r.anchor for r in anchors if r.codes])
     anchors = _merge_split_rows(anchors, pitch)
+    if pitch:
+        anchors = _attach_amount_lines(anchors, pitch)
     for fragment in loose:
         middle = (fragment.top + fragment.bottom) / 2
         candidates = [r for r in anchors if r.anchor.page == fragment.page]
@@ -388,6 +401,31 @@ def _pitch(data_lines: list[PageLine], coded: list[PageLine]) -> float:
     centres = [(ln.page, _centre(ln)) for ln in basis]
     gaps = [b[1] - a[1] for a, b in itertools.pairwise(centres) if a[0] == b[0] and b[1] > a[1]]
     return statistics.median(gaps) if gaps else 0.0
+
+
+def _overlapping(a: list[Word], b: list[Word]) -> bool:
+    return any(min(x.x1, y.x1) > max(x.x0, y.x0) for x in a for y in b)
+
+
+def _attach_amount_lines(anchors: list[_Row], pitch: float) -> list[_Row]:
+    """A line of amounts alone (no code, no name) printed a little above or below its row joins the nearest row
+    whose amounts stand in other columns."""
+    rows = [r for r in anchors if r.codes or r.label]
+    for loose in (r for r in anchors if not (r.codes or r.label)):
+        near = [
+            r
+            for r in rows
+            if r.anchor.page == loose.anchor.page
+            and abs(_centre(r.anchor) - _centre(loose.anchor)) < 0.5 * pitch
+            and not _overlapping(r.amounts, loose.amounts)
+        ]
+        if not near:
+            rows.append(loose)  # a row of its own (a total printed without its label)
+            continue
+        target = min(near, key=lambda r: abs(_centre(r.anchor) - _centre(loose.anchor)))
+        target.amounts.extend(loose.amounts)
+    order = {id(r): i for i, r in enumerate(anchors)}
+    return sorted(rows, key=lambda r: order[id(r)])
 
 
 def _merge_split_rows(anchors: list[_Row], pitch: float) -> list[_Row]:
@@ -423,9 +461,10 @@ def _pieces_of_one_row(a: _Row, b: _Row) -> bool:
     if bool(a.codes) != bool(b.codes):
         return True
     if a.codes and b.codes:
-        # A 类 code alone on its line, and a line whose code is only a 款 / 项 part.
-        alone, other = (a, b) if not (a.label or a.amounts) else (b, a)
-        return not (alone.label or alone.amounts) and len(alone.codes[0]) == 3 and len(other.codes[0]) < 3
+        # A 类 code (with or without the name) on one line, the 款 / 项 part of the code and the amounts on the
+        # other: "302" / "01 办公费 21.21", or "302 其他商品和服务支" / "99 11.53".
+        lead, part = (a, b) if len(a.codes[0]) == 3 else (b, a)
+        return len(lead.codes) == 1 and len(lead.codes[0]) == 3 and len(part.codes[0]) < 3 and not lead.amounts
     return False
 
 
@@ -557,8 +596,17 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
     note = next((i for i, ln in enumerate(data) if _NOTE.match(normalize_text(ln.text))), None)
     data = data[:note] if note is not None else data
     out: list[dict[str, object]] = []
-    for slice_header, slice_data in _side_by_side(block, header, data):
-        out.extend(_parse_slice(block, slice_header, slice_data, unit, ctx))
+    slices = _side_by_side(block, header, data)
+    for number, (slice_header, slice_data) in enumerate(slices, start=1):
+        rows = _parse_slice(block, slice_header, slice_data, unit, ctx)
+        if len(slices) > 1:
+            # The total under one of several side-by-side tables is that half's total (人员经费合计 on the left,
+            # 公用经费合计 on the right), not the table's: its name says which half it closes.
+            for row in rows:
+                if row[s.CLASSIFICATION] == "total" and row[s.CODE] is None:
+                    row[s.NAME] = f"{row[s.NAME]}（第{number}栏）"
+                    row[s.CLASSIFICATION] = "subtotal"
+        out.extend(rows)
     if not out:
         return [], "no_rows", unit
     return _dedupe(_mark_subtotals(out)), "data", unit

@@ -1,0 +1,197 @@
+"""The rule engine: a catalog of rules, each an identity that yields findings; the engine turns them into flags.
+
+A rule is a function from the dataset (and the settings) to a frame of *findings*, one row per thing found, with
+the columns of ``FINDING`` below. The engine adds what every flag has: a stable ``flag_id`` (a hash of the rule and
+the finding's key, so re-running the checks never renumbers a flag an auditor has triaged), the rule's id, family
+and severity, and validates the result against the ``flags`` table of the data contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.errors import AnalyticsError
+from analytics.store import Dataset
+
+__all__ = ["FINDING", "RULES", "Rule", "Settings", "load_settings", "rule", "run_checks"]
+
+#: Columns a rule returns (``key`` makes the flag id stable; ``severity`` may override the rule's default).
+FINDING: dict[str, pl.DataType] = {
+    "key": pl.String,
+    s.DEPARTMENT_ID: pl.String,
+    s.FISCAL_YEAR: pl.Int32,
+    s.DOC_ID: pl.String,
+    s.SUBJECT: pl.String,
+    s.MEASURE: pl.String,
+    s.OBSERVED: s.FLAG_VALUE,
+    s.EXPECTED: s.FLAG_VALUE,
+    s.VARIANCE: s.FLAG_VALUE,
+    s.THRESHOLD: s.FLAG_VALUE,
+    s.MESSAGE_ZH: pl.String,
+    s.MESSAGE_EN: pl.String,
+    s.EVIDENCE: pl.List(s.EVIDENCE_ITEM),
+    s.SEVERITY: pl.String,
+}
+
+FAMILIES = {
+    "table": ("表内勾稽", "Inside a table"),
+    "cross": ("跨表与跨年", "Across tables and years"),
+    "narrative": ("文字说明与数字", "Narrative vs numbers"),
+    "targets": ("绩效目标", "Performance targets"),
+    "spending": ("支出分类", "Spending classification"),
+    "completeness": ("完整性", "Completeness"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tolerances and thresholds of the rules (``analytics/checks/settings.toml``), overridable per run."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, section: str, name: str) -> Any:
+        try:
+            return self.values[section][name]
+        except KeyError:
+            raise AnalyticsError(
+                f"checks settings: no [{section}] {name}; see analytics/checks/settings.toml"
+            ) from None
+
+    def decimal(self, section: str, name: str) -> Decimal:
+        return Decimal(str(self.get(section, name)))
+
+
+@cache
+def _default_settings_text() -> str:
+    return resources.files("analytics.checks").joinpath("settings.toml").read_text(encoding="utf-8")
+
+
+def load_settings(overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
+    """The shipped settings, with ``overrides`` (``{"tolerance": {"yuan_per_figure": 2}}``) applied.
+
+    Examples
+    --------
+    >>> load_settings().decimal("tolerance", "wan_per_figure_yuan")
+    Decimal('100')
+    """
+    values = tomllib.loads(_default_settings_text())
+    for section, items in (overrides or {}).items():
+        values.setdefault(section, {}).update(items)
+    return Settings(values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: id, family, default severity, what it checks (Chinese and English), and its function."""
+
+    id: str
+    family: str
+    severity: str
+    title_zh: str
+    title_en: str
+    run: Callable[[Dataset, Settings], pl.DataFrame]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str, family: str, severity: str, title_zh: str, title_en: str
+) -> Callable[[Callable[[Dataset, Settings], pl.DataFrame]], Callable[[Dataset, Settings], pl.DataFrame]]:
+    """Register a rule function in the catalog."""
+    if family not in FAMILIES or severity not in s.SEVERITIES:
+        raise ValueError(f"rule {rule_id}: unknown family {family!r} or severity {severity!r}")
+
+    def register(function: Callable[[Dataset, Settings], pl.DataFrame]) -> Callable[[Dataset, Settings], pl.DataFrame]:
+        RULES[rule_id] = Rule(rule_id, family, severity, title_zh, title_en, function)
+        return function
+
+    return register
+
+
+def findings(rows: Iterable[dict[str, object]]) -> pl.DataFrame:
+    """A findings frame from rule rows (missing columns are null)."""
+    materialized = [{column: row.get(column) for column in FINDING} for row in rows]
+    return pl.DataFrame(materialized, schema=FINDING, orient="row")
+
+
+def evidence(frame: pl.DataFrame, part: str = s.TABLE, *, limit: int = 20) -> list[dict[str, object]]:
+    """Evidence items (where each figure was published) from rows of ``lines`` / ``statements`` / … .
+
+    ``part`` is a column of ``frame`` naming the table or part (``table``), or a literal label ("narrative").
+    """
+    label = pl.col(part) if part in frame.columns else pl.lit(part)
+
+    def column(name: str, dtype: pl.DataType) -> pl.Expr:
+        return pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
+
+    columns = [
+        pl.col(s.DOC_ID),
+        label.cast(pl.String).alias("table_or_part"),
+        column(s.PAGE, pl.Int32),
+        column(s.LINE, pl.Int32),
+        column(s.SOURCE_TEXT, pl.String),
+    ]
+    return frame.head(limit).select(columns).unique(maintain_order=True).to_dicts()
+
+
+def _flag_ids(rule_id: str, keys: list[str | None]) -> list[str]:
+    return [hashlib.sha256(f"{rule_id}|{key}".encode()).hexdigest()[:16] for key in keys]
+
+
+def run_checks(
+    dataset: Dataset, settings: Settings | None = None, *, rules: Iterable[str] | None = None
+) -> pl.DataFrame:
+    """Run the rule catalog over ``dataset`` and return the ``flags`` table (validated, sorted).
+
+    Parameters
+    ----------
+    dataset
+        The dataset to check.
+    settings
+        Tolerances and thresholds (default: ``load_settings()``).
+    rules
+        Ids of the rules to run (default: all).
+
+    Examples
+    --------
+    >>> from analytics.store import Dataset
+    >>> run_checks(Dataset.empty()).height
+    0
+    """
+    from analytics.checks import _rules  # noqa: F401 - registers the catalog
+
+    chosen = settings or load_settings()
+    selected = list(RULES) if rules is None else list(rules)
+    unknown = [r for r in selected if r not in RULES]
+    if unknown:
+        raise AnalyticsError(f"unknown rule(s) {unknown}; the catalog has {', '.join(sorted(RULES))}")
+    frames: list[pl.DataFrame] = []
+    for rule_id in selected:
+        spec = RULES[rule_id]
+        found = spec.run(dataset, chosen)
+        if found.is_empty():
+            continue
+        found = found.with_columns(
+            pl.Series(s.FLAG_ID, _flag_ids(rule_id, found.get_column("key").to_list()), dtype=pl.String),
+            pl.lit("rule").alias(s.SOURCE),
+            pl.lit(rule_id).alias(s.RULE_ID),
+            pl.lit(spec.family).alias(s.FAMILY),
+            pl.col(s.SEVERITY).fill_null(spec.severity),
+        )
+        frames.append(found.select(list(s.TABLES[s.FLAGS].columns)))
+    if not frames:
+        return s.empty_frame(s.FLAGS)
+    flags = pl.concat(frames, how="vertical").unique(s.FLAG_ID, keep="first", maintain_order=True)
+    order = pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, return_dtype=pl.Int8)
+    return s.validate(s.FLAGS, flags.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))

@@ -1,0 +1,118 @@
+"""Rules on completeness: standard tables missing or unreadable, tables disclosed empty, no staffing figures."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.checks._engine import Settings, findings, rule
+from analytics.reference import table_catalog
+from analytics.store import Dataset
+
+
+def _names() -> dict[str, str]:
+    catalog = table_catalog()
+    return dict(zip(catalog.get_column("key").to_list(), catalog.get_column("name_zh").to_list(), strict=True))
+
+
+@rule(
+    "completeness.missing_tables",
+    "completeness",
+    "warning",
+    "部门预算未公开（或无法读取）标准表",
+    "A budget disclosure lacks standard tables, or they cannot be read",
+)
+def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    expected = settings.get("completeness", "budget_tables")
+    names = _names()
+    budgets = ds.documents.filter(pl.col(s.PHASE) == "budget")
+    readable = ds.document_tables.filter(pl.col(s.STATUS) != "no_rows")
+    out = []
+    for disclosure, members in budgets.group_by(s.DISCLOSURE_ID):
+        doc_ids = members.get_column(s.DOC_ID)
+        have = set(readable.filter(pl.col(s.DOC_ID).is_in(doc_ids.implode())).get_column(s.TABLE).to_list())
+        lacking = [key for key in expected if key not in have]
+        if not lacking:
+            continue
+        head = members.row(0, named=True)
+        listed = "、".join(names.get(key, key) for key in lacking)
+        out.append(
+            {
+                "key": str(disclosure[0]),
+                s.DEPARTMENT_ID: head[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: head[s.FISCAL_YEAR],
+                s.DOC_ID: head[s.DOC_ID],
+                s.SUBJECT: "标准表",
+                s.MEASURE: "count",
+                s.OBSERVED: len(expected) - len(lacking),
+                s.EXPECTED: len(expected),
+                s.MESSAGE_ZH: f"未找到（或无法读取）{len(lacking)} 张标准表：{listed}",
+                s.MESSAGE_EN: f"{len(lacking)} standard table(s) not found or not readable: {', '.join(lacking)}",
+                s.EVIDENCE: [
+                    {s.DOC_ID: d, "table_or_part": "document", s.PAGE: None, s.LINE: None, s.SOURCE_TEXT: n}
+                    for d, n in members.select(s.DOC_ID, s.SOURCE_NAME).rows()
+                ],
+            }
+        )
+    return findings(out)
+
+
+@rule(
+    "completeness.empty_tables",
+    "completeness",
+    "info",
+    "标准表公开为空表",
+    "A standard table disclosed as empty",
+)
+def empty_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    names = _names()
+    empty = ds.document_tables.filter(pl.col(s.STATUS) == "empty").join(
+        ds.documents.select(s.DOC_ID, s.DEPARTMENT_ID, s.FISCAL_YEAR), on=s.DOC_ID
+    )
+    return findings(
+        {
+            "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}",
+            s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+            s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+            s.DOC_ID: row[s.DOC_ID],
+            s.SUBJECT: names.get(row[s.TABLE], row[s.TABLE]),
+            s.MEASURE: "count",
+            s.MESSAGE_ZH: f"{names.get(row[s.TABLE], row[s.TABLE])}公开为空表（本部门无此项）",
+            s.MESSAGE_EN: f"{row[s.TABLE]} is disclosed as empty",
+            s.EVIDENCE: [
+                {
+                    s.DOC_ID: row[s.DOC_ID],
+                    "table_or_part": row[s.TABLE],
+                    s.PAGE: row[s.PAGE_FROM],
+                    s.LINE: None,
+                    s.SOURCE_TEXT: row[s.SOURCE_TEXT],
+                }
+            ],
+        }
+        for row in empty.iter_rows(named=True)
+    )
+
+
+@rule(
+    "completeness.no_staffing",
+    "completeness",
+    "info",
+    "未披露编制或实有人数",
+    "No staffing figures (编制 / 实有人数) disclosed",
+)
+def no_staffing(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    missing = ds.departments.filter(pl.col(s.STAFF_AUTHORIZED).is_null() & pl.col(s.STAFF_ACTUAL).is_null())
+    return findings(
+        {
+            "key": f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}",
+            s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+            s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+            s.DOC_ID: row[s.DOC_ID],
+            s.SUBJECT: "人员编制",
+            s.MEASURE: "count",
+            s.MESSAGE_ZH: "未披露编制人数和实有人数，无法计算人均指标",
+            s.MESSAGE_EN: "neither authorized nor actual staff is disclosed; per-staff figures cannot be computed",
+            s.EVIDENCE: [],
+        }
+        for row in missing.iter_rows(named=True)
+    )

@@ -1,0 +1,348 @@
+"""Rules between the narrative (预算情况说明) and the numbers: changes, shares, items, totals, repeats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.checks._engine import Settings, evidence, findings, rule
+from analytics.checks._rules._common import pct, wan
+from analytics.compare import yearly_totals
+from analytics.store import Dataset
+
+_PART = "narrative"
+
+
+def _with_parent(statements: pl.DataFrame) -> pl.DataFrame:
+    """Each statement with the statement it is an item of: the nearest earlier one whose subject is its parent."""
+    parents = statements.select(
+        s.DOC_ID,
+        pl.col(s.SUBJECT).alias(s.PARENT_SUBJECT),
+        pl.col(s.SEQ).alias("parent_seq"),
+        pl.col(s.AMOUNT_YUAN).alias("parent_amount"),
+    )
+    linked = (
+        statements.join(parents, on=[s.DOC_ID, s.PARENT_SUBJECT], how="inner")
+        .filter(pl.col("parent_seq") < pl.col(s.SEQ))
+        .sort("parent_seq")
+        .group_by([s.DOC_ID, s.SEQ], maintain_order=True)
+        .agg(pl.col("parent_seq").last(), pl.col("parent_amount").last())
+    )
+    return statements.join(linked, on=[s.DOC_ID, s.SEQ], how="left")
+
+
+def _row(statement: dict[str, object], **fields: object) -> dict[str, object]:
+    return {
+        s.DEPARTMENT_ID: statement[s.DEPARTMENT_ID],
+        s.FISCAL_YEAR: statement[s.FISCAL_YEAR],
+        s.DOC_ID: statement[s.DOC_ID],
+        s.SUBJECT: statement[s.SUBJECT],
+        s.EVIDENCE: [
+            {
+                s.DOC_ID: statement[s.DOC_ID],
+                "table_or_part": _PART,
+                s.PAGE: statement[s.PAGE],
+                s.LINE: statement[s.LINE],
+                s.SOURCE_TEXT: statement[s.SOURCE_TEXT],
+            }
+        ],
+        **fields,
+    }
+
+
+@rule(
+    "narrative.change_pct",
+    "narrative",
+    "warning",
+    "文字说明的增减百分比与增减额一致",
+    "A stated % change agrees with the stated change and amount",
+)
+def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """增加 / 减少 X 万元，增长 / 下降 Y%: Y recomputed as X over the compared figure (amount ∓ X)."""
+    tolerance = settings.decimal("tolerance", "percent_points")
+    sign = pl.when(pl.col(s.DIRECTION) == "减少").then(-1).otherwise(1)
+    stated = ds.statements.filter(
+        pl.col(s.STATED_CHANGE_YUAN).is_not_null()
+        & pl.col(s.STATED_CHANGE_PCT).is_not_null()
+        & pl.col(s.DIRECTION).is_in(["增加", "减少"])
+    ).with_columns((pl.col(s.AMOUNT_YUAN) - sign * pl.col(s.STATED_CHANGE_YUAN)).alias("_previous"))
+    checks = (
+        stated.filter(pl.col("_previous") > 0)
+        .with_columns(
+            (pl.col(s.STATED_CHANGE_YUAN).cast(pl.Decimal(38, 8)) * 100 / pl.col("_previous"))
+            .round(4)
+            .alias("_expected")
+        )
+        .with_columns((pl.col(s.STATED_CHANGE_PCT).cast(pl.Decimal(38, 8)) - pl.col("_expected")).alias("_variance"))
+        .filter(pl.col("_variance").abs() > tolerance)
+    )
+    out = []
+    for row in checks.iter_rows(named=True):
+        out.append(
+            _row(
+                row,
+                key=f"{row[s.DOC_ID]}|{row[s.SEQ]}",
+                measure="percent",
+                observed=row[s.STATED_CHANGE_PCT],
+                expected=row["_expected"],
+                variance=row["_variance"],
+                threshold=tolerance,
+                message_zh=f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{pct(row[s.STATED_CHANGE_PCT])}，"
+                f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算应为 {pct(row['_expected'])}",
+                message_en=f"{row[s.SUBJECT]}: the text states a change of {wan(row[s.STATED_CHANGE_YUAN])} and "
+                f"{pct(row[s.STATED_CHANGE_PCT])}; from {wan(row[s.AMOUNT_YUAN])} against {wan(row['_previous'])} it is "
+                f"{pct(row['_expected'])}",
+            )
+        )
+    return findings(out)
+
+
+@rule(
+    "narrative.share",
+    "narrative",
+    "warning",
+    "文字说明的占比与金额一致",
+    "A stated share agrees with the amounts",
+)
+def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """占 Z%: Z recomputed as the amount over the amount of the statement it is an item of."""
+    tolerance = settings.decimal("tolerance", "percent_points")
+    checks = (
+        _with_parent(ds.statements.filter(pl.col(s.STATED_SHARE_PCT).is_not_null()))
+        .filter(pl.col("parent_amount").is_not_null() & (pl.col("parent_amount") > 0))
+        .with_columns(
+            (pl.col(s.AMOUNT_YUAN).cast(pl.Decimal(38, 8)) * 100 / pl.col("parent_amount")).round(4).alias("_expected")
+        )
+        .with_columns((pl.col(s.STATED_SHARE_PCT).cast(pl.Decimal(38, 8)) - pl.col("_expected")).alias("_variance"))
+        .filter(pl.col("_variance").abs() > tolerance)
+    )
+    out = [
+        _row(
+            row,
+            key=f"{row[s.DOC_ID]}|{row[s.SEQ]}",
+            measure="percent",
+            observed=row[s.STATED_SHARE_PCT],
+            expected=row["_expected"],
+            variance=row["_variance"],
+            threshold=tolerance,
+            message_zh=f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} 占 {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} "
+            f"应为 {pct(row['_expected'])}，文中为 {pct(row[s.STATED_SHARE_PCT])}",
+            message_en=f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
+            f"{wan(row['parent_amount'])}; the text says {pct(row[s.STATED_SHARE_PCT])}",
+        )
+        for row in checks.iter_rows(named=True)
+    ]
+    return findings(out)
+
+
+@rule(
+    "narrative.items_sum",
+    "narrative",
+    "info",
+    "分项说明之和与所说明的总额一致",
+    "Itemized explanations add up to the total they explain",
+)
+def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """Items summing to more than their total are a warning; to less, an info (a 其中 may list only the main ones)."""
+    step = settings.decimal("tolerance", "wan_per_figure_yuan")
+    parent_year = ds.statements.select(s.DOC_ID, pl.col(s.SEQ).alias("parent_seq"), pl.col(s.FISCAL_YEAR).alias("_py"))
+    # Items are figures of the parent's year that are not the parent restated ("2024 年预算安排 X 万元" after "X 万元").
+    linked = (
+        _with_parent(ds.statements)
+        .filter(pl.col("parent_seq").is_not_null())
+        .join(parent_year, on=[s.DOC_ID, "parent_seq"])
+        .filter((pl.col(s.FISCAL_YEAR) == pl.col("_py")) & (pl.col(s.AMOUNT_YUAN) != pl.col("parent_amount")))
+        .drop("_py")
+    )
+    groups = (
+        linked.group_by([s.DOC_ID, "parent_seq"])
+        .agg(
+            pl.col(s.AMOUNT_YUAN).sum().alias("_items"),
+            pl.len().alias("_count"),
+            pl.col("parent_amount").first(),
+            pl.col(s.PARENT_SUBJECT).first(),
+        )
+        .with_columns(
+            (pl.col("parent_amount") - pl.col("_items")).alias("_variance"),
+            (pl.col("_count") + 1).cast(pl.Decimal(38, 2)).mul(step).alias("_tolerance"),
+        )
+        .filter((pl.col("_variance").abs() > pl.col("_tolerance")) & (pl.col("_count") >= 2))
+    )
+    out = []
+    for row in groups.iter_rows(named=True):
+        parent = ds.statements.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.SEQ) == row["parent_seq"]))
+        items = linked.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col("parent_seq") == row["parent_seq"]))
+        head = parent.row(0, named=True)
+        over = row["_variance"] < 0
+        out.append(
+            {
+                "key": f"{row[s.DOC_ID]}|{row['parent_seq']}",
+                s.DEPARTMENT_ID: head[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: head[s.FISCAL_YEAR],
+                s.DOC_ID: row[s.DOC_ID],
+                s.SUBJECT: row[s.PARENT_SUBJECT],
+                s.MEASURE: "yuan",
+                s.OBSERVED: row["_items"],
+                s.EXPECTED: row["parent_amount"],
+                s.VARIANCE: row["_variance"],
+                s.THRESHOLD: row["_tolerance"],
+                # Items are inferred from the text's layout (其中 / numbered lists), so a mismatch is a lead to
+                # verify, not an established error.
+                s.SEVERITY: "info",
+                s.MESSAGE_ZH: f"{row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} 的 {row['_count']} 个分项合计 "
+                f"{wan(row['_items'])}，{'超出' if over else '少于'}总额 {wan(abs(row['_variance']))}",
+                s.MESSAGE_EN: f"the {row['_count']} items of {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} add up "
+                f"to {wan(row['_items'])}, {wan(abs(row['_variance']))} {'more' if over else 'less'} than the total",
+                s.EVIDENCE: evidence(pl.concat([parent, items.select(parent.columns)]), _PART),
+            }
+        )
+    return findings(out)
+
+
+@rule(
+    "narrative.repeated_value",
+    "narrative",
+    "warning",
+    "同一事项在文中出现两个不同金额",
+    "The same item stated twice with two values",
+)
+def repeated_value(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    step = settings.decimal("tolerance", "wan_per_figure_yuan")
+    stated = ds.statements.filter(pl.col(s.COMPARE_YEAR).is_null() | pl.col(s.STATED_CHANGE_YUAN).is_not_null())
+    groups = (
+        stated.group_by([s.DOC_ID, s.FISCAL_YEAR, s.SUBJECT, s.PARENT_SUBJECT])
+        .agg(
+            pl.col(s.AMOUNT_YUAN).min().alias("_low"),
+            pl.col(s.AMOUNT_YUAN).max().alias("_high"),
+            pl.col(s.SEQ),
+            pl.col(s.DEPARTMENT_ID).first(),
+        )
+        # A zero is "none this year", and a short subject ("支出", "合计", "年初预算") names no one item.
+        .filter(
+            ((pl.col("_high") - pl.col("_low")) > step)
+            & (pl.col("_low") > 0)
+            & (pl.col(s.SUBJECT).str.len_chars() > 4)
+        )
+    )
+    out = []
+    for row in groups.iter_rows(named=True):
+        involved = ds.statements.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & pl.col(s.SEQ).is_in(row[s.SEQ]))
+        out.append(
+            {
+                "key": f"{row[s.DOC_ID]}|{row[s.FISCAL_YEAR]}|{row[s.SUBJECT]}|{row[s.PARENT_SUBJECT]}",
+                s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                s.DOC_ID: row[s.DOC_ID],
+                s.SUBJECT: row[s.SUBJECT],
+                s.MEASURE: "yuan",
+                s.OBSERVED: row["_high"],
+                s.EXPECTED: row["_low"],
+                s.VARIANCE: row["_high"] - row["_low"],
+                s.THRESHOLD: step,
+                s.MESSAGE_ZH: f"“{row[s.SUBJECT]}”在文中出现不同金额：{wan(row['_low'])} 与 {wan(row['_high'])}"
+                "（可能口径不同，如部门预算与财政拨款，请核实）",
+                s.MESSAGE_EN: f"'{row[s.SUBJECT]}' is stated as both {wan(row['_low'])} and {wan(row['_high'])} "
+                "(possibly different scopes, e.g. whole budget vs fiscal appropriations: verify)",
+                s.EVIDENCE: evidence(involved, _PART),
+            }
+        )
+    return findings(out)
+
+
+#: A sentence about the whole budget: 收入 / 支出 (预算 / 决算 / 总计 …), possibly after the department's name, but
+#: not a part of it (财政拨款, 一般公共预算, 基本 / 项目支出, 政府采购 …).
+_TOTAL_SUBJECT = r"^(部门|单位|本年)?(收入|支出|收入、支出|收入支出|收支)(预算|决算)?(总计|合计|总额|总预算)?$"
+_PART_WORDS = r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|采购|人员|公用|三公|运行|事业|经营|其他|上年|结转|科目|类|款"
+
+
+@rule(
+    "narrative.total_vs_tables",
+    "narrative",
+    "error",
+    "文中的收支总额及其增减与表中数字一致",
+    "The income and expenditure totals the text states, and their change, agree with the tables",
+)
+def total_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """A sentence on the whole budget ("部门收入预算 X 万元，比 2022 年减少 Y 万元") against the tables' totals of the
+    year and of the compared year; the direction word against the sign of the change. The amount may be the
+    table's grand total or one of its printed subtotals (a 决算 text states 本年收入合计, its table ends with 总计)."""
+    tolerance = settings.decimal("tolerance", "narrative_yuan") + settings.decimal("tolerance", "wan_per_figure_yuan")
+    totals = yearly_totals(ds.lines, documents=ds.documents).select(
+        s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, pl.col(s.AMOUNT_YUAN).alias("_table")
+    )
+    printed = (
+        ds.lines.filter(
+            pl.col(s.TABLE).is_in(["income_expenditure_summary", "performance_fund_composition"])
+            & pl.col(s.CLASSIFICATION).is_in(["total", "subtotal"])
+            & (pl.col(s.COLUMN) == "total")
+        )
+        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE)
+        .agg(pl.col(s.AMOUNT_YUAN).alias("_printed"))
+    )
+    stated = (
+        ds.statements.join(ds.documents.select(s.DOC_ID, pl.col(s.DEPARTMENT).alias("_department")), on=s.DOC_ID)
+        .with_columns(pl.col(s.SUBJECT).str.strip_prefix(pl.col("_department")).alias("_subject"))
+        .filter(
+            pl.col(s.PARENT_SUBJECT).is_null()
+            & pl.col("_subject").str.contains(_TOTAL_SUBJECT)
+            & ~pl.col("_subject").str.contains(_PART_WORDS)
+        )
+        .with_columns(
+            pl.when(pl.col("_subject").str.contains("支出") & ~pl.col("_subject").str.contains("收入"))
+            .then(pl.lit("expenditure"))
+            .otherwise(pl.lit("income"))
+            .alias(s.SIDE)
+        )
+        .join(printed, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE], how="left")
+    )
+    current = stated.join(totals, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE], how="inner")
+    previous = totals.rename({s.FISCAL_YEAR: s.COMPARE_YEAR, "_table": "_table_previous"})
+    both = current.join(previous, on=[s.DEPARTMENT_ID, s.COMPARE_YEAR, s.SIDE], how="left")
+    out = []
+    for row in both.iter_rows(named=True):
+        amount, table = row[s.AMOUNT_YUAN], row["_table"]
+        printed_totals = row["_printed"] or [table]
+        if amount < table / 2:
+            continue  # a figure far below the total is about a part the subject does not name
+        if all(abs(amount - figure) > tolerance for figure in printed_totals):
+            out.append(
+                _row(
+                    row,
+                    key=f"{row[s.DOC_ID]}|{row[s.SEQ]}|amount",
+                    measure="yuan",
+                    observed=amount,
+                    expected=table,
+                    variance=amount - table,
+                    threshold=tolerance,
+                    message_zh=f"文中{row[s.SUBJECT]} {wan(amount)}，表中总计 {wan(table)}",
+                    message_en=f"the text states {row[s.SUBJECT]} {wan(amount)}; the tables' total is {wan(table)}",
+                )
+            )
+        before = row["_table_previous"]
+        if before is None or row[s.STATED_CHANGE_YUAN] is None:
+            continue
+        change = table - before
+        stated_change = row[s.STATED_CHANGE_YUAN] * (-1 if row[s.DIRECTION] == "减少" else 1)
+        wrong_direction = (change > tolerance and row[s.DIRECTION] == "减少") or (
+            change < -tolerance and row[s.DIRECTION] == "增加"
+        )
+        if wrong_direction or abs(stated_change - change) > 2 * tolerance:
+            out.append(
+                _row(
+                    row,
+                    key=f"{row[s.DOC_ID]}|{row[s.SEQ]}|change",
+                    measure="yuan",
+                    observed=stated_change,
+                    expected=change,
+                    variance=stated_change - change,
+                    threshold=2 * tolerance,
+                    message_zh=f"{row[s.SUBJECT]}：文中比 {row[s.COMPARE_YEAR]} 年{row[s.DIRECTION]} "
+                    f"{wan(row[s.STATED_CHANGE_YUAN])}，表中由 {wan(before)} 变为 {wan(table)}（{wan(change)}）",
+                    message_en=f"{row[s.SUBJECT]}: the text states a change of {wan(stated_change)} against "
+                    f"{row[s.COMPARE_YEAR]}; the tables go from {wan(before)} to {wan(table)} ({wan(change)})",
+                    severity="error" if wrong_direction else "warning",
+                )
+            )
+    return findings(out)

@@ -1,0 +1,265 @@
+"""Rules inside one table: parents = sum of children, totals = sum of parts, income = expenditure."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.checks._engine import Settings, evidence, findings, rule
+from analytics.checks._rules._common import lines_with_step, wan
+from analytics.store import Dataset
+
+_GROUP = [s.DOC_ID, s.TABLE, s.SIDE, s.COLUMN, s.FISCAL_YEAR]
+#: Tables whose rows are classification codes (类 / 款 / 项) under one total row.
+_CODED_TABLES = (
+    "income_summary",
+    "expenditure_summary",
+    "general_budget_function",
+    "government_fund",
+    "state_capital",
+    "general_budget_basic_economic",
+    "fiscal_appropriation_function",
+    "fiscal_appropriation_basic_economic",
+)
+
+
+def _difference_rows(
+    checks: pl.DataFrame, lines: pl.DataFrame, *, subject: str, what_zh: str, what_en: str
+) -> list[dict[str, object]]:
+    """Findings for rows of ``checks`` (one per failed identity) with their evidence from ``lines``."""
+    out: list[dict[str, object]] = []
+    for row in checks.iter_rows(named=True):
+        involved = lines.filter(
+            (pl.col(s.DOC_ID) == row[s.DOC_ID])
+            & (pl.col(s.TABLE) == row[s.TABLE])
+            & (pl.col(s.COLUMN) == row[s.COLUMN])
+            & pl.col("_key").is_in(row["_members"])
+        )
+        out.append(
+            {
+                "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}|{row[s.SIDE]}|{row[s.COLUMN]}|{row[s.FISCAL_YEAR]}|{row[subject]}",
+                s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                s.DOC_ID: row[s.DOC_ID],
+                s.SUBJECT: f"{row[s.TABLE]} · {row[subject]} · {row[s.COLUMN]}",
+                s.MEASURE: "yuan",
+                s.OBSERVED: row[s.AMOUNT_YUAN],
+                s.EXPECTED: row["expected"],
+                s.VARIANCE: row["variance"],
+                s.THRESHOLD: row["tolerance"],
+                s.MESSAGE_ZH: f"{row[subject]}（{row[s.COLUMN]}）{wan(row[s.AMOUNT_YUAN])}，{what_zh}{wan(row['expected'])}，"
+                f"相差 {wan(row['variance'])}（容差 {wan(row['tolerance'])}）",
+                s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan(row[s.AMOUNT_YUAN])}; {what_en} is "
+                f"{wan(row['expected'])}, {wan(row['variance'])} apart (tolerance {wan(row['tolerance'])})",
+                s.EVIDENCE: evidence(involved),
+            }
+        )
+    return out
+
+
+@rule("table.parent_sum", "table", "error", "类、款等于其下级科目之和", "Each 类 and 款 equals the sum of its children")
+def parent_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """A coded row (类, 款) against the sum of its children in the same table, side, column and year."""
+    lines = (
+        lines_with_step(ds, settings).filter(pl.col(s.CODE).is_not_null()).with_columns(pl.col(s.CODE).alias("_key"))
+    )
+    children = (
+        lines.filter(pl.col(s.PARENT_CODE).is_not_null())
+        .group_by([*_GROUP, s.PARENT_CODE])
+        .agg(
+            pl.col(s.AMOUNT_YUAN).sum().alias("expected"),
+            pl.col(s.CODE).alias("_children"),
+            pl.col("step").sum().alias("tolerance"),
+        )
+    )
+    checks = (
+        lines.join(children, left_on=[*_GROUP, s.CODE], right_on=[*_GROUP, s.PARENT_CODE])
+        .with_columns(
+            (pl.col(s.AMOUNT_YUAN) - pl.col("expected")).alias("variance"),
+            pl.concat_list(pl.col(s.CODE), pl.col("_children")).alias("_members"),
+            (pl.col("tolerance") + pl.col("step")).alias("tolerance"),
+        )
+        .filter(pl.col("variance").abs() > pl.col("tolerance"))
+        .with_columns((pl.col(s.CODE) + " " + pl.col(s.NAME)).alias("_label"))
+    )
+    return findings(
+        _difference_rows(checks, lines, subject="_label", what_zh="下级科目合计", what_en="its children add up to")
+    )
+
+
+@cache
+def _identities() -> list[dict[str, str]]:
+    text = resources.files("analytics.checks").joinpath("identities.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@rule(
+    "table.columns_sum",
+    "table",
+    "error",
+    "合计栏等于各分栏之和（如 合计 = 基本支出 + 项目支出）",
+    "A row's total column equals the sum of its part columns (e.g. total = basic + project)",
+)
+def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """Per row, the identity columns of ``identities.csv``: only when every printed column of the row is named in
+    the identity (a row with other columns, say 会议费 beside 三公, is not the identity's row)."""
+    lines = lines_with_step(ds, settings)
+    row_key = [s.DOC_ID, s.TABLE, s.SIDE, s.FISCAL_YEAR, s.PAGE, s.LINE, s.NAME]
+    out: list[dict[str, object]] = []
+    for identity in _identities():
+        parts = identity["parts"].split("|")
+        total = identity["total"]
+        rows = lines.filter((pl.col(s.TABLE) == identity["table"]) & (pl.col(s.SIDE) == identity["side"]))
+        if rows.is_empty():
+            continue
+        per_row = (
+            rows.group_by(row_key)
+            .agg(
+                pl.col(s.AMOUNT_YUAN).filter(pl.col(s.COLUMN) == total).first().alias("_total"),
+                pl.col(s.AMOUNT_YUAN).filter(pl.col(s.COLUMN).is_in(parts)).sum().alias("expected"),
+                pl.col(s.COLUMN).filter(pl.col(s.COLUMN).is_in(parts)).n_unique().alias("_parts"),
+                pl.col(s.COLUMN).filter(~pl.col(s.COLUMN).is_in([*parts, total])).n_unique().alias("_other"),
+                pl.col("step").first().alias("_step"),
+                pl.col(s.DEPARTMENT_ID).first(),
+                pl.col(s.SOURCE_TEXT).first(),
+            )
+            .filter(pl.col("_total").is_not_null() & (pl.col("_parts") >= 2) & (pl.col("_other") == 0))
+            .with_columns(
+                (pl.col("_total") - pl.col("expected")).alias("variance"),
+                (pl.col("_step") * (pl.col("_parts") + 1)).alias("tolerance"),
+            )
+            .filter(pl.col("variance").abs() > pl.col("tolerance"))
+        )
+        for row in per_row.iter_rows(named=True):
+            out.append(
+                {
+                    "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}|{row[s.PAGE]}|{row[s.LINE]}|{total}",
+                    s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                    s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                    s.DOC_ID: row[s.DOC_ID],
+                    s.SUBJECT: f"{row[s.TABLE]} · {row[s.NAME]} · {total}",
+                    s.MEASURE: "yuan",
+                    s.OBSERVED: row["_total"],
+                    s.EXPECTED: row["expected"],
+                    s.VARIANCE: row["variance"],
+                    s.THRESHOLD: row["tolerance"],
+                    s.MESSAGE_ZH: f"{row[s.NAME]}：{identity['description']} 不成立，{total} 为 {wan(row['_total'])}，"
+                    f"分栏合计 {wan(row['expected'])}，相差 {wan(row['variance'])}",
+                    s.MESSAGE_EN: f"{row[s.NAME]}: {total} is {wan(row['_total'])} but its part columns add up to "
+                    f"{wan(row['expected'])} ({wan(row['variance'])} apart)",
+                    s.EVIDENCE: [
+                        {
+                            s.DOC_ID: row[s.DOC_ID],
+                            "table_or_part": row[s.TABLE],
+                            s.PAGE: row[s.PAGE],
+                            s.LINE: row[s.LINE],
+                            s.SOURCE_TEXT: row[s.SOURCE_TEXT],
+                        }
+                    ],
+                }
+            )
+    return findings(out)
+
+
+@rule(
+    "table.total_of_rows",
+    "table",
+    "error",
+    "合计行等于各类（或各项）之和",
+    "A table's total row equals the sum of its top-level rows",
+)
+def total_of_rows(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """The grand total row against the sum of the 类 rows (coded tables) or of the items (composition tables)."""
+    lines = lines_with_step(ds, settings).with_columns(pl.col(s.NAME).alias("_key"))
+    # The grand total row only ("合计", "总计"): a 人员经费合计 is the total of one group, not of the table.
+    totals = lines.filter(
+        (pl.col(s.CLASSIFICATION) == "total")
+        & pl.col(s.NAME).is_in(["合计", "总计"])
+        & pl.col(s.TABLE).is_in([*_CODED_TABLES, "performance_fund_composition"])
+    )
+    coded_top = lines.filter(pl.col(s.LEVEL) == 1)
+    items = lines.filter(
+        (pl.col(s.TABLE) == "performance_fund_composition") & pl.col(s.CLASSIFICATION).is_in(["source", "category"])
+    )
+    parts = (
+        pl.concat([coded_top, items], how="vertical")
+        .group_by(_GROUP)
+        .agg(
+            pl.col(s.AMOUNT_YUAN).sum().alias("expected"),
+            pl.col(s.NAME).alias("_names"),
+            pl.col("step").sum().alias("_steps"),
+        )
+    )
+    checks = (
+        totals.join(parts, on=_GROUP)
+        .with_columns(
+            (pl.col(s.AMOUNT_YUAN) - pl.col("expected")).alias("variance"),
+            (pl.col("_steps") + pl.col("step")).alias("tolerance"),
+            pl.concat_list(pl.col(s.NAME), pl.col("_names")).alias("_members"),
+        )
+        .filter(pl.col("variance").abs() > pl.col("tolerance"))
+    )
+    return findings(_difference_rows(checks, lines, subject=s.NAME, what_zh="各行合计", what_en="its rows add up to"))
+
+
+@rule(
+    "table.balance",
+    "table",
+    "error",
+    "收支总表收入总计等于支出总计",
+    "The 收支总表's income total equals its expenditure total",
+)
+def balance(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    lines = lines_with_step(ds, settings).filter(
+        (
+            pl.col(s.TABLE).is_in(
+                ["income_expenditure_summary", "fiscal_appropriation_summary", "performance_fund_composition"]
+            )
+        )
+        & (pl.col(s.CLASSIFICATION) == "total")
+        & (pl.col(s.COLUMN) == "total")
+    )
+    sides = lines.pivot(
+        on=s.SIDE,
+        index=[s.DOC_ID, s.DEPARTMENT_ID, s.TABLE, s.FISCAL_YEAR],
+        values=s.AMOUNT_YUAN,
+        aggregate_function="first",
+    )
+    if "income" not in sides.columns or "expenditure" not in sides.columns:
+        return findings([])
+    step = lines.group_by(s.DOC_ID, s.TABLE).agg(pl.col("step").max())
+    checks = (
+        sides.join(step, on=[s.DOC_ID, s.TABLE])
+        .drop_nulls(["income", "expenditure"])
+        .with_columns(
+            (pl.col("income") - pl.col("expenditure")).alias("variance"), (pl.col("step") * 2).alias("tolerance")
+        )
+        .filter(pl.col("variance").abs() > pl.col("tolerance"))
+    )
+    out = []
+    for row in checks.iter_rows(named=True):
+        involved = lines.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.TABLE) == row[s.TABLE]))
+        out.append(
+            {
+                "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}|{row[s.FISCAL_YEAR]}",
+                s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                s.DOC_ID: row[s.DOC_ID],
+                s.SUBJECT: f"{row[s.TABLE]} · 收入总计 vs 支出总计",
+                s.MEASURE: "yuan",
+                s.OBSERVED: row["income"],
+                s.EXPECTED: row["expenditure"],
+                s.VARIANCE: row["variance"],
+                s.THRESHOLD: row["tolerance"],
+                s.MESSAGE_ZH: f"收入总计 {wan(row['income'])} 与支出总计 {wan(row['expenditure'])} 不相等，相差 {wan(row['variance'])}",
+                s.MESSAGE_EN: f"income total {wan(row['income'])} differs from expenditure total "
+                f"{wan(row['expenditure'])} by {wan(row['variance'])}",
+                s.EVIDENCE: evidence(involved),
+            }
+        )
+    return findings(out)
