@@ -144,10 +144,24 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
     """
     toc_pages = {ln.page for ln in lines if normalize_text(ln.text) in {"目录", "目次"}}
     blocks: list[TableBlock] = []
-    for line in lines:
-        if line.page in toc_pages:
+    skip: int | None = None
+    for index, line in enumerate(lines):
+        if line.page in toc_pages or index == skip:
             continue
         key = _is_title(line)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            key is None
+            and following is not None
+            and following.page == line.page
+            and _is_title(following) is None
+            and not any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for w in line.words)
+        ):
+            # A long title wraps: "…“三公”经费、会议费、培训费" / "支出预算表".
+            joined = PageLine((*line.words, *following.words), line.page, line.number)
+            if len(normalize_text(following.text)) <= 12 and (key := _is_title(joined)) is not None:
+                skip = index + 1
+                line = joined  # noqa: PLW2901 - the title is the two lines joined
         if key is not None:
             blocks.append(TableBlock(key, normalize_text(line.text), line))
         elif blocks and _PART.match(normalize_text(line.text)):
@@ -221,9 +235,7 @@ def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Co
         )
         return _below(other, group) and left <= other.center <= right and not wrapped
 
-    spans = {
-        id(w): candidates[id(w)] for w in words if id(w) in candidates and any(child_of(w, o) for o in words)
-    }
+    spans = {id(w): candidates[id(w)] for w in words if id(w) in candidates and any(child_of(w, o) for o in words)}
     groups = [w for w in words if id(w) in spans]
     cells: list[list[Word]] = []
     for word in sorted((w for w in words if w not in groups), key=lambda w: (w.x0, w.top)):

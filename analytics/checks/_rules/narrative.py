@@ -221,9 +221,7 @@ def repeated_value(ds: Dataset, settings: Settings) -> pl.DataFrame:
         )
         # A zero is "none this year", and a short subject ("支出", "合计", "年初预算") names no one item.
         .filter(
-            ((pl.col("_high") - pl.col("_low")) > step)
-            & (pl.col("_low") > 0)
-            & (pl.col(s.SUBJECT).str.len_chars() > 4)
+            ((pl.col("_high") - pl.col("_low")) > step) & (pl.col("_low") > 0) & (pl.col(s.SUBJECT).str.len_chars() > 4)
         )
     )
     out = []
@@ -254,7 +252,9 @@ def repeated_value(ds: Dataset, settings: Settings) -> pl.DataFrame:
 #: A sentence about the whole budget: 收入 / 支出 (预算 / 决算 / 总计 …), possibly after the department's name, but
 #: not a part of it (财政拨款, 一般公共预算, 基本 / 项目支出, 政府采购 …).
 _TOTAL_SUBJECT = r"^(部门|单位|本年)?(收入|支出|收入、支出|收入支出|收支)(预算|决算)?(总计|合计|总额|总预算)?$"
-_PART_WORDS = r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|采购|人员|公用|三公|运行|事业|经营|其他|上年|结转|科目|类|款"
+_PART_WORDS = (
+    r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|采购|人员|公用|三公|运行|事业|经营|其他|上年|结转|科目|类|款"
+)
 
 
 @rule(

@@ -111,7 +111,9 @@ def three_public_rising(ds: Dataset, settings: Settings) -> pl.DataFrame:
     for column in columns:
         if column not in per_year.columns:
             per_year = per_year.with_columns(pl.lit(None, s.MONEY).alias(column))
-    vehicles = pl.coalesce("vehicles", pl.col("vehicle_purchase").fill_null(0) + pl.col("vehicle_operation").fill_null(0))
+    vehicles = pl.coalesce(
+        "vehicles", pl.col("vehicle_purchase").fill_null(0) + pl.col("vehicle_operation").fill_null(0)
+    )
     per_year = per_year.with_columns(
         (pl.col("overseas_travel").fill_null(0) + vehicles.fill_null(0) + pl.col("reception").fill_null(0)).alias(
             s.AMOUNT_YUAN
