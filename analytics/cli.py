@@ -25,9 +25,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from analytics import schema as s
+from analytics.checks import FAMILIES, with_flags
 from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
-from analytics.store import Dataset, open_dataset, save_dataset, update_dataset
+from analytics.store import Dataset, open_dataset, refresh_dataset, save_dataset, update_dataset
 
 __all__ = ["main"]
 
@@ -36,6 +37,8 @@ _EPILOG = """examples:
   analytics ingest a.txt b.txt --dataset work/ds    add two disclosures to the dataset in work/ds
   analytics build-dataset datasets/raw datasets/normalized
                                                     rebuild a dataset from every supported file of a folder
+  analytics check --dataset work/ds --out flags.xlsx
+                                                    run every consistency rule; flags also to Excel / CSV / Parquet
   analytics info --dataset work/ds                  what a dataset holds
 """
 
@@ -59,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build-dataset", help="rebuild a dataset from scratch from a folder of disclosures")
     build.add_argument("raw", type=Path, help="folder of source documents")
     build.add_argument("dataset", type=Path, help="dataset directory to (re)write")
+    check = commands.add_parser(
+        "check",
+        help="run every consistency rule, store the flags in the dataset and write them out",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    check.add_argument("--out", type=Path, default=None, help="also write the flags to FILE (.parquet, .csv or .xlsx)")
     info = commands.add_parser("info", help="summarize what a dataset holds")
     info.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
     return parser
@@ -114,7 +125,7 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
             f"数据集未改动 dataset left unchanged: {len(batch.errors)} of {len(paths)} file(s) could not be read."
         )
         return 1
-    stored = update_dataset(batch.merged(), dataset)
+    stored = update_dataset(batch.merged(), dataset, refresh=with_flags)
     console.print(_summary(batch.read))
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
@@ -133,11 +144,68 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
         console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
     if batch.errors:
         return 1
-    stored = save_dataset(batch.merged(), dataset)
+    stored = save_dataset(with_flags(batch.merged()), dataset)
     console.print(_summary(batch.read))
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
     return 0
+
+
+def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
+    if out is not None and out.suffix.lower() not in _FLAG_WRITERS:
+        raise AnalyticsError(f"{out}: unsupported output type; expected one of {', '.join(_FLAG_WRITERS)}")
+    stored = refresh_dataset(with_flags, dataset)
+    flags = stored.flags
+    table = Table(title=f"疑点 flags: {flags.height}")
+    table.add_column("family 规则族")
+    for severity in s.SEVERITIES[::-1]:
+        table.add_column(severity, justify="right")
+    counts = flags.group_by(s.FAMILY, s.SEVERITY).len()
+    for family, (name_zh, _) in FAMILIES.items():
+        cells = []
+        for severity in s.SEVERITIES[::-1]:
+            hit = counts.filter((pl.col(s.FAMILY) == family) & (pl.col(s.SEVERITY) == severity))
+            cells.append(str(hit.get_column("len").sum()))
+        table.add_row(f"{name_zh} {family}", *cells)
+    console.print(table)
+    if out is not None:
+        _FLAG_WRITERS[out.suffix.lower()](flags, out)
+        console.print(f"写出 written: {out}")
+    return 0
+
+
+def _flat_flags(flags: pl.DataFrame) -> pl.DataFrame:
+    """Flags with the evidence as text (one line per figure), for formats without nested columns."""
+    item = pl.element().struct
+    line = pl.concat_str(
+        [
+            item.field(s.DOC_ID),
+            pl.lit(" p."),
+            item.field(s.PAGE).cast(pl.String).fill_null("-"),
+            pl.lit(" l."),
+            item.field(s.LINE).cast(pl.String).fill_null("-"),
+            pl.lit(" "),
+            item.field(s.SOURCE_TEXT).fill_null(""),
+        ],
+    )
+    return flags.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"))
+
+
+def _write_excel(flags: pl.DataFrame, out: Path) -> None:
+    flat = _flat_flags(flags)
+    # A cell that starts with = + - @ would run as a formula when opened: keep it text.
+    text = [c for c, t in flat.schema.items() if t == pl.String]
+    safe = flat.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text
+    )
+    safe.write_excel(out, worksheet="flags", autofit=True, freeze_panes=(1, 0))
+
+
+_FLAG_WRITERS = {
+    ".parquet": lambda flags, out: flags.write_parquet(out),
+    ".csv": lambda flags, out: _flat_flags(flags).write_csv(out),
+    ".xlsx": _write_excel,
+}
 
 
 def _info(dataset: Path | None, console: Console) -> int:
@@ -161,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ingest(args.paths, args.dataset, console)
         if args.command == "build-dataset":
             return _build(args.raw, args.dataset, console)
+        if args.command == "check":
+            return _check(args.dataset, args.out, console)
         return _info(args.dataset, console)
     except AnalyticsError as exc:
         console.print(f"[red]错误 error[/red] {exc}", highlight=False, soft_wrap=True)

@@ -19,7 +19,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ __all__ = [
     "dataset_path",
     "dataset_version",
     "open_dataset",
+    "refresh_dataset",
     "save_dataset",
     "update_dataset",
 ]
@@ -267,13 +268,26 @@ def save_dataset(dataset: Dataset, path: str | os.PathLike[str] | None = None) -
         return _save_unlocked(dataset, directory)
 
 
-def update_dataset(incoming: Dataset, path: str | os.PathLike[str] | None = None) -> Dataset:
+def update_dataset(
+    incoming: Dataset,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    refresh: Callable[[Dataset], Dataset] | None = None,
+) -> Dataset:
     """Merge ``incoming`` documents into the dataset at ``path`` (replacing same ``doc_id``) and save atomically.
 
-    The read, merge and write happen under the dataset's lock, so two concurrent ingests cannot lose each other's
-    rows. If anything fails, the stored dataset is left exactly as it was.
+    ``refresh`` derives what depends on the whole dataset (the checks' flags) from the merged dataset before it is
+    saved. The read, merge and write happen under the dataset's lock, so two concurrent ingests cannot lose each
+    other's rows. If anything fails, the stored dataset is left exactly as it was.
     """
     directory = dataset_path(path)
     with _locked(directory):
-        current = open_dataset(directory, missing_ok=True)
-        return _save_unlocked(current.replace_documents(incoming), directory)
+        merged = open_dataset(directory, missing_ok=True).replace_documents(incoming)
+        return _save_unlocked(refresh(merged) if refresh else merged, directory)
+
+
+def refresh_dataset(refresh: Callable[[Dataset], Dataset], path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Recompute derived tables of the stored dataset (e.g. its flags) and save it atomically, under its lock."""
+    directory = dataset_path(path)
+    with _locked(directory):
+        return _save_unlocked(refresh(open_dataset(directory)), directory)

@@ -8,6 +8,7 @@ and severity, and validates the result against the ``flags`` table of the data c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
 from collections.abc import Callable, Iterable
@@ -23,7 +24,7 @@ from analytics import schema as s
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset
 
-__all__ = ["FINDING", "RULES", "Rule", "Settings", "load_settings", "rule", "run_checks"]
+__all__ = ["FINDING", "RULES", "Rule", "Settings", "load_settings", "rule", "run_checks", "with_flags"]
 
 #: Columns a rule returns (``key`` makes the flag id stable; ``severity`` may override the rule's default).
 FINDING: dict[str, pl.DataType] = {
@@ -195,3 +196,15 @@ def run_checks(
     flags = pl.concat(frames, how="vertical").unique(s.FLAG_ID, keep="first", maintain_order=True)
     order = pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, return_dtype=pl.Int8)
     return s.validate(s.FLAGS, flags.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
+
+
+def with_flags(dataset: Dataset, settings: Settings | None = None) -> Dataset:
+    """``dataset`` with its ``flags`` table recomputed by every rule.
+
+    Examples
+    --------
+    >>> from analytics.store import Dataset
+    >>> with_flags(Dataset.empty()).flags.height
+    0
+    """
+    return dataclasses.replace(dataset, flags=run_checks(dataset, settings))
