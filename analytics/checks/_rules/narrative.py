@@ -108,8 +108,12 @@ def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """占 Z%: Z recomputed as the amount over the amount of the statement it is an item of."""
     tolerance = settings.decimal("tolerance", "percent_points")
     checks = (
-        _with_parent(ds.statements.filter(pl.col(s.STATED_SHARE_PCT).is_not_null()))
-        .filter(pl.col("parent_amount").is_not_null() & (pl.col("parent_amount") > 0))
+        _with_parent(ds.statements)
+        .filter(
+            pl.col(s.STATED_SHARE_PCT).is_not_null()
+            & pl.col("parent_amount").is_not_null()
+            & (pl.col("parent_amount") > 0)
+        )
         .with_columns(
             (pl.col(s.AMOUNT_YUAN).cast(pl.Decimal(38, 8)) * 100 / pl.col("parent_amount")).round(4).alias("_expected")
         )
