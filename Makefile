@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset install clean bench-ingest
+.PHONY: app test lint dataset install clean bench-ingest bench-checks
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench-ingest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## make bench-checks: time every check over the default dataset (target: under 1 second)
+bench-checks: $(STAMP)
+	$(PY) scripts/bench_checks.py
