@@ -348,3 +348,44 @@ def total_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 )
             )
     return findings(out)
+
+
+_LEVEL_NAME = r"([^（(）)“”\"]+)[（(]项[）)]"
+
+
+@rule(
+    "narrative.subject_naming",
+    "narrative",
+    "info",
+    "文中科目名称在表中找不到（名称不一致）",
+    "A 科目 the text names (…（项）) that the tables name otherwise",
+)
+def subject_naming(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """The text quotes function 科目 as "类（类）款（款）项（项）"; the 项 name should be a row of the same disclosure's
+    tables. A name no table prints is worth a look (a renamed 科目, a typo, a figure from another year)."""
+    disclosure = ds.documents.select(s.DOC_ID, s.DISCLOSURE_ID)
+    named = (
+        ds.statements.join(disclosure, on=s.DOC_ID)
+        .with_columns(pl.col(s.SUBJECT).str.extract(_LEVEL_NAME, 1).str.strip_chars().alias("_item"))
+        .filter(pl.col("_item").is_not_null() & (pl.col("_item").str.len_chars() >= 2))
+    )
+    table_names = (
+        ds.lines.filter(pl.col(s.CLASSIFICATION) == "function")
+        .join(disclosure, on=s.DOC_ID)
+        .select(s.DISCLOSURE_ID, pl.col(s.NAME).alias("_item"))
+        .unique()
+    )
+    with_tables = named.join(table_names.select(s.DISCLOSURE_ID).unique(), on=s.DISCLOSURE_ID)
+    unknown = with_tables.join(table_names, on=[s.DISCLOSURE_ID, "_item"], how="anti").unique(
+        [s.DOC_ID, "_item"], keep="first", maintain_order=True
+    )
+    return findings(
+        _row(
+            row,
+            key=f"{row[s.DOC_ID]}|{row['_item']}",
+            measure="count",
+            message_zh=f"文中科目“{row['_item']}”（项）在本文件的表中找不到同名科目",
+            message_en=f"the text names the 科目 '{row['_item']}' (项), which no table of this disclosure prints",
+        )
+        for row in unknown.iter_rows(named=True)
+    )
