@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from decimal import Decimal
+
 import polars as pl
 
 from analytics import schema as s
@@ -29,6 +33,26 @@ def _with_parent(statements: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("parent_seq").last(), pl.col("parent_amount").last())
     )
     return statements.join(linked, on=[s.DOC_ID, s.SEQ], how="left")
+
+
+_PERCENT = re.compile(r"(\d+(?:\.(\d+))?)\s*%")
+
+
+def _printed_places(text: str, value: Decimal) -> int:
+    """How many decimals a percentage was printed with in ``text`` ("22%" → 0, "54.9%" → 1); 2 if not found."""
+    for number, decimals in _PERCENT.findall(unicodedata.normalize("NFKC", text or "")):
+        if Decimal(number) == value:
+            return len(decimals)
+    return 2
+
+
+def _within_printed_rounding(row: dict[str, object], column: str, two_decimals: Decimal) -> bool:
+    """Whether the variance is only the rounding of the percentage as printed: "22%" stands for anything that
+    rounds to 22 (half a point) plus the figures' own rounding."""
+    places = _printed_places(str(row[s.SOURCE_TEXT]), Decimal(str(row[column])))
+    allowed = Decimal(5).scaleb(-(places + 1)) + two_decimals if places < 2 else two_decimals
+    row["_tolerance"] = allowed
+    return abs(Decimal(str(row["_variance"]))) <= allowed
 
 
 def _row(statement: dict[str, object], **fields: object) -> dict[str, object]:
@@ -78,6 +102,8 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
     )
     out = []
     for row in checks.iter_rows(named=True):
+        if _within_printed_rounding(row, s.STATED_CHANGE_PCT, tolerance):
+            continue
         out.append(
             _row(
                 row,
@@ -86,7 +112,7 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 observed=row[s.STATED_CHANGE_PCT],
                 expected=row["_expected"],
                 variance=row["_variance"],
-                threshold=tolerance,
+                threshold=row["_tolerance"],
                 message_zh=f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{pct(row[s.STATED_CHANGE_PCT])}，"
                 f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算应为 {pct(row['_expected'])}",
                 message_en=f"{row[s.SUBJECT]}: the text states a change of {wan(row[s.STATED_CHANGE_YUAN])} and "
@@ -128,13 +154,14 @@ def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
             observed=row[s.STATED_SHARE_PCT],
             expected=row["_expected"],
             variance=row["_variance"],
-            threshold=tolerance,
+            threshold=row["_tolerance"],
             message_zh=f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} 占 {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} "
             f"应为 {pct(row['_expected'])}，文中为 {pct(row[s.STATED_SHARE_PCT])}",
             message_en=f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
             f"{wan(row['parent_amount'])}; the text says {pct(row[s.STATED_SHARE_PCT])}",
         )
         for row in checks.iter_rows(named=True)
+        if not _within_printed_rounding(row, s.STATED_SHARE_PCT, tolerance)
     ]
     return findings(out)
 
@@ -147,7 +174,8 @@ def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
     "Itemized explanations add up to the total they explain",
 )
 def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    """Items summing to more than their total are a warning; to less, an info (a 其中 may list only the main ones)."""
+    """Items that do not add up to the total they explain. Info only: the items are inferred from the text's layout
+    (其中 / numbered lists), and a 其中 may list the main items only."""
     step = settings.decimal("tolerance", "wan_per_figure_yuan")
     parent_year = ds.statements.select(s.DOC_ID, pl.col(s.SEQ).alias("parent_seq"), pl.col(s.FISCAL_YEAR).alias("_py"))
     # Items are figures of the parent's year that are not the parent restated ("2024 年预算安排 X 万元" after "X 万元").

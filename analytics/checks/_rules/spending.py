@@ -18,10 +18,18 @@ from analytics.store import Dataset
     "Project spending whose purpose names personnel costs (which belong in 基本支出)",
 )
 def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    words = settings.get("spending", "personnel_words")
-    pattern = "|".join(words)
+    # Strong words name personnel costs by themselves; weak ones (福利, 保险) only next to a word for people
+    # (车辆保险 and 福利彩票 are no wages).
+    strong = "|".join(settings.get("spending", "personnel_words"))
+    weak = "|".join(settings.get("spending", "personnel_weak_words"))
+    people = "|".join(settings.get("spending", "people_words"))
+
+    def text_matches(column: str) -> pl.Expr:
+        text = pl.col(column).fill_null("")
+        return text.str.contains(strong) | (text.str.contains(weak) & text.str.contains(people))
+
     out: list[dict[str, object]] = []
-    projects = ds.projects.filter(pl.col(s.PURPOSE).fill_null("").str.contains(pattern))
+    projects = ds.projects.filter(text_matches(s.PURPOSE))
     for row in projects.iter_rows(named=True):
         out.append(
             {
@@ -33,7 +41,8 @@ def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MEASURE: "yuan",
                 s.OBSERVED: row[s.YEAR_BUDGET_YUAN],
                 s.MESSAGE_ZH: f"项目“{row[s.NAME]}”（{wan(row[s.YEAR_BUDGET_YUAN] or 0)}）的用途涉及人员经费：{row[s.PURPOSE]}",
-                s.MESSAGE_EN: f"project '{row[s.NAME]}' names personnel costs in its purpose: {row[s.PURPOSE]}",
+                s.MESSAGE_EN: f"project '{row[s.NAME]}' ({wan(row[s.YEAR_BUDGET_YUAN] or 0)}) names personnel costs in "
+                f"its purpose: {row[s.PURPOSE]}",
                 s.EVIDENCE: evidence(
                     ds.projects.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.SEQ) == row[s.SEQ])), "projects"
                 ),
@@ -41,7 +50,7 @@ def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
         )
     # Items explained under 项目支出 in the narrative whose sentence names personnel costs.
     statements = ds.statements.filter(
-        pl.col(s.SOURCE_TEXT).str.contains(pattern)
+        text_matches(s.SOURCE_TEXT)
         & pl.col(s.PARENT_SUBJECT).is_not_null()
         & ~pl.col(s.SUBJECT).str.contains("基本支出|人员经费|工资福利")
         & ~pl.col(s.PARENT_SUBJECT).str.contains("基本支出|人员经费|工资福利")

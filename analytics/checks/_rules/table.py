@@ -106,24 +106,52 @@ def _identities() -> list[dict[str, str]]:
     "A row's total column equals the sum of its part columns (e.g. total = basic + project)",
 )
 def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    """Per row, the identity columns of ``identities.csv``: only when every printed column of the row is named in
-    the identity (a row with other columns, say 会议费 beside 三公, is not the identity's row)."""
+    """Per row, the identity columns of ``identities.csv``, when every printed column of the row is one the table's
+    identities speak of (a row with other columns, say 会议费 beside 三公, is not checked)."""
     lines = lines_with_step(ds, settings)
     row_key = [s.DOC_ID, s.TABLE, s.SIDE, s.FISCAL_YEAR, s.PAGE, s.LINE, s.NAME]
+    identities = _identities()
     out: list[dict[str, object]] = []
-    for identity in _identities():
+    for identity in identities:
         parts = identity["parts"].split("|")
         total = identity["total"]
+        # Columns any identity of this table speaks of: a row printing others (会议费 beside 三公) is not checked.
+        known = {
+            column
+            for other in identities
+            if other["table"] == identity["table"]
+            for column in (other["total"], *other["parts"].split("|"))
+        }
+        # A part printed only through its own parts (公务用车 as 购置费 + 运行费) counts as their sum.
+        expansions = {
+            other["total"]: other["parts"].split("|")
+            for other in identities
+            if other["table"] == identity["table"] and other["total"] in parts
+        }
         rows = lines.filter((pl.col(s.TABLE) == identity["table"]) & (pl.col(s.SIDE) == identity["side"]))
         if rows.is_empty():
             continue
+        amount = pl.col(s.AMOUNT_YUAN)
+        part_values = [
+            pl.coalesce(
+                amount.filter(pl.col(s.COLUMN) == part).first(),
+                amount.filter(pl.col(s.COLUMN).is_in(expansions[part])).sum()
+                if part in expansions
+                else pl.lit(None, s.MONEY),
+            )
+            for part in parts
+        ]
+        present = [
+            (pl.col(s.COLUMN) == part).any() | (pl.col(s.COLUMN).is_in(expansions.get(part, [])).any())
+            for part in parts
+        ]
         per_row = (
             rows.group_by(row_key)
             .agg(
-                pl.col(s.AMOUNT_YUAN).filter(pl.col(s.COLUMN) == total).first().alias("_total"),
-                pl.col(s.AMOUNT_YUAN).filter(pl.col(s.COLUMN).is_in(parts)).sum().alias("expected"),
-                pl.col(s.COLUMN).filter(pl.col(s.COLUMN).is_in(parts)).n_unique().alias("_parts"),
-                pl.col(s.COLUMN).filter(~pl.col(s.COLUMN).is_in([*parts, total])).n_unique().alias("_other"),
+                amount.filter(pl.col(s.COLUMN) == total).first().alias("_total"),
+                pl.sum_horizontal(part_values).alias("expected"),
+                pl.sum_horizontal(present).alias("_parts"),
+                pl.col(s.COLUMN).filter(~pl.col(s.COLUMN).is_in(list(known))).n_unique().alias("_other"),
                 pl.col("step").first().alias("_step"),
                 pl.col(s.DEPARTMENT_ID).first(),
                 pl.col(s.SOURCE_TEXT).first(),
