@@ -52,6 +52,7 @@ _ORDINAL = re.compile(
 _SUBTOTAL = re.compile(r"小计$")
 #: The 类 / 款 / 项 column headers, printed on the first data line of some tables.
 _LEVEL_HEADERS = frozenset({"类", "款", "项"})
+_TABLE_NUMBER = re.compile(r"(公开)?\d{1,2}表|表\d{1,2}|表[一二三四五六七八九十]+|附表\d*")
 _NOTE = re.compile(r"^(注|说明|备注)\d*[:：]")
 _TOTAL = re.compile(r"(总计|合计)$|^(合计|总计)")
 _TWO_SIDED = frozenset({"income_expenditure_summary", "fiscal_appropriation_summary"})
@@ -166,7 +167,8 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
             blocks.append(TableBlock(key, normalize_text(line.text), line))
         elif blocks and _PART.match(normalize_text(line.text)):
             blocks.append(TableBlock("", "", line))  # a part heading ends the table before it
-        elif blocks:
+        elif blocks and not _TABLE_NUMBER.fullmatch(normalize_text(line.text)):
+            # "公开 04 表" above the next title numbers that table: it is no row of this one.
             blocks[-1].lines.append(line)
     return [b for b in blocks if b.key]
 

@@ -1,0 +1,39 @@
+"""Comparisons across departments and years (pure Polars: lazy inside, collected at the boundary).
+
+Frames returned here use the column names of ``analytics.compare._columns`` and the data contract's
+(``department_id``, ``fiscal_year``, ``amount_yuan`` …). Money stays exact (``Decimal`` 元); ratios and percentages
+are ``Float64``.
+"""
+
+from __future__ import annotations
+
+from analytics.compare._analysis import (
+    DIMENSIONS,
+    components,
+    composition_shift,
+    decompose_change,
+    execution_rates,
+    peer_groups,
+    peer_stats,
+    per_staff,
+    structure,
+)
+from analytics.compare._measures import MEASURE_LABELS, measures, trends
+from analytics.compare._totals import TOTAL_SOURCES, yearly_totals
+
+__all__ = [
+    "DIMENSIONS",
+    "MEASURE_LABELS",
+    "TOTAL_SOURCES",
+    "components",
+    "composition_shift",
+    "decompose_change",
+    "execution_rates",
+    "measures",
+    "peer_groups",
+    "peer_stats",
+    "per_staff",
+    "structure",
+    "trends",
+    "yearly_totals",
+]

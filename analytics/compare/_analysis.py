@@ -1,0 +1,377 @@
+"""Decomposition of changes, structure and its shift, per-staff figures, peers, budget execution."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.compare import _columns as c
+from analytics.compare._measures import measures
+from analytics.store import Dataset
+
+__all__ = [
+    "DIMENSIONS",
+    "components",
+    "composition_shift",
+    "decompose_change",
+    "execution_rates",
+    "peer_groups",
+    "peer_stats",
+    "per_staff",
+    "structure",
+]
+
+Dimension = Literal["category", "function", "economic", "project", "source"]
+#: What a change or a structure can be broken down by, with the Chinese label.
+DIMENSIONS: dict[str, str] = {
+    "category": "支出构成（基本 / 项目）",
+    "function": "支出功能分类（类）",
+    "economic": "支出经济分类（类）",
+    "project": "项目",
+    "source": "收入来源",
+}
+_COMPOSITION = "performance_fund_composition"
+_UNLISTED = "未列明部分"
+
+
+def _best(frame: pl.LazyFrame, documents: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+    """One figure per ``keys``: the year's own document first, then a department's disclosure, then the latest."""
+    return (
+        frame.join(documents, on=s.DOC_ID, how="inner")
+        .with_columns((pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR)).alias("_not_own_year"))
+        .sort(["_not_own_year", "_not_department", s.AS_OF_YEAR, "_rank"], descending=[False, False, True, False])
+        .group_by(keys, maintain_order=True)
+        .first()
+    )
+
+
+def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> pl.DataFrame:
+    """The components of a department's spending (or income, for ``source``) per year, one figure each.
+
+    ``category``: 人员类 / 运转类 / 特定目标类 of the 绩效目标申报表, else 基本支出 / 项目支出 of the 支出总表;
+    ``function`` and ``economic``: the 类 rows of the 支出总表 / 一般公共预算 tables; ``project``: the project list;
+    ``source``: income sources.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, fiscal_year, component, amount_yuan``.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
+    lines = ds.lines.lazy().filter(pl.col(s.PHASE) == phase)
+    documents = ds.documents.lazy().select(s.DOC_ID, (pl.col(s.SCOPE) != "department").alias("_not_department"))
+    base = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID]
+    spending = pl.col(s.SIDE) == "expenditure"
+    if dimension == "project":
+        picked = ds.projects.lazy().select(
+            s.DEPARTMENT_ID,
+            s.FISCAL_YEAR,
+            pl.col(s.FISCAL_YEAR).alias(s.AS_OF_YEAR),
+            s.DOC_ID,
+            pl.col(s.NAME).alias(c.COMPONENT),
+            pl.col(s.YEAR_BUDGET_YUAN).alias(s.AMOUNT_YUAN),
+            pl.lit(0).alias("_rank"),
+        )
+    elif dimension in {"category", "source"}:
+        side = spending if dimension == "category" else pl.col(s.SIDE) == "income"
+        kinds = ["category"] if dimension == "category" else ["source"]
+        composition = lines.filter(
+            (pl.col(s.TABLE) == _COMPOSITION) & side & pl.col(s.CLASSIFICATION).is_in(kinds)
+        ).select(*base, pl.col(s.NAME).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(0).alias("_rank"))
+        summary_columns = {"category": ["basic", "project", "reserve"], "source": []}[dimension]
+        summary = lines.filter(
+            (pl.col(s.TABLE) == "expenditure_summary")
+            & (pl.col(s.CLASSIFICATION) == "total")
+            & pl.col(s.COLUMN).is_in(summary_columns)
+        ).select(*base, pl.col(s.COLUMN).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
+        income = lines.filter(
+            (pl.col(s.TABLE) == "income_expenditure_summary") & (pl.col(s.CLASSIFICATION) == "source") & side
+        ).select(*base, pl.col(s.NAME).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
+        picked = pl.concat([composition, summary if dimension == "category" else income])
+    else:
+        tables = (
+            ["expenditure_summary", "general_budget_function"]
+            if dimension == "function"
+            else ["general_budget_basic_economic", "fiscal_appropriation_basic_economic"]
+        )
+        picked = lines.filter(
+            pl.col(s.TABLE).is_in(tables)
+            & (pl.col(s.CLASSIFICATION) == dimension)
+            & (pl.col(s.LEVEL) == 1)
+            & (pl.col(s.COLUMN) == "total")
+        ).select(
+            *base,
+            (pl.col(s.CODE) + " " + pl.col(s.NAME)).alias(c.COMPONENT),
+            s.AMOUNT_YUAN,
+            pl.col(s.TABLE).replace_strict({t: i for i, t in enumerate(tables)}, return_dtype=pl.Int32).alias("_rank"),
+        )
+    # One source per department-year: the components must come from the same table to add up.
+    best_source = _best(picked.select(*base, "_rank").unique(), documents, [s.DEPARTMENT_ID, s.FISCAL_YEAR]).select(
+        s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank"
+    )
+    return (
+        picked.join(best_source, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank"], how="inner")
+        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.COMPONENT)
+        .agg(pl.col(s.AMOUNT_YUAN).sum().cast(s.MONEY))
+        .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.COMPONENT)
+        .collect()
+    )
+
+
+def decompose_change(
+    ds: Dataset,
+    department_id: str,
+    from_year: int,
+    to_year: int,
+    dimension: Dimension = "category",
+    *,
+    measure: str = "expenditure_total",
+) -> pl.DataFrame:
+    """Which components drove a department's change between two years; contributions add up exactly to the change
+    of ``measure`` (a part no component explains is its own row, 未列明部分).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, dimension, component, from_year, to_year, amount_from, amount_to, contribution_yuan``
+        (Decimal) and ``contribution_share`` (Float64, of the total change).
+    """
+    parts = components(ds, dimension).filter(
+        (pl.col(s.DEPARTMENT_ID) == department_id) & pl.col(s.FISCAL_YEAR).is_in([from_year, to_year])
+    )
+    wide = (
+        parts.pivot(on=s.FISCAL_YEAR, index=c.COMPONENT, values=s.AMOUNT_YUAN)
+        if not parts.is_empty()
+        else pl.DataFrame(schema={c.COMPONENT: pl.String})
+    )
+    for year in (from_year, to_year):
+        if str(year) not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, s.MONEY).alias(str(year)))
+    table = wide.select(
+        c.COMPONENT,
+        pl.col(str(from_year)).fill_null(0).cast(s.MONEY).alias(c.AMOUNT_FROM),
+        pl.col(str(to_year)).fill_null(0).cast(s.MONEY).alias(c.AMOUNT_TO),
+    )
+    totals = measures(ds).filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(c.MEASURE) == measure))
+    total = {row[s.FISCAL_YEAR]: row[s.AMOUNT_YUAN] for row in totals.iter_rows(named=True)}
+    if from_year in total and to_year in total:
+        listed_from, listed_to = table.get_column(c.AMOUNT_FROM).sum(), table.get_column(c.AMOUNT_TO).sum()
+        rest = pl.DataFrame(
+            {
+                c.COMPONENT: [_UNLISTED],
+                c.AMOUNT_FROM: [total[from_year] - listed_from],
+                c.AMOUNT_TO: [total[to_year] - listed_to],
+            },
+            schema={c.COMPONENT: pl.String, c.AMOUNT_FROM: s.MONEY, c.AMOUNT_TO: s.MONEY},
+        ).filter((pl.col(c.AMOUNT_FROM) != 0) | (pl.col(c.AMOUNT_TO) != 0))
+        table = pl.concat([table, rest])
+    change = (pl.col(c.AMOUNT_TO) - pl.col(c.AMOUNT_FROM)).cast(s.MONEY)
+    result = table.with_columns(change.alias(c.CONTRIBUTION_YUAN))
+    total_change = result.get_column(c.CONTRIBUTION_YUAN).sum()
+    return (
+        result.with_columns(
+            pl.lit(department_id).alias(s.DEPARTMENT_ID),
+            pl.lit(dimension).alias(c.DIMENSION),
+            pl.lit(from_year, pl.Int32).alias(c.FROM_YEAR),
+            pl.lit(to_year, pl.Int32).alias(c.TO_YEAR),
+            (
+                pl.col(c.CONTRIBUTION_YUAN).cast(pl.Float64) / float(total_change)
+                if total_change
+                else pl.lit(None, pl.Float64)
+            ).alias(c.CONTRIBUTION_SHARE),
+        )
+        .select(
+            s.DEPARTMENT_ID,
+            c.DIMENSION,
+            c.COMPONENT,
+            c.FROM_YEAR,
+            c.TO_YEAR,
+            c.AMOUNT_FROM,
+            c.AMOUNT_TO,
+            c.CONTRIBUTION_YUAN,
+            c.CONTRIBUTION_SHARE,
+        )
+        .sort(pl.col(c.CONTRIBUTION_YUAN).abs(), descending=True)
+    )
+
+
+def structure(ds: Dataset, dimension: Dimension = "category") -> pl.DataFrame:
+    """Shares of each component in a department-year (shares sum to 1).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, name, fiscal_year, dimension, component, amount_yuan, share``.
+    """
+    names = ds.departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
+    parts = components(ds, dimension).lazy()
+    total = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(s.DEPARTMENT_ID, s.FISCAL_YEAR)
+    return (
+        parts.join(names, on=s.DEPARTMENT_ID, how="left")
+        .with_columns(
+            pl.lit(dimension).alias(c.DIMENSION),
+            pl.when(total != 0).then(pl.col(s.AMOUNT_YUAN).cast(pl.Float64) / total).otherwise(None).alias(c.SHARE),
+            pl.coalesce(pl.col(s.NAME), pl.col(s.DEPARTMENT_ID)).alias(s.NAME),
+        )
+        .select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.DIMENSION, c.COMPONENT, s.AMOUNT_YUAN, c.SHARE)
+        .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.COMPONENT)
+        .collect()
+    )
+
+
+def composition_shift(frame: pl.DataFrame, from_year: int, to_year: int) -> pl.DataFrame:
+    """PEFA PI-2-style composition variance between two years, after removing the aggregate change.
+
+    For each component, the expected amount is its first-year amount scaled by the change of the total; the
+    variance is the sum of absolute deviations from it over the scaled total, in percent.
+
+    Parameters
+    ----------
+    frame
+        A ``structure`` frame (``department_id, fiscal_year, component, amount_yuan``).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, from_year, to_year, shift_pct``.
+    """
+    amounts = frame.lazy().filter(pl.col(s.FISCAL_YEAR).is_in([from_year, to_year]))
+    wide = (
+        amounts.with_columns(pl.col(s.AMOUNT_YUAN).cast(pl.Float64))
+        .group_by(s.DEPARTMENT_ID, c.COMPONENT)
+        .agg(
+            pl.col(s.AMOUNT_YUAN).filter(pl.col(s.FISCAL_YEAR) == from_year).sum().alias("_from"),
+            pl.col(s.AMOUNT_YUAN).filter(pl.col(s.FISCAL_YEAR) == to_year).sum().alias("_to"),
+        )
+    )
+    scale = pl.col("_to").sum().over(s.DEPARTMENT_ID) / pl.col("_from").sum().over(s.DEPARTMENT_ID)
+    return (
+        wide.with_columns((pl.col("_from") * scale).alias("_expected"))
+        .group_by(s.DEPARTMENT_ID)
+        .agg(
+            pl.when(pl.col("_expected").sum() > 0)
+            .then((pl.col("_to") - pl.col("_expected")).abs().sum() / pl.col("_expected").sum() * 100)
+            .otherwise(None)
+            .alias(c.SHIFT_PCT)
+        )
+        .with_columns(pl.lit(from_year, pl.Int32).alias(c.FROM_YEAR), pl.lit(to_year, pl.Int32).alias(c.TO_YEAR))
+        .select(s.DEPARTMENT_ID, c.FROM_YEAR, c.TO_YEAR, c.SHIFT_PCT)
+        .sort(s.DEPARTMENT_ID)
+        .collect()
+    )
+
+
+def per_staff(ds: Dataset, *, measures_frame: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Measures per member of staff: per 编制 (``authorized``) and per 实有人数 (``actual``), same year only.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, name, fiscal_year, measure, staff_basis, staff, per_staff_yuan`` (Decimal 元).
+    """
+    frame = measures_frame if measures_frame is not None else measures(ds)
+    staff = (
+        ds.departments.lazy()
+        .unpivot(
+            index=[s.DEPARTMENT_ID, s.FISCAL_YEAR],
+            on=[s.STAFF_AUTHORIZED, s.STAFF_ACTUAL],
+            variable_name=c.STAFF_BASIS,
+            value_name="staff",
+        )
+        .with_columns(
+            pl.col(c.STAFF_BASIS).replace_strict({s.STAFF_AUTHORIZED: "authorized", s.STAFF_ACTUAL: "actual"}),
+            pl.col("staff").cast(pl.Int32),
+        )
+    )
+    return (
+        frame.lazy()
+        .join(staff, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="inner")
+        .filter(pl.col("staff") > 0)
+        .with_columns((pl.col(s.AMOUNT_YUAN) / pl.col("staff")).round(2).cast(s.MONEY).alias(c.PER_STAFF_YUAN))
+        .select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.MEASURE, c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN)
+        .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, c.STAFF_BASIS)
+        .collect()
+    )
+
+
+def peer_groups(ds: Dataset, by: Literal["unit_type", "region", "function"] = "region") -> pl.DataFrame:
+    """A peer group per department and year: its unit type, its region, or its largest function class.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, fiscal_year, peer_group``.
+    """
+    if by == "function":
+        largest = (
+            components(ds, "function")
+            .sort(s.AMOUNT_YUAN, descending=True)
+            .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, maintain_order=True)
+            .first()
+        )
+        return largest.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, pl.col(c.COMPONENT).alias(c.PEER_GROUP))
+    column = s.UNIT_TYPE if by == "unit_type" else s.REGION
+    return ds.departments.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, pl.col(column).fill_null("未知").alias(c.PEER_GROUP))
+
+
+def peer_stats(values: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """Rank, percentile, median and IQR of a value among a department's peers (same group, year and measure).
+
+    Parameters
+    ----------
+    values
+        ``department_id, name, fiscal_year, measure, value`` (Float64; e.g. ``amount_yuan`` cast, or a ratio).
+    groups
+        ``peer_groups(...)``.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``values``' columns plus ``peer_group, rank`` (1 = highest), ``percentile`` (0–100, share of peers at or
+        below), ``peer_count, median, q1, q3``.
+    """
+    keys = [c.PEER_GROUP, s.FISCAL_YEAR, c.MEASURE]
+    value = pl.col(c.VALUE)
+    return (
+        values.lazy()
+        .join(groups.lazy(), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="inner")
+        .filter(value.is_not_null())
+        .with_columns(
+            value.rank("min", descending=True).over(keys).cast(pl.Int32).alias(c.RANK),
+            (value.rank("max").over(keys) / pl.len().over(keys) * 100).alias(c.PERCENTILE),
+            pl.len().over(keys).cast(pl.Int32).alias(c.PEER_COUNT),
+            value.median().over(keys).alias(c.MEDIAN),
+            value.quantile(0.25, "linear").over(keys).alias(c.Q1),
+            value.quantile(0.75, "linear").over(keys).alias(c.Q3),
+        )
+        .sort([*keys, c.RANK])
+        .collect()
+    )
+
+
+def execution_rates(ds: Dataset) -> pl.DataFrame:
+    """Budget execution: the final account's figure over the budget's, where both exist for a department-year.
+
+    Returns
+    -------
+    pl.DataFrame
+        ``department_id, name, fiscal_year, measure, budget_yuan, final_yuan, execution_pct``.
+    """
+    budget = measures(ds, phase="budget").select(
+        s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.MEASURE, pl.col(s.AMOUNT_YUAN).alias(c.BUDGET_YUAN)
+    )
+    final = measures(ds, phase="final").select(
+        s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, pl.col(s.AMOUNT_YUAN).alias(c.FINAL_YUAN)
+    )
+    return (
+        budget.join(final, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE], how="inner")
+        .with_columns(
+            pl.when(pl.col(c.BUDGET_YUAN) != 0)
+            .then(pl.col(c.FINAL_YUAN).cast(pl.Float64) / pl.col(c.BUDGET_YUAN).cast(pl.Float64) * 100)
+            .alias(c.EXECUTION_PCT)
+        )
+        .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE)
+    )
