@@ -190,7 +190,7 @@ def trends(frame: pl.DataFrame, *, cpi: pl.DataFrame | None = None, base_year: i
         frame.lazy()
         .sort([*keys, s.FISCAL_YEAR])
         .with_columns(
-            (amount - amount.shift(1).over(keys)).alias(c.CHANGE_YUAN),
+            (amount - amount.shift(1).over(keys)).cast(s.MONEY).alias(c.CHANGE_YUAN),
             ((as_float / as_float.shift(1).over(keys) - 1) * 100).alias(c.CHANGE_PCT),
             (as_float / first * 100).alias(c.INDEX),
             pl.when((span > 0) & (first > 0) & (last > 0))

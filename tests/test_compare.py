@@ -1,0 +1,359 @@
+"""Comparisons on small frames the tests build, the worked example on the real seed, and properties."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from analytics import compare
+from analytics import schema as s
+from analytics.compare import _columns as c
+from analytics.ingest import read_disclosure
+from analytics.store import Dataset
+from tests.conftest import SEED
+
+D = Decimal
+
+
+def _documents(*rows: tuple[str, str, int, str, str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                s.DOC_ID: doc,
+                s.SOURCE_NAME: f"{doc}.pdf",
+                s.SOURCE_FORMAT: "pdf",
+                s.DEPARTMENT_ID: department,
+                s.DEPARTMENT: department,
+                s.FISCAL_YEAR: year,
+                s.PHASE: phase,
+                s.SCOPE: scope,
+                s.DISCLOSURE_ID: doc,
+            }
+            for doc, department, year, phase, scope in rows
+        ],
+        schema=s.TABLES[s.DOCUMENTS].schema,
+        orient="row",
+    )
+
+
+def _line(  # noqa: PLR0917 - a table row, column by column
+    doc: str,
+    department: str,
+    year: int,
+    table: str,
+    side: str,
+    classification: str,
+    name: str,
+    column: str,
+    amount: str,
+    *,
+    as_of: int | None = None,
+    code: str | None = None,
+    level: int | None = None,
+    phase: str = "budget",
+) -> dict[str, object]:
+    return {
+        s.DOC_ID: doc,
+        s.DEPARTMENT_ID: department,
+        s.FISCAL_YEAR: year,
+        s.AS_OF_YEAR: as_of or year,
+        s.PHASE: phase,
+        s.TABLE: table,
+        s.SIDE: side,
+        s.CLASSIFICATION: classification,
+        s.CODE: code,
+        s.NAME: name,
+        s.LEVEL: level,
+        s.COLUMN: column,
+        s.AMOUNT_YUAN: D(amount),
+        s.LINE: 1,
+        s.SOURCE_TEXT: name,
+    }
+
+
+def _dataset(
+    lines: list[dict[str, object]], documents: pl.DataFrame, departments: list[dict[str, object]] = ()
+) -> Dataset:  # type: ignore[assignment]
+    return Dataset.from_tables(
+        {
+            s.LINES: pl.DataFrame(lines, schema=s.TABLES[s.LINES].schema, orient="row"),
+            s.DOCUMENTS: documents,
+            s.DEPARTMENTS: pl.DataFrame(list(departments), schema=s.TABLES[s.DEPARTMENTS].schema, orient="row"),
+        }
+    )
+
+
+SUMMARY = "income_expenditure_summary"
+
+
+def _two_years() -> Dataset:
+    """测试区甲局: 2023 and 2024 budgets; the 2024 one also prints 2023 differently (its own year must win)."""
+    lines = [
+        _line("a23", "甲局", 2023, SUMMARY, "income", "total", "收入总计", "total", "1000000"),
+        _line("a23", "甲局", 2023, SUMMARY, "expenditure", "total", "支出总计", "total", "1000000"),
+        _line("a24", "甲局", 2024, SUMMARY, "income", "total", "收入总计", "total", "1250000"),
+        _line("a24", "甲局", 2024, SUMMARY, "expenditure", "total", "支出总计", "total", "1250000"),
+        _line(
+            "a24",
+            "甲局",
+            2023,
+            "performance_fund_composition",
+            "income",
+            "total",
+            "合计",
+            "total",
+            "999999",
+            as_of=2024,
+        ),
+        _line("a23", "甲局", 2023, "expenditure_summary", "expenditure", "total", "合计", "basic", "600000"),
+        _line("a23", "甲局", 2023, "expenditure_summary", "expenditure", "total", "合计", "project", "400000"),
+        _line("a24", "甲局", 2024, "expenditure_summary", "expenditure", "total", "合计", "basic", "650000"),
+        _line("a24", "甲局", 2024, "expenditure_summary", "expenditure", "total", "合计", "project", "600000"),
+    ]
+    documents = _documents(("a23", "甲局", 2023, "budget", "department"), ("a24", "甲局", 2024, "budget", "department"))
+    departments = [
+        {
+            s.DEPARTMENT_ID: "甲局",
+            s.FISCAL_YEAR: 2024,
+            s.NAME: "测试区甲局",
+            s.DOC_ID: "a24",
+            s.STAFF_AUTHORIZED: 25,
+            s.STAFF_ACTUAL: 20,
+        },
+    ]
+    return _dataset(lines, documents, departments)
+
+
+def test_measures_prefer_the_years_own_document() -> None:
+    got = compare.measures(_two_years()).select(s.NAME, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_YUAN, s.DOC_ID)
+    expected = pl.DataFrame(
+        {
+            s.NAME: ["测试区甲局"] * 8,
+            s.FISCAL_YEAR: [2023, 2024] * 4,
+            c.MEASURE: ["basic"] * 2 + ["expenditure_total"] * 2 + ["income_total"] * 2 + ["project"] * 2,
+            s.AMOUNT_YUAN: [
+                D(x) for x in ("600000", "650000", "1000000", "1250000", "1000000", "1250000", "400000", "600000")
+            ],
+            s.DOC_ID: ["a23", "a24"] * 4,
+        },
+        schema={
+            s.NAME: pl.String,
+            s.FISCAL_YEAR: pl.Int32,
+            c.MEASURE: pl.String,
+            s.AMOUNT_YUAN: s.MONEY,
+            s.DOC_ID: pl.String,
+        },
+    )
+    assert_frame_equal(got, expected)
+
+
+def test_trends_change_index_cagr() -> None:
+    frame = compare.measures(_two_years()).filter(pl.col(c.MEASURE) == "income_total")
+    got = compare.trends(frame).select(s.FISCAL_YEAR, c.CHANGE_YUAN, c.CHANGE_PCT, c.INDEX, c.CAGR_PCT)
+    expected = pl.DataFrame(
+        {
+            s.FISCAL_YEAR: [2023, 2024],
+            c.CHANGE_YUAN: [None, D("250000")],
+            c.CHANGE_PCT: [None, 25.0],
+            c.INDEX: [100.0, 125.0],
+            c.CAGR_PCT: [25.0, 25.0],
+        },
+        schema={
+            s.FISCAL_YEAR: pl.Int32,
+            c.CHANGE_YUAN: s.MONEY,
+            c.CHANGE_PCT: pl.Float64,
+            c.INDEX: pl.Float64,
+            c.CAGR_PCT: pl.Float64,
+        },
+    )
+    assert_frame_equal(got, expected, check_exact=False)
+
+
+def test_trends_deflated_by_a_price_index() -> None:
+    frame = compare.measures(_two_years()).filter(pl.col(c.MEASURE) == "income_total")
+    cpi = pl.DataFrame({s.FISCAL_YEAR: [2023, 2024], "cpi": [D("100"), D("125")]})
+    got = compare.trends(frame, cpi=cpi).get_column(c.DEFLATED_YUAN).to_list()
+    # In 2024 prices: 1,000,000 × 125 / 100 and 1,250,000 × 1.
+    assert got == [D("1250000.00"), D("1250000.00")]
+
+
+def test_worked_example_from_the_seed() -> None:
+    ds = read_disclosure(SEED)
+    frame = compare.trends(compare.measures(ds)).filter(pl.col(c.MEASURE) == "income_total")
+    assert [x / 10000 for x in frame.get_column(s.AMOUNT_YUAN).to_list()] == [D("2330.28"), D("1652.62"), D("1370.19")]
+    assert [round(x, 1) if x is not None else None for x in frame.get_column(c.CHANGE_PCT).to_list()] == [
+        None,
+        -29.1,
+        -17.1,
+    ]
+    assert round(frame.get_column(c.INDEX).to_list()[-1] - 100, 1) == -41.2
+    assert round(frame.get_column(c.CAGR_PCT).to_list()[0], 1) == -23.3
+
+
+def test_decomposition_adds_up_to_the_change() -> None:
+    got = compare.decompose_change(_two_years(), "甲局", 2023, 2024, "category").sort(c.COMPONENT)
+    assert got.select(c.COMPONENT, c.AMOUNT_FROM, c.AMOUNT_TO, c.CONTRIBUTION_YUAN).rows() == [
+        ("basic", D("600000"), D("650000"), D("50000")),
+        ("project", D("400000"), D("600000"), D("200000")),
+    ]
+    assert got.get_column(c.CONTRIBUTION_YUAN).sum() == D("250000")  # 1,250,000 − 1,000,000
+    assert got.get_column(c.CONTRIBUTION_SHARE).sum() == pytest.approx(1.0)
+
+
+def test_decomposition_of_the_seed_explains_the_whole_change() -> None:
+    ds = read_disclosure(SEED)
+    got = compare.decompose_change(ds, "武汉市汉阳区大数据中心", 2022, 2023, "category")
+    contributions = dict(got.select(c.COMPONENT, c.CONTRIBUTION_YUAN).rows())
+    assert contributions == {
+        "特定目标类项目支出": D("-2523200.00"),  # 1078.79 − 1331.11 万元
+        "人员类项目支出": D("-307600.00"),  # 278.47 − 309.23
+        "运转类项目支出": D("6500.00"),  # 12.93 − 12.28
+    }
+    assert sum(contributions.values()) == D("13701900.00") - D("16526200.00")
+
+
+def test_unlisted_part_keeps_the_decomposition_exact() -> None:
+    ds = _two_years()
+    lines = ds.lines.filter(~((pl.col(s.COLUMN) == "project") & (pl.col(s.FISCAL_YEAR) == 2024)))
+    got = compare.decompose_change(Dataset.from_tables({**ds.tables, s.LINES: lines}), "甲局", 2023, 2024)
+    contributions = dict(got.select(c.COMPONENT, c.CONTRIBUTION_YUAN).rows())
+    # 2024's 项目支出 is not printed: its 600,000 is the part of the 1,250,000 total no component lists.
+    assert contributions == {"basic": D("50000"), "project": D("-400000"), "未列明部分": D("600000")}
+    assert got.get_column(c.CONTRIBUTION_YUAN).sum() == D("250000")
+
+
+def test_structure_shares_sum_to_one() -> None:
+    got = compare.structure(_two_years(), "category")
+    per_year = got.group_by(s.FISCAL_YEAR).agg(pl.col(c.SHARE).sum()).sort(s.FISCAL_YEAR)
+    assert per_year.get_column(c.SHARE).to_list() == pytest.approx([1.0, 1.0])
+    assert got.filter(pl.col(s.FISCAL_YEAR) == 2023).get_column(c.SHARE).to_list() == pytest.approx([0.6, 0.4])
+
+
+def test_composition_shift_removes_the_aggregate_change() -> None:
+    frame = compare.structure(_two_years(), "category")
+    got = compare.composition_shift(frame, 2023, 2024)
+    # Expected at the 2024 total: basic 750,000 and project 500,000; actual 650,000 / 600,000 → 200,000 / 1,250,000.
+    assert got.get_column(c.SHIFT_PCT).to_list() == pytest.approx([16.0])
+
+
+def test_per_staff() -> None:
+    got = compare.per_staff(_two_years()).filter(pl.col(c.MEASURE) == "basic")
+    assert got.select(c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN).rows() == [
+        ("actual", 20, D("32500.00")),
+        ("authorized", 25, D("26000.00")),
+    ]
+
+
+def test_peer_stats() -> None:
+    values = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["a", "b", "c", "d"],
+            s.NAME: ["甲", "乙", "丙", "丁"],
+            s.FISCAL_YEAR: [2024] * 4,
+            c.MEASURE: ["income_total"] * 4,
+            c.VALUE: [10.0, 40.0, 20.0, 30.0],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32},
+    )
+    groups = pl.DataFrame(
+        {s.DEPARTMENT_ID: ["a", "b", "c", "d"], s.FISCAL_YEAR: [2024] * 4, c.PEER_GROUP: ["区"] * 4},
+        schema_overrides={s.FISCAL_YEAR: pl.Int32},
+    )
+    got = compare.peer_stats(values, groups).sort(s.DEPARTMENT_ID)
+    assert got.get_column(c.RANK).to_list() == [4, 1, 3, 2]
+    assert got.get_column(c.PERCENTILE).to_list() == [25.0, 100.0, 50.0, 75.0]
+    assert got.get_column(c.MEDIAN).to_list() == [25.0] * 4
+    assert got.get_column(c.Q1).to_list() == [17.5] * 4
+    assert got.get_column(c.Q3).to_list() == [32.5] * 4
+
+
+def test_execution_rate_where_budget_and_final_exist() -> None:
+    lines = [
+        _line("b", "乙局", 2024, SUMMARY, "income", "total", "收入总计", "total", "800000"),
+        _line("f", "乙局", 2024, SUMMARY, "income", "total", "总计", "total", "760000", phase="final"),
+    ]
+    documents = _documents(("b", "乙局", 2024, "budget", "department"), ("f", "乙局", 2024, "final", "department"))
+    got = compare.execution_rates(_dataset(lines, documents))
+    assert got.select(c.MEASURE, c.BUDGET_YUAN, c.FINAL_YUAN).rows() == [("income_total", D("800000"), D("760000"))]
+    assert got.get_column(c.EXECUTION_PCT).to_list() == pytest.approx([95.0])
+
+
+amounts = st.lists(st.decimals(min_value=0, max_value=10**9, places=2), min_size=1, max_size=6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(before=amounts, after=amounts)
+def test_property_decomposition_sums_to_the_change(before: list[Decimal], after: list[Decimal]) -> None:
+    lines, names = [], [f"类{i}" for i in range(max(len(before), len(after)))]
+    for year, values in ((2023, before), (2024, after)):
+        doc = f"d{year}"
+        for name, value in zip(names, values, strict=False):
+            lines.append(
+                _line(
+                    doc,
+                    "丙局",
+                    year,
+                    "performance_fund_composition",
+                    "expenditure",
+                    "category",
+                    name,
+                    "total",
+                    str(value),
+                )
+            )
+        lines.append(
+            _line(
+                doc,
+                "丙局",
+                year,
+                "performance_fund_composition",
+                "expenditure",
+                "total",
+                "合计",
+                "total",
+                str(sum(values, Decimal(0))),
+            )
+        )
+    documents = _documents(
+        ("d2023", "丙局", 2023, "budget", "department"), ("d2024", "丙局", 2024, "budget", "department")
+    )
+    got = compare.decompose_change(_dataset(lines, documents), "丙局", 2023, 2024, "category")
+    assert got.get_column(c.CONTRIBUTION_YUAN).sum() == sum(after, Decimal(0)) - sum(before, Decimal(0))
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=amounts)
+def test_property_shares_sum_to_one_and_grouping_keeps_the_total(values: list[Decimal]) -> None:
+    lines = [
+        _line("d", "丁局", 2024, "performance_fund_composition", "expenditure", "category", f"类{i}", "total", str(v))
+        for i, v in enumerate(values)
+    ]
+    documents = _documents(("d", "丁局", 2024, "budget", "department"))
+    got = compare.structure(_dataset(lines, documents), "category")
+    assert got.get_column(s.AMOUNT_YUAN).sum() == sum(values, Decimal(0))
+    if sum(values) > 0:
+        assert got.get_column(c.SHARE).sum() == pytest.approx(1.0)
+
+
+def test_everything_runs_on_the_default_dataset() -> None:
+    from analytics import open_dataset
+
+    ds = open_dataset()
+    m = compare.measures(ds)
+    assert m.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE).is_duplicated().sum() == 0
+    t = compare.trends(m)
+    assert t.height == m.height
+    for dimension in compare.DIMENSIONS:
+        assert compare.structure(ds, dimension).height >= 0  # type: ignore[arg-type]
+    assert compare.per_staff(ds).height > 0
+    assert (
+        compare.peer_stats(
+            m.with_columns(pl.col(s.AMOUNT_YUAN).cast(pl.Float64).alias(c.VALUE)), compare.peer_groups(ds, "region")
+        ).height
+        > 0
+    )
