@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset install clean bench-ingest bench-checks
+.PHONY: app test lint dataset install clean bench-ingest bench-checks bench-compare
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ clean:
 ## make bench-checks: time every check over the default dataset (target: under 1 second)
 bench-checks: $(STAMP)
 	$(PY) scripts/bench_checks.py
+
+## make bench-compare: every comparison over the default dataset and a 1,000,000-line resampled one
+bench-compare: $(STAMP)
+	$(PY) scripts/bench_compare.py
