@@ -18,6 +18,7 @@ from analytics.compare._analysis import (
     per_staff,
     structure,
 )
+from analytics.compare._crosswalk import crosswalk_codes, crosswalk_summary
 from analytics.compare._measures import MEASURE_LABELS, measures, trends
 from analytics.compare._totals import TOTAL_SOURCES, yearly_totals
 
@@ -27,6 +28,8 @@ __all__ = [
     "TOTAL_SOURCES",
     "components",
     "composition_shift",
+    "crosswalk_codes",
+    "crosswalk_summary",
     "decompose_change",
     "execution_rates",
     "measures",
