@@ -11,5 +11,7 @@ st.sidebar.toggle("English", key="lang_en")
 
 pages = [
     st.Page("app_pages/overview.py", title=t("overview_title"), icon="🏛️", url_path="overview", default=True),
+    st.Page("app_pages/department.py", title=t("department_title"), icon="🏢", url_path="department"),
+    st.Page("app_pages/compare.py", title=t("compare_title"), icon="📈", url_path="compare"),
 ]
 st.navigation(pages).run()

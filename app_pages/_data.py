@@ -39,3 +39,46 @@ def _totals(path: str, version: str) -> pl.DataFrame:
 def totals() -> pl.DataFrame:
     """Income and expenditure totals by department and year."""
     return _totals(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _trends(path: str, version: str) -> pl.DataFrame:
+    return compare.trends(compare.measures(_load(path, version)))
+
+
+def trends() -> pl.DataFrame:
+    """Every measure of every department by year, with changes, index and CAGR."""
+    return _trends(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _structure(path: str, version: str, dimension: str) -> pl.DataFrame:
+    return compare.structure(_load(path, version), dimension)  # type: ignore[arg-type]
+
+
+def structure(dimension: str) -> pl.DataFrame:
+    """Shares of each component by department and year."""
+    return _structure(*current(), dimension)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _per_staff(path: str, version: str) -> pl.DataFrame:
+    return compare.per_staff(_load(path, version))
+
+
+def per_staff() -> pl.DataFrame:
+    """Measures per 编制 and per 实有人数."""
+    return _per_staff(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _peers(path: str, version: str, by: str, measure: str) -> pl.DataFrame:
+    ds = _load(path, version)
+    values = compare.measures(ds).filter(pl.col("measure") == measure)
+    values = values.with_columns(pl.col("amount_yuan").cast(pl.Float64).alias("value"))
+    return compare.peer_stats(values, compare.peer_groups(ds, by))  # type: ignore[arg-type]
+
+
+def peers(by: str, measure: str) -> pl.DataFrame:
+    """Rank, percentile, median and IQR of a measure among peers."""
+    return _peers(*current(), by, measure)

@@ -1,0 +1,73 @@
+"""对比: several departments and years side by side; where a department stands among its peers."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import analytics
+from analytics import charts
+from analytics import schema as s
+from analytics.compare import MEASURE_LABELS
+from analytics.compare import _columns as c
+from app_pages import _data
+from app_pages._i18n import t
+
+st.title(t("compare_title"))
+st.caption(t("compare_caption"))
+english = bool(st.session_state.get("lang_en"))
+
+try:
+    dataset = _data.load_dataset()
+except analytics.AnalyticsError as exc:
+    st.error(f"{t('dataset_error')}{exc}")
+    st.stop()
+if dataset.documents.is_empty():
+    st.info(t("no_dataset"))
+    st.stop()
+
+trends = _data.trends()
+measures = [m for m in MEASURE_LABELS if m in set(trends.get_column(c.MEASURE).to_list())]
+measure = st.selectbox(
+    t("pick_measure"),
+    measures,
+    format_func=lambda m: MEASURE_LABELS[m][1 if english else 0],
+    key="compare_measure",
+)
+names = dict(trends.select(s.NAME, s.DEPARTMENT_ID).unique().sort(s.NAME).rows())
+chosen = st.multiselect(t("pick_departments"), list(names), default=list(names)[:4], key="compare_departments")
+if not chosen:
+    st.info(t("nothing_to_compare"))
+    st.stop()
+selected = trends.filter((pl.col(c.MEASURE) == measure) & pl.col(s.DEPARTMENT_ID).is_in([names[n] for n in chosen]))
+
+st.subheader(t("trend"))
+st.altair_chart(charts.small_multiples_chart(selected, measure=measure), key="compare_multiples")
+
+years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
+if len(years) >= 2:
+    st.subheader(t("slope"))
+    first, last = st.select_slider(t("pick_years"), options=years, value=(years[0], years[-1]), key="compare_years")
+    if first != last:
+        st.altair_chart(charts.slope_chart(selected, first, last, measure=measure), key="compare_slope")
+
+st.subheader(t("peers"))
+basis = st.radio(
+    t("pick_peer_basis"),
+    ["region", "unit_type", "function"],
+    format_func=lambda b: t(f"peer_{b}"),
+    horizontal=True,
+    key="compare_peer_basis",
+)
+peers = _data.peers(basis, measure)
+focus = names[chosen[0]]
+focus_rows = peers.filter(pl.col(s.DEPARTMENT_ID) == focus)
+if not focus_rows.is_empty():
+    latest = focus_rows.sort(s.FISCAL_YEAR).row(-1, named=True)
+    group = peers.filter(
+        (pl.col(c.PEER_GROUP) == latest[c.PEER_GROUP]) & (pl.col(s.FISCAL_YEAR) == latest[s.FISCAL_YEAR])
+    )
+    st.altair_chart(charts.peer_strip_chart(group, focus_department_id=focus, measure=measure), key="compare_peers")
+
+st.subheader(t("heatmap"))
+st.altair_chart(charts.flags_heatmap(dataset.flags, departments=dataset.departments), key="compare_heatmap")

@@ -1,0 +1,120 @@
+"""部门画像: one department — trends, structure, per-staff figures, targets and findings, each traceable."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import analytics
+from analytics import charts
+from analytics import schema as s
+from analytics.compare import MEASURE_LABELS
+from analytics.compare import _columns as c
+from app_pages import _data
+from app_pages._i18n import t
+
+st.title(t("department_title"))
+st.caption(t("department_caption"))
+english = bool(st.session_state.get("lang_en"))
+
+
+def label(measure: str) -> str:
+    names = MEASURE_LABELS.get(measure)
+    return (names[1] if english else names[0]) if names else measure
+
+
+try:
+    dataset = _data.load_dataset()
+except analytics.AnalyticsError as exc:
+    st.error(f"{t('dataset_error')}{exc}")
+    st.stop()
+if dataset.documents.is_empty():
+    st.info(t("no_dataset"))
+    st.stop()
+
+departments = dataset.departments.sort(s.NAME).unique(s.DEPARTMENT_ID, keep="last", maintain_order=True)
+options = dict(departments.select(s.NAME, s.DEPARTMENT_ID).rows())
+name = st.selectbox(t("pick_department"), list(options), key="department_pick")
+department_id = options[name]
+
+trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
+st.subheader(t("key_figures"))
+table = trends.select(
+    pl.col(c.MEASURE)
+    .replace_strict({m: label(m) for m in MEASURE_LABELS}, default=pl.col(c.MEASURE))
+    .alias(t("col_measure")),
+    pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+    analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+    pl.col(c.CHANGE_PCT).round(1).alias(t("col_change_pct")),
+)
+st.dataframe(table, hide_index=True, key="department_figures")
+
+st.subheader(t("trend"))
+totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
+if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
+    st.info(t("one_year_only"))
+st.altair_chart(charts.trend_chart(totals), key="department_trend")
+
+st.subheader(t("structure"))
+structure = _data.structure("category").filter(pl.col(s.DEPARTMENT_ID) == department_id)
+st.altair_chart(charts.composition_chart(structure, dimension="category"), key="department_structure")
+
+st.subheader(t("per_staff"))
+staff = _data.per_staff().filter(pl.col(s.DEPARTMENT_ID) == department_id)
+if staff.is_empty():
+    st.info(t("no_staff"))
+else:
+    st.dataframe(
+        staff.select(
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(c.MEASURE)
+            .replace_strict({m: label(m) for m in MEASURE_LABELS}, default=pl.col(c.MEASURE))
+            .alias(t("col_measure")),
+            pl.col(c.STAFF_BASIS).alias(t("col_basis")),
+            pl.col("staff").alias(t("col_staff")),
+            analytics.wan_yuan(c.PER_STAFF_YUAN).alias(t("col_per_staff")),
+        ),
+        hide_index=True,
+        key="department_per_staff",
+    )
+
+st.subheader(t("targets"))
+indicators = dataset.indicators.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+if indicators.is_empty():
+    st.info(t("no_targets"))
+else:
+    st.dataframe(
+        indicators.select(
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(s.LEVEL1).alias(t("col_level1")),
+            pl.col(s.LEVEL3).alias(t("col_indicator")),
+            pl.col(s.TARGET_TEXT).alias(t("col_target")),
+            pl.col(s.LINE).alias(t("col_line")),
+        ),
+        hide_index=True,
+        key="department_targets",
+    )
+
+st.subheader(t("flags"))
+flags = dataset.flags.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+if flags.is_empty():
+    st.success(t("no_flags"))
+else:
+    message = s.MESSAGE_EN if english else s.MESSAGE_ZH
+    evidence = pl.col(s.EVIDENCE).list.eval(
+        pl.concat_str(
+            [pl.lit("p."), pl.element().struct.field(s.PAGE).cast(pl.String).fill_null("-"), pl.lit(" l."),
+             pl.element().struct.field(s.LINE).cast(pl.String).fill_null("-"), pl.lit(" "),
+             pl.element().struct.field(s.SOURCE_TEXT).fill_null("")]
+        )
+    ).list.join("\n")  # fmt: skip
+    st.dataframe(
+        flags.select(
+            pl.col(s.SEVERITY).alias(t("col_severity")),
+            pl.col(s.RULE_ID).alias(t("col_rule")),
+            pl.col(message).alias(t("col_message")),
+            evidence.alias(t("evidence")),
+        ),
+        hide_index=True,
+        key="department_flags",
+    )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _page(path: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(path).run()
+    assert not at.exception
+    return at
+
+
+def test_department_profile() -> None:
+    at = _page("app_pages/department.py")
+    assert at.title[0].value == "部门画像"
+    at.selectbox(key="department_pick").select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    figures = at.dataframe[0].value
+    income = figures[figures["指标"] == "收入合计"].sort_values("年度")
+    assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]
+    # The seed's findings are listed with where they were published.
+    assert any("安全报告" in text for text in at.dataframe[-1].value["说明"].to_list())
+
+
+def test_department_with_one_year_shows_an_empty_state() -> None:
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select("上海市普陀区社会福利院").run()
+    assert not at.exception
+    assert any("只有一个年度" in info.value for info in at.info)
+
+
+def test_compare_page() -> None:
+    at = _page("app_pages/compare.py")
+    assert at.title[0].value == "对比"
+    at.selectbox(key="compare_measure").select("income_total").run()
+    at.multiselect(key="compare_departments").set_value(["江苏省人民检察院", "江苏省高级人民法院"]).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 4  # trends, slope, peers, findings
+    at.multiselect(key="compare_departments").set_value([]).run()
+    assert any("至少一个部门" in info.value for info in at.info)

@@ -1,0 +1,575 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import altair as alt
+import polars as pl
+import pytest
+
+from analytics import charts
+from analytics import schema as s
+from analytics.checks import FAMILIES
+from analytics.compare import _columns as c
+from analytics.errors import AnalyticsError, SchemaError
+
+JIA, YI, BING = "测试区甲局", "测试区乙局", "测试区丙局"
+WAN = ",.2f"
+
+
+def _money(*values: str | None) -> list[Decimal | None]:
+    return [None if v is None else Decimal(v) for v in values]
+
+
+# --- frames -------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def trends() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 3 + ["yi"] * 3 + ["jia"] * 3,
+            s.NAME: [JIA] * 3 + [YI] * 3 + [JIA] * 3,
+            c.MEASURE: ["income_total"] * 6 + ["expenditure_total"] * 3,
+            s.FISCAL_YEAR: [2022, 2023, 2024] * 3,
+            s.AMOUNT_YUAN: _money(
+                "23302800.00", "16526200.00", "13701900.00",
+                "5000000.00", "5500000.00", "6050000.00",
+                "22000000.00", "16000000.00", "14000000.00",
+            ),
+            c.CHANGE_YUAN: _money(
+                None, "-6776600.00", "-2824300.00", None, "500000.00", "550000.00", None, "-6000000.00", "-2000000.00"
+            ),
+            c.CHANGE_PCT: [None, -29.08, -17.09, None, 10.0, 10.0, None, -27.27, -12.5],
+            c.INDEX: [100.0, 70.92, 58.8, 100.0, 110.0, 121.0, 100.0, 72.73, 63.64],
+            c.CAGR_PCT: [-23.32] * 3 + [10.0] * 3 + [-20.23] * 3,
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY, c.CHANGE_YUAN: s.MONEY},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def decomposition() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 3,
+            c.DIMENSION: ["category"] * 3,
+            c.COMPONENT: ["人员类项目支出", "运转类项目支出", "特定目标类项目支出"],
+            c.FROM_YEAR: [2023] * 3,
+            c.TO_YEAR: [2024] * 3,
+            c.AMOUNT_FROM: _money("8000000.00", "3000000.00", "5526200.00"),
+            c.AMOUNT_TO: _money("8500000.00", "2500000.00", "2701900.00"),
+            c.CONTRIBUTION_YUAN: _money("500000.00", "-500000.00", "-2824300.00"),
+            c.CONTRIBUTION_SHARE: [-0.177, 0.177, 1.0],
+        },
+        schema_overrides={
+            c.FROM_YEAR: pl.Int32,
+            c.TO_YEAR: pl.Int32,
+            c.AMOUNT_FROM: s.MONEY,
+            c.AMOUNT_TO: s.MONEY,
+            c.CONTRIBUTION_YUAN: s.MONEY,
+        },
+    )
+
+
+@pytest.fixture
+def structure() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 4 + ["yi"] * 4 + ["jia"],
+            s.NAME: [JIA] * 4 + [YI] * 4 + [JIA],
+            s.FISCAL_YEAR: [2023, 2023, 2024, 2024] * 2 + [2024],
+            c.DIMENSION: ["category"] * 8 + ["economic"],
+            c.COMPONENT: ["项目支出", "基本支出"] * 4 + ["工资福利支出"],
+            s.AMOUNT_YUAN: _money(
+                "1000000.00", "3000000.00", "800000.00", "3200000.00",
+                "1000000.00", "1000000.00", "500000.00", "1500000.00", "900000.00",
+            ),
+            c.SHARE: [0.25, 0.75, 0.2, 0.8, 0.5, 0.5, 0.25, 0.75, 1.0],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def peers() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia", "yi", "bing", "ding", "wu", "yi", "ji"],
+            s.NAME: [JIA, YI, BING, "测试区丁局", "测试区戊局", YI, "测试区己局"],
+            c.PEER_GROUP: ["区级行政单位"] * 5 + ["区级行政单位", "区级事业单位"],
+            s.FISCAL_YEAR: [2024] * 5 + [2023, 2024],
+            c.MEASURE: ["personnel"] * 7,
+            c.VALUE: [2e6, 3e6, 5e6, 4e6, 8e6, 1e6, 9e6],
+            c.RANK: [5, 4, 2, 3, 1, 1, 1],
+            c.PERCENTILE: [0.0, 25.0, 75.0, 50.0, 100.0, 100.0, 100.0],
+            c.PEER_COUNT: [5] * 5 + [1, 1],
+            c.MEDIAN: [4e6] * 5 + [1e6, 9e6],
+            c.Q1: [3e6] * 5 + [1e6, 9e6],
+            c.Q3: [5e6] * 5 + [1e6, 9e6],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, c.RANK: pl.Int32, c.PEER_COUNT: pl.Int32},
+    )
+
+
+@pytest.fixture
+def flags() -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {
+            s.FLAG_ID: [f"f{i}" for i in range(6)],
+            s.DEPARTMENT_ID: ["jia", "jia", "yi", "yi", "yi", None],
+            s.FAMILY: ["table", "cross", "table", "table", "narrative", "completeness"],
+            s.SEVERITY: ["error", "info", "warning", "error", "info", "warning"],
+        }
+    )
+    template = s.empty_frame(s.FLAGS)
+    return template.vstack(
+        frame.select(
+            [
+                pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
+                for name, dtype in template.schema.items()
+            ]
+        ).cast(template.schema)
+    )
+
+
+@pytest.fixture
+def departments() -> pl.DataFrame:
+    return pl.DataFrame(
+        {s.DEPARTMENT_ID: ["jia", "jia", "yi"], s.FISCAL_YEAR: [2023, 2024, 2024], s.NAME: ["测试区甲旧局", JIA, YI]},
+        schema_overrides={s.FISCAL_YEAR: pl.Int32},
+    )
+
+
+# --- spec helpers -------------------------------------------------------------------------------------------------
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The validated spec; the chart must also survive ``to_json`` as strict JSON (no NaN or Infinity)."""
+    spec = chart.to_dict(validate=True)
+
+    def reject(constant: str) -> None:
+        raise AssertionError(f"non-JSON constant {constant} in the spec")
+
+    assert json.loads(chart.to_json(), parse_constant=reject) == json.loads(json.dumps(spec))
+    return spec
+
+
+def _units(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every unit spec (with a mark) inside layers and facets."""
+    if "mark" in spec:
+        yield spec
+    for layer in spec.get("layer", []):
+        yield from _units(layer)
+    if "spec" in spec:
+        yield from _units(spec["spec"])
+
+
+def _marks(spec: dict[str, Any]) -> list[str]:
+    return [unit["mark"]["type"] if isinstance(unit["mark"], dict) else unit["mark"] for unit in _units(spec)]
+
+
+def _values(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec["data"]["values"]
+
+
+def _tooltips(unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {tip["field"]: tip for tip in unit["encoding"]["tooltip"]}
+
+
+def _channel(unit: dict[str, Any], name: str) -> tuple[str, str]:
+    encoding = unit["encoding"][name]
+    return encoding["field"], encoding["type"]
+
+
+# --- totals -------------------------------------------------------------------------------------------------------
+def test_totals_chart_keeps_working() -> None:
+    totals = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 2,
+            s.FISCAL_YEAR: [2024, 2024],
+            s.SIDE: ["income", "expenditure"],
+            s.AMOUNT_YUAN: _money("13701900.00", "13600000.00"),
+            s.NAME: [JIA] * 2,
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+    spec = _spec(charts.totals_chart(totals))
+    assert spec["title"] == "年度收支总额（万元）"
+    assert spec["facet"]["column"]["field"] == "口径"
+    assert _marks(spec) == ["line", "text"]
+    assert [(row["口径"], row["金额"]) for row in _values(spec)] == [("收入", 1370.19), ("支出", 1360.0)]
+
+
+# --- trends -------------------------------------------------------------------------------------------------------
+def test_trend_chart_lines_points_labels_and_tooltips(trends: pl.DataFrame) -> None:
+    spec = _spec(charts.trend_chart(trends))
+    assert spec["title"] == "收入合计、支出合计变化趋势（万元）"
+    assert _marks(spec) == ["line", "point", "text"]
+    line, point, text = _units(spec)
+    assert _channel(line, "x") == ("年度", "ordinal")
+    assert _channel(line, "y") == ("金额", "quantitative")
+    assert line["encoding"]["y"]["axis"]["format"] == WAN
+    assert _channel(line, "color") == ("部门", "nominal")
+    assert _channel(line, "strokeDash") == ("指标", "nominal")
+    assert line["encoding"]["strokeDash"]["sort"] == ["收入合计", "支出合计"]
+    assert "strokeDash" not in point["encoding"]
+    assert _channel(text, "text") == ("金额", "quantitative")
+    assert text["encoding"]["text"]["format"] == WAN
+    tips = _tooltips(line)
+    assert list(tips) == ["部门", "指标", "年度", "金额", "增减", "增减率", "指数", "年均增长率"]
+    assert tips["金额"]["format"] == WAN and tips["金额"]["title"] == "金额（万元）"
+    assert tips["增减"]["format"] == "+,.2f" and tips["增减"]["title"] == "比上年增减（万元）"
+    assert tips["年度"]["type"] == "ordinal"
+    assert all(tip["type"] == "quantitative" for name, tip in tips.items() if name not in {"部门", "指标", "年度"})
+    rows = {(row["部门"], row["指标"], row["年度"]): row for row in _values(spec)}
+    assert len(rows) == 9
+    assert rows[JIA, "收入合计", 2024] == {
+        "部门": JIA,
+        "指标": "收入合计",
+        "年度": 2024,
+        "金额": 1370.19,
+        "增减": -282.43,
+        "增减率": -17.09,
+        "指数": 58.8,
+        "年均增长率": -23.32,
+    }
+    assert rows[YI, "收入合计", 2022]["增减"] is None
+
+
+def test_trend_chart_one_measure_has_no_dashes(trends: pl.DataFrame) -> None:
+    spec = _spec(charts.trend_chart(trends, measure="income_total"))
+    assert spec["title"] == "收入合计变化趋势（万元）"
+    assert "strokeDash" not in next(_units(spec))["encoding"]
+    assert {row["指标"] for row in _values(spec)} == {"收入合计"}
+    assert _spec(charts.trend_chart(trends, measure=["expenditure_total"], title="自定"))["title"] == "自定"
+
+
+def test_trend_chart_unknown_measure_keeps_its_key_and_drops_non_finite(trends: pl.DataFrame) -> None:
+    odd = trends.with_columns(
+        pl.lit("per_staff").alias(c.MEASURE),
+        pl.when(pl.col(c.CHANGE_PCT).is_not_null()).then(float("inf")).alias(c.CHANGE_PCT),
+        pl.lit(float("nan")).alias(c.INDEX),
+    ).filter(pl.col(s.DEPARTMENT_ID) == "yi")
+    spec = _spec(charts.trend_chart(odd))
+    assert spec["title"] == "per_staff变化趋势（万元）"
+    assert {row["指标"] for row in _values(spec)} == {"per_staff"}
+    assert {row["增减率"] for row in _values(spec)} == {None}
+    assert {row["指数"] for row in _values(spec)} == {None}
+
+
+def test_trend_chart_without_optional_columns(trends: pl.DataFrame) -> None:
+    core = trends.select(s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN)
+    spec = _spec(charts.trend_chart(core, measure="income_total"))
+    assert {row["部门"] for row in _values(spec)} == {"jia", "yi"}
+    assert {row["指数"] for row in _values(spec)} == {None}
+
+
+def test_small_multiples_chart(trends: pl.DataFrame) -> None:
+    spec = _spec(charts.small_multiples_chart(trends, measure="income_total", columns=2))
+    assert spec["title"] == "收入合计：各部门变化趋势（万元）"
+    assert spec["facet"] == {"field": "部门", "type": "nominal", "title": None}
+    assert spec["columns"] == 2
+    assert spec["resolve"] == {"scale": {"y": "independent"}}
+    (unit,) = _units(spec)
+    assert unit["mark"]["type"] == "line"
+    assert unit["mark"]["point"]
+    assert _channel(unit, "x") == ("年度", "ordinal")
+    assert _channel(unit, "y") == ("金额", "quantitative")
+    assert unit["encoding"]["y"]["axis"]["format"] == WAN
+    assert unit["encoding"]["y"]["scale"]["zero"] is False
+    assert _tooltips(unit)["金额"]["format"] == WAN
+    assert [(row["部门"], row["年度"], row["金额"]) for row in _values(spec)] == [
+        (JIA, 2022, 2330.28),
+        (JIA, 2023, 1652.62),
+        (JIA, 2024, 1370.19),
+        (YI, 2022, 500.0),
+        (YI, 2023, 550.0),
+        (YI, 2024, 605.0),
+    ]
+
+
+def test_slope_chart(trends: pl.DataFrame) -> None:
+    # 乙局 has no 2022 figure here: a slope needs both ends, so it is left out.
+    partial = trends.filter(~((pl.col(s.DEPARTMENT_ID) == "yi") & (pl.col(s.FISCAL_YEAR) == 2022)))
+    spec = _spec(charts.slope_chart(partial, 2022, 2024, measure="income_total"))
+    assert spec["title"] == "收入合计：2022年与2024年对比（万元）"
+    assert _marks(spec) == ["line", "text", "text"]
+    line, left, right = _units(spec)
+    assert _channel(line, "x") == ("年度", "ordinal")
+    assert line["encoding"]["x"]["scale"]["domain"] == [2022, 2024]
+    assert _channel(line, "y") == ("金额", "quantitative")
+    assert line["encoding"]["y"]["axis"]["format"] == WAN
+    assert _channel(line, "color") == ("部门", "nominal")
+    assert _tooltips(line)["增减"]["title"] == "2022—2024年增减（万元）"
+    assert _tooltips(line)["增减"]["format"] == "+,.2f"
+    assert left["transform"][0] == {"filter": "(datum['年度'] === 2022)"}
+    assert right["transform"][0] == {"filter": "(datum['年度'] === 2024)"}
+    assert left["transform"][1]["calculate"] == "format(datum['金额'], ',.2f')"
+    assert "datum['部门']" in right["transform"][1]["calculate"]
+    assert (left["mark"]["align"], right["mark"]["align"]) == ("right", "left")
+    assert _values(spec) == [
+        {"部门": JIA, "年度": 2022, "金额": 2330.28, "增减": -960.09, "增减率": pytest.approx(-41.2006, abs=1e-4)},
+        {"部门": JIA, "年度": 2024, "金额": 1370.19, "增减": -960.09, "增减率": pytest.approx(-41.2006, abs=1e-4)},
+    ]
+
+
+# --- decomposition ------------------------------------------------------------------------------------------------
+def test_waterfall_chart_bars_start_where_the_previous_ended(decomposition: pl.DataFrame) -> None:
+    spec = _spec(charts.waterfall_chart(decomposition))
+    assert spec["title"] == "2023年至2024年变化分解：按支出类别（万元）"
+    assert _marks(spec) == ["bar", "text", "text"]
+    bars, totals, changes = _units(spec)
+    steps = ["2023年", "人员类项目支出", "运转类项目支出", "特定目标类项目支出", "2024年"]
+    assert [(row["项目"], row["类型"], row["起点"], row["终点"]) for row in _values(spec)] == [
+        ("2023年", "合计", 0.0, 1652.62),
+        ("人员类项目支出", "增加", 1652.62, 1702.62),
+        ("运转类项目支出", "减少", 1702.62, 1652.62),
+        ("特定目标类项目支出", "减少", 1652.62, 1370.19),
+        ("2024年", "合计", 0.0, 1370.19),
+    ]
+    assert [row["标签位置"] for row in _values(spec)] == [1652.62, 1702.62, 1702.62, 1652.62, 1370.19]
+    assert [row["金额"] for row in _values(spec)] == [1652.62, 50.0, -50.0, -282.43, 1370.19]
+    assert _channel(bars, "x") == ("项目", "nominal")
+    assert bars["encoding"]["x"]["sort"] == steps
+    assert _channel(bars, "y") == ("起点", "quantitative")
+    assert bars["encoding"]["y"]["axis"]["format"] == WAN
+    assert bars["encoding"]["y2"] == {"field": "终点"}
+    color = bars["encoding"]["color"]
+    assert (color["field"], color["type"]) == ("类型", "nominal")
+    palette = dict(zip(color["scale"]["domain"], color["scale"]["range"], strict=True))
+    assert palette["增加"] == "#009E73" and palette["减少"] == "#D55E00"
+    tips = _tooltips(bars)
+    assert tips["金额"]["format"] == WAN and tips["占比"]["format"] == ".2%"
+    assert totals["encoding"]["text"]["format"] == WAN
+    assert changes["encoding"]["text"]["format"] == "+,.2f"
+    assert totals["transform"] == [{"filter": "(datum['类型'] === '合计')"}]
+    assert changes["transform"] == [{"filter": "(datum['类型'] !== '合计')"}]
+
+
+def test_waterfall_chart_is_exact_in_yuan_before_the_display_cast() -> None:
+    # Three contributions of 0.01 万元 each: float running sums would drift, Decimal ones do not.
+    frame = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 3,
+            s.NAME: [JIA] * 3,
+            c.DIMENSION: ["economic"] * 3,
+            c.COMPONENT: ["工资福利支出", "商品和服务支出", "对个人和家庭的补助"],
+            c.FROM_YEAR: [2022] * 3,
+            c.TO_YEAR: [2024] * 3,
+            c.AMOUNT_FROM: _money("0.10", "0.20", "0.30"),
+            c.AMOUNT_TO: _money("100.20", "100.40", "0.10"),
+            c.CONTRIBUTION_YUAN: _money("100.10", "100.20", "-0.20"),
+        },
+        schema_overrides={c.AMOUNT_FROM: s.MONEY, c.AMOUNT_TO: s.MONEY, c.CONTRIBUTION_YUAN: s.MONEY},
+    )
+    spec = _spec(charts.waterfall_chart(frame))
+    assert spec["title"] == f"{JIA}：2022年至2024年变化分解：按经济分类（万元）"
+    assert [(row["起点"], row["终点"]) for row in _values(spec)] == [
+        (0.0, 0.0),
+        (0.0, 0.01),
+        (0.01, 0.02),
+        (0.02, 0.02),
+        (0.0, 0.02),
+    ]
+    assert _values(spec)[-1]["报告期金额"] == 0.02
+
+
+def test_waterfall_chart_refuses_several_departments(decomposition: pl.DataFrame) -> None:
+    both = pl.concat([decomposition, decomposition.with_columns(pl.lit("yi").alias(s.DEPARTMENT_ID))])
+    with pytest.raises(AnalyticsError, match="one department, dimension and pair of years; the frame holds 2"):
+        charts.waterfall_chart(both)
+
+
+# --- structure ----------------------------------------------------------------------------------------------------
+def test_composition_chart_shares_faceted_by_department(structure: pl.DataFrame) -> None:
+    spec = _spec(charts.composition_chart(structure, dimension="category", columns=2))
+    assert spec["title"] == "支出构成：按支出类别（占比）"
+    assert spec["facet"]["field"] == "部门" and spec["facet"]["type"] == "nominal"
+    assert spec["columns"] == 2
+    (unit,) = _units(spec)
+    assert unit["mark"]["type"] == "bar"
+    assert _channel(unit, "x") == ("年度", "ordinal")
+    assert _channel(unit, "y") == ("占比", "quantitative")
+    assert unit["encoding"]["y"]["stack"] == "zero"
+    assert unit["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert _channel(unit, "color") == ("构成", "nominal")
+    # 基本支出 weighs most over the frame: first in the legend, bottom of each stack.
+    assert unit["encoding"]["color"]["sort"] == ["基本支出", "项目支出"]
+    assert _channel(unit, "order") == ("顺序", "quantitative")
+    tips = _tooltips(unit)
+    assert tips["金额"]["format"] == WAN and tips["占比"]["format"] == ".2%"
+    rows = _values(spec)
+    assert {row["构成"] for row in rows} == {"基本支出", "项目支出"}
+    shares = pl.DataFrame(rows).group_by("部门", "年度").agg(pl.col("占比").sum())
+    assert shares.get_column("占比").to_list() == [1.0] * 4
+    first = next(row for row in rows if (row["部门"], row["年度"], row["构成"]) == (JIA, 2023, "基本支出"))
+    assert first == {"部门": JIA, "年度": 2023, "构成": "基本支出", "金额": 300.0, "占比": 0.75, "顺序": 1}
+
+
+def test_composition_chart_amounts_for_one_department(structure: pl.DataFrame) -> None:
+    one = structure.filter(pl.col(s.DEPARTMENT_ID) == "jia")
+    chart = charts.composition_chart(one, dimension="category", normalize=False)
+    assert isinstance(chart, alt.Chart)
+    spec = _spec(chart)
+    assert spec["title"] == f"{JIA}：支出构成：按支出类别（万元）"
+    assert "facet" not in spec
+    assert _channel(spec, "y") == ("金额", "quantitative")
+    assert spec["encoding"]["y"]["axis"]["format"] == WAN
+    assert sorted(row["金额"] for row in _values(spec)) == [80.0, 100.0, 300.0, 320.0]
+
+
+# --- peers --------------------------------------------------------------------------------------------------------
+def test_peer_strip_chart_highlights_the_focus(peers: pl.DataFrame) -> None:
+    spec = _spec(charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel"))
+    assert spec["title"] == "人员经费：同组比较（2024年，万元）"
+    assert _marks(spec) == ["bar", "tick", "circle", "text"]
+    band, median, dots, label = spec["layer"]
+    # The focus department's latest year and its own group only.
+    assert _values(band) == [{"同组": "区级行政单位", "下四分位数": 300.0, "中位数": 400.0, "上四分位数": 500.0}]
+    assert _channel(band, "x") == ("下四分位数", "quantitative")
+    assert band["encoding"]["x2"] == {"field": "上四分位数"}
+    assert _channel(median, "x") == ("中位数", "quantitative")
+    assert _channel(dots, "x") == ("数值", "quantitative")
+    assert dots["encoding"]["x"]["axis"]["format"] == WAN
+    assert dots["encoding"]["x"]["title"] == "人员经费（万元）"
+    assert _channel(dots, "y") == ("同组", "nominal")
+    assert _channel(dots, "color") == ("角色", "nominal")
+    assert dots["encoding"]["color"]["scale"]["domain"] == ["本部门", "同组部门"]
+    points = _values(dots)
+    assert [row["数值"] for row in points] == [200.0, 300.0, 400.0, 500.0, 800.0]
+    assert [row["部门"] for row in points if row["角色"] == "本部门"] == [YI]
+    focus = next(row for row in points if row["角色"] == "本部门")
+    assert (focus["排名"], focus["百分位"], focus["中位数"]) == ("4/5", 25.0, 400.0)
+    tips = _tooltips(dots)
+    assert tips["数值"]["format"] == WAN and tips["中位数"]["title"] == "同组中位数（万元）"
+    assert label["transform"] == [{"filter": "(datum['角色'] === '本部门')"}]
+    assert _channel(label, "text") == ("部门", "nominal")
+
+
+def test_peer_strip_chart_ratio_year_and_missing_focus(peers: pl.DataFrame) -> None:
+    ratios = peers.with_columns(pl.col(c.VALUE, c.MEDIAN, c.Q1, c.Q3) / 4e6)
+    spec = _spec(
+        charts.peer_strip_chart(
+            ratios, focus_department_id="yi", measure="personnel", unit="", value_format=".1%", fiscal_year=2023
+        )
+    )
+    assert spec["title"] == "人员经费：同组比较（2023年）"
+    dots = spec["layer"][2]
+    assert dots["encoding"]["x"]["axis"]["format"] == ".1%"
+    assert _values(dots) == [
+        {
+            "部门": YI,
+            "同组": "区级行政单位",
+            "数值": 0.25,
+            "角色": "本部门",
+            "排名": "1/1",
+            "百分位": 100.0,
+            "中位数": 0.25,
+        }
+    ]
+    # A department outside the frame: every group of the latest year, nothing highlighted.
+    spec = _spec(charts.peer_strip_chart(peers, focus_department_id="nobody", measure="personnel", unit="元"))
+    points = _values(spec["layer"][2])
+    assert {row["同组"] for row in points} == {"区级行政单位", "区级事业单位"}
+    assert {row["角色"] for row in points} == {"同组部门"}
+    assert max(row["数值"] for row in points) == 9e6
+
+
+# --- flags --------------------------------------------------------------------------------------------------------
+def test_flags_heatmap_counts_by_department_and_family(flags: pl.DataFrame, departments: pl.DataFrame) -> None:
+    spec = _spec(charts.flags_heatmap(flags, departments=departments))
+    assert spec["title"] == "核查发现分布（部门 × 规则类别）"
+    assert _marks(spec) == ["rect", "text"]
+    cells, text = _units(spec)
+    labels = [zh for zh, _ in FAMILIES.values()]
+    assert _channel(cells, "x") == ("规则类别", "nominal")
+    assert cells["encoding"]["x"]["scale"]["domain"] == labels
+    assert _channel(cells, "y") == ("部门", "nominal")
+    # Most findings first; a flag without a department gets its own row.
+    assert cells["encoding"]["y"]["sort"] == [YI, JIA, "（未指明部门）"]
+    color = cells["encoding"]["color"]
+    assert (color["condition"]["field"], color["condition"]["type"]) == ("发现数", "quantitative")
+    assert list(_tooltips(cells)) == ["部门", "规则类别", "发现数", "错误", "警告", "提示"]
+    assert text["transform"] == [{"filter": "(datum['发现数'] > 0)"}]
+    rows = {(row["部门"], row["规则类别"]): row for row in _values(spec)}
+    assert len(rows) == 3 * len(FAMILIES)
+    assert rows[YI, "表内勾稽"] == {"部门": YI, "规则类别": "表内勾稽", "发现数": 2, "错误": 1, "警告": 1, "提示": 0}
+    assert rows[JIA, "跨表与跨年"]["发现数"] == 1
+    assert rows[JIA, "绩效目标"]["发现数"] == 0
+    assert rows["（未指明部门）", "完整性"]["警告"] == 1
+
+
+def test_flags_heatmap_without_names_and_unknown_family(flags: pl.DataFrame) -> None:
+    model = flags.with_columns(
+        pl.when(pl.col(s.FLAG_ID) == "f0").then(pl.lit("model")).otherwise(s.FAMILY).alias(s.FAMILY)
+    )
+    spec = _spec(charts.flags_heatmap(model))
+    cells = next(_units(spec))
+    assert cells["encoding"]["x"]["scale"]["domain"][-1] == "model"
+    assert {row["部门"] for row in _values(spec)} == {"jia", "yi", "（未指明部门）"}
+    with pytest.raises(SchemaError, match=r"lacks column.*'name'"):
+        charts.flags_heatmap(flags, departments=pl.DataFrame({s.DEPARTMENT_ID: ["jia"]}))
+
+
+# --- every builder ------------------------------------------------------------------------------------------------
+Builder = Callable[[pl.DataFrame], alt.TopLevelMixin]
+BUILDERS: dict[str, tuple[str, Builder]] = {
+    "trend": ("trends", charts.trend_chart),
+    "small_multiples": ("trends", lambda f: charts.small_multiples_chart(f, measure="income_total")),
+    "slope": ("trends", lambda f: charts.slope_chart(f, 2022, 2024, measure="income_total")),
+    "waterfall": ("decomposition", charts.waterfall_chart),
+    "composition": ("structure", lambda f: charts.composition_chart(f, dimension="category")),
+    "peer_strip": ("peers", lambda f: charts.peer_strip_chart(f, focus_department_id="yi", measure="personnel")),
+    "flags": ("flags", charts.flags_heatmap),
+}
+
+
+def _all_values(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    found = list(spec.get("data", {}).get("values", []))
+    for layer in spec.get("layer", []):
+        found += _all_values(layer)
+    return found
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+@pytest.mark.parametrize("columns", ["typed", "none"])
+def test_empty_frames_give_empty_valid_charts(kind: str, columns: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    frame = request.getfixturevalue(fixture).clear() if columns == "typed" else pl.DataFrame()
+    spec = _spec(build(frame))
+    assert _all_values(spec) == []
+    assert spec["title"]
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_a_frame_missing_a_column_is_named(kind: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    frame = request.getfixturevalue(fixture).drop(s.DEPARTMENT_ID)
+    with pytest.raises(SchemaError, match=r"lacks column\(s\) 'department_id'; it has"):
+        build(frame)
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_every_chart_renders_to_png(kind: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    png = charts.render_png(build(request.getfixturevalue(fixture)), scale=1)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 5_000
+
+
+def test_render_svg_keeps_chinese_text(trends: pl.DataFrame) -> None:
+    svg = charts.render_svg(charts.trend_chart(trends, measure="income_total"))
+    assert svg.startswith("<svg")
+    assert "收入合计变化趋势（万元）" in svg
+    assert JIA in svg
+
+
+def test_cjk_font_lookup_degrades_without_fontconfig(monkeypatch: pytest.MonkeyPatch) -> None:
+    charts.cjk_font_directories.cache_clear()
+    try:
+        monkeypatch.setattr(charts.shutil, "which", lambda _name: None)
+        assert charts.cjk_font_directories() == ()
+        charts.cjk_font_directories.cache_clear()
+        monkeypatch.setattr(charts.shutil, "which", lambda _name: "/nonexistent/fc-list")
+        assert charts.cjk_font_directories() == ()
+    finally:
+        charts.cjk_font_directories.cache_clear()
