@@ -182,6 +182,34 @@ def test_trends_deflated_by_a_price_index() -> None:
     assert got == [D("1250000.00"), D("1250000.00")]
 
 
+def test_shipped_cpi_deflates_the_seed_to_2023_prices() -> None:
+    from analytics.reference import CPI_SOURCE, cpi_series
+
+    assert "国家统计局" in CPI_SOURCE
+    ds = read_disclosure(SEED)
+    frame = compare.trends(compare.measures(ds), cpi=cpi_series(2023), base_year=2023)
+    income = frame.filter(pl.col(c.MEASURE) == "income_total").sort(s.FISCAL_YEAR)
+    # Published CPI (上年=100): 2022 102.0, 2023 100.2; so 2021 money × 1.020 × 1.002 in 2023 prices.
+    assert income.get_column(c.DEFLATED_YUAN).to_list() == [
+        (D("23302800") * D("1.02") * D("1.002")).quantize(D("0.01")),
+        (D("16526200") * D("1.002")).quantize(D("0.01")),
+        D("13701900.00"),
+    ]
+
+
+def test_cpi_series_rebases_and_rejects_unknown_years() -> None:
+    from analytics.reference import cpi_series
+
+    series = cpi_series(2015)
+    years = series.get_column(s.FISCAL_YEAR).to_list()
+    assert years == sorted(years) and 2017 in years and 2025 in years
+    row = dict(zip(years, series.get_column("cpi").to_list(), strict=True))
+    assert row[2015] == D("100")
+    assert row[2014] == (D("100") / D("1.014")).quantize(D("0.0001"))
+    with pytest.raises(ValueError, match="1990"):
+        cpi_series(1990)
+
+
 def test_worked_example_from_the_seed() -> None:
     ds = read_disclosure(SEED)
     frame = compare.trends(compare.measures(ds)).filter(pl.col(c.MEASURE) == "income_total")

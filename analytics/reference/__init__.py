@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -16,7 +17,7 @@ import polars as pl
 
 from analytics.ingest.numbers import normalize_text
 
-__all__ = ["table_catalog", "table_key"]
+__all__ = ["CPI_SOURCE", "cpi_series", "table_catalog", "table_key"]
 
 
 @cache
@@ -69,3 +70,40 @@ def table_key(title: str) -> str | None:
             if candidate and candidate in folded and (best is None or len(candidate) > best[0]):
                 best = (len(candidate), row["key"])
     return best[1] if best else None
+
+
+CPI_SOURCE = (
+    "国家统计局《国民经济和社会发展统计公报》/《中国统计年鉴》: 全国居民消费价格指数 (上年=100), 2013–2025 "
+    "(National Bureau of Statistics of China, national CPI, previous year = 100)"
+)
+
+
+def cpi_series(base_year: int = 2015) -> pl.DataFrame:
+    """China's national consumer price index as a chained index with ``base_year`` = 100, one row per year.
+
+    The shipped data (``cpi.csv``) is the published year-on-year index (上年=100, source in ``CPI_SOURCE``); the
+    chain is computed exactly with ``Decimal`` and rounded to 4 decimals. Pass the result to
+    ``analytics.compare.trends(..., cpi=cpi_series())`` for amounts in constant prices.
+
+    Examples
+    --------
+    >>> series = cpi_series(2022)
+    >>> series.filter(pl.col("fiscal_year").is_in([2022, 2023, 2024])).get_column("cpi").to_list()
+    [Decimal('100.0000'), Decimal('100.2000'), Decimal('100.4004')]
+    """
+    text = resources.files(__package__).joinpath("cpi.csv").read_text(encoding="utf-8")
+    rows = sorted((int(r["fiscal_year"]), Decimal(r["cpi_prev_year_100"])) for r in csv.DictReader(io.StringIO(text)))
+    years = [year for year, _ in rows]
+    if base_year not in years:
+        raise ValueError(f"no CPI for the base year {base_year}; the shipped series covers {years[0]}–{years[-1]}")
+    chained: dict[int, Decimal] = {base_year: Decimal(100)}
+    position = years.index(base_year)
+    for i in range(position + 1, len(rows)):
+        chained[years[i]] = chained[years[i - 1]] * rows[i][1] / 100
+    for i in range(position - 1, -1, -1):
+        chained[years[i]] = chained[years[i + 1]] * 100 / rows[i + 1][1]
+    quantum = Decimal("0.0001")
+    return pl.DataFrame(
+        {"fiscal_year": years, "cpi": [chained[y].quantize(quantum) for y in years]},
+        schema={"fiscal_year": pl.Int32, "cpi": pl.Decimal(12, 4)},
+    )
