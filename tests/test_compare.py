@@ -257,24 +257,50 @@ def test_unlisted_part_keeps_the_decomposition_exact() -> None:
 
 def test_structure_shares_sum_to_one() -> None:
     got = compare.structure(_two_years(), "category")
+    expected = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["甲局"] * 4,
+            s.NAME: ["测试区甲局"] * 4,
+            s.FISCAL_YEAR: [2023, 2023, 2024, 2024],
+            c.DIMENSION: ["category"] * 4,
+            c.COMPONENT: ["basic", "project", "basic", "project"],
+            s.AMOUNT_YUAN: [D("600000"), D("400000"), D("650000"), D("600000")],
+            c.SHARE: [0.6, 0.4, 0.52, 0.48],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+    assert_frame_equal(got.sort(s.FISCAL_YEAR, c.COMPONENT), expected, check_exact=False)
     per_year = got.group_by(s.FISCAL_YEAR).agg(pl.col(c.SHARE).sum()).sort(s.FISCAL_YEAR)
     assert per_year.get_column(c.SHARE).to_list() == pytest.approx([1.0, 1.0])
-    assert got.filter(pl.col(s.FISCAL_YEAR) == 2023).get_column(c.SHARE).to_list() == pytest.approx([0.6, 0.4])
 
 
 def test_composition_shift_removes_the_aggregate_change() -> None:
     frame = compare.structure(_two_years(), "category")
     got = compare.composition_shift(frame, 2023, 2024)
     # Expected at the 2024 total: basic 750,000 and project 500,000; actual 650,000 / 600,000 → 200,000 / 1,250,000.
-    assert got.get_column(c.SHIFT_PCT).to_list() == pytest.approx([16.0])
+    expected = pl.DataFrame(
+        {s.DEPARTMENT_ID: ["甲局"], c.FROM_YEAR: [2023], c.TO_YEAR: [2024], c.SHIFT_PCT: [16.0]},
+        schema_overrides={c.FROM_YEAR: pl.Int32, c.TO_YEAR: pl.Int32},
+    )
+    assert_frame_equal(got, expected, check_exact=False)
 
 
 def test_per_staff() -> None:
     got = compare.per_staff(_two_years()).filter(pl.col(c.MEASURE) == "basic")
-    assert got.select(c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN).rows() == [
-        ("actual", 20, D("32500.00")),
-        ("authorized", 25, D("26000.00")),
-    ]
+    # 基本支出 650,000 in 2024 over 20 实有 and 25 编制.
+    expected = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["甲局"] * 2,
+            s.NAME: ["测试区甲局"] * 2,
+            s.FISCAL_YEAR: [2024] * 2,
+            c.MEASURE: ["basic"] * 2,
+            c.STAFF_BASIS: ["actual", "authorized"],
+            "staff": [20, 25],
+            c.PER_STAFF_YUAN: [D("32500.00"), D("26000.00")],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, "staff": pl.Int32, c.PER_STAFF_YUAN: s.MONEY},
+    )
+    assert_frame_equal(got.sort(c.STAFF_BASIS), expected)
 
 
 def test_peer_stats() -> None:
