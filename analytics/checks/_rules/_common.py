@@ -11,7 +11,7 @@ from analytics.checks._engine import Settings
 from analytics.store import Dataset
 from analytics.units import format_wan
 
-__all__ = ["lines_with_step", "pct", "wan", "yuan_step"]
+__all__ = ["line_evidence", "lines_with_step", "pct", "wan", "yuan_step"]
 
 
 def yuan_step(settings: Settings) -> dict[str, Decimal]:
@@ -51,3 +51,14 @@ def pct(value: object) -> str:
     """A percentage for a message, two decimals."""
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     return f"{number.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+
+
+def line_evidence(row: dict[str, object], suffix: str = "", *, page: str = s.PAGE) -> dict[str, object]:
+    """One evidence item from a named row of ``lines`` (columns may carry ``suffix``, e.g. ``_original`` of a join)."""
+    return {
+        s.DOC_ID: row[f"{s.DOC_ID}{suffix}"],
+        "table_or_part": row[s.TABLE],
+        s.PAGE: row[f"{page}{suffix}"],
+        s.LINE: row.get(f"{s.LINE}{suffix}"),
+        s.SOURCE_TEXT: row[f"{s.SOURCE_TEXT}{suffix}"],
+    }

@@ -6,6 +6,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
+from analytics.checks._rules._common import line_evidence
 from analytics.reference import table_catalog
 from analytics.store import Dataset
 
@@ -79,15 +80,7 @@ def empty_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
             s.MEASURE: "count",
             s.MESSAGE_ZH: f"{names.get(row[s.TABLE], row[s.TABLE])}公开为空表（本部门无此项）",
             s.MESSAGE_EN: f"{row[s.TABLE]} is disclosed as empty",
-            s.EVIDENCE: [
-                {
-                    s.DOC_ID: row[s.DOC_ID],
-                    "table_or_part": row[s.TABLE],
-                    s.PAGE: row[s.PAGE_FROM],
-                    s.LINE: None,
-                    s.SOURCE_TEXT: row[s.SOURCE_TEXT],
-                }
-            ],
+            s.EVIDENCE: [line_evidence(row, page=s.PAGE_FROM)],
         }
         for row in empty.iter_rows(named=True)
     )

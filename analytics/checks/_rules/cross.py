@@ -6,7 +6,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import lines_with_step, wan
+from analytics.checks._rules._common import line_evidence, lines_with_step, wan
 from analytics.store import Dataset
 
 #: (name, first figure, second figure): each figure is (table, row filter, column).
@@ -116,22 +116,7 @@ def restatement(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 f"而 {row[s.FISCAL_YEAR]} 年文件公开为 {wan(row[f'{s.AMOUNT_YUAN}_original'])}",
                 s.MESSAGE_EN: f"the {row[s.AS_OF_YEAR]} document prints {row[s.NAME]} {row[s.FISCAL_YEAR]} as "
                 f"{wan(row[s.AMOUNT_YUAN])}; the {row[s.FISCAL_YEAR]} document published {wan(row[f'{s.AMOUNT_YUAN}_original'])}",
-                s.EVIDENCE: [
-                    {
-                        s.DOC_ID: row[s.DOC_ID],
-                        "table_or_part": row[s.TABLE],
-                        s.PAGE: row[s.PAGE],
-                        s.LINE: row[s.LINE],
-                        s.SOURCE_TEXT: row[s.SOURCE_TEXT],
-                    },
-                    {
-                        s.DOC_ID: row[f"{s.DOC_ID}_original"],
-                        "table_or_part": row[s.TABLE],
-                        s.PAGE: row[f"{s.PAGE}_original"],
-                        s.LINE: row[f"{s.LINE}_original"],
-                        s.SOURCE_TEXT: row[f"{s.SOURCE_TEXT}_original"],
-                    },
-                ],
+                s.EVIDENCE: [line_evidence(row), line_evidence(row, "_original")],
             }
         )
     return findings(out)

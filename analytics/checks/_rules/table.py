@@ -11,7 +11,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import lines_with_step, wan
+from analytics.checks._rules._common import line_evidence, lines_with_step, wan
 from analytics.store import Dataset
 
 _GROUP = [s.DOC_ID, s.TABLE, s.SIDE, s.COLUMN, s.FISCAL_YEAR]
@@ -180,15 +180,7 @@ def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     f"分栏合计 {wan(row['expected'])}，相差 {wan(row['variance'])}",
                     s.MESSAGE_EN: f"{row[s.NAME]}: {total} is {wan(row['_total'])} but its part columns add up to "
                     f"{wan(row['expected'])} ({wan(row['variance'])} apart)",
-                    s.EVIDENCE: [
-                        {
-                            s.DOC_ID: row[s.DOC_ID],
-                            "table_or_part": row[s.TABLE],
-                            s.PAGE: row[s.PAGE],
-                            s.LINE: row[s.LINE],
-                            s.SOURCE_TEXT: row[s.SOURCE_TEXT],
-                        }
-                    ],
+                    s.EVIDENCE: [line_evidence(row)],
                 }
             )
     return findings(out)
