@@ -10,8 +10,14 @@ st.set_page_config(page_title="预算公开分析 Budget disclosures", page_icon
 st.sidebar.toggle("English", key="lang_en")
 
 pages = [
-    st.Page("app_pages/overview.py", title=t("overview_title"), icon="🏛️", url_path="overview", default=True),
-    st.Page("app_pages/department.py", title=t("department_title"), icon="🏢", url_path="department"),
-    st.Page("app_pages/compare.py", title=t("compare_title"), icon="📈", url_path="compare"),
+    st.Page(
+        "app_pages/overview.py",
+        title=t("overview_title"),
+        icon=":material/account_balance:",
+        url_path="overview",
+        default=True,
+    ),
+    st.Page("app_pages/department.py", title=t("department_title"), icon=":material/domain:", url_path="department"),
+    st.Page("app_pages/compare.py", title=t("compare_title"), icon=":material/compare_arrows:", url_path="compare"),
 ]
 st.navigation(pages).run()

@@ -22,6 +22,7 @@ from types import ModuleType
 import altair as alt
 import polars as pl
 
+from analytics import compare
 from analytics import schema as s
 from analytics.checks import FAMILIES
 from analytics.compare import _columns as c
@@ -48,15 +49,9 @@ __all__ = [
 
 SIDE_LABELS = {"income": "收入", "expenditure": "支出"}
 #: Chinese labels of the measures of the trends and peer frames (an unknown measure shows its key).
-MEASURE_LABELS = {
-    "income_total": "收入合计",
-    "expenditure_total": "支出合计",
-    "basic": "基本支出",
-    "project": "项目支出",
-    "personnel": "人员经费",
-    "public": "公用经费",
-    "three_public": "三公经费",
-}
+MEASURE_LABELS = {key: names[0] for key, names in compare.MEASURE_LABELS.items()}
+#: Chinese labels of keyed components (基本 / 项目支出, 预备费); printed component names show as they are.
+COMPONENT_LABELS = {key: names[0] for key, names in compare.COMPONENT_LABELS.items()}
 #: Chinese labels of the dimensions of the decomposition and structure frames (an unknown one shows its key).
 DIMENSION_LABELS = {
     "category": "支出类别",
@@ -203,6 +198,10 @@ def _department_label(frame: pl.DataFrame) -> pl.Expr:
 
 def _measure_label(measure: str) -> str:
     return MEASURE_LABELS.get(measure, measure)
+
+
+def _component_label_expr() -> pl.Expr:
+    return pl.col(c.COMPONENT).replace_strict(COMPONENT_LABELS, default=pl.col(c.COMPONENT), return_dtype=pl.String)
 
 
 def _measure_label_expr(column: str) -> pl.Expr:
@@ -412,8 +411,12 @@ def small_multiples_chart(
         .properties(width=180, height=120)
     )
     return (
-        chart.facet(facet=alt.Facet(f"{_DEPT}:N", title=None), columns=columns)
-        .resolve_scale(y="independent")
+        chart.facet(
+            facet=alt.Facet(f"{_DEPT}:N", title=None, header=alt.Header(labelLimit=220)),
+            columns=columns,
+            spacing={"row": 36, "column": 24},
+        )
+        .resolve_scale(x="independent", y="independent")
         .properties(title=title or f"{_measure_label(measure)}：各部门变化趋势（万元）")
     )
 
@@ -513,7 +516,7 @@ def _waterfall_steps(frame: pl.DataFrame) -> pl.DataFrame:
     reached = opening + pl.col(c.CONTRIBUTION_YUAN).cum_sum()
     contribution = pl.col(c.CONTRIBUTION_YUAN)
     components = frame.lazy().select(
-        pl.col(c.COMPONENT).alias(_STEP),
+        _component_label_expr().alias(_STEP),
         pl.when(contribution > 0)
         .then(pl.lit("增加"))
         .when(contribution < 0)
@@ -707,7 +710,7 @@ def composition_chart(
     ('bar', '占比', ['基本支出', '项目支出'])
     """
     frame = _conform(structure, _STRUCTURE_REQUIRED, {s.NAME: pl.String}, "composition_chart")
-    frame = frame.filter(pl.col(c.DIMENSION) == dimension)
+    frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(_component_label_expr())
     weight = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(c.COMPONENT)
     ordered = frame.with_columns(weight.alias("_weight")).sort(
         ["_weight", c.COMPONENT, s.DEPARTMENT_ID, s.FISCAL_YEAR], descending=[True, False, False, False]

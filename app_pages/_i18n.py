@@ -61,6 +61,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_flags": ("没有发现疑点。", "No findings."),
     "one_year_only": ("该部门只有一个年度的数据，无法显示趋势。", "Only one year of data: no trend to show."),
     "nothing_to_compare": ("请选择至少一个部门。", "Pick at least one department."),
+    "no_pair": (
+        "所选部门中没有同时公开这两个年度的部门，请换一组年度。",
+        "None of the chosen departments published both years; pick other years.",
+    ),
     "no_staff": ("未披露编制或实有人数。", "No staffing figures disclosed."),
     "no_targets": ("未读取到绩效指标。", "No performance indicators read."),
     "peers": ("同类部门中的位置", "Among peers"),
@@ -69,6 +73,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_measure": ("指标", "Measure"),
     "col_change_pct": ("同比（%）", "Change (%)"),
     "col_basis": ("口径", "Basis"),
+    "basis_actual": ("实有人数", "Actual staff"),
+    "basis_authorized": ("编制数", "Authorized posts"),
     "col_staff": ("人数", "Staff"),
     "col_per_staff": ("人均（万元）", "Per person (10k yuan)"),
     "col_severity": ("级别", "Severity"),
@@ -85,3 +91,18 @@ def t(key: str) -> str:
     """The UI string for ``key`` in the language the sidebar switch selects."""
     zh, en = _STRINGS[key]
     return en if st.session_state.get("lang_en") else zh
+
+
+def number_formats(*, money: tuple[str, ...] = (), percent: tuple[str, ...] = (), year: tuple[str, ...] = ()) -> dict:
+    """``column_config`` for tables: 万元 with thousands separators and 2 decimals, percentages with one, plain years.
+
+    Arguments are UI string keys of the column labels (as passed to ``t``).
+    """
+    config: dict = {}
+    for key in money:
+        config[t(key)] = st.column_config.NumberColumn(format="%,.2f")
+    for key in percent:
+        config[t(key)] = st.column_config.NumberColumn(format="%.1f")
+    for key in year:
+        config[t(key)] = st.column_config.NumberColumn(format="%d")
+    return config

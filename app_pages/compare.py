@@ -35,7 +35,16 @@ measure = st.selectbox(
     key="compare_measure",
 )
 names = dict(trends.select(s.NAME, s.DEPARTMENT_ID).unique().sort(s.NAME).rows())
-chosen = st.multiselect(t("pick_departments"), list(names), default=list(names)[:4], key="compare_departments")
+# Default: the departments with the longest series, which make the most telling first view.
+longest = (
+    trends.group_by(s.NAME)
+    .agg(pl.col(s.FISCAL_YEAR).n_unique().alias("years"))
+    .sort(["years", s.NAME], descending=[True, False])
+    .get_column(s.NAME)
+    .head(4)
+    .to_list()
+)
+chosen = st.multiselect(t("pick_departments"), list(names), default=longest, key="compare_departments")
 if not chosen:
     st.info(t("nothing_to_compare"))
     st.stop()
@@ -47,8 +56,11 @@ st.altair_chart(charts.small_multiples_chart(selected, measure=measure), key="co
 years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
 if len(years) >= 2:
     st.subheader(t("slope"))
-    first, last = st.select_slider(t("pick_years"), options=years, value=(years[0], years[-1]), key="compare_years")
-    if first != last:
+    first, last = st.select_slider(t("pick_years"), options=years, value=(years[-2], years[-1]), key="compare_years")
+    both = selected.filter(pl.col(s.FISCAL_YEAR).is_in([first, last])).group_by(s.DEPARTMENT_ID).len()
+    if first != last and both.filter(pl.col("len") == 2).is_empty():
+        st.info(t("no_pair"))
+    elif first != last:
         st.altair_chart(charts.slope_chart(selected, first, last, measure=measure), key="compare_slope")
 
 st.subheader(t("peers"))

@@ -11,7 +11,7 @@ from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
 from analytics.compare import _columns as c
 from app_pages import _data
-from app_pages._i18n import t
+from app_pages._i18n import number_formats, t
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
@@ -34,7 +34,14 @@ if dataset.documents.is_empty():
 
 departments = dataset.departments.sort(s.NAME).unique(s.DEPARTMENT_ID, keep="last", maintain_order=True)
 options = dict(departments.select(s.NAME, s.DEPARTMENT_ID).rows())
-name = st.selectbox(t("pick_department"), list(options), key="department_pick")
+# Default: the department with the longest series (a budget also states the years before it).
+series = _data.trends().group_by(s.DEPARTMENT_ID).agg(pl.col(s.FISCAL_YEAR).n_unique().alias("years"))
+ranked = departments.join(series, on=s.DEPARTMENT_ID, how="left").sort(
+    ["years", s.NAME], descending=[True, False], nulls_last=True
+)
+names = list(options)
+default = names.index(ranked.get_column(s.NAME).first()) if not ranked.is_empty() else 0
+name = st.selectbox(t("pick_department"), names, index=default, key="department_pick")
 department_id = options[name]
 
 trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
@@ -47,7 +54,12 @@ table = trends.select(
     analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
     pl.col(c.CHANGE_PCT).round(1).alias(t("col_change_pct")),
 )
-st.dataframe(table, hide_index=True, key="department_figures")
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config=number_formats(money=("col_amount",), percent=("col_change_pct",), year=("col_year",)),
+    key="department_figures",
+)
 
 st.subheader(t("trend"))
 totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
@@ -70,11 +82,14 @@ else:
             pl.col(c.MEASURE)
             .replace_strict({m: label(m) for m in MEASURE_LABELS}, default=pl.col(c.MEASURE))
             .alias(t("col_measure")),
-            pl.col(c.STAFF_BASIS).alias(t("col_basis")),
+            pl.col(c.STAFF_BASIS)
+            .replace_strict({b: t(f"basis_{b}") for b in ("actual", "authorized")}, default=pl.col(c.STAFF_BASIS))
+            .alias(t("col_basis")),
             pl.col("staff").alias(t("col_staff")),
             analytics.wan_yuan(c.PER_STAFF_YUAN).alias(t("col_per_staff")),
         ),
         hide_index=True,
+        column_config=number_formats(money=("col_per_staff",), year=("col_year",)),
         key="department_per_staff",
     )
 

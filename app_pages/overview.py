@@ -9,7 +9,7 @@ import analytics
 from analytics import charts
 from analytics import schema as s
 from app_pages import _data
-from app_pages._i18n import t
+from app_pages._i18n import number_formats, t
 
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
@@ -53,7 +53,7 @@ st.dataframe(
         analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
     ),
     hide_index=True,
-    column_config={t("col_amount"): st.column_config.NumberColumn(format="localized")},
+    column_config=number_formats(money=("col_amount",), year=("col_year",)),
     key="totals_table",
 )
 

@@ -266,9 +266,12 @@ def test_trend_chart_without_optional_columns(trends: pl.DataFrame) -> None:
 def test_small_multiples_chart(trends: pl.DataFrame) -> None:
     spec = _spec(charts.small_multiples_chart(trends, measure="income_total", columns=2))
     assert spec["title"] == "收入合计：各部门变化趋势（万元）"
-    assert spec["facet"] == {"field": "部门", "type": "nominal", "title": None}
+    assert spec["facet"] == {"field": "部门", "type": "nominal", "title": None, "header": {"labelLimit": 220}}
     assert spec["columns"] == 2
-    assert spec["resolve"] == {"scale": {"y": "independent"}}
+    # Each panel has its own scales (only the years a department published); rows are spaced so titles never
+    # overlap an axis.
+    assert spec["resolve"] == {"scale": {"x": "independent", "y": "independent"}}
+    assert spec["spacing"]["row"] >= 30
     (unit,) = _units(spec)
     assert unit["mark"]["type"] == "line"
     assert unit["mark"]["point"]

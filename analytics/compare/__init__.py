@@ -19,10 +19,11 @@ from analytics.compare._analysis import (
     structure,
 )
 from analytics.compare._crosswalk import crosswalk_codes, crosswalk_summary
-from analytics.compare._measures import MEASURE_LABELS, measures, trends
+from analytics.compare._measures import COMPONENT_LABELS, MEASURE_LABELS, measures, trends
 from analytics.compare._totals import TOTAL_SOURCES, yearly_totals
 
 __all__ = [
+    "COMPONENT_LABELS",
     "DIMENSIONS",
     "MEASURE_LABELS",
     "TOTAL_SOURCES",

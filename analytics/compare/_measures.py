@@ -15,7 +15,7 @@ from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.store import Dataset
 
-__all__ = ["MEASURE_LABELS", "measures", "trends"]
+__all__ = ["COMPONENT_LABELS", "MEASURE_LABELS", "measures", "trends"]
 
 MEASURE_LABELS = {
     "income_total": ("收入合计", "Income"),
@@ -25,6 +25,13 @@ MEASURE_LABELS = {
     "personnel": ("人员经费", "Personnel costs"),
     "public": ("公用经费", "Public (office) costs"),
     "three_public": ("三公经费", "Three public expenses"),
+}
+#: Chinese and English labels of the keyed components of the ``category`` dimension (other components are printed
+#: names and show as they are).
+COMPONENT_LABELS = {
+    "basic": MEASURE_LABELS["basic"],
+    "project": MEASURE_LABELS["project"],
+    "reserve": ("预备费", "Reserve fund"),
 }
 
 _COMPOSITION = "performance_fund_composition"

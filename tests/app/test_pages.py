@@ -42,3 +42,24 @@ def test_compare_page() -> None:
     assert len(at.get("vega_lite_chart")) == 4  # trends, slope, peers, findings
     at.multiselect(key="compare_departments").set_value([]).run()
     assert any("至少一个部门" in info.value for info in at.info)
+
+
+def test_compare_defaults_to_long_series_and_says_when_no_department_has_both_years() -> None:
+    at = _page("app_pages/compare.py")
+    # The seed is the one department with three years in the default dataset.
+    assert "武汉市汉阳区大数据中心" in at.multiselect(key="compare_departments").value
+    # 万里街道 published 2023 and 2024, 商务委员会 only 2025: no department has both 2023 and 2025.
+    at.multiselect(key="compare_departments").set_value(
+        ["上海市普陀区人民政府万里街道办事处", "上海市普陀区商务委员会"]
+    ).run()
+    at.select_slider(key="compare_years").set_value((2023, 2025)).run()
+    assert not at.exception
+    assert any("没有同时公开这两个年度" in info.value for info in at.info)
+    at.select_slider(key="compare_years").set_value((2023, 2024)).run()
+    assert not any("没有同时公开这两个年度" in info.value for info in at.info)
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_department_page_opens_on_the_longest_series() -> None:
+    at = _page("app_pages/department.py")
+    assert at.selectbox(key="department_pick").value == "武汉市汉阳区大数据中心"
