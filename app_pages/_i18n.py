@@ -61,6 +61,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_flags": ("没有发现疑点。", "No findings."),
     "one_year_only": ("该部门只有一个年度的数据，无法显示趋势。", "Only one year of data: no trend to show."),
     "nothing_to_compare": ("请选择至少一个部门。", "Pick at least one department."),
+    "pick_focus": ("突出显示的部门", "Department to highlight"),
+    "no_peers": (
+        "该部门在此分组依据下没有可比的同类部门，请换一种分组依据。",
+        "This department has no peers on this basis; pick another basis.",
+    ),
     "no_pair": (
         "所选部门中没有同时公开这两个年度的部门，请换一组年度。",
         "None of the chosen departments published both years; pick other years.",

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import charts
+from analytics import charts, compare
 from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
 from analytics.compare import _columns as c
@@ -72,14 +72,19 @@ basis = st.radio(
     key="compare_peer_basis",
 )
 peers = _data.peers(basis, measure)
-focus = names[chosen[0]]
-focus_rows = peers.filter(pl.col(s.DEPARTMENT_ID) == focus)
-if not focus_rows.is_empty():
-    latest = focus_rows.sort(s.FISCAL_YEAR).row(-1, named=True)
-    group = peers.filter(
-        (pl.col(c.PEER_GROUP) == latest[c.PEER_GROUP]) & (pl.col(s.FISCAL_YEAR) == latest[s.FISCAL_YEAR])
+
+
+# Default focus: the first chosen department that has peers to stand among.
+sizes = [compare.latest_peer_group(peers, names[n]).height for n in chosen]
+default_focus = next((i for i, size in enumerate(sizes) if size >= 2), 0)
+focus_name = st.selectbox(t("pick_focus"), chosen, index=default_focus, key="compare_focus")
+group = compare.latest_peer_group(peers, names[focus_name])
+if group.height < 2:
+    st.info(t("no_peers"))
+else:
+    st.altair_chart(
+        charts.peer_strip_chart(group, focus_department_id=names[focus_name], measure=measure), key="compare_peers"
     )
-    st.altair_chart(charts.peer_strip_chart(group, focus_department_id=focus, measure=measure), key="compare_peers")
 
 st.subheader(t("heatmap"))
 st.altair_chart(charts.flags_heatmap(dataset.flags, departments=dataset.departments), key="compare_heatmap")

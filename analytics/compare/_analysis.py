@@ -17,6 +17,7 @@ __all__ = [
     "composition_shift",
     "decompose_change",
     "execution_rates",
+    "latest_peer_group",
     "peer_groups",
     "peer_stats",
     "per_staff",
@@ -375,3 +376,28 @@ def execution_rates(ds: Dataset) -> pl.DataFrame:
         )
         .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE)
     )
+
+
+def latest_peer_group(peers: pl.DataFrame, department_id: str) -> pl.DataFrame:
+    """The rows of ``peer_stats`` for a department's peer group in the latest year it has one.
+
+    Empty (with the same columns) when the department is in no group; a group of one is returned as it is, so the
+    caller can tell "no peers" from "no data".
+
+    Examples
+    --------
+    >>> peers = pl.DataFrame({"department_id": ["a", "b", "a", "c"], "fiscal_year": [2023, 2023, 2024, 2024],
+    ...                       "peer_group": ["区", "区", "区", "区"]})
+    >>> latest_peer_group(peers, "a").get_column("department_id").to_list()
+    ['a', 'c']
+    >>> latest_peer_group(peers, "z").height
+    0
+    """
+    latest = (
+        peers.lazy()
+        .filter(pl.col(s.DEPARTMENT_ID) == department_id)
+        .sort(s.FISCAL_YEAR)
+        .select(c.PEER_GROUP, s.FISCAL_YEAR)
+        .tail(1)
+    )
+    return peers.lazy().join(latest, on=[c.PEER_GROUP, s.FISCAL_YEAR], how="semi").collect()

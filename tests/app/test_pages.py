@@ -63,3 +63,13 @@ def test_compare_defaults_to_long_series_and_says_when_no_department_has_both_ye
 def test_department_page_opens_on_the_longest_series() -> None:
     at = _page("app_pages/department.py")
     assert at.selectbox(key="department_pick").value == "武汉市汉阳区大数据中心"
+
+
+def test_peers_focus_on_a_department_with_peers_and_say_when_there_are_none() -> None:
+    at = _page("app_pages/compare.py")
+    at.multiselect(key="compare_departments").set_value(["武汉市汉阳区大数据中心", "江苏省人民检察院"]).run()
+    # The seed is alone in its district; the focus goes to the department that has peers.
+    assert at.selectbox(key="compare_focus").value == "江苏省人民检察院"
+    at.selectbox(key="compare_focus").select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    assert any("没有可比的同类部门" in info.value for info in at.info)
