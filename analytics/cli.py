@@ -188,7 +188,22 @@ def _flat_flags(flags: pl.DataFrame) -> pl.DataFrame:
             item.field(s.SOURCE_TEXT).fill_null(""),
         ],
     )
-    return flags.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"))
+    stats = pl.col(s.PEER_STATS).struct
+    peers = pl.concat_str(
+        [
+            pl.lit("n="),
+            stats.field("count").cast(pl.String),
+            pl.lit(" median="),
+            stats.field("median").round(4).cast(pl.String),
+            pl.lit(" q1="),
+            stats.field("q1").round(4).cast(pl.String),
+            pl.lit(" q3="),
+            stats.field("q3").round(4).cast(pl.String),
+            pl.lit(" scale="),
+            stats.field("scale").round(4).cast(pl.String),
+        ]
+    )
+    return flags.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"), peers.alias(s.PEER_STATS))
 
 
 def _write_excel(flags: pl.DataFrame, out: Path) -> None:

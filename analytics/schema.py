@@ -123,6 +123,9 @@ MEASURE = "measure"
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
 EVIDENCE = "evidence"
+SCORE = "score"
+PEER_GROUP = "peer_group"
+PEER_STATS = "peer_stats"
 
 # --- controlled vocabularies ------------------------------------------------------------------------------------
 PHASES = ("budget", "final")
@@ -141,6 +144,11 @@ MEASURES = ("yuan", "percent", "count")
 #: One figure a flag rests on: where it was published.
 EVIDENCE_ITEM = pl.Struct(
     {DOC_ID: pl.String, "table_or_part": pl.String, PAGE: pl.Int32, LINE: pl.Int32, SOURCE_TEXT: pl.String}
+)
+#: A model flag's peer group statistics (in the flag's measure): how many peers, their median, quartiles and the
+#: robust scale (MAD × 1.4826) the score is measured in.
+PEER_STATS_ITEM = pl.Struct(
+    {"count": pl.Int32, "median": pl.Float64, "q1": pl.Float64, "q3": pl.Float64, "scale": pl.Float64}
 )
 #: Exact value of a flag's measure (元 with cents, or a percentage with four decimals).
 FLAG_VALUE = pl.Decimal(24, 4)
@@ -361,6 +369,10 @@ TABLES: dict[str, TableSchema] = {
             MESSAGE_ZH: pl.String,
             MESSAGE_EN: pl.String,
             EVIDENCE: pl.List(EVIDENCE_ITEM),
+            # Model flags only: the detector's score (e.g. a robust z), the peer group and its statistics.
+            SCORE: pl.Float64,
+            PEER_GROUP: pl.String,
+            PEER_STATS: PEER_STATS_ITEM,
         },
         key=(FLAG_ID,),
         required=(SOURCE, RULE_ID, FAMILY, SEVERITY, SUBJECT, MESSAGE_ZH, MESSAGE_EN),

@@ -164,6 +164,17 @@ def _read_manifest(directory: Path) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in tables.items()}
 
 
+def _with_added_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A stored table with the optional columns added to the contract after it was written, as nulls.
+
+    Key and required columns are never invented: a table lacking one still fails validation.
+    """
+    spec = s.TABLES[name]
+    protected = set(spec.key) | set(spec.required)
+    missing = [c for c in spec.columns if c not in frame.columns and c not in protected]
+    return frame.with_columns(pl.lit(None, spec.schema[c]).alias(c) for c in missing) if missing else frame
+
+
 def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool = False) -> Dataset:
     """Open a dataset directory; ``path=None`` opens the default dataset shipped in ``datasets/normalized/``.
 
@@ -201,7 +212,7 @@ def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool
             frames[name] = s.empty_frame(name)
             continue
         try:
-            frames[name] = pl.read_parquet(directory / file_name)
+            frames[name] = _with_added_columns(name, pl.read_parquet(directory / file_name))
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise DatasetError(f"{directory / file_name}: cannot read table {name!r} ({exc})") from None
     try:

@@ -42,6 +42,9 @@ FINDING: dict[str, pl.DataType] = {
     s.MESSAGE_EN: pl.String,
     s.EVIDENCE: pl.List(s.EVIDENCE_ITEM),
     s.SEVERITY: pl.String,
+    s.SCORE: pl.Float64,
+    s.PEER_GROUP: pl.String,
+    s.PEER_STATS: s.PEER_STATS_ITEM,
 }
 
 FAMILIES = {
@@ -51,6 +54,8 @@ FAMILIES = {
     "targets": ("绩效目标", "Performance targets"),
     "spending": ("支出分类", "Spending classification"),
     "completeness": ("完整性", "Completeness"),
+    # Findings of the anomaly models (analytics.anomaly): unusual, not necessarily wrong.
+    "anomaly": ("异常模型", "Anomaly models"),
 }
 
 

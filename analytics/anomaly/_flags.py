@@ -1,0 +1,429 @@
+"""Model findings as flags: what the detectors found, why, against whom, and where the figures were published.
+
+Every model flag has ``source = "model"``, the family ``anomaly``, a reason in Chinese and English, its score, its
+peer group and the group's statistics, and evidence back to the lines. Unusual is not wrong: model flags are
+``info`` unless far beyond the threshold (``warning``), never ``error``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import tomllib
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from analytics import schema as s
+from analytics.anomaly._estimators import DedupLocalOutlierFactor, IQRFences, IsolationForest, RobustZScore
+from analytics.anomaly._features import PROFILE_FEATURES, line_growth, profiles
+from analytics.anomaly._screens import repeated_amounts
+from analytics.errors import AnalyticsError
+from analytics.store import Dataset
+
+__all__ = [
+    "LINE_DETECTORS",
+    "MODEL_RULES",
+    "PROFILE_DETECTORS",
+    "ProfileScores",
+    "flag_anomalies",
+    "load_anomaly_settings",
+    "score_line_growth",
+    "score_profiles",
+    "with_anomaly_flags",
+]
+
+FAMILY = "anomaly"
+#: The model "rules": id → (Chinese title, English title).
+MODEL_RULES: dict[str, tuple[str, str]] = {
+    "anomaly.line_growth": ("科目增幅远离同类部门", "A line's change far from its peers'"),
+    "anomaly.profile_iqr": ("部门结构指标超出四分位围栏", "A profile figure outside the IQR fences"),
+    "anomaly.profile_isolation_forest": ("部门结构整体异常（孤立森林）", "An unusual profile (isolation forest)"),
+    "anomaly.profile_lof": ("部门结构整体异常（局部离群因子）", "An unusual profile (local outlier factor)"),
+    "anomaly.repeated_amount": ("不同部门出现相同金额", "The same amount in different departments"),
+}
+_COLUMN_ZH = {
+    "total": "合计",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "personnel": "人员经费",
+    "public": "公用经费",
+    "fiscal_appropriation": "财政拨款",
+    "operating_costs": "机关运行经费",
+}
+_LEVEL_ZH = {1: "类", 2: "款", 3: "项"}
+_CLASSIFICATION_ZH = {"function": "功能分类", "economic": "经济分类", "source": "资金来源", "project": "项目"}
+
+
+@cache
+def _default_settings_text() -> str:
+    return resources.files("analytics.anomaly").joinpath("settings.toml").read_text(encoding="utf-8")
+
+
+def load_anomaly_settings(overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """The shipped thresholds (``analytics/anomaly/settings.toml``) with ``overrides`` applied per section.
+
+    Examples
+    --------
+    >>> load_anomaly_settings({"line_growth": {"threshold": 5}})["line_growth"]["threshold"]
+    5
+    """
+    values = tomllib.loads(_default_settings_text())
+    for section, items in (overrides or {}).items():
+        if section not in values:
+            raise AnalyticsError(f"anomaly settings: no section [{section}]; see analytics/anomaly/settings.toml")
+        values[section].update(items)
+    return values
+
+
+def _flag_id(rule_id: str, key: str) -> str:
+    return hashlib.sha256(f"{rule_id}|{key}".encode()).hexdigest()[:16]
+
+
+def _pct(value: float) -> Decimal:
+    return Decimal(repr(round(value, 4))) if math.isfinite(value) else Decimal(0)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:+.1f}%"
+
+
+#: Detectors that score a line's change within its group of comparable lines.
+LINE_DETECTORS = ("robust_z", "iqr")
+
+
+def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: str = "robust_z") -> pl.DataFrame:
+    """``growth`` (from ``line_growth``) scored within groups of comparable lines of peer departments.
+
+    Groups are peer group × classification × code level × column × year; a group smaller than ``min_group`` lines
+    or ``min_departments`` departments is not scored (``score`` null). ``robust_z`` scores the robust z of the log
+    change (outlier beyond ``threshold``); ``iqr`` the exceedance beyond the IQR fences (``k = profile.iqr_k``
+    is not used here: ``settings["iqr_k"]`` if given, else 1.5).
+
+    Returns
+    -------
+    pl.DataFrame
+        ``growth`` plus ``score`` (Float64), ``outlier`` (Boolean), ``group_label`` and ``group_stats``.
+    """
+    keys = ["peer_group", s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR]
+    threshold = float(settings["threshold"])
+    parts: list[pl.DataFrame] = []
+    for key, group in growth.group_by(keys, maintain_order=True):
+        peer_group, classification, level, column, year = key
+        level_zh, column_zh = _LEVEL_ZH.get(level, str(level)), _COLUMN_ZH.get(column, column)
+        classification_zh = _CLASSIFICATION_ZH.get(classification, classification)
+        label = f"{peer_group} · {classification_zh}{level_zh}级 · {column_zh} · {year}"
+        scoreable = (
+            group.height >= settings["min_group"] and group[s.DEPARTMENT_ID].n_unique() >= settings["min_departments"]
+        )
+        x = group.get_column("log_change").to_numpy().reshape(-1, 1)
+        score: list[float | None] = [None] * group.height
+        outlier = [False] * group.height
+        stats: dict[str, float] | None = None
+        if scoreable:
+            q1, q3 = (float(q) for q in np.percentile(x[:, 0], [25, 75]))
+            if detector == "robust_z":
+                model = RobustZScore(threshold=threshold).fit(x)
+                z = model.zscores(x)[:, 0]
+                score = [float(v) for v in z]
+                outlier = [bool(abs(v) > threshold) for v in z]
+                center, scale = float(model.center_[0]), float(model.scale_[0])
+            elif detector == "iqr":
+                fences = IQRFences(k=float(settings.get("iqr_k", 1.5))).fit(x)
+                decision = fences.decision_function(x)
+                score = [float(v) for v in decision]
+                outlier = [bool(v < 0) for v in decision]
+                center, scale = float(np.median(x[:, 0])), q3 - q1
+            else:
+                raise AnalyticsError(f"unknown line detector {detector!r}; choose one of {', '.join(LINE_DETECTORS)}")
+            stats = {
+                "count": group.height,
+                "median": (math.exp(center) - 1) * 100,
+                "q1": (math.exp(q1) - 1) * 100,
+                "q3": (math.exp(q3) - 1) * 100,
+                "scale": scale,
+                "center": center,
+            }
+        parts.append(
+            group.with_columns(
+                pl.Series("score", score, dtype=pl.Float64),
+                pl.Series("outlier", outlier, dtype=pl.Boolean),
+                pl.lit(label).alias("group_label"),
+                pl.lit(stats, dtype=pl.Struct({**s.PEER_STATS_ITEM.to_schema(), "center": pl.Float64})).alias(
+                    "group_stats"
+                ),
+            )
+        )
+    if not parts:
+        return growth.with_columns(
+            pl.lit(None, pl.Float64).alias("score"),
+            pl.lit(False).alias("outlier"),
+            pl.lit(None, pl.String).alias("group_label"),
+            pl.lit(None, pl.Struct({**s.PEER_STATS_ITEM.to_schema(), "center": pl.Float64})).alias("group_stats"),
+        )
+    return pl.concat(parts, how="vertical")
+
+
+def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    growth = line_growth(ds, peer_basis=settings["peer_basis"], min_amount_yuan=settings["min_amount_yuan"])
+    scored = score_line_growth(growth, settings).filter(pl.col("outlier"))
+    threshold = float(settings["threshold"])
+    out: list[dict[str, Any]] = []
+    for row in scored.iter_rows(named=True):
+        score, stats, year = row["score"], row["group_stats"], row[s.FISCAL_YEAR]
+        median_pct = stats["median"]
+        cutoff = (math.exp(stats["center"] + math.copysign(threshold * stats["scale"], score)) - 1) * 100
+        change = row["change_pct"]
+        what = f"{row[s.NAME]}（{row[s.CODE]}，{_COLUMN_ZH.get(row[s.COLUMN], row[s.COLUMN])}）"
+        label, n = row["group_label"], stats["count"]
+        out.append(
+            {
+                s.FLAG_ID: _flag_id(
+                    "anomaly.line_growth",
+                    f"{row[s.DEPARTMENT_ID]}|{year}|{row[s.CLASSIFICATION]}|{row[s.CODE]}|{row[s.COLUMN]}",
+                ),
+                s.RULE_ID: "anomaly.line_growth",
+                s.SEVERITY: "warning" if abs(score) >= 2 * threshold else "info",
+                s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: year,
+                s.DOC_ID: row[s.DOC_ID],
+                s.SUBJECT: f"{what} · {year}",
+                s.MEASURE: "percent",
+                s.OBSERVED: _pct(change),
+                s.EXPECTED: _pct(median_pct),
+                s.VARIANCE: _pct(change - median_pct),
+                s.THRESHOLD: _pct(cutoff),
+                s.MESSAGE_ZH: f"{what}{year}年比上年{'增长' if change >= 0 else '下降'} {abs(change):.1f}%，"
+                f"同类部门同级科目中位数 {_fmt(median_pct)}（{label}，n={n}）；稳健 z 值 {score:.1f}",
+                s.MESSAGE_EN: f"{what} changed {_fmt(change)} in {year}; the median of comparable lines of peer "
+                f"departments is {_fmt(median_pct)} ({label}, n={n}); robust z {score:.1f}",
+                s.EVIDENCE: [
+                    {
+                        s.DOC_ID: row[f"{p}{s.DOC_ID}"],
+                        "table_or_part": row[f"{p}{s.TABLE}"],
+                        s.PAGE: row[f"{p}{s.PAGE}"],
+                        s.LINE: row[f"{p}{s.LINE}"],
+                        s.SOURCE_TEXT: row[f"{p}{s.SOURCE_TEXT}"],
+                    }
+                    for p in ("", "previous_")
+                ],
+                s.SCORE: float(score),
+                s.PEER_GROUP: label,
+                s.PEER_STATS: {k: v for k, v in stats.items() if k != "center"},
+            }
+        )
+    return out
+
+
+def _profile_evidence(ds: Dataset, department_id: str, year: int) -> list[dict[str, Any]]:
+    totals = ds.lines.filter(
+        (pl.col(s.DEPARTMENT_ID) == department_id)
+        & (pl.col(s.FISCAL_YEAR) == year)
+        & (pl.col(s.AS_OF_YEAR) == year)
+        & (pl.col(s.CLASSIFICATION).is_in(["total", "category"]))
+    )
+    return (
+        totals.head(8)
+        .select(
+            s.DOC_ID,
+            pl.col(s.TABLE).alias("table_or_part"),
+            pl.col(s.PAGE).cast(pl.Int32),
+            pl.col(s.LINE).cast(pl.Int32),
+            s.SOURCE_TEXT,
+        )
+        .to_dicts()
+    )
+
+
+PROFILE_DETECTORS = ("iqr", "isolation_forest", "lof")
+
+
+def _feature_stats(values: np.ndarray) -> dict[str, float]:
+    q1, median, q3 = (float(q) for q in np.percentile(values, [25, 50, 75]))
+    mad = float(np.median(np.abs(values - median))) * 1.4826
+    return {"count": len(values), "median": median, "q1": q1, "q3": q3, "scale": mad}
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileScores:
+    """What the profile detectors found: per detector, the flagged rows, the feature behind each and a score."""
+
+    frame: pl.DataFrame
+    filled: np.ndarray
+    stats: dict[str, dict[str, float]]
+    #: detector → list of (row index, feature, score, cutoff)
+    found: dict[str, list[tuple[int, str, float, float]]]
+
+
+def score_profiles(frame: pl.DataFrame, settings: dict[str, Any]) -> ProfileScores:
+    """Run the profile detectors over department-year ``frame`` (from ``profiles``).
+
+    A missing feature is filled with the median of the disclosed values. IQR fences judge each feature on its own,
+    on the disclosed values (a finding per feature outside its fences); IsolationForest and LOF judge the whole
+    profile, scaled by each feature's median and interquartile range, and name as the reason the feature
+    furthest from its median.
+    """
+    features = list(PROFILE_FEATURES)
+    found: dict[str, list[tuple[int, str, float, float]]] = {d: [] for d in PROFILE_DETECTORS}
+    if frame.height < settings["min_rows"]:
+        return ProfileScores(frame, np.empty((frame.height, len(features))), {}, found)
+    # Statistics, scaling and fences come from the values actually disclosed: a filled median would narrow them.
+    disclosed = {f: frame.get_column(f).drop_nulls().cast(pl.Float64).to_numpy() for f in features}
+    stats = {f: _feature_stats(v) if len(v) else _feature_stats(np.zeros(1)) for f, v in disclosed.items()}
+    filled = frame.with_columns(pl.col(f).fill_null(stats[f]["median"]) for f in features)
+    x = filled.select(features).to_numpy().astype(float)
+    spans = [(stats[f]["q3"] - stats[f]["q1"]) or 1.0 for f in features]
+    scaled = np.column_stack([(x[:, i] - stats[f]["median"]) / spans[i] for i, f in enumerate(features)])
+    for feature in features:
+        if len(disclosed[feature]) < settings["min_rows"]:
+            continue
+        fences = IQRFences(k=settings["iqr_k"]).fit(disclosed[feature].reshape(-1, 1))
+        lower, upper = (float(v) for v in fences.fences_[0])
+        span = float(fences.q3_[0] - fences.q1_[0]) or 1.0
+        for i, value in enumerate(frame.get_column(feature).to_list()):
+            if value is not None and not lower <= value <= upper:
+                cutoff = upper if value > upper else lower
+                found["iqr"].append((i, feature, (value - cutoff) / span, cutoff))
+    models = {
+        "isolation_forest": IsolationForest(
+            n_estimators=settings["isolation_trees"],
+            contamination=settings["contamination"],
+            random_state=settings["random_state"],
+        ),
+        "lof": DedupLocalOutlierFactor(n_neighbors=settings["lof_neighbors"], contamination=settings["contamination"]),
+    }
+    for name, model in models.items():
+        decision = model.fit(scaled).decision_function(scaled)
+        for i in np.flatnonzero(decision < 0):
+            j = int(np.argmax(np.abs(scaled[i])))
+            found[name].append((int(i), features[j], float(decision[i]), float(model.offset_)))
+    return ProfileScores(frame, x, stats, found)
+
+
+def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    scores = score_profiles(profiles(ds), settings)
+    rows = scores.frame.to_dicts()
+    features = list(PROFILE_FEATURES)
+    group = f"全部部门-年度（n={len(rows)}）"
+    out: list[dict[str, Any]] = []
+    for detector, hits in scores.found.items():
+        rule_id = f"anomaly.profile_{detector}"
+        title_zh, title_en = MODEL_RULES[rule_id]
+        for index, feature, score, cutoff in hits:
+            row = rows[index]
+            name_zh, name_en = PROFILE_FEATURES[feature]
+            stats = scores.stats[feature]
+            # Shares show as percentages; log changes as the percentage change they stand for.
+            as_pct = (lambda v: (math.exp(v) - 1) * 100) if feature.endswith("log_change") else (lambda v: v * 100)
+            value = as_pct(float(scores.filled[index, features.index(feature)]))
+            median = as_pct(stats["median"])
+            missing = row[feature] is None
+            filled_zh = "（未披露，按中位数补齐）" if missing else ""
+            quartiles = f"{as_pct(stats['q1']):.1f}%–{as_pct(stats['q3']):.1f}%"
+            out.append(
+                {
+                    s.FLAG_ID: _flag_id(rule_id, f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}|{feature}"),
+                    s.RULE_ID: rule_id,
+                    s.SEVERITY: "info",
+                    s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                    s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                    s.SUBJECT: f"{row['department_name']} · {row[s.FISCAL_YEAR]} · {name_zh}",
+                    s.MEASURE: "percent",
+                    s.OBSERVED: _pct(value),
+                    s.EXPECTED: _pct(median),
+                    s.VARIANCE: _pct(value - median),
+                    s.THRESHOLD: _pct(as_pct(cutoff)) if detector == "iqr" else None,
+                    s.MESSAGE_ZH: f"{title_zh}：{name_zh} {value:.1f}%{filled_zh}，"
+                    f"全部部门中位数 {median:.1f}%（四分位 {quartiles}）",
+                    s.MESSAGE_EN: f"{title_en}: {name_en} {value:.1f}%"
+                    f"{' (not disclosed; the median was used)' if missing else ''}; median of all departments "
+                    f"{median:.1f}% (quartiles {quartiles})",
+                    s.EVIDENCE: _profile_evidence(ds, row[s.DEPARTMENT_ID], row[s.FISCAL_YEAR]),
+                    s.SCORE: score,
+                    s.PEER_GROUP: group,
+                    s.PEER_STATS: stats,
+                }
+            )
+    return out
+
+
+def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    repeated = repeated_amounts(
+        ds.lines.filter(pl.col(s.FISCAL_YEAR) == pl.col(s.AS_OF_YEAR)),
+        min_amount=Decimal(settings["repeated_min_amount_yuan"]),
+        exclude_round=Decimal(settings["repeated_exclude_round_yuan"]),
+    )
+    out = []
+    for row in repeated.iter_rows(named=True):
+        departments = row["departments"]
+        amount = row[s.AMOUNT_YUAN]
+        wan = f"{amount / 10000:,.2f} 万元"
+        out.append(
+            {
+                s.FLAG_ID: _flag_id("anomaly.repeated_amount", str(amount)),
+                s.RULE_ID: "anomaly.repeated_amount",
+                s.SEVERITY: "info",
+                s.DEPARTMENT_ID: departments[0],
+                s.SUBJECT: f"{wan} · {len(departments)} 个部门",
+                s.MEASURE: "count",
+                s.OBSERVED: Decimal(row["department_count"]),
+                s.MESSAGE_ZH: f"同一非整数金额 {wan} 出现在 {len(departments)} 个部门：{'、'.join(departments)}",
+                s.MESSAGE_EN: f"the same non-round amount {wan} appears in {len(departments)} departments: "
+                f"{', '.join(departments)}",
+                s.EVIDENCE: [
+                    {
+                        s.DOC_ID: e[s.DOC_ID],
+                        "table_or_part": e[s.TABLE],
+                        s.PAGE: e[s.PAGE],
+                        s.LINE: e[s.LINE],
+                        s.SOURCE_TEXT: e[s.SOURCE_TEXT],
+                    }
+                    for e in row["evidence"]
+                ],
+            }
+        )
+    return out
+
+
+def flag_anomalies(ds: Dataset, overrides: dict[str, dict[str, Any]] | None = None) -> pl.DataFrame:
+    """Run every detector over ``ds`` and return their findings as a validated ``flags`` table (``source = model``).
+
+    Parameters
+    ----------
+    ds
+        The dataset.
+    overrides
+        Settings to change for this run, by section (``{"line_growth": {"threshold": 3}}``).
+
+    Examples
+    --------
+    >>> from analytics.store import Dataset
+    >>> flag_anomalies(Dataset.empty()).height
+    0
+    """
+    settings = load_anomaly_settings(overrides)
+    rows = [
+        *_line_growth_flags(ds, settings["line_growth"]),
+        *_profile_flags(ds, settings["profile"]),
+        *_repeated_flags(ds, settings["screens"]),
+    ]
+    columns = s.TABLES[s.FLAGS].columns
+    if not rows:
+        return s.empty_frame(s.FLAGS)
+    frame = pl.DataFrame(
+        [{name: row.get(name) for name in columns} for row in rows], schema=s.TABLES[s.FLAGS].schema, orient="row"
+    ).with_columns(pl.lit("model").alias(s.SOURCE), pl.lit(FAMILY).alias(s.FAMILY))
+    frame = frame.unique(s.FLAG_ID, keep="first", maintain_order=True)
+    order = pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, return_dtype=pl.Int8)
+    return s.validate(s.FLAGS, frame.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
+
+
+def with_anomaly_flags(ds: Dataset, overrides: dict[str, dict[str, Any]] | None = None) -> Dataset:
+    """``ds`` with its model flags replaced by a fresh run (rule flags are kept as they are)."""
+    kept = ds.flags.filter(pl.col(s.SOURCE) != "model")
+    return dataclasses.replace(ds, flags=pl.concat([kept, flag_anomalies(ds, overrides)], how="vertical"))
