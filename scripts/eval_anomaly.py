@@ -2,7 +2,8 @@
 
 Three kinds of injection, each in its own copy of the default dataset (``make eval-anomaly``):
 
-* **scale** — one budget line (every table that prints it) multiplied by a factor (×3 or ×1/3) in its year;
+* **scale** — one budget line (every table that prints it) multiplied by a factor (×2, ×3, ×5, ×10, or divided
+  by it, by turns) in its year;
 * **move** — 60 % of one line's amount moved to another line of the same department, year, classification,
   code level and column (two lines change; detecting either counts);
 * **shift** — a department-year's project share moved by 25 percentage points (profile detectors; injected in
@@ -42,6 +43,8 @@ from analytics.anomaly import (  # noqa: E402
 )
 from analytics.store import Dataset  # noqa: E402
 
+#: Sizes of the scale injection: a line multiplied (or divided, by turns) by each.
+SCALE_FACTORS = (2, 3, 5, 10)
 LINE_KEY = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.CLASSIFICATION, s.CODE, s.COLUMN]
 
 
@@ -109,18 +112,21 @@ def evaluate_lines(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, str],
     candidates = scored.filter(pl.col("score").is_not_null() & ~pl.col("outlier"))
     baseline = {d: _outlier_keys(ds, settings, d) for d in LINE_DETECTORS}
     rng = random.Random(seed)
-    tallies = {(kind, d): Tally() for kind in ("scale", "move") for d in LINE_DETECTORS}
+    kinds = [f"scale ×{f}" for f in SCALE_FACTORS] + ["move 60%"]
+    tallies = {(kind, d): Tally() for kind in kinds for d in LINE_DETECTORS}
     rows = candidates.to_dicts()
     partners = candidates.group_by(["peer_group", s.DEPARTMENT_ID, s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR])
     groups = [g.to_dicts() for _, g in partners if g.height >= 2]
     for trial in range(trials):
-        # scale one line
-        row = rng.choice(rows)
-        key = tuple(row[k] for k in LINE_KEY)
-        factor = Decimal(3) if trial % 2 == 0 else Decimal(1) / Decimal(3)
-        changed = _scale(ds, key, factor)
-        for detector in LINE_DETECTORS:
-            _count(tallies[("scale", detector)], {key}, _outlier_keys(changed, settings, detector), baseline[detector])
+        # scale one line, up or down by turns
+        for size in SCALE_FACTORS:
+            row = rng.choice(rows)
+            key = tuple(row[k] for k in LINE_KEY)
+            factor = Decimal(size) if trial % 2 == 0 else Decimal(1) / Decimal(size)
+            changed = _scale(ds, key, factor)
+            for detector in LINE_DETECTORS:
+                found = _outlier_keys(changed, settings, detector)
+                _count(tallies[(f"scale ×{size}", detector)], {key}, found, baseline[detector])
         # move an amount between two lines of one department
         a, b = rng.sample(rng.choice(groups), 2)
         moved = (a[s.AMOUNT_YUAN] * Decimal("0.6")).quantize(Decimal("0.01"))
@@ -128,7 +134,7 @@ def evaluate_lines(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, str],
         changed = _add(_add(ds, key_a, -moved), key_b, moved)
         for detector in LINE_DETECTORS:
             found = _outlier_keys(changed, settings, detector)
-            _count(tallies[("move", detector)], {key_a, key_b}, found, baseline[detector])
+            _count(tallies[("move 60%", detector)], {key_a, key_b}, found, baseline[detector])
     return tallies
 
 
@@ -146,7 +152,7 @@ def evaluate_profiles(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, st
     base = score_profiles(frame, settings)
     baseline = {d: {i for i, *_ in base.found[d]} for d in PROFILE_DETECTORS}
     rng = random.Random(seed)
-    tallies = {("shift", d): Tally() for d in PROFILE_DETECTORS}
+    tallies = {("shift 25pp", d): Tally() for d in PROFILE_DETECTORS}
     usable = [i for i, v in enumerate(frame.get_column("project_share").to_list()) if v is not None]
     for _ in range(trials):
         index = rng.choice(usable)
@@ -161,7 +167,7 @@ def evaluate_profiles(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, st
         scores = score_profiles(changed, settings)
         for detector in PROFILE_DETECTORS:
             found = {i for i, *_ in scores.found[detector]}
-            _count(tallies[("shift", detector)], {index}, found, baseline[detector])
+            _count(tallies[("shift 25pp", detector)], {index}, found, baseline[detector])
     return tallies
 
 
@@ -174,7 +180,7 @@ def main() -> int:
     started = time.perf_counter()
     results = {**evaluate_lines(ds, args.trials, args.seed), **evaluate_profiles(ds, args.trials, args.seed)}
     elapsed = time.perf_counter() - started
-    print(f"{'injection':<8} {'detector':<18} {'injected':>8} {'recall':>7} {'precision':>9} {'flags':>6}")
+    print(f"{'injection':<12} {'detector':<18} {'injected':>8} {'recall':>7} {'precision':>9} {'flags':>6}")
     for (kind, detector), tally in results.items():
         flags = tally.true_flags + tally.false_flags
         print(f"{kind:<8} {detector:<18} {tally.injected:>8} {tally.recall:>7.2f} {tally.precision:>9.2f} {flags:>6}")

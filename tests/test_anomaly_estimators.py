@@ -427,3 +427,16 @@ def test_scores_are_finite_and_predict_follows_the_decision(X: np.ndarray) -> No
         decision = detector.decision_function(queries)
         assert np.isfinite(decision).all()
         np.testing.assert_array_equal(detector.predict(queries), np.where(decision < 0, -1, 1))
+
+
+def test_robust_z_min_scale_is_a_floor() -> None:
+    # [1.00, 1.00, 1.00, 1.01, 1.02]: median 1.00, MAD 0 → mean |dev| = 0.03/5 = 0.006 → 0.006 × 1.2533 ≈ 0.0075;
+    # a floor of 0.05 wins, so 1.02 has z = 0.02 / 0.05 = 0.4 and nothing is flagged.
+    X = np.array([[1.0], [1.0], [1.0], [1.01], [1.02]])
+    floored = RobustZScore(min_scale=0.05).fit(X)
+    assert floored.scale_[0] == pytest.approx(0.05)
+    assert floored.zscores(X)[-1, 0] == pytest.approx(0.4)
+    assert floored.predict(X).tolist() == [1, 1, 1, 1, 1]
+    assert RobustZScore().fit(X).scale_[0] == pytest.approx(0.006 * 1.2533)
+    with pytest.raises(ValueError, match="min_scale"):
+        RobustZScore(min_scale=-1.0).fit(X)

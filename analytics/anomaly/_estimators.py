@@ -90,6 +90,10 @@ class RobustZScore(OutlierMixin, BaseEstimator):
     contamination : "auto" or float, default="auto"
         ``"auto"`` sets ``offset_ = -threshold``; a float in (0, 0.5] sets ``offset_`` to that percentile of the
         training scores, so about that share of training rows is flagged.
+    min_scale : float, default=0.0
+        A floor under each feature's scale, in the feature's units: where nearly every value agrees, the robust
+        scale shrinks towards 0 and a trivial departure would get a huge z; the floor says what difference is
+        too small to matter (e.g. 0.05 for log changes: about 5 %).
 
     Attributes
     ----------
@@ -118,9 +122,10 @@ class RobustZScore(OutlierMixin, BaseEstimator):
     [1, 1, 1, 1, -1]
     """
 
-    def __init__(self, threshold: float = 3.5, contamination: str | float = "auto") -> None:
+    def __init__(self, threshold: float = 3.5, contamination: str | float = "auto", min_scale: float = 0.0) -> None:
         self.threshold = threshold
         self.contamination = contamination
+        self.min_scale = min_scale
 
     def fit(self, X: ArrayLike, y: object = None) -> Self:
         """Learn each feature's median and robust scale.
@@ -138,6 +143,7 @@ class RobustZScore(OutlierMixin, BaseEstimator):
             The fitted detector.
         """
         _check_positive_real("threshold", self.threshold, allow_zero=False)
+        _check_positive_real("min_scale", self.min_scale, allow_zero=True)
         _check_contamination(self.contamination)
         X = validate_data(self, X, dtype=np.float64)
         center = np.median(X, axis=0)
@@ -145,7 +151,8 @@ class RobustZScore(OutlierMixin, BaseEstimator):
         mad = np.median(abs_dev, axis=0)
         mean_ad = abs_dev.mean(axis=0)
         self.center_ = center
-        self.scale_ = np.where(mad > 0, mad * _MAD_TO_SIGMA, np.where(mean_ad > 0, mean_ad * _MEAN_AD_TO_SIGMA, 1.0))
+        scale = np.where(mad > 0, mad * _MAD_TO_SIGMA, np.where(mean_ad > 0, mean_ad * _MEAN_AD_TO_SIGMA, 1.0))
+        self.scale_ = np.maximum(scale, float(self.min_scale))
         self.offset_ = _fitted_offset(self.contamination, self._scores(X), -float(self.threshold))
         return self
 

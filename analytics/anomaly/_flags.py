@@ -97,21 +97,62 @@ def _fmt(value: float) -> str:
 LINE_DETECTORS = ("robust_z", "iqr")
 
 
+_GROUP_KEYS = ["peer_group", s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR]
+
+
+def polish(growth: pl.DataFrame, *, iterations: int = 4, min_departments: int = 3, min_lines: int = 5) -> pl.DataFrame:
+    """``growth`` with ``residual``: each log change less its department's and its code's typical change.
+
+    Tukey's median polish within each group of comparable lines: the department effect (the median change of the
+    department's lines, e.g. a budget cut across the board) and the code effect (the median change of the same code
+    in the peer departments, where at least ``min_departments`` have it, e.g. a reclassification) are taken out in
+    turns. A department with fewer than ``min_lines`` lines in the group keeps its changes: its median would be
+    the anomaly itself. What remains is what is particular to the line; a line changing like its department and
+    like the same code elsewhere is not unusual.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"peer_group": ["g"] * 4, "classification": ["function"] * 4, "level": [3] * 4,
+    ...     "column": ["total"] * 4, "fiscal_year": [2024] * 4, "department_id": ["a", "a", "b", "b"],
+    ...     "code": ["1", "2", "1", "2"], "log_change": [0.5, 0.5, 0.0, 0.0]})
+    >>> polish(frame, min_departments=3, min_lines=2).get_column("residual").to_list()
+    [0.0, 0.0, 0.0, 0.0]
+    """
+    residual = pl.col("residual")
+    code_keys = [*_GROUP_KEYS, s.CODE]
+    shared = pl.col(s.DEPARTMENT_ID).n_unique().over(code_keys) >= min_departments
+    department_keys = [*_GROUP_KEYS, s.DEPARTMENT_ID]
+    enough = pl.len().over(department_keys) >= min_lines
+    out = growth.with_columns(pl.col("log_change").alias("residual"))
+    for _ in range(iterations):
+        out = out.with_columns(residual - pl.when(enough).then(residual.median().over(department_keys)).otherwise(0.0))
+        out = out.with_columns(residual - pl.when(shared).then(residual.median().over(code_keys)).otherwise(0.0))
+    return out
+
+
 def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: str = "robust_z") -> pl.DataFrame:
     """``growth`` (from ``line_growth``) scored within groups of comparable lines of peer departments.
 
     Groups are peer group × classification × code level × column × year; a group smaller than ``min_group`` lines
-    or ``min_departments`` departments is not scored (``score`` null). ``robust_z`` scores the robust z of the log
-    change (outlier beyond ``threshold``); ``iqr`` the exceedance beyond the IQR fences (``k = profile.iqr_k``
-    is not used here: ``settings["iqr_k"]`` if given, else 1.5).
+    or ``min_departments`` departments is not scored (``score`` null). Both detectors look at the ``residual`` of
+    ``polish`` (the change less the department's and the code's typical change): ``robust_z`` its robust z
+    (outlier beyond ``threshold``; the scale never below ``min_scale``), ``iqr`` its exceedance beyond the IQR
+    fences (``settings["iqr_k"]``, default 1.5).
 
     Returns
     -------
     pl.DataFrame
-        ``growth`` plus ``score`` (Float64), ``outlier`` (Boolean), ``group_label`` and ``group_stats``.
+        ``growth`` plus ``residual``, ``score`` (Float64), ``outlier`` (Boolean), ``group_label`` and
+        ``group_stats`` (the raw changes' median and quartiles in %, and the residuals' centre and scale).
     """
-    keys = ["peer_group", s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR]
+    keys = _GROUP_KEYS
     threshold = float(settings["threshold"])
+    growth = polish(
+        growth,
+        iterations=int(settings.get("polish_iterations", 4)),
+        min_departments=settings["min_departments"],
+        min_lines=int(settings.get("polish_min_lines", 5)),
+    )
     parts: list[pl.DataFrame] = []
     for key, group in growth.group_by(keys, maintain_order=True):
         peer_group, classification, level, column, year = key
@@ -121,14 +162,15 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
         scoreable = (
             group.height >= settings["min_group"] and group[s.DEPARTMENT_ID].n_unique() >= settings["min_departments"]
         )
-        x = group.get_column("log_change").to_numpy().reshape(-1, 1)
+        raw = group.get_column("log_change").to_numpy()
+        x = group.get_column("residual").to_numpy().reshape(-1, 1)
         score: list[float | None] = [None] * group.height
         outlier = [False] * group.height
         stats: dict[str, float] | None = None
         if scoreable:
-            q1, q3 = (float(q) for q in np.percentile(x[:, 0], [25, 75]))
+            q1, median, q3 = (float(q) for q in np.percentile(raw, [25, 50, 75]))
             if detector == "robust_z":
-                model = RobustZScore(threshold=threshold).fit(x)
+                model = RobustZScore(threshold=threshold, min_scale=float(settings["min_scale"])).fit(x)
                 z = model.zscores(x)[:, 0]
                 score = [float(v) for v in z]
                 outlier = [bool(abs(v) > threshold) for v in z]
@@ -138,12 +180,12 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
                 decision = fences.decision_function(x)
                 score = [float(v) for v in decision]
                 outlier = [bool(v < 0) for v in decision]
-                center, scale = float(np.median(x[:, 0])), q3 - q1
+                center, scale = float(np.median(x[:, 0])), float(fences.q3_[0] - fences.q1_[0])
             else:
                 raise AnalyticsError(f"unknown line detector {detector!r}; choose one of {', '.join(LINE_DETECTORS)}")
             stats = {
                 "count": group.height,
-                "median": (math.exp(center) - 1) * 100,
+                "median": (math.exp(median) - 1) * 100,
                 "q1": (math.exp(q1) - 1) * 100,
                 "q3": (math.exp(q3) - 1) * 100,
                 "scale": scale,
@@ -177,7 +219,10 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
     for row in scored.iter_rows(named=True):
         score, stats, year = row["score"], row["group_stats"], row[s.FISCAL_YEAR]
         median_pct = stats["median"]
-        cutoff = (math.exp(stats["center"] + math.copysign(threshold * stats["scale"], score)) - 1) * 100
+        # What the change would be were the line typical: its department's and its code's effects, plus the centre.
+        fitted = row["log_change"] - row["residual"] + stats["center"]
+        expected_pct = (math.exp(fitted) - 1) * 100
+        cutoff = (math.exp(fitted + math.copysign(threshold * stats["scale"], score)) - 1) * 100
         change = row["change_pct"]
         what = f"{row[s.NAME]}（{row[s.CODE]}，{_COLUMN_ZH.get(row[s.COLUMN], row[s.COLUMN])}）"
         label, n = row["group_label"], stats["count"]
@@ -195,13 +240,15 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
                 s.SUBJECT: f"{what} · {year}",
                 s.MEASURE: "percent",
                 s.OBSERVED: _pct(change),
-                s.EXPECTED: _pct(median_pct),
-                s.VARIANCE: _pct(change - median_pct),
+                s.EXPECTED: _pct(expected_pct),
+                s.VARIANCE: _pct(change - expected_pct),
                 s.THRESHOLD: _pct(cutoff),
-                s.MESSAGE_ZH: f"{what}{year}年比上年{'增长' if change >= 0 else '下降'} {abs(change):.1f}%，"
+                s.MESSAGE_ZH: f"{what}{year}年比上年{'增长' if change >= 0 else '下降'} {abs(change):.1f}%；"
+                f"按本部门整体变化和同类部门同一科目的变化，预期约 {_fmt(expected_pct)}；"
                 f"同类部门同级科目中位数 {_fmt(median_pct)}（{label}，n={n}）；稳健 z 值 {score:.1f}",
-                s.MESSAGE_EN: f"{what} changed {_fmt(change)} in {year}; the median of comparable lines of peer "
-                f"departments is {_fmt(median_pct)} ({label}, n={n}); robust z {score:.1f}",
+                s.MESSAGE_EN: f"{what} changed {_fmt(change)} in {year}; from its department's overall change and the "
+                f"same code's change in peer departments about {_fmt(expected_pct)} was expected; the median of "
+                f"comparable lines of peer departments is {_fmt(median_pct)} ({label}, n={n}); robust z {score:.1f}",
                 s.EVIDENCE: [
                     {
                         s.DOC_ID: row[f"{p}{s.DOC_ID}"],
