@@ -116,6 +116,13 @@ def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console
             )
 
 
+def _all_flags(ds: Dataset) -> Dataset:
+    """``ds`` with its flags recomputed: every rule, then every anomaly model."""
+    from analytics.anomaly import with_anomaly_flags  # scikit-learn loads only when flags are computed
+
+    return with_anomaly_flags(with_flags(ds))
+
+
 def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
     batch = _read_all(paths, console)
     for error in batch.errors:
@@ -125,7 +132,7 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
             f"数据集未改动 dataset left unchanged: {len(batch.errors)} of {len(paths)} file(s) could not be read."
         )
         return 1
-    stored = update_dataset(batch.merged(), dataset, refresh=with_flags)
+    stored = update_dataset(batch.merged(), dataset, refresh=_all_flags)
     console.print(_summary(batch.read))
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
@@ -144,7 +151,7 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
         console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
     if batch.errors:
         return 1
-    stored = save_dataset(with_flags(batch.merged()), dataset)
+    stored = save_dataset(_all_flags(batch.merged()), dataset)
     console.print(_summary(batch.read))
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
@@ -154,7 +161,7 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
 def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
     if out is not None and out.suffix.lower() not in _FLAG_WRITERS:
         raise AnalyticsError(f"{out}: unsupported output type; expected one of {', '.join(_FLAG_WRITERS)}")
-    stored = refresh_dataset(with_flags, dataset)
+    stored = refresh_dataset(_all_flags, dataset)
     flags = stored.flags
     table = Table(title=f"疑点 flags: {flags.height}")
     table.add_column("family 规则族")

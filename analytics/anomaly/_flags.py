@@ -268,14 +268,14 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
 
 
 def _profile_evidence(ds: Dataset, department_id: str, year: int) -> list[dict[str, Any]]:
-    totals = ds.lines.filter(
-        (pl.col(s.DEPARTMENT_ID) == department_id)
-        & (pl.col(s.FISCAL_YEAR) == year)
-        & (pl.col(s.AS_OF_YEAR) == year)
-        & (pl.col(s.CLASSIFICATION).is_in(["total", "category"]))
+    """The department-year's totals where they were printed (its own budget first, then a later one's)."""
+    lines = ds.lines.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
+    totals = lines.filter(pl.col(s.CLASSIFICATION).is_in(["total", "category"]))
+    chosen = (totals if not totals.is_empty() else lines).sort(
+        (pl.col(s.AS_OF_YEAR) != year), s.DOC_ID, s.PAGE, s.LINE, nulls_last=True
     )
     return (
-        totals.head(8)
+        chosen.head(8)
         .select(
             s.DOC_ID,
             pl.col(s.TABLE).alias("table_or_part"),

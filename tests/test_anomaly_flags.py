@@ -1,0 +1,149 @@
+"""Model flags: features, median polish, scoring and flags on datasets the tests build, and on the default one."""
+
+from __future__ import annotations
+
+import math
+import random
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+import analytics
+from analytics import schema as s
+from analytics.anomaly import (
+    MODEL_RULES,
+    flag_anomalies,
+    line_growth,
+    load_anomaly_settings,
+    profiles,
+    score_line_growth,
+    with_anomaly_flags,
+)
+from analytics.checks import run_checks
+from analytics.errors import AnalyticsError
+from analytics.store import Dataset
+
+D = Decimal
+DEPARTMENTS = ["甲局", "乙局", "丙局", "丁局", "戊局"]
+CODES = [f"20101{i:02d}" for i in range(1, 9)]
+
+
+def _dataset(planted: float = 4.0, seed: int = 7) -> Dataset:
+    """Five departments of one district, eight 项-level function lines each, in 2023 and 2024.
+
+    Every line grows by its department's rate (3–7 %) plus a little noise (±1 %), except 丙局's 2010103, which is
+    multiplied by ``planted``.
+    """
+    rng = random.Random(seed)
+    lines, departments = [], []
+    for d_index, department in enumerate(DEPARTMENTS):
+        rate = 1.03 + 0.01 * d_index
+        for year in (2023, 2024):
+            doc = f"{department}-{year}"
+            departments.append(
+                {s.DEPARTMENT_ID: department, s.FISCAL_YEAR: year, s.NAME: f"测试区{department}", s.REGION: "测试区",
+                 s.DOC_ID: doc}
+            )  # fmt: skip
+            for c_index, code in enumerate(CODES):
+                base = 1_000_000 + 250_000 * c_index + 100_000 * d_index
+                amount = base if year == 2023 else base * (rate + rng.uniform(-0.01, 0.01))
+                if year == 2024 and department == "丙局" and code == "2010103":
+                    amount = base * planted
+                lines.append(
+                    {s.DOC_ID: doc, s.DEPARTMENT_ID: department, s.FISCAL_YEAR: year, s.AS_OF_YEAR: year,
+                     s.PHASE: "budget", s.TABLE: "general_budget_function", s.SIDE: "expenditure",
+                     s.CLASSIFICATION: "function", s.CODE: code, s.NAME: f"科目{code}", s.LEVEL: 3,
+                     s.COLUMN: "total", s.AMOUNT_YUAN: D(f"{amount:.2f}"), s.PAGE: 5, s.LINE: 10 + c_index,
+                     s.SOURCE_TEXT: f"{code} 科目{code} {amount / 10000:.2f}"}
+                )  # fmt: skip
+    frame = pl.DataFrame(lines, schema=s.TABLES[s.LINES].schema, orient="row")
+    return Dataset.from_tables(
+        {s.LINES: frame, s.DEPARTMENTS: pl.DataFrame(departments, schema=s.TABLES[s.DEPARTMENTS].schema)}
+    )
+
+
+def test_line_growth_pairs_consecutive_years_with_both_figures() -> None:
+    growth = line_growth(_dataset())
+    assert growth.height == len(DEPARTMENTS) * len(CODES)
+    planted = growth.filter((pl.col(s.DEPARTMENT_ID) == "丙局") & (pl.col(s.CODE) == "2010103")).row(0, named=True)
+    # 丙局 is department 2: base = 1,000,000 + 250,000 × 2 + 100,000 × 2 = 1,700,000; × 4 = 6,800,000.
+    assert planted["previous_yuan"] == D("1700000.00")
+    assert planted[s.AMOUNT_YUAN] == D("6800000.00")
+    assert planted["log_change"] == pytest.approx(math.log(4))
+    assert planted["peer_group"] == "测试区"
+    assert planted["previous_line"] == 12 and planted[s.LINE] == 12
+
+
+def test_the_planted_line_and_only_it_is_flagged_with_reason_and_evidence() -> None:
+    flags = flag_anomalies(_dataset())
+    growth = flags.filter(pl.col(s.RULE_ID) == "anomaly.line_growth")
+    assert growth.height == 1
+    flag = growth.row(0, named=True)
+    assert flag[s.DEPARTMENT_ID] == "丙局" and flag[s.SOURCE] == "model" and flag[s.FAMILY] == "anomaly"
+    assert flag[s.OBSERVED] == D("300.0000")  # ×4 is +300 %
+    # Expected: the department's own rate, about +5 % (丙局 grows 1.05 ± 0.01).
+    assert 3 < float(flag[s.EXPECTED]) < 7
+    assert "增长 300.0%" in flag[s.MESSAGE_ZH] and "+300.0%" in flag[s.MESSAGE_EN]
+    assert flag[s.SCORE] > 3.5 and flag[s.SEVERITY] == "warning"
+    assert flag[s.PEER_STATS]["count"] == len(DEPARTMENTS) * len(CODES)
+    assert "测试区" in flag[s.PEER_GROUP]
+    pages_lines = {(e[s.DOC_ID], e[s.LINE]) for e in flag[s.EVIDENCE]}
+    assert pages_lines == {("丙局-2024", 12), ("丙局-2023", 12)}
+
+
+def test_a_department_wide_change_is_not_unusual() -> None:
+    # Without the plant every department grows at its own steady rate: nothing stands out.
+    flags = flag_anomalies(_dataset(planted=1.05))
+    assert flags.filter(pl.col(s.RULE_ID) == "anomaly.line_growth").is_empty()
+
+
+def test_small_groups_are_not_scored() -> None:
+    settings = load_anomaly_settings({"line_growth": {"min_departments": 6}})["line_growth"]
+    scored = score_line_growth(line_growth(_dataset()), settings)
+    assert scored.get_column("score").null_count() == scored.height
+    assert not scored.get_column("outlier").any()
+
+
+def test_settings_override_and_unknown_section() -> None:
+    strict = flag_anomalies(_dataset(planted=1.5), {"line_growth": {"threshold": 100}})
+    assert strict.filter(pl.col(s.RULE_ID) == "anomaly.line_growth").is_empty()
+    with pytest.raises(AnalyticsError, match="no section"):
+        load_anomaly_settings({"nonsense": {}})
+
+
+def test_with_anomaly_flags_keeps_rule_flags_and_replaces_model_flags() -> None:
+    ds = analytics.open_dataset()
+    rules = run_checks(ds)
+    first = with_anomaly_flags(Dataset.from_tables({**ds.tables, s.FLAGS: rules}))
+    again = with_anomaly_flags(first)
+    assert again.flags.filter(pl.col(s.SOURCE) == "rule").height == rules.height
+    assert again.flags.height == first.flags.height  # re-running replaces, never duplicates
+    assert s.validate(s.FLAGS, again.flags).height == again.flags.height
+
+
+def test_every_model_flag_on_the_default_dataset_has_a_reason_and_evidence() -> None:
+    flags = flag_anomalies(analytics.open_dataset())
+    assert flags.height > 0
+    assert set(flags.get_column(s.RULE_ID)) <= set(MODEL_RULES)
+    assert flags.filter(pl.col(s.MESSAGE_ZH).str.len_chars() < 10 | pl.col(s.MESSAGE_EN).is_null()).is_empty()
+    assert flags.filter(pl.col(s.EVIDENCE).list.len() == 0).is_empty()
+    assert (flags.get_column(s.SEVERITY) != "error").all()
+    scored = flags.filter(pl.col(s.RULE_ID) != "anomaly.repeated_amount")
+    assert scored.get_column(s.SCORE).null_count() == 0
+    assert scored.get_column(s.PEER_GROUP).null_count() == 0
+
+
+def test_profiles_of_the_default_dataset() -> None:
+    frame = profiles(analytics.open_dataset())
+    seed = frame.filter(pl.col(s.DEPARTMENT_ID) == "武汉市汉阳区大数据中心").sort(s.FISCAL_YEAR)
+    assert seed.get_column(s.FISCAL_YEAR).to_list() == [2021, 2022, 2023]
+    # 2022 against 2021: income 1652.62 / 2330.28 万元.
+    assert seed.get_column("income_log_change")[1] == pytest.approx(math.log(1652.62 / 2330.28), abs=1e-6)
+    shares = frame.get_column("project_share").drop_nulls()
+    assert ((shares >= 0) & (shares <= 1)).all()
+
+
+def test_empty_dataset_gives_no_flags() -> None:
+    assert flag_anomalies(Dataset.empty()).height == 0
+    assert line_growth(Dataset.empty()).height == 0
