@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset install clean bench-ingest bench-checks bench-compare
+.PHONY: app test lint dataset install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ clean:
 ## make bench-checks: time every check over the default dataset (target: under 1 second)
 bench-checks: $(STAMP)
 	$(PY) scripts/bench_checks.py
+
+## make bench-anomaly: fit every anomaly detector on the default dataset (target: under 2 seconds)
+bench-anomaly: $(STAMP)
+	$(PY) scripts/bench_anomaly.py
+
+## make eval-anomaly: precision and recall of each detector on anomalies injected into copies of the dataset
+eval-anomaly: $(STAMP)
+	$(PY) scripts/eval_anomaly.py
 
 ## make bench-compare: every comparison over the default dataset and a 1,000,000-line resampled one
 bench-compare: $(STAMP)

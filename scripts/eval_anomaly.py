@@ -153,7 +153,10 @@ def evaluate_profiles(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, st
     baseline = {d: {i for i, *_ in base.found[d]} for d in PROFILE_DETECTORS}
     rng = random.Random(seed)
     tallies = {("shift 25pp", d): Tally() for d in PROFILE_DETECTORS}
-    usable = [i for i, v in enumerate(frame.get_column("project_share").to_list()) if v is not None]
+    # Rows a detector already finds unusual on the clean data cannot tell whether an injection was caught.
+    flagged = set().union(*baseline.values())
+    shares = frame.get_column("project_share").to_list()
+    usable = [i for i, v in enumerate(shares) if v is not None and i not in flagged]
     for _ in range(trials):
         index = rng.choice(usable)
         share = frame.get_column("project_share")[index]
