@@ -115,7 +115,9 @@ def evaluate_lines(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, str],
     kinds = [f"scale ×{f}" for f in SCALE_FACTORS] + ["move 60%"]
     tallies = {(kind, d): Tally() for kind in kinds for d in LINE_DETECTORS}
     rows = candidates.to_dicts()
-    partners = candidates.group_by(["peer_group", s.DEPARTMENT_ID, s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR])
+    partners = candidates.group_by(
+        ["peer_group", s.DEPARTMENT_ID, s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR], maintain_order=True
+    )
     groups = [g.to_dicts() for _, g in partners if g.height >= 2]
     for trial in range(trials):
         # scale one line, up or down by turns
@@ -176,7 +178,7 @@ def evaluate_profiles(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, st
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=100, help="injections of each kind (default 100)")
+    parser.add_argument("--trials", type=int, default=200, help="injections of each kind (default 200)")
     parser.add_argument("--seed", type=int, default=20261128)
     args = parser.parse_args()
     ds = analytics.open_dataset()

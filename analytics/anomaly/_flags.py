@@ -150,7 +150,7 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
     growth = polish(
         growth,
         iterations=int(settings.get("polish_iterations", 4)),
-        min_departments=settings["min_departments"],
+        min_departments=int(settings.get("polish_min_code_departments", settings["min_departments"])),
         min_lines=int(settings.get("polish_min_lines", 5)),
     )
     parts: list[pl.DataFrame] = []
