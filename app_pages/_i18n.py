@@ -85,6 +85,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_severity": ("级别", "Severity"),
     "col_message": ("说明", "Finding"),
     "col_rule": ("规则", "Rule"),
+    "col_peer_group": ("比较组（模型）", "Compared with (models)"),
+    "col_score": ("得分（模型）", "Score (models)"),
     "col_level1": ("一级指标", "Level 1"),
     "col_indicator": ("三级指标", "Indicator"),
     "col_target": ("指标值", "Target"),

@@ -128,6 +128,8 @@ else:
             pl.col(s.SEVERITY).alias(t("col_severity")),
             pl.col(s.RULE_ID).alias(t("col_rule")),
             pl.col(message).alias(t("col_message")),
+            pl.col(s.PEER_GROUP).alias(t("col_peer_group")),
+            pl.col(s.SCORE).round(2).alias(t("col_score")),
             evidence.alias(t("evidence")),
         ),
         hide_index=True,

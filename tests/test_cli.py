@@ -102,3 +102,35 @@ def test_unknown_codes_are_reported(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "2999901" in out
     stored = open_dataset(tmp_path / "ds").lines
     assert "2999901" in stored.get_column(s.CODE).to_list()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_check_writes_rule_and_model_flags(tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    import openpyxl
+    import polars as pl
+
+    from analytics.store import dataset_path
+
+    dataset = tmp_path / "ds"
+    shutil.copytree(dataset_path(None), dataset)
+    out = tmp_path / f"flags{suffix}"
+    assert main(["check", "--dataset", str(dataset), "--out", str(out)]) == 0
+    assert "异常模型 anomaly" in capsys.readouterr().out
+    if suffix == ".xlsx":
+        book = openpyxl.load_workbook(out, read_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        book.close()
+        header = list(rows[0])
+        sources = {row[header.index("source")] for row in rows[1:]}
+        peer_stats = [row[header.index("peer_stats")] for row in rows[1:] if row[header.index("source")] == "model"]
+    else:
+        frame = pl.read_csv(out) if suffix == ".csv" else pl.read_parquet(out)
+        sources = set(frame.get_column("source"))
+        peer_stats = frame.filter(pl.col("source") == "model").get_column("peer_stats").to_list()
+    assert sources == {"rule", "model"}
+    described = [p for p in peer_stats if p is not None]
+    assert described
+    if suffix != ".parquet":  # flat formats carry the statistics as text
+        assert all(str(p).startswith("n=") for p in described)

@@ -73,3 +73,13 @@ def test_peers_focus_on_a_department_with_peers_and_say_when_there_are_none() ->
     at.selectbox(key="compare_focus").select("武汉市汉阳区大数据中心").run()
     assert not at.exception
     assert any("没有可比的同类部门" in info.value for info in at.info)
+
+
+def test_department_page_lists_model_findings_with_their_peer_group() -> None:
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select("江苏省委办公厅").run()
+    assert not at.exception
+    flags = at.dataframe[-1].value
+    models = flags[flags["规则"].str.startswith("anomaly.")]
+    assert len(models) > 0
+    assert models["比较组（模型）"].notna().all() and models["得分（模型）"].notna().all()
