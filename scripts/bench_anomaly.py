@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import math
 import platform
-import time
 
 import numpy as np
 import polars as pl
 import sklearn
+from _timing import best  # scripts/ is on sys.path when a script runs
 
 import analytics
 from analytics import schema as s
@@ -32,15 +32,6 @@ from analytics.anomaly import (
     profiles,
     score_line_growth,
 )
-
-
-def best(repeat: int, work) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def pairs_loop(ds: analytics.Dataset) -> set[tuple[object, ...]]:

@@ -11,24 +11,15 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 from collections import defaultdict
 from decimal import Decimal
 
 import polars as pl
+from _timing import best  # scripts/ is on sys.path when a script runs
 
 import analytics
 from analytics import schema as s
 from analytics.checks import load_settings, run_checks
-
-
-def best(repeat: int, work) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def parent_sum_loop(ds: analytics.Dataset) -> set[tuple[str, str, str, str]]:

@@ -16,11 +16,11 @@ import argparse
 import platform
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
 import polars as pl
+from _timing import best  # scripts/ is on sys.path when a script runs
 
 import analytics
 from analytics import compare
@@ -117,15 +117,6 @@ def totals_loop(ds: Dataset) -> dict[tuple[str, int, str], Decimal]:
     return dict(sums)
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
@@ -134,15 +125,15 @@ def main() -> None:
     ds = analytics.open_dataset()
     print(f"# bench-compare\n\nPython {platform.python_version()}, polars {pl.__version__}, {platform.machine()}")
     all_comparisons(ds)  # warm-up
-    small = best_of(args.repeat, lambda: all_comparisons(ds))
-    polars_totals = best_of(args.repeat, lambda: compare.yearly_totals(ds.lines))
-    loop_totals = best_of(args.repeat, lambda: totals_loop(ds))
+    small = best(args.repeat, lambda: all_comparisons(ds))
+    polars_totals = best(args.repeat, lambda: compare.yearly_totals(ds.lines))
+    loop_totals = best(args.repeat, lambda: totals_loop(ds))
     started = time.perf_counter()
     large = make_large_dataset(ds, args.lines)
     made = time.perf_counter() - started
-    big = best_of(args.repeat, lambda: all_comparisons(large))
-    big_totals = best_of(args.repeat, lambda: compare.yearly_totals(large.lines))
-    big_loop = best_of(1, lambda: totals_loop(large))
+    big = best(args.repeat, lambda: all_comparisons(large))
+    big_totals = best(args.repeat, lambda: compare.yearly_totals(large.lines))
+    big_loop = best(1, lambda: totals_loop(large))
     print(
         f"\nbest of {args.repeat} runs; the large dataset ({large.lines.height:,} lines, "
         f"{large.documents.height:,} documents) took {made:.1f} s to make\n"

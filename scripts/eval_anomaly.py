@@ -71,7 +71,8 @@ def _outlier_keys(ds: Dataset, settings: dict, detector: str) -> set[tuple]:
     return set(scored.filter(pl.col("outlier")).select(LINE_KEY).rows())
 
 
-def _scale(ds: Dataset, key: tuple, factor: Decimal) -> Dataset:
+def _change(ds: Dataset, key: tuple, new_amount: pl.Expr) -> Dataset:
+    """``ds`` with the line ``key`` (in every table that prints it, in its own year's budget) set to ``new_amount``."""
     department, year, classification, code, column = key
     hit = (
         (pl.col(s.DEPARTMENT_ID) == department)
@@ -81,28 +82,16 @@ def _scale(ds: Dataset, key: tuple, factor: Decimal) -> Dataset:
         & (pl.col(s.CODE) == code)
         & (pl.col(s.COLUMN) == column)
     )
-    amount = pl.col(s.AMOUNT_YUAN)
-    lines = ds.lines.with_columns(
-        pl.when(hit).then((amount * pl.lit(factor)).round(2).cast(s.MONEY)).otherwise(amount).alias(s.AMOUNT_YUAN)
-    )
-    return dataclasses.replace(ds, lines=lines)
+    amount = pl.when(hit).then(new_amount.cast(s.MONEY)).otherwise(pl.col(s.AMOUNT_YUAN)).alias(s.AMOUNT_YUAN)
+    return dataclasses.replace(ds, lines=ds.lines.with_columns(amount))
+
+
+def _scale(ds: Dataset, key: tuple, factor: Decimal) -> Dataset:
+    return _change(ds, key, (pl.col(s.AMOUNT_YUAN) * pl.lit(factor)).round(2))
 
 
 def _add(ds: Dataset, key: tuple, delta: Decimal) -> Dataset:
-    department, year, classification, code, column = key
-    hit = (
-        (pl.col(s.DEPARTMENT_ID) == department)
-        & (pl.col(s.FISCAL_YEAR) == year)
-        & (pl.col(s.AS_OF_YEAR) == year)
-        & (pl.col(s.CLASSIFICATION) == classification)
-        & (pl.col(s.CODE) == code)
-        & (pl.col(s.COLUMN) == column)
-    )
-    amount = pl.col(s.AMOUNT_YUAN)
-    lines = ds.lines.with_columns(
-        pl.when(hit).then((amount + pl.lit(delta)).cast(s.MONEY)).otherwise(amount).alias(s.AMOUNT_YUAN)
-    )
-    return dataclasses.replace(ds, lines=lines)
+    return _change(ds, key, pl.col(s.AMOUNT_YUAN) + pl.lit(delta))
 
 
 def evaluate_lines(ds: Dataset, trials: int, seed: int) -> dict[tuple[str, str], Tally]:

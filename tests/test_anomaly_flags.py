@@ -147,3 +147,18 @@ def test_profiles_of_the_default_dataset() -> None:
 def test_empty_dataset_gives_no_flags() -> None:
     assert flag_anomalies(Dataset.empty()).height == 0
     assert line_growth(Dataset.empty()).height == 0
+
+
+def test_evaluation_script_runs_and_reports_every_detector() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "eval_anomaly.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--trials", "3"], capture_output=True, text=True, check=True, timeout=300
+    )
+    rows = [line.split() for line in done.stdout.splitlines()[1:-1]]
+    detectors = {row[2] for row in rows}
+    assert detectors == {"robust_z", "iqr", "isolation_forest", "lof"}
+    assert all(row[3] == "3" for row in rows)  # three injections of each kind

@@ -74,7 +74,63 @@ def _labels_from_decision(decision: NDArray[np.float64]) -> NDArray[np.int_]:
     return np.where(decision < 0, -1, 1)
 
 
-class RobustZScore(OutlierMixin, BaseEstimator):
+class _OutlierDetector(OutlierMixin, BaseEstimator):
+    """IsolationForest's contract, shared: ``score_samples`` (higher is more normal), ``decision_function``
+    (``score_samples - offset_``, negative for outliers) and ``predict`` (-1 for outliers, 1 for inliers).
+
+    A subclass fits ``offset_`` and implements ``_scores`` on validated rows; its docstring says what the score is.
+    """
+
+    def _scores(self, X: NDArray[np.float64]) -> NDArray[np.float64]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def score_samples(self, X: ArrayLike) -> NDArray[np.float64]:
+        """The detector's score of each row: higher is more normal.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self._scores(X)
+
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
+        """``score_samples(X) - offset_``: negative for outliers.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X: ArrayLike) -> NDArray[np.int_]:
+        """``-1`` for outliers (negative decision), ``1`` for inliers.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to label.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels in {-1, 1}.
+        """
+        return _labels_from_decision(self.decision_function(X))
+
+
+class RobustZScore(_OutlierDetector):
     """Flag rows with a feature far from its median, measured in robust standard deviations.
 
     Each feature is centred on its training median and scaled by its median absolute deviation (MAD) times 1.4826,
@@ -180,53 +236,6 @@ class RobustZScore(OutlierMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._zscores(X)
 
-    def score_samples(self, X: ArrayLike) -> NDArray[np.float64]:
-        """Minus the largest absolute robust z of each row (higher is more normal).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            ``-max_j |z_ij|``.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self._scores(X)
-
-    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
-        """``score_samples(X) - offset_``: negative for outliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            With ``contamination="auto"``: ``threshold - max_j |z_ij|``.
-        """
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X: ArrayLike) -> NDArray[np.int_]:
-        """``-1`` for outliers (negative decision), ``1`` for inliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to label.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels in {-1, 1}.
-        """
-        return _labels_from_decision(self.decision_function(X))
-
     def _zscores(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         return (X - self.center_) / self.scale_
 
@@ -234,7 +243,7 @@ class RobustZScore(OutlierMixin, BaseEstimator):
         return -np.abs(self._zscores(X)).max(axis=1)
 
 
-class IQRFences(OutlierMixin, BaseEstimator):
+class IQRFences(_OutlierDetector):
     """Flag rows with a feature outside Tukey's fences, ``[Q1 - k·IQR, Q3 + k·IQR]``.
 
     For each feature the first and third quartiles (Q1, Q3) of the training data are taken with NumPy's default
@@ -363,54 +372,6 @@ class IQRFences(OutlierMixin, BaseEstimator):
             schema={"feature": pl.String, "q1": pl.Float64, "q3": pl.Float64, "lower": pl.Float64, "upper": pl.Float64},
         )
 
-    def score_samples(self, X: ArrayLike) -> NDArray[np.float64]:
-        """Minus the largest distance beyond a fence, in IQRs (0 for rows inside all fences).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            ``-max_j max(0, (x_ij - upper_j) / IQR'_j, (lower_j - x_ij) / IQR'_j)`` with ``IQR'`` the IQR, or 1.0
-            where the IQR is 0.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self._scores(X)
-
-    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
-        """``score_samples(X) - offset_``: negative for outliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            With ``contamination="auto"``: 0 inside the fences, negative outside.
-        """
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X: ArrayLike) -> NDArray[np.int_]:
-        """``-1`` for outliers (negative decision), ``1`` for inliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to label.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels in {-1, 1}.
-        """
-        return _labels_from_decision(self.decision_function(X))
-
     def _scores(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         iqr = self.q3_ - self.q1_
         unit = np.where(iqr > 0, iqr, 1.0)
@@ -419,7 +380,7 @@ class IQRFences(OutlierMixin, BaseEstimator):
         return 0.0 - np.maximum(beyond, 0.0).max(axis=1)
 
 
-class DedupLocalOutlierFactor(OutlierMixin, BaseEstimator):
+class DedupLocalOutlierFactor(_OutlierDetector):
     """Local outlier factor computed on the distinct rows, so repeated values cannot break it.
 
     The local outlier factor (LOF) compares how crowded a row's neighbourhood is with how crowded its neighbours'
@@ -511,53 +472,6 @@ class DedupLocalOutlierFactor(OutlierMixin, BaseEstimator):
             self.lof_ = LocalOutlierFactor(n_neighbors=self.n_neighbors_, novelty=True).fit(unique_rows)
         self.offset_ = _fitted_offset(self.contamination, self._scores(X), _LOF_AUTO_OFFSET)
         return self
-
-    def score_samples(self, X: ArrayLike) -> NDArray[np.float64]:
-        """Minus the local outlier factor of each row among the distinct training rows (higher is more normal).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            About -1 for normal rows, well below -1 for outliers.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self._scores(X)
-
-    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
-        """``score_samples(X) - offset_``: negative for outliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            With ``contamination="auto"``: ``1.5 - LOF``.
-        """
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X: ArrayLike) -> NDArray[np.int_]:
-        """``-1`` for outliers (negative decision), ``1`` for inliers.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to label.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels in {-1, 1}.
-        """
-        return _labels_from_decision(self.decision_function(X))
 
     def _scores(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         if self.lof_ is None:
