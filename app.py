@@ -19,5 +19,6 @@ pages = [
     ),
     st.Page("app_pages/department.py", title=t("department_title"), icon=":material/domain:", url_path="department"),
     st.Page("app_pages/compare.py", title=t("compare_title"), icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/flags.py", title=t("flags_title"), icon=":material/flag:", url_path="flags"),
 ]
 st.navigation(pages).run()

@@ -11,7 +11,9 @@ import streamlit as st
 
 import analytics
 from analytics import compare
+from analytics import schema as s
 from analytics.store import dataset_path, dataset_version
+from analytics.triage import TriageStore, default_triage_path, open_triage
 
 
 def current() -> tuple[str, str]:
@@ -82,3 +84,19 @@ def _peers(path: str, version: str, by: str, measure: str) -> pl.DataFrame:
 def peers(by: str, measure: str) -> pl.DataFrame:
     """Rank, percentile, median and IQR of a measure among peers."""
     return _peers(*current(), by, measure)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _triage(path: str) -> TriageStore:
+    return open_triage(path)
+
+
+def triage() -> TriageStore:
+    """The triage database (``$ANALYTICS_TRIAGE`` or the user's data directory), opened once per path."""
+    return _triage(str(default_triage_path()))
+
+
+def department_names() -> dict[str, str]:
+    """Department id → its latest name."""
+    departments = load_dataset().departments.sort(s.FISCAL_YEAR)
+    return dict(departments.select(s.DEPARTMENT_ID, s.NAME).rows())

@@ -1,0 +1,170 @@
+"""疑点: every flag of the checks and the anomaly models, filterable, with its evidence and the auditor's triage."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import analytics
+from analytics import schema as s
+from analytics.checks import FAMILIES
+from analytics.triage import STATUSES, TriageError
+from app_pages import _data
+from app_pages._i18n import t
+
+st.title(t("flags_title"))
+st.caption(t("flags_caption"))
+if st.session_state.pop("triage_just_saved", False):
+    st.success(t("triage_saved"))
+english = bool(st.session_state.get("lang_en"))
+
+try:
+    dataset = _data.load_dataset()
+    store = _data.triage()
+except analytics.AnalyticsError as exc:
+    st.error(f"{t('dataset_error')}{exc}")
+    st.stop()
+if dataset.flags.is_empty():
+    st.success(t("no_flags_at_all"))
+    st.stop()
+
+names = _data.department_names()
+flags = store.annotate(dataset.flags).with_columns(
+    pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID)).alias("department_name")
+)
+
+severity_labels = {"error": t("severity_error"), "warning": t("severity_warning"), "info": t("severity_info")}
+family_labels = {key: names_[1 if english else 0] for key, names_ in FAMILIES.items()}
+status_labels = {key: (en if english else key) for key, en in STATUSES.items()}
+
+left, middle, right = st.columns(3)
+severities = left.multiselect(
+    t("filter_severity"), list(severity_labels), default=list(severity_labels), format_func=severity_labels.get,
+    key="flags_severity",
+)  # fmt: skip
+families = middle.multiselect(
+    t("filter_family"), [f for f in FAMILIES if f in set(flags.get_column(s.FAMILY))], format_func=family_labels.get,
+    key="flags_family", placeholder=t("all"),
+)  # fmt: skip
+statuses = right.multiselect(
+    t("filter_status"), list(STATUSES), format_func=status_labels.get, key="flags_status", placeholder=t("all")
+)
+left, right = st.columns(2)
+department_options = sorted(set(flags.get_column("department_name").drop_nulls()))
+department = left.selectbox(t("pick_department"), [t("all_departments"), *department_options], key="flags_department")
+years = sorted(set(flags.get_column(s.FISCAL_YEAR).drop_nulls()))
+chosen_years = right.multiselect(t("filter_year"), years, key="flags_year", placeholder=t("all"))
+
+shown = flags.filter(pl.col(s.SEVERITY).is_in(severities))
+if families:
+    shown = shown.filter(pl.col(s.FAMILY).is_in(families))
+if statuses:
+    shown = shown.filter(pl.col("status").is_in(statuses))
+if department != t("all_departments"):
+    shown = shown.filter(pl.col("department_name") == department)
+if chosen_years:
+    shown = shown.filter(pl.col(s.FISCAL_YEAR).is_in(chosen_years))
+
+counts = shown.group_by(s.SEVERITY).len()
+columns = st.columns(4)
+for column, severity in zip(columns, ["error", "warning", "info"], strict=False):
+    hit = counts.filter(pl.col(s.SEVERITY) == severity).get_column("len")
+    column.metric(severity_labels[severity], int(hit.sum()) if len(hit) else 0)
+columns[3].metric(t("undecided"), shown.filter(pl.col("status") == "待核实").height)
+
+if shown.is_empty():
+    st.info(t("no_flags_match"))
+    st.stop()
+
+message = s.MESSAGE_EN if english else s.MESSAGE_ZH
+st.dataframe(
+    shown.select(
+        pl.col(s.SEVERITY).replace_strict(severity_labels).alias(t("col_severity")),
+        pl.col(s.FAMILY).replace_strict(family_labels, default=pl.col(s.FAMILY)).alias(t("col_family")),
+        pl.col("department_name").alias(t("col_name")),
+        pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+        pl.col(message).alias(t("col_message")),
+        pl.col("status").replace_strict(status_labels).alias(t("col_status")),
+    ),
+    hide_index=True,
+    column_config={t("col_year"): st.column_config.NumberColumn(format="%d")},
+    key="flags_table",
+)
+
+st.subheader(t("flag_detail"))
+labels = {
+    row[s.FLAG_ID]: f"{severity_labels[row[s.SEVERITY]]} · {row['department_name'] or '—'} · {row[s.SUBJECT]}"
+    for row in shown.select(s.FLAG_ID, s.SEVERITY, "department_name", s.SUBJECT).iter_rows(named=True)
+}
+
+
+def _forget_form() -> None:
+    # Another flag: its own status and note, not the last one's.
+    for key in ("triage_status", "triage_note"):
+        st.session_state.pop(key, None)
+
+
+picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick", on_change=_forget_form)
+flag = shown.filter(pl.col(s.FLAG_ID) == picked).row(0, named=True)
+st.markdown(f"**{flag[message]}**")
+facts = {
+    t("col_rule"): flag[s.RULE_ID],
+    t("col_observed"): flag[s.OBSERVED],
+    t("col_expected"): flag[s.EXPECTED],
+    t("col_threshold"): flag[s.THRESHOLD],
+    t("col_peer_group"): flag[s.PEER_GROUP],
+    t("col_score"): None if flag[s.SCORE] is None else round(flag[s.SCORE], 2),
+}
+st.caption(" · ".join(f"{k}: {v}" for k, v in facts.items() if v is not None))
+documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
+evidence = pl.DataFrame(flag[s.EVIDENCE] or [], schema=s.EVIDENCE_ITEM.to_schema())
+st.dataframe(
+    evidence.select(
+        pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
+        pl.col("table_or_part").alias(t("col_table")),
+        pl.col(s.PAGE).alias(t("col_page")),
+        pl.col(s.LINE).alias(t("col_line")),
+        pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
+    ),
+    hide_index=True,
+    key="flags_evidence",
+)
+
+st.subheader(t("triage"))
+with st.form("triage_form", clear_on_submit=False):
+    status = st.radio(
+        t("col_status"), list(STATUSES), index=list(STATUSES).index(flag["status"]), format_func=status_labels.get,
+        horizontal=True, key="triage_status",
+    )  # fmt: skip
+    note = st.text_area(t("triage_note"), value=flag["note"] or "", key="triage_note")
+    author = st.text_input(
+        t("triage_author"), value=st.session_state.get("triage_author_last", ""), key="triage_author"
+    )
+    submitted = st.form_submit_button(t("triage_save"))
+if submitted:
+    try:
+        store.record(picked, status, note=note, author=author)
+    except TriageError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["triage_author_last"] = author
+        st.session_state["triage_just_saved"] = True
+        _forget_form()
+        st.rerun()
+history = store.history(picked)
+if not history.is_empty():
+    st.dataframe(
+        history.select(
+            pl.col("at").dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").alias(t("col_time")),
+            pl.col("status").replace_strict(status_labels).alias(t("col_status")),
+            pl.col("note").alias(t("triage_note")),
+            pl.col("author").alias(t("triage_author")),
+        ),
+        hide_index=True,
+        key="triage_history",
+    )
+
+orphans = store.orphans(dataset.flags)
+if not orphans.is_empty():
+    with st.expander(t("orphans").format(n=orphans.height)):
+        st.dataframe(orphans.drop("event_id"), hide_index=True, key="triage_orphans")

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from analytics.triage import open_triage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/flags.py").run()
+    assert not at.exception
+    return at
+
+
+def test_flags_are_listed_and_filtered() -> None:
+    at = _page()
+    assert at.title[0].value == "疑点"
+    everything = len(at.dataframe[0].value)
+    at.multiselect(key="flags_severity").set_value(["warning"]).run()
+    warnings = at.dataframe[0].value
+    assert 0 < len(warnings) < everything
+    assert set(warnings["级别"]) == {"警示"}
+    at.selectbox(key="flags_department").select("武汉市汉阳区大数据中心").run()
+    assert set(at.dataframe[0].value["部门名称"]) == {"武汉市汉阳区大数据中心"}
+    at.multiselect(key="flags_family").set_value(["anomaly"]).run()
+    at.multiselect(key="flags_severity").set_value(["error"]).run()
+    assert not at.exception
+    assert any("没有符合筛选条件" in info.value for info in at.info)
+
+
+def test_a_flag_shows_its_evidence_and_its_triage_is_kept(triage_in_tmp: Path) -> None:
+    at = _page()
+    at.selectbox(key="flags_department").select("武汉市汉阳区大数据中心").run()
+    picked = at.selectbox(key="flags_pick").value
+    evidence = at.dataframe[1].value
+    assert len(evidence) > 0 and evidence["原文"].str.len().min() > 0
+    at.radio(key="triage_status").set_value("误报")
+    at.text_area(key="triage_note").input("表内合计系四舍五入所致")
+    at.text_input(key="triage_author").input("张审计")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("已保存" in s.value for s in at.success)
+    # Stored where the app was told to keep it, and shown in the table and the history.
+    current = open_triage(triage_in_tmp).current()
+    assert current.select("flag_id", "status", "note", "author").rows() == [
+        (picked, "误报", "表内合计系四舍五入所致", "张审计")
+    ]
+    assert "误报" in at.dataframe[2].value["核实状态"].to_list()
+    # A fresh session (a restart) sees the decision.
+    again = _page()
+    again.multiselect(key="flags_status").set_value(["误报"]).run()
+    assert len(again.dataframe[0].value) == 1
