@@ -24,10 +24,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from analytics import export
 from analytics import schema as s
-from analytics.checks import FAMILIES, with_flags
+from analytics.checks import FAMILIES
 from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
+from analytics.pipeline import all_flags
 from analytics.store import Dataset, open_dataset, refresh_dataset, save_dataset, update_dataset
 
 __all__ = ["main"]
@@ -116,13 +118,6 @@ def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console
             )
 
 
-def _all_flags(ds: Dataset) -> Dataset:
-    """``ds`` with its flags recomputed: every rule, then every anomaly model."""
-    from analytics.anomaly import with_anomaly_flags  # scikit-learn loads only when flags are computed
-
-    return with_anomaly_flags(with_flags(ds))
-
-
 def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
     batch = _read_all(paths, console)
     for error in batch.errors:
@@ -132,7 +127,7 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
             f"数据集未改动 dataset left unchanged: {len(batch.errors)} of {len(paths)} file(s) could not be read."
         )
         return 1
-    stored = update_dataset(batch.merged(), dataset, refresh=_all_flags)
+    stored = update_dataset(batch.merged(), dataset, refresh=all_flags)
     console.print(_summary(batch.read))
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
@@ -151,7 +146,7 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
         console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
     if batch.errors:
         return 1
-    stored = save_dataset(_all_flags(batch.merged()), dataset)
+    stored = save_dataset(all_flags(batch.merged()), dataset)
     console.print(_summary(batch.read))
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
@@ -159,9 +154,9 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
 
 
 def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
-    if out is not None and out.suffix.lower() not in _FLAG_WRITERS:
-        raise AnalyticsError(f"{out}: unsupported output type; expected one of {', '.join(_FLAG_WRITERS)}")
-    stored = refresh_dataset(_all_flags, dataset)
+    if out is not None and out.suffix.lower().lstrip(".") not in export.FORMATS:
+        raise AnalyticsError(f"{out}: unsupported output type; expected one of .{', .'.join(export.FORMATS)}")
+    stored = refresh_dataset(all_flags, dataset)
     flags = stored.flags
     table = Table(title=f"疑点 flags: {flags.height}")
     table.add_column("family 规则族")
@@ -176,58 +171,9 @@ def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
         table.add_row(f"{name_zh} {family}", *cells)
     console.print(table)
     if out is not None:
-        _FLAG_WRITERS[out.suffix.lower()](flags, out)
+        export.write(flags, out, out.suffix.lower().lstrip("."), sheet="flags")
         console.print(f"写出 written: {out}")
     return 0
-
-
-def _flat_flags(flags: pl.DataFrame) -> pl.DataFrame:
-    """Flags with the evidence as text (one line per figure), for formats without nested columns."""
-    item = pl.element().struct
-    line = pl.concat_str(
-        [
-            item.field(s.DOC_ID),
-            pl.lit(" p."),
-            item.field(s.PAGE).cast(pl.String).fill_null("-"),
-            pl.lit(" l."),
-            item.field(s.LINE).cast(pl.String).fill_null("-"),
-            pl.lit(" "),
-            item.field(s.SOURCE_TEXT).fill_null(""),
-        ],
-    )
-    stats = pl.col(s.PEER_STATS).struct
-    peers = pl.concat_str(
-        [
-            pl.lit("n="),
-            stats.field("count").cast(pl.String),
-            pl.lit(" median="),
-            stats.field("median").round(4).cast(pl.String),
-            pl.lit(" q1="),
-            stats.field("q1").round(4).cast(pl.String),
-            pl.lit(" q3="),
-            stats.field("q3").round(4).cast(pl.String),
-            pl.lit(" scale="),
-            stats.field("scale").round(4).cast(pl.String),
-        ]
-    )
-    return flags.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"), peers.alias(s.PEER_STATS))
-
-
-def _write_excel(flags: pl.DataFrame, out: Path) -> None:
-    flat = _flat_flags(flags)
-    # A cell that starts with = + - @ would run as a formula when opened: keep it text.
-    text = [c for c, t in flat.schema.items() if t == pl.String]
-    safe = flat.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text
-    )
-    safe.write_excel(out, worksheet="flags", autofit=True, freeze_panes=(1, 0))
-
-
-_FLAG_WRITERS = {
-    ".parquet": lambda flags, out: flags.write_parquet(out),
-    ".csv": lambda flags, out: _flat_flags(flags).write_csv(out),
-    ".xlsx": _write_excel,
-}
 
 
 def _info(dataset: Path | None, console: Console) -> int:

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import compare
+from analytics import compare, export
 from analytics import schema as s
 from analytics.store import dataset_path, dataset_version
 from analytics.triage import TriageStore, default_triage_path, open_triage
@@ -100,3 +100,16 @@ def department_names() -> dict[str, str]:
     """Department id → its latest name."""
     departments = load_dataset().departments.sort(s.FISCAL_YEAR)
     return dict(departments.select(s.DEPARTMENT_ID, s.NAME).rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export(path: str, version: str, what: str, fmt: str) -> bytes:
+    ds = _load(path, version)
+    if what == "flags":
+        return export.to_bytes(ds.flags, fmt, sheet="flags")
+    return export.dataset_bytes(ds.tables, fmt)
+
+
+def export_bytes(what: str, fmt: str) -> bytes:
+    """The flags (``what="flags"``) or every table (``"tables"``) of the current dataset as a ``fmt`` file."""
+    return _export(*current(), what, fmt)

@@ -1,0 +1,121 @@
+"""Exports: a table or a whole dataset as CSV, Excel or Parquet, to a file or to bytes (for a download).
+
+Nested columns (a flag's evidence and peer statistics) become text in CSV and Excel; Parquet keeps them. Excel
+cells that would start a formula (= + - @) are written as text.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.errors import AnalyticsError
+
+__all__ = ["FORMATS", "dataset_bytes", "flat", "to_bytes", "write"]
+
+FORMATS = ("csv", "xlsx", "parquet")
+
+
+def flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` for formats without nested columns: a flag's evidence as text (one line per figure), its peer
+    statistics as ``n=… median=…``; any other nested column as JSON text."""
+    if s.EVIDENCE not in frame.columns or s.PEER_STATS not in frame.columns:
+        return _as_json(frame)
+    flags = frame
+    item = pl.element().struct
+    line = pl.concat_str(
+        [
+            item.field(s.DOC_ID),
+            pl.lit(" p."),
+            item.field(s.PAGE).cast(pl.String).fill_null("-"),
+            pl.lit(" l."),
+            item.field(s.LINE).cast(pl.String).fill_null("-"),
+            pl.lit(" "),
+            item.field(s.SOURCE_TEXT).fill_null(""),
+        ],
+    )
+    stats = pl.col(s.PEER_STATS).struct
+    peers = pl.concat_str(
+        [
+            pl.lit("n="),
+            stats.field("count").cast(pl.String),
+            pl.lit(" median="),
+            stats.field("median").round(4).cast(pl.String),
+            pl.lit(" q1="),
+            stats.field("q1").round(4).cast(pl.String),
+            pl.lit(" q3="),
+            stats.field("q3").round(4).cast(pl.String),
+            pl.lit(" scale="),
+            stats.field("scale").round(4).cast(pl.String),
+        ]
+    )
+    return flags.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"), peers.alias(s.PEER_STATS))
+
+
+def _as_json(frame: pl.DataFrame) -> pl.DataFrame:
+    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
+    if not nested:
+        return frame
+    # One JSON text per cell: wrapped in a struct so that lists and structs encode alike.
+    encoded = (pl.struct(pl.col(name)).struct.json_encode() for name in nested)
+    return frame.with_columns(
+        text.str.slice(len(name) + 4).str.head(-1).alias(name) for text, name in zip(encoded, nested, strict=True)
+    )
+
+
+def _excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    flat_frame = flat(frame)
+    # A cell that starts with = + - @ would run as a formula when opened: keep it text.
+    text = [c for c, t in flat_frame.schema.items() if t == pl.String]
+    return flat_frame.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text
+    )
+
+
+def write(frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet: str = "data") -> None:
+    """Write ``frame`` to ``target`` (a path or a binary stream) as ``fmt`` (``csv``, ``xlsx`` or ``parquet``)."""
+    if fmt == "parquet":
+        frame.write_parquet(target)
+    elif fmt == "csv":
+        flat(frame).write_csv(target)
+    elif fmt == "xlsx":
+        _excel_safe(frame).write_excel(target, worksheet=sheet, autofit=True, freeze_panes=(1, 0))
+    else:
+        raise AnalyticsError(f"unsupported export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def to_bytes(frame: pl.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
+    """``frame`` as the bytes of a ``fmt`` file.
+
+    Examples
+    --------
+    >>> to_bytes(pl.DataFrame({"a": [1]}), "csv")
+    b'a\\n1\\n'
+    """
+    buffer = io.BytesIO()
+    write(frame, buffer, fmt, sheet=sheet)
+    return buffer.getvalue()
+
+
+def dataset_bytes(tables: dict[str, pl.DataFrame], fmt: str) -> bytes:
+    """Every table of a dataset in one file: an Excel workbook with a sheet per table, or a zip of CSV / Parquet."""
+    if fmt == "xlsx":
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        with xlsxwriter.Workbook(buffer) as workbook:
+            for name, frame in tables.items():
+                _excel_safe(frame).write_excel(workbook, worksheet=name[:31], autofit=True, freeze_panes=(1, 0))
+        return buffer.getvalue()
+    if fmt not in FORMATS:
+        raise AnalyticsError(f"unsupported export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in tables.items():
+            archive.writestr(f"{name}.{fmt}", to_bytes(frame, fmt))
+    return buffer.getvalue()

@@ -1,0 +1,87 @@
+"""数据: upload disclosures and ingest them, see what was read or why not; download the tables and the flags."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+import analytics
+from analytics import pipeline
+from analytics.store import dataset_path
+from app_pages import _data
+from app_pages._i18n import t
+
+#: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
+MAX_BYTES = 50 * 1024 * 1024
+ACCEPTED = ["pdf", "txt", "xlsx"]
+
+st.title(t("data_title"))
+st.caption(t("data_caption"))
+
+st.subheader(t("upload"))
+files = st.file_uploader(t("upload_label"), type=ACCEPTED, accept_multiple_files=True, key="data_upload") or []
+if st.button(t("ingest"), key="data_ingest", disabled=not files, type="primary"):
+    too_big = [f.name for f in files if f.size > MAX_BYTES]
+    wrong = [f.name for f in files if Path(f.name).suffix.lower().lstrip(".") not in ACCEPTED]
+    if too_big or wrong:
+        for name in too_big:
+            st.error(t("too_big").format(name=name, limit=MAX_BYTES // (1024 * 1024)))
+        for name in wrong:
+            st.error(t("wrong_type").format(name=name, types=", ".join(ACCEPTED)))
+        st.warning(t("dataset_unchanged"))
+    else:
+        bar = st.progress(0.0, text=t("reading"))
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for upload in files:
+                path = Path(folder) / Path(upload.name).name
+                path.write_bytes(upload.getvalue())
+                paths.append(path)
+            done: list[Path] = []
+
+            def step(path: Path) -> None:
+                done.append(path)
+                bar.progress(len(done) / len(paths), text=f"{t('reading')} {path.name}")
+
+            try:
+                outcome = pipeline.ingest_files(paths, dataset_path(), progress=step, workers=1)
+            except analytics.AnalyticsError as exc:
+                outcome = None
+                st.error(str(exc))
+                st.warning(t("dataset_unchanged"))
+            except Exception as exc:
+                outcome = None
+                st.error(t("unexpected").format(error=f"{type(exc).__name__}: {exc}"))
+                st.warning(t("dataset_unchanged"))
+        bar.empty()
+        if outcome is not None and outcome.errors:
+            for error in outcome.errors:
+                st.error(str(error))
+            st.warning(t("dataset_unchanged"))
+        elif outcome is not None and outcome.stored is not None:
+            st.success(t("ingested").format(n=len(outcome.read), documents=outcome.stored.documents.height))
+            st.dataframe(pipeline.read_summary(outcome.read), hide_index=True, key="data_summary")
+
+st.subheader(t("download"))
+try:
+    dataset = _data.load_dataset()
+except analytics.AnalyticsError as exc:
+    st.error(f"{t('dataset_error')}{exc}")
+    st.stop()
+if dataset.documents.is_empty():
+    st.info(t("no_dataset"))
+    st.stop()
+fmt = st.radio(t("format"), ["xlsx", "csv", "parquet"], horizontal=True, key="data_format")
+left, right = st.columns(2)
+left.download_button(
+    t("download_tables"),
+    data=_data.export_bytes("tables", fmt),
+    file_name=f"budget-dataset.{'xlsx' if fmt == 'xlsx' else fmt + '.zip'}",
+    key="download_tables",
+)
+right.download_button(
+    t("download_flags"), data=_data.export_bytes("flags", fmt), file_name=f"flags.{fmt}", key="download_flags"
+)
+st.caption(t("dataset_where").format(path=dataset_path(), documents=dataset.documents.height))
