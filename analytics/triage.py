@@ -155,7 +155,9 @@ class TriageStore:
     def annotate(self, flags: pl.DataFrame) -> pl.DataFrame:
         """``flags`` with ``status`` (``待核实`` where nobody decided yet), ``note``, ``author`` and ``at``."""
         state = self.current().drop("event_id")
-        return flags.join(state, on=s.FLAG_ID, how="left").with_columns(pl.col("status").fill_null(DEFAULT_STATUS))
+        return flags.join(state, on=s.FLAG_ID, how="left", maintain_order="left").with_columns(
+            pl.col("status").fill_null(DEFAULT_STATUS)
+        )
 
     def orphans(self, flags: pl.DataFrame) -> pl.DataFrame:
         """Decisions on flags that ``flags`` no longer holds (a document replaced, a rule changed): kept, not lost."""

@@ -92,19 +92,12 @@ st.dataframe(
 )
 
 st.subheader(t("flag_detail"))
+# Labels must be unique: two detectors may flag the same subject, and the browser tells options apart by label.
 labels = {
-    row[s.FLAG_ID]: f"{severity_labels[row[s.SEVERITY]]} · {row['department_name'] or '—'} · {row[s.SUBJECT]}"
-    for row in shown.select(s.FLAG_ID, s.SEVERITY, "department_name", s.SUBJECT).iter_rows(named=True)
+    row[s.FLAG_ID]: f"{severity_labels[row[s.SEVERITY]]} · {row[s.SUBJECT]} · {row[s.RULE_ID]} · {row[s.FLAG_ID][:6]}"
+    for row in shown.select(s.FLAG_ID, s.SEVERITY, s.RULE_ID, s.SUBJECT).iter_rows(named=True)
 }
-
-
-def _forget_form() -> None:
-    # Another flag: its own status and note, not the last one's.
-    for key in ("triage_status", "triage_note"):
-        st.session_state.pop(key, None)
-
-
-picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick", on_change=_forget_form)
+picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")
 flag = shown.filter(pl.col(s.FLAG_ID) == picked).row(0, named=True)
 st.markdown(f"**{flag[message]}**")
 facts = {
@@ -131,16 +124,17 @@ st.dataframe(
 )
 
 st.subheader(t("triage"))
-with st.form("triage_form", clear_on_submit=False):
+with st.container(border=True, key="triage_box"):
     status = st.radio(
         t("col_status"), list(STATUSES), index=list(STATUSES).index(flag["status"]), format_func=status_labels.get,
-        horizontal=True, key="triage_status",
+        horizontal=True, key=f"triage_status_{picked}",
     )  # fmt: skip
-    note = st.text_area(t("triage_note"), value=flag["note"] or "", key="triage_note")
+    # Keys per flag: each flag shows its own decision, not the last one typed.
+    note = st.text_area(t("triage_note"), value=flag["note"] or "", key=f"triage_note_{picked}")
     author = st.text_input(
         t("triage_author"), value=st.session_state.get("triage_author_last", ""), key="triage_author"
     )
-    submitted = st.form_submit_button(t("triage_save"))
+    submitted = st.button(t("triage_save"), key="triage_save", type="primary")
 if submitted:
     try:
         store.record(picked, status, note=note, author=author)
@@ -149,7 +143,6 @@ if submitted:
     else:
         st.session_state["triage_author_last"] = author
         st.session_state["triage_just_saved"] = True
-        _forget_form()
         st.rerun()
 history = store.history(picked)
 if not history.is_empty():

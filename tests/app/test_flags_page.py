@@ -38,8 +38,8 @@ def test_a_flag_shows_its_evidence_and_its_triage_is_kept(triage_in_tmp: Path) -
     picked = at.selectbox(key="flags_pick").value
     evidence = at.dataframe[1].value
     assert len(evidence) > 0 and evidence["原文"].str.len().min() > 0
-    at.radio(key="triage_status").set_value("误报")
-    at.text_area(key="triage_note").input("表内合计系四舍五入所致")
+    at.radio(key=f"triage_status_{picked}").set_value("误报")
+    at.text_area(key=f"triage_note_{picked}").input("表内合计系四舍五入所致")
     at.text_input(key="triage_author").input("张审计")
     at.button[0].click().run()
     assert not at.exception

@@ -1,0 +1,183 @@
+"""End to end, in a real browser: headless Chromium (Debian's) driven by Playwright against ``streamlit run``.
+
+Opens every page, picks a department, uploads a document, marks a flag, reloads and sees the mark kept. Screenshots
+of every step are saved under ``build/e2e/`` (kept by CI as artifacts). The app runs on private copies of the
+dataset and the triage database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analytics.store import dataset_path
+from analytics.triage import open_triage
+from tests.synthetic import SyntheticDisclosure
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "build" / "e2e"
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run"]  # fmt: skip
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)")
+    folder = tmp_path_factory.mktemp("e2e")
+    dataset = folder / "ds"
+    shutil.copytree(dataset_path(None), dataset)
+    triage = folder / "triage.sqlite"
+    port = _free_port()
+    env = {**os.environ, "ANALYTICS_DATASET": str(dataset), "ANALYTICS_TRIAGE": str(triage)}
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"streamlit did not come up: {process.stderr.read().decode()[-2000:]}")
+        time.sleep(0.5)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}", "dataset": dataset, "triage": triage, "folder": folder}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server: dict[str, object]) -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def _open(page: object, server: dict[str, object], path: str, title: str) -> None:
+    page.goto(f"{server['url']}/{path}")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name=title).first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def _settle(page: object) -> None:
+    """Wait until the app has finished running (no 'running' indicator)."""
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")  # type: ignore[attr-defined]
+
+
+def _shot(page: object, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_every_page_opens(page: object, server: dict[str, object]) -> None:
+    pages = {"overview": "部门与收支总览", "department": "部门画像", "compare": "对比", "flags": "疑点",
+             "data": "数据", "brief": "简报"}  # fmt: skip
+    for path, title in pages.items():
+        _open(page, server, path, title)
+        assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
+        _shot(page, f"page-{path}")
+
+
+def test_pick_a_department(page: object, server: dict[str, object]) -> None:
+    _open(page, server, "department", "部门画像")
+    page.locator('[data-testid="stSelectbox"]').first.click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name="江苏省委办公厅").click()  # type: ignore[attr-defined]
+    _settle(page)
+    page.get_by_text("江苏省委办公厅").first.wait_for()  # type: ignore[attr-defined]
+    assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
+    _shot(page, "department-picked")
+
+
+def test_upload_a_document(page: object, server: dict[str, object]) -> None:
+    folder = Path(server["folder"])  # type: ignore[arg-type]
+    upload = folder / "gulou_archives_2026.txt"
+    upload.write_text(SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区档案馆").text(), encoding="utf-8")
+    _open(page, server, "data", "数据")
+    page.locator('input[type="file"]').set_input_files(str(upload))  # type: ignore[attr-defined]
+    button = page.get_by_role("button", name="导入")  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while not button.is_enabled() and time.monotonic() < deadline:  # enabled once the upload is done
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]
+    _shot(page, "data-selected")
+    button.click()
+    page.get_by_text("已导入 1 个文件").wait_for()  # type: ignore[attr-defined]
+    _shot(page, "data-uploaded")
+    from analytics import open_dataset
+
+    names = open_dataset(server["dataset"]).documents.get_column("department").to_list()  # type: ignore[arg-type]
+    assert "南京市鼓楼区档案馆" in names
+
+
+def test_mark_a_flag_and_see_it_kept_after_a_reload(page: object, server: dict[str, object]) -> None:
+    _open(page, server, "flags", "疑点")
+    form = page.locator(".st-key-triage_box")  # type: ignore[attr-defined]
+    form.wait_for()
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]  # the first runs may still redraw the form
+    form.get_by_text("误报", exact=True).click()
+    _settle(page)
+    form.get_by_label("说明").fill("合计尾差，四舍五入所致")
+    form.get_by_label("说明").press("Control+Enter")  # a text area commits on Ctrl+Enter or when left
+    _settle(page)
+    form.get_by_label("核实人").fill("张审计")
+    form.get_by_label("核实人").press("Enter")
+    _settle(page)
+    assert form.get_by_label("说明").input_value() == "合计尾差，四舍五入所致"
+    assert form.get_by_role("radio", name="误报").is_checked()
+    _shot(page, "flags-filled")
+    form.get_by_role("button", name="保存结论").click()
+    _settle(page)
+    page.get_by_text("已保存。").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "flags-marked")
+    current = open_triage(server["triage"]).current()  # type: ignore[arg-type]
+    history = open_triage(server["triage"]).history()  # type: ignore[arg-type]
+    assert current.select("status", "note", "author").rows() == [("误报", "合计尾差，四舍五入所致", "张审计")], history
+    page.reload()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="疑点").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    form = page.locator(".st-key-triage_box")  # type: ignore[attr-defined]
+    assert form.get_by_label("说明").input_value() == "合计尾差，四舍五入所致"
+    assert form.get_by_role("radio", name="误报").is_checked()
+    _shot(page, "flags-after-reload")
