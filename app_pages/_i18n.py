@@ -76,6 +76,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "slope": ("两年对比", "Two years compared"),
     "heatmap": ("疑点分布（部门 × 规则族）", "Findings by department and rule family"),
     "flags_title": ("疑点", "Findings"),
+    "flags_overview": ("疑点概况", "Findings at a glance"),
+    "to_flags": ("查看全部疑点", "See every finding"),
+    "missing": ("缺失与未公开", "What is missing"),
+    "nothing_missing": ("未发现缺失的表格或信息。", "Nothing missing was found."),
     "flags_caption": (
         "核查规则与异常模型发现的全部疑点：按级别、规则族、部门、年度筛选，查看出处，记录核实结论。",
         "Every finding of the checks and the anomaly models: filter, see where each figure was published, record "

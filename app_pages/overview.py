@@ -1,4 +1,4 @@
-"""总览: the departments of the dataset and their income and expenditure totals by year."""
+"""总览: the dataset at a glance — departments, totals by year, findings by severity and what is missing."""
 
 from __future__ import annotations
 
@@ -70,3 +70,29 @@ with st.expander(t("sources")):
         .unique(maintain_order=True)
     )
     st.dataframe(evidence, hide_index=True, key="evidence_table")
+
+st.subheader(t("flags_overview"))
+flags = _data.triage().annotate(dataset.flags)
+columns = st.columns(4)
+for column, severity in zip(columns, ["error", "warning", "info"], strict=False):
+    column.metric(t(f"severity_{severity}"), flags.filter(pl.col(s.SEVERITY) == severity).height)
+columns[3].metric(t("undecided"), flags.filter(pl.col("status") == "待核实").height)
+st.page_link("app_pages/flags.py", label=t("to_flags"), icon=":material/flag:")
+
+st.subheader(t("missing"))
+missing = flags.filter(pl.col(s.FAMILY) == "completeness")
+if missing.is_empty():
+    st.success(t("nothing_missing"))
+else:
+    names = _data.department_names()
+    message = s.MESSAGE_EN if st.session_state.get("lang_en") else s.MESSAGE_ZH
+    st.dataframe(
+        missing.select(
+            pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID)).alias(t("col_name")),
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(message).alias(t("col_message")),
+        ).sort(t("col_name"), t("col_year")),
+        hide_index=True,
+        column_config=number_formats(year=("col_year",)),
+        key="missing_table",
+    )

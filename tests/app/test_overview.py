@@ -76,3 +76,16 @@ def test_streamlit_serves_the_app() -> None:
         process.terminate()
         process.wait(timeout=20)
         process.stderr.close()
+
+
+def test_overview_shows_findings_by_severity_and_what_is_missing() -> None:
+    import analytics
+
+    at = _app().run()
+    assert not at.exception
+    flags = analytics.open_dataset().flags
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["提示"] == str(flags.filter(flags["severity"] == "info").height)
+    assert metrics["待核实"] == str(flags.height)  # nobody has decided anything in a fresh triage database
+    missing = at.dataframe[-1].value if at.dataframe else None
+    assert missing is not None and any("未披露" in text or "空表" in text for text in missing["说明"].to_list())
