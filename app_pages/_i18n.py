@@ -160,6 +160,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_score": ("得分（模型）", "Score (models)"),
     "col_level1": ("一级指标", "Level 1"),
     "col_indicator": ("三级指标", "Indicator"),
+    "col_prior_targets": ("往年目标", "Earlier targets"),
     "col_target": ("指标值", "Target"),
     "expenditure": ("支出", "Expenditure"),
 }

@@ -46,6 +46,7 @@ department_id = options[name]
 
 trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
 st.subheader(t("key_figures"))
+documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
 table = trends.select(
     pl.col(c.MEASURE)
     .replace_strict({m: label(m) for m in MEASURE_LABELS}, default=pl.col(c.MEASURE))
@@ -53,6 +54,8 @@ table = trends.select(
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),
     analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
     pl.col(c.CHANGE_PCT).round(1).alias(t("col_change_pct")),
+    # Where the figure was published: the document it was read from.
+    pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
 )
 st.dataframe(
     table,
@@ -104,6 +107,19 @@ else:
             pl.col(s.LEVEL1).alias(t("col_level1")),
             pl.col(s.LEVEL3).alias(t("col_indicator")),
             pl.col(s.TARGET_TEXT).alias(t("col_target")),
+            # The targets of earlier years the form also prints: how the target moved.
+            pl.col(s.PRIOR_VALUES)
+            .list.eval(
+                pl.concat_str(
+                    [
+                        pl.element().struct.field(s.FISCAL_YEAR).cast(pl.String),
+                        pl.lit("："),
+                        pl.element().struct.field(s.TARGET_TEXT).fill_null("—"),
+                    ]
+                )
+            )
+            .list.join("；")
+            .alias(t("col_prior_targets")),
             pl.col(s.LINE).alias(t("col_line")),
         ),
         hide_index=True,

@@ -83,3 +83,14 @@ def test_department_page_lists_model_findings_with_their_peer_group() -> None:
     models = flags[flags["规则"].str.startswith("anomaly.")]
     assert len(models) > 0
     assert models["比较组（模型）"].notna().all() and models["得分（模型）"].notna().all()
+
+
+def test_department_figures_say_where_they_were_published_and_targets_show_earlier_years() -> None:
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    figures = at.dataframe[0].value
+    assert set(figures["文件"]) == {"hanyang_bigdata_2023_dept_budget.txt"}
+    targets = next(d.value for d in at.dataframe if "往年目标" in d.value.columns)
+    # The seed's form prints 2021 and 2022 targets beside 2023's (e.g. 2022: 3000条以上).
+    assert any("2022：" in text for text in targets["往年目标"].to_list())
