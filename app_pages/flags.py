@@ -29,8 +29,19 @@ if dataset.flags.is_empty():
     st.stop()
 
 names = _data.department_names()
-flags = store.annotate(dataset.flags).with_columns(
-    pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID)).alias("department_name")
+flags = (
+    store.annotate(dataset.flags)
+    .with_columns(
+        pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID)).alias("department_name")
+    )
+    # Most serious first, then by department and year (the store keeps flags in id order).
+    .sort(
+        pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, default=3),
+        "department_name",
+        s.FISCAL_YEAR,
+        s.RULE_ID,
+        nulls_last=True,
+    )
 )
 
 severity_labels = {"error": t("severity_error"), "warning": t("severity_warning"), "info": t("severity_info")}

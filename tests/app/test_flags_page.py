@@ -54,3 +54,10 @@ def test_a_flag_shows_its_evidence_and_its_triage_is_kept(triage_in_tmp: Path) -
     again = _page()
     again.multiselect(key="flags_status").set_value(["误报"]).run()
     assert len(again.dataframe[0].value) == 1
+
+
+def test_most_serious_findings_come_first() -> None:
+    at = _page()
+    order = {"错误": 0, "警示": 1, "提示": 2}
+    ranks = [order[v] for v in at.dataframe[0].value["级别"].to_list()]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # the default dataset has warnings but no errors
