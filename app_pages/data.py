@@ -73,7 +73,8 @@ except analytics.AnalyticsError as exc:
 if dataset.documents.is_empty():
     st.info(t("no_dataset"))
     st.stop()
-fmt = st.radio(t("format"), ["xlsx", "csv", "parquet"], horizontal=True, key="data_format")
+formats = {"xlsx": "Excel (.xlsx)", "csv": "CSV", "parquet": "Parquet"}
+fmt = st.radio(t("format"), list(formats), format_func=formats.get, horizontal=True, key="data_format")
 left, right = st.columns(2)
 left.download_button(
     t("download_tables"),

@@ -143,6 +143,7 @@ def test_upload_a_document(page: object, server: dict[str, object]) -> None:
     _shot(page, "data-selected")
     button.click()
     page.get_by_text("已导入 1 个文件").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
     _shot(page, "data-uploaded")
     from analytics import open_dataset
 
