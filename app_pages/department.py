@@ -63,6 +63,24 @@ st.dataframe(
     column_config=number_formats(money=("col_amount",), percent=("col_change_pct",), year=("col_year",)),
     key="department_figures",
 )
+with st.expander(t("sources")):
+    # Every total and category line of the department as printed: document, table, page, line and text.
+    printed = dataset.lines.filter(
+        (pl.col(s.DEPARTMENT_ID) == department_id) & pl.col(s.CLASSIFICATION).is_in(["total", "category"])
+    )
+    st.dataframe(
+        printed.sort(s.FISCAL_YEAR, s.DOC_ID, s.PAGE, s.LINE, nulls_last=True).select(
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
+            pl.col(s.TABLE).alias(t("col_table")),
+            pl.col(s.PAGE).alias(t("col_page")),
+            pl.col(s.LINE).alias(t("col_line")),
+            pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
+        ),
+        hide_index=True,
+        column_config=number_formats(year=("col_year",)),
+        key="department_sources",
+    )
 
 st.subheader(t("trend"))
 totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))

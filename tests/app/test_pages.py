@@ -94,3 +94,12 @@ def test_department_figures_say_where_they_were_published_and_targets_show_earli
     targets = next(d.value for d in at.dataframe if "往年目标" in d.value.columns)
     # The seed's form prints 2021 and 2022 targets beside 2023's (e.g. 2022: 3000条以上).
     assert any("2022：" in text for text in targets["往年目标"].to_list())
+
+
+def test_department_sources_give_page_line_and_text() -> None:
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select("江苏省委办公厅").run()
+    assert not at.exception
+    sources = next(d.value for d in at.dataframe if "原文" in d.value.columns and "页码" in d.value.columns)
+    assert len(sources) > 0
+    assert sources["页码"].notna().all() and (sources["原文"].str.len() > 0).all()
