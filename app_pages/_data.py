@@ -113,3 +113,18 @@ def _export(path: str, version: str, what: str, fmt: str) -> bytes:
 def export_bytes(what: str, fmt: str) -> bytes:
     """The flags (``what="flags"``) or every table (``"tables"``) of the current dataset as a ``fmt`` file."""
     return _export(*current(), what, fmt)
+
+
+def dataset_or_stop() -> analytics.Dataset:
+    """The current dataset, or the page stops with a clear message: unreadable (the error) or empty (what to do)."""
+    from app_pages._i18n import t
+
+    try:
+        dataset = load_dataset()
+    except analytics.AnalyticsError as exc:
+        st.error(f"{t('dataset_error')}{exc}")
+        st.stop()
+    if dataset.documents.is_empty():
+        st.info(t("no_dataset"))
+        st.stop()
+    return dataset

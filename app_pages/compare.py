@@ -5,7 +5,6 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-import analytics
 from analytics import charts, compare
 from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
@@ -17,14 +16,7 @@ st.title(t("compare_title"))
 st.caption(t("compare_caption"))
 english = bool(st.session_state.get("lang_en"))
 
-try:
-    dataset = _data.load_dataset()
-except analytics.AnalyticsError as exc:
-    st.error(f"{t('dataset_error')}{exc}")
-    st.stop()
-if dataset.documents.is_empty():
-    st.info(t("no_dataset"))
-    st.stop()
+dataset = _data.dataset_or_stop()
 
 trends = _data.trends()
 measures = [m for m in MEASURE_LABELS if m in set(trends.get_column(c.MEASURE).to_list())]

@@ -65,14 +65,7 @@ if st.button(t("ingest"), key="data_ingest", disabled=not files, type="primary")
             st.dataframe(pipeline.read_summary(outcome.read), hide_index=True, key="data_summary")
 
 st.subheader(t("download"))
-try:
-    dataset = _data.load_dataset()
-except analytics.AnalyticsError as exc:
-    st.error(f"{t('dataset_error')}{exc}")
-    st.stop()
-if dataset.documents.is_empty():
-    st.info(t("no_dataset"))
-    st.stop()
+dataset = _data.dataset_or_stop()
 formats = {"xlsx": "Excel (.xlsx)", "csv": "CSV", "parquet": "Parquet"}
 fmt = st.radio(t("format"), list(formats), format_func=formats.get, horizontal=True, key="data_format")
 left, right = st.columns(2)

@@ -23,14 +23,7 @@ def label(measure: str) -> str:
     return (names[1] if english else names[0]) if names else measure
 
 
-try:
-    dataset = _data.load_dataset()
-except analytics.AnalyticsError as exc:
-    st.error(f"{t('dataset_error')}{exc}")
-    st.stop()
-if dataset.documents.is_empty():
-    st.info(t("no_dataset"))
-    st.stop()
+dataset = _data.dataset_or_stop()
 
 departments = dataset.departments.sort(s.NAME).unique(s.DEPARTMENT_ID, keep="last", maintain_order=True)
 options = dict(departments.select(s.NAME, s.DEPARTMENT_ID).rows())

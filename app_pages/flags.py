@@ -18,11 +18,11 @@ if st.session_state.pop("triage_just_saved", False):
     st.success(t("triage_saved"))
 english = bool(st.session_state.get("lang_en"))
 
+dataset = _data.dataset_or_stop()
 try:
-    dataset = _data.load_dataset()
     store = _data.triage()
 except analytics.AnalyticsError as exc:
-    st.error(f"{t('dataset_error')}{exc}")
+    st.error(str(exc))
     st.stop()
 if dataset.flags.is_empty():
     st.success(t("no_flags_at_all"))

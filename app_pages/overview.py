@@ -14,15 +14,7 @@ from app_pages._i18n import number_formats, t
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
 
-try:
-    dataset = _data.load_dataset()
-except analytics.AnalyticsError as exc:
-    st.error(f"{t('dataset_error')}{exc}")
-    st.stop()
-
-if dataset.documents.is_empty():
-    st.info(t("no_dataset"))
-    st.stop()
+dataset = _data.dataset_or_stop()
 
 st.subheader(t("departments"))
 st.dataframe(
