@@ -29,7 +29,7 @@ from analytics import schema as s
 from analytics.checks import FAMILIES
 from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
-from analytics.pipeline import all_flags
+from analytics.pipeline import all_flags, read_summary
 from analytics.store import Dataset, open_dataset, refresh_dataset, save_dataset, update_dataset
 
 __all__ = ["main"]
@@ -90,13 +90,12 @@ def _read_all(paths: Sequence[Path], console: Console) -> Batch:
 
 
 def _summary(read: Sequence[tuple[Path, Dataset]]) -> Table:
+    summary = read_summary(read)
     table = Table(title="读取结果 rows read per file")
-    for header in ("file", "department", "year", "phase", *s.TABLES):
+    for header in summary.columns:
         table.add_column(header, justify="right" if header in s.TABLES else "left")
-    for path, ds in read:
-        document = ds.documents.row(0, named=True)
-        counts = [str(frame.height) for frame in ds.tables.values()]
-        table.add_row(path.name, document[s.DEPARTMENT], str(document[s.FISCAL_YEAR]), document[s.PHASE], *counts)
+    for row in summary.iter_rows():
+        table.add_row(*(str(value) for value in row))
     return table
 
 

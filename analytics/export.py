@@ -26,7 +26,6 @@ def flat(frame: pl.DataFrame) -> pl.DataFrame:
     statistics as ``n=… median=…``; any other nested column as JSON text."""
     if s.EVIDENCE not in frame.columns or s.PEER_STATS not in frame.columns:
         return _as_json(frame)
-    flags = frame
     item = pl.element().struct
     line = pl.concat_str(
         [
@@ -54,7 +53,7 @@ def flat(frame: pl.DataFrame) -> pl.DataFrame:
             stats.field("scale").round(4).cast(pl.String),
         ]
     )
-    return flags.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"), peers.alias(s.PEER_STATS))
+    return frame.with_columns(pl.col(s.EVIDENCE).list.eval(line).list.join("\n"), peers.alias(s.PEER_STATS))
 
 
 def _as_json(frame: pl.DataFrame) -> pl.DataFrame:

@@ -138,6 +138,13 @@ DIRECTIONS = ("增加", "减少", "持平")
 COMPARATORS = ("≥", "≤", ">", "<", "=")
 GOAL_SCOPES = ("long_term", "annual", "project")
 SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank() -> pl.Expr:
+    """Sort key of ``severity``: the most serious first (error 0, warning 1, info 2)."""
+    return pl.col(SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, default=3, return_dtype=pl.Int8)
+
+
 FLAG_SOURCES = ("rule", "model")
 #: What a flag's observed / expected / variance measure: money in 元, a percentage, or a count.
 MEASURES = ("yuan", "percent", "count")

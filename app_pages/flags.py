@@ -36,7 +36,7 @@ flags = (
     )
     # Most serious first, then by department and year (the store keeps flags in id order).
     .sort(
-        pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, default=3),
+        s.severity_rank(),
         "department_name",
         s.FISCAL_YEAR,
         s.RULE_ID,

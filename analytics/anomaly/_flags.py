@@ -8,7 +8,6 @@ peer group and the group's statistics, and evidence back to the lines. Unusual i
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import tomllib
 from decimal import Decimal
@@ -23,6 +22,7 @@ from analytics import schema as s
 from analytics.anomaly._estimators import DedupLocalOutlierFactor, IQRFences, IsolationForest, RobustZScore
 from analytics.anomaly._features import PROFILE_FEATURES, line_growth, profiles
 from analytics.anomaly._screens import repeated_amounts
+from analytics.checks._engine import flag_id
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset
 
@@ -79,10 +79,6 @@ def load_anomaly_settings(overrides: dict[str, dict[str, Any]] | None = None) ->
             raise AnalyticsError(f"anomaly settings: no section [{section}]; see analytics/anomaly/settings.toml")
         values[section].update(items)
     return values
-
-
-def _flag_id(rule_id: str, key: str) -> str:
-    return hashlib.sha256(f"{rule_id}|{key}".encode()).hexdigest()[:16]
 
 
 def _pct(value: float) -> Decimal:
@@ -228,7 +224,7 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
         label, n = row["group_label"], stats["count"]
         out.append(
             {
-                s.FLAG_ID: _flag_id(
+                s.FLAG_ID: flag_id(
                     "anomaly.line_growth",
                     f"{row[s.DEPARTMENT_ID]}|{year}|{row[s.CLASSIFICATION]}|{row[s.CODE]}|{row[s.COLUMN]}",
                 ),
@@ -374,7 +370,7 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
             quartiles = f"{as_pct(stats['q1']):.1f}%–{as_pct(stats['q3']):.1f}%"
             out.append(
                 {
-                    s.FLAG_ID: _flag_id(rule_id, f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}|{feature}"),
+                    s.FLAG_ID: flag_id(rule_id, f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}|{feature}"),
                     s.RULE_ID: rule_id,
                     s.SEVERITY: "info",
                     s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
@@ -412,7 +408,7 @@ def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any
         wan = f"{amount / 10000:,.2f} 万元"
         out.append(
             {
-                s.FLAG_ID: _flag_id("anomaly.repeated_amount", str(amount)),
+                s.FLAG_ID: flag_id("anomaly.repeated_amount", str(amount)),
                 s.RULE_ID: "anomaly.repeated_amount",
                 s.SEVERITY: "info",
                 s.DEPARTMENT_ID: departments[0],
@@ -466,7 +462,7 @@ def flag_anomalies(ds: Dataset, overrides: dict[str, dict[str, Any]] | None = No
         [{name: row.get(name) for name in columns} for row in rows], schema=s.TABLES[s.FLAGS].schema, orient="row"
     ).with_columns(pl.lit("model").alias(s.SOURCE), pl.lit(FAMILY).alias(s.FAMILY))
     frame = frame.unique(s.FLAG_ID, keep="first", maintain_order=True)
-    order = pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, return_dtype=pl.Int8)
+    order = s.severity_rank()
     return s.validate(s.FLAGS, frame.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
 
 

@@ -151,8 +151,9 @@ def evidence(frame: pl.DataFrame, part: str = s.TABLE, *, limit: int = 20) -> li
     return frame.head(limit).select(columns).unique(maintain_order=True).to_dicts()
 
 
-def _flag_ids(rule_id: str, keys: list[str | None]) -> list[str]:
-    return [hashlib.sha256(f"{rule_id}|{key}".encode()).hexdigest()[:16] for key in keys]
+def flag_id(rule_id: str, key: str | None) -> str:
+    """The stable id of a finding: a hash of its rule and its key (what it is about), the same on every run."""
+    return hashlib.sha256(f"{rule_id}|{key}".encode()).hexdigest()[:16]
 
 
 def run_checks(
@@ -189,7 +190,7 @@ def run_checks(
         if found.is_empty():
             continue
         found = found.with_columns(
-            pl.Series(s.FLAG_ID, _flag_ids(rule_id, found.get_column("key").to_list()), dtype=pl.String),
+            pl.Series(s.FLAG_ID, [flag_id(rule_id, key) for key in found.get_column("key").to_list()], dtype=pl.String),
             pl.lit("rule").alias(s.SOURCE),
             pl.lit(rule_id).alias(s.RULE_ID),
             pl.lit(spec.family).alias(s.FAMILY),
@@ -199,7 +200,7 @@ def run_checks(
     if not frames:
         return s.empty_frame(s.FLAGS)
     flags = pl.concat(frames, how="vertical").unique(s.FLAG_ID, keep="first", maintain_order=True)
-    order = pl.col(s.SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, return_dtype=pl.Int8)
+    order = s.severity_rank()
     return s.validate(s.FLAGS, flags.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
 
 
