@@ -141,10 +141,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "download_flags": ("下载疑点", "Download the findings"),
     "dataset_where": ("数据集位置：{path}（{documents} 份文件）", "Dataset: {path} ({documents} documents)"),
     "brief_title": ("简报", "Brief"),
-    "brief_pending": (
-        "人大预算审查简报（每个部门一页：趋势、同类比较、值得追问的问题）尚在开发中，完成后在此生成与打印。",
-        "The hearing brief (one page per department: trend, peers, questions worth asking) is being built; it "
-        "will be generated and printed here.",
+    "brief_caption": (
+        "人大预算审查用的部门简报：主要数字与趋势、支出构成、人均指标、同组比较、绩效目标，以及由疑点生成的质询问题"
+        "（附原文出处）。可下载 PDF 打印或 HTML 分享；审核中标为“误报”的疑点不列入。",
+        "A department's brief for the budget hearing: key figures and their trend, composition, per-staff figures, "
+        "peers, performance targets, and the flags turned into questions (with where each figure was published). "
+        "Download it as PDF to print or as HTML to share; flags triaged as false positives are left out.",
+    ),
+    "brief_year": ("年度", "Year"),
+    "download_brief_pdf": ("下载 PDF（打印用）", "Download PDF (to print)"),
+    "download_brief_html": ("下载 HTML", "Download HTML"),
+    "brief_batch": (
+        "为全部部门批量生成：`analytics brief --all --out briefs`",
+        "Every department at once: `analytics brief --all --out briefs`",
     ),
     "col_measure": ("指标", "Measure"),
     "col_change_pct": ("同比（%）", "Change (%)"),

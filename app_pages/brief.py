@@ -1,10 +1,51 @@
-"""简报: the hearing brief per department (a later issue builds it; until then, an honest empty state)."""
+"""简报: the hearing brief of one department and year, shown in the page and downloaded as PDF or HTML."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
+import streamlit.components.v1 as components
 
+from analytics import schema as s
+from app_pages import _data
 from app_pages._i18n import t
 
 st.title(t("brief_title"))
-st.info(t("brief_pending"))
+st.caption(t("brief_caption"))
+lang = "en" if st.session_state.get("lang_en") else "zh"
+
+dataset = _data.dataset_or_stop()
+departments = dataset.departments.sort(s.FISCAL_YEAR).unique(s.DEPARTMENT_ID, keep="last").sort(s.NAME)
+options = dict(departments.select(s.NAME, s.DEPARTMENT_ID).rows())
+name = st.selectbox(t("pick_department"), list(options), key="brief_department")
+department_id = options[name]
+years = (
+    dataset.departments.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+    .get_column(s.FISCAL_YEAR)
+    .unique()
+    .sort(descending=True)
+    .to_list()
+)
+year = st.selectbox(t("brief_year"), years, key="brief_year")
+
+html = _data.brief_bytes(department_id, year, lang, "html")
+left, right = st.columns(2)
+left.download_button(
+    t("download_brief_pdf"),
+    # Printed only when asked for: PDF rendering takes about a second.
+    data=lambda: _data.brief_bytes(department_id, year, lang, "pdf"),
+    file_name=_data.brief_file_name(department_id, year, "pdf"),
+    mime="application/pdf",
+    key="download_brief_pdf",
+    icon=":material/print:",
+)
+right.download_button(
+    t("download_brief_html"),
+    data=html,
+    file_name=_data.brief_file_name(department_id, year, "html"),
+    mime="text/html",
+    key="download_brief_html",
+)
+st.caption(t("brief_batch"))
+# In its own frame: the brief's print styles stay out of the app's page.
+components.html(html.decode("utf-8"), height=1400, scrolling=True)

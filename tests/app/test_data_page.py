@@ -75,10 +75,3 @@ def test_export_bytes_are_real_files(dataset: Path) -> None:
     assert "lines.csv" in archive.namelist()
     header = archive.read("flags.csv").decode().splitlines()[0]
     assert "evidence" in header and "peer_stats" in header
-
-
-def test_brief_page_has_an_honest_empty_state() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("app_pages/brief.py").run()
-    assert not at.exception
-    assert "尚在开发" in at.info[0].value

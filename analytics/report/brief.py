@@ -1,0 +1,753 @@
+"""Hearing briefs (人大预算审查简报): one or two printable pages per department and year.
+
+A brief gathers, for one department and fiscal year, what a budget hearing needs: the key figures and their trend
+over every year the disclosures state (``2,330.28 → 1,652.62 → 1,370.19``), the composition of spending, figures per
+member of staff, the department's standing among its peers, its performance targets and how they moved, and the
+flags turned into questions to ask (质询问题), each with its evidence (document, page, text as printed).
+
+``build_brief`` assembles the figures (Polars frames, exact 元); ``render_html`` writes a self-contained page (CSS
+inline, charts as inline SVG, every text from a document escaped); ``render_pdf`` prints it to A4 with embedded CJK
+fonts, dropping detail until it fits on two pages; ``write_briefs`` writes one brief per department of a region.
+
+Examples
+--------
+>>> from analytics.store import Dataset
+>>> build_brief(Dataset.empty(), "测试区甲局")
+Traceback (most recent call last):
+...
+analytics.report.brief.BriefError: no department '测试区甲局' in the dataset (it has none)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from analytics import charts
+from analytics import schema as s
+from analytics.compare import COMPONENT_LABELS, MEASURE_LABELS, measures, peer_groups, peer_stats, structure, trends
+from analytics.compare import _columns as c
+from analytics.errors import AnalyticsError
+from analytics.store import Dataset
+from analytics.triage import TriageStore
+from analytics.units import format_wan
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = [
+    "BRIEF_FORMATS",
+    "Brief",
+    "BriefError",
+    "brief_file_name",
+    "build_brief",
+    "render_html",
+    "render_pdf",
+    "resolve_department",
+    "write_briefs",
+]
+
+#: What ``write_briefs`` can write.
+BRIEF_FORMATS = ("pdf", "html")
+#: The measures of the key-figure table, in the order they are shown.
+KEY_MEASURES = ("income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public")
+#: Triage decisions that take a flag out of the questions (the auditor found nothing to ask).
+_SETTLED = ("误报",)
+#: How much a brief shows at each level of detail: the first that fits on two pages is printed.
+_DETAIL_LEVELS = ((10, 8), (6, 6), (4, 4), (2, 3))
+_MAX_PAGES = 2
+_SOURCE_CHARS = 90
+#: Texts a 绩效目标表 prints in a prior-year column that state no target.
+_NO_TARGET = ("", "无", "-", "—", "/", "／", "不适用")
+
+
+class BriefError(AnalyticsError):
+    """A brief cannot be made: the department or the year is not in the dataset."""
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The figures of one department-year's hearing brief (exact 元; shares and changes in percent).
+
+    Frames
+    ------
+    figures
+        ``measure, fiscal_year, amount_yuan, change_pct, cagr_pct, doc_id``: every year each key measure is stated.
+    composition
+        ``dimension, component, amount_yuan, share`` of the brief's year (``category`` and ``function``).
+    staff
+        ``measure, staff_basis, staff, per_staff_yuan`` of the brief's year.
+    peers
+        ``measure, peer_group, value, rank, peer_count, median, q1, q3`` of the brief's year (value in 元).
+    peer_values
+        The peer frame of ``analytics.compare`` for the chart: every peer's value of the brief's year.
+    targets
+        ``level1, level3, target_text, prior_text, changed, page, line`` of the brief's year.
+    questions
+        ``flag_id, family, severity, rule_id, question_zh, question_en, status, evidence`` (evidence as a list of
+        ``document, page, line, source_text`` structs), most serious first.
+    """
+
+    department_id: str
+    name: str
+    region: str | None
+    fiscal_year: int
+    phase: str
+    documents: pl.DataFrame
+    figures: pl.DataFrame
+    composition: pl.DataFrame
+    staff: pl.DataFrame
+    peers: pl.DataFrame
+    peer_values: pl.DataFrame
+    targets: pl.DataFrame
+    questions: pl.DataFrame
+    settled: int
+    generated: dt.date
+
+
+# --- assembling ---------------------------------------------------------------------------------------------------
+def resolve_department(ds: Dataset, department: str) -> str:
+    """The ``department_id`` of ``department``, given as its id or its name.
+
+    Raises
+    ------
+    BriefError
+        No department of the dataset has that id or name (the message lists some that exist).
+    """
+    return _resolve(ds, department)[0]
+
+
+def _resolve(ds: Dataset, department: str) -> tuple[str, pl.DataFrame]:
+    rows = ds.departments.filter((pl.col(s.DEPARTMENT_ID) == department) | (pl.col(s.NAME) == department))
+    if rows.is_empty():
+        known = ds.departments.get_column(s.NAME).unique().sort().to_list()
+        listed = "、".join(known[:8]) + ("…" if len(known) > 8 else "") if known else "none"
+        raise BriefError(f"no department {department!r} in the dataset (it has {listed})")
+    department_id = rows.get_column(s.DEPARTMENT_ID).first()
+    return department_id, ds.departments.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+
+
+def build_brief(
+    ds: Dataset,
+    department: str,
+    fiscal_year: int | None = None,
+    *,
+    triage: TriageStore | None = None,
+    peer_by: str = "region",
+    today: dt.date | None = None,
+) -> Brief:
+    """Assemble the brief of ``department`` (its id or name) for ``fiscal_year`` (default: its latest year).
+
+    Parameters
+    ----------
+    triage
+        Auditors' decisions: flags marked 误报 (false positive) are left out of the questions, others carry their
+        status.
+    peer_by
+        How peers are grouped (``region``, ``unit_type`` or ``function``; see ``analytics.compare.peer_groups``).
+
+    Raises
+    ------
+    BriefError
+        The department is not in the dataset, or has no disclosure for ``fiscal_year``.
+    """
+    department_id, rows = _resolve(ds, department)
+    years = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())
+    year = years[-1] if fiscal_year is None else fiscal_year
+    if year not in years:
+        raise BriefError(f"department {department!r} has no disclosure for {year}; it has {', '.join(map(str, years))}")
+    row = rows.filter(pl.col(s.FISCAL_YEAR) == year).row(0, named=True)
+    documents = ds.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
+    phase = "budget" if documents.is_empty() or "budget" in documents.get_column(s.PHASE) else "final"
+    names = dict(ds.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
+
+    measured = measures(ds)
+    own = pl.col(s.DEPARTMENT_ID) == department_id
+    figures = (
+        trends(measured.filter(own & (pl.col(s.FISCAL_YEAR) <= year)))
+        .filter(pl.col(c.MEASURE).is_in(KEY_MEASURES))
+        .select(c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN, c.CHANGE_PCT, c.CAGR_PCT, s.DOC_ID)
+        .sort(pl.col(c.MEASURE).replace_strict({m: i for i, m in enumerate(KEY_MEASURES)}), s.FISCAL_YEAR)
+    )
+    composition = pl.concat(
+        [
+            structure(ds, dimension)
+            .filter(own & (pl.col(s.FISCAL_YEAR) == year))
+            .select(c.DIMENSION, c.COMPONENT, s.AMOUNT_YUAN, c.SHARE)
+            .sort(s.AMOUNT_YUAN, descending=True)
+            for dimension in ("category", "function")
+        ]
+    )
+    staff = _staff(ds, measured, department_id, year)
+    peers, peer_values = _peers(ds, measured, department_id, year, peer_by)
+    targets = _targets(ds, department_id, year)
+    questions, settled = _questions(ds, department_id, year, names, triage)
+    return Brief(
+        department_id=department_id,
+        name=row[s.NAME],
+        region=row[s.REGION],
+        fiscal_year=year,
+        phase=phase,
+        documents=documents.select(s.DOC_ID, s.SOURCE_NAME, s.PHASE, s.PAGE_COUNT),
+        figures=figures,
+        composition=composition,
+        staff=staff,
+        peers=peers,
+        peer_values=peer_values,
+        targets=targets,
+        questions=questions,
+        settled=settled,
+        generated=today or dt.date.today(),
+    )
+
+
+def _staff(ds: Dataset, measured: pl.DataFrame, department_id: str, year: int) -> pl.DataFrame:
+    from analytics.compare import per_staff
+
+    return (
+        per_staff(ds, measures_frame=measured)
+        .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
+        .filter(pl.col(c.MEASURE).is_in(["expenditure_total", "basic", "personnel", "three_public"]))
+        .select(c.MEASURE, c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN)
+    )
+
+
+def _peers(
+    ds: Dataset, measured: pl.DataFrame, department_id: str, year: int, peer_by: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    values = measured.filter(
+        (pl.col(s.FISCAL_YEAR) == year) & pl.col(c.MEASURE).is_in(["expenditure_total", "basic", "project"])
+    ).select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.MEASURE, pl.col(s.AMOUNT_YUAN).cast(pl.Float64).alias(c.VALUE))
+    stats = peer_stats(values, peer_groups(ds, peer_by))  # type: ignore[arg-type]
+    group = stats.filter(pl.col(s.DEPARTMENT_ID) == department_id).get_column(c.PEER_GROUP).unique()
+    peer_values = stats.filter(pl.col(c.PEER_GROUP).is_in(group.implode()))
+    own = peer_values.filter(pl.col(s.DEPARTMENT_ID) == department_id).select(
+        c.MEASURE, c.PEER_GROUP, c.VALUE, c.RANK, c.PEER_COUNT, c.MEDIAN, c.Q1, c.Q3
+    )
+    return own, peer_values
+
+
+def _targets(ds: Dataset, department_id: str, year: int) -> pl.DataFrame:
+    prior = (
+        pl.col(s.PRIOR_VALUES)
+        .list.eval(
+            pl.concat_str(
+                [
+                    pl.element().struct.field(s.FISCAL_YEAR).cast(pl.String),
+                    pl.lit("："),
+                    pl.element().struct.field(s.TARGET_TEXT).fill_null("—"),
+                ]
+            )
+        )
+        .list.join("；")
+    )
+    # A target moved when the latest earlier year the form prints with a value states another value (or, without
+    # numbers, another text); a placeholder such as 无 is no earlier target.
+    stated = pl.col(s.PRIOR_VALUES).list.eval(
+        pl.element().filter(
+            pl.element().struct.field(s.TARGET_VALUE).is_not_null()
+            | ~pl.element().struct.field(s.TARGET_TEXT).fill_null("").str.strip_chars().is_in(_NO_TARGET)
+        )
+    )
+    last_prior = stated.list.last().struct
+    differs = (
+        pl.when(last_prior.field(s.TARGET_VALUE).is_not_null() & pl.col(s.TARGET_VALUE).is_not_null())
+        .then(
+            (last_prior.field(s.TARGET_VALUE) != pl.col(s.TARGET_VALUE))
+            | (last_prior.field(s.COMPARATOR).fill_null("") != pl.col(s.COMPARATOR).fill_null(""))
+        )
+        .otherwise(last_prior.field(s.TARGET_TEXT) != pl.col(s.TARGET_TEXT))
+    )
+    return (
+        ds.indicators.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
+        .with_columns(
+            prior.alias("prior_text"),
+            (stated.list.len() > 0).and_(differs).fill_null(False).alias("changed"),
+        )
+        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, "prior_text", "changed", s.PAGE, s.LINE)
+        .sort("changed", descending=True, maintain_order=True)
+    )
+
+
+#: How a family's finding is put to the department: a lead-in and the question (Chinese, English).
+_ASK = {
+    "table": ("表内数字不能勾稽", "请说明哪一个数字正确，差额从何而来？", "Figures inside a table do not add up",
+              "Which figure is right, and where does the difference come from?"),
+    "cross": ("同一数字在不同表或不同年度中不一致", "请说明两处数字为何不同，以哪一处为准？",
+              "The same figure differs between tables or years", "Why do they differ, and which one stands?"),
+    "narrative": ("文字说明与表格数字不符", "请说明以文字还是表格为准？", "The narrative and the tables disagree",
+                  "Which one is right: the text or the table?"),
+    "targets": ("绩效目标设置", "目标如何衡量完成程度，依据是什么？", "Performance targets",
+                "How will completion be measured, and on what basis was the target set?"),
+    "spending": ("支出变动与分类", "请说明变动的原因和依据。", "Spending change or classification",
+                 "What explains the change, and on what basis?"),
+    "completeness": ("公开内容不完整", "请说明未公开或空表的原因。", "Incomplete disclosure",
+                     "Why is this not disclosed, or disclosed empty?"),
+    "anomaly": ("与同类部门相比明显异常（不一定是错误）", "请说明原因。",
+                "Unusual compared with peer departments (not necessarily wrong)", "What explains it?"),
+}  # fmt: skip
+
+
+def _questions(
+    ds: Dataset, department_id: str, year: int, names: dict[str, str], triage: TriageStore | None
+) -> tuple[pl.DataFrame, int]:
+    flags = ds.flags.filter(
+        (pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR).is_null() | (pl.col(s.FISCAL_YEAR) == year))
+    )
+    if triage is not None:
+        flags = triage.annotate(flags)
+    else:
+        flags = flags.with_columns(pl.lit(None, pl.String).alias("status"))
+    settled = flags.filter(pl.col("status").is_in(_SETTLED)).height
+    flags = flags.filter(pl.col("status").is_null() | ~pl.col("status").is_in(_SETTLED))
+    ask = {family: parts for family, parts in _ASK.items()}
+    fallback = ("疑点", "请说明。", "Finding", "Please explain.")
+    family = pl.col(s.FAMILY)
+
+    def part(index: int) -> pl.Expr:
+        return family.replace_strict({f: p[index] for f, p in ask.items()}, default=pl.lit(fallback[index]))
+
+    item = pl.element().struct
+    evidence = pl.col(s.EVIDENCE).list.eval(
+        pl.struct(
+            item.field(s.DOC_ID).replace_strict(names, default=item.field(s.DOC_ID)).alias("document"),
+            item.field(s.PAGE),
+            item.field(s.LINE),
+            item.field(s.SOURCE_TEXT),
+        )
+    )
+    questions = (
+        flags.with_columns(
+            pl.concat_str([part(0), pl.lit("："), pl.col(s.MESSAGE_ZH), pl.lit("。"), part(1)]).alias("question_zh"),
+            pl.concat_str([part(2), pl.lit(": "), pl.col(s.MESSAGE_EN), pl.lit(". "), part(3)]).alias("question_en"),
+            evidence.alias(s.EVIDENCE),
+        )
+        .sort(s.severity_rank(), pl.col(s.SCORE).abs(), s.FLAG_ID, descending=[False, True, False], nulls_last=True)
+        .select(s.FLAG_ID, s.FAMILY, s.SEVERITY, s.RULE_ID, "question_zh", "question_en", "status", s.EVIDENCE)
+    )
+    return questions, settled
+
+
+# --- rendering ----------------------------------------------------------------------------------------------------
+_TEXT: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "{year}年部门{phase}审查简报",
+        "budget": "预算",
+        "final": "决算",
+        "region": "地区",
+        "sources": "依据文件",
+        "generated": "生成日期",
+        "key_figures": "一、主要数字（万元）",
+        "measure": "指标",
+        "series": "历年金额",
+        "change": "较上年",
+        "cagr": "年均增长",
+        "composition": "二、支出构成",
+        "component": "构成",
+        "amount": "金额（万元）",
+        "share": "占比",
+        "by_category": "按支出类别",
+        "by_function": "按功能分类（类），前五项",
+        "staff": "三、人均指标",
+        "basis_actual": "实有人数",
+        "basis_authorized": "编制人数",
+        "staff_count": "人数",
+        "per_staff": "人均（万元）",
+        "no_staff": "未披露人员数，无法计算人均指标。",
+        "peers": "四、同组比较",
+        "peer_line": "在“{group}”{count}个部门中排第{rank}位（中位数 {median}，四分位 {q1}–{q3}）",
+        "no_peers": "本年度没有可比较的同组部门。",
+        "targets": "五、绩效目标",
+        "targets_summary": "共 {total} 项指标，{changed} 项较以前年度有变化；下表列出其中 {shown} 项。",
+        "indicator": "指标",
+        "target": "目标值",
+        "prior": "以前年度",
+        "no_targets": "本年度文件未公开绩效目标。",
+        "questions": "六、建议质询问题",
+        "questions_more": "另有 {more} 条疑点未列出，见疑点清单。",
+        "settled": "{settled} 条疑点经审核标为误报，未列入。",
+        "no_questions": "检查未发现需要质询的疑点。",
+        "evidence": "依据",
+        "page": "第{page}页",
+        "line": "第{line}行",
+        "status": "审核状态",
+        "trend_title": "收支变化趋势（万元）",
+        "peer_title": "支出合计：同组比较（{year}年，万元）",
+        "footer": "本简报由公开的部门{phase}文件自动生成；数字均可追溯至所列文件的页码和原文。",
+        "none": "—",
+        "severity": {"error": "错误", "warning": "警示", "info": "提示"},
+    },
+    "en": {
+        "title": "{year} department {phase}: hearing brief",
+        "budget": "budget",
+        "final": "final accounts",
+        "region": "Region",
+        "sources": "Documents",
+        "generated": "Generated",
+        "key_figures": "1. Key figures (10,000 yuan)",
+        "measure": "Measure",
+        "series": "Amounts by year",
+        "change": "On the year before",
+        "cagr": "Yearly growth",
+        "composition": "2. Composition of spending",
+        "component": "Component",
+        "amount": "Amount (10,000 yuan)",
+        "share": "Share",
+        "by_category": "By spending category",
+        "by_function": "Function classes, top five",
+        "staff": "3. Per-staff figures",
+        "basis_actual": "actual staff",
+        "basis_authorized": "authorized staff",
+        "staff_count": "Staff",
+        "per_staff": "Per staff (10,000 yuan)",
+        "no_staff": "No staff numbers disclosed: per-staff figures cannot be computed.",
+        "peers": "4. Standing among peers",
+        "peer_line": "rank {rank} of {count} in “{group}” (median {median}, quartiles {q1}–{q3})",
+        "no_peers": "No peer department to compare with this year.",
+        "targets": "5. Performance targets",
+        "targets_summary": "{total} indicators, {changed} changed from earlier years; {shown} shown below.",
+        "indicator": "Indicator",
+        "target": "Target",
+        "prior": "Earlier years",
+        "no_targets": "No performance targets are disclosed for this year.",
+        "questions": "6. Questions to ask",
+        "questions_more": "{more} more findings are not listed here; see the list of flags.",
+        "settled": "{settled} findings were marked false positives by the auditors and are left out.",
+        "no_questions": "The checks found nothing to ask about.",
+        "evidence": "Evidence",
+        "page": "p. {page}",
+        "line": "line {line}",
+        "status": "Triage",
+        "trend_title": "Income and expenditure (10,000 yuan)",
+        "peer_title": "Expenditure among peers ({year}, 10,000 yuan)",
+        "footer": "Generated from the published department {phase} documents; every figure traces to a listed "
+        "document's page and text.",
+        "none": "—",
+        "severity": {"error": "Error", "warning": "Warning", "info": "Info"},
+    },
+}
+
+
+def _pct(value: float | None, *, signed: bool = True) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+
+
+def _wan(value: Decimal | float | None) -> str:
+    if value is None:
+        return "—"
+    return format_wan(value if isinstance(value, Decimal) else Decimal(str(round(value, 2))), unit=False)
+
+
+def _measure_name(measure: str, lang: str) -> str:
+    names = MEASURE_LABELS.get(measure) or COMPONENT_LABELS.get(measure)
+    return (names[1] if lang == "en" else names[0]) if names else measure
+
+
+def _evidence_text(item: dict[str, object], text: dict[str, str]) -> str:
+    where = [str(item["document"])]
+    if item.get(s.PAGE) is not None:
+        where.append(text["page"].format(page=item[s.PAGE]))
+    elif item.get(s.LINE) is not None:
+        where.append(text["line"].format(line=item[s.LINE]))
+    source = str(item.get(s.SOURCE_TEXT) or "")
+    if source == item["document"]:
+        source = ""
+    if len(source) > _SOURCE_CHARS:
+        source = source[: _SOURCE_CHARS - 1] + "…"
+    return f"{' '.join(where)}：{source}" if source else " ".join(where)
+
+
+def _context(
+    brief: Brief, lang: str, detail: tuple[int, int], svgs: tuple[str | None, str | None]
+) -> dict[str, object]:
+    max_targets, max_questions = detail
+    text = _TEXT[lang]
+    phase = text[brief.phase]
+    figures = []
+    for measure, rows in brief.figures.group_by(c.MEASURE, maintain_order=True):
+        amounts = rows.sort(s.FISCAL_YEAR)
+        years = amounts.get_column(s.FISCAL_YEAR).to_list()
+        last = amounts.row(-1, named=True)
+        figures.append(
+            {
+                "measure": _measure_name(str(measure[0]), lang),
+                "years": "–".join(map(str, (years[0], years[-1]))) if len(years) > 1 else str(years[0]),
+                "series": " → ".join(_wan(v) for v in amounts.get_column(s.AMOUNT_YUAN)),
+                "change": _pct(last[c.CHANGE_PCT]),
+                "cagr": _pct(last[c.CAGR_PCT]) if len(years) > 2 else "—",
+            }
+        )
+    composition = {
+        dimension: [
+            {
+                "component": _measure_name(str(r[c.COMPONENT]), lang),
+                "amount": _wan(r[s.AMOUNT_YUAN]),
+                "share": _pct(None if r[c.SHARE] is None else r[c.SHARE] * 100, signed=False),
+            }
+            for r in brief.composition.filter(pl.col(c.DIMENSION) == dimension).head(5).iter_rows(named=True)
+        ]
+        for dimension in ("category", "function")
+    }
+    staff = [
+        {
+            "measure": _measure_name(r[c.MEASURE], lang),
+            "basis": text[f"basis_{r[c.STAFF_BASIS]}"],
+            "staff": r["staff"],
+            "per_staff": _wan(r[c.PER_STAFF_YUAN]),
+        }
+        for r in brief.staff.iter_rows(named=True)
+    ]
+    peers = [
+        {
+            "measure": _measure_name(r[c.MEASURE], lang),
+            "value": _wan(r[c.VALUE]),
+            "line": text["peer_line"].format(
+                group=r[c.PEER_GROUP],
+                count=r[c.PEER_COUNT],
+                rank=r[c.RANK],
+                median=_wan(r[c.MEDIAN]),
+                q1=_wan(r[c.Q1]),
+                q3=_wan(r[c.Q3]),
+            ),
+        }
+        for r in brief.peers.filter(pl.col(c.PEER_COUNT) > 1).iter_rows(named=True)
+    ]
+    targets = [
+        {
+            "level1": r[s.LEVEL1] or "",
+            "indicator": r[s.LEVEL3] or "",
+            "target": r[s.TARGET_TEXT] or "—",
+            "prior": r["prior_text"] or "—",
+            "changed": r["changed"],
+        }
+        for r in brief.targets.head(max_targets).iter_rows(named=True)
+    ]
+    question_column = "question_en" if lang == "en" else "question_zh"
+    questions = [
+        {
+            "severity": r[s.SEVERITY],
+            "severity_label": text["severity"].get(r[s.SEVERITY], r[s.SEVERITY]),
+            "text": r[question_column],
+            "status": r["status"],
+            "evidence": [_evidence_text(item, text) for item in (r[s.EVIDENCE] or [])[:2]],
+        }
+        for r in brief.questions.head(max_questions).iter_rows(named=True)
+    ]
+    return {
+        "lang": lang,
+        "t": text,
+        "title": text["title"].format(year=brief.fiscal_year, phase=phase),
+        "name": brief.name,
+        "region": brief.region or "—",
+        "documents": brief.documents.get_column(s.SOURCE_NAME).to_list(),
+        "generated": brief.generated.isoformat(),
+        "figures": figures,
+        "composition": composition,
+        "staff": staff,
+        "peers": peers,
+        "targets": targets,
+        "targets_total": brief.targets.height,
+        "targets_changed": int(brief.targets.get_column("changed").sum()),
+        "questions": questions,
+        "questions_more": max(0, brief.questions.height - len(questions)),
+        "settled": brief.settled,
+        "footer": text["footer"].format(phase=phase),
+        "trend_svg": svgs[0],
+        "peer_svg": svgs[1],
+    }
+
+
+def _sized(svg: str) -> str:
+    # Vega's SVG states its size in pixels; a viewBox lets the page scale it to the column's width.
+    match = re.match(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    if match is None or "viewBox" in svg[: match.end()]:
+        return svg
+    width, height = match.groups()
+    return svg.replace("<svg", f'<svg viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet"', 1)
+
+
+def _trend_svg(brief: Brief, text: dict[str, str]) -> str | None:
+    totals = brief.figures.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
+    if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
+        return None
+    frame = totals.with_columns(
+        pl.lit(brief.department_id).alias(s.DEPARTMENT_ID), pl.lit(brief.name).alias(s.NAME)
+    ).select(s.DEPARTMENT_ID, s.NAME, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN)
+    chart = charts.trend_chart(frame, title=text["trend_title"]).properties(width=300, height=170)
+    return _sized(charts.render_svg(chart))
+
+
+def _peer_svg(brief: Brief, text: dict[str, str]) -> str | None:
+    values = brief.peer_values.filter(pl.col(c.MEASURE) == "expenditure_total")
+    if values.height < 3:
+        return None
+    chart = charts.peer_strip_chart(
+        values,
+        focus_department_id=brief.department_id,
+        measure="expenditure_total",
+        fiscal_year=brief.fiscal_year,
+        title=text["peer_title"].format(year=brief.fiscal_year),
+    ).properties(width=300)
+    return _sized(charts.render_svg(chart))
+
+
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("analytics.report", "templates"),
+        # Every value is escaped: a department name or a printed line can never become markup.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(
+    brief: Brief, *, lang: str = "zh", charts_svg: bool = True, detail: tuple[int, int] = _DETAIL_LEVELS[0]
+) -> str:
+    """The brief as one self-contained HTML page (styles inline, charts inline SVG, no script, nothing fetched).
+
+    Parameters
+    ----------
+    lang
+        ``zh`` (default) or ``en``.
+    charts_svg
+        Draw the trend and peer charts (needs ``vl-convert-python``).
+    detail
+        How many targets and questions to show at most.
+    """
+    return _render(brief, lang, detail, _charts(brief, lang) if charts_svg else (None, None))
+
+
+def _charts(brief: Brief, lang: str) -> tuple[str | None, str | None]:
+    if lang not in _TEXT:
+        raise BriefError(f"unsupported brief language {lang!r}; expected zh or en")
+    return _trend_svg(brief, _TEXT[lang]), _peer_svg(brief, _TEXT[lang])
+
+
+def _render(brief: Brief, lang: str, detail: tuple[int, int], svgs: tuple[str | None, str | None]) -> str:
+    if lang not in _TEXT:
+        raise BriefError(f"unsupported brief language {lang!r}; expected zh or en")
+    return _environment().get_template("brief.html.j2").render(**_context(brief, lang, detail, svgs))
+
+
+def _page_count(pdf: bytes) -> int:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def render_pdf(brief: Brief, *, lang: str = "zh", charts_svg: bool = True) -> bytes:
+    """The brief printed to A4 PDF (fonts embedded), at the most detail that fits on two pages.
+
+    Chinese text needs a CJK font on the system (Debian: ``fonts-noto-cjk``); WeasyPrint needs Pango.
+    """
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:  # OSError: the Pango library is missing
+        raise BriefError(f"printing a brief to PDF needs WeasyPrint and Pango ({error})") from None
+    svgs = _charts(brief, lang) if charts_svg else (None, None)
+    pdf = b""
+    for detail in _DETAIL_LEVELS:
+        html = _render(brief, lang, detail, svgs)
+        pdf = weasyprint.HTML(string=html).write_pdf()
+        if _page_count(pdf) <= _MAX_PAGES:
+            break
+    return pdf
+
+
+def brief_file_name(name: str, fiscal_year: int, fmt: str) -> str:
+    """A safe file name: ``<year>_<department name>.<fmt>`` with path and markup characters replaced.
+
+    Examples
+    --------
+    >>> brief_file_name("甲局/乙<科>", 2024, "pdf")
+    '2024_甲局_乙_科_.pdf'
+    """
+    safe = re.sub(r"[^\w\u3400-\u9fff（）()-]", "_", name).strip(" .") or "department"
+    return f"{fiscal_year}_{safe[:80]}.{fmt}"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_briefs(
+    ds: Dataset,
+    out_dir: str | os.PathLike[str],
+    *,
+    departments: Iterable[str] | None = None,
+    region: str | None = None,
+    fiscal_year: int | None = None,
+    formats: Sequence[str] = BRIEF_FORMATS,
+    lang: str = "zh",
+    triage: TriageStore | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Path]:
+    """Write one brief per department (of ``region``, or the ``departments`` named) into ``out_dir``.
+
+    Each file is written whole or not at all. ``progress(name, done, total)`` is called after each department.
+    A department without a disclosure for ``fiscal_year`` is skipped; by default each department's latest year.
+
+    Returns
+    -------
+    list[Path]
+        The files written, in department order.
+    """
+    unknown = [f for f in formats if f not in BRIEF_FORMATS]
+    if unknown or not formats:
+        raise BriefError(f"unsupported brief format {unknown or formats!r}; expected {', '.join(BRIEF_FORMATS)}")
+    target = Path(out_dir)
+    if target.exists() and not target.is_dir():
+        raise BriefError(f"{target} is a file; expected a folder for the briefs")
+    chosen = ds.departments
+    if region is not None:
+        chosen = chosen.filter(pl.col(s.REGION) == region)
+        if chosen.is_empty():
+            regions = "、".join(ds.departments.get_column(s.REGION).drop_nulls().unique().sort().to_list()) or "none"
+            raise BriefError(f"no department of region {region!r} in the dataset (regions: {regions})")
+    if fiscal_year is not None:
+        chosen = chosen.filter(pl.col(s.FISCAL_YEAR) == fiscal_year)
+    wanted = (
+        list(dict.fromkeys(departments))
+        if departments is not None
+        else chosen.sort(s.NAME).get_column(s.DEPARTMENT_ID).unique(maintain_order=True).to_list()
+    )
+    if not wanted:
+        raise BriefError("no department to write a brief for" + (f" in {fiscal_year}" if fiscal_year else ""))
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for done, department in enumerate(wanted, start=1):
+        brief = build_brief(ds, department, fiscal_year, triage=triage)
+        for fmt in formats:
+            data = render_pdf(brief, lang=lang) if fmt == "pdf" else render_html(brief, lang=lang).encode("utf-8")
+            path = target / brief_file_name(brief.name, brief.fiscal_year, fmt)
+            _write_atomically(path, data)
+            written.append(path)
+        if progress is not None:
+            progress(brief.name, done, len(wanted))
+    return written

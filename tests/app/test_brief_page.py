@@ -1,0 +1,45 @@
+"""简报 page: pick a department and year, see its brief, download it as HTML and PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _brief_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/brief.py").run()
+    assert not at.exception
+    return at
+
+
+def _html_of(at: AppTest) -> str:
+    frames = [e for e in at.get("iframe") if getattr(e.proto, "srcdoc", "")]
+    assert frames, "the brief is shown in the page"
+    return frames[0].proto.srcdoc
+
+
+def test_brief_page_shows_the_chosen_department() -> None:
+    at = _brief_page()
+    assert at.title[0].value == "简报"
+    at.selectbox(key="brief_department").select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    assert at.selectbox(key="brief_year").options == ["2023"]
+    html = _html_of(at)
+    # The seed's income over the three years its 2023 budget states, in 万元.
+    assert "2,330.28 → 1,652.62 → 1,370.19" in html
+    assert "建议质询问题" in html
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "下载 PDF（打印用）" in labels and "下载 HTML" in labels
+
+
+def test_brief_page_follows_the_english_switch() -> None:
+    at = _brief_page()
+    at.sidebar.toggle[0].set_value(True).run()
+    assert not at.exception
+    at.selectbox(key="brief_department").select("江苏省人民检察院").run()
+    html = _html_of(at)
+    assert "Questions to ask" in html and "江苏省人民检察院" in html

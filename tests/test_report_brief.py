@@ -1,0 +1,239 @@
+"""Hearing briefs: figures from documents the tests write, escaping, PDF pages, batch mode and the CLI."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+
+import analytics
+from analytics import schema as s
+from analytics.cli import main
+from analytics.pipeline import all_flags
+from analytics.report.brief import (
+    BriefError,
+    brief_file_name,
+    build_brief,
+    render_html,
+    render_pdf,
+    write_briefs,
+)
+from analytics.store import Dataset, open_dataset, save_dataset
+from analytics.triage import open_triage
+from tests.synthetic import Composition, SyntheticDisclosure
+
+REGION = "南京市鼓楼区"
+MARKUP = '<img src=x onerror="alert(1)">'
+
+
+def _read(tmp_path: Path, *documents: SyntheticDisclosure) -> Dataset:
+    read = []
+    for number, document in enumerate(documents):
+        path = tmp_path / f"doc{number}.txt"
+        path.write_text(document.text(), encoding="utf-8")
+        read.append(analytics.read_disclosure(path))
+    merged = read[0]
+    for more in read[1:]:
+        merged = merged.replace_documents(more)
+    return all_flags(merged)
+
+
+def _wan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+@pytest.fixture
+def archives() -> SyntheticDisclosure:
+    return SyntheticDisclosure(region=REGION, short_name="鼓楼区档案馆")
+
+
+@pytest.fixture
+def three(tmp_path: Path, archives: SyntheticDisclosure) -> Dataset:
+    """Three departments of one region whose spending differs only in 项目支出 (万元, this year first)."""
+    library = SyntheticDisclosure(
+        region=REGION,
+        short_name="鼓楼区图书馆",
+        composition=Composition(specific=("3100", "2000", "1800"), appropriation=("4010.5", "2840", "2680.25")),
+    )
+    museum = SyntheticDisclosure(
+        region=REGION,
+        short_name="鼓楼区博物馆",
+        composition=Composition(specific=("700", "650", "600"), appropriation=("1610.5", "1490", "1480.25")),
+    )
+    return _read(tmp_path, archives, library, museum)
+
+
+def test_key_figures_are_the_documents_own(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    ds = _read(tmp_path, archives)
+    brief = build_brief(ds, archives.full_name)
+    assert brief.fiscal_year == archives.year
+    html = render_html(brief)
+    composition = archives.composition
+    # The budget states this year and the two before it: oldest first, in 万元.
+    income = " → ".join(_wan(composition.income_total(i)) for i in (2, 1, 0))
+    assert income in html
+    # Per staff: this year's spending over the actual staff, in 万元 (half-up to cents).
+    per_staff = (composition.expenditure_total(0) / archives.staff_actual).quantize(Decimal("0.01"))
+    assert _wan(per_staff) in html
+    assert "<svg" in html  # the trend chart, inline
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_every_text_from_a_document_is_escaped(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    ds = _read(tmp_path, archives)
+    department_id = ds.departments.get_column(s.DEPARTMENT_ID).first()
+    marked = f"{REGION}{MARKUP}档案馆"
+    item = pl.element().struct
+    ds = Dataset.from_tables(
+        {
+            **ds.tables,
+            s.DEPARTMENTS: ds.departments.with_columns(pl.lit(marked).alias(s.NAME)),
+            s.DOCUMENTS: ds.documents.with_columns(pl.lit("<b>x</b>.txt").alias(s.SOURCE_NAME)),
+            s.INDICATORS: ds.indicators.with_columns(pl.lit("<i>≥5</i>").alias(s.TARGET_TEXT)),
+            s.FLAGS: ds.flags.with_columns(
+                pl.col(s.EVIDENCE).list.eval(item.with_fields(pl.lit("<script>x()</script>").alias(s.SOURCE_TEXT)))
+            ),
+        }
+    )
+    html = render_html(build_brief(ds, department_id))
+    for raw in (MARKUP, "<b>x</b>", "<i>≥5</i>", "<script>"):
+        assert raw not in html
+    assert "&lt;img src=x onerror=" in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert "&lt;i&gt;≥5&lt;/i&gt;" in html
+
+
+def test_pdf_pages_are_a4_not_blank_and_carry_the_chinese_text(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    pdf = render_pdf(build_brief(_read(tmp_path, archives), archives.full_name))
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        assert 1 <= len(document) <= 2
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            assert (round(width), round(height)) == (595, 842)  # A4 in points
+            image = page.render(scale=1).to_pil().convert("L")
+            dark = sum(image.histogram()[:200])
+            assert dark > 0.005 * image.width * image.height, f"page {index + 1} is blank"
+        text = document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
+    assert archives.full_name in text and "主要数字" in text
+    # The CJK font is embedded, so the brief prints the same anywhere.
+    fonts = [
+        font.get_object() for page in PdfReader(io.BytesIO(pdf)).pages for font in page["/Resources"]["/Font"].values()
+    ]
+    assert any("CJK" in str(font.get("/BaseFont")) for font in fonts)
+
+
+def test_peers_rank_and_questions_with_evidence(three: Dataset, archives: SyntheticDisclosure) -> None:
+    brief = build_brief(three, archives.full_name)
+    spending = brief.peers.filter(pl.col("measure") == "expenditure_total").row(0, named=True)
+    # 图书馆 spends more and 博物馆 less than the archives (see the fixture): second of three.
+    assert (spending["rank"], spending["peer_count"]) == (2, 3)
+    html = render_html(brief)
+    assert f"在“{REGION}”3个部门中排第2位" in html
+    assert not brief.questions.is_empty()
+    first = brief.questions.row(0, named=True)
+    assert first["evidence"], "each question carries where its figures were published"
+    assert first["evidence"][0]["document"] == "doc0.txt"
+    assert "建议质询问题" in html and first["question_zh"][:20] in html
+
+
+def test_false_positives_leave_the_questions(tmp_path: Path, three: Dataset, archives: SyntheticDisclosure) -> None:
+    triage = open_triage(tmp_path / "triage.sqlite")
+    before = build_brief(three, archives.full_name, triage=triage)
+    dropped = before.questions.row(0, named=True)
+    triage.record(dropped["flag_id"], "误报", note="口径不同", author="审计组")
+    other = before.questions.row(1, named=True)["flag_id"] if before.questions.height > 1 else None
+    if other is not None:
+        triage.record(other, "移交", author="审计组")
+    after = build_brief(three, archives.full_name, triage=triage)
+    assert dropped["flag_id"] not in after.questions.get_column("flag_id").to_list()
+    assert after.settled == 1
+    assert "1 条疑点经审核标为误报" in render_html(after)
+    if other is not None:
+        assert after.questions.filter(pl.col("flag_id") == other).get_column("status").item() == "移交"
+
+
+def test_english_brief(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    html = render_html(build_brief(_read(tmp_path, archives), archives.full_name), lang="en", charts_svg=False)
+    assert "Key figures" in html and "Questions to ask" in html and 'lang="en"' in html
+    with pytest.raises(BriefError, match="expected zh or en"):
+        render_html(build_brief(_read(tmp_path, archives), archives.full_name), lang="fr")
+
+
+def test_clear_errors(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    ds = _read(tmp_path, archives)
+    with pytest.raises(BriefError, match=r"no department '不存在局'.*南京市鼓楼区档案馆"):
+        build_brief(ds, "不存在局")
+    with pytest.raises(BriefError, match=f"no disclosure for 1999; it has {archives.year}"):
+        build_brief(ds, archives.full_name, 1999)
+    occupied = tmp_path / "occupied"
+    occupied.write_text("x")
+    with pytest.raises(BriefError, match="is a file"):
+        write_briefs(ds, occupied)
+    with pytest.raises(BriefError, match="no department of region '上海市'"):
+        write_briefs(ds, tmp_path / "out", region="上海市")
+    with pytest.raises(BriefError, match="unsupported brief format"):
+        write_briefs(ds, tmp_path / "out", formats=("docx",))
+
+
+def test_batch_writes_one_brief_per_department(tmp_path: Path, three: Dataset) -> None:
+    seen: list[tuple[str, int, int]] = []
+    written = write_briefs(
+        three, tmp_path / "briefs", region=REGION, formats=("html",), progress=lambda *a: seen.append(a)
+    )
+    names = sorted(three.departments.get_column(s.NAME).to_list())
+    assert sorted(p.name for p in written) == sorted(brief_file_name(n, 2024, "html") for n in names)
+    assert [done for _, done, _ in seen] == [1, 2, 3] and {total for *_, total in seen} == {3}
+    assert not list((tmp_path / "briefs").glob(".*.part"))
+    for path in written:
+        assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_file_names_are_safe() -> None:
+    assert brief_file_name("../甲局/乙", 2024, "pdf") == "2024____甲局_乙.pdf"  # ".." and "/" each become "_"
+    assert "/" not in brief_file_name("a/b\\c:d", 2024, "html")
+
+
+def test_cli_writes_every_department_of_the_default_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ds = open_dataset()
+    out = tmp_path / "briefs"
+    triage = tmp_path / "t.sqlite"
+    assert main(["brief", "--all", "--format", "pdf", "--out", str(out), "--triage", str(triage)]) == 0
+    departments = ds.departments.get_column(s.DEPARTMENT_ID).n_unique()
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == departments
+    for path in pdfs:
+        document = pypdfium2.PdfDocument(path)
+        try:
+            assert 1 <= len(document) <= 2, path.name
+        finally:
+            document.close()
+    assert f"{departments} file(s)" in capsys.readouterr().out
+
+
+def test_cli_brief_errors_and_help(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["brief", "--out", str(tmp_path)]) == 1
+    assert "name a department, or use --all or --region" in capsys.readouterr().out
+    assert main(["brief", "不存在局", "--out", str(tmp_path)]) == 1
+    assert "no department '不存在局'" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["brief", "--help"])
+    assert "analytics brief --all --out briefs" in capsys.readouterr().out
+
+
+def test_cli_brief_of_a_saved_dataset(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    dataset = tmp_path / "ds"
+    save_dataset(_read(tmp_path, replace(archives, year=2025)), dataset)
+    out = tmp_path / "b"
+    code = main(["brief", archives.full_name, "--dataset", str(dataset), "--format", "html", "--out", str(out)])
+    assert code == 0
+    assert [p.name for p in out.iterdir()] == [brief_file_name(archives.full_name, 2025, "html")]
