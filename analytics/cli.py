@@ -1,4 +1,4 @@
-"""Command line: ``analytics ingest PATH... [--dataset DIR]`` and ``analytics build-dataset``.
+"""Command line: ``analytics ingest | build-dataset | check | brief | export | info``.
 
 Examples
 --------
@@ -6,6 +6,8 @@ Examples
 
     analytics ingest datasets/raw/hanyang_bigdata_2023_dept_budget.txt --dataset my-dataset
     analytics build-dataset datasets/raw datasets/normalized
+    analytics brief --all --out briefs
+    analytics export --format xlsx --out dataset.xlsx
     analytics info --dataset my-dataset
 
 Every error a user can cause (a file that cannot be read, a dataset that cannot be opened) prints one clear line
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -31,8 +33,12 @@ from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.pipeline import all_flags, read_summary
 from analytics.store import Dataset, open_dataset, refresh_dataset, save_dataset, update_dataset
+from analytics.triage import default_triage_path, open_triage
 
 __all__ = ["main"]
+
+#: What ``analytics export`` writes: an Excel workbook, a zip of CSV or Parquet tables, a Fiscal Data Package.
+_EXPORTS = ("xlsx", "csv", "parquet", "fdp")
 
 _EPILOG = """examples:
   analytics ingest report.txt                       add one disclosure to the default dataset
@@ -41,7 +47,27 @@ _EPILOG = """examples:
                                                     rebuild a dataset from every supported file of a folder
   analytics check --dataset work/ds --out flags.xlsx
                                                     run every consistency rule; flags also to Excel / CSV / Parquet
+  analytics brief --all --out briefs                one hearing brief (PDF + HTML) per department
+  analytics export --format xlsx --out ds.xlsx      the whole dataset as an Excel workbook
   analytics info --dataset work/ds                  what a dataset holds
+"""
+
+_BRIEF_EPILOG = """examples:
+  analytics brief 武汉市汉阳区大数据中心                  the department's latest brief, PDF and HTML, into ./briefs
+  analytics brief --all --out briefs                 every department of the dataset (its latest year each)
+  analytics brief --region 江苏省 --year 2018 --format pdf
+                                                    every 2018 department of a region, PDF only
+  analytics brief 江苏省人民检察院 --lang en --format html
+                                                    the English version, HTML only
+  analytics brief --all --triage audit.sqlite       leave out the flags auditors marked 误报
+"""
+
+_EXPORT_EPILOG = """examples:
+  analytics export --format xlsx --out dataset.xlsx  every table in one Excel workbook (flags with triage state)
+  analytics export --format xlsx --department 江苏省人民检察院 --out procuratorate.xlsx
+                                                    one department's rows only
+  analytics export --format fdp --out fiscal-package  a Fiscal Data Package: datapackage.json + CSV
+  analytics export --format csv --out dataset.zip    every table as CSV in a zip (parquet likewise)
 """
 
 
@@ -72,6 +98,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
     check.add_argument("--out", type=Path, default=None, help="also write the flags to FILE (.parquet, .csv or .xlsx)")
+    brief = commands.add_parser(
+        "brief",
+        help="write hearing briefs (人大预算审查简报): one or two printable pages per department",
+        epilog=_BRIEF_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    brief.add_argument("departments", nargs="*", metavar="DEPARTMENT", help="department names or ids")
+    brief.add_argument("--all", action="store_true", help="every department of the dataset")
+    brief.add_argument("--region", default=None, help="every department of this region (e.g. 江苏省)")
+    brief.add_argument("--year", type=int, default=None, help="fiscal year (default: each department's latest)")
+    brief.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html (default)")
+    brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the brief (default zh)")
+    brief.add_argument("--out", type=Path, default=Path("briefs"), help="folder to write into (default ./briefs)")
+    brief.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    brief.add_argument("--triage", type=Path, default=None, help="triage database (default: the app's)")
+    exporter = commands.add_parser(
+        "export",
+        help="write the dataset (or one department) as Excel, CSV, Parquet or a Fiscal Data Package",
+        epilog=_EXPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    exporter.add_argument("--format", required=True, choices=_EXPORTS, help="what to write")
+    exporter.add_argument("--out", type=Path, required=True, help="file (xlsx, csv/parquet zip) or folder (fdp)")
+    exporter.add_argument("--department", default=None, help="only this department (name or id)")
+    exporter.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    exporter.add_argument("--triage", type=Path, default=None, help="triage database for xlsx (default: the app's)")
     info = commands.add_parser("info", help="summarize what a dataset holds")
     info.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
     return parser
@@ -175,6 +227,63 @@ def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace, console: Console) -> int:
+    from analytics.report.brief import BRIEF_FORMATS, write_briefs
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    if not formats or any(f not in BRIEF_FORMATS for f in formats):
+        raise AnalyticsError(f"--format {args.format!r}: expected pdf, html or pdf,html")
+    if not args.departments and not args.all and args.region is None:
+        raise AnalyticsError("name a department, or use --all or --region (see analytics brief --help)")
+    ds = open_dataset(args.dataset)
+    triage = open_triage(args.triage) if args.triage is not None or default_triage_path().exists() else None
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("简报 briefs", total=None)
+
+        def done(name: str, finished: int, total: int) -> None:
+            progress.update(task, description=f"简报 {name}", completed=finished, total=total)
+
+        written = write_briefs(
+            ds,
+            args.out,
+            departments=args.departments or None,
+            region=args.region,
+            fiscal_year=args.year,
+            formats=formats,
+            lang=args.lang,
+            triage=triage,
+            progress=done,
+        )
+    for path in written:
+        console.print(f"写出 written: {path}", highlight=False, soft_wrap=True)
+    console.print(f"{len(written)} file(s) in {args.out}")
+    return 0
+
+
+def _export(args: argparse.Namespace, console: Console) -> int:
+    from analytics.report import datapackage, excel
+    from analytics.report.brief import resolve_department
+
+    ds = open_dataset(args.dataset)
+    department_id = resolve_department(ds, args.department) if args.department else None
+    out: Path = args.out
+    if args.format == "fdp":
+        written = datapackage.write_data_package(ds, out, department_id=department_id)
+    elif args.format == "xlsx":
+        triage = open_triage(args.triage) if args.triage is not None or default_triage_path().exists() else None
+        written = excel.write_workbook(ds, out, department_id=department_id, triage=triage)
+    else:
+        if out.is_dir():
+            raise AnalyticsError(f"{out} is a folder; expected a .zip file name for the {args.format} tables")
+        tables = excel.department_tables(ds, department_id) if department_id else ds.tables
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(export.dataset_bytes(tables, args.format))
+        written = out
+    console.print(f"写出 written: {written}", highlight=False, soft_wrap=True)
+    return 0
+
+
 def _info(dataset: Path | None, console: Console) -> int:
     ds = open_dataset(dataset)
     table = Table(title=f"数据集 {ds.path}")
@@ -191,14 +300,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Piped output (CI logs, tests) gets a wide console so that file and department names are never cut.
     console = Console(width=None if sys.stdout.isatty() else 200)
+    commands: dict[str, Callable[[], int]] = {
+        "ingest": lambda: _ingest(args.paths, args.dataset, console),
+        "build-dataset": lambda: _build(args.raw, args.dataset, console),
+        "check": lambda: _check(args.dataset, args.out, console),
+        "brief": lambda: _brief(args, console),
+        "export": lambda: _export(args, console),
+        "info": lambda: _info(args.dataset, console),
+    }
     try:
-        if args.command == "ingest":
-            return _ingest(args.paths, args.dataset, console)
-        if args.command == "build-dataset":
-            return _build(args.raw, args.dataset, console)
-        if args.command == "check":
-            return _check(args.dataset, args.out, console)
-        return _info(args.dataset, console)
+        return commands[args.command]()
     except AnalyticsError as exc:
         console.print(f"[red]错误 error[/red] {exc}", highlight=False, soft_wrap=True)
         return 1

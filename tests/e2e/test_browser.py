@@ -206,3 +206,28 @@ def test_mark_a_flag_and_see_it_kept_after_a_reload(page: object, server: dict[s
     assert _until(lambda: form.get_by_label("说明").input_value() == note)
     assert form.get_by_role("radio", name="误报").is_checked()
     _shot(page, "flags-after-reload")
+
+
+def test_brief_shows_and_downloads_as_pdf(page: object, server: dict[str, object]) -> None:
+    _open(page, server, "brief", "简报")
+    page.locator('[data-testid="stSelectbox"]').first.click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name="江苏省人民检察院").click()  # type: ignore[attr-defined]
+    _settle(page)
+    frame = page.frame_locator('iframe[title="st.iframe"], [data-testid="stIFrame"]').first  # type: ignore[attr-defined]
+    frame.get_by_role("heading", name="江苏省人民检察院").wait_for()
+    frame.get_by_text("建议质询问题").wait_for()
+    _shot(page, "brief-shown")
+    with page.expect_download(timeout=120_000) as download:  # type: ignore[attr-defined]
+        page.get_by_role("button", name="下载 PDF（打印用）").click()  # type: ignore[attr-defined]
+    saved = Path(server["folder"]) / "brief.pdf"  # type: ignore[arg-type]
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "2018_江苏省人民检察院.pdf"
+    assert saved.read_bytes()[:5] == b"%PDF-"
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(saved)
+    try:
+        assert 1 <= len(document) <= 2
+        assert "江苏省人民检察院" in document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
