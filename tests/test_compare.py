@@ -152,6 +152,30 @@ def test_measures_prefer_the_years_own_document() -> None:
     assert_frame_equal(got, expected)
 
 
+def test_expenditure_total_is_the_total_column_of_a_split_summary() -> None:
+    """A 收支总表 whose expenditure side also prints 项目支出 and 基本支出 columns: the total is the 合计 column."""
+    lines = [
+        _line("b", "乙局", 2024, SUMMARY, "income", "total", "收入总计", "total", "1212"),
+        _line("b", "乙局", 2024, SUMMARY, "expenditure", "total", "支出总计", "project", "262"),
+        _line("b", "乙局", 2024, SUMMARY, "expenditure", "total", "支出总计", "total", "1212"),
+        _line("b", "乙局", 2024, SUMMARY, "expenditure", "total", "支出总计", "personnel", "700"),
+    ]
+    ds = _dataset(lines, _documents(("b", "乙局", 2024, "budget", "department")), [])
+    got = dict(compare.measures(ds).select(c.MEASURE, s.AMOUNT_YUAN).rows())
+    assert got == {"income_total": D("1212"), "expenditure_total": D("1212")}
+
+
+def test_totals_of_the_default_dataset_hold_their_parts() -> None:
+    from analytics import open_dataset
+
+    wide = compare.measures(open_dataset()).pivot(
+        c.MEASURE, index=[s.DEPARTMENT_ID, s.FISCAL_YEAR], values=s.AMOUNT_YUAN
+    )
+    for part in ("basic", "project"):
+        smaller = wide.filter(pl.col("expenditure_total") < pl.col(part))
+        assert smaller.is_empty(), f"支出合计 below {part}: {smaller}"
+
+
 def test_trends_change_index_cagr() -> None:
     frame = compare.measures(_two_years()).filter(pl.col(c.MEASURE) == "income_total")
     got = compare.trends(frame).select(s.FISCAL_YEAR, c.CHANGE_YUAN, c.CHANGE_PCT, c.INDEX, c.CAGR_PCT)

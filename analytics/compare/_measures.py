@@ -57,12 +57,20 @@ def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
     name = pl.col(s.NAME)
     composition_part = (table == _COMPOSITION) & (pl.col(s.SIDE) == "expenditure")
     parts = [
-        pick("income_total", 0, (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "income")),
+        # A 收支总表 may split its expenditure total by column (基本 / 项目 …): only the 合计 column is the total.
+        pick(
+            "income_total",
+            0,
+            (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "income") & (column == "total"),
+        ),
         pick("income_total", 1, (table == _COMPOSITION) & total_rows & (pl.col(s.SIDE) == "income")),
         pick(
             "expenditure_total",
             0,
-            (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "expenditure"),
+            (table == "income_expenditure_summary")
+            & total_rows
+            & (pl.col(s.SIDE) == "expenditure")
+            & (column == "total"),
         ),
         pick("expenditure_total", 1, composition_part & total_rows),
         pick("basic", 0, (table == "expenditure_summary") & total_rows & (column == "basic")),
