@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly bench-app
+.PHONY: app test lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly bench-app
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 ## make dataset: rebuild datasets/normalized/ from the documents in datasets/raw/
 dataset: $(STAMP)
 	$(VENV)/bin/analytics build-dataset datasets/raw datasets/normalized
+
+## make briefs: one hearing brief (PDF + HTML) per department of the default dataset, into build/briefs/
+briefs: $(STAMP)
+	$(VENV)/bin/analytics brief --all --out build/briefs
 
 ## make bench-ingest: ingest speed, peak memory and 收支总表 totals vs plain pdfplumber on datasets/raw/
 bench-ingest: $(STAMP)

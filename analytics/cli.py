@@ -276,7 +276,7 @@ def _export(args: argparse.Namespace, console: Console) -> int:
     else:
         if out.is_dir():
             raise AnalyticsError(f"{out} is a folder; expected a .zip file name for the {args.format} tables")
-        tables = excel.department_tables(ds, department_id) if department_id else ds.tables
+        tables = (ds.for_department(department_id) if department_id else ds).tables
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(export.dataset_bytes(tables, args.format))
         written = out

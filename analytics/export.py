@@ -1,7 +1,8 @@
 """Exports: a table or a whole dataset as CSV, Excel or Parquet, to a file or to bytes (for a download).
 
-Nested columns (a flag's evidence and peer statistics) become text in CSV and Excel; Parquet keeps them. Excel
-cells that would start a formula (= + - @) are written as text.
+Nested columns (a flag's evidence and peer statistics) become text in CSV and Excel; Parquet keeps them. In Excel,
+every text is a string cell and text that would start a formula (= + - @, a tab or a carriage return) is also
+quote-prefixed, so nothing executes and the value reads back unchanged.
 """
 
 from __future__ import annotations
@@ -67,15 +68,6 @@ def _as_json(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _excel_safe(frame: pl.DataFrame) -> pl.DataFrame:
-    flat_frame = flat(frame)
-    # A cell that starts with = + - @ would run as a formula when opened: keep it text.
-    text = [c for c, t in flat_frame.schema.items() if t == pl.String]
-    return flat_frame.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c) for c in text
-    )
-
-
 def write(frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet: str = "data") -> None:
     """Write ``frame`` to ``target`` (a path or a binary stream) as ``fmt`` (``csv``, ``xlsx`` or ``parquet``)."""
     if fmt == "parquet":
@@ -83,7 +75,10 @@ def write(frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet
     elif fmt == "csv":
         flat(frame).write_csv(target)
     elif fmt == "xlsx":
-        _excel_safe(frame).write_excel(target, worksheet=sheet, autofit=True, freeze_panes=(1, 0))
+        from analytics._xlsx import SafeWorkbook
+
+        with SafeWorkbook(target) as book:
+            book.write_table(sheet, flat(frame))
     else:
         raise AnalyticsError(f"unsupported export format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -104,12 +99,12 @@ def to_bytes(frame: pl.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
 def dataset_bytes(tables: dict[str, pl.DataFrame], fmt: str) -> bytes:
     """Every table of a dataset in one file: an Excel workbook with a sheet per table, or a zip of CSV / Parquet."""
     if fmt == "xlsx":
-        import xlsxwriter
+        from analytics._xlsx import SafeWorkbook
 
         buffer = io.BytesIO()
-        with xlsxwriter.Workbook(buffer) as workbook:
+        with SafeWorkbook(buffer) as book:
             for name, frame in tables.items():
-                _excel_safe(frame).write_excel(workbook, worksheet=name[:31], autofit=True, freeze_panes=(1, 0))
+                book.write_table(name[:31], flat(frame))
         return buffer.getvalue()
     if fmt not in FORMATS:
         raise AnalyticsError(f"unsupported export format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -37,6 +37,7 @@ __all__ = [
     "refresh_dataset",
     "save_dataset",
     "update_dataset",
+    "write_atomically",
 ]
 
 #: The dataset shipped with the project (rebuilt by ``make dataset``); ``ANALYTICS_DATASET`` overrides it.
@@ -89,6 +90,41 @@ class Dataset:
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every table by name."""
         return {name: getattr(self, name) for name in s.TABLES}
+
+    def for_department(self, department_id: str) -> Dataset:
+        """The rows of one department: by ``department_id`` where a table has it, else by its documents.
+
+        Raises
+        ------
+        DatasetError
+            The dataset holds no such department (the message lists some it has).
+
+        Examples
+        --------
+        >>> Dataset.empty().for_department("甲局")
+        Traceback (most recent call last):
+        ...
+        analytics.errors.DatasetError: department '甲局' is not in the dataset; it has: none
+        """
+        known = sorted(
+            set(self.documents.get_column(s.DEPARTMENT_ID).to_list())
+            | set(self.departments.get_column(s.DEPARTMENT_ID).to_list())
+        )
+        if department_id not in known:
+            listed = ", ".join(known[:10]) + (" …" if len(known) > 10 else "")
+            raise DatasetError(f"department {department_id!r} is not in the dataset; it has: {listed or 'none'}")
+        doc_ids = self.documents.filter(pl.col(s.DEPARTMENT_ID) == department_id).get_column(s.DOC_ID).implode()
+        return Dataset(
+            **{
+                name: frame.filter(
+                    pl.col(s.DEPARTMENT_ID) == department_id
+                    if s.DEPARTMENT_ID in frame.columns
+                    else pl.col(s.DOC_ID).is_in(doc_ids)
+                )
+                for name, frame in self.tables.items()
+            },
+            path=self.path,
+        )
 
     def replace_documents(self, incoming: Dataset) -> Dataset:
         """Return a dataset where every document of ``incoming`` replaces its earlier rows (same ``doc_id``).
@@ -232,13 +268,18 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_durably(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` whole or not at all: a hidden file beside it, synced, then renamed over it."""
     tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
@@ -250,10 +291,10 @@ def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
         data = buffer.getvalue()
         file_name = f"{name}-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
         if not (directory / file_name).exists():
-            _write_durably(directory / file_name, data)
+            write_atomically(directory / file_name, data)
         names[name] = file_name
     manifest = json.dumps({"format": _FORMAT, "tables": names}, ensure_ascii=False, indent=2) + "\n"
-    _write_durably(directory / MANIFEST, manifest.encode("utf-8"))
+    write_atomically(directory / MANIFEST, manifest.encode("utf-8"))
     # Only now, with the new manifest in place, are the old table files garbage.
     keep = {*names.values(), MANIFEST, _LOCK}
     for stale in directory.glob("*.parquet"):

@@ -103,16 +103,26 @@ def department_names() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _export(path: str, version: str, what: str, fmt: str) -> bytes:
+def _export(path: str, version: str, decisions: int, *, what: str, fmt: str, department_id: str | None) -> bytes:
+    from analytics.report import datapackage, excel
+
+    del decisions  # part of the cache key only: the workbook carries the triage state
     ds = _load(path, version)
+    if fmt == "fdp":
+        return datapackage.data_package_bytes(ds, department_id=department_id)
+    if fmt == "xlsx" and what == "tables":
+        return excel.workbook_bytes(ds, department_id=department_id, triage=triage())
+    ds = ds if department_id is None else ds.for_department(department_id)
     if what == "flags":
-        return export.to_bytes(ds.flags, fmt, sheet="flags")
+        return export.to_bytes(triage().annotate(ds.flags), fmt, sheet="flags")
     return export.dataset_bytes(ds.tables, fmt)
 
 
-def export_bytes(what: str, fmt: str) -> bytes:
-    """The flags (``what="flags"``) or every table (``"tables"``) of the current dataset as a ``fmt`` file."""
-    return _export(*current(), what, fmt)
+def export_bytes(what: str, fmt: str, department_id: str | None = None) -> bytes:
+    """The flags (``what="flags"``) or every table (``"tables"``) of the current dataset, or of one department, as a
+    ``fmt`` file (``fdp``: a Fiscal Data Package zip; ``xlsx`` tables: the auditors' workbook with triage state)."""
+    decisions = triage().history().height
+    return _export(*current(), decisions, what=what, fmt=fmt, department_id=department_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -139,6 +139,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "format": ("格式", "Format"),
     "download_tables": ("下载全部数据表", "Download every table"),
     "download_flags": ("下载疑点", "Download the findings"),
+    "format_xlsx": ("Excel 审计工作簿", "Excel audit workbook"),
+    "format_fdp": ("财政数据包（Fiscal Data Package）", "Fiscal Data Package"),
+    "export_scope": ("导出范围", "What to export"),
+    "export_note": (
+        "Excel 工作簿：每张表一个工作表，金额为元并附万元列，表头冻结，疑点附原文出处与核实状态；以 = + - @ "
+        "开头的文字保存为文本，打开时不会执行公式。财政数据包：datapackage.json 加 CSV，功能、经济与部门分类分级，"
+        "可供 OpenSpending 类工具读取。",
+        "Excel workbook: a sheet per table, money in yuan with a 10,000-yuan column beside it, frozen headers, "
+        "findings with their evidence and triage state; text starting with = + - @ is stored as text, so no "
+        "formula runs. Fiscal Data Package: datapackage.json plus CSV with functional, economic and "
+        "administrative classification by level, readable by OpenSpending-style tools.",
+    ),
     "dataset_where": ("数据集位置：{path}（{documents} 份文件）", "Dataset: {path} ({documents} documents)"),
     "brief_title": ("简报", "Brief"),
     "brief_caption": (

@@ -66,16 +66,33 @@ if st.button(t("ingest"), key="data_ingest", disabled=not files, type="primary")
 
 st.subheader(t("download"))
 dataset = _data.dataset_or_stop()
-formats = {"xlsx": "Excel (.xlsx)", "csv": "CSV", "parquet": "Parquet"}
+formats = {
+    "xlsx": t("format_xlsx"),
+    "csv": "CSV (.zip)",
+    "parquet": "Parquet (.zip)",
+    "fdp": t("format_fdp"),
+}
+everyone = t("all_departments")
+names = _data.department_names()
+scope = st.selectbox(t("export_scope"), [everyone, *sorted(names.values())], key="data_department")
+department_id = None if scope == everyone else next(i for i, n in names.items() if n == scope)
 fmt = st.radio(t("format"), list(formats), format_func=formats.get, horizontal=True, key="data_format")
+stem = "budget-dataset" if department_id is None else f"budget-{scope}"
+suffix = {"xlsx": "xlsx", "csv": "csv.zip", "parquet": "parquet.zip", "fdp": "fiscal-data-package.zip"}[fmt]
 left, right = st.columns(2)
 left.download_button(
     t("download_tables"),
-    data=_data.export_bytes("tables", fmt),
-    file_name=f"budget-dataset.{'xlsx' if fmt == 'xlsx' else fmt + '.zip'}",
+    # Built when asked for: the workbook and the package take a moment on a large dataset.
+    data=lambda: _data.export_bytes("tables", fmt, department_id),
+    file_name=f"{stem}.{suffix}",
     key="download_tables",
 )
-right.download_button(
-    t("download_flags"), data=_data.export_bytes("flags", fmt), file_name=f"flags.{fmt}", key="download_flags"
-)
+if fmt != "fdp":  # a Fiscal Data Package holds budget lines only
+    right.download_button(
+        t("download_flags"),
+        data=lambda: _data.export_bytes("flags", fmt, department_id),
+        file_name=f"flags.{fmt}",
+        key="download_flags",
+    )
+st.caption(t("export_note"))
 st.caption(t("dataset_where").format(path=dataset_path(), documents=dataset.documents.height))

@@ -134,3 +134,40 @@ def test_check_writes_rule_and_model_flags(tmp_path: Path, suffix: str, capsys: 
     assert described
     if suffix != ".parquet":  # flat formats carry the statistics as text
         assert all(str(p).startswith("n=") for p in described)
+
+
+def test_export_every_format(tmp_path: Path, other: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import zipfile
+
+    import polars as pl
+
+    from analytics.report.datapackage import validate_data_package
+
+    dataset = tmp_path / "ds"
+    assert main(["ingest", str(SEED), str(other), "--dataset", str(dataset)]) == 0
+    ds = open_dataset(dataset)
+    common = ["--dataset", str(dataset), "--triage", str(tmp_path / "t.sqlite")]
+    # One department's workbook holds its rows only, money in exact 元.
+    book = tmp_path / "gulou.xlsx"
+    assert main(["export", "--format", "xlsx", "--department", "南京市鼓楼区档案馆", "--out", str(book), *common]) == 0
+    lines = pl.read_excel(book, sheet_name="lines", engine="openpyxl")
+    assert set(lines.get_column(s.DEPARTMENT_ID)) == {"南京市鼓楼区档案馆"}
+    expected = ds.lines.filter(pl.col(s.DEPARTMENT_ID) == "南京市鼓楼区档案馆").get_column(s.AMOUNT_YUAN)
+    assert sorted(lines.get_column(s.AMOUNT_YUAN).to_list()) == sorted(float(v) for v in expected)
+    # The whole dataset as CSV in a zip, every table.
+    archive = tmp_path / "ds.zip"
+    assert main(["export", "--format", "csv", "--out", str(archive), *common]) == 0
+    names = zipfile.ZipFile(io.BytesIO(archive.read_bytes())).namelist()
+    assert sorted(names) == sorted(f"{name}.csv" for name in s.TABLES)
+    # A Fiscal Data Package of the default dataset (the text disclosures print no classification tables) validates.
+    package = tmp_path / "fdp"
+    assert main(["export", "--format", "fdp", "--out", str(package)]) == 0
+    assert (package / "datapackage.json").exists()
+    assert validate_data_package(package) == []
+    capsys.readouterr()
+    assert main(["export", "--format", "xlsx", "--department", "不存在局", "--out", str(book), *common]) == 1
+    assert "no department '不存在局'" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "analytics export --format fdp --out fiscal-package" in capsys.readouterr().out

@@ -193,7 +193,7 @@ def test_batch_writes_one_brief_per_department(tmp_path: Path, three: Dataset) -
     names = sorted(three.departments.get_column(s.NAME).to_list())
     assert sorted(p.name for p in written) == sorted(brief_file_name(n, 2024, "html") for n in names)
     assert [done for _, done, _ in seen] == [1, 2, 3] and {total for *_, total in seen} == {3}
-    assert not list((tmp_path / "briefs").glob(".*.part"))
+    assert not list((tmp_path / "briefs").glob(".*.tmp"))
     for path in written:
         assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

@@ -95,14 +95,14 @@ def test_unchanged_tables_keep_their_files_and_stale_files_go(tmp_path: Path) ->
 def test_crash_before_manifest_leaves_dataset_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     save_dataset(_document("a1", "甲局", 2024, ["1.00"]), tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    real_write = store._write_durably
+    real_write = store.write_atomically
 
     def dies_at_manifest(target: Path, data: bytes) -> None:
         if target.name == store.MANIFEST:
             raise KeyboardInterrupt("process killed")
         real_write(target, data)
 
-    monkeypatch.setattr(store, "_write_durably", dies_at_manifest)
+    monkeypatch.setattr(store, "write_atomically", dies_at_manifest)
     with pytest.raises(KeyboardInterrupt):
         update_dataset(_document("b2", "乙局", 2024, ["5.00"]), tmp_path)
     monkeypatch.undo()

@@ -11,7 +11,7 @@ fonts, dropping detail until it fits on two pages; ``write_briefs`` writes one b
 
 Examples
 --------
->>> from analytics.store import Dataset
+>>> from analytics.store import Dataset, write_atomically
 >>> build_brief(Dataset.empty(), "测试区甲局")
 Traceback (most recent call last):
 ...
@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +36,7 @@ from analytics import schema as s
 from analytics.compare import COMPONENT_LABELS, MEASURE_LABELS, measures, peer_groups, peer_stats, structure, trends
 from analytics.compare import _columns as c
 from analytics.errors import AnalyticsError
-from analytics.store import Dataset
+from analytics.store import Dataset, write_atomically
 from analytics.triage import TriageStore
 from analytics.units import format_wan
 
@@ -685,17 +684,6 @@ def brief_file_name(name: str, fiscal_year: int, fmt: str) -> str:
     return f"{fiscal_year}_{safe[:80]}.{fmt}"
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_briefs(
     ds: Dataset,
     out_dir: str | os.PathLike[str],
@@ -746,7 +734,7 @@ def write_briefs(
         for fmt in formats:
             data = render_pdf(brief, lang=lang) if fmt == "pdf" else render_html(brief, lang=lang).encode("utf-8")
             path = target / brief_file_name(brief.name, brief.fiscal_year, fmt)
-            _write_atomically(path, data)
+            write_atomically(path, data)
             written.append(path)
         if progress is not None:
             progress(brief.name, done, len(wanted))

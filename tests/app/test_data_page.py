@@ -62,6 +62,11 @@ def test_downloads_hold_every_table_and_the_flags(dataset: Path) -> None:
     assert len(tables) == 2
     at.radio(key="data_format").set_value("csv").run()
     assert not at.exception
+    # One department's Fiscal Data Package: the tables only (a package holds budget lines, not findings).
+    at.selectbox(key="data_department").select("江苏省人民检察院").run()
+    at.radio(key="data_format").set_value("fdp").run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == ["下载全部数据表"]
 
 
 def test_export_bytes_are_real_files(dataset: Path) -> None:

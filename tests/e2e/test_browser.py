@@ -50,9 +50,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
     triage = folder / "triage.sqlite"
     port = _free_port()
     env = {**os.environ, "ANALYTICS_DATASET": str(dataset), "ANALYTICS_TRIAGE": str(triage)}
+    # No file watcher (screenshots written under the project would flood it), and the server's log goes to a file:
+    # a pipe nobody reads fills up and blocks the server's logging, which hangs it.
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+               "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]  # fmt: skip
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "server.log").open("w", encoding="utf-8")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -63,15 +68,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
             pass
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
-            pytest.fail(f"streamlit did not come up: {process.stderr.read().decode()[-2000:]}")
+            log.close()
+            pytest.fail(f"streamlit did not come up: {(ARTIFACTS / 'server.log').read_text()[-2000:]}")
         time.sleep(0.5)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         yield {"url": f"http://127.0.0.1:{port}", "dataset": dataset, "triage": triage, "folder": folder}
     finally:
         process.terminate()
         process.wait(timeout=30)
-        process.stderr.close()
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +236,18 @@ def test_brief_shows_and_downloads_as_pdf(page: object, server: dict[str, object
         assert "江苏省人民检察院" in document[0].get_textpage().get_text_range()
     finally:
         document.close()
+
+
+def test_download_the_audit_workbook(page: object, server: dict[str, object]) -> None:
+    _open(page, server, "data", "数据")
+    with page.expect_download(timeout=120_000) as download:  # type: ignore[attr-defined]
+        page.get_by_role("button", name="下载全部数据表").click()  # type: ignore[attr-defined]
+    saved = Path(server["folder"]) / "workbook.xlsx"  # type: ignore[arg-type]
+    download.value.save_as(saved)
+    import openpyxl
+
+    book = openpyxl.load_workbook(saved, read_only=True)
+    try:
+        assert book.sheetnames[0] == "说明" and "flags" in book.sheetnames
+    finally:
+        book.close()

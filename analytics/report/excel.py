@@ -1,0 +1,210 @@
+"""The auditors' Excel workbook: the whole dataset, or one department, as one sheet per table after a 说明 sheet.
+
+Money stays exact 元 (it reads back as the stored Decimal) and each money column has a ``<column>_wan`` column beside
+it in 万元 for reading. The flags sheet carries each flag's evidence as text and the auditors' triage decision. Text
+that starts like a formula is written as quote-prefixed text, unchanged (see ``analytics._xlsx``).
+
+Examples
+--------
+>>> from analytics.store import Dataset
+>>> workbook_bytes(Dataset.empty())[:2]
+b'PK'
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from analytics import schema as s
+from analytics._xlsx import YUAN_FORMAT, SafeWorkbook
+from analytics.errors import AnalyticsError
+from analytics.export import flat
+from analytics.store import write_atomically
+from analytics.units import wan_yuan
+
+if TYPE_CHECKING:
+    from analytics.store import Dataset
+    from analytics.triage import TriageStore
+
+__all__ = ["README_SHEET", "WAN_SUFFIX", "workbook_bytes", "write_workbook"]
+
+#: The first sheet: what the workbook holds.
+README_SHEET = "说明"
+#: Suffix of the 万元 column written beside each money column (``amount_yuan`` → ``amount_yuan_wan``).
+WAN_SUFFIX = "_wan"
+# The triage state as ``TriageStore.annotate`` names it; present (and empty) when no triage store is given.
+_TRIAGE_COLUMNS: dict[str, pl.DataType] = {
+    "status": pl.String(),
+    "note": pl.String(),
+    "author": pl.String(),
+    "at": pl.Datetime("us", "UTC"),
+}
+_SHEET_CONTENTS = {
+    s.DOCUMENTS: "来源文件：每份公开文件一行（地区、部门、年度、预算/决算）",
+    s.DEPARTMENTS: "部门概况：每个部门每年一行（单位性质、编制与实有人数、下属单位数）",
+    s.LINES: "收支表的每一行：表、收支方向、分类、科目编码与名称、栏目、金额",
+    s.STATEMENTS: "说明文字中的金额陈述：金额、增减额与增减幅度",
+    s.INDICATORS: "绩效目标与指标",
+    s.PROJECTS: "项目支出：项目总预算与本年度预算",
+    s.DOCUMENT_TABLES: "每份文件包含的标准表及其页码、状态与行数",
+    s.FLAGS: "疑点标记：规则与模型发现的问题、证据（出处与原文）及审计核查状态",
+}
+_TITLE = {"bold": True, "font_size": 14}
+_LABEL = {"bold": True}
+_WRAP = {"text_wrap": True, "valign": "top"}
+
+
+def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage: TriageStore | None = None) -> bytes:
+    """The auditors' workbook as the bytes of an ``.xlsx`` file.
+
+    Parameters
+    ----------
+    dataset
+        The dataset to write.
+    department_id
+        Only this department: every table keeps the department's rows (``document_tables`` those of its
+        documents). ``None`` writes the whole dataset.
+    triage
+        The auditors' decisions, written on the flags sheet (``status``, ``note``, ``author``, ``at`` in UTC).
+        Without a store those columns are present but empty.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``department_id`` is not in the dataset (the message lists the departments it has).
+
+    Examples
+    --------
+    >>> from analytics.store import Dataset
+    >>> import openpyxl
+    >>> book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(Dataset.empty())))
+    >>> book.sheetnames[:3]
+    ['说明', 'documents', 'departments']
+    """
+    tables = (dataset if department_id is None else dataset.for_department(department_id)).tables
+    sheets = {name: _with_wan(flat(frame)) for name, frame in tables.items()}
+    sheets[s.FLAGS] = _with_triage(sheets[s.FLAGS], triage)
+    buffer = io.BytesIO()
+    with SafeWorkbook(buffer) as book:
+        _write_readme(book, dataset, department_id, triage, {name: frame.height for name, frame in sheets.items()})
+        for name, frame in sheets.items():
+            wan = [c for c in frame.columns if c.endswith(WAN_SUFFIX) and c.removesuffix(WAN_SUFFIX) in frame.columns]
+            book.write_table(
+                name[:31],
+                frame,
+                number_formats=dict.fromkeys(wan, YUAN_FORMAT),
+                notes={c: f"万元：{c.removesuffix(WAN_SUFFIX)} ÷ 10,000（仅供阅读，精确金额见元列）" for c in wan},
+            )
+    return buffer.getvalue()
+
+
+def write_workbook(
+    dataset: Dataset,
+    path: str | os.PathLike[str],
+    *,
+    department_id: str | None = None,
+    triage: TriageStore | None = None,
+) -> Path:
+    """Write the auditors' workbook (see ``workbook_bytes``) to ``path`` and return the path.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``department_id`` is not in the dataset, or ``path`` cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analytics.store import Dataset
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_workbook(Dataset.empty(), Path(tmp) / "audit.xlsx").name
+    'audit.xlsx'
+    """
+    target = Path(path)
+    data = workbook_bytes(dataset, department_id=department_id, triage=triage)
+    try:
+        write_atomically(target, data)
+    except OSError as exc:
+        raise AnalyticsError(f"{target}: cannot write the workbook ({exc.strerror or exc})") from None
+    return target
+
+
+def _with_wan(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with a 万元 column right after each money column (exact: 元 have two places, 万元 six)."""
+    columns: list[pl.Expr] = []
+    for name, dtype in frame.schema.items():
+        columns.append(pl.col(name))
+        if dtype == s.MONEY:
+            columns.append(wan_yuan(name, places=6).alias(f"{name}{WAN_SUFFIX}"))
+    return frame.select(columns)
+
+
+def _with_triage(flags: pl.DataFrame, triage: TriageStore | None) -> pl.DataFrame:
+    """``flags`` with the triage columns last: each flag's current decision, or empty columns without a store."""
+    if triage is None:
+        return flags.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in _TRIAGE_COLUMNS.items())
+    return triage.annotate(flags).select(*flags.columns, *_TRIAGE_COLUMNS)
+
+
+def _department_name(dataset: Dataset, department_id: str) -> str:
+    names = pl.concat(
+        [
+            dataset.departments.filter(pl.col(s.DEPARTMENT_ID) == department_id).sort(s.FISCAL_YEAR).get_column(s.NAME),
+            dataset.documents.filter(pl.col(s.DEPARTMENT_ID) == department_id).get_column(s.DEPARTMENT),
+        ]
+    ).drop_nulls()
+    # The latest year's name: departments are renamed, their id stays.
+    return names[-1] if names.len() and names[-1] else department_id
+
+
+def _write_readme(
+    book: SafeWorkbook,
+    dataset: Dataset,
+    department_id: str | None,
+    triage: TriageStore | None,
+    counts: dict[str, int],
+) -> None:
+    sheet = book.workbook.add_worksheet(README_SHEET)
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 90)
+    sheet.set_column(2, 2, 10)
+    if department_id is None:
+        scope = "全部"
+    else:
+        name = _department_name(dataset, department_id)
+        scope = name if name == department_id else f"{name}（{department_id}）"
+    facts = {
+        "数据集": str(dataset.path) if dataset.path is not None else "（未保存的数据集）",
+        "部门": scope,
+        "生成日期": date.today().isoformat(),
+        "金额单位": "金额列以元为单位，精确到分，与数据集一致；每个金额列右侧的 <列名>_wan 列是同一金额的万元值"
+        "（元 ÷ 10,000），仅供阅读与汇总。",
+        "疑点数值": "flags 表的 observed、expected、variance、threshold 以该疑点的 measure 为单位"
+        "（yuan 元、percent 百分比、count 个数）；evidence 每行一处出处：文件、页、行、原文。",
+        "核查状态": (
+            f"flags 表末尾的 status、note、author、at（UTC 时间）为审计核查记录，取自 {triage.path}。"
+            if triage is not None
+            else "未提供核查记录：flags 表末尾的 status、note、author、at 列为空。"
+        ),
+        "公式安全": "以 = + - @ 开头的文字按文本保存（单元格带引号前缀），不会作为公式执行。",
+    }
+    book.write_text(sheet, 0, 0, "部门预算公开数据 · 审计工作簿", **_TITLE)
+    row = 2
+    for label, text in facts.items():
+        book.write_text(sheet, row, 0, label, **_LABEL)
+        book.write_text(sheet, row, 1, text, **_WRAP)
+        row += 1
+    row += 1
+    for col, header in enumerate(("工作表", "内容", "行数")):
+        book.write_text(sheet, row, col, header, bold=True, bg_color="#DDEBF7", bottom=1)
+    for name, height in counts.items():
+        row += 1
+        book.write_text(sheet, row, 0, name[:31])
+        book.write_text(sheet, row, 1, _SHEET_CONTENTS.get(name, name))
+        sheet.write_number(row, 2, height)

@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal, assert_series_equal
+
+from analytics import export
+from analytics import schema as s
+from analytics.errors import AnalyticsError
+from analytics.ingest import read_disclosure
+from analytics.report.excel import workbook_bytes, write_workbook
+from analytics.store import Dataset, open_dataset
+from analytics.triage import open_triage
+from tests.conftest import ROOT
+from tests.synthetic import SyntheticDisclosure
+
+CORPUS = ROOT / "datasets" / "normalized"
+WUHOU = "成都市武侯区政务服务中心"
+FORMULAS = ("=1+1", "+SUM(A1)", "-2", "@cmd", "\t=cmd")
+DATA_SHEETS = list(s.TABLES)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Dataset:
+    return open_dataset(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def wuhou(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    path = tmp_path_factory.mktemp("synthetic") / "wuhou.txt"
+    text = SyntheticDisclosure(region="成都市武侯区", short_name="武侯区政务服务中心", year=2025).text()
+    path.write_text(text, encoding="utf-8")
+    return read_disclosure(path)
+
+
+@pytest.fixture(scope="module")
+def corpus_bytes(corpus: Dataset) -> bytes:
+    return workbook_bytes(corpus)
+
+
+def _sheet(data: bytes, name: str) -> pl.DataFrame:
+    return pl.read_excel(io.BytesIO(data), sheet_name=name, engine="openpyxl")
+
+
+def _yuan(values: pl.Series) -> pl.Series:
+    # A cell holds a double; the shortest text of that double is the amount as stored, cents included.
+    return pl.Series(values.name, [None if v is None else Decimal(str(v)) for v in values], dtype=s.MONEY)
+
+
+def _lines_as_read(data: bytes) -> pl.DataFrame:
+    read = _sheet(data, s.LINES)
+    # A column with no value at all reads back as Null: the text columns are text whatever they hold.
+    text = [s.DOC_ID, s.DEPARTMENT_ID, s.TABLE, s.SIDE, s.CLASSIFICATION, s.CODE, s.NAME, s.COLUMN]
+    return read.select(
+        *(pl.col(c).cast(pl.String) for c in text),
+        pl.col(s.FISCAL_YEAR).cast(pl.Int32),
+        _yuan(read.get_column(s.AMOUNT_YUAN)),
+    )
+
+
+def _lines_expected(ds: Dataset) -> pl.DataFrame:
+    return ds.lines.select(
+        s.DOC_ID, s.DEPARTMENT_ID, s.TABLE, s.SIDE, s.CLASSIFICATION, s.CODE, s.NAME, s.COLUMN, s.FISCAL_YEAR,
+        s.AMOUNT_YUAN,
+    )  # fmt: skip
+
+
+def _with_formulas(ds: Dataset) -> Dataset:
+    """``ds`` with formula-like text in a department name, a document's department, a line name and source texts."""
+    first = pl.int_range(pl.len()) == 0
+    return Dataset.from_tables(
+        {
+            **ds.tables,
+            s.DEPARTMENTS: ds.departments.with_columns(pl.lit("=1+1").alias(s.NAME)),
+            s.DOCUMENTS: ds.documents.with_columns(pl.lit("@cmd").alias(s.DEPARTMENT)),
+            s.LINES: ds.lines.with_columns(
+                pl.when(first).then(pl.lit("+SUM(A1)")).otherwise(pl.col(s.NAME)).alias(s.NAME),
+                pl.when(first).then(pl.lit("-2")).otherwise(pl.col(s.SOURCE_TEXT)).alias(s.SOURCE_TEXT),
+            ),
+            s.PROJECTS: ds.projects.with_columns(pl.lit("\t=cmd").alias(s.PURPOSE)),
+        }
+    )
+
+
+# --- reading back -------------------------------------------------------------------------------------------------
+
+
+def test_whole_workbook_reads_back_to_the_dataset(corpus: Dataset, corpus_bytes: bytes) -> None:
+    assert_frame_equal(_lines_as_read(corpus_bytes), _lines_expected(corpus))
+    departments = _sheet(corpus_bytes, s.DEPARTMENTS)
+    assert_frame_equal(
+        departments.select(s.DEPARTMENT_ID, pl.col(s.FISCAL_YEAR).cast(pl.Int32), s.NAME, s.REGION),
+        corpus.departments.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.NAME, s.REGION),
+    )
+    flags = _sheet(corpus_bytes, s.FLAGS)
+    assert flags.get_column(s.FLAG_ID).to_list() == corpus.flags.get_column(s.FLAG_ID).to_list()
+    assert flags.height == 150
+
+
+def test_readme_comes_first_and_counts_every_sheet(corpus: Dataset, corpus_bytes: bytes) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(corpus_bytes))
+    assert book.sheetnames == ["说明", *DATA_SHEETS]
+    rows = [tuple(row) for row in book["说明"].iter_rows(values_only=True)]
+    facts = {row[0]: row[1] for row in rows if row[0] and row[1]}
+    assert facts["部门"] == "全部"
+    assert facts["数据集"] == str(CORPUS)
+    assert "万元" in facts["金额单位"] and "元" in facts["金额单位"]
+    assert "生成日期" in facts
+    counts = {row[0]: row[2] for row in rows if isinstance(row[2], int)}
+    assert counts == {"documents": 24, "departments": 19, "lines": 4921, "statements": 1310, "indicators": 31,
+                      "projects": 3, "document_tables": 217, "flags": 150}  # fmt: skip
+
+
+@pytest.mark.parametrize("department_id", ["江苏省政协办公厅", "武汉市汉阳区大数据中心"])
+def test_department_workbook_holds_only_that_department(corpus: Dataset, department_id: str) -> None:
+    data = workbook_bytes(corpus, department_id=department_id)
+    mine = pl.col(s.DEPARTMENT_ID) == department_id
+    expected_lines = _lines_expected(corpus).filter(mine)
+    assert expected_lines.height > 0
+    assert_frame_equal(_lines_as_read(data), expected_lines)
+    flags = _sheet(data, s.FLAGS)
+    assert flags.get_column(s.FLAG_ID).to_list() == corpus.flags.filter(mine).get_column(s.FLAG_ID).to_list()
+    documents = set(corpus.documents.filter(mine).get_column(s.DOC_ID))
+    assert set(_sheet(data, s.DOCUMENTS).get_column(s.DOC_ID)) == documents
+    tables = _sheet(data, s.DOCUMENT_TABLES)
+    assert tables.height > 0
+    assert set(tables.get_column(s.DOC_ID)) <= documents
+    for name in (s.DOCUMENTS, s.DEPARTMENTS, s.LINES, s.STATEMENTS, s.FLAGS):
+        sheet = _sheet(data, name)
+        assert set(sheet.get_column(s.DEPARTMENT_ID)) == {department_id}, name
+    readme = dict(openpyxl.load_workbook(io.BytesIO(data))["说明"].iter_rows(min_col=1, max_col=2, values_only=True))
+    assert readme["部门"] == department_id  # its name is its id in this corpus
+
+
+def test_synthetic_department_among_the_corpus(corpus: Dataset, wuhou: Dataset) -> None:
+    both = corpus.replace_documents(wuhou)
+    whole = workbook_bytes(both)
+    assert_frame_equal(_lines_as_read(whole), _lines_expected(both))
+    department_id = wuhou.documents.get_column(s.DEPARTMENT_ID).item()
+    data = workbook_bytes(both, department_id=department_id)
+    # The stored dataset keeps rows in key order; the reader keeps them in document order.
+    assert_frame_equal(_lines_as_read(data), _lines_expected(wuhou), check_row_order=False)
+    departments = _sheet(data, s.DEPARTMENTS)
+    assert departments.get_column(s.NAME).to_list() == [WUHOU]
+    assert departments.get_column(s.STAFF_AUTHORIZED).to_list() == [35]
+    projects = _sheet(data, s.PROJECTS)
+    assert projects.get_column(s.NAME).to_list() == ["老旧小区改造类项目", "专项业务类项目"]
+    assert _yuan(projects.get_column(s.TOTAL_BUDGET_YUAN)).to_list() == [Decimal("12000000"), Decimal("5000000")]
+
+
+def test_unknown_department_is_refused_with_the_known_ones(wuhou: Dataset) -> None:
+    with pytest.raises(AnalyticsError, match=f"department '财政局' is not in the dataset; it has: {WUHOU}"):
+        workbook_bytes(wuhou, department_id="财政局")
+
+
+# --- 万元, number formats, layout --------------------------------------------------------------------------------
+
+
+def test_wan_column_is_yuan_over_ten_thousand(wuhou: Dataset) -> None:
+    lines = _sheet(workbook_bytes(wuhou), s.LINES)
+    columns = lines.columns
+    assert columns[columns.index(s.AMOUNT_YUAN) + 1] == "amount_yuan_wan"
+    totals = lines.filter(
+        (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.SIDE) == "expenditure") & (pl.col(s.FISCAL_YEAR) == 2025)
+    )
+    # The synthetic 2025 expenditure is 900.1 + 99.9 + 1500 万元.
+    assert totals.get_column(s.AMOUNT_YUAN).unique().to_list() == [25_000_000]
+    assert totals.get_column("amount_yuan_wan").unique().to_list() == [2500]
+    assert_series_equal(
+        lines.get_column("amount_yuan_wan"),
+        (lines.get_column(s.AMOUNT_YUAN) / 10_000).alias("amount_yuan_wan"),
+        check_dtypes=False,
+    )
+
+
+def test_cells_have_types_and_formats(wuhou: Dataset) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(wuhou)))
+    sheet = book[s.PROJECTS]
+    header = [cell.value for cell in sheet[1]]
+    total, total_wan = (sheet.cell(2, header.index(c) + 1) for c in ("total_budget_yuan", "total_budget_yuan_wan"))
+    assert (total.data_type, total.value, total.number_format) == ("n", 12_000_000, "#,##0.00")
+    assert (total_wan.data_type, total_wan.value, total_wan.number_format) == ("n", 1200, "#,##0.00")
+    assert "万元" in sheet.cell(1, header.index("total_budget_yuan_wan") + 1).comment.text
+    year = sheet.cell(2, header.index(s.FISCAL_YEAR) + 1)
+    assert (year.value, year.number_format) == (2025, "General")
+    page = sheet.cell(2, header.index(s.PAGE) + 1)
+    assert page.value is None  # a text disclosure has no pages: the cell stays empty
+
+
+def test_every_data_sheet_has_a_frozen_filtered_header(corpus_bytes: bytes) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(corpus_bytes))
+    for name in DATA_SHEETS:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", name
+        # Neighbouring columns of one width share a <col> element: every column is in one, 8 to 60 characters wide
+        # (plus the padding Excel adds).
+        dimensions = list(sheet.column_dimensions.values())
+        covered = {i for d in dimensions for i in range(d.min, d.max + 1)}
+        assert covered == set(range(1, sheet.max_column + 1)), name
+        assert all(8 <= d.width <= 61 for d in dimensions), name
+
+
+# --- formula safety -----------------------------------------------------------------------------------------------
+
+
+def _cells(data: bytes) -> list[openpyxl.cell.cell.Cell]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+# Each writer, and the formula-like texts its cells hold (a single-table export holds the lines only).
+WRITERS: dict[str, tuple[Callable[[Dataset], bytes], set[str]]] = {
+    "workbook": (workbook_bytes, set(FORMULAS)),
+    "department_workbook": (lambda ds: workbook_bytes(ds, department_id=WUHOU), set(FORMULAS)),
+    "export_dataset": (lambda ds: export.dataset_bytes(ds.tables, "xlsx"), set(FORMULAS)),
+    "export_table": (lambda ds: export.to_bytes(ds.lines, "xlsx", sheet="lines"), {"+SUM(A1)", "-2"}),
+}
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_formula_like_text_stays_text(wuhou: Dataset, writer: str) -> None:
+    write, expected = WRITERS[writer]
+    cells = _cells(write(_with_formulas(wuhou)))
+    found = {cell.value: cell for cell in cells if cell.value in FORMULAS}
+    assert set(found) == expected
+    for value, cell in found.items():
+        assert cell.data_type == "s", value
+        assert cell.quotePrefix, value
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    plain = next(cell for cell in cells if cell.value == WUHOU)
+    assert not plain.quotePrefix
+
+
+def test_a_table_export_keeps_formula_like_text_unchanged(wuhou: Dataset, tmp_path: Path) -> None:
+    target = tmp_path / "departments.xlsx"
+    export.write(_with_formulas(wuhou).departments, target, "xlsx", sheet="departments")
+    cell = openpyxl.load_workbook(target)["departments"]["C2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
+
+
+def test_no_cell_of_the_corpus_workbook_is_a_formula(corpus_bytes: bytes) -> None:
+    cells = _cells(corpus_bytes)
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    risky = [cell for cell in cells if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))]
+    assert all(cell.quotePrefix for cell in risky)
+
+
+TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cn")), min_size=1, max_size=30)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "=", "+", "-", "@", "\t"]), TEXT), min_size=1, max_size=10))
+def test_any_text_reads_back_unchanged(parts: list[tuple[str, str]]) -> None:
+    texts = [prefix + text for prefix, text in parts]
+    data = export.to_bytes(pl.DataFrame({"text": texts}), "xlsx")
+    cells = list(openpyxl.load_workbook(io.BytesIO(data))["data"]["A"])[1:]
+    assert [cell.value for cell in cells] == texts
+    assert [cell.data_type for cell in cells] == ["s"] * len(texts)
+    assert [cell.quotePrefix for cell in cells] == [bool(prefix) or text[0] in "=+-@" for prefix, text in parts]
+
+
+# --- triage -------------------------------------------------------------------------------------------------------
+
+
+def test_flags_sheet_carries_evidence_and_triage_state(corpus: Dataset, tmp_path: Path) -> None:
+    store = open_triage(tmp_path / "t.sqlite")
+    explained, referred = corpus.flags.get_column(s.FLAG_ID).to_list()[:2]
+    store.record(explained, "待核实", author="李", at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+    store.record(explained, "已解释", note="预算调整，见说明第3页", author="张审计",
+                 at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))  # fmt: skip
+    store.record(referred, "移交", note='=HYPERLINK("http://x")', author="王", at=datetime(2026, 3, 3, tzinfo=UTC))
+    flags = _sheet(workbook_bytes(corpus, triage=store), s.FLAGS)
+    assert flags.columns[-4:] == ["status", "note", "author", "at"]
+    state = {row[0]: row[1:] for row in flags.select(s.FLAG_ID, "status", "note", "author", "at").rows()}
+    assert state[explained] == ("已解释", "预算调整，见说明第3页", "张审计", datetime(2026, 3, 2, 9, 30))
+    assert state[referred] == ("移交", '=HYPERLINK("http://x")', "王", datetime(2026, 3, 3))
+    others = {flag_id: row for flag_id, row in state.items() if flag_id not in {explained, referred}}
+    assert {row[0] for row in others.values()} == {"待核实"}
+    assert {row[1:] for row in others.values()} == {(None, None, None)}
+    evidence = flags.get_column(s.EVIDENCE).drop_nulls()
+    assert evidence.len() == 150
+    first_doc = corpus.flags.get_column(s.EVIDENCE)[0][0][s.DOC_ID]
+    assert evidence[0].startswith(f"{first_doc} p.")
+
+
+def test_flags_sheet_without_triage_has_empty_triage_columns(corpus_bytes: bytes) -> None:
+    flags = _sheet(corpus_bytes, s.FLAGS)
+    assert flags.columns[-4:] == ["status", "note", "author", "at"]
+    assert flags.select(pl.col("status", "note", "author", "at").null_count()).row(0) == (150,) * 4
+
+
+# --- files --------------------------------------------------------------------------------------------------------
+
+
+def test_write_workbook_writes_the_same_workbook(wuhou: Dataset, tmp_path: Path) -> None:
+    path = write_workbook(wuhou, tmp_path / "audit.xlsx", department_id=wuhou.departments[s.DEPARTMENT_ID][0])
+    assert path == tmp_path / "audit.xlsx"
+    assert_frame_equal(_lines_as_read(path.read_bytes()), _lines_expected(wuhou))
+
+
+def test_an_unwritable_path_gets_a_clear_error(wuhou: Dataset, tmp_path: Path) -> None:
+    with pytest.raises(AnalyticsError, match=r"missing[/\\]audit\.xlsx: cannot write the workbook"):
+        write_workbook(wuhou, tmp_path / "missing" / "audit.xlsx")
