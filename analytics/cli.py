@@ -71,6 +71,10 @@ _EXPORT_EPILOG = """examples:
 """
 
 
+def _dataset_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analytics",
@@ -86,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.txt, .pdf)")
-    ingest.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    _dataset_option(ingest)
     build = commands.add_parser("build-dataset", help="rebuild a dataset from scratch from a folder of disclosures")
     build.add_argument("raw", type=Path, help="folder of source documents")
     build.add_argument("dataset", type=Path, help="dataset directory to (re)write")
@@ -96,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    _dataset_option(check)
     check.add_argument("--out", type=Path, default=None, help="also write the flags to FILE (.parquet, .csv or .xlsx)")
     brief = commands.add_parser(
         "brief",
@@ -111,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html (default)")
     brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the brief (default zh)")
     brief.add_argument("--out", type=Path, default=Path("briefs"), help="folder to write into (default ./briefs)")
-    brief.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    _dataset_option(brief)
     brief.add_argument("--triage", type=Path, default=None, help="triage database (default: the app's)")
     exporter = commands.add_parser(
         "export",
@@ -122,10 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--format", required=True, choices=_EXPORTS, help="what to write")
     exporter.add_argument("--out", type=Path, required=True, help="file (xlsx, csv/parquet zip) or folder (fdp)")
     exporter.add_argument("--department", default=None, help="only this department (name or id)")
-    exporter.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    _dataset_option(exporter)
     exporter.add_argument("--triage", type=Path, default=None, help="triage database for xlsx (default: the app's)")
     info = commands.add_parser("info", help="summarize what a dataset holds")
-    info.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    _dataset_option(info)
     return parser
 
 

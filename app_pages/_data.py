@@ -64,6 +64,16 @@ def structure(dimension: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _target_history(path: str, version: str) -> pl.DataFrame:
+    return compare.target_history(_load(path, version))
+
+
+def target_history() -> pl.DataFrame:
+    """Every indicator with the earlier years' targets and whether it changed."""
+    return _target_history(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _per_staff(path: str, version: str) -> pl.DataFrame:
     return compare.per_staff(_load(path, version))
 

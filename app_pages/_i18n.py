@@ -168,6 +168,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Every department at once: `analytics brief --all --out briefs`",
     ),
     "col_measure": ("指标", "Measure"),
+    "col_target_changed": ("较以前年度有变化", "Changed"),
     "col_change_pct": ("同比（%）", "Change (%)"),
     "col_basis": ("口径", "Basis"),
     "basis_actual": ("实有人数", "Actual staff"),

@@ -8,7 +8,7 @@ import streamlit as st
 import analytics
 from analytics import charts
 from analytics import schema as s
-from analytics.compare import MEASURE_LABELS
+from analytics.compare import MEASURE_LABELS, PRIOR_TEXT, TARGET_CHANGED
 from analytics.compare import _columns as c
 from app_pages import _data
 from app_pages._i18n import number_formats, t
@@ -108,7 +108,7 @@ else:
     )
 
 st.subheader(t("targets"))
-indicators = dataset.indicators.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+indicators = _data.target_history().filter(pl.col(s.DEPARTMENT_ID) == department_id)
 if indicators.is_empty():
     st.info(t("no_targets"))
 else:
@@ -119,18 +119,8 @@ else:
             pl.col(s.LEVEL3).alias(t("col_indicator")),
             pl.col(s.TARGET_TEXT).alias(t("col_target")),
             # The targets of earlier years the form also prints: how the target moved.
-            pl.col(s.PRIOR_VALUES)
-            .list.eval(
-                pl.concat_str(
-                    [
-                        pl.element().struct.field(s.FISCAL_YEAR).cast(pl.String),
-                        pl.lit("："),
-                        pl.element().struct.field(s.TARGET_TEXT).fill_null("—"),
-                    ]
-                )
-            )
-            .list.join("；")
-            .alias(t("col_prior_targets")),
+            pl.col(PRIOR_TEXT).alias(t("col_prior_targets")),
+            pl.col(TARGET_CHANGED).alias(t("col_target_changed")),
             pl.col(s.LINE).alias(t("col_line")),
         ),
         hide_index=True,

@@ -21,12 +21,15 @@ from analytics.compare._analysis import (
 )
 from analytics.compare._crosswalk import crosswalk_codes, crosswalk_summary
 from analytics.compare._measures import COMPONENT_LABELS, MEASURE_LABELS, measures, trends
+from analytics.compare._targets import PRIOR_TEXT, TARGET_CHANGED, target_history
 from analytics.compare._totals import TOTAL_SOURCES, yearly_totals
 
 __all__ = [
     "COMPONENT_LABELS",
     "DIMENSIONS",
     "MEASURE_LABELS",
+    "PRIOR_TEXT",
+    "TARGET_CHANGED",
     "TOTAL_SOURCES",
     "components",
     "composition_shift",
@@ -40,6 +43,7 @@ __all__ = [
     "peer_stats",
     "per_staff",
     "structure",
+    "target_history",
     "trends",
     "yearly_totals",
 ]

@@ -33,7 +33,18 @@ import polars as pl
 
 from analytics import charts
 from analytics import schema as s
-from analytics.compare import COMPONENT_LABELS, MEASURE_LABELS, measures, peer_groups, peer_stats, structure, trends
+from analytics.compare import (
+    COMPONENT_LABELS,
+    MEASURE_LABELS,
+    PRIOR_TEXT,
+    TARGET_CHANGED,
+    measures,
+    peer_groups,
+    peer_stats,
+    structure,
+    target_history,
+    trends,
+)
 from analytics.compare import _columns as c
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset, write_atomically
@@ -65,8 +76,6 @@ _SETTLED = ("误报",)
 _DETAIL_LEVELS = ((10, 8), (6, 6), (4, 4), (2, 3))
 _MAX_PAGES = 2
 _SOURCE_CHARS = 90
-#: Texts a 绩效目标表 prints in a prior-year column that state no target.
-_NO_TARGET = ("", "无", "-", "—", "/", "／", "不适用")
 
 
 class BriefError(AnalyticsError):
@@ -236,44 +245,11 @@ def _peers(
 
 
 def _targets(ds: Dataset, department_id: str, year: int) -> pl.DataFrame:
-    prior = (
-        pl.col(s.PRIOR_VALUES)
-        .list.eval(
-            pl.concat_str(
-                [
-                    pl.element().struct.field(s.FISCAL_YEAR).cast(pl.String),
-                    pl.lit("："),
-                    pl.element().struct.field(s.TARGET_TEXT).fill_null("—"),
-                ]
-            )
-        )
-        .list.join("；")
-    )
-    # A target moved when the latest earlier year the form prints with a value states another value (or, without
-    # numbers, another text); a placeholder such as 无 is no earlier target.
-    stated = pl.col(s.PRIOR_VALUES).list.eval(
-        pl.element().filter(
-            pl.element().struct.field(s.TARGET_VALUE).is_not_null()
-            | ~pl.element().struct.field(s.TARGET_TEXT).fill_null("").str.strip_chars().is_in(_NO_TARGET)
-        )
-    )
-    last_prior = stated.list.last().struct
-    differs = (
-        pl.when(last_prior.field(s.TARGET_VALUE).is_not_null() & pl.col(s.TARGET_VALUE).is_not_null())
-        .then(
-            (last_prior.field(s.TARGET_VALUE) != pl.col(s.TARGET_VALUE))
-            | (last_prior.field(s.COMPARATOR).fill_null("") != pl.col(s.COMPARATOR).fill_null(""))
-        )
-        .otherwise(last_prior.field(s.TARGET_TEXT) != pl.col(s.TARGET_TEXT))
-    )
     return (
-        ds.indicators.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-        .with_columns(
-            prior.alias("prior_text"),
-            (stated.list.len() > 0).and_(differs).fill_null(False).alias("changed"),
-        )
-        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, "prior_text", "changed", s.PAGE, s.LINE)
-        .sort("changed", descending=True, maintain_order=True)
+        target_history(ds)
+        .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
+        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, PRIOR_TEXT, TARGET_CHANGED, s.PAGE, s.LINE)
+        .sort(TARGET_CHANGED, descending=True, maintain_order=True)
     )
 
 
@@ -527,8 +503,8 @@ def _context(
             "level1": r[s.LEVEL1] or "",
             "indicator": r[s.LEVEL3] or "",
             "target": r[s.TARGET_TEXT] or "—",
-            "prior": r["prior_text"] or "—",
-            "changed": r["changed"],
+            "prior": r[PRIOR_TEXT] or "—",
+            "changed": r[TARGET_CHANGED],
         }
         for r in brief.targets.head(max_targets).iter_rows(named=True)
     ]
@@ -557,7 +533,7 @@ def _context(
         "peers": peers,
         "targets": targets,
         "targets_total": brief.targets.height,
-        "targets_changed": int(brief.targets.get_column("changed").sum()),
+        "targets_changed": int(brief.targets.get_column(TARGET_CHANGED).sum()),
         "questions": questions,
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
