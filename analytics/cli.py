@@ -59,6 +59,7 @@ _BRIEF_EPILOG = """examples:
                                                     every 2018 department of a region, PDF only
   analytics brief 江苏省人民检察院 --lang en --format html
                                                     the English version, HTML only
+  analytics brief --all --phase final               the 决算 brief of every department that published one
   analytics brief --all --triage audit.sqlite       leave out the flags auditors marked 误报
 """
 
@@ -112,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--all", action="store_true", help="every department of the dataset")
     brief.add_argument("--region", default=None, help="every department of this region (e.g. 江苏省)")
     brief.add_argument("--year", type=int, default=None, help="fiscal year (default: each department's latest)")
+    brief.add_argument(
+        "--phase", choices=("budget", "final"), default=None, help="预算 or 决算 (default: the budget when both)"
+    )
     brief.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html (default)")
     brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the brief (default zh)")
     brief.add_argument("--out", type=Path, default=Path("briefs"), help="folder to write into (default ./briefs)")
@@ -254,6 +258,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
             departments=args.departments or None,
             region=args.region,
             fiscal_year=args.year,
+            phase=args.phase,
             formats=formats,
             lang=args.lang,
             triage=triage,

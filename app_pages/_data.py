@@ -136,25 +136,27 @@ def export_bytes(what: str, fmt: str, department_id: str | None = None) -> bytes
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _brief(path: str, version: str, decisions: int, *, department_id: str, year: int, lang: str, fmt: str) -> bytes:
+def _brief(  # noqa: PLR0917 - the cache key
+    path: str, version: str, decisions: int, department_id: str, year: int, phase: str, lang: str, fmt: str
+) -> bytes:
     from analytics.report import brief
 
     del decisions  # part of the cache key only: a new triage decision changes the questions
-    made = brief.build_brief(_load(path, version), department_id, year, triage=triage())
+    made = brief.build_brief(_load(path, version), department_id, year, phase=phase, triage=triage())
     return brief.render_pdf(made, lang=lang) if fmt == "pdf" else brief.render_html(made, lang=lang).encode("utf-8")
 
 
-def brief_bytes(department_id: str, year: int, lang: str, fmt: str) -> bytes:
-    """The hearing brief of a department-year as ``pdf`` or ``html`` bytes (rebuilt after a triage decision)."""
-    decisions = triage().history().height
-    return _brief(*current(), decisions, department_id=department_id, year=year, lang=lang, fmt=fmt)
+def brief_bytes(department_id: str, year: int, phase: str, lang: str, fmt: str) -> bytes:
+    """The hearing brief of a department-year-phase as ``pdf`` or ``html`` bytes (rebuilt after a triage
+    decision)."""
+    return _brief(*current(), triage().history().height, department_id, year, phase, lang, fmt)
 
 
-def brief_file_name(department_id: str, year: int, fmt: str) -> str:
-    """The download name of a brief: ``<year>_<department name>.<fmt>``."""
+def brief_file_name(department_id: str, year: int, fmt: str, phase: str) -> str:
+    """The download name of a brief: ``<year>_<department name>.<fmt>`` (``_决算`` for a final account's)."""
     from analytics.report.brief import brief_file_name as name
 
-    return name(department_names().get(department_id, department_id), year, fmt)
+    return name(department_names().get(department_id, department_id), year, fmt, phase)
 
 
 def dataset_or_stop() -> analytics.Dataset:

@@ -161,6 +161,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Download it as PDF to print or as HTML to share; flags triaged as false positives are left out.",
     ),
     "brief_year": ("年度", "Year"),
+    "phase_budget": ("部门预算", "Budget"),
+    "phase_final": ("部门决算", "Final account"),
+    "brief_phase": ("预算或决算", "Budget or final account"),
     "download_brief_pdf": ("下载 PDF（打印用）", "Download PDF (to print)"),
     "download_brief_html": ("下载 HTML", "Download HTML"),
     "brief_batch": (

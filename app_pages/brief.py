@@ -26,14 +26,27 @@ years = (
     .to_list()
 )
 year = st.selectbox(t("brief_year"), years, key="brief_year")
+phases = [
+    p
+    for p in s.PHASES
+    if not dataset.documents.filter(
+        (pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year) & (pl.col(s.PHASE) == p)
+    ).is_empty()
+] or ["budget"]
+# A year with both a budget and a final account: choose which one the brief is about.
+phase = (
+    st.radio(t("brief_phase"), phases, format_func=lambda p: t(f"phase_{p}"), horizontal=True, key="brief_phase")
+    if len(phases) > 1
+    else phases[0]
+)
 
-html = _data.brief_bytes(department_id, year, lang, "html")
+html = _data.brief_bytes(department_id, year, phase, lang, "html")
 left, right = st.columns(2)
 left.download_button(
     t("download_brief_pdf"),
     # Printed only when asked for: PDF rendering takes about a second.
-    data=lambda: _data.brief_bytes(department_id, year, lang, "pdf"),
-    file_name=_data.brief_file_name(department_id, year, "pdf"),
+    data=lambda: _data.brief_bytes(department_id, year, phase, lang, "pdf"),
+    file_name=_data.brief_file_name(department_id, year, "pdf", phase),
     mime="application/pdf",
     key="download_brief_pdf",
     icon=":material/print:",
@@ -41,7 +54,7 @@ left.download_button(
 right.download_button(
     t("download_brief_html"),
     data=html,
-    file_name=_data.brief_file_name(department_id, year, "html"),
+    file_name=_data.brief_file_name(department_id, year, "html", phase),
     mime="text/html",
     key="download_brief_html",
 )

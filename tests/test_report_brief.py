@@ -237,3 +237,67 @@ def test_cli_brief_of_a_saved_dataset(tmp_path: Path, archives: SyntheticDisclos
     code = main(["brief", archives.full_name, "--dataset", str(dataset), "--format", "html", "--out", str(out)])
     assert code == 0
     assert [p.name for p in out.iterdir()] == [brief_file_name(archives.full_name, 2025, "html")]
+
+
+def _with_final(ds: Dataset, factor: str) -> Dataset:
+    """``ds`` plus a 决算 of the same year: the budget's own-year lines scaled by ``factor``, under another doc_id."""
+    budget = ds.documents.row(0, named=True)
+    final_id = "f" + budget[s.DOC_ID][1:]
+    own_year = (pl.col(s.AS_OF_YEAR) == pl.col(s.FISCAL_YEAR)) & (pl.col(s.DOC_ID) == budget[s.DOC_ID])
+    final_lines = ds.lines.filter(own_year).with_columns(
+        pl.lit(final_id).alias(s.DOC_ID),
+        pl.lit("final").alias(s.PHASE),
+        (pl.col(s.AMOUNT_YUAN) * Decimal(factor)).round(2).cast(s.MONEY).alias(s.AMOUNT_YUAN),
+    )
+    documents = pl.concat(
+        [
+            ds.documents,
+            ds.documents.head(1).with_columns(
+                pl.lit(final_id).alias(s.DOC_ID),
+                pl.lit("final").alias(s.PHASE),
+                pl.lit("final.txt").alias(s.SOURCE_NAME),
+                pl.lit(final_id).alias(s.DISCLOSURE_ID),
+            ),
+        ]
+    )
+    return Dataset.from_tables({**ds.tables, s.DOCUMENTS: documents, s.LINES: pl.concat([ds.lines, final_lines])})
+
+
+def test_a_final_account_brief_has_its_own_figures_and_the_execution_rate(
+    tmp_path: Path, archives: SyntheticDisclosure
+) -> None:
+    ds = _with_final(_read(tmp_path, archives), "0.9")
+    budget = build_brief(ds, archives.full_name)
+    assert budget.phase == "budget"  # the budget by default when a year has both
+    final = build_brief(ds, archives.full_name, phase="final")
+    spent = final.figures.filter(pl.col("measure") == "expenditure_total").get_column(s.AMOUNT_YUAN).to_list()
+    assert spent == [archives.composition.expenditure_total(0) * 10_000 * Decimal("0.9")]
+    rate = final.execution.filter(pl.col("measure") == "expenditure_total").get_column("execution_pct").item()
+    assert rate == pytest.approx(90.0)
+    html = render_html(final, charts_svg=False)
+    assert "部门决算审查简报" in html and "执行率" in html and "90.0%" in html
+    assert "final.txt" in html and "doc0.txt" not in html.split("</header>")[0]
+    with pytest.raises(BriefError, match="has no final disclosure for 2024; it has budget"):
+        build_brief(_read(tmp_path, archives), archives.full_name, phase="final")
+
+
+def test_a_final_only_department_of_the_default_dataset_has_figures() -> None:
+    ds = open_dataset()
+    finals = ds.documents.filter(pl.col(s.PHASE) == "final")
+    only_final = finals.join(
+        ds.documents.filter(pl.col(s.PHASE) == "budget"), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="anti"
+    )
+    assert not only_final.is_empty()
+    for department_id, year in only_final.select(s.DEPARTMENT_ID, s.FISCAL_YEAR).rows():
+        brief = build_brief(ds, department_id, year)
+        assert brief.phase == "final"
+        assert not brief.figures.is_empty() and not brief.composition.is_empty()
+
+
+def test_batch_of_final_accounts_skips_departments_without_one(tmp_path: Path, three: Dataset) -> None:
+    ds = _with_final(three, "0.95")  # a 决算 for the first document's department only
+    final_of = ds.documents.filter(pl.col(s.PHASE) == "final").get_column(s.DEPARTMENT_ID).item()
+    written = write_briefs(ds, tmp_path / "finals", phase="final", formats=("html",))
+    assert [p.name for p in written] == [brief_file_name(final_of, 2024, "html", "final")]
+    everything = write_briefs(ds, tmp_path / "all", formats=("html",))
+    assert len(everything) == 3 and all("决算" not in p.name for p in everything)

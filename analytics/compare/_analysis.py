@@ -199,8 +199,8 @@ def decompose_change(
     )
 
 
-def structure(ds: Dataset, dimension: Dimension = "category") -> pl.DataFrame:
-    """Shares of each component in a department-year (shares sum to 1).
+def structure(ds: Dataset, dimension: Dimension = "category", *, phase: str = "budget") -> pl.DataFrame:
+    """Shares of each component in a department-year (shares sum to 1), of budgets or (``phase="final"``) finals.
 
     Returns
     -------
@@ -208,7 +208,7 @@ def structure(ds: Dataset, dimension: Dimension = "category") -> pl.DataFrame:
         ``department_id, name, fiscal_year, dimension, component, amount_yuan, share``.
     """
     names = ds.departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
-    parts = components(ds, dimension).lazy()
+    parts = components(ds, dimension, phase=phase).lazy()
     total = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(s.DEPARTMENT_ID, s.FISCAL_YEAR)
     return (
         parts.join(names, on=s.DEPARTMENT_ID, how="left")

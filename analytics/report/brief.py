@@ -38,6 +38,7 @@ from analytics.compare import (
     MEASURE_LABELS,
     PRIOR_TEXT,
     TARGET_CHANGED,
+    execution_rates,
     measures,
     peer_groups,
     peer_stats,
@@ -103,6 +104,9 @@ class Brief:
     questions
         ``flag_id, family, severity, rule_id, question_zh, question_en, status, evidence`` (evidence as a list of
         ``document, page, line, source_text`` structs), most serious first.
+    execution
+        ``measure, budget_yuan, final_yuan, execution_pct`` of the brief's year, where the dataset holds both the
+        budget and the final account (empty otherwise).
     """
 
     department_id: str
@@ -118,6 +122,7 @@ class Brief:
     peer_values: pl.DataFrame
     targets: pl.DataFrame
     questions: pl.DataFrame
+    execution: pl.DataFrame
     settled: int
     generated: dt.date
 
@@ -150,6 +155,7 @@ def build_brief(
     fiscal_year: int | None = None,
     *,
     triage: TriageStore | None = None,
+    phase: str | None = None,
     peer_by: str = "region",
     today: dt.date | None = None,
 ) -> Brief:
@@ -160,13 +166,16 @@ def build_brief(
     triage
         Auditors' decisions: flags marked 误报 (false positive) are left out of the questions, others carry their
         status.
+    phase
+        ``budget`` (预算) or ``final`` (决算); by default the budget when the year has both. Figures, composition,
+        per-staff figures and peers are of that phase only.
     peer_by
         How peers are grouped (``region``, ``unit_type`` or ``function``; see ``analytics.compare.peer_groups``).
 
     Raises
     ------
     BriefError
-        The department is not in the dataset, or has no disclosure for ``fiscal_year``.
+        The department is not in the dataset, or has no disclosure for ``fiscal_year`` (of ``phase``).
     """
     department_id, rows = _resolve(ds, department)
     years = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())
@@ -175,10 +184,15 @@ def build_brief(
         raise BriefError(f"department {department!r} has no disclosure for {year}; it has {', '.join(map(str, years))}")
     row = rows.filter(pl.col(s.FISCAL_YEAR) == year).row(0, named=True)
     documents = ds.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-    phase = "budget" if documents.is_empty() or "budget" in documents.get_column(s.PHASE) else "final"
+    phases = [p for p in s.PHASES if p in documents.get_column(s.PHASE)] or ["budget"]
+    if phase is None:
+        phase = phases[0]  # the budget when the year has both
+    elif phase not in phases:
+        raise BriefError(f"department {department!r} has no {phase} disclosure for {year}; it has {', '.join(phases)}")
+    documents = documents.filter(pl.col(s.PHASE) == phase)
     names = dict(ds.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
 
-    measured = measures(ds)
+    measured = measures(ds, phase=phase)
     own = pl.col(s.DEPARTMENT_ID) == department_id
     figures = (
         trends(measured.filter(own & (pl.col(s.FISCAL_YEAR) <= year)))
@@ -188,7 +202,7 @@ def build_brief(
     )
     composition = pl.concat(
         [
-            structure(ds, dimension)
+            structure(ds, dimension, phase=phase)
             .filter(own & (pl.col(s.FISCAL_YEAR) == year))
             .select(c.DIMENSION, c.COMPONENT, s.AMOUNT_YUAN, c.SHARE)
             .sort(s.AMOUNT_YUAN, descending=True)
@@ -199,6 +213,11 @@ def build_brief(
     peers, peer_values = _peers(ds, measured, department_id, year, peer_by)
     targets = _targets(ds, department_id, year)
     questions, settled = _questions(ds, department_id, year, names, triage)
+    execution = (
+        execution_rates(ds)
+        .filter(own & (pl.col(s.FISCAL_YEAR) == year) & pl.col(c.MEASURE).is_in(KEY_MEASURES))
+        .select(c.MEASURE, c.BUDGET_YUAN, c.FINAL_YUAN, c.EXECUTION_PCT)
+    )
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -213,6 +232,7 @@ def build_brief(
         peer_values=peer_values,
         targets=targets,
         questions=questions,
+        execution=execution,
         settled=settled,
         generated=today or dt.date.today(),
     )
@@ -326,6 +346,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "series": "历年金额",
         "change": "较上年",
         "cagr": "年均增长",
+        "execution": "预算执行（决算 / 预算）",
+        "budget_amount": "预算数",
+        "final_amount": "决算数",
+        "execution_rate": "执行率",
         "composition": "二、支出构成",
         "component": "构成",
         "amount": "金额（万元）",
@@ -373,6 +397,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "series": "Amounts by year",
         "change": "On the year before",
         "cagr": "Yearly growth",
+        "execution": "Budget execution (final / budget)",
+        "budget_amount": "Budget",
+        "final_amount": "Final",
+        "execution_rate": "Execution",
         "composition": "2. Composition of spending",
         "component": "Component",
         "amount": "Amount (10,000 yuan)",
@@ -535,6 +563,15 @@ def _context(
         "targets_total": brief.targets.height,
         "targets_changed": int(brief.targets.get_column(TARGET_CHANGED).sum()),
         "questions": questions,
+        "execution": [
+            {
+                "measure": _measure_name(r[c.MEASURE], lang),
+                "budget": _wan(r[c.BUDGET_YUAN]),
+                "final": _wan(r[c.FINAL_YUAN]),
+                "rate": _pct(r[c.EXECUTION_PCT], signed=False),
+            }
+            for r in brief.execution.iter_rows(named=True)
+        ],
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
         "footer": text["footer"].format(phase=phase),
@@ -648,16 +685,19 @@ def render_pdf(brief: Brief, *, lang: str = "zh", charts_svg: bool = True) -> by
     return pdf
 
 
-def brief_file_name(name: str, fiscal_year: int, fmt: str) -> str:
-    """A safe file name: ``<year>_<department name>.<fmt>`` with path and markup characters replaced.
+def brief_file_name(name: str, fiscal_year: int, fmt: str, phase: str = "budget") -> str:
+    """A safe file name: ``<year>_<department name>.<fmt>`` (``_决算`` before the suffix for a final account's),
+    with path and markup characters replaced.
 
     Examples
     --------
     >>> brief_file_name("甲局/乙<科>", 2024, "pdf")
     '2024_甲局_乙_科_.pdf'
+    >>> brief_file_name("甲局", 2024, "html", "final")
+    '2024_甲局_决算.html'
     """
     safe = re.sub(r"[^\w\u3400-\u9fff（）()-]", "_", name).strip(" .") or "department"
-    return f"{fiscal_year}_{safe[:80]}.{fmt}"
+    return f"{fiscal_year}_{safe[:80]}{'_决算' if phase == 'final' else ''}.{fmt}"
 
 
 def write_briefs(
@@ -667,6 +707,7 @@ def write_briefs(
     departments: Iterable[str] | None = None,
     region: str | None = None,
     fiscal_year: int | None = None,
+    phase: str | None = None,
     formats: Sequence[str] = BRIEF_FORMATS,
     lang: str = "zh",
     triage: TriageStore | None = None,
@@ -675,7 +716,8 @@ def write_briefs(
     """Write one brief per department (of ``region``, or the ``departments`` named) into ``out_dir``.
 
     Each file is written whole or not at all. ``progress(name, done, total)`` is called after each department.
-    A department without a disclosure for ``fiscal_year`` is skipped; by default each department's latest year.
+    With ``region`` or every department, one without a disclosure for ``fiscal_year`` (of ``phase``) is skipped; by
+    default each department's latest year, and its budget when that year also has a final account.
 
     Returns
     -------
@@ -694,6 +736,11 @@ def write_briefs(
         if chosen.is_empty():
             regions = "、".join(ds.departments.get_column(s.REGION).drop_nulls().unique().sort().to_list()) or "none"
             raise BriefError(f"no department of region {region!r} in the dataset (regions: {regions})")
+    if phase is not None:
+        if phase not in s.PHASES:
+            raise BriefError(f"unknown phase {phase!r}; expected {' or '.join(s.PHASES)}")
+        published = ds.documents.filter(pl.col(s.PHASE) == phase).select(s.DEPARTMENT_ID, s.FISCAL_YEAR)
+        chosen = chosen.join(published.unique(), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="semi")
     if fiscal_year is not None:
         chosen = chosen.filter(pl.col(s.FISCAL_YEAR) == fiscal_year)
     wanted = (
@@ -705,11 +752,14 @@ def write_briefs(
         raise BriefError("no department to write a brief for" + (f" in {fiscal_year}" if fiscal_year else ""))
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    latest = chosen.group_by(s.DEPARTMENT_ID).agg(pl.col(s.FISCAL_YEAR).max())
+    years = dict(latest.rows())
     for done, department in enumerate(wanted, start=1):
-        brief = build_brief(ds, department, fiscal_year, triage=triage)
+        year = fiscal_year if fiscal_year is not None else years.get(department)
+        brief = build_brief(ds, department, year, phase=phase, triage=triage)
         for fmt in formats:
             data = render_pdf(brief, lang=lang) if fmt == "pdf" else render_html(brief, lang=lang).encode("utf-8")
-            path = target / brief_file_name(brief.name, brief.fiscal_year, fmt)
+            path = target / brief_file_name(brief.name, brief.fiscal_year, fmt, brief.phase)
             write_atomically(path, data)
             written.append(path)
         if progress is not None:
