@@ -383,6 +383,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "peer_title": "支出合计：同组比较（{year}年，万元）",
         "footer": "本简报由公开的部门{phase}文件自动生成；数字均可追溯至所列文件的页码和原文。",
         "none": "—",
+        "colon": "：",
+        "list_separator": "、",
+        "open_paren": "（",
+        "close_paren": "）",
         "severity": {"error": "错误", "warning": "警示", "info": "提示"},
     },
     "en": {
@@ -435,6 +439,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "footer": "Generated from the published department {phase} documents; every figure traces to a listed "
         "document's page and text.",
         "none": "—",
+        "colon": ": ",
+        "list_separator": ", ",
+        "open_paren": " (",
+        "close_paren": ")",
         "severity": {"error": "Error", "warning": "Warning", "info": "Info"},
     },
 }
@@ -468,7 +476,7 @@ def _evidence_text(item: dict[str, object], text: dict[str, str]) -> str:
         source = ""
     if len(source) > _SOURCE_CHARS:
         source = source[: _SOURCE_CHARS - 1] + "…"
-    return f"{' '.join(where)}：{source}" if source else " ".join(where)
+    return f"{' '.join(where)}{text['colon']}{source}" if source else " ".join(where)
 
 
 def _context(
