@@ -118,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--format", default="pdf,html", help="pdf, html or pdf,html (default)")
     brief.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the brief (default zh)")
+    brief.add_argument(
+        "--peers",
+        choices=("region", "unit_type", "function"),
+        default="region",
+        help="peer group: region (default), unit type (单位性质) or main function class",
+    )
     brief.add_argument("--out", type=Path, default=Path("briefs"), help="folder to write into (default ./briefs)")
     _dataset_option(brief)
     brief.add_argument("--triage", type=Path, default=None, help="triage database (default: the app's)")
@@ -261,6 +267,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
             phase=args.phase,
             formats=formats,
             lang=args.lang,
+            peer_by=args.peers,
             triage=triage,
             progress=done,
         )

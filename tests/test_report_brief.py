@@ -301,3 +301,13 @@ def test_batch_of_final_accounts_skips_departments_without_one(tmp_path: Path, t
     assert [p.name for p in written] == [brief_file_name(final_of, 2024, "html", "final")]
     everything = write_briefs(ds, tmp_path / "all", formats=("html",))
     assert len(everything) == 3 and all("决算" not in p.name for p in everything)
+
+
+def test_peers_by_unit_type(three: Dataset, archives: SyntheticDisclosure) -> None:
+    unit_types = three.departments.get_column(s.UNIT_TYPE).unique().to_list()
+    assert len(unit_types) == 1 and unit_types[0] is not None  # all three say the same sentence
+    brief = build_brief(three, archives.full_name, peer_by="unit_type")
+    spending = brief.peers.filter(pl.col("measure") == "expenditure_total").row(0, named=True)
+    assert (spending["peer_group"], spending["rank"], spending["peer_count"]) == (unit_types[0], 2, 3)
+    with pytest.raises(BriefError, match="unknown peer grouping 'size'"):
+        build_brief(three, archives.full_name, peer_by="size")

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BRIEF_FORMATS",
+    "PEER_GROUPINGS",
     "Brief",
     "BriefError",
     "brief_file_name",
@@ -67,6 +68,8 @@ __all__ = [
     "write_briefs",
 ]
 
+#: How peers can be grouped (``analytics.compare.peer_groups``): region, unit type (单位性质) or main function class.
+PEER_GROUPINGS = ("region", "unit_type", "function")
 #: What ``write_briefs`` can write.
 BRIEF_FORMATS = ("pdf", "html")
 #: The measures of the key-figure table, in the order they are shown.
@@ -177,6 +180,8 @@ def build_brief(
     BriefError
         The department is not in the dataset, or has no disclosure for ``fiscal_year`` (of ``phase``).
     """
+    if peer_by not in PEER_GROUPINGS:
+        raise BriefError(f"unknown peer grouping {peer_by!r}; expected {', '.join(PEER_GROUPINGS)}")
     department_id, rows = _resolve(ds, department)
     years = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())
     year = years[-1] if fiscal_year is None else fiscal_year
@@ -718,6 +723,7 @@ def write_briefs(
     phase: str | None = None,
     formats: Sequence[str] = BRIEF_FORMATS,
     lang: str = "zh",
+    peer_by: str = "region",
     triage: TriageStore | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Path]:
@@ -764,7 +770,7 @@ def write_briefs(
     years = dict(latest.rows())
     for done, department in enumerate(wanted, start=1):
         year = fiscal_year if fiscal_year is not None else years.get(department)
-        brief = build_brief(ds, department, year, phase=phase, triage=triage)
+        brief = build_brief(ds, department, year, phase=phase, triage=triage, peer_by=peer_by)
         for fmt in formats:
             data = render_pdf(brief, lang=lang) if fmt == "pdf" else render_html(brief, lang=lang).encode("utf-8")
             path = target / brief_file_name(brief.name, brief.fiscal_year, fmt, brief.phase)
