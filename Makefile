@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly bench-app
+.PHONY: app test lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly bench-app bench-briefs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-checks: $(STAMP)
 ## make bench-anomaly: fit every anomaly detector on the default dataset (target: under 2 seconds)
 bench-anomaly: $(STAMP)
 	$(PY) scripts/bench_anomaly.py
+
+## make bench-briefs: print every brief to PDF with WeasyPrint and, in the same run, with headless Chromium
+bench-briefs: $(STAMP)
+	$(PY) scripts/bench_briefs.py
 
 ## make bench-app: server-side time of page interactions on the default dataset (target: under 300 ms)
 bench-app: $(STAMP)
