@@ -1,8 +1,12 @@
 """Altair chart builders: each takes a frame from ``analytics.compare`` and returns an Altair chart.
 
-Amounts are cast to Float64 万元 here, at the display boundary; encodings always carry explicit types, titles are
-Chinese, tooltips and labels show 万元 with two decimals and thousands separators. Every builder accepts an empty
-frame (even one without columns) and returns an empty but valid chart, so that the app can show an empty state.
+Amounts are cast to Float64 万元 here, at the display boundary; encodings always carry explicit types, tooltips and
+labels show 万元 with two decimals and thousands separators. Every builder accepts an empty frame (even one without
+columns) and returns an empty but valid chart, so that the app can show an empty state.
+
+Every builder takes ``lang``: ``"zh"`` (default) titles, axes, legends, tooltips and the field names of the chart
+data in Chinese, ``"en"`` in English (万元 reads "10k yuan", i.e. 10,000 yuan). Department names and components
+printed in a document are data and show as they are. All texts come from one table of (Chinese, English) pairs.
 
 ``render_png`` and ``render_svg`` turn a chart into an image through ``vl_convert``. It ships no CJK font: a font
 found on the system (``fc-list :lang=zh``, e.g. Debian's ``fonts-noto-cjk``) is registered before the first render.
@@ -31,6 +35,7 @@ from analytics.units import UNIT_FACTORS, wan_yuan
 
 __all__ = [
     "DIMENSION_LABELS",
+    "LANGUAGES",
     "MEASURE_LABELS",
     "SEVERITY_LABELS",
     "SIDE_LABELS",
@@ -47,21 +52,175 @@ __all__ = [
     "waterfall_chart",
 ]
 
-SIDE_LABELS = {"income": "收入", "expenditure": "支出"}
-#: Chinese labels of the measures of the trends and peer frames (an unknown measure shows its key).
-MEASURE_LABELS = {key: names[0] for key, names in compare.MEASURE_LABELS.items()}
-#: Chinese labels of keyed components (基本 / 项目支出, 预备费); printed component names show as they are.
-COMPONENT_LABELS = {key: names[0] for key, names in compare.COMPONENT_LABELS.items()}
-#: Chinese labels of the dimensions of the decomposition and structure frames (an unknown one shows its key).
-DIMENSION_LABELS = {
-    "category": "支出类别",
-    "function": "功能分类",
-    "economic": "经济分类",
-    "source": "资金来源",
-    "project": "项目",
+#: The languages of a chart's texts, in the order of the (Chinese, English) label pairs.
+LANGUAGES = ("zh", "en")
+
+# Keys of the fields of the chart data. A field's name is its label, what a reader sees in legends and default
+# tooltips, so that an English chart's data is keyed in English.
+_DEPT = "department"
+_MEASURE = "measure"
+_YEAR = "year"
+_AMOUNT = "amount"
+_CHANGE = "change"
+_CHANGE_PCT = "change_pct"
+_INDEX = "index"
+_CAGR = "cagr"
+_SIDE = "side"
+_STEP = "step"
+_KIND = "kind"
+_START = "start"
+_END = "end"
+_LABEL_AT = "label_at"
+_LABEL = "label"
+_AMOUNT_FROM = "amount_from"
+_AMOUNT_TO = "amount_to"
+_SHARE = "share"
+_COMPONENT = "component"
+_ORDER = "order"
+_GROUP = "group"
+_VALUE = "value"
+_ROLE = "role"
+_RANK = "rank"
+_PERCENTILE = "percentile"
+_MEDIAN = "median"
+_Q1 = "q1"
+_Q3 = "q3"
+_FAMILY = "family"
+_COUNT = "count"
+
+# (Chinese, English) of every text the charts show: the module's one table of labels. "group:key" entries label the
+# values of a group (sides, dimensions, severities, waterfall kinds, peer roles, units); templates take
+# ``str.format`` arguments. Measures, keyed components and rule families keep their pairs where they are defined
+# (``analytics.compare.MEASURE_LABELS``, ``COMPONENT_LABELS``, ``analytics.checks.FAMILIES``).
+_LABELS: dict[str, tuple[str, str]] = {
+    # Field names (no dots, brackets or quotes: Vega-Lite reads them in field strings and expressions).
+    _DEPT: ("部门", "Department"),
+    _MEASURE: ("指标", "Measure"),
+    _YEAR: ("年度", "Year"),
+    _AMOUNT: ("金额", "Amount"),
+    _CHANGE: ("增减", "Change"),
+    _CHANGE_PCT: ("增减率", "Change rate"),
+    _INDEX: ("指数", "Index"),
+    _CAGR: ("年均增长率", "Annual growth rate"),
+    _SIDE: ("口径", "Side"),
+    _STEP: ("项目", "Item"),
+    _KIND: ("类型", "Kind"),
+    _START: ("起点", "Start"),
+    _END: ("终点", "End"),
+    _LABEL_AT: ("标签位置", "Label position"),
+    _LABEL: ("标签", "Label"),
+    _AMOUNT_FROM: ("基期金额", "Base-year amount"),
+    _AMOUNT_TO: ("报告期金额", "Report-year amount"),
+    _SHARE: ("占比", "Share"),
+    _COMPONENT: ("构成", "Component"),
+    _ORDER: ("顺序", "Order"),
+    _GROUP: ("同组", "Peer group"),
+    _VALUE: ("数值", "Value"),
+    _ROLE: ("角色", "Role"),
+    _RANK: ("排名", "Rank"),
+    _PERCENTILE: ("百分位", "Percentile"),
+    _MEDIAN: ("中位数", "Median"),
+    _Q1: ("下四分位数", "Lower quartile"),
+    _Q3: ("上四分位数", "Upper quartile"),
+    _FAMILY: ("规则类别", "Rule family"),
+    _COUNT: ("发现数", "Findings"),
+    # Values.
+    "side:income": ("收入", "Income"),
+    "side:expenditure": ("支出", "Expenditure"),
+    "dimension:category": ("支出类别", "Spending category"),
+    "dimension:function": ("功能分类", "Functional classification"),
+    "dimension:economic": ("经济分类", "Economic classification"),
+    "dimension:source": ("资金来源", "Funding source"),
+    "dimension:project": ("项目", "Project"),
+    "severity:error": ("错误", "Error"),
+    "severity:warning": ("警告", "Warning"),
+    "severity:info": ("提示", "Info"),
+    "kind:total": ("合计", "Total"),
+    "kind:increase": ("增加", "Increase"),
+    "kind:decrease": ("减少", "Decrease"),
+    "kind:flat": ("持平", "No change"),
+    "role:focus": ("本部门", "This department"),
+    "role:peer": ("同组部门", "Peer department"),
+    "unit:元": ("元", "yuan"),
+    "unit:万元": ("万元", "10k yuan"),
+    "unit:万": ("万", "10k"),
+    "unit:亿元": ("亿元", "100m yuan"),
+    "unit:亿": ("亿", "100m"),
+    "unit:元/人": ("元/人", "yuan per person"),
+    "unit:万元/人": ("万元/人", "10k yuan per person"),
+    "no_department": ("（未指明部门）", "(no department)"),
+    # Words and templates of titles.
+    "with_unit": ("{label}（{unit}）", "{label} ({unit})"),
+    "year_of": ("{year}年", "{year}"),
+    "name_prefix": ("{name}：", "{name}: "),
+    "list_separator": ("、", ", "),
+    "context_separator": ("，", ", "),
+    "all_measures": ("各项指标", "All measures"),
+    "change_on_year": ("比上年增减", "Change on the year before"),
+    "index_title": ("指数（首年=100）", "Index (first year = 100)"),
+    "change_between": ("{start}—{end}年增减", "Change {start}–{end}"),
+    "amount_or_change": ("金额或增减", "Amount or change"),
+    "share_of_change": ("占总增减比重", "Share of the total change"),
+    "share_unit": ("占比", "share"),
+    "rank_title": ("排名（由高到低）", "Rank (highest first)"),
+    "peer_median": ("同组中位数", "Peer median"),
+    "totals_title": ("年度收支总额（万元）", "Income and expenditure by year (10k yuan)"),
+    "trend_title": ("{subject}变化趋势（万元）", "{subject}: trend (10k yuan)"),
+    "multiples_title": ("{measure}：各部门变化趋势（万元）", "{measure}: trend by department (10k yuan)"),
+    "slope_title": ("{measure}：{start}年与{end}年对比（万元）", "{measure}: {start} and {end} compared (10k yuan)"),
+    "waterfall_empty_title": ("变化分解（万元）", "Change decomposition (10k yuan)"),
+    "waterfall_title": (
+        "{prefix}{start}年至{end}年变化分解：按{dimension}（万元）",
+        "{prefix}Change from {start} to {end} by {dimension} (10k yuan)",
+    ),
+    "composition_title": (
+        "{prefix}支出构成：按{dimension}（{unit}）",
+        "{prefix}Spending composition by {dimension} ({unit})",
+    ),
+    "peer_title": ("{measure}：同组比较", "{measure} among peers"),
+    "flags_title": ("核查发现分布（部门 × 规则类别）", "Findings by department and rule family"),
 }
+
+
+def _language(lang: str) -> int:
+    """The index of ``lang`` in a (Chinese, English) pair."""
+    try:
+        return LANGUAGES.index(lang)
+    except ValueError:
+        raise AnalyticsError(
+            f"unknown chart language {lang!r}; expected one of {', '.join(map(repr, LANGUAGES))}"
+        ) from None
+
+
+def _words(lang: str) -> dict[str, str]:
+    """Every label of the table in ``lang``."""
+    index = _language(lang)
+    return {key: pair[index] for key, pair in _LABELS.items()}
+
+
+def _group(group: str, lang: str) -> dict[str, str]:
+    """The labels of a group's values in ``lang``, keyed by value, in the table's order."""
+    index = _language(lang)
+    prefix = f"{group}:"
+    return {key.removeprefix(prefix): pair[index] for key, pair in _LABELS.items() if key.startswith(prefix)}
+
+
+def _translated(pairs: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
+    """A (Chinese, English) table of another module (measures, components, rule families) in ``lang``."""
+    index = _language(lang)
+    return {key: pair[index] for key, pair in pairs.items()}
+
+
+#: Chinese labels of the income and expenditure sides.
+SIDE_LABELS = _group("side", "zh")
+#: Chinese labels of the measures of the trends and peer frames (an unknown measure shows its key).
+MEASURE_LABELS = _translated(compare.MEASURE_LABELS, "zh")
+#: Chinese labels of keyed components (基本 / 项目支出, 预备费); printed component names show as they are.
+COMPONENT_LABELS = _translated(compare.COMPONENT_LABELS, "zh")
+#: Chinese labels of the dimensions of the decomposition and structure frames (an unknown one shows its key).
+DIMENSION_LABELS = _group("dimension", "zh")
 #: Chinese labels of the flag severities, most severe first.
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS = _group("severity", "zh")
 
 _WAN_FORMAT = ",.2f"
 _SIGNED_WAN_FORMAT = "+,.2f"
@@ -79,42 +238,7 @@ _FOCUS_COLOR = "#D55E00"
 _BAND_COLOR = "#56B4E9"  # sky blue
 _EMPTY_CELL_COLOR = "#F2F2F2"
 
-# Field names of the chart data: what a reader sees in legends and default tooltips.
-_DEPT = "部门"
-_MEASURE = "指标"
-_YEAR = "年度"
-_AMOUNT = "金额"
-_CHANGE = "增减"
-_CHANGE_PCT = "增减率"
-_INDEX = "指数"
-_CAGR = "年均增长率"
-_STEP = "项目"
-_KIND = "类型"
-_START = "起点"
-_END = "终点"
-_LABEL_AT = "标签位置"
-_LABEL = "标签"
-_AMOUNT_FROM = "基期金额"
-_AMOUNT_TO = "报告期金额"
-_SHARE = "占比"
-_COMPONENT = "构成"
-_ORDER = "顺序"
-_GROUP = "同组"
-_VALUE = "数值"
-_ROLE = "角色"
-_RANK = "排名"
-_PERCENTILE = "百分位"
-_MEDIAN = "中位数"
-_Q1 = "下四分位数"
-_Q3 = "上四分位数"
-_FAMILY = "规则类别"
-_COUNT = "发现数"
-
-_TOTAL_KIND = "合计"
-_KINDS = {_TOTAL_KIND: _TOTAL_COLOR, "增加": _INCREASE_COLOR, "减少": _DECREASE_COLOR, "持平": _NEUTRAL_COLOR}
-_FOCUS_ROLE = "本部门"
-_PEER_ROLE = "同组部门"
-_NO_DEPARTMENT = "（未指明部门）"
+_KIND_COLORS = {"total": _TOTAL_COLOR, "increase": _INCREASE_COLOR, "decrease": _DECREASE_COLOR, "flat": _NEUTRAL_COLOR}
 
 _MONEY = s.MONEY
 # Columns each builder reads: (required, optional). Optional columns missing from a frame are added as nulls.
@@ -196,20 +320,32 @@ def _department_label(frame: pl.DataFrame) -> pl.Expr:
     return pl.col(s.DEPARTMENT_ID)
 
 
-def _measure_label(measure: str) -> str:
-    return MEASURE_LABELS.get(measure, measure)
+def _measure_label(measure: str, lang: str) -> str:
+    return _translated(compare.MEASURE_LABELS, lang).get(measure, measure)
 
 
-def _component_label_expr() -> pl.Expr:
-    return pl.col(c.COMPONENT).replace_strict(COMPONENT_LABELS, default=pl.col(c.COMPONENT), return_dtype=pl.String)
+def _component_label_expr(lang: str) -> pl.Expr:
+    labels = _translated(compare.COMPONENT_LABELS, lang)
+    return pl.col(c.COMPONENT).replace_strict(labels, default=pl.col(c.COMPONENT), return_dtype=pl.String)
 
 
-def _measure_label_expr(column: str) -> pl.Expr:
-    return pl.col(column).replace_strict(MEASURE_LABELS, default=pl.col(column), return_dtype=pl.String)
+def _measure_label_expr(column: str, lang: str) -> pl.Expr:
+    labels = _translated(compare.MEASURE_LABELS, lang)
+    return pl.col(column).replace_strict(labels, default=pl.col(column), return_dtype=pl.String)
 
 
-def _dimension_label(dimension: str) -> str:
-    return DIMENSION_LABELS.get(dimension, dimension)
+def _dimension_label(dimension: str, lang: str) -> str:
+    return _group("dimension", lang).get(dimension, dimension)
+
+
+def _in_sentence(label: str, lang: str) -> str:
+    """A label inside an English title starts in lower case ("by spending category")."""
+    return label[:1].lower() + label[1:] if lang == "en" else label
+
+
+def _with_unit(words: Mapping[str, str], label: str, unit: str) -> str:
+    """``label`` with its unit in brackets, e.g. ``金额（万元）`` or ``Amount (10k yuan)``."""
+    return words["with_unit"].format(label=label, unit=unit)
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -241,7 +377,7 @@ def _year_axis() -> alt.Axis:
 
 
 # --- totals -------------------------------------------------------------------------------------------------------
-def totals_chart(totals: pl.DataFrame, *, title: str = "年度收支总额（万元）") -> alt.FacetChart:
+def totals_chart(totals: pl.DataFrame, *, title: str | None = None, lang: str = "zh") -> alt.FacetChart:
     """Income and expenditure totals by year: one panel per side, one labelled line per department.
 
     Parameters
@@ -249,7 +385,14 @@ def totals_chart(totals: pl.DataFrame, *, title: str = "年度收支总额（万
     totals
         The frame of ``analytics.compare.yearly_totals`` (with ``name`` when departments were joined).
     title
-        Chart title.
+        Chart title; by default ``年度收支总额（万元）`` (in English ``Income and expenditure by year (10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
@@ -258,66 +401,81 @@ def totals_chart(totals: pl.DataFrame, *, title: str = "年度收支总额（万
     >>> spec = totals_chart(yearly_totals(empty_frame("lines"))).to_dict(validate=True)
     >>> spec["spec"]["layer"][0]["mark"]["type"], spec["facet"]["column"]["field"]
     ('line', '口径')
+    >>> totals_chart(yearly_totals(empty_frame("lines")), lang="en").to_dict(validate=True)["title"]
+    'Income and expenditure by year (10k yuan)'
     """
+    words = _words(lang)
+    sides = _group("side", lang)
+    dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
     label = pl.col(s.NAME) if s.NAME in totals.columns else pl.col(s.DEPARTMENT_ID)
     records = totals.select(
-        label.alias("部门"),
-        pl.col(s.FISCAL_YEAR).alias("年度"),
-        pl.col(s.SIDE).replace_strict(SIDE_LABELS, default=pl.col(s.SIDE)).alias("口径"),
-        wan_yuan(s.AMOUNT_YUAN).alias("金额"),
+        label.alias(dept),
+        pl.col(s.FISCAL_YEAR).alias(year),
+        pl.col(s.SIDE).replace_strict(sides, default=pl.col(s.SIDE)).alias(side),
+        wan_yuan(s.AMOUNT_YUAN).alias(amount),
     ).to_dicts()
+    amount_title = _with_unit(words, amount, words["unit:万元"])
     base = alt.Chart().encode(
-        x=alt.X("年度:O", title="年度", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("金额:Q", title="金额（万元）", axis=alt.Axis(format=_WAN_FORMAT)),
-        color=alt.Color("部门:N", title="部门"),
+        x=alt.X(f"{year}:O", title=year, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{amount}:Q", title=amount_title, axis=alt.Axis(format=_WAN_FORMAT)),
+        color=alt.Color(f"{dept}:N", title=dept),
         tooltip=[
-            alt.Tooltip("部门:N", title="部门"),
-            alt.Tooltip("口径:N", title="口径"),
-            alt.Tooltip("年度:O", title="年度"),
-            alt.Tooltip("金额:Q", title="金额（万元）", format=_WAN_FORMAT),
+            alt.Tooltip(f"{dept}:N", title=dept),
+            alt.Tooltip(f"{side}:N", title=side),
+            alt.Tooltip(f"{year}:O", title=year),
+            alt.Tooltip(f"{amount}:Q", title=amount_title, format=_WAN_FORMAT),
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text("金额:Q", format=_WAN_FORMAT))
+    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{amount}:Q", format=_WAN_FORMAT))
     return (
         alt.layer(lines, labels, data=alt.Data(values=records))
         .properties(width=320, height=260)
-        .facet(column=alt.Column("口径:N", title=None, sort=list(SIDE_LABELS.values())))
-        .properties(title=title)
+        .facet(column=alt.Column(f"{side}:N", title=None, sort=list(sides.values())))
+        .properties(title=title if title is not None else words["totals_title"])
     )
 
 
 # --- trends -------------------------------------------------------------------------------------------------------
-def _trend_records(frame: pl.DataFrame) -> list[dict[str, object]]:
+def _trend_records(frame: pl.DataFrame, lang: str) -> list[dict[str, object]]:
+    words = _words(lang)
     return _records(
         frame.sort(c.MEASURE, s.DEPARTMENT_ID, s.FISCAL_YEAR).select(
-            _department_label(frame).alias(_DEPT),
-            _measure_label_expr(c.MEASURE).alias(_MEASURE),
-            pl.col(s.FISCAL_YEAR).alias(_YEAR),
-            wan_yuan(s.AMOUNT_YUAN).alias(_AMOUNT),
-            wan_yuan(c.CHANGE_YUAN).alias(_CHANGE),
-            pl.col(c.CHANGE_PCT).cast(pl.Float64).alias(_CHANGE_PCT),
-            pl.col(c.INDEX).cast(pl.Float64).alias(_INDEX),
-            pl.col(c.CAGR_PCT).cast(pl.Float64).alias(_CAGR),
+            _department_label(frame).alias(words[_DEPT]),
+            _measure_label_expr(c.MEASURE, lang).alias(words[_MEASURE]),
+            pl.col(s.FISCAL_YEAR).alias(words[_YEAR]),
+            wan_yuan(s.AMOUNT_YUAN).alias(words[_AMOUNT]),
+            wan_yuan(c.CHANGE_YUAN).alias(words[_CHANGE]),
+            pl.col(c.CHANGE_PCT).cast(pl.Float64).alias(words[_CHANGE_PCT]),
+            pl.col(c.INDEX).cast(pl.Float64).alias(words[_INDEX]),
+            pl.col(c.CAGR_PCT).cast(pl.Float64).alias(words[_CAGR]),
         )
     )
 
 
-def _trend_tooltip() -> list[alt.Tooltip]:
+def _trend_tooltip(lang: str) -> list[alt.Tooltip]:
+    words = _words(lang)
+    wan = words["unit:万元"]
     return [
-        alt.Tooltip(f"{_DEPT}:N", title="部门"),
-        alt.Tooltip(f"{_MEASURE}:N", title="指标"),
-        alt.Tooltip(f"{_YEAR}:O", title="年度"),
-        _wan_tooltip(_AMOUNT, "金额（万元）"),
-        _wan_tooltip(_CHANGE, "比上年增减（万元）", signed=True),
-        alt.Tooltip(f"{_CHANGE_PCT}:Q", title="比上年增减（%）", format=_PCT_FORMAT),
-        alt.Tooltip(f"{_INDEX}:Q", title="指数（首年=100）", format=_INDEX_FORMAT),
-        alt.Tooltip(f"{_CAGR}:Q", title="年均增长率（%）", format=_PCT_FORMAT),
+        alt.Tooltip(f"{words[_DEPT]}:N", title=words[_DEPT]),
+        alt.Tooltip(f"{words[_MEASURE]}:N", title=words[_MEASURE]),
+        alt.Tooltip(f"{words[_YEAR]}:O", title=words[_YEAR]),
+        _wan_tooltip(words[_AMOUNT], _with_unit(words, words[_AMOUNT], wan)),
+        _wan_tooltip(words[_CHANGE], _with_unit(words, words["change_on_year"], wan), signed=True),
+        alt.Tooltip(
+            f"{words[_CHANGE_PCT]}:Q", title=_with_unit(words, words["change_on_year"], "%"), format=_PCT_FORMAT
+        ),
+        alt.Tooltip(f"{words[_INDEX]}:Q", title=words["index_title"], format=_INDEX_FORMAT),
+        alt.Tooltip(f"{words[_CAGR]}:Q", title=_with_unit(words, words[_CAGR], "%"), format=_PCT_FORMAT),
     ]
 
 
 def trend_chart(
-    trends: pl.DataFrame, *, measure: str | Sequence[str] | None = None, title: str | None = None
+    trends: pl.DataFrame,
+    *,
+    measure: str | Sequence[str] | None = None,
+    title: str | None = None,
+    lang: str = "zh",
 ) -> alt.LayerChart:
     """Amounts by year: one line per department (colour) and, with several measures, per measure (dash).
 
@@ -332,7 +490,15 @@ def trend_chart(
     measure
         One measure or several to draw; ``None`` draws every measure of the frame.
     title
-        Chart title; by default the measures' names (up to three), e.g. ``收入合计变化趋势（万元）``.
+        Chart title; by default the measures' names (up to three), e.g. ``收入合计变化趋势（万元）`` (in English
+        ``Income: trend (10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
@@ -348,36 +514,43 @@ def trend_chart(
     >>> spec = trend_chart(trends).to_dict(validate=True)
     >>> spec["title"], [row["金额"] for row in spec["data"]["values"]]
     ('收入合计变化趋势（万元）', [100.0, 125.0])
+    >>> spec = trend_chart(trends, lang="en").to_dict(validate=True)
+    >>> spec["title"], spec["layer"][0]["encoding"]["y"]["title"], [row["Amount"] for row in spec["data"]["values"]]
+    ('Income: trend (10k yuan)', 'Amount (10k yuan)', [100.0, 125.0])
     """
+    words = _words(lang)
     frame = _conform(trends, _TRENDS_REQUIRED, _TRENDS_OPTIONAL, "trend_chart")
     wanted = _as_list(measure)
     if wanted is not None:
         frame = frame.filter(pl.col(c.MEASURE).is_in(wanted))
     shown = wanted if wanted is not None else frame.get_column(c.MEASURE).unique(maintain_order=True).to_list()
     if title is None:
-        subject = "、".join(map(_measure_label, shown)) if 0 < len(shown) <= 3 else "各项指标"
-        title = f"{subject}变化趋势（万元）"
+        names = [_measure_label(name, lang) for name in shown]
+        subject = words["list_separator"].join(names) if 0 < len(shown) <= 3 else words["all_measures"]
+        title = words["trend_title"].format(subject=subject)
     base = alt.Chart().encode(
-        x=alt.X(f"{_YEAR}:O", title="年度", axis=_year_axis()),
-        y=alt.Y(f"{_AMOUNT}:Q", title="金额（万元）", axis=_wan_axis()),
-        color=alt.Color(f"{_DEPT}:N", title="部门"),
-        tooltip=_trend_tooltip(),
+        x=alt.X(f"{words[_YEAR]}:O", title=words[_YEAR], axis=_year_axis()),
+        y=alt.Y(f"{words[_AMOUNT]}:Q", title=_with_unit(words, words[_AMOUNT], words["unit:万元"]), axis=_wan_axis()),
+        color=alt.Color(f"{words[_DEPT]}:N", title=words[_DEPT]),
+        tooltip=_trend_tooltip(lang),
     )
     lines = base.mark_line()
     if frame.get_column(c.MEASURE).n_unique() > 1:
         # On the line layer only: a legend of the line mark shows dashes, one merged with points would not.
         lines = lines.encode(
-            strokeDash=alt.StrokeDash(f"{_MEASURE}:N", title="指标", sort=[_measure_label(name) for name in shown])
+            strokeDash=alt.StrokeDash(
+                f"{words[_MEASURE]}:N", title=words[_MEASURE], sort=[_measure_label(name, lang) for name in shown]
+            )
         )
     points = base.mark_point(filled=True, size=50, opacity=1)
-    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{_AMOUNT}:Q", format=_WAN_FORMAT))
-    return alt.layer(lines, points, labels, data=alt.Data(values=_trend_records(frame))).properties(
+    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{words[_AMOUNT]}:Q", format=_WAN_FORMAT))
+    return alt.layer(lines, points, labels, data=alt.Data(values=_trend_records(frame, lang))).properties(
         title=title, width=480, height=300
     )
 
 
 def small_multiples_chart(
-    trends: pl.DataFrame, *, measure: str, columns: int = 3, title: str | None = None
+    trends: pl.DataFrame, *, measure: str, columns: int = 3, title: str | None = None, lang: str = "zh"
 ) -> alt.FacetChart:
     """One small trend panel per department (wrapped in ``columns`` columns), each with its own y scale.
 
@@ -390,39 +563,61 @@ def small_multiples_chart(
     columns
         Panels per row.
     title
-        Chart title; by default ``<measure>：各部门变化趋势（万元）``.
+        Chart title; by default ``<measure>：各部门变化趋势（万元）`` (in English
+        ``<measure>: trend by department (10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
     >>> spec = small_multiples_chart(pl.DataFrame(), measure="basic", columns=2).to_dict(validate=True)
     >>> spec["title"], spec["columns"], spec["resolve"]["scale"]["y"]
     ('基本支出：各部门变化趋势（万元）', 2, 'independent')
+    >>> small_multiples_chart(pl.DataFrame(), measure="basic", lang="en").to_dict(validate=True)["title"]
+    'Basic spending: trend by department (10k yuan)'
     """
+    words = _words(lang)
     frame = _conform(trends, _TRENDS_REQUIRED, _TRENDS_OPTIONAL, "small_multiples_chart")
     frame = frame.filter(pl.col(c.MEASURE) == measure)
     chart = (
-        alt.Chart(alt.Data(values=_trend_records(frame)))
+        alt.Chart(alt.Data(values=_trend_records(frame, lang)))
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
-            x=alt.X(f"{_YEAR}:O", title="年度", axis=_year_axis()),
-            y=alt.Y(f"{_AMOUNT}:Q", title="金额（万元）", axis=_wan_axis(), scale=alt.Scale(zero=False)),
-            tooltip=_trend_tooltip(),
+            x=alt.X(f"{words[_YEAR]}:O", title=words[_YEAR], axis=_year_axis()),
+            y=alt.Y(
+                f"{words[_AMOUNT]}:Q",
+                title=_with_unit(words, words[_AMOUNT], words["unit:万元"]),
+                axis=_wan_axis(),
+                scale=alt.Scale(zero=False),
+            ),
+            tooltip=_trend_tooltip(lang),
         )
         .properties(width=180, height=120)
     )
     return (
         chart.facet(
-            facet=alt.Facet(f"{_DEPT}:N", title=None, header=alt.Header(labelLimit=220)),
+            facet=alt.Facet(f"{words[_DEPT]}:N", title=None, header=alt.Header(labelLimit=220)),
             columns=columns,
             spacing={"row": 36, "column": 24},
         )
         .resolve_scale(x="independent", y="independent")
-        .properties(title=title or f"{_measure_label(measure)}：各部门变化趋势（万元）")
+        .properties(title=title or words["multiples_title"].format(measure=_measure_label(measure, lang)))
     )
 
 
 def slope_chart(
-    trends: pl.DataFrame, from_year: int, to_year: int, *, measure: str, title: str | None = None
+    trends: pl.DataFrame,
+    from_year: int,
+    to_year: int,
+    *,
+    measure: str,
+    title: str | None = None,
+    lang: str = "zh",
 ) -> alt.LayerChart:
     """Each department's amount in two years, joined by a line; both ends labelled in 万元, names on the right.
 
@@ -437,14 +632,28 @@ def slope_chart(
     measure
         The measure to compare, e.g. ``"income_total"``.
     title
-        Chart title; by default ``<measure>：<from_year>年与<to_year>年对比（万元）``.
+        Chart title; by default ``<measure>：<from_year>年与<to_year>年对比（万元）`` (in English
+        ``<measure>: <from_year> and <to_year> compared (10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
     >>> spec = slope_chart(pl.DataFrame(), 2022, 2024, measure="project").to_dict(validate=True)
     >>> spec["title"], spec["layer"][0]["mark"]["type"]
     ('项目支出：2022年与2024年对比（万元）', 'line')
+    >>> slope_chart(pl.DataFrame(), 2022, 2024, measure="project", lang="en").to_dict(validate=True)["title"]
+    'Project spending: 2022 and 2024 compared (10k yuan)'
     """
+    words = _words(lang)
+    dept, year, amount, change, change_pct, label = (
+        words[key] for key in (_DEPT, _YEAR, _AMOUNT, _CHANGE, _CHANGE_PCT, _LABEL)
+    )
     frame = _conform(trends, _TRENDS_REQUIRED, _TRENDS_OPTIONAL, "slope_chart")
     ends = (
         frame.filter((pl.col(c.MEASURE) == measure) & pl.col(s.FISCAL_YEAR).is_in([from_year, to_year]))
@@ -458,46 +667,49 @@ def slope_chart(
     base_amount = pl.col("_base").cast(pl.Float64)
     records = _records(
         ends.select(
-            _department_label(ends).alias(_DEPT),
-            pl.col(s.FISCAL_YEAR).alias(_YEAR),
-            wan_yuan(s.AMOUNT_YUAN).alias(_AMOUNT),
-            wan_yuan("_change").alias(_CHANGE),
-            pl.when(base_amount != 0).then(pl.col("_change").cast(pl.Float64) / base_amount * 100).alias(_CHANGE_PCT),
+            _department_label(ends).alias(dept),
+            pl.col(s.FISCAL_YEAR).alias(year),
+            wan_yuan(s.AMOUNT_YUAN).alias(amount),
+            wan_yuan("_change").alias(change),
+            pl.when(base_amount != 0).then(pl.col("_change").cast(pl.Float64) / base_amount * 100).alias(change_pct),
         )
     )
+    wan = words["unit:万元"]
+    between = words["change_between"].format(start=from_year, end=to_year)
     base = alt.Chart().encode(
         x=alt.X(
-            f"{_YEAR}:O",
-            title="年度",
+            f"{year}:O",
+            title=year,
             axis=_year_axis(),
             scale=alt.Scale(domain=[from_year, to_year], padding=0.8),
         ),
-        y=alt.Y(f"{_AMOUNT}:Q", title="金额（万元）", axis=_wan_axis(), scale=alt.Scale(zero=False)),
-        color=alt.Color(f"{_DEPT}:N", title="部门"),
+        y=alt.Y(f"{amount}:Q", title=_with_unit(words, amount, wan), axis=_wan_axis(), scale=alt.Scale(zero=False)),
+        color=alt.Color(f"{dept}:N", title=dept),
         tooltip=[
-            alt.Tooltip(f"{_DEPT}:N", title="部门"),
-            alt.Tooltip(f"{_YEAR}:O", title="年度"),
-            _wan_tooltip(_AMOUNT, "金额（万元）"),
-            _wan_tooltip(_CHANGE, f"{from_year}—{to_year}年增减（万元）", signed=True),
-            alt.Tooltip(f"{_CHANGE_PCT}:Q", title=f"{from_year}—{to_year}年增减（%）", format=_PCT_FORMAT),
+            alt.Tooltip(f"{dept}:N", title=dept),
+            alt.Tooltip(f"{year}:O", title=year),
+            _wan_tooltip(amount, _with_unit(words, amount, wan)),
+            _wan_tooltip(change, _with_unit(words, between, wan), signed=True),
+            alt.Tooltip(f"{change_pct}:Q", title=_with_unit(words, between, "%"), format=_PCT_FORMAT),
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    amount = f"format(datum['{_AMOUNT}'], '{_WAN_FORMAT}')"
+    formatted = f"format(datum['{amount}'], '{_WAN_FORMAT}')"
     left = (
-        base.transform_filter(alt.datum[_YEAR] == from_year)
-        .transform_calculate(as_=_LABEL, calculate=amount)
+        base.transform_filter(alt.datum[year] == from_year)
+        .transform_calculate(as_=label, calculate=formatted)
         .mark_text(align="right", dx=-8, fontSize=11)
-        .encode(text=alt.Text(f"{_LABEL}:N"))
+        .encode(text=alt.Text(f"{label}:N"))
     )
     right = (
-        base.transform_filter(alt.datum[_YEAR] == to_year)
-        .transform_calculate(as_=_LABEL, calculate=f"datum['{_DEPT}'] + '  ' + {amount}")
+        base.transform_filter(alt.datum[year] == to_year)
+        .transform_calculate(as_=label, calculate=f"datum['{dept}'] + '  ' + {formatted}")
         .mark_text(align="left", dx=8, fontSize=11)
-        .encode(text=alt.Text(f"{_LABEL}:N"))
+        .encode(text=alt.Text(f"{label}:N"))
     )
+    default_title = words["slope_title"].format(measure=_measure_label(measure, lang), start=from_year, end=to_year)
     return alt.layer(lines, left, right, data=alt.Data(values=records)).properties(
-        title=title or f"{_measure_label(measure)}：{from_year}年与{to_year}年对比（万元）", width=420, height=320
+        title=title or default_title, width=420, height=320
     )
 
 
@@ -506,29 +718,34 @@ def _amount_in_year(year: int) -> pl.Expr:
 
 
 # --- decomposition ------------------------------------------------------------------------------------------------
-def _waterfall_steps(frame: pl.DataFrame) -> pl.DataFrame:
+def _waterfall_steps(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Bars of a waterfall, in 元: the from-year total, each component's contribution, the to-year total.
 
     Each contribution starts where the one before ended; the to-year total is the from-year total plus every
     contribution, so the bars meet exactly (the decomposition's contributions add up to the total change).
     """
+    words = _words(lang)
+    kinds = _group("kind", lang)
+    step, kind, start, end, amount, amount_from, amount_to, share = (
+        words[key] for key in (_STEP, _KIND, _START, _END, _AMOUNT, _AMOUNT_FROM, _AMOUNT_TO, _SHARE)
+    )
     opening = pl.col(c.AMOUNT_FROM).sum()
     reached = opening + pl.col(c.CONTRIBUTION_YUAN).cum_sum()
     contribution = pl.col(c.CONTRIBUTION_YUAN)
     components = frame.lazy().select(
-        _component_label_expr().alias(_STEP),
+        _component_label_expr(lang).alias(step),
         pl.when(contribution > 0)
-        .then(pl.lit("增加"))
+        .then(pl.lit(kinds["increase"]))
         .when(contribution < 0)
-        .then(pl.lit("减少"))
-        .otherwise(pl.lit("持平"))
-        .alias(_KIND),
-        (reached - contribution).alias(_START),
-        reached.alias(_END),
-        contribution.alias(_AMOUNT),
-        pl.col(c.AMOUNT_FROM).alias(_AMOUNT_FROM),
-        pl.col(c.AMOUNT_TO).alias(_AMOUNT_TO),
-        pl.col(c.CONTRIBUTION_SHARE).cast(pl.Float64).alias(_SHARE),
+        .then(pl.lit(kinds["decrease"]))
+        .otherwise(pl.lit(kinds["flat"]))
+        .alias(kind),
+        (reached - contribution).alias(start),
+        reached.alias(end),
+        contribution.alias(amount),
+        pl.col(c.AMOUNT_FROM).alias(amount_from),
+        pl.col(c.AMOUNT_TO).alias(amount_to),
+        pl.col(c.CONTRIBUTION_SHARE).cast(pl.Float64).alias(share),
     )
     totals = frame.lazy().select(
         pl.col(c.FROM_YEAR).first(),
@@ -537,33 +754,34 @@ def _waterfall_steps(frame: pl.DataFrame) -> pl.DataFrame:
         (opening + contribution.sum()).alias("_closing"),
     )
     zero = pl.lit(Decimal(0), dtype=pl.Decimal(38, 2))
+    year_of = words["year_of"].format(year="{}")  # a pl.format template: "{}年" or "{}"
     bars = [
         totals.select(
-            pl.format("{}年", c.FROM_YEAR).alias(_STEP),
-            pl.lit(_TOTAL_KIND).alias(_KIND),
-            zero.alias(_START),
-            pl.col("_opening").alias(_END),
-            pl.col("_opening").alias(_AMOUNT),
-            pl.col("_opening").alias(_AMOUNT_FROM),
-            pl.lit(None, pl.Decimal(38, 2)).alias(_AMOUNT_TO),
-            pl.lit(None, pl.Float64).alias(_SHARE),
+            pl.format(year_of, c.FROM_YEAR).alias(step),
+            pl.lit(kinds["total"]).alias(kind),
+            zero.alias(start),
+            pl.col("_opening").alias(end),
+            pl.col("_opening").alias(amount),
+            pl.col("_opening").alias(amount_from),
+            pl.lit(None, pl.Decimal(38, 2)).alias(amount_to),
+            pl.lit(None, pl.Float64).alias(share),
         ),
         components,
         totals.select(
-            pl.format("{}年", c.TO_YEAR).alias(_STEP),
-            pl.lit(_TOTAL_KIND).alias(_KIND),
-            zero.alias(_START),
-            pl.col("_closing").alias(_END),
-            pl.col("_closing").alias(_AMOUNT),
-            pl.lit(None, pl.Decimal(38, 2)).alias(_AMOUNT_FROM),
-            pl.col("_closing").alias(_AMOUNT_TO),
-            pl.lit(None, pl.Float64).alias(_SHARE),
+            pl.format(year_of, c.TO_YEAR).alias(step),
+            pl.lit(kinds["total"]).alias(kind),
+            zero.alias(start),
+            pl.col("_closing").alias(end),
+            pl.col("_closing").alias(amount),
+            pl.lit(None, pl.Decimal(38, 2)).alias(amount_from),
+            pl.col("_closing").alias(amount_to),
+            pl.lit(None, pl.Float64).alias(share),
         ),
     ]
     return pl.concat(bars, how="vertical_relaxed").collect()
 
 
-def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None, lang: str = "zh") -> alt.LayerChart:
     """Where a change came from: the from-year total, one floating bar per component, the to-year total.
 
     Increases are bluish green, decreases vermillion (an Okabe–Ito pair, told apart with colour-vision
@@ -575,12 +793,17 @@ def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None) ->
     decomposition
         The decomposition frame of ``analytics.compare`` for one department, dimension and pair of years.
     title
-        Chart title; by default ``<from>年至<to>年变化分解：按<dimension>（万元）``.
+        Chart title; by default ``<from>年至<to>年变化分解：按<dimension>（万元）`` (in English
+        ``Change from <from> to <to> by <dimension> (10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names and printed component
+        names show as they are.
 
     Raises
     ------
     AnalyticsError
-        When the frame holds more than one department, dimension or pair of years.
+        When the frame holds more than one department, dimension or pair of years, or ``lang`` is neither
+        ``"zh"`` nor ``"en"``.
 
     Examples
     --------
@@ -599,7 +822,13 @@ def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None) ->
     >>> spec = waterfall_chart(decomposition).to_dict(validate=True)
     >>> [(row["项目"], row["起点"], row["终点"]) for row in spec["data"]["values"]]
     [('2023年', 0.0, 15.0), ('人员类项目支出', 15.0, 18.0), ('运转类项目支出', 18.0, 17.0), ('2024年', 0.0, 17.0)]
+    >>> waterfall_chart(decomposition, lang="en").to_dict(validate=True)["title"]
+    'Change from 2023 to 2024 by spending category (10k yuan)'
     """
+    words = _words(lang)
+    step, kind, start, end, amount, label_at, share = (
+        words[key] for key in (_STEP, _KIND, _START, _END, _AMOUNT, _LABEL_AT, _SHARE)
+    )
     frame = _conform(decomposition, _DECOMPOSITION_REQUIRED, _DECOMPOSITION_OPTIONAL, "waterfall_chart")
     keys = frame.select(s.DEPARTMENT_ID, c.DIMENSION, c.FROM_YEAR, c.TO_YEAR).unique(maintain_order=True)
     if keys.height > 1:
@@ -610,55 +839,57 @@ def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None) ->
         )
     if frame.is_empty():
         steps = pl.DataFrame(
-            schema={_STEP: pl.String, _KIND: pl.String, **dict.fromkeys((_START, _END, _AMOUNT), pl.Float64)}
+            schema={step: pl.String, kind: pl.String, **dict.fromkeys((start, end, amount), pl.Float64)}
         )
     else:
-        steps = _waterfall_steps(frame).with_columns(
-            wan_yuan(pl.col(name)).alias(name) for name in (_START, _END, _AMOUNT, _AMOUNT_FROM, _AMOUNT_TO)
-        )
-    steps = steps.with_columns(pl.max_horizontal(_START, _END).alias(_LABEL_AT))
+        in_wan = (start, end, amount, words[_AMOUNT_FROM], words[_AMOUNT_TO])
+        steps = _waterfall_steps(frame, lang).with_columns(wan_yuan(pl.col(name)).alias(name) for name in in_wan)
+    steps = steps.with_columns(pl.max_horizontal(start, end).alias(label_at))
     if title is None:
         if keys.is_empty():
-            title = "变化分解（万元）"
+            title = words["waterfall_empty_title"]
         else:
             key = keys.row(0, named=True)
             names = frame.get_column(s.NAME).drop_nulls()
-            prefix = f"{names[0]}：" if len(names) else ""
-            title = (
-                f"{prefix}{key[c.FROM_YEAR]}年至{key[c.TO_YEAR]}年变化分解："
-                f"按{_dimension_label(key[c.DIMENSION])}（万元）"
+            title = words["waterfall_title"].format(
+                prefix=words["name_prefix"].format(name=names[0]) if len(names) else "",
+                start=key[c.FROM_YEAR],
+                end=key[c.TO_YEAR],
+                dimension=_in_sentence(_dimension_label(key[c.DIMENSION], lang), lang),
             )
-    x = alt.X(f"{_STEP}:N", title=None, sort=steps.get_column(_STEP).to_list(), axis=alt.Axis(labelAngle=-30))
+    kinds = _group("kind", lang)
+    wan = words["unit:万元"]
+    x = alt.X(f"{step}:N", title=None, sort=steps.get_column(step).to_list(), axis=alt.Axis(labelAngle=-30))
     bars = (
         alt.Chart()
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y(f"{_START}:Q", title="金额（万元）", axis=_wan_axis()),
-            y2=alt.Y2(f"{_END}:Q"),
+            y=alt.Y(f"{start}:Q", title=_with_unit(words, amount, wan), axis=_wan_axis()),
+            y2=alt.Y2(f"{end}:Q"),
             color=alt.Color(
-                f"{_KIND}:N",
-                title="类型",
-                scale=alt.Scale(domain=list(_KINDS), range=list(_KINDS.values())),
+                f"{kind}:N",
+                title=kind,
+                scale=alt.Scale(domain=[kinds[name] for name in _KIND_COLORS], range=list(_KIND_COLORS.values())),
             ),
             tooltip=[
-                alt.Tooltip(f"{_STEP}:N", title="项目"),
-                alt.Tooltip(f"{_KIND}:N", title="类型"),
-                _wan_tooltip(_AMOUNT, "金额或增减（万元）"),
-                _wan_tooltip(_AMOUNT_FROM, "基期金额（万元）"),
-                _wan_tooltip(_AMOUNT_TO, "报告期金额（万元）"),
-                alt.Tooltip(f"{_SHARE}:Q", title="占总增减比重", format=_SHARE_FORMAT),
-                _wan_tooltip(_START, "起点（万元）"),
-                _wan_tooltip(_END, "终点（万元）"),
+                alt.Tooltip(f"{step}:N", title=step),
+                alt.Tooltip(f"{kind}:N", title=kind),
+                _wan_tooltip(amount, _with_unit(words, words["amount_or_change"], wan)),
+                _wan_tooltip(words[_AMOUNT_FROM], _with_unit(words, words[_AMOUNT_FROM], wan)),
+                _wan_tooltip(words[_AMOUNT_TO], _with_unit(words, words[_AMOUNT_TO], wan)),
+                alt.Tooltip(f"{share}:Q", title=words["share_of_change"], format=_SHARE_FORMAT),
+                _wan_tooltip(start, _with_unit(words, start, wan)),
+                _wan_tooltip(end, _with_unit(words, end, wan)),
             ],
         )
     )
-    label = alt.Chart().mark_text(dy=-6, fontSize=11).encode(x=x, y=alt.Y(f"{_LABEL_AT}:Q"))
-    total_labels = label.transform_filter(alt.datum[_KIND] == _TOTAL_KIND).encode(
-        text=alt.Text(f"{_AMOUNT}:Q", format=_WAN_FORMAT)
+    label = alt.Chart().mark_text(dy=-6, fontSize=11).encode(x=x, y=alt.Y(f"{label_at}:Q"))
+    total_labels = label.transform_filter(alt.datum[kind] == kinds["total"]).encode(
+        text=alt.Text(f"{amount}:Q", format=_WAN_FORMAT)
     )
-    change_labels = label.transform_filter(alt.datum[_KIND] != _TOTAL_KIND).encode(
-        text=alt.Text(f"{_AMOUNT}:Q", format=_SIGNED_WAN_FORMAT)
+    change_labels = label.transform_filter(alt.datum[kind] != kinds["total"]).encode(
+        text=alt.Text(f"{amount}:Q", format=_SIGNED_WAN_FORMAT)
     )
     return alt.layer(bars, total_labels, change_labels, data=alt.Data(values=_records(steps))).properties(
         title=title, width=max(240, 70 * steps.height), height=320
@@ -673,6 +904,7 @@ def composition_chart(
     normalize: bool = True,
     columns: int = 3,
     title: str | None = None,
+    lang: str = "zh",
 ) -> alt.Chart | alt.FacetChart:
     """Stacked bars of a dimension's components per year: shares (``normalize``) or amounts in 万元.
 
@@ -690,7 +922,16 @@ def composition_chart(
     columns
         Panels per row when faceted by department.
     title
-        Chart title; by default ``支出构成：按<dimension>（占比）`` or ``（万元）``.
+        Chart title; by default ``支出构成：按<dimension>（占比）`` or ``（万元）`` (in English
+        ``Spending composition by <dimension> (share)`` or ``(10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names and printed component
+        names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
@@ -708,9 +949,15 @@ def composition_chart(
     >>> spec = composition_chart(structure, dimension="category").to_dict(validate=True)
     >>> spec["mark"]["type"], spec["encoding"]["y"]["field"], spec["encoding"]["color"]["sort"]
     ('bar', '占比', ['基本支出', '项目支出'])
+    >>> composition_chart(structure.clear(), dimension="category", lang="en").to_dict(validate=True)["title"]
+    'Spending composition by spending category (share)'
     """
+    words = _words(lang)
+    dept, year, component, amount, share, order_field = (
+        words[key] for key in (_DEPT, _YEAR, _COMPONENT, _AMOUNT, _SHARE, _ORDER)
+    )
     frame = _conform(structure, _STRUCTURE_REQUIRED, {s.NAME: pl.String}, "composition_chart")
-    frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(_component_label_expr())
+    frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(_component_label_expr(lang))
     weight = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(c.COMPONENT)
     ordered = frame.with_columns(weight.alias("_weight")).sort(
         ["_weight", c.COMPONENT, s.DEPARTMENT_ID, s.FISCAL_YEAR], descending=[True, False, False, False]
@@ -718,46 +965,47 @@ def composition_chart(
     order = ordered.get_column(c.COMPONENT).unique(maintain_order=True).to_list()
     records = _records(
         ordered.select(
-            _department_label(ordered).alias(_DEPT),
-            pl.col(s.FISCAL_YEAR).alias(_YEAR),
-            pl.col(c.COMPONENT).alias(_COMPONENT),
-            wan_yuan(s.AMOUNT_YUAN).alias(_AMOUNT),
-            pl.col(c.SHARE).cast(pl.Float64).alias(_SHARE),
-            pl.col("_weight").rank("dense", descending=True).cast(pl.Int32).alias(_ORDER),
+            _department_label(ordered).alias(dept),
+            pl.col(s.FISCAL_YEAR).alias(year),
+            pl.col(c.COMPONENT).alias(component),
+            wan_yuan(s.AMOUNT_YUAN).alias(amount),
+            pl.col(c.SHARE).cast(pl.Float64).alias(share),
+            pl.col("_weight").rank("dense", descending=True).cast(pl.Int32).alias(order_field),
         )
     )
+    wan = words["unit:万元"]
     if normalize:
-        y = alt.Y(
-            f"{_SHARE}:Q", title="占比", stack="zero", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
-        )
+        y = alt.Y(f"{share}:Q", title=share, stack="zero", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1]))
     else:
-        y = alt.Y(f"{_AMOUNT}:Q", title="金额（万元）", stack="zero", axis=_wan_axis())
+        y = alt.Y(f"{amount}:Q", title=_with_unit(words, amount, wan), stack="zero", axis=_wan_axis())
+    dimension_name = _dimension_label(dimension, lang)
     chart = (
         alt.Chart(alt.Data(values=records))
         .mark_bar()
         .encode(
-            x=alt.X(f"{_YEAR}:O", title="年度", axis=_year_axis()),
+            x=alt.X(f"{year}:O", title=year, axis=_year_axis()),
             y=y,
-            color=alt.Color(f"{_COMPONENT}:N", title=_dimension_label(dimension), sort=order),
-            order=alt.Order(f"{_ORDER}:Q", sort="ascending"),
+            color=alt.Color(f"{component}:N", title=dimension_name, sort=order),
+            order=alt.Order(f"{order_field}:Q", sort="ascending"),
             tooltip=[
-                alt.Tooltip(f"{_DEPT}:N", title="部门"),
-                alt.Tooltip(f"{_YEAR}:O", title="年度"),
-                alt.Tooltip(f"{_COMPONENT}:N", title=_dimension_label(dimension)),
-                _wan_tooltip(_AMOUNT, "金额（万元）"),
-                alt.Tooltip(f"{_SHARE}:Q", title="占比", format=_SHARE_FORMAT),
+                alt.Tooltip(f"{dept}:N", title=dept),
+                alt.Tooltip(f"{year}:O", title=year),
+                alt.Tooltip(f"{component}:N", title=dimension_name),
+                _wan_tooltip(amount, _with_unit(words, amount, wan)),
+                alt.Tooltip(f"{share}:Q", title=share, format=_SHARE_FORMAT),
             ],
         )
     )
     departments = ordered.get_column(s.DEPARTMENT_ID).unique()
     names = ordered.select(_department_label(ordered)).to_series().unique()
     if title is None:
-        prefix = f"{names[0]}：" if len(departments) == 1 else ""
-        title = f"{prefix}支出构成：按{_dimension_label(dimension)}（{'占比' if normalize else '万元'}）"
-    if len(departments) > 1:
-        chart = chart.properties(width=200, height=220).facet(
-            facet=alt.Facet(f"{_DEPT}:N", title=None), columns=columns
+        title = words["composition_title"].format(
+            prefix=words["name_prefix"].format(name=names[0]) if len(departments) == 1 else "",
+            dimension=_in_sentence(dimension_name, lang),
+            unit=words["share_unit"] if normalize else wan,
         )
+    if len(departments) > 1:
+        chart = chart.properties(width=200, height=220).facet(facet=alt.Facet(f"{dept}:N", title=None), columns=columns)
     else:
         chart = chart.properties(width=320, height=280)
     return chart.properties(title=title)
@@ -773,6 +1021,7 @@ def peer_strip_chart(
     value_format: str = _WAN_FORMAT,
     fiscal_year: int | None = None,
     title: str | None = None,
+    lang: str = "zh",
 ) -> alt.LayerChart:
     """A department among its peers: one dot per department, the focus highlighted and named, median and IQR.
 
@@ -790,13 +1039,23 @@ def peer_strip_chart(
         The measure to draw.
     unit
         The display unit. A money unit (元, 万元, 亿元) converts values from 元; any other unit (``"%"``, ``"元/人"``,
-        ``""``) shows values as they are.
+        ``""``) shows values as they are. Always given in Chinese; an English chart shows it in English (万元 as
+        ``10k yuan``), an unknown unit as it is.
     value_format
         d3 format of values in the axis and tooltips, e.g. ``",.2f"`` or ``".1%"`` for a ratio.
     fiscal_year
         The year to draw; by default the focus department's latest year (the frame's latest without the focus).
     title
-        Chart title; by default ``<measure>：同组比较（<year>年，<unit>）``.
+        Chart title; by default ``<measure>：同组比较（<year>年，<unit>）`` (in English
+        ``<measure> among peers (<year>, <unit>)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department and peer group names show as
+        they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
@@ -813,7 +1072,14 @@ def peer_strip_chart(
     >>> spec = peer_strip_chart(peers, focus_department_id="b", measure="personnel").to_dict(validate=True)
     >>> spec["title"], [row["部门"] for row in spec["layer"][2]["data"]["values"] if row["角色"] == "本部门"]
     ('人员经费：同组比较（2024年，万元）', ['测试区乙局'])
+    >>> peer_strip_chart(peers, focus_department_id="b", measure="personnel", lang="en").to_dict()["title"]
+    'Personnel costs among peers (2024, 10k yuan)'
     """
+    words = _words(lang)
+    dept, group, value, role, rank, percentile, median_field, q1, q3 = (
+        words[key] for key in (_DEPT, _GROUP, _VALUE, _ROLE, _RANK, _PERCENTILE, _MEDIAN, _Q1, _Q3)
+    )
+    roles = _group("role", lang)
     frame = _conform(peers, _PEERS_REQUIRED, _PEERS_OPTIONAL, "peer_strip_chart")
     frame = frame.filter(pl.col(c.MEASURE) == measure)
     is_focus = pl.col(s.DEPARTMENT_ID) == focus_department_id
@@ -832,41 +1098,42 @@ def peer_strip_chart(
     frame = frame.with_columns(scaled).sort(c.PEER_GROUP, c.VALUE)
     dots = _records(
         frame.select(
-            _department_label(frame).alias(_DEPT),
-            pl.col(c.PEER_GROUP).alias(_GROUP),
-            pl.col(c.VALUE).alias(_VALUE),
-            pl.when(is_focus).then(pl.lit(_FOCUS_ROLE)).otherwise(pl.lit(_PEER_ROLE)).alias(_ROLE),
-            pl.format("{}/{}", c.RANK, c.PEER_COUNT).alias(_RANK),
-            pl.col(c.PERCENTILE).alias(_PERCENTILE),
-            pl.col(c.MEDIAN).alias(_MEDIAN),
+            _department_label(frame).alias(dept),
+            pl.col(c.PEER_GROUP).alias(group),
+            pl.col(c.VALUE).alias(value),
+            pl.when(is_focus).then(pl.lit(roles["focus"])).otherwise(pl.lit(roles["peer"])).alias(role),
+            pl.format("{}/{}", c.RANK, c.PEER_COUNT).alias(rank),
+            pl.col(c.PERCENTILE).alias(percentile),
+            pl.col(c.MEDIAN).alias(median_field),
         )
     )
     spread = _records(
         frame.group_by(c.PEER_GROUP, maintain_order=True)
         .agg(pl.col(c.Q1).first(), pl.col(c.MEDIAN).first(), pl.col(c.Q3).first(), pl.len().alias("_size"))
         .select(
-            pl.col(c.PEER_GROUP).alias(_GROUP),
-            pl.col(c.Q1).alias(_Q1),
-            pl.col(c.MEDIAN).alias(_MEDIAN),
-            pl.col(c.Q3).alias(_Q3),
+            pl.col(c.PEER_GROUP).alias(group),
+            pl.col(c.Q1).alias(q1),
+            pl.col(c.MEDIAN).alias(median_field),
+            pl.col(c.Q3).alias(q3),
         )
     )
-    suffix = f"（{unit}）" if unit else ""
-    measure_name = _measure_label(measure)
-    y = alt.Y(f"{_GROUP}:N", title="同组")
+    unit_name = _group("unit", lang).get(unit, unit)
+    suffix = _with_unit(words, "", unit_name) if unit else ""
+    measure_name = _measure_label(measure, lang)
+    y = alt.Y(f"{group}:N", title=group)
     value_title = f"{measure_name}{suffix}"
     spread_tooltip = [
-        alt.Tooltip(f"{_GROUP}:N", title="同组"),
-        alt.Tooltip(f"{_Q1}:Q", title=f"下四分位数{suffix}", format=value_format),
-        alt.Tooltip(f"{_MEDIAN}:Q", title=f"中位数{suffix}", format=value_format),
-        alt.Tooltip(f"{_Q3}:Q", title=f"上四分位数{suffix}", format=value_format),
+        alt.Tooltip(f"{group}:N", title=group),
+        alt.Tooltip(f"{q1}:Q", title=f"{q1}{suffix}", format=value_format),
+        alt.Tooltip(f"{median_field}:Q", title=f"{median_field}{suffix}", format=value_format),
+        alt.Tooltip(f"{q3}:Q", title=f"{q3}{suffix}", format=value_format),
     ]
     band = (
         alt.Chart(alt.Data(values=spread))
         .mark_bar(color=_BAND_COLOR, opacity=0.3)
         .encode(
-            x=alt.X(f"{_Q1}:Q", title=value_title, axis=alt.Axis(format=value_format)),
-            x2=alt.X2(f"{_Q3}:Q"),
+            x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            x2=alt.X2(f"{q3}:Q"),
             y=y,
             tooltip=spread_tooltip,
         )
@@ -874,39 +1141,39 @@ def peer_strip_chart(
     median = (
         alt.Chart(alt.Data(values=spread))
         .mark_tick(color="#000000", thickness=2)
-        .encode(x=alt.X(f"{_MEDIAN}:Q"), y=y, tooltip=spread_tooltip)
+        .encode(x=alt.X(f"{median_field}:Q"), y=y, tooltip=spread_tooltip)
     )
+    role_domain = [roles["focus"], roles["peer"]]
     points = (
         alt.Chart(alt.Data(values=dots))
         .mark_circle(opacity=0.85)
         .encode(
-            x=alt.X(f"{_VALUE}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
             y=y,
             color=alt.Color(
-                f"{_ROLE}:N",
-                title=None,
-                scale=alt.Scale(domain=[_FOCUS_ROLE, _PEER_ROLE], range=[_FOCUS_COLOR, _NEUTRAL_COLOR]),
+                f"{role}:N", title=None, scale=alt.Scale(domain=role_domain, range=[_FOCUS_COLOR, _NEUTRAL_COLOR])
             ),
-            size=alt.Size(
-                f"{_ROLE}:N", legend=None, scale=alt.Scale(domain=[_FOCUS_ROLE, _PEER_ROLE], range=[200, 70])
-            ),
+            size=alt.Size(f"{role}:N", legend=None, scale=alt.Scale(domain=role_domain, range=[200, 70])),
             tooltip=[
-                alt.Tooltip(f"{_DEPT}:N", title="部门"),
-                alt.Tooltip(f"{_VALUE}:Q", title=value_title, format=value_format),
-                alt.Tooltip(f"{_RANK}:N", title="排名（由高到低）"),
-                alt.Tooltip(f"{_PERCENTILE}:Q", title="百分位", format=".1f"),
-                alt.Tooltip(f"{_MEDIAN}:Q", title=f"同组中位数{suffix}", format=value_format),
+                alt.Tooltip(f"{dept}:N", title=dept),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+                alt.Tooltip(f"{rank}:N", title=words["rank_title"]),
+                alt.Tooltip(f"{percentile}:Q", title=percentile, format=".1f"),
+                alt.Tooltip(f"{median_field}:Q", title=f"{words['peer_median']}{suffix}", format=value_format),
             ],
         )
     )
     label = (
         alt.Chart(alt.Data(values=dots))
-        .transform_filter(alt.datum[_ROLE] == _FOCUS_ROLE)
+        .transform_filter(alt.datum[role] == roles["focus"])
         .mark_text(dy=-16, fontSize=12, fontWeight="bold", color=_FOCUS_COLOR)
-        .encode(x=alt.X(f"{_VALUE}:Q"), y=y, text=alt.Text(f"{_DEPT}:N"))
+        .encode(x=alt.X(f"{value}:Q"), y=y, text=alt.Text(f"{dept}:N"))
     )
-    context = "，".join(part for part in (f"{fiscal_year}年" if fiscal_year is not None else "", unit) if part)
-    default_title = f"{measure_name}：同组比较" + (f"（{context}）" if context else "")
+    year_name = words["year_of"].format(year=fiscal_year) if fiscal_year is not None else ""
+    context = words["context_separator"].join(part for part in (year_name, unit_name) if part)
+    default_title = words["peer_title"].format(measure=measure_name)
+    if context:
+        default_title = _with_unit(words, default_title, context)
     return alt.layer(band, median, points, label).properties(
         title=title or default_title, width=480, height=alt.Step(70)
     )
@@ -914,7 +1181,7 @@ def peer_strip_chart(
 
 # --- flags --------------------------------------------------------------------------------------------------------
 def flags_heatmap(
-    flags: pl.DataFrame, *, departments: pl.DataFrame | None = None, title: str = "核查发现分布（部门 × 规则类别）"
+    flags: pl.DataFrame, *, departments: pl.DataFrame | None = None, title: str | None = None, lang: str = "zh"
 ) -> alt.LayerChart:
     """Flags per department (rows) and rule family (columns): colour and label by count, severities in the tooltip.
 
@@ -928,7 +1195,15 @@ def flags_heatmap(
         A frame with ``department_id`` and ``name`` (e.g. the ``departments`` table); rows are then named, else
         they show the department id.
     title
-        Chart title.
+        Chart title; by default ``核查发现分布（部门 × 规则类别）`` (in English
+        ``Findings by department and rule family``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
 
     Examples
     --------
@@ -937,24 +1212,30 @@ def flags_heatmap(
     >>> cell = next(row for row in spec["data"]["values"] if row["规则类别"] == "表内勾稽")
     >>> cell["发现数"], cell["错误"], cell["提示"]
     (2, 1, 1)
+    >>> spec = flags_heatmap(flags, lang="en").to_dict(validate=True)
+    >>> spec["title"]
+    'Findings by department and rule family'
+    >>> next(row for row in spec["data"]["values"] if row["Rule family"] == "Inside a table")
+    {'Department': 'a', 'Rule family': 'Inside a table', 'Findings': 2, 'Error': 1, 'Warning': 0, 'Info': 1}
     """
+    words = _words(lang)
+    dept, family, count = words[_DEPT], words[_FAMILY], words[_COUNT]
+    severities = _group("severity", lang)
     frame = _conform(flags, _FLAGS_REQUIRED, {}, "flags_heatmap")
     key = pl.col(s.DEPARTMENT_ID).fill_null("")
     counts = frame.group_by(key.alias(s.DEPARTMENT_ID), s.FAMILY).agg(
-        pl.len().cast(pl.Int64).alias(_COUNT),
-        *(
-            (pl.col(s.SEVERITY) == severity).sum().cast(pl.Int64).alias(label)
-            for severity, label in SEVERITY_LABELS.items()
-        ),
+        pl.len().cast(pl.Int64).alias(count),
+        *((pl.col(s.SEVERITY) == severity).sum().cast(pl.Int64).alias(label) for severity, label in severities.items()),
     )
     families = [*FAMILIES, *sorted(set(counts.get_column(s.FAMILY).drop_nulls()) - set(FAMILIES))]
-    family_labels = {family: FAMILIES[family][0] if family in FAMILIES else family for family in families}
+    known = _translated(FAMILIES, lang)
+    family_labels = {name: known.get(name, name) for name in families}
     grid = (
         counts.select(s.DEPARTMENT_ID)
         .unique()
         .join(pl.DataFrame({s.FAMILY: families}, schema={s.FAMILY: pl.String}), how="cross")
         .join(counts, on=[s.DEPARTMENT_ID, s.FAMILY], how="left")
-        .with_columns(pl.col(_COUNT, *SEVERITY_LABELS.values()).fill_null(0))
+        .with_columns(pl.col(count, *severities.values()).fill_null(0))
     )
     if departments is not None:
         departments = _conform(departments, {s.DEPARTMENT_ID: pl.String, s.NAME: pl.String}, {}, "flags_heatmap")
@@ -965,25 +1246,25 @@ def flags_heatmap(
         grid = grid.with_columns(pl.lit(None, pl.String).alias(s.NAME))
     label = pl.coalesce(pl.col(s.NAME), pl.when(pl.col(s.DEPARTMENT_ID) != "").then(pl.col(s.DEPARTMENT_ID)))
     grid = grid.with_columns(
-        label.fill_null(pl.lit(_NO_DEPARTMENT)).alias(_DEPT),
-        pl.col(_COUNT).sum().over(s.DEPARTMENT_ID).alias("_total"),
-    ).sort(["_total", _DEPT, s.FAMILY], descending=[True, False, False])
-    rows = grid.get_column(_DEPT).unique(maintain_order=True).to_list()
+        label.fill_null(pl.lit(words["no_department"])).alias(dept),
+        pl.col(count).sum().over(s.DEPARTMENT_ID).alias("_total"),
+    ).sort(["_total", dept, s.FAMILY], descending=[True, False, False])
+    rows = grid.get_column(dept).unique(maintain_order=True).to_list()
     records = _records(
         grid.select(
-            _DEPT,
-            pl.col(s.FAMILY).replace_strict(family_labels, return_dtype=pl.String).alias(_FAMILY),
-            _COUNT,
-            *SEVERITY_LABELS.values(),
+            dept,
+            pl.col(s.FAMILY).replace_strict(family_labels, return_dtype=pl.String).alias(family),
+            count,
+            *severities.values(),
         )
     )
     x = alt.X(
-        f"{_FAMILY}:N",
-        title="规则类别",
+        f"{family}:N",
+        title=family,
         scale=alt.Scale(domain=list(family_labels.values())),
         axis=alt.Axis(labelAngle=0, orient="top"),
     )
-    y = alt.Y(f"{_DEPT}:N", title="部门", sort=rows)
+    y = alt.Y(f"{dept}:N", title=dept, sort=rows)
     cells = (
         alt.Chart()
         .mark_rect(stroke="#ffffff", strokeWidth=1)
@@ -992,26 +1273,26 @@ def flags_heatmap(
             y=y,
             # A cell without findings stays grey, so that "none" never reads as "few".
             color=alt.condition(
-                alt.datum[_COUNT] > 0,
-                alt.Color(f"{_COUNT}:Q", title="发现数", scale=alt.Scale(scheme="oranges", domainMin=0)),
+                alt.datum[count] > 0,
+                alt.Color(f"{count}:Q", title=count, scale=alt.Scale(scheme="oranges", domainMin=0)),
                 alt.value(_EMPTY_CELL_COLOR),
             ),
             tooltip=[
-                alt.Tooltip(f"{_DEPT}:N", title="部门"),
-                alt.Tooltip(f"{_FAMILY}:N", title="规则类别"),
-                alt.Tooltip(f"{_COUNT}:Q", title="发现数", format=_COUNT_FORMAT),
-                *(alt.Tooltip(f"{label}:Q", title=label, format=_COUNT_FORMAT) for label in SEVERITY_LABELS.values()),
+                alt.Tooltip(f"{dept}:N", title=dept),
+                alt.Tooltip(f"{family}:N", title=family),
+                alt.Tooltip(f"{count}:Q", title=count, format=_COUNT_FORMAT),
+                *(alt.Tooltip(f"{name}:Q", title=name, format=_COUNT_FORMAT) for name in severities.values()),
             ],
         )
     )
     counts_text = (
         alt.Chart()
-        .transform_filter(alt.datum[_COUNT] > 0)
+        .transform_filter(alt.datum[count] > 0)
         .mark_text(fontSize=12)
-        .encode(x=x, y=y, text=alt.Text(f"{_COUNT}:Q", format=_COUNT_FORMAT))
+        .encode(x=x, y=y, text=alt.Text(f"{count}:Q", format=_COUNT_FORMAT))
     )
     return alt.layer(cells, counts_text, data=alt.Data(values=records)).properties(
-        title=title, width=alt.Step(90), height=alt.Step(28)
+        title=title if title is not None else words["flags_title"], width=alt.Step(90), height=alt.Step(28)
     )
 
 

@@ -15,6 +15,7 @@ from app_pages._i18n import t
 st.title(t("compare_title"))
 st.caption(t("compare_caption"))
 english = bool(st.session_state.get("lang_en"))
+lang = "en" if english else "zh"
 
 dataset = _data.dataset_or_stop()
 
@@ -43,7 +44,7 @@ if not chosen:
 selected = trends.filter((pl.col(c.MEASURE) == measure) & pl.col(s.DEPARTMENT_ID).is_in([names[n] for n in chosen]))
 
 st.subheader(t("trend"))
-st.altair_chart(charts.small_multiples_chart(selected, measure=measure), key="compare_multiples")
+st.altair_chart(charts.small_multiples_chart(selected, measure=measure, lang=lang), key="compare_multiples")
 
 years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
 if len(years) >= 2:
@@ -53,7 +54,7 @@ if len(years) >= 2:
     if first != last and both.filter(pl.col("len") == 2).is_empty():
         st.info(t("no_pair"))
     elif first != last:
-        st.altair_chart(charts.slope_chart(selected, first, last, measure=measure), key="compare_slope")
+        st.altair_chart(charts.slope_chart(selected, first, last, measure=measure, lang=lang), key="compare_slope")
 
 st.subheader(t("peers"))
 basis = st.radio(
@@ -75,8 +76,9 @@ if group.height < 2:
     st.info(t("no_peers"))
 else:
     st.altair_chart(
-        charts.peer_strip_chart(group, focus_department_id=names[focus_name], measure=measure), key="compare_peers"
+        charts.peer_strip_chart(group, focus_department_id=names[focus_name], measure=measure, lang=lang),
+        key="compare_peers",
     )
 
 st.subheader(t("heatmap"))
-st.altair_chart(charts.flags_heatmap(dataset.flags, departments=dataset.departments), key="compare_heatmap")
+st.altair_chart(charts.flags_heatmap(dataset.flags, departments=dataset.departments, lang=lang), key="compare_heatmap")

@@ -16,6 +16,7 @@ from app_pages._i18n import number_formats, t
 st.title(t("department_title"))
 st.caption(t("department_caption"))
 english = bool(st.session_state.get("lang_en"))
+lang = "en" if english else "zh"
 
 
 def label(measure: str) -> str:
@@ -79,11 +80,11 @@ st.subheader(t("trend"))
 totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
 if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
     st.info(t("one_year_only"))
-st.altair_chart(charts.trend_chart(totals), key="department_trend")
+st.altair_chart(charts.trend_chart(totals, lang=lang), key="department_trend")
 
 st.subheader(t("structure"))
 structure = _data.structure("category").filter(pl.col(s.DEPARTMENT_ID) == department_id)
-st.altair_chart(charts.composition_chart(structure, dimension="category"), key="department_structure")
+st.altair_chart(charts.composition_chart(structure, dimension="category", lang=lang), key="department_structure")
 
 st.subheader(t("per_staff"))
 staff = _data.per_staff().filter(pl.col(s.DEPARTMENT_ID) == department_id)

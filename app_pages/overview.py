@@ -13,6 +13,7 @@ from app_pages._i18n import number_formats, t
 
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
+lang = "en" if st.session_state.get("lang_en") else "zh"
 
 dataset = _data.dataset_or_stop()
 
@@ -36,7 +37,7 @@ totals = _data.totals()
 names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
 choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
-st.altair_chart(charts.totals_chart(shown), key="totals_chart")
+st.altair_chart(charts.totals_chart(shown, lang=lang), key="totals_chart")
 st.dataframe(
     shown.select(
         pl.col(s.NAME).alias(t("col_name")),

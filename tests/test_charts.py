@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -514,14 +515,17 @@ def test_flags_heatmap_without_names_and_unknown_family(flags: pl.DataFrame) -> 
 
 
 # --- every builder ------------------------------------------------------------------------------------------------
-Builder = Callable[[pl.DataFrame], alt.TopLevelMixin]
+Builder = Callable[..., alt.TopLevelMixin]
 BUILDERS: dict[str, tuple[str, Builder]] = {
     "trend": ("trends", charts.trend_chart),
-    "small_multiples": ("trends", lambda f: charts.small_multiples_chart(f, measure="income_total")),
-    "slope": ("trends", lambda f: charts.slope_chart(f, 2022, 2024, measure="income_total")),
+    "small_multiples": ("trends", lambda f, **kw: charts.small_multiples_chart(f, measure="income_total", **kw)),
+    "slope": ("trends", lambda f, **kw: charts.slope_chart(f, 2022, 2024, measure="income_total", **kw)),
     "waterfall": ("decomposition", charts.waterfall_chart),
-    "composition": ("structure", lambda f: charts.composition_chart(f, dimension="category")),
-    "peer_strip": ("peers", lambda f: charts.peer_strip_chart(f, focus_department_id="yi", measure="personnel")),
+    "composition": ("structure", lambda f, **kw: charts.composition_chart(f, dimension="category", **kw)),
+    "peer_strip": (
+        "peers",
+        lambda f, **kw: charts.peer_strip_chart(f, focus_department_id="yi", measure="personnel", **kw),
+    ),
     "flags": ("flags", charts.flags_heatmap),
 }
 
@@ -576,3 +580,227 @@ def test_cjk_font_lookup_degrades_without_fontconfig(monkeypatch: pytest.MonkeyP
         assert charts.cjk_font_directories() == ()
     finally:
         charts.cjk_font_directories.cache_clear()
+
+
+# --- languages ----------------------------------------------------------------------------------------------------
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# ASCII stand-ins for the fixtures' department, peer group and printed component names, so that any Chinese left in
+# an English chart is a label. 基本支出 / 项目支出 become the keys "basic" / "project", which the charts label.
+ASCII = {
+    JIA: "Jia Bureau",
+    YI: "Yi Bureau",
+    BING: "Bing Bureau",
+    "测试区丁局": "Ding Bureau",
+    "测试区戊局": "Wu Bureau",
+    "测试区己局": "Ji Bureau",
+    "测试区甲旧局": "Old Jia Bureau",
+    "区级行政单位": "District offices",
+    "区级事业单位": "District institutions",
+    "人员类项目支出": "Staff projects",
+    "运转类项目支出": "Running projects",
+    "特定目标类项目支出": "Targeted projects",
+    "基本支出": "basic",
+    "项目支出": "project",
+    "工资福利支出": "Wages",
+}
+
+
+def _ascii(frame: pl.DataFrame) -> pl.DataFrame:
+    named = frame.with_columns(
+        pl.col(name).replace(ASCII) for name in (s.NAME, c.PEER_GROUP, c.COMPONENT) if name in frame.columns
+    )
+    assert not [value for column in named.select(pl.col(pl.String)) for value in column if value and CJK.search(value)]
+    return named
+
+
+def _chinese(spec: Any, path: str = "") -> list[tuple[str, str]]:
+    """(path, text) of every Chinese text of a spec: titles (chart, axis, legend, header, tooltip), field names,
+    expressions, scale domains, data records' keys and values. Every dict key and string is visited."""
+    if isinstance(spec, str):
+        return [(path, spec)] if CJK.search(spec) else []
+    if isinstance(spec, dict):
+        found = [(f"{path}/<key>", key) for key in spec if CJK.search(key)]
+        return found + [hit for key, value in spec.items() for hit in _chinese(value, f"{path}/{key}")]
+    if isinstance(spec, list):
+        return [hit for index, item in enumerate(spec) for hit in _chinese(item, f"{path}/{index}")]
+    return []
+
+
+def _totals() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 2,
+            s.FISCAL_YEAR: [2024, 2024],
+            s.SIDE: ["income", "expenditure"],
+            s.AMOUNT_YUAN: _money("13701900.00", "13600000.00"),
+            s.NAME: ["Jia Bureau"] * 2,
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_english_charts_have_no_chinese_text(kind: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    frame = _ascii(request.getfixturevalue(fixture))
+    assert _chinese(_spec(build(frame, lang="en"))) == []
+    # The walk does find the Chinese labels of the default language.
+    assert _chinese(_spec(build(frame)))
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+@pytest.mark.parametrize("columns", ["typed", "none"])
+def test_empty_english_charts_have_no_chinese_text(kind: str, columns: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    frame = request.getfixturevalue(fixture).clear() if columns == "typed" else pl.DataFrame()
+    assert _chinese(_spec(build(frame, lang="en"))) == []
+
+
+def test_english_totals_and_flags_with_names(flags: pl.DataFrame, departments: pl.DataFrame) -> None:
+    spec = _spec(charts.totals_chart(_totals(), lang="en"))
+    assert _chinese(spec) == []
+    assert spec["title"] == "Income and expenditure by year (10k yuan)"
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["title"] == "Amount (10k yuan)"
+    assert [(row["Side"], row["Amount"]) for row in _values(spec)] == [("Income", 1370.19), ("Expenditure", 1360.0)]
+    spec = _spec(charts.flags_heatmap(flags, departments=_ascii(departments), lang="en"))
+    assert _chinese(spec) == []
+    cells = next(_units(spec))
+    assert cells["encoding"]["y"]["sort"] == ["Yi Bureau", "Jia Bureau", "(no department)"]
+    assert cells["encoding"]["x"]["scale"]["domain"][:2] == ["Inside a table", "Across tables and years"]
+    assert list(_tooltips(cells)) == ["Department", "Rule family", "Findings", "Error", "Warning", "Info"]
+    rows = {(row["Department"], row["Rule family"]): row for row in _values(spec)}
+    assert rows["Yi Bureau", "Inside a table"] == {
+        "Department": "Yi Bureau",
+        "Rule family": "Inside a table",
+        "Findings": 2,
+        "Error": 1,
+        "Warning": 1,
+        "Info": 0,
+    }
+
+
+def test_english_trend_titles_legends_and_records(trends: pl.DataFrame) -> None:
+    spec = _spec(charts.trend_chart(_ascii(trends), lang="en"))
+    assert spec["title"] == "Income, Expenditure: trend (10k yuan)"
+    line = next(_units(spec))
+    assert (line["encoding"]["x"]["title"], line["encoding"]["y"]["title"]) == ("Year", "Amount (10k yuan)")
+    assert (line["encoding"]["color"]["title"], line["encoding"]["strokeDash"]["title"]) == ("Department", "Measure")
+    assert line["encoding"]["strokeDash"]["sort"] == ["Income", "Expenditure"]
+    tips = _tooltips(line)
+    assert [tip["title"] for tip in tips.values()] == [
+        "Department",
+        "Measure",
+        "Year",
+        "Amount (10k yuan)",
+        "Change on the year before (10k yuan)",
+        "Change on the year before (%)",
+        "Index (first year = 100)",
+        "Annual growth rate (%)",
+    ]
+    first = _values(spec)[0]
+    assert list(first) == list(tips)
+    assert (first["Department"], first["Measure"], first["Year"], first["Amount"]) == (
+        "Jia Bureau",
+        "Expenditure",
+        2022,
+        2200.0,
+    )
+    assert _spec(charts.trend_chart(trends, measure="income_total", lang="en"))["title"] == "Income: trend (10k yuan)"
+    many = trends.with_columns(pl.col(s.FISCAL_YEAR).cast(pl.String).alias(c.MEASURE))
+    assert _spec(charts.trend_chart(many, lang="en"))["title"] == "2022, 2023, 2024: trend (10k yuan)"
+    assert _spec(charts.trend_chart(many.clear(), lang="en"))["title"] == "All measures: trend (10k yuan)"
+
+
+def test_english_titles_of_every_builder(
+    trends: pl.DataFrame, decomposition: pl.DataFrame, structure: pl.DataFrame, peers: pl.DataFrame
+) -> None:
+    trends, decomposition, structure, peers = map(_ascii, (trends, decomposition, structure, peers))
+    title = {
+        "small_multiples": charts.small_multiples_chart(trends, measure="expenditure_total", lang="en"),
+        "slope": charts.slope_chart(trends, 2022, 2024, measure="income_total", lang="en"),
+        "waterfall": charts.waterfall_chart(decomposition, lang="en"),
+        "waterfall_named": charts.waterfall_chart(
+            decomposition.with_columns(pl.lit("Jia Bureau").alias(s.NAME)), lang="en"
+        ),
+        "waterfall_empty": charts.waterfall_chart(decomposition.clear(), lang="en"),
+        "shares": charts.composition_chart(structure, dimension="category", lang="en"),
+        "amounts": charts.composition_chart(
+            structure.filter(pl.col(s.DEPARTMENT_ID) == "jia"), dimension="economic", normalize=False, lang="en"
+        ),
+        "peers": charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel", lang="en"),
+        "ratio": charts.peer_strip_chart(
+            peers, focus_department_id="yi", measure="personnel", unit="", fiscal_year=2023, lang="en"
+        ),
+        "per_staff": charts.peer_strip_chart(
+            peers, focus_department_id="yi", measure="public", unit="元/人", lang="en"
+        ),
+    }
+    assert {key: _spec(chart)["title"] for key, chart in title.items()} == {
+        "small_multiples": "Expenditure: trend by department (10k yuan)",
+        "slope": "Income: 2022 and 2024 compared (10k yuan)",
+        "waterfall": "Change from 2023 to 2024 by spending category (10k yuan)",
+        "waterfall_named": "Jia Bureau: Change from 2023 to 2024 by spending category (10k yuan)",
+        "waterfall_empty": "Change decomposition (10k yuan)",
+        "shares": "Spending composition by spending category (share)",
+        "amounts": "Jia Bureau: Spending composition by economic classification (10k yuan)",
+        "peers": "Personnel costs among peers (2024, 10k yuan)",
+        "ratio": "Personnel costs among peers (2023)",
+        "per_staff": "Public (office) costs among peers (yuan per person)",
+    }
+
+
+def test_english_labels_of_values(decomposition: pl.DataFrame, structure: pl.DataFrame, peers: pl.DataFrame) -> None:
+    spec = _spec(charts.waterfall_chart(_ascii(decomposition), lang="en"))
+    assert [(row["Item"], row["Kind"]) for row in _values(spec)] == [
+        ("2023", "Total"),
+        ("Staff projects", "Increase"),
+        ("Running projects", "Decrease"),
+        ("Targeted projects", "Decrease"),
+        ("2024", "Total"),
+    ]
+    bars = next(_units(spec))
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["Total", "Increase", "Decrease", "No change"]
+    assert _tooltips(bars)["Share"]["title"] == "Share of the total change"
+    spec = _spec(charts.composition_chart(_ascii(structure), dimension="category", lang="en"))
+    (unit,) = _units(spec)
+    assert unit["encoding"]["color"]["sort"] == ["Basic spending", "Project spending"]
+    assert unit["encoding"]["color"]["title"] == "Spending category"
+    spec = _spec(charts.peer_strip_chart(_ascii(peers), focus_department_id="yi", measure="personnel", lang="en"))
+    band, _median, dots, label = spec["layer"]
+    assert _values(band) == [
+        {"Peer group": "District offices", "Lower quartile": 300.0, "Median": 400.0, "Upper quartile": 500.0}
+    ]
+    assert dots["encoding"]["x"]["title"] == "Personnel costs (10k yuan)"
+    assert dots["encoding"]["color"]["scale"]["domain"] == ["This department", "Peer department"]
+    assert _tooltips(dots)["Median"]["title"] == "Peer median (10k yuan)"
+    assert label["transform"] == [{"filter": "(datum['Role'] === 'This department')"}]
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_chinese_is_the_default_language(kind: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    frame = request.getfixturevalue(fixture)
+    assert _spec(build(frame, lang="zh")) == _spec(build(frame))
+
+
+def test_chinese_titles_are_unchanged(trends: pl.DataFrame) -> None:
+    assert _spec(charts.trend_chart(trends, measure="income_total", lang="zh"))["title"] == "收入合计变化趋势（万元）"
+    assert _spec(charts.totals_chart(_totals(), lang="zh"))["title"] == "年度收支总额（万元）"
+
+
+def test_an_unknown_language_is_refused_by_the_totals_chart() -> None:
+    with pytest.raises(AnalyticsError, match="expected one of 'zh', 'en'"):
+        charts.totals_chart(_totals(), lang="EN")
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_an_unknown_language_is_refused(kind: str, request: pytest.FixtureRequest) -> None:
+    fixture, build = BUILDERS[kind]
+    with pytest.raises(AnalyticsError, match=r"unknown chart language 'fr'; expected one of 'zh', 'en'"):
+        build(request.getfixturevalue(fixture), lang="fr")
+
+
+def test_render_svg_of_an_english_chart(trends: pl.DataFrame) -> None:
+    svg = charts.render_svg(charts.trend_chart(_ascii(trends), measure="income_total", lang="en"))
+    assert "Income: trend (10k yuan)" in svg
+    assert not CJK.search(svg)

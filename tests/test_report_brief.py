@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -167,6 +168,22 @@ def test_english_brief(tmp_path: Path, archives: SyntheticDisclosure) -> None:
     assert "Key figures" in html and "Questions to ask" in html and 'lang="en"' in html
     with pytest.raises(BriefError, match="expected zh or en"):
         render_html(build_brief(_read(tmp_path, archives), archives.full_name), lang="fr")
+
+
+def _svgs(html: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
+
+
+def test_english_brief_has_english_charts(three: Dataset, archives: SyntheticDisclosure) -> None:
+    brief = build_brief(three, archives.full_name)
+    english = _svgs(render_html(brief, lang="en"))
+    # Both charts: the trend (three years) and the peer strip (three departments).
+    assert len(english) == 2
+    for svg in english:
+        assert [word for word in ("年度", "金额", "万元") if word in svg] == []
+    assert "10k yuan" in english[0] and "Year" in english[0]
+    # The Chinese brief's charts do carry these words, so the check above can fail.
+    assert all("万元" in svg for svg in _svgs(render_html(brief)))
 
 
 def test_clear_errors(tmp_path: Path, archives: SyntheticDisclosure) -> None:

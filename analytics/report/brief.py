@@ -401,7 +401,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "region": "Region",
         "sources": "Documents",
         "generated": "Generated",
-        "key_figures": "1. Key figures (10,000 yuan)",
+        "key_figures": "1. Key figures (10k yuan)",
         "measure": "Measure",
         "series": "Amounts by year",
         "change": "On the year before",
@@ -412,7 +412,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "execution_rate": "Execution",
         "composition": "2. Composition of spending",
         "component": "Component",
-        "amount": "Amount (10,000 yuan)",
+        "amount": "Amount (10k yuan)",
         "share": "Share",
         "by_category": "By spending category",
         "by_function": "Function classes, top five",
@@ -420,7 +420,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "basis_actual": "actual staff",
         "basis_authorized": "authorized staff",
         "staff_count": "Staff",
-        "per_staff": "Per staff (10,000 yuan)",
+        "per_staff": "Per staff (10k yuan)",
         "no_staff": "No staff numbers disclosed: per-staff figures cannot be computed.",
         "peers": "4. Standing among peers",
         "peer_line": "rank {rank} of {count} in “{group}” (median {median}, quartiles {q1}–{q3})",
@@ -439,8 +439,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "page": "p. {page}",
         "line": "line {line}",
         "status": "Triage",
-        "trend_title": "Income and expenditure (10,000 yuan)",
-        "peer_title": "Expenditure among peers ({year}, 10,000 yuan)",
+        "trend_title": "Income and expenditure (10k yuan)",
+        "peer_title": "Expenditure among peers ({year}, 10k yuan)",
         "footer": "Generated from the published department {phase} documents; every figure traces to a listed "
         "document's page and text.",
         "none": "—",
@@ -602,18 +602,18 @@ def _sized(svg: str) -> str:
     return svg.replace("<svg", f'<svg viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet"', 1)
 
 
-def _trend_svg(brief: Brief, text: dict[str, str]) -> str | None:
+def _trend_svg(brief: Brief, text: dict[str, str], lang: str) -> str | None:
     totals = brief.figures.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
     if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
         return None
     frame = totals.with_columns(
         pl.lit(brief.department_id).alias(s.DEPARTMENT_ID), pl.lit(brief.name).alias(s.NAME)
     ).select(s.DEPARTMENT_ID, s.NAME, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN)
-    chart = charts.trend_chart(frame, title=text["trend_title"]).properties(width=300, height=170)
+    chart = charts.trend_chart(frame, title=text["trend_title"], lang=lang).properties(width=300, height=170)
     return _sized(charts.render_svg(chart))
 
 
-def _peer_svg(brief: Brief, text: dict[str, str]) -> str | None:
+def _peer_svg(brief: Brief, text: dict[str, str], lang: str) -> str | None:
     values = brief.peer_values.filter(pl.col(c.MEASURE) == "expenditure_total")
     if values.height < 3:
         return None
@@ -623,6 +623,7 @@ def _peer_svg(brief: Brief, text: dict[str, str]) -> str | None:
         measure="expenditure_total",
         fiscal_year=brief.fiscal_year,
         title=text["peer_title"].format(year=brief.fiscal_year),
+        lang=lang,
     ).properties(width=300)
     return _sized(charts.render_svg(chart))
 
@@ -660,7 +661,7 @@ def render_html(
 def _charts(brief: Brief, lang: str) -> tuple[str | None, str | None]:
     if lang not in _TEXT:
         raise BriefError(f"unsupported brief language {lang!r}; expected zh or en")
-    return _trend_svg(brief, _TEXT[lang]), _peer_svg(brief, _TEXT[lang])
+    return _trend_svg(brief, _TEXT[lang], lang), _peer_svg(brief, _TEXT[lang], lang)
 
 
 def _render(brief: Brief, lang: str, detail: tuple[int, int], svgs: tuple[str | None, str | None]) -> str:
