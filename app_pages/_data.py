@@ -137,19 +137,27 @@ def export_bytes(what: str, fmt: str, department_id: str | None = None) -> bytes
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _brief(  # noqa: PLR0917 - the cache key
-    path: str, version: str, decisions: int, department_id: str, year: int, phase: str, lang: str, fmt: str
+    path: str,
+    version: str,
+    decisions: int,
+    department_id: str,
+    year: int,
+    phase: str,
+    peer_by: str,
+    lang: str,
+    fmt: str,
 ) -> bytes:
     from analytics.report import brief
 
     del decisions  # part of the cache key only: a new triage decision changes the questions
-    made = brief.build_brief(_load(path, version), department_id, year, phase=phase, triage=triage())
+    made = brief.build_brief(_load(path, version), department_id, year, phase=phase, peer_by=peer_by, triage=triage())
     return brief.render_pdf(made, lang=lang) if fmt == "pdf" else brief.render_html(made, lang=lang).encode("utf-8")
 
 
-def brief_bytes(department_id: str, year: int, phase: str, lang: str, fmt: str) -> bytes:
-    """The hearing brief of a department-year-phase as ``pdf`` or ``html`` bytes (rebuilt after a triage
-    decision)."""
-    return _brief(*current(), triage().history().height, department_id, year, phase, lang, fmt)
+def brief_bytes(department_id: str, year: int, phase: str, peer_by: str, lang: str, fmt: str) -> bytes:  # noqa: PLR0917
+    """The hearing brief of a department-year-phase, peers grouped by ``peer_by``, as ``pdf`` or ``html`` bytes
+    (rebuilt after a triage decision)."""
+    return _brief(*current(), triage().history().height, department_id, year, phase, peer_by, lang, fmt)
 
 
 def brief_file_name(department_id: str, year: int, fmt: str, phase: str) -> str:

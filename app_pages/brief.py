@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from analytics import schema as s
+from analytics.report.brief import PEER_GROUPINGS
 from app_pages import _data
 from app_pages._i18n import t
 
@@ -35,17 +36,32 @@ phases = [
 ] or ["budget"]
 # A year with both a budget and a final account: choose which one the brief is about.
 phase = (
-    st.radio(t("brief_phase"), phases, format_func=lambda p: t(f"phase_{p}"), horizontal=True, key="brief_phase")
+    st.radio(
+        t("brief_phase"),
+        phases,
+        format_func={p: t(f"phase_{p}") for p in phases}.get,
+        horizontal=True,
+        key="brief_phase",
+    )
     if len(phases) > 1
     else phases[0]
 )
 
-html = _data.brief_bytes(department_id, year, phase, lang, "html")
+peer_by = st.radio(
+    t("pick_peer_basis"),
+    list(PEER_GROUPINGS),
+    # Labels fixed when the page runs (a lambda calling t() later would read another run's language).
+    format_func={b: t(f"peer_{b}") for b in PEER_GROUPINGS}.get,
+    horizontal=True,
+    key="brief_peer_basis",
+)
+
+html = _data.brief_bytes(department_id, year, phase, peer_by, lang, "html")
 left, right = st.columns(2)
 left.download_button(
     t("download_brief_pdf"),
     # Printed only when asked for: PDF rendering takes about a second.
-    data=lambda: _data.brief_bytes(department_id, year, phase, lang, "pdf"),
+    data=lambda: _data.brief_bytes(department_id, year, phase, peer_by, lang, "pdf"),
     file_name=_data.brief_file_name(department_id, year, "pdf", phase),
     mime="application/pdf",
     key="download_brief_pdf",

@@ -60,7 +60,7 @@ st.subheader(t("peers"))
 basis = st.radio(
     t("pick_peer_basis"),
     ["region", "unit_type", "function"],
-    format_func=lambda b: t(f"peer_{b}"),
+    format_func={b: t(f"peer_{b}") for b in ("region", "unit_type", "function")}.get,
     horizontal=True,
     key="compare_peer_basis",
 )

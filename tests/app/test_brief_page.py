@@ -43,3 +43,13 @@ def test_brief_page_follows_the_english_switch() -> None:
     at.selectbox(key="brief_department").select("江苏省人民检察院").run()
     html = _html_of(at)
     assert "Questions to ask" in html and "江苏省人民检察院" in html
+
+
+def test_brief_page_groups_peers_as_chosen() -> None:
+    at = _brief_page()
+    at.selectbox(key="brief_department").select("江苏省人民检察院").run()
+    assert "在“江苏省”5个部门中排第" in _html_of(at)
+    at.radio(key="brief_peer_basis").set_value("function").run()
+    assert not at.exception
+    html = _html_of(at)
+    assert "在“江苏省”" not in html and "204 公共安全支出" in html

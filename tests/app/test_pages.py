@@ -103,3 +103,11 @@ def test_department_sources_give_page_line_and_text() -> None:
     sources = next(d.value for d in at.dataframe if "原文" in d.value.columns and "页码" in d.value.columns)
     assert len(sources) > 0
     assert sources["页码"].notna().all() and (sources["原文"].str.len() > 0).all()
+
+
+def test_compare_peer_basis_after_the_english_switch() -> None:
+    at = _page("app_pages/compare.py")
+    at.sidebar.toggle[0].set_value(True).run()
+    at.radio(key="compare_peer_basis").set_value("function").run()
+    assert not at.exception
+    assert at.radio(key="compare_peer_basis").options == ["region", "unit type", "main function class"]
