@@ -215,8 +215,6 @@ def _translated(pairs: Mapping[str, tuple[str, str]], lang: str) -> dict[str, st
 SIDE_LABELS = _group("side", "zh")
 #: Chinese labels of the measures of the trends and peer frames (an unknown measure shows its key).
 MEASURE_LABELS = _translated(compare.MEASURE_LABELS, "zh")
-#: Chinese labels of keyed components (基本 / 项目支出, 预备费); printed component names show as they are.
-COMPONENT_LABELS = _translated(compare.COMPONENT_LABELS, "zh")
 #: Chinese labels of the dimensions of the decomposition and structure frames (an unknown one shows its key).
 DIMENSION_LABELS = _group("dimension", "zh")
 #: Chinese labels of the flag severities, most severe first.
@@ -240,17 +238,16 @@ _EMPTY_CELL_COLOR = "#F2F2F2"
 
 _KIND_COLORS = {"total": _TOTAL_COLOR, "increase": _INCREASE_COLOR, "decrease": _DECREASE_COLOR, "flat": _NEUTRAL_COLOR}
 
-_MONEY = s.MONEY
 # Columns each builder reads: (required, optional). Optional columns missing from a frame are added as nulls.
 _TRENDS_REQUIRED = {
     s.DEPARTMENT_ID: pl.String,
     c.MEASURE: pl.String,
     s.FISCAL_YEAR: pl.Int32,
-    s.AMOUNT_YUAN: _MONEY,
+    s.AMOUNT_YUAN: s.MONEY,
 }
 _TRENDS_OPTIONAL = {
     s.NAME: pl.String,
-    c.CHANGE_YUAN: _MONEY,
+    c.CHANGE_YUAN: s.MONEY,
     c.CHANGE_PCT: pl.Float64,
     c.INDEX: pl.Float64,
     c.CAGR_PCT: pl.Float64,
@@ -261,9 +258,9 @@ _DECOMPOSITION_REQUIRED = {
     c.COMPONENT: pl.String,
     c.FROM_YEAR: pl.Int32,
     c.TO_YEAR: pl.Int32,
-    c.AMOUNT_FROM: _MONEY,
-    c.AMOUNT_TO: _MONEY,
-    c.CONTRIBUTION_YUAN: _MONEY,
+    c.AMOUNT_FROM: s.MONEY,
+    c.AMOUNT_TO: s.MONEY,
+    c.CONTRIBUTION_YUAN: s.MONEY,
 }
 _DECOMPOSITION_OPTIONAL = {s.NAME: pl.String, c.CONTRIBUTION_SHARE: pl.Float64}
 _STRUCTURE_REQUIRED = {
@@ -271,7 +268,7 @@ _STRUCTURE_REQUIRED = {
     s.FISCAL_YEAR: pl.Int32,
     c.DIMENSION: pl.String,
     c.COMPONENT: pl.String,
-    s.AMOUNT_YUAN: _MONEY,
+    s.AMOUNT_YUAN: s.MONEY,
     c.SHARE: pl.Float64,
 }
 _PEERS_REQUIRED = {
@@ -324,14 +321,9 @@ def _measure_label(measure: str, lang: str) -> str:
     return _translated(compare.MEASURE_LABELS, lang).get(measure, measure)
 
 
-def _component_label_expr(lang: str) -> pl.Expr:
-    labels = _translated(compare.COMPONENT_LABELS, lang)
-    return pl.col(c.COMPONENT).replace_strict(labels, default=pl.col(c.COMPONENT), return_dtype=pl.String)
-
-
-def _measure_label_expr(column: str, lang: str) -> pl.Expr:
-    labels = _translated(compare.MEASURE_LABELS, lang)
-    return pl.col(column).replace_strict(labels, default=pl.col(column), return_dtype=pl.String)
+def _label_expr(column: str, pairs: Mapping[str, tuple[str, str]], lang: str) -> pl.Expr:
+    """``column``'s keys labelled from a (Chinese, English) table in ``lang``; other values show as they are."""
+    return pl.col(column).replace_strict(_translated(pairs, lang), default=pl.col(column), return_dtype=pl.String)
 
 
 def _dimension_label(dimension: str, lang: str) -> str:
@@ -368,12 +360,24 @@ def _wan_tooltip(field: str, title: str, *, signed: bool = False) -> alt.Tooltip
     return alt.Tooltip(f"{field}:Q", title=title, format=_SIGNED_WAN_FORMAT if signed else _WAN_FORMAT)
 
 
-def _wan_axis() -> alt.Axis:
-    return alt.Axis(format=_WAN_FORMAT)
+def _wan_title(words: Mapping[str, str], label: str) -> str:
+    """``label`` in 万元, e.g. ``金额（万元）`` or ``Amount (10k yuan)``."""
+    return _with_unit(words, label, words["unit:万元"])
 
 
-def _year_axis() -> alt.Axis:
-    return alt.Axis(labelAngle=0)
+def _wan_y(field: str, title: str, **options: object) -> alt.Y:
+    """A quantitative y of 万元 with two decimals and thousands separators on the axis."""
+    return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_WAN_FORMAT), **options)
+
+
+def _amount_labels(base: alt.Chart, field: str) -> alt.Chart:
+    """Each point of ``base`` labelled with its amount in 万元, just above it."""
+    return base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{field}:Q", format=_WAN_FORMAT))
+
+
+def _year_x(field: str, **options: object) -> alt.X:
+    """An ordinal x of years, labels upright."""
+    return alt.X(f"{field}:O", title=field, axis=alt.Axis(labelAngle=0), **options)
 
 
 # --- totals -------------------------------------------------------------------------------------------------------
@@ -407,27 +411,26 @@ def totals_chart(totals: pl.DataFrame, *, title: str | None = None, lang: str = 
     words = _words(lang)
     sides = _group("side", lang)
     dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
-    label = pl.col(s.NAME) if s.NAME in totals.columns else pl.col(s.DEPARTMENT_ID)
     records = totals.select(
-        label.alias(dept),
+        _department_label(totals).alias(dept),
         pl.col(s.FISCAL_YEAR).alias(year),
         pl.col(s.SIDE).replace_strict(sides, default=pl.col(s.SIDE)).alias(side),
         wan_yuan(s.AMOUNT_YUAN).alias(amount),
     ).to_dicts()
-    amount_title = _with_unit(words, amount, words["unit:万元"])
+    amount_title = _wan_title(words, amount)
     base = alt.Chart().encode(
-        x=alt.X(f"{year}:O", title=year, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{amount}:Q", title=amount_title, axis=alt.Axis(format=_WAN_FORMAT)),
+        x=_year_x(year),
+        y=_wan_y(amount, amount_title),
         color=alt.Color(f"{dept}:N", title=dept),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{side}:N", title=side),
             alt.Tooltip(f"{year}:O", title=year),
-            alt.Tooltip(f"{amount}:Q", title=amount_title, format=_WAN_FORMAT),
+            _wan_tooltip(amount, amount_title),
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{amount}:Q", format=_WAN_FORMAT))
+    labels = _amount_labels(base, amount)
     return (
         alt.layer(lines, labels, data=alt.Data(values=records))
         .properties(width=320, height=260)
@@ -442,7 +445,7 @@ def _trend_records(frame: pl.DataFrame, lang: str) -> list[dict[str, object]]:
     return _records(
         frame.sort(c.MEASURE, s.DEPARTMENT_ID, s.FISCAL_YEAR).select(
             _department_label(frame).alias(words[_DEPT]),
-            _measure_label_expr(c.MEASURE, lang).alias(words[_MEASURE]),
+            _label_expr(c.MEASURE, compare.MEASURE_LABELS, lang).alias(words[_MEASURE]),
             pl.col(s.FISCAL_YEAR).alias(words[_YEAR]),
             wan_yuan(s.AMOUNT_YUAN).alias(words[_AMOUNT]),
             wan_yuan(c.CHANGE_YUAN).alias(words[_CHANGE]),
@@ -455,13 +458,12 @@ def _trend_records(frame: pl.DataFrame, lang: str) -> list[dict[str, object]]:
 
 def _trend_tooltip(lang: str) -> list[alt.Tooltip]:
     words = _words(lang)
-    wan = words["unit:万元"]
     return [
         alt.Tooltip(f"{words[_DEPT]}:N", title=words[_DEPT]),
         alt.Tooltip(f"{words[_MEASURE]}:N", title=words[_MEASURE]),
         alt.Tooltip(f"{words[_YEAR]}:O", title=words[_YEAR]),
-        _wan_tooltip(words[_AMOUNT], _with_unit(words, words[_AMOUNT], wan)),
-        _wan_tooltip(words[_CHANGE], _with_unit(words, words["change_on_year"], wan), signed=True),
+        _wan_tooltip(words[_AMOUNT], _wan_title(words, words[_AMOUNT])),
+        _wan_tooltip(words[_CHANGE], _wan_title(words, words["change_on_year"]), signed=True),
         alt.Tooltip(
             f"{words[_CHANGE_PCT]}:Q", title=_with_unit(words, words["change_on_year"], "%"), format=_PCT_FORMAT
         ),
@@ -529,8 +531,8 @@ def trend_chart(
         subject = words["list_separator"].join(names) if 0 < len(shown) <= 3 else words["all_measures"]
         title = words["trend_title"].format(subject=subject)
     base = alt.Chart().encode(
-        x=alt.X(f"{words[_YEAR]}:O", title=words[_YEAR], axis=_year_axis()),
-        y=alt.Y(f"{words[_AMOUNT]}:Q", title=_with_unit(words, words[_AMOUNT], words["unit:万元"]), axis=_wan_axis()),
+        x=_year_x(words[_YEAR]),
+        y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT])),
         color=alt.Color(f"{words[_DEPT]}:N", title=words[_DEPT]),
         tooltip=_trend_tooltip(lang),
     )
@@ -543,7 +545,7 @@ def trend_chart(
             )
         )
     points = base.mark_point(filled=True, size=50, opacity=1)
-    labels = base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{words[_AMOUNT]}:Q", format=_WAN_FORMAT))
+    labels = _amount_labels(base, words[_AMOUNT])
     return alt.layer(lines, points, labels, data=alt.Data(values=_trend_records(frame, lang))).properties(
         title=title, width=480, height=300
     )
@@ -588,13 +590,8 @@ def small_multiples_chart(
         alt.Chart(alt.Data(values=_trend_records(frame, lang)))
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
-            x=alt.X(f"{words[_YEAR]}:O", title=words[_YEAR], axis=_year_axis()),
-            y=alt.Y(
-                f"{words[_AMOUNT]}:Q",
-                title=_with_unit(words, words[_AMOUNT], words["unit:万元"]),
-                axis=_wan_axis(),
-                scale=alt.Scale(zero=False),
-            ),
+            x=_year_x(words[_YEAR]),
+            y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT]), scale=alt.Scale(zero=False)),
             tooltip=_trend_tooltip(lang),
         )
         .properties(width=180, height=120)
@@ -674,22 +671,16 @@ def slope_chart(
             pl.when(base_amount != 0).then(pl.col("_change").cast(pl.Float64) / base_amount * 100).alias(change_pct),
         )
     )
-    wan = words["unit:万元"]
     between = words["change_between"].format(start=from_year, end=to_year)
     base = alt.Chart().encode(
-        x=alt.X(
-            f"{year}:O",
-            title=year,
-            axis=_year_axis(),
-            scale=alt.Scale(domain=[from_year, to_year], padding=0.8),
-        ),
-        y=alt.Y(f"{amount}:Q", title=_with_unit(words, amount, wan), axis=_wan_axis(), scale=alt.Scale(zero=False)),
+        x=_year_x(year, scale=alt.Scale(domain=[from_year, to_year], padding=0.8)),
+        y=_wan_y(amount, _wan_title(words, amount), scale=alt.Scale(zero=False)),
         color=alt.Color(f"{dept}:N", title=dept),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{year}:O", title=year),
-            _wan_tooltip(amount, _with_unit(words, amount, wan)),
-            _wan_tooltip(change, _with_unit(words, between, wan), signed=True),
+            _wan_tooltip(amount, _wan_title(words, amount)),
+            _wan_tooltip(change, _wan_title(words, between), signed=True),
             alt.Tooltip(f"{change_pct}:Q", title=_with_unit(words, between, "%"), format=_PCT_FORMAT),
         ],
     )
@@ -733,7 +724,7 @@ def _waterfall_steps(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     reached = opening + pl.col(c.CONTRIBUTION_YUAN).cum_sum()
     contribution = pl.col(c.CONTRIBUTION_YUAN)
     components = frame.lazy().select(
-        _component_label_expr(lang).alias(step),
+        _label_expr(c.COMPONENT, compare.COMPONENT_LABELS, lang).alias(step),
         pl.when(contribution > 0)
         .then(pl.lit(kinds["increase"]))
         .when(contribution < 0)
@@ -753,32 +744,25 @@ def _waterfall_steps(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         opening.alias("_opening"),
         (opening + contribution.sum()).alias("_closing"),
     )
-    zero = pl.lit(Decimal(0), dtype=pl.Decimal(38, 2))
     year_of = words["year_of"].format(year="{}")  # a pl.format template: "{}年" or "{}"
-    bars = [
-        totals.select(
-            pl.format(year_of, c.FROM_YEAR).alias(step),
+    none = pl.lit(None, pl.Decimal(38, 2))
+
+    def total_bar(year: str, total: str, *, opening: bool) -> pl.LazyFrame:
+        """A year's total, from zero: the base-year amount (``opening``) or the report-year one."""
+        return totals.select(
+            pl.format(year_of, year).alias(step),
             pl.lit(kinds["total"]).alias(kind),
-            zero.alias(start),
-            pl.col("_opening").alias(end),
-            pl.col("_opening").alias(amount),
-            pl.col("_opening").alias(amount_from),
-            pl.lit(None, pl.Decimal(38, 2)).alias(amount_to),
+            pl.lit(Decimal(0), dtype=pl.Decimal(38, 2)).alias(start),
+            pl.col(total).alias(end),
+            pl.col(total).alias(amount),
+            (pl.col(total) if opening else none).alias(amount_from),
+            (none if opening else pl.col(total)).alias(amount_to),
             pl.lit(None, pl.Float64).alias(share),
-        ),
-        components,
-        totals.select(
-            pl.format(year_of, c.TO_YEAR).alias(step),
-            pl.lit(kinds["total"]).alias(kind),
-            zero.alias(start),
-            pl.col("_closing").alias(end),
-            pl.col("_closing").alias(amount),
-            pl.lit(None, pl.Decimal(38, 2)).alias(amount_from),
-            pl.col("_closing").alias(amount_to),
-            pl.lit(None, pl.Float64).alias(share),
-        ),
-    ]
-    return pl.concat(bars, how="vertical_relaxed").collect()
+        )
+
+    opening_bar = total_bar(c.FROM_YEAR, "_opening", opening=True)
+    closing_bar = total_bar(c.TO_YEAR, "_closing", opening=False)
+    return pl.concat([opening_bar, components, closing_bar], how="vertical_relaxed").collect()
 
 
 def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None, lang: str = "zh") -> alt.LayerChart:
@@ -858,14 +842,13 @@ def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None, la
                 dimension=_in_sentence(_dimension_label(key[c.DIMENSION], lang), lang),
             )
     kinds = _group("kind", lang)
-    wan = words["unit:万元"]
     x = alt.X(f"{step}:N", title=None, sort=steps.get_column(step).to_list(), axis=alt.Axis(labelAngle=-30))
     bars = (
         alt.Chart()
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y(f"{start}:Q", title=_with_unit(words, amount, wan), axis=_wan_axis()),
+            y=_wan_y(start, _wan_title(words, amount)),
             y2=alt.Y2(f"{end}:Q"),
             color=alt.Color(
                 f"{kind}:N",
@@ -875,12 +858,12 @@ def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None, la
             tooltip=[
                 alt.Tooltip(f"{step}:N", title=step),
                 alt.Tooltip(f"{kind}:N", title=kind),
-                _wan_tooltip(amount, _with_unit(words, words["amount_or_change"], wan)),
-                _wan_tooltip(words[_AMOUNT_FROM], _with_unit(words, words[_AMOUNT_FROM], wan)),
-                _wan_tooltip(words[_AMOUNT_TO], _with_unit(words, words[_AMOUNT_TO], wan)),
+                _wan_tooltip(amount, _wan_title(words, words["amount_or_change"])),
+                _wan_tooltip(words[_AMOUNT_FROM], _wan_title(words, words[_AMOUNT_FROM])),
+                _wan_tooltip(words[_AMOUNT_TO], _wan_title(words, words[_AMOUNT_TO])),
                 alt.Tooltip(f"{share}:Q", title=words["share_of_change"], format=_SHARE_FORMAT),
-                _wan_tooltip(start, _with_unit(words, start, wan)),
-                _wan_tooltip(end, _with_unit(words, end, wan)),
+                _wan_tooltip(start, _wan_title(words, start)),
+                _wan_tooltip(end, _wan_title(words, end)),
             ],
         )
     )
@@ -957,7 +940,9 @@ def composition_chart(
         words[key] for key in (_DEPT, _YEAR, _COMPONENT, _AMOUNT, _SHARE, _ORDER)
     )
     frame = _conform(structure, _STRUCTURE_REQUIRED, {s.NAME: pl.String}, "composition_chart")
-    frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(_component_label_expr(lang))
+    frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(
+        _label_expr(c.COMPONENT, compare.COMPONENT_LABELS, lang)
+    )
     weight = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(c.COMPONENT)
     ordered = frame.with_columns(weight.alias("_weight")).sort(
         ["_weight", c.COMPONENT, s.DEPARTMENT_ID, s.FISCAL_YEAR], descending=[True, False, False, False]
@@ -973,17 +958,16 @@ def composition_chart(
             pl.col("_weight").rank("dense", descending=True).cast(pl.Int32).alias(order_field),
         )
     )
-    wan = words["unit:万元"]
     if normalize:
         y = alt.Y(f"{share}:Q", title=share, stack="zero", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1]))
     else:
-        y = alt.Y(f"{amount}:Q", title=_with_unit(words, amount, wan), stack="zero", axis=_wan_axis())
+        y = _wan_y(amount, _wan_title(words, amount), stack="zero")
     dimension_name = _dimension_label(dimension, lang)
     chart = (
         alt.Chart(alt.Data(values=records))
         .mark_bar()
         .encode(
-            x=alt.X(f"{year}:O", title=year, axis=_year_axis()),
+            x=_year_x(year),
             y=y,
             color=alt.Color(f"{component}:N", title=dimension_name, sort=order),
             order=alt.Order(f"{order_field}:Q", sort="ascending"),
@@ -991,7 +975,7 @@ def composition_chart(
                 alt.Tooltip(f"{dept}:N", title=dept),
                 alt.Tooltip(f"{year}:O", title=year),
                 alt.Tooltip(f"{component}:N", title=dimension_name),
-                _wan_tooltip(amount, _with_unit(words, amount, wan)),
+                _wan_tooltip(amount, _wan_title(words, amount)),
                 alt.Tooltip(f"{share}:Q", title=share, format=_SHARE_FORMAT),
             ],
         )
@@ -1002,7 +986,7 @@ def composition_chart(
         title = words["composition_title"].format(
             prefix=words["name_prefix"].format(name=names[0]) if len(departments) == 1 else "",
             dimension=_in_sentence(dimension_name, lang),
-            unit=words["share_unit"] if normalize else wan,
+            unit=words["share_unit"] if normalize else words["unit:万元"],
         )
     if len(departments) > 1:
         chart = chart.properties(width=200, height=220).facet(facet=alt.Facet(f"{dept}:N", title=None), columns=columns)

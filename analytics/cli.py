@@ -33,7 +33,7 @@ from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.pipeline import all_flags, read_summary
 from analytics.store import Dataset, open_dataset, refresh_dataset, save_dataset, update_dataset
-from analytics.triage import default_triage_path, open_triage
+from analytics.triage import TriageStore, default_triage_path, open_triage
 
 __all__ = ["main"]
 
@@ -241,6 +241,11 @@ def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
     return 0
 
 
+def _triage(path: Path | None) -> TriageStore | None:
+    """The triage database named, else the app's when it exists (nobody decided anything otherwise)."""
+    return open_triage(path) if path is not None or default_triage_path().exists() else None
+
+
 def _brief(args: argparse.Namespace, console: Console) -> int:
     from analytics.report.brief import BRIEF_FORMATS, write_briefs
 
@@ -250,7 +255,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
     if not args.departments and not args.all and args.region is None:
         raise AnalyticsError("name a department, or use --all or --region (see analytics brief --help)")
     ds = open_dataset(args.dataset)
-    triage = open_triage(args.triage) if args.triage is not None or default_triage_path().exists() else None
+    triage = _triage(args.triage)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("简报 briefs", total=None)
@@ -287,7 +292,7 @@ def _export(args: argparse.Namespace, console: Console) -> int:
     if args.format == "fdp":
         written = datapackage.write_data_package(ds, out, department_id=department_id)
     elif args.format == "xlsx":
-        triage = open_triage(args.triage) if args.triage is not None or default_triage_path().exists() else None
+        triage = _triage(args.triage)
         written = excel.write_workbook(ds, out, department_id=department_id, triage=triage)
     else:
         if out.is_dir():

@@ -12,8 +12,10 @@ import streamlit as st
 import analytics
 from analytics import compare, export
 from analytics import schema as s
+from analytics.compare import _columns as c
 from analytics.store import dataset_path, dataset_version
 from analytics.triage import TriageStore, default_triage_path, open_triage
+from app_pages._i18n import t
 
 
 def current() -> tuple[str, str]:
@@ -44,8 +46,13 @@ def totals() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _measures(path: str, version: str) -> pl.DataFrame:
+    return compare.measures(_load(path, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _trends(path: str, version: str) -> pl.DataFrame:
-    return compare.trends(compare.measures(_load(path, version)))
+    return compare.trends(_measures(path, version))
 
 
 def trends() -> pl.DataFrame:
@@ -85,10 +92,9 @@ def per_staff() -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _peers(path: str, version: str, by: str, measure: str) -> pl.DataFrame:
-    ds = _load(path, version)
-    values = compare.measures(ds).filter(pl.col("measure") == measure)
-    values = values.with_columns(pl.col("amount_yuan").cast(pl.Float64).alias("value"))
-    return compare.peer_stats(values, compare.peer_groups(ds, by))  # type: ignore[arg-type]
+    values = _measures(path, version).filter(pl.col(c.MEASURE) == measure)
+    values = values.with_columns(pl.col(s.AMOUNT_YUAN).cast(pl.Float64).alias(c.VALUE))
+    return compare.peer_stats(values, compare.peer_groups(_load(path, version), by))  # type: ignore[arg-type]
 
 
 def peers(by: str, measure: str) -> pl.DataFrame:
@@ -110,6 +116,18 @@ def department_names() -> dict[str, str]:
     """Department id → its latest name."""
     departments = load_dataset().departments.sort(s.FISCAL_YEAR)
     return dict(departments.select(s.DEPARTMENT_ID, s.NAME).rows())
+
+
+def department_options() -> dict[str, str]:
+    """Latest department name → id, by name: the options of a department picker."""
+    latest = load_dataset().departments.sort(s.FISCAL_YEAR).unique(s.DEPARTMENT_ID, keep="last").sort(s.NAME)
+    return dict(latest.select(s.NAME, s.DEPARTMENT_ID).rows())
+
+
+def longest_series() -> list[str]:
+    """Names of the departments with figures, longest series of years first (then by name): default picks."""
+    years = trends().group_by(s.NAME).agg(pl.col(s.FISCAL_YEAR).n_unique().alias("_years"))
+    return years.sort(["_years", s.NAME], descending=[True, False]).get_column(s.NAME).to_list()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -169,8 +187,6 @@ def brief_file_name(department_id: str, year: int, fmt: str, phase: str) -> str:
 
 def dataset_or_stop() -> analytics.Dataset:
     """The current dataset, or the page stops with a clear message: unreadable (the error) or empty (what to do)."""
-    from app_pages._i18n import t
-
     try:
         dataset = load_dataset()
     except analytics.AnalyticsError as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import schema as s
+
 _STRINGS: dict[str, tuple[str, str]] = {
     "overview_title": ("部门与收支总览", "Departments and totals"),
     "overview_caption": (
@@ -191,10 +193,29 @@ _STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def english() -> bool:
+    """Whether the sidebar switch selects English."""
+    return bool(st.session_state.get("lang_en"))
+
+
+def lang() -> str:
+    """The language of charts and briefs: ``"en"`` or ``"zh"``."""
+    return "en" if english() else "zh"
+
+
+def pick(pair: tuple[str, str]) -> str:
+    """The text of a (Chinese, English) pair (``analytics`` label tables) in the selected language."""
+    return pair[1] if english() else pair[0]
+
+
 def t(key: str) -> str:
     """The UI string for ``key`` in the language the sidebar switch selects."""
-    zh, en = _STRINGS[key]
-    return en if st.session_state.get("lang_en") else zh
+    return pick(_STRINGS[key])
+
+
+def severity_labels() -> dict[str, str]:
+    """Flag severity → its label, most severe first."""
+    return {severity: t(f"severity_{severity}") for severity in reversed(s.SEVERITIES)}
 
 
 def number_formats(*, money: tuple[str, ...] = (), percent: tuple[str, ...] = (), year: tuple[str, ...] = ()) -> dict:

@@ -8,15 +8,13 @@ import streamlit as st
 from analytics import schema as s
 from analytics.report.brief import PEER_GROUPINGS
 from app_pages import _data
-from app_pages._i18n import t
+from app_pages._i18n import lang, t
 
 st.title(t("brief_title"))
 st.caption(t("brief_caption"))
-lang = "en" if st.session_state.get("lang_en") else "zh"
 
 dataset = _data.dataset_or_stop()
-departments = dataset.departments.sort(s.FISCAL_YEAR).unique(s.DEPARTMENT_ID, keep="last").sort(s.NAME)
-options = dict(departments.select(s.NAME, s.DEPARTMENT_ID).rows())
+options = _data.department_options()
 name = st.selectbox(t("pick_department"), list(options), key="brief_department")
 department_id = options[name]
 years = (
@@ -56,12 +54,13 @@ peer_by = st.radio(
     key="brief_peer_basis",
 )
 
-html = _data.brief_bytes(department_id, year, phase, peer_by, lang, "html")
+language = lang()
+html = _data.brief_bytes(department_id, year, phase, peer_by, language, "html")
 left, right = st.columns(2)
 left.download_button(
     t("download_brief_pdf"),
     # Printed only when asked for: PDF rendering takes about a second.
-    data=lambda: _data.brief_bytes(department_id, year, phase, peer_by, lang, "pdf"),
+    data=lambda: _data.brief_bytes(department_id, year, phase, peer_by, language, "pdf"),
     file_name=_data.brief_file_name(department_id, year, "pdf", phase),
     mime="application/pdf",
     key="download_brief_pdf",

@@ -11,30 +11,19 @@ from analytics import schema as s
 from analytics.compare import MEASURE_LABELS, PRIOR_TEXT, TARGET_CHANGED
 from analytics.compare import _columns as c
 from app_pages import _data
-from app_pages._i18n import number_formats, t
+from app_pages._i18n import english, lang, number_formats, pick, t
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
-english = bool(st.session_state.get("lang_en"))
-lang = "en" if english else "zh"
-
-
-def label(measure: str) -> str:
-    names = MEASURE_LABELS.get(measure)
-    return (names[1] if english else names[0]) if names else measure
-
+language = lang()
+measure_names = {measure: pick(pair) for measure, pair in MEASURE_LABELS.items()}
 
 dataset = _data.dataset_or_stop()
 
-departments = dataset.departments.sort(s.NAME).unique(s.DEPARTMENT_ID, keep="last", maintain_order=True)
-options = dict(departments.select(s.NAME, s.DEPARTMENT_ID).rows())
-# Default: the department with the longest series (a budget also states the years before it).
-series = _data.trends().group_by(s.DEPARTMENT_ID).agg(pl.col(s.FISCAL_YEAR).n_unique().alias("years"))
-ranked = departments.join(series, on=s.DEPARTMENT_ID, how="left").sort(
-    ["years", s.NAME], descending=[True, False], nulls_last=True
-)
+options = _data.department_options()
 names = list(options)
-default = names.index(ranked.get_column(s.NAME).first()) if not ranked.is_empty() else 0
+# Default: the department with the longest series (a budget also states the years before it).
+default = next((names.index(n) for n in _data.longest_series() if n in options), 0)
 name = st.selectbox(t("pick_department"), names, index=default, key="department_pick")
 department_id = options[name]
 
@@ -42,9 +31,7 @@ trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
 st.subheader(t("key_figures"))
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
 table = trends.select(
-    pl.col(c.MEASURE)
-    .replace_strict({m: label(m) for m in MEASURE_LABELS}, default=pl.col(c.MEASURE))
-    .alias(t("col_measure")),
+    pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),
     analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
     pl.col(c.CHANGE_PCT).round(1).alias(t("col_change_pct")),
@@ -80,11 +67,11 @@ st.subheader(t("trend"))
 totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
 if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
     st.info(t("one_year_only"))
-st.altair_chart(charts.trend_chart(totals, lang=lang), key="department_trend")
+st.altair_chart(charts.trend_chart(totals, lang=language), key="department_trend")
 
 st.subheader(t("structure"))
 structure = _data.structure("category").filter(pl.col(s.DEPARTMENT_ID) == department_id)
-st.altair_chart(charts.composition_chart(structure, dimension="category", lang=lang), key="department_structure")
+st.altair_chart(charts.composition_chart(structure, dimension="category", lang=language), key="department_structure")
 
 st.subheader(t("per_staff"))
 staff = _data.per_staff().filter(pl.col(s.DEPARTMENT_ID) == department_id)
@@ -94,9 +81,7 @@ else:
     st.dataframe(
         staff.select(
             pl.col(s.FISCAL_YEAR).alias(t("col_year")),
-            pl.col(c.MEASURE)
-            .replace_strict({m: label(m) for m in MEASURE_LABELS}, default=pl.col(c.MEASURE))
-            .alias(t("col_measure")),
+            pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
             pl.col(c.STAFF_BASIS)
             .replace_strict({b: t(f"basis_{b}") for b in ("actual", "authorized")}, default=pl.col(c.STAFF_BASIS))
             .alias(t("col_basis")),
@@ -133,7 +118,7 @@ flags = dataset.flags.filter(pl.col(s.DEPARTMENT_ID) == department_id)
 if flags.is_empty():
     st.success(t("no_flags"))
 else:
-    message = s.MESSAGE_EN if english else s.MESSAGE_ZH
+    message = s.MESSAGE_EN if english() else s.MESSAGE_ZH
     evidence = pl.col(s.EVIDENCE).list.eval(
         pl.concat_str(
             [pl.lit("p."), pl.element().struct.field(s.PAGE).cast(pl.String).fill_null("-"), pl.lit(" l."),

@@ -8,15 +8,14 @@ import streamlit as st
 import analytics
 from analytics import schema as s
 from analytics.checks import FAMILIES
-from analytics.triage import STATUSES, TriageError
+from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
 from app_pages import _data
-from app_pages._i18n import t
+from app_pages._i18n import english, number_formats, pick, severity_labels, t
 
 st.title(t("flags_title"))
 st.caption(t("flags_caption"))
 if st.session_state.pop("triage_just_saved", False):
     st.success(t("triage_saved"))
-english = bool(st.session_state.get("lang_en"))
 
 dataset = _data.dataset_or_stop()
 try:
@@ -44,13 +43,13 @@ flags = (
     )
 )
 
-severity_labels = {"error": t("severity_error"), "warning": t("severity_warning"), "info": t("severity_info")}
-family_labels = {key: names_[1 if english else 0] for key, names_ in FAMILIES.items()}
-status_labels = {key: (en if english else key) for key, en in STATUSES.items()}
+severity_names = severity_labels()
+family_labels = {key: pick(pair) for key, pair in FAMILIES.items()}
+status_labels = {key: pick((key, en)) for key, en in STATUSES.items()}
 
 left, middle, right = st.columns(3)
 severities = left.multiselect(
-    t("filter_severity"), list(severity_labels), default=list(severity_labels), format_func=severity_labels.get,
+    t("filter_severity"), list(severity_names), default=list(severity_names), format_func=severity_names.get,
     key="flags_severity",
 )  # fmt: skip
 families = middle.multiselect(
@@ -76,21 +75,19 @@ if department != t("all_departments"):
 if chosen_years:
     shown = shown.filter(pl.col(s.FISCAL_YEAR).is_in(chosen_years))
 
-counts = shown.group_by(s.SEVERITY).len()
 columns = st.columns(4)
-for column, severity in zip(columns, ["error", "warning", "info"], strict=False):
-    hit = counts.filter(pl.col(s.SEVERITY) == severity).get_column("len")
-    column.metric(severity_labels[severity], int(hit.sum()) if len(hit) else 0)
-columns[3].metric(t("undecided"), shown.filter(pl.col("status") == "待核实").height)
+for column, (severity, label) in zip(columns, severity_names.items(), strict=False):
+    column.metric(label, shown.filter(pl.col(s.SEVERITY) == severity).height)
+columns[3].metric(t("undecided"), shown.filter(pl.col("status") == DEFAULT_STATUS).height)
 
 if shown.is_empty():
     st.info(t("no_flags_match"))
     st.stop()
 
-message = s.MESSAGE_EN if english else s.MESSAGE_ZH
+message = s.MESSAGE_EN if english() else s.MESSAGE_ZH
 st.dataframe(
     shown.select(
-        pl.col(s.SEVERITY).replace_strict(severity_labels).alias(t("col_severity")),
+        pl.col(s.SEVERITY).replace_strict(severity_names).alias(t("col_severity")),
         pl.col(s.FAMILY).replace_strict(family_labels, default=pl.col(s.FAMILY)).alias(t("col_family")),
         pl.col("department_name").alias(t("col_name")),
         pl.col(s.FISCAL_YEAR).alias(t("col_year")),
@@ -98,14 +95,14 @@ st.dataframe(
         pl.col("status").replace_strict(status_labels).alias(t("col_status")),
     ),
     hide_index=True,
-    column_config={t("col_year"): st.column_config.NumberColumn(format="%d")},
+    column_config=number_formats(year=("col_year",)),
     key="flags_table",
 )
 
 st.subheader(t("flag_detail"))
 # Labels must be unique: two detectors may flag the same subject, and the browser tells options apart by label.
 labels = {
-    row[s.FLAG_ID]: f"{severity_labels[row[s.SEVERITY]]} · {row[s.SUBJECT]} · {row[s.RULE_ID]} · {row[s.FLAG_ID][:6]}"
+    row[s.FLAG_ID]: f"{severity_names[row[s.SEVERITY]]} · {row[s.SUBJECT]} · {row[s.RULE_ID]} · {row[s.FLAG_ID][:6]}"
     for row in shown.select(s.FLAG_ID, s.SEVERITY, s.RULE_ID, s.SUBJECT).iter_rows(named=True)
 }
 picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")

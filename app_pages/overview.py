@@ -8,13 +8,12 @@ import streamlit as st
 import analytics
 from analytics import charts
 from analytics import schema as s
+from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
-from app_pages._i18n import number_formats, t
+from app_pages._i18n import english, lang, number_formats, severity_labels, t
 
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
-lang = "en" if st.session_state.get("lang_en") else "zh"
-
 dataset = _data.dataset_or_stop()
 
 st.subheader(t("departments"))
@@ -37,7 +36,7 @@ totals = _data.totals()
 names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
 choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
-st.altair_chart(charts.totals_chart(shown, lang=lang), key="totals_chart")
+st.altair_chart(charts.totals_chart(shown, lang=lang()), key="totals_chart")
 st.dataframe(
     shown.select(
         pl.col(s.NAME).alias(t("col_name")),
@@ -67,9 +66,9 @@ with st.expander(t("sources")):
 st.subheader(t("flags_overview"))
 flags = _data.triage().annotate(dataset.flags)
 columns = st.columns(4)
-for column, severity in zip(columns, ["error", "warning", "info"], strict=False):
-    column.metric(t(f"severity_{severity}"), flags.filter(pl.col(s.SEVERITY) == severity).height)
-columns[3].metric(t("undecided"), flags.filter(pl.col("status") == "待核实").height)
+for column, (severity, label) in zip(columns, severity_labels().items(), strict=False):
+    column.metric(label, flags.filter(pl.col(s.SEVERITY) == severity).height)
+columns[3].metric(t("undecided"), flags.filter(pl.col("status") == DEFAULT_STATUS).height)
 st.page_link("app_pages/flags.py", label=t("to_flags"), icon=":material/flag:")
 
 st.subheader(t("missing"))
@@ -78,7 +77,7 @@ if missing.is_empty():
     st.success(t("nothing_missing"))
 else:
     names = _data.department_names()
-    message = s.MESSAGE_EN if st.session_state.get("lang_en") else s.MESSAGE_ZH
+    message = s.MESSAGE_EN if english() else s.MESSAGE_ZH
     st.dataframe(
         missing.select(
             pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID)).alias(t("col_name")),

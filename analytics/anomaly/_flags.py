@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from analytics import schema as s
-from analytics.anomaly._estimators import DedupLocalOutlierFactor, IQRFences, IsolationForest, RobustZScore
+from analytics.anomaly._estimators import (
+    _MAD_TO_SIGMA,
+    DedupLocalOutlierFactor,
+    IQRFences,
+    IsolationForest,
+    RobustZScore,
+)
 from analytics.anomaly._features import PROFILE_FEATURES, line_growth, profiles
-from analytics.anomaly._screens import repeated_amounts
-from analytics.checks._engine import flag_id
+from analytics.anomaly._screens import DEPARTMENT_COUNT, DEPARTMENT_IDS, repeated_amounts
+from analytics.checks._engine import finish_flags, flag_id, settings_values
+from analytics.checks._rules._common import line_evidence
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset
+from analytics.units import format_wan
 
 __all__ = [
     "LINE_DETECTORS",
@@ -60,11 +65,6 @@ _LEVEL_ZH = {1: "类", 2: "款", 3: "项"}
 _CLASSIFICATION_ZH = {"function": "功能分类", "economic": "经济分类", "source": "资金来源", "project": "项目"}
 
 
-@cache
-def _default_settings_text() -> str:
-    return resources.files("analytics.anomaly").joinpath("settings.toml").read_text(encoding="utf-8")
-
-
 def load_anomaly_settings(overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
     """The shipped thresholds (``analytics/anomaly/settings.toml``) with ``overrides`` applied per section.
 
@@ -73,12 +73,7 @@ def load_anomaly_settings(overrides: dict[str, dict[str, Any]] | None = None) ->
     >>> load_anomaly_settings({"line_growth": {"threshold": 5}})["line_growth"]["threshold"]
     5
     """
-    values = tomllib.loads(_default_settings_text())
-    for section, items in (overrides or {}).items():
-        if section not in values:
-            raise AnalyticsError(f"anomaly settings: no section [{section}]; see analytics/anomaly/settings.toml")
-        values[section].update(items)
-    return values
+    return settings_values("analytics.anomaly", overrides, new_sections=False)
 
 
 def _pct(value: float) -> Decimal:
@@ -89,11 +84,23 @@ def _fmt(value: float) -> str:
     return f"{value:+.1f}%"
 
 
+def _change_pct(log_change: float) -> float:
+    """The percentage change a log change stands for."""
+    return (math.exp(log_change) - 1) * 100
+
+
+def _profile_pct(feature: str, value: float) -> float:
+    """A profile figure as a percentage: a share × 100, a log change as the percentage change it stands for."""
+    return _change_pct(value) if feature.endswith("log_change") else value * 100
+
+
 #: Detectors that score a line's change within its group of comparable lines.
 LINE_DETECTORS = ("robust_z", "iqr")
 
 
 _GROUP_KEYS = ["peer_group", s.CLASSIFICATION, s.LEVEL, s.COLUMN, s.FISCAL_YEAR]
+#: A group's statistics: the flags' peer statistics plus the residuals' centre.
+_GROUP_STATS = pl.Struct({**s.PEER_STATS_ITEM.to_schema(), "center": pl.Float64})
 
 
 def polish(growth: pl.DataFrame, *, iterations: int = 4, min_departments: int = 3, min_lines: int = 5) -> pl.DataFrame:
@@ -141,7 +148,8 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
         ``growth`` plus ``residual``, ``score`` (Float64), ``outlier`` (Boolean), ``group_label`` and
         ``group_stats`` (the raw changes' median and quartiles in %, and the residuals' centre and scale).
     """
-    keys = _GROUP_KEYS
+    if detector not in LINE_DETECTORS:
+        raise AnalyticsError(f"unknown line detector {detector!r}; choose one of {', '.join(LINE_DETECTORS)}")
     threshold = float(settings["threshold"])
     growth = polish(
         growth,
@@ -150,7 +158,7 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
         min_lines=int(settings.get("polish_min_lines", 5)),
     )
     parts: list[pl.DataFrame] = []
-    for key, group in growth.group_by(keys, maintain_order=True):
+    for key, group in growth.group_by(_GROUP_KEYS, maintain_order=True):
         peer_group, classification, level, column, year = key
         level_zh, column_zh = _LEVEL_ZH.get(level, str(level)), _COLUMN_ZH.get(column, column)
         classification_zh = _CLASSIFICATION_ZH.get(classification, classification)
@@ -171,19 +179,17 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
                 score = [float(v) for v in z]
                 outlier = [bool(abs(v) > threshold) for v in z]
                 center, scale = float(model.center_[0]), float(model.scale_[0])
-            elif detector == "iqr":
+            else:  # iqr
                 fences = IQRFences(k=float(settings.get("iqr_k", 1.5))).fit(x)
                 decision = fences.decision_function(x)
                 score = [float(v) for v in decision]
                 outlier = [bool(v < 0) for v in decision]
                 center, scale = float(np.median(x[:, 0])), float(fences.q3_[0] - fences.q1_[0])
-            else:
-                raise AnalyticsError(f"unknown line detector {detector!r}; choose one of {', '.join(LINE_DETECTORS)}")
             stats = {
                 "count": group.height,
-                "median": (math.exp(median) - 1) * 100,
-                "q1": (math.exp(q1) - 1) * 100,
-                "q3": (math.exp(q3) - 1) * 100,
+                "median": _change_pct(median),
+                "q1": _change_pct(q1),
+                "q3": _change_pct(q3),
                 "scale": scale,
                 "center": center,
             }
@@ -192,9 +198,7 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
                 pl.Series("score", score, dtype=pl.Float64),
                 pl.Series("outlier", outlier, dtype=pl.Boolean),
                 pl.lit(label).alias("group_label"),
-                pl.lit(stats, dtype=pl.Struct({**s.PEER_STATS_ITEM.to_schema(), "center": pl.Float64})).alias(
-                    "group_stats"
-                ),
+                pl.lit(stats, dtype=_GROUP_STATS).alias("group_stats"),
             )
         )
     if not parts:
@@ -202,7 +206,7 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
             pl.lit(None, pl.Float64).alias("score"),
             pl.lit(False).alias("outlier"),
             pl.lit(None, pl.String).alias("group_label"),
-            pl.lit(None, pl.Struct({**s.PEER_STATS_ITEM.to_schema(), "center": pl.Float64})).alias("group_stats"),
+            pl.lit(None, _GROUP_STATS).alias("group_stats"),
         )
     return pl.concat(parts, how="vertical")
 
@@ -217,8 +221,8 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
         median_pct = stats["median"]
         # What the change would be were the line typical: its department's and its code's effects, plus the centre.
         fitted = row["log_change"] - row["residual"] + stats["center"]
-        expected_pct = (math.exp(fitted) - 1) * 100
-        cutoff = (math.exp(fitted + math.copysign(threshold * stats["scale"], score)) - 1) * 100
+        expected_pct = _change_pct(fitted)
+        cutoff = _change_pct(fitted + math.copysign(threshold * stats["scale"], score))
         change = row["change_pct"]
         what = f"{row[s.NAME]}（{row[s.CODE]}，{_COLUMN_ZH.get(row[s.COLUMN], row[s.COLUMN])}）"
         label, n = row["group_label"], stats["count"]
@@ -288,7 +292,7 @@ PROFILE_DETECTORS = ("iqr", "isolation_forest", "lof")
 
 def _feature_stats(values: np.ndarray) -> dict[str, float]:
     q1, median, q3 = (float(q) for q in np.percentile(values, [25, 50, 75]))
-    mad = float(np.median(np.abs(values - median))) * 1.4826
+    mad = float(np.median(np.abs(values - median))) * _MAD_TO_SIGMA
     return {"count": len(values), "median": median, "q1": q1, "q3": q3, "scale": mad}
 
 
@@ -361,13 +365,11 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
             row = rows[index]
             name_zh, name_en = PROFILE_FEATURES[feature]
             stats = scores.stats[feature]
-            # Shares show as percentages; log changes as the percentage change they stand for.
-            as_pct = (lambda v: (math.exp(v) - 1) * 100) if feature.endswith("log_change") else (lambda v: v * 100)
-            value = as_pct(float(scores.filled[index, features.index(feature)]))
-            median = as_pct(stats["median"])
+            value = _profile_pct(feature, float(scores.filled[index, features.index(feature)]))
+            median = _profile_pct(feature, stats["median"])
             missing = row[feature] is None
             filled_zh = "（未披露，按中位数补齐）" if missing else ""
-            quartiles = f"{as_pct(stats['q1']):.1f}%–{as_pct(stats['q3']):.1f}%"
+            quartiles = f"{_profile_pct(feature, stats['q1']):.1f}%–{_profile_pct(feature, stats['q3']):.1f}%"
             out.append(
                 {
                     s.FLAG_ID: flag_id(rule_id, f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}|{feature}"),
@@ -380,7 +382,7 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
                     s.OBSERVED: _pct(value),
                     s.EXPECTED: _pct(median),
                     s.VARIANCE: _pct(value - median),
-                    s.THRESHOLD: _pct(as_pct(cutoff)) if detector == "iqr" else None,
+                    s.THRESHOLD: _pct(_profile_pct(feature, cutoff)) if detector == "iqr" else None,
                     s.MESSAGE_ZH: f"{title_zh}：{name_zh} {value:.1f}%{filled_zh}，"
                     f"全部部门中位数 {median:.1f}%（四分位 {quartiles}）",
                     s.MESSAGE_EN: f"{title_en}: {name_en} {value:.1f}%"
@@ -403,9 +405,9 @@ def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any
     )
     out = []
     for row in repeated.iter_rows(named=True):
-        departments = row["departments"]
+        departments = row[DEPARTMENT_IDS]
         amount = row[s.AMOUNT_YUAN]
-        wan = f"{amount / 10000:,.2f} 万元"
+        wan = format_wan(amount)
         out.append(
             {
                 s.FLAG_ID: flag_id("anomaly.repeated_amount", str(amount)),
@@ -414,20 +416,11 @@ def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any
                 s.DEPARTMENT_ID: departments[0],
                 s.SUBJECT: f"{wan} · {len(departments)} 个部门",
                 s.MEASURE: "count",
-                s.OBSERVED: Decimal(row["department_count"]),
+                s.OBSERVED: Decimal(row[DEPARTMENT_COUNT]),
                 s.MESSAGE_ZH: f"同一非整数金额 {wan} 出现在 {len(departments)} 个部门：{'、'.join(departments)}",
                 s.MESSAGE_EN: f"the same non-round amount {wan} appears in {len(departments)} departments: "
                 f"{', '.join(departments)}",
-                s.EVIDENCE: [
-                    {
-                        s.DOC_ID: e[s.DOC_ID],
-                        "table_or_part": e[s.TABLE],
-                        s.PAGE: e[s.PAGE],
-                        s.LINE: e[s.LINE],
-                        s.SOURCE_TEXT: e[s.SOURCE_TEXT],
-                    }
-                    for e in row["evidence"]
-                ],
+                s.EVIDENCE: [line_evidence(e) for e in row[s.EVIDENCE]],
             }
         )
     return out
@@ -455,15 +448,13 @@ def flag_anomalies(ds: Dataset, overrides: dict[str, dict[str, Any]] | None = No
         *_profile_flags(ds, settings["profile"]),
         *_repeated_flags(ds, settings["screens"]),
     ]
-    columns = s.TABLES[s.FLAGS].columns
     if not rows:
         return s.empty_frame(s.FLAGS)
+    contract = s.TABLES[s.FLAGS]
     frame = pl.DataFrame(
-        [{name: row.get(name) for name in columns} for row in rows], schema=s.TABLES[s.FLAGS].schema, orient="row"
+        [{name: row.get(name) for name in contract.columns} for row in rows], schema=contract.schema, orient="row"
     ).with_columns(pl.lit("model").alias(s.SOURCE), pl.lit(FAMILY).alias(s.FAMILY))
-    frame = frame.unique(s.FLAG_ID, keep="first", maintain_order=True)
-    order = s.severity_rank()
-    return s.validate(s.FLAGS, frame.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
+    return finish_flags(frame)
 
 
 def with_anomaly_flags(ds: Dataset, overrides: dict[str, dict[str, Any]] | None = None) -> Dataset:

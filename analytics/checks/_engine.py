@@ -78,8 +78,26 @@ class Settings:
 
 
 @cache
-def _default_settings_text() -> str:
-    return resources.files("analytics.checks").joinpath("settings.toml").read_text(encoding="utf-8")
+def _settings_text(package: str) -> str:
+    return resources.files(package).joinpath("settings.toml").read_text(encoding="utf-8")
+
+
+def settings_values(
+    package: str, overrides: dict[str, dict[str, Any]] | None = None, *, new_sections: bool = True
+) -> dict[str, dict[str, Any]]:
+    """The ``settings.toml`` shipped with ``package`` (read once), with ``overrides`` applied per section.
+
+    An override of a section the file lacks adds it, or, with ``new_sections=False``, is an ``AnalyticsError``.
+    """
+    values = tomllib.loads(_settings_text(package))
+    for section, items in (overrides or {}).items():
+        if not new_sections and section not in values:
+            where = package.replace(".", "/")
+            raise AnalyticsError(
+                f"{package.rsplit('.', 1)[-1]} settings: no section [{section}]; see {where}/settings.toml"
+            )
+        values.setdefault(section, {}).update(items)
+    return values
 
 
 def load_settings(overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
@@ -90,10 +108,7 @@ def load_settings(overrides: dict[str, dict[str, Any]] | None = None) -> Setting
     >>> load_settings().decimal("tolerance", "wan_per_figure_yuan")
     Decimal('100')
     """
-    values = tomllib.loads(_default_settings_text())
-    for section, items in (overrides or {}).items():
-        values.setdefault(section, {}).update(items)
-    return Settings(values)
+    return Settings(settings_values("analytics.checks", overrides))
 
 
 @dataclass(frozen=True)
@@ -199,7 +214,12 @@ def run_checks(
         frames.append(found.select(list(s.TABLES[s.FLAGS].columns)))
     if not frames:
         return s.empty_frame(s.FLAGS)
-    flags = pl.concat(frames, how="vertical").unique(s.FLAG_ID, keep="first", maintain_order=True)
+    return finish_flags(pl.concat(frames, how="vertical"))
+
+
+def finish_flags(flags: pl.DataFrame) -> pl.DataFrame:
+    """``flags`` as the ``flags`` table: one row per flag id (the first), most serious first, validated."""
+    flags = flags.unique(s.FLAG_ID, keep="first", maintain_order=True)
     order = s.severity_rank()
     return s.validate(s.FLAGS, flags.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
 

@@ -8,6 +8,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.compare import _columns as c
+from analytics.compare._common import latest_names, prefer, scopes
 from analytics.compare._measures import measures
 from analytics.store import Dataset
 
@@ -37,17 +38,6 @@ _COMPOSITION = "performance_fund_composition"
 _UNLISTED = "未列明部分"
 
 
-def _best(frame: pl.LazyFrame, documents: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
-    """One figure per ``keys``: the year's own document first, then a department's disclosure, then the latest."""
-    return (
-        frame.join(documents, on=s.DOC_ID, how="inner")
-        .with_columns((pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR)).alias("_not_own_year"))
-        .sort(["_not_own_year", "_not_department", s.AS_OF_YEAR, "_rank"], descending=[False, False, True, False])
-        .group_by(keys, maintain_order=True)
-        .first()
-    )
-
-
 def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> pl.DataFrame:
     """The components of a department's spending (or income, for ``source``) per year, one figure each.
 
@@ -63,7 +53,6 @@ def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> p
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
     lines = ds.lines.lazy().filter(pl.col(s.PHASE) == phase)
-    documents = ds.documents.lazy().select(s.DOC_ID, (pl.col(s.SCOPE) != "department").alias("_not_department"))
     base = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID]
     spending = pl.col(s.SIDE) == "expenditure"
     if dimension == "project":
@@ -77,21 +66,22 @@ def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> p
             pl.lit(0).alias("_rank"),
         )
     elif dimension in {"category", "source"}:
+        # The composition table first; else the 支出总表's 基本 / 项目 columns, or the 收支总表's income sources.
         side = spending if dimension == "category" else pl.col(s.SIDE) == "income"
-        kinds = ["category"] if dimension == "category" else ["source"]
         composition = lines.filter(
-            (pl.col(s.TABLE) == _COMPOSITION) & side & pl.col(s.CLASSIFICATION).is_in(kinds)
+            (pl.col(s.TABLE) == _COMPOSITION) & side & (pl.col(s.CLASSIFICATION) == dimension)
         ).select(*base, pl.col(s.NAME).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(0).alias("_rank"))
-        summary_columns = {"category": ["basic", "project", "reserve"], "source": []}[dimension]
-        summary = lines.filter(
-            (pl.col(s.TABLE) == "expenditure_summary")
-            & (pl.col(s.CLASSIFICATION) == "total")
-            & pl.col(s.COLUMN).is_in(summary_columns)
-        ).select(*base, pl.col(s.COLUMN).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
-        income = lines.filter(
-            (pl.col(s.TABLE) == "income_expenditure_summary") & (pl.col(s.CLASSIFICATION) == "source") & side
-        ).select(*base, pl.col(s.NAME).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
-        picked = pl.concat([composition, summary if dimension == "category" else income])
+        if dimension == "category":
+            fallback = lines.filter(
+                (pl.col(s.TABLE) == "expenditure_summary")
+                & (pl.col(s.CLASSIFICATION) == "total")
+                & pl.col(s.COLUMN).is_in(["basic", "project", "reserve"])
+            ).select(*base, pl.col(s.COLUMN).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
+        else:
+            fallback = lines.filter(
+                (pl.col(s.TABLE) == "income_expenditure_summary") & (pl.col(s.CLASSIFICATION) == "source") & side
+            ).select(*base, pl.col(s.NAME).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
+        picked = pl.concat([composition, fallback])
     else:
         tables = (
             ["expenditure_summary", "general_budget_function"]
@@ -110,7 +100,8 @@ def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> p
             pl.col(s.TABLE).replace_strict({t: i for i, t in enumerate(tables)}, return_dtype=pl.Int32).alias("_rank"),
         )
     # One source per department-year: the components must come from the same table to add up.
-    best_source = _best(picked.select(*base, "_rank").unique(), documents, [s.DEPARTMENT_ID, s.FISCAL_YEAR]).select(
+    sources = picked.select(*base, "_rank").unique().join(scopes(ds.documents), on=s.DOC_ID, how="inner")
+    best_source = prefer(sources, [s.DEPARTMENT_ID, s.FISCAL_YEAR]).select(
         s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank"
     )
     return (
@@ -207,11 +198,10 @@ def structure(ds: Dataset, dimension: Dimension = "category", *, phase: str = "b
     pl.DataFrame
         ``department_id, name, fiscal_year, dimension, component, amount_yuan, share``.
     """
-    names = ds.departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
     parts = components(ds, dimension, phase=phase).lazy()
     total = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(s.DEPARTMENT_ID, s.FISCAL_YEAR)
     return (
-        parts.join(names, on=s.DEPARTMENT_ID, how="left")
+        parts.join(latest_names(ds.departments), on=s.DEPARTMENT_ID, how="left")
         .with_columns(
             pl.lit(dimension).alias(c.DIMENSION),
             pl.when(total != 0).then(pl.col(s.AMOUNT_YUAN).cast(pl.Float64) / total).otherwise(None).alias(c.SHARE),

@@ -13,6 +13,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.compare import _columns as c
+from analytics.compare._common import latest_names, prefer, scopes
 from analytics.store import Dataset
 
 __all__ = ["COMPONENT_LABELS", "MEASURE_LABELS", "measures", "trends"]
@@ -40,17 +41,17 @@ _COMPOSITION = "performance_fund_composition"
 def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Every printed figure that states a measure, with the rank of its source table (lower wins)."""
     total_rows = pl.col(s.CLASSIFICATION) == "total"
+    figure = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID]
+
+    def stated(frame: pl.LazyFrame, measure: str, rank: int) -> pl.LazyFrame:
+        return frame.select(*figure, s.AMOUNT_YUAN, pl.lit(measure).alias(c.MEASURE), pl.lit(rank).alias("_rank"))
 
     def pick(measure: str, rank: int, condition: pl.Expr) -> pl.LazyFrame:
-        return lines.filter(condition).select(
-            s.DEPARTMENT_ID,
-            s.FISCAL_YEAR,
-            s.AS_OF_YEAR,
-            s.DOC_ID,
-            s.AMOUNT_YUAN,
-            pl.lit(measure).alias(c.MEASURE),
-            pl.lit(rank).alias("_rank"),
-        )
+        return stated(lines.filter(condition), measure, rank)
+
+    def summed(condition: pl.Expr) -> pl.LazyFrame:
+        """The sum of the rows of each figure (department, year, document) that meet ``condition``, and their count."""
+        return lines.filter(condition).group_by(figure).agg(pl.col(s.AMOUNT_YUAN).sum(), pl.len().alias("_n"))
 
     table = pl.col(s.TABLE)
     column = pl.col(s.COLUMN)
@@ -82,40 +83,13 @@ def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
         pick("public", 1, composition_part & name.str.contains("运转类")),
     ]
     # 基本支出 of a composition table is 人员类 + 运转类 (人员经费 + 公用经费).
-    basic_parts = (
-        lines.filter(composition_part & (name.str.contains("人员类") | name.str.contains("运转类")))
-        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID)
-        .agg(pl.col(s.AMOUNT_YUAN).sum(), pl.len().alias("_n"))
-        .filter(pl.col("_n") == 2)
-        .select(
-            s.DEPARTMENT_ID,
-            s.FISCAL_YEAR,
-            s.AS_OF_YEAR,
-            s.DOC_ID,
-            s.AMOUNT_YUAN,
-            pl.lit("basic").alias(c.MEASURE),
-            pl.lit(1).alias("_rank"),
-        )
+    basic_parts = summed(composition_part & (name.str.contains("人员类") | name.str.contains("运转类")))
+    three_public_columns = column.is_in(["overseas_travel", "vehicles", "reception"])
+    three_public = summed((table == "three_public_and_operation") & total_rows & three_public_columns)
+    return pl.concat(
+        [*parts, stated(basic_parts.filter(pl.col("_n") == 2), "basic", 1), stated(three_public, "three_public", 0)],
+        how="vertical",
     )
-    three_public = (
-        lines.filter(
-            (table == "three_public_and_operation")
-            & total_rows
-            & column.is_in(["overseas_travel", "vehicles", "reception"])
-        )
-        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID)
-        .agg(pl.col(s.AMOUNT_YUAN).sum())
-        .select(
-            s.DEPARTMENT_ID,
-            s.FISCAL_YEAR,
-            s.AS_OF_YEAR,
-            s.DOC_ID,
-            s.AMOUNT_YUAN,
-            pl.lit("three_public").alias(c.MEASURE),
-            pl.lit(0).alias("_rank"),
-        )
-    )
-    return pl.concat([*parts, basic_parts, three_public], how="vertical")
 
 
 def measures(ds: Dataset, *, phase: str = "budget") -> pl.DataFrame:
@@ -139,19 +113,14 @@ def measures(ds: Dataset, *, phase: str = "budget") -> pl.DataFrame:
     >>> measures(Dataset.empty()).columns
     ['department_id', 'name', 'fiscal_year', 'measure', 'amount_yuan', 'doc_id']
     """
-    documents = ds.documents.lazy().select(
-        s.DOC_ID, s.PHASE, (pl.col(s.SCOPE) != "department").alias("_not_department")
-    )
-    names = ds.departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
-    picked = (
+    candidates = (
         _candidates(ds.lines.lazy())
-        .join(documents, on=s.DOC_ID, how="inner")
+        .join(scopes(ds.documents, s.PHASE), on=s.DOC_ID, how="inner")
         .filter(pl.col(s.PHASE) == phase)
-        .with_columns((pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR)).alias("_not_own_year"))
-        .sort(["_not_own_year", "_not_department", s.AS_OF_YEAR, "_rank"], descending=[False, False, True, False])
-        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, maintain_order=True)
-        .first()
-        .join(names, on=s.DEPARTMENT_ID, how="left")
+    )
+    picked = (
+        prefer(candidates, [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE])
+        .join(latest_names(ds.departments), on=s.DEPARTMENT_ID, how="left")
         .select(
             s.DEPARTMENT_ID,
             pl.coalesce(pl.col(s.NAME), pl.col(s.DEPARTMENT_ID)).alias(s.NAME),

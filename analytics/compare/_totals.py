@@ -1,14 +1,11 @@
-"""Comparisons across departments and years (pure Polars: lazy inside, collected at the boundary).
-
-This module starts with the yearly totals the first app page needs; trends, decomposition, shares, per-staff
-figures and peers follow in later work.
-"""
+"""Income and expenditure totals per department and year, as a 收支总表 states them."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from analytics import schema as s
+from analytics.compare._common import latest_names, prefer, scopes
 
 __all__ = ["TOTAL_SOURCES", "yearly_totals"]
 
@@ -51,26 +48,17 @@ def yearly_totals(
     )
     scoped = lines.lazy()
     if documents is not None:
-        scope = documents.lazy().select(s.DOC_ID, (pl.col(s.SCOPE) != "department").alias("_not_department"))
-        scoped = scoped.join(scope, on=s.DOC_ID, how="left")
+        scoped = scoped.join(scopes(documents), on=s.DOC_ID, how="left")
     else:
         scoped = scoped.with_columns(pl.lit(False).alias("_not_department"))
-    totals = (
-        scoped.filter(
-            (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.COLUMN) == "total") & pl.col(s.TABLE).is_in(TOTAL_SOURCES)
-        )
-        .with_columns(
-            (pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR)).alias("_not_own_year"),
-            rank.alias("_rank"),
-        )
-        .sort(["_not_own_year", "_not_department", s.AS_OF_YEAR, "_rank"], descending=[False, False, True, False])
-        .group_by([s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE], maintain_order=True)
-        .first()
-        .select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN, s.AS_OF_YEAR, s.DOC_ID, s.TABLE)
+    stated = scoped.filter(
+        (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.COLUMN) == "total") & pl.col(s.TABLE).is_in(TOTAL_SOURCES)
+    ).with_columns(rank.alias("_rank"))
+    totals = prefer(stated, [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE]).select(
+        s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN, s.AS_OF_YEAR, s.DOC_ID, s.TABLE
     )
     if departments is not None:
-        names = departments.lazy().sort(s.FISCAL_YEAR).group_by(s.DEPARTMENT_ID).agg(pl.col(s.NAME).last())
-        totals = totals.join(names, on=s.DEPARTMENT_ID, how="left")
+        totals = totals.join(latest_names(departments), on=s.DEPARTMENT_ID, how="left")
     # Income before expenditure, years ascending: the order a reader of a 收支总表 expects.
     side_order = pl.col(s.SIDE).replace_strict({"income": 0, "expenditure": 1}, default=2, return_dtype=pl.Int8)
     return totals.sort([pl.col(s.DEPARTMENT_ID), side_order, pl.col(s.FISCAL_YEAR)]).collect()

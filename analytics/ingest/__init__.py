@@ -59,22 +59,22 @@ def _kind(path: Path, name: str) -> str:
     return kind
 
 
-def _read_one(path: Path) -> object:
+def _read_one(path: Path, name: str | None = None) -> object:
     """Worker: a text or Excel file is read whole; a PDF is opened and identified (its extraction waits for its
-    partners)."""
-    kind = _kind(path, path.name)
+    partners). A file that cannot be read gives its ``ReaderError`` back, so that a batch reports every one."""
     try:
+        kind = _kind(path, name or path.name)
         if kind == "text":
             from analytics.ingest.text import read_text_disclosure
 
-            return read_text_disclosure(path)
+            return read_text_disclosure(path, name=name)
         if kind == "excel":
             from analytics.ingest.excel import read_excel_disclosure
 
-            return read_excel_disclosure(path)
+            return read_excel_disclosure(path, name=name)
         from analytics.ingest.pdf import read_pdf_file
 
-        return read_pdf_file(path)
+        return read_pdf_file(path, name=name)
     except ReaderError as error:
         return error
 
@@ -148,16 +148,13 @@ def read_disclosure(path: str | os.PathLike[str], *, name: str | None = None) ->
         For an unsupported file type, or whatever the reader finds wrong (naming file, place and expectation).
     """
     source = Path(path)
-    _kind(source, name or source.name)
-    if source.suffix.lower() == ".txt":
-        from analytics.ingest.text import read_text_disclosure
+    result = _read_one(source, name)
+    if isinstance(result, ReaderError):
+        raise result
+    if isinstance(result, Dataset):
+        return result
+    # A PDF on its own is a disclosure of one file (an undated tables-only PDF is refused: it has no partner).
+    from analytics.ingest.pdf import PdfRead, assemble_disclosures
 
-        return read_text_disclosure(source, name=name)
-    if source.suffix.lower() == ".xlsx":
-        from analytics.ingest.excel import read_excel_disclosure
-
-        return read_excel_disclosure(source, name=name)
-    batch = read_batch([source], workers=1)
-    if batch.errors:
-        raise batch.errors[0]
-    return batch.merged()
+    assert isinstance(result, PdfRead)
+    return Batch(read=[(source, dataset) for _, dataset in assemble_disclosures([result])]).merged()

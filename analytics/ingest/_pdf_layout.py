@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -75,8 +74,7 @@ class PdfPage:
     raw_text: str = ""
 
 
-def _open(path: Path, name: str) -> pdfium.PdfDocument:
-    data = path.read_bytes()
+def _open(data: bytes, name: str) -> pdfium.PdfDocument:
     if not data.strip():
         raise ReaderError(name, "", "the file is empty; expected a PDF budget disclosure")
     if not data.lstrip()[:5] == b"%PDF-":
@@ -105,16 +103,18 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[P
     # Character boxes are in the unrotated page space; a page turned by /Rotate is read as it is displayed.
     unrotated_height = width if rotation in (90, 270) else height
     unrotated_width = height if rotation in (90, 270) else width
+    # The loop runs once per character of the corpus: the ctypes functions and handle are looked up once.
+    raw, char_box, char_origin = textpage.raw, pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetCharOrigin
     chars: list[_Char] = []
     for index, char in enumerate(text[:count]):
         if char.isspace():
             # A real space is a word break; keep it as a zero-width marker at the previous character's place.
             chars.append((" ", -1.0, -1.0, -1.0, -1.0, -1.0))
             continue
-        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, left, right, bottom, top)
+        char_box(raw, index, left, right, bottom, top)
         # Lines are grouped by the glyph origin (the baseline): a comma's box sits below the digits around it, and
         # loose font boxes of two stacked header lines overlap, but every glyph of a line shares its baseline.
-        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, origin_x, origin_y)
+        char_origin(raw, index, origin_x, origin_y)
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         ox, oy = origin_x.value, origin_y.value
         if rotation == 90:
@@ -183,17 +183,15 @@ def _word(chars: list[_Char]) -> Word:
     return Word("".join(text), x0s[0], max(x1s), min(tops), max(bottoms))
 
 
-def read_pdf_pages(path: str | Path, name: str | None = None) -> list[PdfPage]:
-    """Every page of a PDF as positioned lines of words.
+def read_pdf_pages(data: bytes, name: str) -> list[PdfPage]:
+    """Every page of a PDF (its bytes; ``name`` for errors) as positioned lines of words.
 
     Raises
     ------
     ReaderError
         For an empty or non-PDF file, an encrypted or damaged PDF, and a PDF with no text layer (a scan).
     """
-    source = Path(path)
-    name = name or source.name
-    document = _open(source, name)
+    document = _open(data, name)
     try:
         pages: list[PdfPage] = []
         for index in range(len(document)):

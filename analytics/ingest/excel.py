@@ -34,7 +34,6 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -51,7 +50,7 @@ from analytics.ingest._pdf_layout import PageLine, Word
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.numbers import EMPTY_CELLS, normalize_text, parse_decimal
-from analytics.ingest.tables import extract_tables, find_blocks
+from analytics.ingest.tables import dedupe_lines, drop_listed_only, extract_tables, find_blocks, printed_unit
 from analytics.ingest.targets import extract_indicators
 from analytics.store import Dataset
 
@@ -94,12 +93,13 @@ class _Cell:
 
 @dataclass(frozen=True)
 class _Sheet:
-    """One worksheet rendered as positioned lines."""
+    """One worksheet rendered as positioned lines, with the titles of the standard tables it holds."""
 
     title: str
     page: int
     lines: tuple[PageLine, ...]
     errors: tuple[tuple[str, str], ...]
+    table_titles: tuple[str, ...]
 
 
 # --- opening ----------------------------------------------------------------------------------------------------
@@ -302,12 +302,14 @@ def _render(cells: Iterable[_Cell], page: int) -> tuple[PageLine, ...]:
 def _render_sheet(sheet: Worksheet, page: int) -> _Sheet:
     cells, errors = _sheet_cells(sheet)
     lines = _render(cells, page)
-    if not find_blocks(lines):
+    blocks = find_blocks(lines)
+    if not blocks:
         # A sheet without a title row may be named after its table ("部门收入预算总表"): the name is its title.
         named = PageLine((Word(sheet.title, 0.0, _text_width(sheet.title), -_ROW_PITCH, -_ROW_PITCH + 10),), page, 0)
         if find_blocks([named]):
             lines = (named, *lines)
-    return _Sheet(sheet.title, page, lines, tuple(errors))
+            blocks = find_blocks(lines)
+    return _Sheet(sheet.title, page, lines, tuple(errors), tuple(block.title for block in blocks))
 
 
 # --- errors with their place ------------------------------------------------------------------------------------
@@ -419,19 +421,6 @@ def _year_and_phase(
     return None, phase
 
 
-def _dedupe(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Keep the first of rows sharing the contract's key (the same table printed on two sheets)."""
-    key_columns = [c for c in s.TABLES[s.LINES].key if c != s.DOC_ID]
-    seen: set[tuple[object, ...]] = set()
-    kept: list[dict[str, object]] = []
-    for row in rows:
-        key = tuple(row[c] for c in key_columns)
-        if key not in seen:
-            seen.add(key)
-            kept.append(row)
-    return kept
-
-
 @dataclass(frozen=True)
 class _Workbook:
     """An opened workbook: its sheet names (every sheet, in order), its visible sheets rendered, its title."""
@@ -443,11 +432,11 @@ class _Workbook:
 
     @property
     def table_sheets(self) -> list[_Sheet]:
-        return [sheet for sheet in self.sheets if find_blocks(sheet.lines)]
+        return [sheet for sheet in self.sheets if sheet.table_titles]
 
     @property
     def other_sheets(self) -> list[_Sheet]:
-        return [sheet for sheet in self.sheets if not find_blocks(sheet.lines)]
+        return [sheet for sheet in self.sheets if not sheet.table_titles]
 
 
 def _open_workbook(name: str, data: bytes) -> _Workbook:
@@ -493,7 +482,7 @@ def _identify(book: _Workbook) -> facts.DocumentIdentity:
         identity = facts.identify_document(whole.document, require_year=False)
     except ReaderError as error:
         raise whole.where(error) from None
-    titles = [block.title for sheet in book.table_sheets for block in find_blocks(sheet.lines)]
+    titles = [title for sheet in book.table_sheets for title in sheet.table_titles]
     year, phase = _year_and_phase(identity, titles, book.sheet_names)
     if year is None:
         raise ReaderError(
@@ -516,10 +505,9 @@ def _standard_tables(book: _Workbook, year: int, phase: str) -> tuple[list[dict[
             raise _at_sheet(error, {sheet.page: sheet.title}) from None
         table_rows.extend(rows)
         found.extend(tables)
-    # As within one document: a title without a table ("no_rows") counts only when no sheet has that table.
-    with_data = {f[s.TABLE] for f in found if f[s.STATUS] != "no_rows"}
-    found = [f for f in found if f[s.STATUS] != "no_rows" or f[s.TABLE] not in with_data]
-    return _dedupe(table_rows), found
+    # As within one document: a title without a table ("no_rows") counts only when no sheet has that table, and
+    # the same table printed on two sheets gives its rows once.
+    return dedupe_lines(table_rows), drop_listed_only(found)
 
 
 def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
@@ -569,20 +557,20 @@ def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = No
         raise narrative.where(error) from None
     narrative.provenance([department, *statements, *indicators])
 
-    doc_id = hashlib.sha256(data).hexdigest()[:16]
-    units = [str(f[s.UNIT_PRINTED]) for f in found if f[s.UNIT_PRINTED]]
+    sha256 = hashlib.sha256(data).hexdigest()
+    doc_id = sha256[:16]
     document = {
         s.DOC_ID: doc_id,
         s.SOURCE_NAME: name,
         s.SOURCE_FORMAT: "excel",
-        s.SOURCE_SHA256: hashlib.sha256(data).hexdigest(),
+        s.SOURCE_SHA256: sha256,
         s.REGION: identity.region,
         s.DEPARTMENT: identity.department,
         s.DEPARTMENT_ID: identity.department_id,
         s.FISCAL_YEAR: year,
         s.PHASE: identity.phase,
         s.SCOPE: identity.scope,
-        s.UNIT_PRINTED: Counter(units).most_common(1)[0][0] if units else None,
+        s.UNIT_PRINTED: printed_unit(found),
         s.PARSER_VERSION: PARSER_VERSION,
         s.DISCLOSURE_ID: doc_id,
         s.PAGE_COUNT: len(book.sheet_names),

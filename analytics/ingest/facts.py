@@ -133,8 +133,8 @@ def identify_document(doc: SourceDocument, *, require_year: bool = True) -> Docu
     lines = doc.nonblank()[:400]
     texts = [normalize_text(ln.text) for ln in lines]
     title = _find_title(lines, texts)
-    labelled = _name_from_labels(lines, texts, _OWNER_LABEL) or _name_from_cell(lines)
-    titled = _name_from_title(lines)
+    labelled = _name_from_label(texts) or _name_from_cell(texts)
+    titled = _name_from_title(texts)
     # A label's value may wrap onto the next line ("部门名称：江苏省人大" / "常委会办公厅"): the title then holds
     # the whole name.
     if labelled and titled and titled.startswith(labelled):
@@ -157,17 +157,13 @@ def identify_document(doc: SourceDocument, *, require_year: bool = True) -> Docu
         )
     region, _ = split_region(department)
     match = title[1] if title else None
-    scope = (
-        "unit"
-        if (match and match["scope"] == "单位") or any(t.startswith("预算单位:") for t in texts[:5])
-        else ("department")
-    )
+    unit_scope = (match and match["scope"] == "单位") or any(t.startswith("预算单位:") for t in texts[:5])
     return DocumentIdentity(
         department=department,
         region=region,
         fiscal_year=int(match["year"]) if match else None,
         phase="final" if match and match["phase"] == "决算" else "budget",
-        scope=scope,
+        scope="unit" if unit_scope else "department",
         line=title[0] if title else lines[0],
     )
 
@@ -189,16 +185,13 @@ def _find_title(lines: list[SourceLine], texts: list[str]) -> tuple[SourceLine, 
             candidates.append((rank, line, match))
     if not candidates:
         return None
-    rank, line, match = min(candidates, key=lambda c: (c[0], c[1].number))
+    _, line, match = min(candidates, key=lambda c: (c[0], c[1].number))
     return line, match
 
 
-def _name_from_labels(lines: list[SourceLine], texts: list[str], pattern: re.Pattern[str]) -> str | None:
-    for text in texts:
-        match = pattern.match(text)
-        if match:
-            return match["name"]
-    return None
+def _name_from_label(texts: list[str]) -> str | None:
+    """The name a "预算主管部门：" / "预算单位：" / "部门名称：" label gives."""
+    return next((m["name"] for text in texts if (m := _OWNER_LABEL.match(text))), None)
 
 
 def _most_common_label(texts: list[str]) -> str | None:
@@ -206,15 +199,14 @@ def _most_common_label(texts: list[str]) -> str | None:
     return Counter(names).most_common(1)[0][0] if names else None
 
 
-def _name_from_cell(lines: list[SourceLine]) -> str | None:
-    for index, line in enumerate(lines):
-        text = normalize_text(line.text)
+def _name_from_cell(texts: list[str]) -> str | None:
+    for index, text in enumerate(texts):
         if not _NAME_CELL.match(text):
             continue
         rest = re.sub(r"^部门\(单位\)(名称)?", "", text)
         # The label may wrap ("部门(单位)" / "名称") and the value follow on the next line.
         candidates = [rest] if rest else []
-        candidates += [normalize_text(ln.text) for ln in lines[index + 1 : index + 3]]
+        candidates += texts[index + 1 : index + 3]
         for printed in candidates:
             candidate = printed.removeprefix("名称")
             if candidate and not re.search(r"\d|填报人|联系电话", candidate):
@@ -228,11 +220,11 @@ _HEADING_PREFIX = re.compile(r"^(第[一二三四五六七八九十]+部分|表\
 _NAME_AFTER_YEAR = re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.{2,30}?)(?:部门|单位)?(?:预算|决算)(?:公开|表)?$")
 
 
-def _name_from_title(lines: list[SourceLine]) -> str | None:
+def _name_from_title(normalized: list[str]) -> str | None:
     """The department name printed in a title: before the year ("XX 2023 年部门预算表") or after it ("2018 年度
     XX 预算公开"). A cover title wraps over up to three short lines, so windows of neighbouring lines are tried and
     the longest clean name of the first title wins."""
-    texts = [_HEADING_PREFIX.sub("", normalize_text(line.text)) for line in lines[:400]]
+    texts = [_HEADING_PREFIX.sub("", text) for text in normalized]
     for index in range(len(texts)):
         names: list[str] = []
         for back in (0, 1, 2):

@@ -22,7 +22,7 @@ from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._pdf_layout import PageLine, read_pdf_pages
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
-from analytics.ingest.tables import extract_tables
+from analytics.ingest.tables import extract_tables, printed_unit
 from analytics.ingest.targets import extract_indicators
 from analytics.store import Dataset
 
@@ -57,7 +57,7 @@ def read_pdf_part(path: str | os.PathLike[str], *, name: str | None = None) -> P
         data = source.read_bytes()
     except OSError as exc:
         raise ReaderError(name, "", f"cannot read the file ({exc.strerror or exc})") from None
-    pages = read_pdf_pages(source, name)
+    pages = read_pdf_pages(data, name)
     lines = tuple(line for page in pages for line in page.lines)
     document = SourceDocument(name, tuple(SourceLine(i, line.text, line.page) for i, line in enumerate(lines, start=1)))
     identity = facts.identify_document(document, require_year=False)
@@ -186,7 +186,6 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
         if isinstance(number, int) and number in by_number:
             row[s.PAGE] = by_number[number].page
             row[s.LINE] = by_number[number].number
-    units = [f[s.UNIT_PRINTED] for f in found if f[s.UNIT_PRINTED]]
     document = {
         s.DOC_ID: part.sha256[:16],
         s.SOURCE_NAME: part.name,
@@ -198,7 +197,7 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
         s.FISCAL_YEAR: year,
         s.PHASE: identity.phase,
         s.SCOPE: identity.scope,
-        s.UNIT_PRINTED: max(set(units), key=units.count) if units else None,
+        s.UNIT_PRINTED: printed_unit(found),
         s.PARSER_VERSION: PARSER_VERSION,
         s.DISCLOSURE_ID: disclosure_id,
         s.PAGE_COUNT: part.page_count,

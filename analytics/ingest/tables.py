@@ -17,25 +17,23 @@ reader imitates. Per table:
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest._pdf_layout import PageLine, Word
 from analytics.ingest.numbers import normalize_text, parse_amount
-from analytics.reference import table_key
+from analytics.reference import reference_rows, table_key
 from analytics.reference.classification import code_level, normalize_code, parent_code
 
-__all__ = ["TableBlock", "extract_tables", "find_blocks"]
+__all__ = ["TableBlock", "dedupe_lines", "drop_listed_only", "extract_tables", "find_blocks", "printed_unit"]
 
 _NUMERIC = re.compile(r"^[-−－]?[(（]?[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
 _DIGITS = re.compile(r"^\d{1,7}$")
@@ -78,9 +76,8 @@ class TableBlock:
 
 @cache
 def _column_aliases() -> tuple[tuple[str, str, int], ...]:
-    text = resources.files("analytics.reference").joinpath("columns.csv").read_text(encoding="utf-8")
     out: list[tuple[str, str, int]] = []
-    for row in csv.DictReader(io.StringIO(text)):
+    for row in reference_rows("columns.csv"):
         for alias in row["aliases"].split("|"):
             out.append((normalize_text(alias), row["key"], int(row["fiscal_year_offset"])))
     return tuple(out)
@@ -131,8 +128,9 @@ _GENERIC_HEADERS = frozenset(
 )
 
 
-def _is_title(line: PageLine) -> str | None:
-    text = normalize_text(line.text)
+def _is_title(line: PageLine, text: str | None = None) -> str | None:
+    """The catalog key of a title line; ``text`` is the line's ``normalize_text`` when the caller has it."""
+    text = normalize_text(line.text) if text is None else text
     if len(text) > 60 or "。" in text or _TOC.search(line.text) or not text.endswith(("表", "）", ")")):
         return None
     return table_key(text)
@@ -143,31 +141,35 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
 
     Pages that are a table of contents (目录) hold titles but no tables and are skipped.
     """
-    toc_pages = {ln.page for ln in lines if normalize_text(ln.text) in {"目录", "目次"}}
+    texts = [normalize_text(ln.text) for ln in lines]
+    toc_pages = {ln.page for ln, text in zip(lines, texts, strict=True) if text in {"目录", "目次"}}
+    # Once per line: the loop asks about each line twice (as itself and as the line after the one before it).
+    titles = [None if ln.page in toc_pages else _is_title(ln, text) for ln, text in zip(lines, texts, strict=True)]
     blocks: list[TableBlock] = []
     skip: int | None = None
     for index, line in enumerate(lines):
         if line.page in toc_pages or index == skip:
             continue
-        key = _is_title(line)
+        key, text = titles[index], texts[index]
         following = lines[index + 1] if index + 1 < len(lines) else None
         if (
             key is None
             and following is not None
             and following.page == line.page
-            and _is_title(following) is None
+            and titles[index + 1] is None
             and not any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for w in line.words)
         ):
             # A long title wraps: "…“三公”经费、会议费、培训费" / "支出预算表".
             joined = PageLine((*line.words, *following.words), line.page, line.number)
-            if len(normalize_text(following.text)) <= 12 and (key := _is_title(joined)) is not None:
+            if len(texts[index + 1]) <= 12 and (key := _is_title(joined)) is not None:
                 skip = index + 1
                 line = joined  # noqa: PLW2901 - the title is the two lines joined
+                text = normalize_text(line.text)
         if key is not None:
-            blocks.append(TableBlock(key, normalize_text(line.text), line))
-        elif blocks and _PART.match(normalize_text(line.text)):
+            blocks.append(TableBlock(key, text, line))
+        elif blocks and _PART.match(text):
             blocks.append(TableBlock("", "", line))  # a part heading ends the table before it
-        elif blocks and not _TABLE_NUMBER.fullmatch(normalize_text(line.text)):
+        elif blocks and not _TABLE_NUMBER.fullmatch(text):
             # "公开 04 表" above the next title numbers that table: it is no row of this one.
             blocks[-1].lines.append(line)
     return [b for b in blocks if b.key]
@@ -177,9 +179,9 @@ def _is_numeric(word: Word) -> bool:
     return bool(_NUMERIC.match(normalize_text(word.text)))
 
 
-def _block_unit(block: TableBlock, source: str) -> tuple[str, PageLine] | None:
+def _block_unit(block: TableBlock) -> tuple[str, PageLine] | None:
     for line in [block.title_line, *block.lines[:8]]:
-        match = _UNIT.search(normalize_text(line.text).replace(" ", ""))
+        match = _UNIT.search(normalize_text(line.text))
         if match:
             return match[1], line
     return None
@@ -341,9 +343,10 @@ def _split_line(line: PageLine, name_x: float) -> tuple[list[str], list[Word], l
     amounts: list[Word] = []
     for word in line.words:
         text = normalize_text(word.text)
-        if _is_numeric(word) and _DIGITS.match(text) and word.x1 <= name_x and not label and not amounts:
+        numeric = bool(_NUMERIC.match(text))
+        if numeric and _DIGITS.match(text) and word.x1 <= name_x and not label and not amounts:
             codes.append(text)
-        elif (_is_numeric(word) and (word.x0 >= name_x or label)) or _is_numeric(word):
+        elif numeric:
             amounts.append(word)
         elif text not in _LEVEL_HEADERS:
             label.append(word)
@@ -506,9 +509,7 @@ def _amount(word: Word, unit: str, ctx: _Context, line: PageLine) -> Decimal:
 def _classification(code: str | None, name: str, side: str, table: str) -> str:
     if code:
         return "function" if code[0] == "2" else "economic"
-    if _SUBTOTAL.search(name):
-        return "total"
-    if _TOTAL.search(name):
+    if _SUBTOTAL.search(name) or _TOTAL.search(name):
         return "total"
     if side == "income":
         return "source"
@@ -584,20 +585,16 @@ _INCOME_TABLES = frozenset({"income_summary"})
 
 def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object]], str, str | None]:
     """Rows of one block, its status ("data" / "empty") and its unit."""
-    unit_found = _block_unit(block, ctx.doc_name)
+    unit_found = _block_unit(block)
     body = [ln for ln in block.lines if not (unit_found and ln is unit_found[1])]
-    amount_lines = [ln for ln in body if any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for w in ln.words)]
-    if not amount_lines and any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body):
-        return [], "empty", unit_found[0] if unit_found else None
-    first_data = next(
-        (i for i, ln in enumerate(body) if any(_is_numeric(w) for w in ln.words) and len(ln.words) > 0), None
-    )
+    printed = unit_found[0] if unit_found else None
+    says_empty = any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body)
+    has_amounts = any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for ln in body for w in ln.words)
+    if says_empty and not has_amounts:
+        return [], "empty", printed
+    first_data = next((i for i, ln in enumerate(body) if any(_is_numeric(w) for w in ln.words)), None)
     if first_data is None:
-        return (
-            [],
-            "empty" if any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body) else "no_rows",
-            (unit_found[0] if unit_found else None),
-        )
+        return [], "empty" if says_empty else "no_rows", printed
     if unit_found is None:
         raise ReaderError(
             ctx.doc_name,
@@ -623,7 +620,7 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
         out.extend(rows)
     if not out:
         return [], "no_rows", unit
-    return _dedupe(_mark_subtotals(out)), "data", unit
+    return dedupe_lines(_mark_subtotals(out)), "data", unit
 
 
 #: Header words that name the label column of a classified table: printed twice, the table is two tables side by
@@ -754,8 +751,9 @@ def _two_sided(
     return out
 
 
-def _dedupe(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Keep the first of rows that share the contract's key (a label printed twice with the same figure)."""
+def dedupe_lines(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Keep the first of ``lines`` rows that share the contract's key (a label printed twice with the same figure,
+    or one table printed twice)."""
     seen: set[tuple[object, ...]] = set()
     out: list[dict[str, object]] = []
     key_columns = [c for c in s.TABLES[s.LINES].key if c != s.DOC_ID]
@@ -766,6 +764,19 @@ def _dedupe(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         seen.add(key)
         out.append(row)
     return out
+
+
+def drop_listed_only(found: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The ``document_tables`` rows without a title that has no rows ("no_rows", e.g. in a table of contents)
+    when the document holds a real table of that key."""
+    with_data = {f[s.TABLE] for f in found if f[s.STATUS] != "no_rows"}
+    return [f for f in found if f[s.STATUS] != "no_rows" or f[s.TABLE] not in with_data]
+
+
+def printed_unit(found: list[dict[str, object]]) -> str | None:
+    """The unit most of a document's tables print (the first seen on a tie), or ``None`` when none prints one."""
+    units = Counter(str(f[s.UNIT_PRINTED]) for f in found if f[s.UNIT_PRINTED])
+    return units.most_common(1)[0][0] if units else None
 
 
 def extract_tables(
@@ -798,8 +809,4 @@ def extract_tables(
             }
         )
         all_rows.extend(rows)
-    # A table of contents repeats titles with no table under them: keep such a "no_rows" entry only when the
-    # document has no real table of that key.
-    with_data = {f[s.TABLE] for f in found if f[s.STATUS] != "no_rows"}
-    found = [f for f in found if f[s.STATUS] != "no_rows" or f[s.TABLE] not in with_data]
-    return _dedupe(all_rows), found
+    return dedupe_lines(all_rows), drop_listed_only(found)

@@ -19,16 +19,14 @@ are rebuilt from the words themselves:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from analytics.errors import ReaderError
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.numbers import normalize_text, parse_decimal
+from analytics.reference import reference_rows
 from analytics.schema import (
     BASIS,
     COMPARATOR,
@@ -49,8 +47,6 @@ from analytics.schema import (
 )
 
 __all__ = ["extract_indicators", "parse_target"]
-
-_LEVELS_RESOURCE = "reference/indicator_levels.csv"
 
 _GOAL_RE = re.compile(
     r"^(?P<kind>长期目标|年度目标|项目(?:长期|年度)?(?:绩效)?目标)\s*(?P<no>[0-9０-９]+)?\s*[：:]\s*(?P<text>.*)$"
@@ -191,8 +187,7 @@ def parse_target(cell: str) -> dict[str, object]:
 @cache
 def _levels() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The 一级 and 二级指标 names, longest first so that the longest name matches."""
-    text = resources.files("analytics").joinpath(_LEVELS_RESOURCE).read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = reference_rows("indicator_levels.csv")
 
     def ordered(names: set[str]) -> tuple[str, ...]:
         return tuple(sorted(names, key=lambda n: (-len(n), n)))

@@ -17,18 +17,36 @@ import polars as pl
 
 from analytics.ingest.numbers import normalize_text
 
-__all__ = ["CPI_SOURCE", "cpi_series", "table_catalog", "table_key"]
+__all__ = ["CPI_SOURCE", "cpi_series", "reference_rows", "table_catalog", "table_key"]
 
 
 @cache
-def _catalog_rows() -> tuple[dict[str, str], ...]:
-    text = resources.files(__package__).joinpath("tables.csv").read_text(encoding="utf-8")
+def reference_rows(file_name: str) -> tuple[dict[str, str], ...]:
+    """The rows of one CSV shipped in this package (``tables.csv``, ``columns.csv`` …), read once and cached.
+
+    Examples
+    --------
+    >>> reference_rows("indicator_levels.csv")[0]
+    {'level1': '产出指标', 'level2': '数量指标'}
+    """
+    text = resources.files(__package__).joinpath(file_name).read_text(encoding="utf-8")
     return tuple(csv.DictReader(io.StringIO(text)))
 
 
 def _fold(title: str) -> str:
     # Quotes around 三公 and the enumeration comma come and go between documents; they never tell tables apart.
     return re.sub(r"[“”\"'‘’「」、]", "", normalize_text(title))
+
+
+@cache
+def _folded_names() -> tuple[tuple[str, str], ...]:
+    """(folded name or alias, key) of every catalog table: folded once, not on every title looked up."""
+    return tuple(
+        (folded, row["key"])
+        for row in reference_rows("tables.csv")
+        for name in (row["name_zh"], *row["aliases"].split("|"))
+        if (folded := _fold(name))
+    )
 
 
 def table_catalog() -> pl.DataFrame:
@@ -39,7 +57,7 @@ def table_catalog() -> pl.DataFrame:
     >>> "income_expenditure_summary" in table_catalog().get_column("key").to_list()
     True
     """
-    rows = _catalog_rows()
+    rows = reference_rows("tables.csv")
     return pl.DataFrame(
         {
             "key": [r["key"] for r in rows],
@@ -64,11 +82,9 @@ def table_key(title: str) -> str | None:
     """
     folded = _fold(title)
     best: tuple[int, str] | None = None
-    for row in _catalog_rows():
-        for name in (row["name_zh"], *row["aliases"].split("|")):
-            candidate = _fold(name)
-            if candidate and candidate in folded and (best is None or len(candidate) > best[0]):
-                best = (len(candidate), row["key"])
+    for candidate, key in _folded_names():
+        if candidate in folded and (best is None or len(candidate) > best[0]):
+            best = (len(candidate), key)
     return best[1] if best else None
 
 
@@ -91,8 +107,7 @@ def cpi_series(base_year: int = 2015) -> pl.DataFrame:
     >>> series.filter(pl.col("fiscal_year").is_in([2022, 2023, 2024])).get_column("cpi").to_list()
     [Decimal('100.0000'), Decimal('100.2000'), Decimal('100.4004')]
     """
-    text = resources.files(__package__).joinpath("cpi.csv").read_text(encoding="utf-8")
-    rows = sorted((int(r["fiscal_year"]), Decimal(r["cpi_prev_year_100"])) for r in csv.DictReader(io.StringIO(text)))
+    rows = sorted((int(r["fiscal_year"]), Decimal(r["cpi_prev_year_100"])) for r in reference_rows("cpi.csv"))
     years = [year for year, _ in rows]
     if base_year not in years:
         raise ValueError(f"no CPI for the base year {base_year}; the shipped series covers {years[0]}–{years[-1]}")

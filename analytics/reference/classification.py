@@ -21,12 +21,11 @@ catalogue shipped here covers every 类 and the codes the corpus prints, not eve
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import cache
-from importlib import resources
 
 import polars as pl
+
+from analytics.reference import reference_rows
 
 __all__ = [
     "KINDS",
@@ -63,8 +62,7 @@ def _resource_name(kind: str) -> str:
 
 @cache
 def _codes(kind: str) -> pl.DataFrame:
-    text = resources.files(__package__).joinpath(_resource_name(kind)).read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = reference_rows(_resource_name(kind))
     return pl.DataFrame(
         {
             "code": [r["code"] for r in rows],

@@ -42,6 +42,7 @@ from analytics.compare import (
     measures,
     peer_groups,
     peer_stats,
+    per_staff,
     structure,
     target_history,
     trends,
@@ -244,8 +245,6 @@ def build_brief(
 
 
 def _staff(ds: Dataset, measured: pl.DataFrame, department_id: str, year: int) -> pl.DataFrame:
-    from analytics.compare import per_staff
-
     return (
         per_staff(ds, measures_frame=measured)
         .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
@@ -309,12 +308,11 @@ def _questions(
         flags = flags.with_columns(pl.lit(None, pl.String).alias("status"))
     settled = flags.filter(pl.col("status").is_in(_SETTLED)).height
     flags = flags.filter(pl.col("status").is_null() | ~pl.col("status").is_in(_SETTLED))
-    ask = {family: parts for family, parts in _ASK.items()}
     fallback = ("疑点", "请说明。", "Finding", "Please explain.")
     family = pl.col(s.FAMILY)
 
     def part(index: int) -> pl.Expr:
-        return family.replace_strict({f: p[index] for f, p in ask.items()}, default=pl.lit(fallback[index]))
+        return family.replace_strict({f: p[index] for f, p in _ASK.items()}, default=pl.lit(fallback[index]))
 
     item = pl.element().struct
     evidence = pl.col(s.EVIDENCE).list.eval(

@@ -48,7 +48,6 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -57,7 +56,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.errors import AnalyticsError
-from analytics.reference import table_catalog
+from analytics.reference import reference_rows, table_catalog
 from analytics.reference.classification import KINDS, classification_codes
 from analytics.store import Dataset
 
@@ -337,8 +336,7 @@ _COLUMNS = [field.name for field in _FIELDS]
 
 @cache
 def _value_kind_labels() -> dict[str, str]:
-    text = resources.files("analytics.reference").joinpath("columns.csv").read_text(encoding="utf-8")
-    return {row["key"]: row["name_zh"] for row in csv.DictReader(io.StringIO(text))}
+    return {row["key"]: row["name_zh"] for row in reference_rows("columns.csv")}
 
 
 def _leaves(lines: pl.LazyFrame) -> pl.LazyFrame:

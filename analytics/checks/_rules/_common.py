@@ -53,11 +53,14 @@ def pct(value: object) -> str:
     return f"{number.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
-def line_evidence(row: dict[str, object], suffix: str = "", *, page: str = s.PAGE) -> dict[str, object]:
-    """One evidence item from a named row of ``lines`` (columns may carry ``suffix``, e.g. ``_original`` of a join)."""
+def line_evidence(
+    row: dict[str, object], suffix: str = "", *, page: str = s.PAGE, part: str | None = None
+) -> dict[str, object]:
+    """One evidence item from a named row of ``lines`` (columns may carry ``suffix``, e.g. ``_original`` of a join),
+    or of another table with provenance (``statements``, ``indicators``, ``projects``) labelled ``part``."""
     return {
         s.DOC_ID: row[f"{s.DOC_ID}{suffix}"],
-        "table_or_part": row[s.TABLE],
+        "table_or_part": row[s.TABLE] if part is None else part,
         s.PAGE: row[f"{page}{suffix}"],
         s.LINE: row.get(f"{s.LINE}{suffix}"),
         s.SOURCE_TEXT: row[f"{s.SOURCE_TEXT}{suffix}"],

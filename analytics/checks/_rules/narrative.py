@@ -10,7 +10,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import pct, wan
+from analytics.checks._rules._common import line_evidence, pct, wan
 from analytics.compare import yearly_totals
 from analytics.store import Dataset
 
@@ -46,13 +46,11 @@ def _printed_places(text: str, value: Decimal) -> int:
     return 2
 
 
-def _within_printed_rounding(row: dict[str, object], column: str, two_decimals: Decimal) -> bool:
-    """Whether the variance is only the rounding of the percentage as printed: "22%" stands for anything that
-    rounds to 22 (half a point) plus the figures' own rounding."""
+def _printed_tolerance(row: dict[str, object], column: str, two_decimals: Decimal) -> Decimal:
+    """The tolerance of the percentage as printed: "22%" stands for anything that rounds to 22 (half a point) plus
+    the figures' own rounding."""
     places = _printed_places(str(row[s.SOURCE_TEXT]), Decimal(str(row[column])))
-    allowed = Decimal(5).scaleb(-(places + 1)) + two_decimals if places < 2 else two_decimals
-    row["_tolerance"] = allowed
-    return abs(Decimal(str(row["_variance"]))) <= allowed
+    return Decimal(5).scaleb(-(places + 1)) + two_decimals if places < 2 else two_decimals
 
 
 def _row(statement: dict[str, object], **fields: object) -> dict[str, object]:
@@ -61,17 +59,44 @@ def _row(statement: dict[str, object], **fields: object) -> dict[str, object]:
         s.FISCAL_YEAR: statement[s.FISCAL_YEAR],
         s.DOC_ID: statement[s.DOC_ID],
         s.SUBJECT: statement[s.SUBJECT],
-        s.EVIDENCE: [
-            {
-                s.DOC_ID: statement[s.DOC_ID],
-                "table_or_part": _PART,
-                s.PAGE: statement[s.PAGE],
-                s.LINE: statement[s.LINE],
-                s.SOURCE_TEXT: statement[s.SOURCE_TEXT],
-            }
-        ],
+        s.EVIDENCE: [line_evidence(statement, part=_PART)],
         **fields,
     }
+
+
+def _stated_pct_misses(
+    statements: pl.DataFrame, stated: str, amount: str, base: str, tolerance: Decimal
+) -> list[dict[str, object]]:
+    """Statements whose percentage ``stated`` is off ``amount`` × 100 / ``base`` (``_expected``) by more than its
+    printed rounding (``_tolerance``), with ``_variance``."""
+    checks = (
+        statements.with_columns(
+            (pl.col(amount).cast(pl.Decimal(38, 8)) * 100 / pl.col(base)).round(4).alias("_expected")
+        )
+        .with_columns((pl.col(stated).cast(pl.Decimal(38, 8)) - pl.col("_expected")).alias("_variance"))
+        .filter(pl.col("_variance").abs() > tolerance)
+    )
+    misses = []
+    for row in checks.iter_rows(named=True):
+        row["_tolerance"] = _printed_tolerance(row, stated, tolerance)
+        if abs(Decimal(str(row["_variance"]))) > row["_tolerance"]:
+            misses.append(row)
+    return misses
+
+
+def _pct_row(row: dict[str, object], stated: str, message_zh: str, message_en: str) -> dict[str, object]:
+    """The finding of a stated percentage found by ``_stated_pct_misses``."""
+    return _row(
+        row,
+        key=f"{row[s.DOC_ID]}|{row[s.SEQ]}",
+        measure="percent",
+        observed=row[stated],
+        expected=row["_expected"],
+        variance=row["_variance"],
+        threshold=row["_tolerance"],
+        message_zh=message_zh,
+        message_en=message_en,
+    )
 
 
 @rule(
@@ -90,37 +115,21 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
         & pl.col(s.STATED_CHANGE_PCT).is_not_null()
         & pl.col(s.DIRECTION).is_in(["增加", "减少"])
     ).with_columns((pl.col(s.AMOUNT_YUAN) - sign * pl.col(s.STATED_CHANGE_YUAN)).alias("_previous"))
-    checks = (
-        stated.filter(pl.col("_previous") > 0)
-        .with_columns(
-            (pl.col(s.STATED_CHANGE_YUAN).cast(pl.Decimal(38, 8)) * 100 / pl.col("_previous"))
-            .round(4)
-            .alias("_expected")
-        )
-        .with_columns((pl.col(s.STATED_CHANGE_PCT).cast(pl.Decimal(38, 8)) - pl.col("_expected")).alias("_variance"))
-        .filter(pl.col("_variance").abs() > tolerance)
+    misses = _stated_pct_misses(
+        stated.filter(pl.col("_previous") > 0), s.STATED_CHANGE_PCT, s.STATED_CHANGE_YUAN, "_previous", tolerance
     )
-    out = []
-    for row in checks.iter_rows(named=True):
-        if _within_printed_rounding(row, s.STATED_CHANGE_PCT, tolerance):
-            continue
-        out.append(
-            _row(
-                row,
-                key=f"{row[s.DOC_ID]}|{row[s.SEQ]}",
-                measure="percent",
-                observed=row[s.STATED_CHANGE_PCT],
-                expected=row["_expected"],
-                variance=row["_variance"],
-                threshold=row["_tolerance"],
-                message_zh=f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{pct(row[s.STATED_CHANGE_PCT])}，"
-                f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算应为 {pct(row['_expected'])}",
-                message_en=f"{row[s.SUBJECT]}: the text states a change of {wan(row[s.STATED_CHANGE_YUAN])} and "
-                f"{pct(row[s.STATED_CHANGE_PCT])}; from {wan(row[s.AMOUNT_YUAN])} against {wan(row['_previous'])} it is "
-                f"{pct(row['_expected'])}",
-            )
+    return findings(
+        _pct_row(
+            row,
+            s.STATED_CHANGE_PCT,
+            f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{pct(row[s.STATED_CHANGE_PCT])}，"
+            f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算应为 {pct(row['_expected'])}",
+            f"{row[s.SUBJECT]}: the text states a change of {wan(row[s.STATED_CHANGE_YUAN])} and "
+            f"{pct(row[s.STATED_CHANGE_PCT])}; from {wan(row[s.AMOUNT_YUAN])} against {wan(row['_previous'])} it is "
+            f"{pct(row['_expected'])}",
         )
-    return findings(out)
+        for row in misses
+    )
 
 
 @rule(
@@ -133,37 +142,21 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
 def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """占 Z%: Z recomputed as the amount over the amount of the statement it is an item of."""
     tolerance = settings.decimal("tolerance", "percent_points")
-    checks = (
-        _with_parent(ds.statements)
-        .filter(
-            pl.col(s.STATED_SHARE_PCT).is_not_null()
-            & pl.col("parent_amount").is_not_null()
-            & (pl.col("parent_amount") > 0)
-        )
-        .with_columns(
-            (pl.col(s.AMOUNT_YUAN).cast(pl.Decimal(38, 8)) * 100 / pl.col("parent_amount")).round(4).alias("_expected")
-        )
-        .with_columns((pl.col(s.STATED_SHARE_PCT).cast(pl.Decimal(38, 8)) - pl.col("_expected")).alias("_variance"))
-        .filter(pl.col("_variance").abs() > tolerance)
+    items = _with_parent(ds.statements).filter(
+        pl.col(s.STATED_SHARE_PCT).is_not_null() & pl.col("parent_amount").is_not_null() & (pl.col("parent_amount") > 0)
     )
-    out = [
-        _row(
+    misses = _stated_pct_misses(items, s.STATED_SHARE_PCT, s.AMOUNT_YUAN, "parent_amount", tolerance)
+    return findings(
+        _pct_row(
             row,
-            key=f"{row[s.DOC_ID]}|{row[s.SEQ]}",
-            measure="percent",
-            observed=row[s.STATED_SHARE_PCT],
-            expected=row["_expected"],
-            variance=row["_variance"],
-            threshold=row["_tolerance"],
-            message_zh=f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} 占 {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} "
+            s.STATED_SHARE_PCT,
+            f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} 占 {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} "
             f"应为 {pct(row['_expected'])}，文中为 {pct(row[s.STATED_SHARE_PCT])}",
-            message_en=f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
+            f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
             f"{wan(row['parent_amount'])}; the text says {pct(row[s.STATED_SHARE_PCT])}",
         )
-        for row in checks.iter_rows(named=True)
-        if not _within_printed_rounding(row, s.STATED_SHARE_PCT, tolerance)
-    ]
-    return findings(out)
+        for row in misses
+    )
 
 
 @rule(

@@ -6,7 +6,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import wan
+from analytics.checks._rules._common import line_evidence, wan
 from analytics.store import Dataset
 
 
@@ -43,9 +43,7 @@ def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MESSAGE_ZH: f"项目“{row[s.NAME]}”（{wan(row[s.YEAR_BUDGET_YUAN] or 0)}）的用途涉及人员经费：{row[s.PURPOSE]}",
                 s.MESSAGE_EN: f"project '{row[s.NAME]}' ({wan(row[s.YEAR_BUDGET_YUAN] or 0)}) names personnel costs in "
                 f"its purpose: {row[s.PURPOSE]}",
-                s.EVIDENCE: evidence(
-                    ds.projects.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.SEQ) == row[s.SEQ])), "projects"
-                ),
+                s.EVIDENCE: [line_evidence(row, part="projects")],
             }
         )
     # Items explained under 项目支出 in the narrative whose sentence names personnel costs.
@@ -68,10 +66,7 @@ def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.OBSERVED: row[s.AMOUNT_YUAN],
                 s.MESSAGE_ZH: f"项目支出下的“{row[s.SUBJECT]}”（{wan(row[s.AMOUNT_YUAN])}）说明中涉及人员经费",
                 s.MESSAGE_EN: f"'{row[s.SUBJECT]}' ({wan(row[s.AMOUNT_YUAN])}) under project spending names personnel costs",
-                s.EVIDENCE: evidence(
-                    ds.statements.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.SEQ) == row[s.SEQ])),
-                    "narrative",
-                ),
+                s.EVIDENCE: [line_evidence(row, part="narrative")],
             }
         )
     return findings(out)

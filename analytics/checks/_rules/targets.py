@@ -8,7 +8,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import wan
+from analytics.checks._rules._common import line_evidence, wan
 from analytics.compare import yearly_totals
 from analytics.store import Dataset
 
@@ -24,15 +24,7 @@ def _indicator_row(row: dict[str, object], rule_key: str, **fields: object) -> d
         s.FISCAL_YEAR: row[s.FISCAL_YEAR],
         s.DOC_ID: row[s.DOC_ID],
         s.SUBJECT: f"{row[s.LEVEL3]}",
-        s.EVIDENCE: [
-            {
-                s.DOC_ID: row[s.DOC_ID],
-                "table_or_part": _PART,
-                s.PAGE: row[s.PAGE],
-                s.LINE: row[s.LINE],
-                s.SOURCE_TEXT: row[s.SOURCE_TEXT],
-            }
-        ],
+        s.EVIDENCE: [line_evidence(row, part=_PART)],
         **fields,
     }
 
