@@ -27,6 +27,8 @@ __all__ = [
     "PERCENT",
     "TABLES",
     "TableSchema",
+    "added_column_defaults",
+    "default_basis",
     "empty_frame",
     "validate",
 ]
@@ -47,6 +49,7 @@ STATEMENTS = "statements"
 INDICATORS = "indicators"
 PROJECTS = "projects"
 DOCUMENT_TABLES = "document_tables"
+READING_FINDINGS = "reading_findings"
 FLAGS = "flags"
 
 # --- column names (each defined once) ---------------------------------------------------------------------------
@@ -126,6 +129,12 @@ EVIDENCE = "evidence"
 SCORE = "score"
 PEER_GROUP = "peer_group"
 PEER_STATS = "peer_stats"
+AMOUNT_BASIS = "amount_basis"
+VERIFICATION = "verification"
+VERIFIED_BY = "verified_by"
+KIND = "kind"
+REASON = "reason"
+CELL_TEXT = "cell_text"
 
 # --- controlled vocabularies ------------------------------------------------------------------------------------
 PHASES = ("budget", "final")
@@ -145,7 +154,16 @@ def severity_rank() -> pl.Expr:
     return pl.col(SEVERITY).replace_strict({"error": 0, "warning": 1, "info": 2}, default=3, return_dtype=pl.Int8)
 
 
-FLAG_SOURCES = ("rule", "model")
+#: Who raised a flag: a check of the catalog, an anomaly model, or the reader itself (its doubt about a read).
+FLAG_SOURCES = ("rule", "model", "reader")
+#: What a printed figure is: a budget's own figure, a final account's 年初预算 / 调整(全年)预算 column, or its 决算数.
+AMOUNT_BASES = ("budget", "initial_budget", "adjusted_budget", "actual")
+#: How far a read figure is confirmed: an identity of the form or a second source agrees (``verified``), nothing
+#: checks it (``unverified``), or an identity it takes part in fails (``contradicted``).
+VERIFICATIONS = ("verified", "unverified", "contradicted")
+#: What a reader could not read, or doubts: a cell that should hold an amount and does not parse, an identity that
+#: fails, a table it could not read, a unit it had to infer, an amount it could not place in a column.
+READING_KINDS = ("bad_cell", "contradicted", "unreadable_table", "unit_inferred", "unplaced_amount", "refused_page")
 #: What a flag's observed / expected / variance measure: money in 元, a percentage, or a count.
 MEASURES = ("yuan", "percent", "count")
 #: One figure a flag rests on: where it was published.
@@ -161,7 +179,7 @@ PEER_STATS_ITEM = pl.Struct(
 FLAG_VALUE = pl.Decimal(24, 4)
 
 #: A standard table found in a document: with figures, disclosed as empty (本部门无此项), or a title with no rows.
-TABLE_STATUSES = ("data", "empty", "no_rows")
+TABLE_STATUSES = ("data", "empty", "no_rows", "unreadable")
 
 #: One prior-year value of an indicator as the 绩效目标申报表 prints it (前年 / 上年 columns).
 PRIOR_VALUE = pl.Struct(
@@ -265,13 +283,34 @@ TABLES: dict[str, TableSchema] = {
             LEVEL: pl.Int8,
             PARENT_CODE: pl.String,
             COLUMN: pl.String,
+            AMOUNT_BASIS: pl.String,
             AMOUNT_YUAN: MONEY,
             STATED_SHARE_PCT: PERCENT,
+            VERIFICATION: pl.String,
+            VERIFIED_BY: pl.String,
             **_PROVENANCE,
         },
-        key=(DOC_ID, TABLE, SIDE, CLASSIFICATION, CODE, NAME, COLUMN, FISCAL_YEAR),
-        required=(DEPARTMENT_ID, AS_OF_YEAR, PHASE, TABLE, SIDE, CLASSIFICATION, NAME, COLUMN, FISCAL_YEAR),
-        vocabularies={PHASE: PHASES, SIDE: SIDES, CLASSIFICATION: CLASSIFICATIONS},
+        key=(DOC_ID, TABLE, SIDE, CLASSIFICATION, CODE, NAME, COLUMN, AMOUNT_BASIS, FISCAL_YEAR),
+        required=(
+            DEPARTMENT_ID,
+            AS_OF_YEAR,
+            PHASE,
+            TABLE,
+            SIDE,
+            CLASSIFICATION,
+            NAME,
+            COLUMN,
+            AMOUNT_BASIS,
+            FISCAL_YEAR,
+            VERIFICATION,
+        ),
+        vocabularies={
+            PHASE: PHASES,
+            SIDE: SIDES,
+            CLASSIFICATION: CLASSIFICATIONS,
+            AMOUNT_BASIS: AMOUNT_BASES,
+            VERIFICATION: VERIFICATIONS,
+        },
         nullable_key=(CODE,),
     ),
     STATEMENTS: _table(
@@ -348,6 +387,7 @@ TABLES: dict[str, TableSchema] = {
             PAGE_TO: pl.Int32,
             STATUS: pl.String,
             ROW_COUNT: pl.Int32,
+            REASON: pl.String,
             SOURCE_TEXT: pl.String,
         },
         key=(DOC_ID, TABLE, PAGE_FROM),
@@ -355,6 +395,23 @@ TABLES: dict[str, TableSchema] = {
         vocabularies={STATUS: TABLE_STATUSES},
         # A text disclosure has no pages: its tables are known by their titles only.
         nullable_key=(PAGE_FROM,),
+    ),
+    READING_FINDINGS: _table(
+        READING_FINDINGS,
+        {
+            DOC_ID: pl.String,
+            SEQ: pl.Int32,
+            KIND: pl.String,
+            TABLE: pl.String,
+            COLUMN: pl.String,
+            CELL_TEXT: pl.String,
+            MESSAGE_ZH: pl.String,
+            MESSAGE_EN: pl.String,
+            **_PROVENANCE,
+        },
+        key=(DOC_ID, SEQ),
+        required=(KIND, MESSAGE_ZH, MESSAGE_EN),
+        vocabularies={KIND: READING_KINDS},
     ),
     FLAGS: _table(
         FLAGS,
@@ -386,6 +443,36 @@ TABLES: dict[str, TableSchema] = {
         vocabularies={SEVERITY: SEVERITIES, SOURCE: FLAG_SOURCES, MEASURE: MEASURES},
     ),
 }
+
+
+def added_column_defaults(table: str) -> dict[str, pl.Expr]:
+    """Required columns added to the contract after datasets were stored, and how an older table fills them.
+
+    A line stored before amounts had a basis is its phase's own figure (a budget's budget, a final account's
+    决算数), and before reads were verified it is unverified.
+
+    Examples
+    --------
+    >>> sorted(added_column_defaults("lines"))
+    ['amount_basis', 'verification']
+    """
+    if table != LINES:
+        return {}
+    return {
+        AMOUNT_BASIS: pl.when(pl.col(PHASE) == "final").then(pl.lit("actual")).otherwise(pl.lit("budget")),
+        VERIFICATION: pl.lit("unverified"),
+    }
+
+
+def default_basis(phase: str) -> str:
+    """The basis of a figure a document of ``phase`` prints without saying otherwise.
+
+    Examples
+    --------
+    >>> default_basis("budget"), default_basis("final")
+    ('budget', 'actual')
+    """
+    return "actual" if phase == "final" else "budget"
 
 
 def _schema_of(table: str) -> TableSchema:

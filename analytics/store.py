@@ -52,8 +52,9 @@ class Dataset:
     """One Polars frame per table of the data contract.
 
     Attributes are named after the tables: ``documents``, ``departments``, ``lines``, ``statements``,
-    ``indicators``, ``projects``, ``document_tables`` (which standard tables each document holds) and ``flags``
-    (findings of ``analytics.checks``). Frames are collected (never lazy) and follow ``analytics.schema``.
+    ``indicators``, ``projects``, ``document_tables`` (which standard tables each document holds),
+    ``reading_findings`` (what the reader could not read or doubts, per document) and ``flags`` (findings of
+    ``analytics.checks``). Frames are collected (never lazy) and follow ``analytics.schema``.
 
     Examples
     --------
@@ -69,6 +70,7 @@ class Dataset:
     indicators: pl.DataFrame
     projects: pl.DataFrame
     document_tables: pl.DataFrame
+    reading_findings: pl.DataFrame
     flags: pl.DataFrame
     path: Path | None = field(default=None, compare=False)
 
@@ -83,7 +85,9 @@ class Dataset:
         unknown = set(tables) - set(s.TABLES)
         if unknown:
             raise SchemaError(f"unknown table(s) {sorted(unknown)}; the data contract has {', '.join(s.TABLES)}")
-        frames = {name: s.validate(name, tables.get(name, s.empty_frame(name))) for name in s.TABLES}
+        frames = {
+            name: s.validate(name, _with_defaults(name, tables.get(name, s.empty_frame(name)))) for name in s.TABLES
+        }
         return cls(**frames, path=path)
 
     @property
@@ -200,14 +204,29 @@ def _read_manifest(directory: Path) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in tables.items()}
 
 
-def _with_added_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """A stored table with the optional columns added to the contract after it was written, as nulls.
+def _with_defaults(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame built before a required column joined the contract (or left it null), filled by the contract's rule."""
+    if not frame.columns:
+        return frame
+    derived = [
+        (pl.coalesce(pl.col(c), e) if c in frame.columns else e).alias(c)
+        for c, e in s.added_column_defaults(name).items()
+    ]
+    return frame.with_columns(derived) if derived else frame
 
-    Key and required columns are never invented: a table lacking one still fails validation.
+
+def _with_added_columns(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A stored table with the columns added to the contract after it was written: optional ones as nulls,
+    required ones by the rule the contract gives for them (``schema.added_column_defaults``).
+
+    Other key and required columns are never invented: a table lacking one still fails validation.
     """
     spec = s.TABLES[name]
+    defaults = s.added_column_defaults(name)
     protected = set(spec.key) | set(spec.required)
-    missing = [c for c in spec.columns if c not in frame.columns and c not in protected]
+    derived = [defaults[c].alias(c) for c in defaults if c not in frame.columns]
+    missing = [c for c in spec.columns if c not in frame.columns and c not in protected and c not in defaults]
+    frame = frame.with_columns(derived) if derived else frame
     return frame.with_columns(pl.lit(None, spec.schema[c]).alias(c) for c in missing) if missing else frame
 
 

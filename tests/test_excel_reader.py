@@ -785,8 +785,15 @@ def test_table_sheet_without_unit(tmp_path: Path) -> None:
     path = build_workbook(tmp_path / "no_unit.xlsx", sheets=("summary",))
     wb = openpyxl.load_workbook(path)
     _income(wb, unit=None)
-    error = _raises(_save(wb, path), r"sheet 收入总表: table '2026年部门收入预算总表' prints no unit")
-    assert error.where == "sheet 收入总表"
+    # Degrade, never refuse: the table without a unit is recorded as unreadable, the rest of the workbook is read.
+    ds = read_disclosure(_save(wb, path))
+    income = ds.document_tables.filter(pl.col("table") == "income_summary")
+    assert income.get_column("status").to_list() == ["unreadable"]
+    assert "no unit" in income.get_column("reason").item()
+    assert ds.lines.filter(pl.col("table") == "income_summary").is_empty()
+    assert ds.lines.filter(pl.col("table") == "income_expenditure_summary").height > 0
+    finding = ds.reading_findings.filter(pl.col("kind") == "unreadable_table")
+    assert finding.get_column("table").to_list() == ["income_summary"]
 
 
 def test_cell_showing_an_excel_error(tmp_path: Path) -> None:

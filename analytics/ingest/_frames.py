@@ -19,6 +19,13 @@ def rows_to_frame(table: str, rows: Sequence[Mapping[str, object]], constants: M
     """
     spec = s.TABLES[table]
     filled = [{column: {**row, **constants}.get(column) for column in spec.columns} for row in rows]
+    if table == s.LINES:
+        # A reader that does not say otherwise prints its phase's own figures, not yet checked by any identity.
+        for row in filled:
+            if row[s.AMOUNT_BASIS] is None:
+                row[s.AMOUNT_BASIS] = s.default_basis(str(row[s.PHASE]))
+            if row[s.VERIFICATION] is None:
+                row[s.VERIFICATION] = "unverified"
     if s.SEQ in spec.columns:
         for index, row in enumerate(filled, start=1):
             row[s.SEQ] = index

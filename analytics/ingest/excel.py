@@ -48,9 +48,17 @@ from analytics.ingest import facts
 from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._pdf_layout import PageLine, Word
 from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest._verify import verify_rows
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.numbers import EMPTY_CELLS, normalize_text, parse_decimal
-from analytics.ingest.tables import dedupe_lines, drop_listed_only, extract_tables, find_blocks, printed_unit
+from analytics.ingest.tables import (
+    dedupe_lines,
+    drop_listed_only,
+    extract_tables,
+    find_blocks,
+    printed_unit,
+    table_steps,
+)
 from analytics.ingest.targets import extract_indicators
 from analytics.store import Dataset
 
@@ -494,20 +502,27 @@ def _identify(book: _Workbook) -> facts.DocumentIdentity:
     return replace(identity, fiscal_year=year, phase=phase)
 
 
-def _standard_tables(book: _Workbook, year: int, phase: str) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The ``lines`` and ``document_tables`` rows of every table sheet, each sheet read on its own."""
+def _standard_tables(
+    book: _Workbook, year: int, phase: str, reading: list[dict[str, object]]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The ``lines`` and ``document_tables`` rows of every table sheet, each sheet read on its own and all of them
+    verified together (the identities between tables span sheets); what the reader doubts goes to ``reading``."""
     table_rows: list[dict[str, object]] = []
     found: list[dict[str, object]] = []
     for sheet in book.table_sheets:
         try:
-            rows, tables = extract_tables(list(sheet.lines), doc_name=book.name, fiscal_year=year, phase=phase)
+            rows, tables = extract_tables(
+                list(sheet.lines), doc_name=book.name, fiscal_year=year, phase=phase, findings=reading, verify=False
+            )
         except ReaderError as error:
             raise _at_sheet(error, {sheet.page: sheet.title}) from None
         table_rows.extend(rows)
         found.extend(tables)
     # As within one document: a title without a table ("no_rows") counts only when no sheet has that table, and
     # the same table printed on two sheets gives its rows once.
-    return dedupe_lines(table_rows), drop_listed_only(found)
+    rows = dedupe_lines(table_rows)
+    reading.extend(verify_rows(rows, table_steps(found)))
+    return rows, drop_listed_only(found)
 
 
 def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = None) -> Dataset:
@@ -547,7 +562,8 @@ def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = No
     year = identity.fiscal_year
     if year is None:  # pragma: no cover - _identify always dates the identity
         raise ReaderError(name, "", "no fiscal year")
-    table_rows, found = _standard_tables(book, year, identity.phase)
+    reading: list[dict[str, object]] = []
+    table_rows, found = _standard_tables(book, year, identity.phase, reading)
     narrative = _Document.of(name, book.heading, book.other_sheets)
     try:
         department = facts.extract_department(narrative.document, identity)
@@ -582,5 +598,6 @@ def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = No
         s.STATEMENTS: statements,
         s.INDICATORS: indicators,
         s.DOCUMENT_TABLES: found,
+        s.READING_FINDINGS: reading,
     }
     return rows_to_dataset(rows, doc_id, identity.department_id)

@@ -176,7 +176,10 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
     year = identity.fiscal_year
     if year is None:  # pragma: no cover - group_parts gives every group a dated identity
         raise ReaderError(part.name, "", "no fiscal year")
-    table_rows, found = extract_tables(list(part.lines), doc_name=part.name, fiscal_year=year, phase=identity.phase)
+    reading: list[dict[str, object]] = []
+    table_rows, found = extract_tables(
+        list(part.lines), doc_name=part.name, fiscal_year=year, phase=identity.phase, findings=reading
+    )
     department = facts.extract_department(part.document, identity)
     statements = extract_statements(part.document, year=year)
     indicators = extract_indicators(part.document, year=year)
@@ -209,4 +212,5 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
         s.STATEMENTS: statements,
         s.INDICATORS: indicators,
         s.DOCUMENT_TABLES: found,
+        s.READING_FINDINGS: reading,
     }

@@ -21,7 +21,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -29,15 +29,28 @@ from functools import cache
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest._pdf_layout import PageLine, Word
+from analytics.ingest._verify import _row_results, best_placement, identities_of, step_of, verify_rows
 from analytics.ingest.numbers import normalize_text, parse_amount
 from analytics.reference import reference_rows, table_key
 from analytics.reference.classification import code_level, normalize_code, parent_code
 
-__all__ = ["TableBlock", "dedupe_lines", "drop_listed_only", "extract_tables", "find_blocks", "printed_unit"]
+__all__ = [
+    "TableBlock",
+    "dedupe_lines",
+    "drop_listed_only",
+    "extract_tables",
+    "find_blocks",
+    "printed_unit",
+    "table_steps",
+]
 
-_NUMERIC = re.compile(r"^[-−－]?[(（]?[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
+_NUMBER = r"[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: An amount cell: a number, or one in closed brackets (a negative); "（20" is the start of a wrapped "（20万以上）".
+_NUMERIC = re.compile(rf"^[-−－]?(?:\({_NUMBER}\)|（{_NUMBER}）|{_NUMBER})$")
 _DIGITS = re.compile(r"^\d{1,7}$")
 _UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+#: The start of a unit whose end wraps onto the next line ("单位：万" / "元").
+_UNIT_START = re.compile(r"单位\s*[:：]\s*[亿万]?$")
 _TOC = re.compile(r"[.…·]{3,}|…")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.*(说明|解释|情况)$")
 #: What a document prints under a table it has nothing to show in (disclosed empty, not missing).
@@ -180,10 +193,19 @@ def _is_numeric(word: Word) -> bool:
 
 
 def _block_unit(block: TableBlock) -> tuple[str, PageLine] | None:
-    for line in [block.title_line, *block.lines[:8]]:
-        match = _UNIT.search(normalize_text(line.text))
+    """The unit printed under a table's title or in its header ("单位：万元"), also when it wraps onto the next
+    line ("单位：万" / "元")."""
+    head = [block.title_line, *block.lines[:8]]
+    for index, line in enumerate(head):
+        text = normalize_text(line.text)
+        match = _UNIT.search(text)
         if match:
             return match[1], line
+        if index + 1 < len(head) and _UNIT_START.search(text):
+            joined = text + normalize_text(head[index + 1].text)
+            match = _UNIT.search(joined)
+            if match:
+                return match[1], line
     return None
 
 
@@ -192,10 +214,42 @@ class _Column:
     x0: float
     x1: float
     header: list[Word] = field(default_factory=list)
+    #: The canonical column the form's identities chose for it (a bare 小计 whose group header is not known).
+    forced: str | None = None
 
     def key(self) -> tuple[str, int] | None:
+        if self.forced is not None:
+            return self.forced, 0
+        return column_key(self.text())
+
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def text(self) -> str:
         words = sorted(self.header, key=lambda w: (round(w.top), w.x0))
-        return column_key("".join(w.text for w in words))
+        return "".join(w.text for w in words)
+
+    def basis(self, phase: str) -> str:
+        """What the column's figures are: a final account prints 预算数 / 年初预算 / 调整预算 beside its 决算数."""
+        return amount_basis(self.text(), phase)
+
+
+def amount_basis(header: str, phase: str) -> str:
+    """The basis of a column of a document of ``phase`` from its header text.
+
+    Examples
+    --------
+    >>> amount_basis("公务接待费预算数", "final"), amount_basis("公务接待费决算数", "final")
+    ('initial_budget', 'actual')
+    >>> amount_basis("全年预算数", "final"), amount_basis("预算数", "budget")
+    ('adjusted_budget', 'budget')
+    """
+    if phase != "final":
+        return s.default_basis(phase)
+    text = normalize_text(header)
+    if "决算" in text or "预算" not in text:
+        return "actual"
+    return "adjusted_budget" if ("调整" in text or "全年" in text) else "initial_budget"
 
 
 def _columns(amount_words: list[Word]) -> list[_Column]:
@@ -286,7 +340,7 @@ def _below(word: Word, other: Word) -> bool:
     return (word.top + word.bottom) / 2 > (other.top + other.bottom) / 2 + 2
 
 
-def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x: float) -> None:
+def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x: float) -> list[list[Word]]:
     """Give each amount column the header cell that stands over it.
 
     Columns come from the amounts; a column whose cells are all blank has a header but no amounts. So the
@@ -295,13 +349,13 @@ def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x
     """
     cells = _header_cells(header_lines, name_x, columns)
     if not cells or not columns:
-        return
+        return cells
     centres = [(min(w.x0 for w in c) + max(w.x1 for w in c)) / 2 for c in cells]
     if len(columns) > len(cells):
         for column in columns:
             nearest = min(range(len(cells)), key=lambda j: abs(centres[j] - (column.x0 + column.x1) / 2))
             column.header.extend(cells[nearest])
-        return
+        return cells
     m, n = len(columns), len(cells)
     inf = float("inf")
     cost = [[inf] * (n + 1) for _ in range(m + 1)]
@@ -320,6 +374,7 @@ def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x
             columns[i - 1].header.extend(cells[j - 1])
             i -= 1
         j -= 1
+    return cells
 
 
 @dataclass
@@ -557,6 +612,9 @@ def _emit(
     for word, index in amounts:
         mapped = columns[index].key()
         column, offset = mapped if mapped else (f"column_{index + 1}", 0)
+        basis = columns[index].basis(ctx.phase)
+        if column in _BASIS_COLUMNS:
+            basis = _BASIS_COLUMNS[column] if ctx.phase == "final" else basis
         out.append(
             {
                 s.FISCAL_YEAR: ctx.fiscal_year + offset,
@@ -570,6 +628,7 @@ def _emit(
                 s.LEVEL: code_level(code) if code else None,
                 s.PARENT_CODE: parent_code(code) if code else None,
                 s.COLUMN: column,
+                s.AMOUNT_BASIS: basis,
                 s.AMOUNT_YUAN: _amount(word, unit, ctx, row.anchor),
                 s.STATED_SHARE_PCT: None,
                 s.PAGE: row.anchor.page,
@@ -581,11 +640,24 @@ def _emit(
 
 
 _INCOME_TABLES = frozenset({"income_summary"})
+#: Columns whose key already says they are a final account's budget figures (年初预算数, 全年预算数).
+_BASIS_COLUMNS = {"initial_budget": "initial_budget", "full_year_budget": "adjusted_budget"}
 
 
-def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object]], str, str | None]:
-    """Rows of one block, its status ("data" / "empty") and its unit."""
+class _NoUnitError(Exception):
+    """A table with amounts but no printed unit: read again once the document's unit is known."""
+
+
+def _table_rows(
+    block: TableBlock, ctx: _Context, inferred_unit: str | None = None, notes: list[dict[str, object]] | None = None
+) -> tuple[list[dict[str, object]], str, str | None]:
+    """Rows of one block, its status ("data" / "empty") and its unit.
+
+    Raises ``_NoUnitError`` for a table with amounts and no unit, unless ``inferred_unit`` is given.
+    """
     unit_found = _block_unit(block)
+    if unit_found is None and inferred_unit is not None:
+        unit_found = (inferred_unit, block.title_line)
     body = [ln for ln in block.lines if not (unit_found and ln is unit_found[1])]
     printed = unit_found[0] if unit_found else None
     says_empty = any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body)
@@ -596,11 +668,7 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
     if first_data is None:
         return [], "empty" if says_empty else "no_rows", printed
     if unit_found is None:
-        raise ReaderError(
-            ctx.doc_name,
-            f"page {block.title_line.page}",
-            f"table {block.title!r} prints no unit; expected '单位：元' or '单位：万元' under its title",
-        )
+        raise _NoUnitError
     unit = unit_found[0]
     header, data = body[:first_data], body[first_data:]
     # A note under the table ("注：本表反映…") ends its rows.
@@ -609,7 +677,7 @@ def _table_rows(block: TableBlock, ctx: _Context) -> tuple[list[dict[str, object
     out: list[dict[str, object]] = []
     slices = _side_by_side(block, header, data)
     for number, (slice_header, slice_data) in enumerate(slices, start=1):
-        rows = _parse_slice(block, slice_header, slice_data, unit, ctx)
+        rows = _parse_slice(block, slice_header, slice_data, unit, ctx, notes)
         if len(slices) > 1:
             # The total under one of several side-by-side tables is that half's total (人员经费合计 on the left,
             # 公用经费合计 on the right), not the table's: its name says which half it closes.
@@ -653,8 +721,13 @@ def _side_by_side(
     return [(cut(header, lo, hi), cut(data, lo, hi)) for lo, hi in itertools.pairwise(edges)]
 
 
-def _parse_slice(
-    block: TableBlock, header: list[PageLine], data: list[PageLine], unit: str, ctx: _Context
+def _parse_slice(  # noqa: PLR0917 - a slice of a block, as _table_rows cut it
+    block: TableBlock,
+    header: list[PageLine],
+    data: list[PageLine],
+    unit: str,
+    ctx: _Context,
+    notes: list[dict[str, object]] | None = None,
 ) -> list[dict[str, object]]:
     name_x = _name_x(data)
     rows = _rows(data, name_x)
@@ -662,18 +735,119 @@ def _parse_slice(
     if not amount_words:
         return []
     columns = _columns(amount_words)
-    _assign_headers(columns, header, name_x)
+    _take_bad_cells(block, rows, columns, notes)
+    cells = _assign_headers(columns, header, name_x)
     if block.key in _TWO_SIDED:
         return _two_sided(block, rows, columns, unit, ctx)
     side = "income" if block.key in _INCOME_TABLES else "expenditure"
     out: list[dict[str, object]] = []
     previous_code: str | None = None
+    header_columns = _cell_columns(cells, name_x, ctx.phase)
     for row in rows:
         placed = [(w, _column_of(columns, w)) for w in row.amounts]
+        if header_columns is not None:
+            placed, columns = _placed_by_identities(block.key, side, row, placed, columns, header_columns, unit, ctx)
         emitted = _emit(block, row, side, placed, columns=columns, unit=unit, ctx=ctx, previous_code=previous_code)
         previous_code = next((str(r[s.CODE]) for r in emitted if r[s.CODE]), previous_code)
         out.extend(emitted)
     return out
+
+
+#: A word standing in an amount column that is no amount: a spreadsheet error, a placeholder, a garbled number.
+_BAD_CELL = re.compile(r"^(#[A-Z/0!?]+[!?]?|NaN|nan|N/?A|[?？]+|[-−－]?[\d.,，]*\d[\d.,，]*[^\u4e00-\u9fff]*)$")
+
+
+def _take_bad_cells(
+    block: TableBlock, rows: list[_Row], columns: list[_Column], notes: list[dict[str, object]] | None
+) -> None:
+    """A word in an amount column that does not parse as an amount ("#REF!", "NaN", "?", "1.2.3", "12a.4x") is a
+    reading finding naming its page and cell: it is taken out of the row's name, and its amount stays unread."""
+    if not columns:
+        return
+    left = min(c.x0 for c in columns) - _COLUMN_TOLERANCE
+    for row in rows:
+        for word in list(row.label):
+            text = normalize_text(word.text)
+            if word.x0 < left or _NUMERIC.match(text) or not _BAD_CELL.match(text):
+                continue
+            if not any(abs(c.x1 - word.x1) <= _COLUMN_TOLERANCE or c.x0 <= word.center <= c.x1 for c in columns):
+                continue
+            row.label.remove(word)
+            if notes is not None:
+                notes.append(
+                    _finding(
+                        "bad_cell",
+                        block,
+                        row.anchor,
+                        f"the cell {word.text!r} should hold an amount and does not parse; its amount is not read",
+                        f"金额单元格“{word.text}”无法识读，未读入",
+                        cell=word.text,
+                    )
+                )
+
+
+def _cell_columns(cells: list[list[Word]], name_x: float, phase: str) -> list[_Column] | None:
+    """The header's cells as columns of their own (blank ones included), for tables whose rows identities check.
+
+    ``None`` when the cells mix bases (a final account's 预算数 / 决算数 pairs): positions decide there.
+    """
+    if not cells:
+        return None
+    out = []
+    for cell in cells:
+        column = _Column(min(w.x0 for w in cell), max(w.x1 for w in cell), list(cell))
+        if column.x1 <= name_x:
+            continue
+        out.append(column)
+    if len({c.basis(phase) for c in out}) != 1:
+        return None
+    return out
+
+
+def _placed_by_identities(  # noqa: PLR0917 - one row and what its table knows
+    table: str,
+    side: str,
+    row: _Row,
+    placed: list[tuple[Word, int]],
+    columns: list[_Column],
+    cells: list[_Column],
+    unit: str,
+    ctx: _Context,
+) -> tuple[list[tuple[Word, int]], list[_Column]]:
+    """A row's amounts placed by position, or, when that breaks the form's identities and a placement into the
+    header's cells keeps them all (a blank cell shifts the amounts one cell along), placed so."""
+    if not identities_of(table) or not placed:
+        return placed, columns
+    try:
+        amounts = [_amount(w, unit, ctx, row.anchor) for w, _ in placed]
+    except ReaderError:
+        return placed, columns
+    keys = [columns[i].key() for _, i in placed]
+    names = [k[0] if k else None for k in keys]
+    values = dict(zip(names, amounts, strict=True))
+    step = step_of(unit)
+    by_position = _row_results(table, side, {k: v for k, v in values.items() if k}, step)
+    duplicated = len(set(names)) < len(names) or None in names
+    if not duplicated and all(holds for _, holds, _ in by_position):
+        return placed, columns
+    named = [(c.key() or (None, 0))[0] for c in cells]
+    # A bare 小计 whose group header was not recognised may close any group of the form that no cell names.
+    unnamed = [i.total for i in identities_of(table) if i.total not in named]
+    options = [
+        [*([name] if name else []), *unnamed] if name in (None, "total") and index > 0 else [name] if name else []
+        for index, name in enumerate(named)
+    ]
+
+    def cost(amount: int, cell: int) -> float:
+        return abs(placed[amount][0].x1 - cells[cell].x1) + abs(placed[amount][0].center - cells[cell].center())
+
+    placement = best_placement(table, side, options, amounts, step, cost)
+    if placement is None:
+        return placed, columns
+    fixed = [_Column(c.x0, c.x1, list(c.header)) for c in cells]
+    for index, column in placement:
+        fixed[index].forced = column
+    return [(w, index) for (w, _), (index, _) in zip(placed, placement, strict=True)], fixed
 
 
 def _mark_subtotals(rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -780,21 +954,37 @@ def printed_unit(found: list[dict[str, object]]) -> str | None:
 
 
 def extract_tables(
-    lines: Sequence[PageLine], *, doc_name: str, fiscal_year: int, phase: str
+    lines: Sequence[PageLine],
+    *,
+    doc_name: str,
+    fiscal_year: int,
+    phase: str,
+    findings: list[dict[str, object]] | None = None,
+    verify: bool = True,
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Every standard table of a document: its ``lines`` rows and one catalog row per table found.
+
+    Every row read is verified against the form's identities (``verification`` / ``verified_by``). A table that
+    cannot be read is kept as ``unreadable`` with its reason, never refusing the document; a table that prints no
+    unit takes the unit the document's other tables print, and says so. What the reader doubts or could not read
+    is appended to ``findings`` (``reading_findings`` rows without ``doc_id`` / ``seq``) when it is given.
 
     Returns
     -------
     (lines, tables)
         ``lines`` rows without ``doc_id`` / ``department_id``; ``tables`` rows describe each table found (key,
-        title, unit, pages, status "data" / "empty" / "no_rows", row count).
+        title, unit, pages, status "data" / "empty" / "no_rows" / "unreadable", row count, reason).
     """
     ctx = _Context(doc_name, fiscal_year, phase)
+    notes: list[dict[str, object]] = [] if findings is None else findings
     all_rows: list[dict[str, object]] = []
     found: list[dict[str, object]] = []
-    for block in find_blocks(lines):
-        rows, status, unit = _table_rows(block, ctx)
+    pending: list[tuple[int, TableBlock]] = []
+    steps: dict[str, Decimal] = {}
+
+    def record(
+        block: TableBlock, rows: list[dict[str, object]], status: str, unit: str | None, reason: str | None
+    ) -> None:
         first, last = block.pages
         found.append(
             {
@@ -805,8 +995,70 @@ def extract_tables(
                 s.PAGE_TO: last,
                 s.STATUS: status,
                 s.ROW_COUNT: len(rows),
+                s.REASON: reason,
                 s.SOURCE_TEXT: block.title_line.text,
             }
         )
+        if unit and rows:
+            steps.setdefault(block.key, step_of(unit))
         all_rows.extend(rows)
-    return dedupe_lines(all_rows), drop_listed_only(found)
+
+    def read(block: TableBlock, inferred: str | None = None) -> None:
+        try:
+            rows, status, unit = _table_rows(block, ctx, inferred, notes)
+        except ReaderError as error:
+            reason = error.problem
+            record(block, [], "unreadable", _block_unit(block)[0] if _block_unit(block) else inferred, reason)
+            notes.append(_finding("unreadable_table", block, block.title_line, reason, f"表格无法读取：{reason}"))
+            return
+        record(block, rows, status, unit, None)
+
+    for block in find_blocks(lines):
+        try:
+            read(block)
+        except _NoUnitError:
+            pending.append((len(found), block))
+    unit = printed_unit(found)
+    for _, block in pending:
+        if unit is None:
+            reason = (
+                "the table prints no unit and no other table of the document does; expected '单位：元' or '单位：万元'"
+            )
+            record(block, [], "unreadable", None, reason)
+            notes.append(_finding("unreadable_table", block, block.title_line, reason, "表格未印计量单位，无法读取"))
+            continue
+        read(block, unit)
+        notes.append(
+            _finding(
+                "unit_inferred",
+                block,
+                block.title_line,
+                f"the table prints no unit; read in {unit}, the unit the document's other tables print",
+                f"表格未印计量单位，按本文件其他表格的单位（{unit}）读取",
+            )
+        )
+    rows = dedupe_lines(all_rows)
+    if verify:
+        notes.extend(verify_rows(rows, steps))
+    return rows, drop_listed_only(found)
+
+
+def table_steps(found: Sequence[Mapping[str, object]]) -> dict[str, Decimal]:
+    """Each table's rounding step of one printed figure, from the ``document_tables`` rows of a document."""
+    return {str(f[s.TABLE]): step_of(str(f[s.UNIT_PRINTED])) for f in found if f[s.UNIT_PRINTED]}
+
+
+def _finding(  # noqa: PLR0917 - a reading finding of one table
+    kind: str, block: TableBlock, line: PageLine, reason_en: str, reason_zh: str, cell: str | None = None
+) -> dict[str, object]:
+    return {
+        s.KIND: kind,
+        s.TABLE: block.key,
+        s.COLUMN: None,
+        s.CELL_TEXT: cell,
+        s.MESSAGE_ZH: f"{block.title}：{reason_zh}",
+        s.MESSAGE_EN: f"{block.title}: {reason_en}",
+        s.PAGE: line.page,
+        s.LINE: line.number,
+        s.SOURCE_TEXT: line.text,
+    }

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import cache
-from importlib import resources
 
 import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
 from analytics.checks._rules._common import line_evidence, lines_with_step, wan
+from analytics.reference import reference_rows
 from analytics.store import Dataset
 
 _GROUP = [s.DOC_ID, s.TABLE, s.SIDE, s.COLUMN, s.FISCAL_YEAR]
@@ -94,8 +92,7 @@ def parent_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
 
 @cache
 def _identities() -> list[dict[str, str]]:
-    text = resources.files("analytics.checks").joinpath("identities.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    return [dict(row) for row in reference_rows("identities.csv")]
 
 
 @rule(

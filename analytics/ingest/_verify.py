@@ -1,0 +1,296 @@
+"""Read-time verification: the identities of the national forms confirm, or contradict, every figure read.
+
+The standard tables are full of arithmetic the publisher had to make hold: a row's 合计 column is the sum of its
+part columns (``analytics/reference/identities.csv``), a 类 is the sum of its 款 and a 款 of its 项, a table's 合计
+row is the sum of its 类 rows, the two sides of a 收支总表 balance, and a total printed by one table is printed
+again by another. A figure that takes part in an identity that holds is ``verified`` (``verified_by`` says which);
+one that takes part only in identities that fail is ``contradicted`` and gets a reading finding (the reader's doubt,
+with page and line, kept apart from the checks' findings about the document); the rest stay ``unverified``.
+
+The same identities choose between readings: ``best_placement`` tries every left-to-right placement of a row's
+amounts into the header's cells (a blank cell shifts the printed amounts one cell along) and keeps the one under
+which the row's identities hold.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from analytics import schema as s
+from analytics.reference import reference_rows
+
+__all__ = ["Identity", "best_placement", "identities_of", "step_of", "verify_rows"]
+
+#: At most this many cells are tried for a row's placement (C(12, 6) = 924 placements at most).
+_MAX_CELLS = 12
+_STEP = {"元": Decimal("1"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """``total = Σ parts`` between the columns of one row of ``table``."""
+
+    table: str
+    side: str
+    total: str
+    parts: tuple[str, ...]
+    description: str
+
+
+@cache
+def _identities() -> tuple[Identity, ...]:
+    return tuple(
+        Identity(row["table"], row["side"], row["total"], tuple(row["parts"].split("|")), row["description"])
+        for row in reference_rows("identities.csv")
+    )
+
+
+def identities_of(table: str) -> tuple[Identity, ...]:
+    """The column identities of one table.
+
+    Examples
+    --------
+    >>> [i.total for i in identities_of("three_public_and_operation")]
+    ['three_public_total', 'total', 'vehicles']
+    """
+    return tuple(i for i in _identities() if i.table == table)
+
+
+def step_of(unit: str | None) -> Decimal:
+    """The rounding step of one printed figure in 元: a figure printed to 0.01 万元 may be 50 元 off its exact value.
+
+    Examples
+    --------
+    >>> step_of("万元"), step_of("元")
+    (Decimal('100'), Decimal('1'))
+    """
+    return _STEP.get(unit or "元", Decimal("1"))
+
+
+def _value(column: str, values: Mapping[str, Decimal], by_total: Mapping[str, Identity]) -> Decimal | None:
+    """A column's printed value or, when the row prints only its parts (公务用车 as 购置费 + 运行费), their sum."""
+    if column in values:
+        return values[column]
+    identity = by_total.get(column)
+    if identity is None:
+        return None
+    parts = [_value(p, values, by_total) for p in identity.parts]
+    present = [p for p in parts if p is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _row_results(
+    table: str, side: str, values: Mapping[str, Decimal], step: Decimal
+) -> list[tuple[Identity, bool, list[str]]]:
+    """Each identity of ``table`` that applies to one row: (identity, holds, the printed columns it involves).
+
+    An identity applies when the row prints its total and at least one part; a part not printed is blank: zero.
+    Columns no identity names (机关运行经费 beside the 三公 columns) take part in none.
+    """
+    identities = [i for i in identities_of(table) if i.side == side]
+    if not identities:
+        return []
+    by_total = {i.total: i for i in identities}
+    out: list[tuple[Identity, bool, list[str]]] = []
+    for identity in identities:
+        if identity.total not in values:
+            continue
+        parts = {p: _value(p, values, by_total) for p in identity.parts}
+        if all(v is None for v in parts.values()):
+            continue
+        involved = [identity.total, *(p for p in identity.parts if p in values)]
+        involved += [c for p in identity.parts if p not in values and p in by_total for c in by_total[p].parts]
+        total = sum((v for v in parts.values() if v is not None), Decimal(0))
+        holds = abs(values[identity.total] - total) <= step * len(parts)
+        out.append((identity, holds, [c for c in involved if c in values]))
+    return out
+
+
+def best_placement(  # noqa: PLR0917 - the row, its cells and amounts, and how to weigh them
+    table: str,
+    side: str,
+    cells: Sequence[Sequence[str]],
+    amounts: Sequence[Decimal],
+    step: Decimal,
+    cost: Callable[[int, int], float] | None = None,
+) -> tuple[tuple[int, str], ...] | None:
+    """Where a row's ``amounts`` stand: (cell index, column) for each, left to right, chosen by the identities.
+
+    ``cells`` are the header's cells in printed order, each with the canonical columns it may be (one for a cell
+    that names its column, several for a bare 小计 whose group header is not known, none for a cell that names no
+    known column). The amounts keep their order; a blank cell lets the next amount move one cell along. Of the
+    placements under which every applicable identity holds, those under which most identities apply win; among
+    them the one of least ``cost`` (the distance of an amount from a cell, when positions are known). ``None``
+    when no placement keeps the identities.
+
+    Examples
+    --------
+    The 三公 row of a form whose 公务用车购置费 cell is blank (合计, 小计, 出国, 公务用车小计, 购置, 运行, 接待):
+
+    >>> cells = [["total"], ["total", "three_public_total"], ["overseas_travel"], ["vehicles"],
+    ...          ["vehicle_purchase"], ["vehicle_operation"], ["reception"]]
+    >>> amounts = [Decimal(v) for v in ("484.30", "484.30", "100.00", "267.80", "267.80", "116.50")]
+    >>> [c for _, c in best_placement("three_public_and_operation", "expenditure", cells, amounts, Decimal("0.01"),
+    ...                               cost=lambda a, c: abs(a - c + (c > 4)))]
+    ['total', 'three_public_total', 'overseas_travel', 'vehicles', 'vehicle_operation', 'reception']
+    """
+    n, k = len(cells), len(amounts)
+    if k == 0 or k > n or n > _MAX_CELLS:
+        return None
+    best: tuple[int, float, tuple[tuple[int, str], ...]] | None = None
+    for placement in itertools.combinations(range(n), k):
+        options = [cells[i] for i in placement]
+        if any(not o for o in options):
+            continue
+        for columns in itertools.product(*options):
+            if len(set(columns)) < k:
+                continue
+            values = dict(zip(columns, amounts, strict=True))
+            results = _row_results(table, side, values, step)
+            if not results or not all(holds for _, holds, _ in results):
+                continue
+            distance = sum(cost(a, c) for a, c in enumerate(placement)) if cost else 0.0
+            candidate = (len(results), -distance, tuple(zip(placement, columns, strict=True)))
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    return best[2] if best else None
+
+
+def _mark(row: dict[str, object], how: str) -> None:
+    if row[s.VERIFICATION] != "verified":
+        row[s.VERIFICATION] = "verified"
+        row[s.VERIFIED_BY] = how
+    elif how not in str(row[s.VERIFIED_BY]):
+        row[s.VERIFIED_BY] = f"{row[s.VERIFIED_BY]}; {how}"
+
+
+def _amount(row: Mapping[str, object]) -> Decimal:
+    value = row[s.AMOUNT_YUAN]
+    assert isinstance(value, Decimal)
+    return value
+
+
+def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the order they are most telling
+    rows: list[dict[str, object]], steps: Mapping[str, Decimal]
+) -> list[dict[str, object]]:
+    """Set ``verification`` / ``verified_by`` on every ``lines`` row of one document; return the reading findings.
+
+    ``steps`` gives each table's rounding step of one printed figure (``step_of(unit)``; 1 元 when not given). The
+    findings are ``reading_findings`` rows (without ``doc_id`` and ``seq``), one per identity that fails.
+    """
+
+    def step_for(table: object) -> Decimal:
+        return steps.get(str(table), Decimal(1))
+
+    for row in rows:
+        row[s.VERIFICATION] = "unverified"
+        row[s.VERIFIED_BY] = None
+    failures: list[tuple[str, list[dict[str, object]], Decimal, Decimal, str]] = []
+
+    def check(how: str, total: dict[str, object], parts: list[dict[str, object]], tolerance: Decimal) -> None:
+        expected = sum((_amount(p) for p in parts), Decimal(0))
+        if abs(_amount(total) - expected) <= tolerance:
+            for row in (total, *parts):
+                _mark(row, how)
+        else:
+            failures.append((how, [total, *parts], _amount(total), expected, str(total[s.TABLE])))
+
+    # 1. Column identities inside each printed row.
+    by_row: dict[tuple[object, ...], dict[str, dict[str, object]]] = defaultdict(dict)
+    for row in rows:
+        key = tuple(row[c] for c in (s.TABLE, s.SIDE, s.PAGE, s.LINE, s.NAME, s.AMOUNT_BASIS, s.FISCAL_YEAR))
+        by_row[key].setdefault(str(row[s.COLUMN]), row)
+    for key, cells in by_row.items():
+        values = {column: _amount(row) for column, row in cells.items()}
+        for identity, holds, involved in _row_results(str(key[0]), str(key[1]), values, step_for(key[0])):
+            members = [cells[c] for c in involved]
+            if holds:
+                for row in members:
+                    _mark(row, identity.description)
+            else:
+                parts_sum = sum((values[c] for c in involved if c != identity.total), Decimal(0))
+                failures.append((identity.description, members, values[identity.total], parts_sum, ""))
+
+    # 2. 类 = Σ 款, 款 = Σ 项, and a table's total row = Σ its 类 rows, per column.
+    coded: dict[tuple[object, ...], list[dict[str, object]]] = defaultdict(list)
+    totals: dict[tuple[object, ...], list[dict[str, object]]] = defaultdict(list)
+    for row in rows:
+        group = (row[s.TABLE], row[s.SIDE], row[s.COLUMN], row[s.AMOUNT_BASIS], row[s.FISCAL_YEAR])
+        if row[s.CODE]:
+            coded[group].append(row)
+        elif row[s.CLASSIFICATION] == "total":
+            totals[group].append(row)
+    for group, members in coded.items():
+        by_code = {str(r[s.CODE]): r for r in members}
+        children: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for row in members:
+            if row[s.PARENT_CODE] and row[s.PARENT_CODE] in by_code:
+                children[str(row[s.PARENT_CODE])].append(row)
+        for code, kids in children.items():
+            check("上级科目 = 下级科目之和", by_code[code], kids, step_for(group[0]) * len(kids))
+        top = [r for r in members if r[s.LEVEL] == 1]
+        for total in totals.get(group, []):
+            if top:
+                check("合计 = 各类科目之和", total, top, step_for(group[0]) * len(top))
+
+    # 3. The two sides of a 收支总表 balance.
+    for table in ("income_expenditure_summary", "fiscal_appropriation_summary"):
+        sides: dict[tuple[object, ...], dict[str, list[dict[str, object]]]] = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            if row[s.TABLE] == table and row[s.CLASSIFICATION] == "total" and row[s.COLUMN] == "total":
+                sides[(row[s.AMOUNT_BASIS], row[s.FISCAL_YEAR])][str(row[s.SIDE])].append(row)
+        for both in sides.values():
+            for income in both.get("income", []):
+                for spending in both.get("expenditure", []):
+                    if _amount(income) == _amount(spending):
+                        _mark(income, "收入总计 = 支出总计")
+                        _mark(spending, "收入总计 = 支出总计")
+
+    # 4. A total printed again by another table of the document (收支总表 ↔ 收入总表 / 支出总表 …).
+    printed: dict[tuple[object, ...], set[object]] = defaultdict(set)
+    total_rows = [r for r in rows if r[s.CLASSIFICATION] in ("total", "subtotal") and _amount(r) != 0]
+    for row in total_rows:
+        printed[(_amount(row), row[s.AMOUNT_BASIS], row[s.FISCAL_YEAR])].add(row[s.TABLE])
+    for row in total_rows:
+        others = printed[(_amount(row), row[s.AMOUNT_BASIS], row[s.FISCAL_YEAR])] - {row[s.TABLE]}
+        if others:
+            _mark(row, "另表同数：" + "、".join(sorted(str(t) for t in others)))
+
+    findings: list[dict[str, object]] = []
+    for how, members, observed, expected, _ in failures:
+        doubtful = [m for m in members if m[s.VERIFICATION] != "verified"]
+        for row in doubtful:
+            row[s.VERIFICATION] = "contradicted"
+            row[s.VERIFIED_BY] = f"不符：{how}"
+        if not doubtful:
+            continue  # every figure is confirmed elsewhere: the publisher's arithmetic, for the checks to report
+        first = members[0]
+        findings.append(
+            {
+                s.KIND: "contradicted",
+                s.TABLE: first[s.TABLE],
+                s.COLUMN: first[s.COLUMN],
+                s.CELL_TEXT: None,
+                s.MESSAGE_ZH: (
+                    f"读数未能核实：{how}不成立"
+                    f"（{first[s.NAME]}：{_wan(observed)} 万元，各项合计 {_wan(expected)} 万元）"
+                ),
+                s.MESSAGE_EN: (
+                    f"read not confirmed: {how} fails ({first[s.NAME]}: {_wan(observed)} vs parts {_wan(expected)} "
+                    "(10k yuan))"
+                ),
+                s.PAGE: first[s.PAGE],
+                s.LINE: first[s.LINE],
+                s.SOURCE_TEXT: first[s.SOURCE_TEXT],
+            }
+        )
+    return findings
+
+
+def _wan(yuan: Decimal) -> str:
+    return f"{yuan / 10000:,.2f}"
