@@ -6,10 +6,12 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import charts
+from analytics import charts, compare
 from analytics import schema as s
 from analytics.compare import MEASURE_LABELS, PRIOR_TEXT, TARGET_CHANGED
 from analytics.compare import _columns as c
+from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
+from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
 from app_pages._i18n import english, lang, number_formats, pick, t
 
@@ -44,6 +46,44 @@ st.dataframe(
     column_config=number_formats(money=("col_amount",), percent=("col_change_pct",), year=("col_year",)),
     key="department_figures",
 )
+if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.PHASE) == "final")).is_empty():
+    # A final account (决算): its 决算数, with the 年初预算 (and 调整预算) it prints beside them, else the year's
+    # budget's. Only departments with one pay for this (not cached yet: see the report to the lead).
+    execution = compare.execution_rates(dataset.for_department(department_id))
+    st.subheader(pick(("决算：年初预算与决算数", "Final accounts: initial budget and actual")))
+    wan = pick(("（万元）", " (10k yuan)"))
+    labels = {basis: pick(pair) + wan for basis, pair in BASIS_LABELS.items()}
+    rate_label, source_label = (
+        pick(("执行率（%）", "Execution rate (%)")),
+        pick(("年初预算出处", "Initial budget from")),
+    )
+    this_final = pick(("本决算", "this final account"))
+    columns = [
+        pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+        pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
+        analytics.wan_yuan(c.BUDGET_YUAN).alias(labels["initial_budget"]),
+        analytics.wan_yuan(ADJUSTED_BUDGET_YUAN).alias(labels["adjusted_budget"]),
+        analytics.wan_yuan(c.FINAL_YUAN).alias(labels["actual"]),
+        pl.col(c.EXECUTION_PCT).round(1).alias(rate_label),
+        pl.when(pl.col(BUDGET_DOC_ID) == pl.col(FINAL_DOC_ID))
+        .then(pl.lit(this_final))
+        .otherwise(pl.col(BUDGET_DOC_ID).replace_strict(documents, default=pl.col(BUDGET_DOC_ID)))
+        .alias(source_label),
+    ]
+    shown = execution.select(columns)
+    if execution.get_column(ADJUSTED_BUDGET_YUAN).is_null().all():
+        shown = shown.drop(labels["adjusted_budget"])  # printed by none of its final accounts
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            **number_formats(year=("col_year",)),
+            **{label: st.column_config.NumberColumn(format="%,.2f") for label in labels.values()},
+            rate_label: st.column_config.NumberColumn(format="%.1f"),
+        },
+        key="department_final_accounts",
+    )
+
 with st.expander(t("sources")):
     # Every total and category line of the department as printed: document, table, page, line and text.
     printed = dataset.lines.filter(

@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 from analytics import compare
 from analytics import schema as s
 from analytics.compare import _columns as c
+from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.ingest import read_disclosure
 from analytics.store import Dataset
 from tests.conftest import SEED
@@ -56,6 +57,7 @@ def _line(  # noqa: PLR0917 - a table row, column by column
     code: str | None = None,
     level: int | None = None,
     phase: str = "budget",
+    basis: str | None = None,
 ) -> dict[str, object]:
     return {
         s.DOC_ID: doc,
@@ -70,7 +72,9 @@ def _line(  # noqa: PLR0917 - a table row, column by column
         s.NAME: name,
         s.LEVEL: level,
         s.COLUMN: column,
+        s.AMOUNT_BASIS: basis or s.default_basis(phase),
         s.AMOUNT_YUAN: D(amount),
+        s.VERIFICATION: "unverified",
         s.LINE: 1,
         s.SOURCE_TEXT: name,
     }
@@ -359,6 +363,181 @@ def test_execution_rate_where_budget_and_final_exist() -> None:
     got = compare.execution_rates(_dataset(lines, documents))
     assert got.select(c.MEASURE, c.BUDGET_YUAN, c.FINAL_YUAN).rows() == [("income_total", D("800000"), D("760000"))]
     assert got.get_column(c.EXECUTION_PCT).to_list() == pytest.approx([95.0])
+
+
+def _final_with_budget_columns() -> Dataset:
+    """乙局 2024: a 决算 whose tables print 年初预算 / 调整预算 beside the 决算数, and the year's own budget.
+
+    The 收支总表 prints 年初预算数 | 全年预算数 | 决算数 columns; the 支出总表 and the 三公 table print each column
+    as a 预算数 / 决算数 pair (same column key, two bases).
+    """
+    final = "乙局决算"
+
+    def pair(table: str, column: str, *, initial: str | None, actual: str) -> list[dict[str, object]]:
+        """The 合计 row's figure in ``column`` as its 决算数 and (unless None) its 年初预算."""
+        printed = [("actual", actual)] + ([("initial_budget", initial)] if initial is not None else [])
+        return [
+            _line(
+                final, "乙局", 2024, table, "expenditure", "total", "合计", column, amount, phase="final", basis=basis
+            )
+            for basis, amount in printed
+        ]
+
+    lines = [
+        _line("乙局预算", "乙局", 2024, SUMMARY, "income", "total", "收入总计", "total", "990000"),
+        _line("乙局预算", "乙局", 2024, SUMMARY, "expenditure", "total", "支出总计", "total", "990000"),
+        _line("乙局预算", "乙局", 2024, "expenditure_summary", "expenditure", "total", "合计", "basic", "590000"),
+    ]
+    for side, name, actual in (("income", "收入总计", "950000"), ("expenditure", "支出总计", "940000")):
+        lines += [
+            _line(final, "乙局", 2024, SUMMARY, side, "total", name, "initial_budget", "1000000", phase="final",
+                  basis="initial_budget"),
+            _line(final, "乙局", 2024, SUMMARY, side, "total", name, "full_year_budget", "1100000", phase="final",
+                  basis="adjusted_budget"),
+            _line(final, "乙局", 2024, SUMMARY, side, "total", name, "total", actual, phase="final", basis="actual"),
+        ]  # fmt: skip
+    lines += pair("expenditure_summary", "basic", initial="600000", actual="580000")
+    lines += pair("expenditure_summary", "project", initial="400000", actual="360000")
+    lines += pair("general_budget_basic_economic", "personnel", initial=None, actual="500000")
+    lines += pair("general_budget_basic_economic", "public", initial=None, actual="80000")
+    three_public = "three_public_and_operation"
+    lines += pair(three_public, "overseas_travel", initial="10000", actual="0")
+    lines += pair(three_public, "vehicles", initial="20000", actual="15000")
+    lines += pair(three_public, "reception", initial="28500", actual="3900")
+    # The table's 合计 column is not one of the three parts: it must not be added to them.
+    lines += pair(three_public, "total", initial="58500", actual="18900")
+    documents = _documents(
+        ("乙局预算", "乙局", 2024, "budget", "department"), (final, "乙局", 2024, "final", "department")
+    )
+    return _dataset(
+        lines, documents, [{s.DEPARTMENT_ID: "乙局", s.FISCAL_YEAR: 2024, s.NAME: "测试区乙局", s.DOC_ID: final}]
+    )
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [
+        (
+            None,  # a final account's own figure: the 决算数
+            {"income_total": "950000", "expenditure_total": "940000", "basic": "580000", "project": "360000",
+             "personnel": "500000", "public": "80000", "three_public": "18900"},
+        ),
+        (
+            "actual",
+            {"income_total": "950000", "expenditure_total": "940000", "basic": "580000", "project": "360000",
+             "personnel": "500000", "public": "80000", "three_public": "18900"},
+        ),
+        (
+            "initial_budget",  # only where the 决算 prints a 年初预算: no 人员经费 / 公用经费
+            {"income_total": "1000000", "expenditure_total": "1000000", "basic": "600000", "project": "400000",
+             "three_public": "58500"},
+        ),
+        ("adjusted_budget", {"income_total": "1100000", "expenditure_total": "1100000"}),
+    ],
+)  # fmt: skip
+def test_measures_of_a_final_account_are_of_one_basis(basis: str | None, expected: dict[str, str]) -> None:
+    got = compare.measures(_final_with_budget_columns(), phase="final", basis=basis)
+    assert dict(got.select(c.MEASURE, s.AMOUNT_YUAN).rows()) == {m: D(v) for m, v in expected.items()}
+    assert got.get_column(s.AMOUNT_BASIS).unique().to_list() == [basis or "actual"]
+    assert got.get_column(s.DOC_ID).unique().to_list() == ["乙局决算"]
+
+
+def test_measures_of_the_budget_are_untouched_by_a_final_accounts_budget_columns() -> None:
+    got = compare.measures(_final_with_budget_columns())
+    assert got.select(c.MEASURE, s.AMOUNT_BASIS, s.AMOUNT_YUAN).rows() == [
+        ("basic", "budget", D("590000")),
+        ("expenditure_total", "budget", D("990000")),
+        ("income_total", "budget", D("990000")),
+    ]
+
+
+def test_a_stored_final_account_without_bases_keeps_its_budget_columns_apart() -> None:
+    """Lines stored before figures had a basis are all 决算数 by default; a 年初预算数 column is still a budget."""
+    lines = [
+        _line("f", "乙局", 2024, SUMMARY, "income", "total", "收入总计", column, amount, phase="final", basis="actual")
+        for column, amount in (("initial_budget", "1000000"), ("full_year_budget", "1100000"), ("total", "950000"))
+    ]
+    ds = _dataset(lines, _documents(("f", "乙局", 2024, "final", "department")))
+    amount = {
+        basis: compare.measures(ds, phase="final", basis=basis).get_column(s.AMOUNT_YUAN).to_list()
+        for basis in ("actual", "initial_budget", "adjusted_budget")
+    }
+    assert amount == {"actual": [D("950000")], "initial_budget": [D("1000000")], "adjusted_budget": [D("1100000")]}
+
+
+def test_measures_reject_a_basis_the_phase_does_not_print() -> None:
+    ds = _final_with_budget_columns()
+    with pytest.raises(ValueError, match="a budget document prints no 'actual' figures"):
+        compare.measures(ds, basis="actual")
+    with pytest.raises(ValueError, match=r"prints no 'budget' figures \(it prints actual, initial_budget"):
+        compare.measures(ds, phase="final", basis="budget")
+    with pytest.raises(ValueError, match="unknown phase 'draft'"):
+        compare.measures(ds, phase="draft")
+
+
+def test_execution_takes_the_final_accounts_own_budget_else_the_years_budget() -> None:
+    got = compare.execution_rates(_final_with_budget_columns())
+    rows = {r[c.MEASURE]: r for r in got.iter_rows(named=True)}
+    assert set(rows) == {"income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public"}
+    # The 决算 prints a 年初预算 for these: its own figures, never the budget document's 990000 / 590000.
+    for measure, initial, actual in (("income_total", "1000000", "950000"), ("basic", "600000", "580000"),
+                                     ("three_public", "58500", "18900")):  # fmt: skip
+        row = rows[measure]
+        assert (row[c.BUDGET_YUAN], row[c.FINAL_YUAN], row[BUDGET_DOC_ID]) == (
+            D(initial),
+            D(actual),
+            "乙局决算",
+        )
+        assert row[c.EXECUTION_PCT] == pytest.approx(float(D(actual) / D(initial) * 100))
+    assert rows["income_total"][ADJUSTED_BUDGET_YUAN] == D("1100000")
+    assert rows["basic"][ADJUSTED_BUDGET_YUAN] is None
+    # 人员经费 has no 年初预算 in the 决算 and none in the budget: no rate, and nothing stands in for it.
+    personnel = rows["personnel"]
+    assert (personnel[c.BUDGET_YUAN], personnel[c.FINAL_YUAN], personnel[c.EXECUTION_PCT]) == (None, D("500000"), None)
+
+
+def test_execution_falls_back_to_the_years_own_budget_only() -> None:
+    lines = [
+        _line("b24", "乙局", 2024, SUMMARY, "income", "total", "收入总计", "total", "800000"),
+        _line("b24", "乙局", 2024, SUMMARY, "expenditure", "total", "支出总计", "total", "800000"),
+        # A 2025 budget restating 2024: not the budget the 2024 final account is measured against.
+        _line("b25", "乙局", 2024, "performance_fund_composition", "expenditure", "total", "合计", "total", "777777",
+              as_of=2025),
+        _line("b25", "乙局", 2025, SUMMARY, "expenditure", "total", "支出总计", "total", "900000"),
+        _line("f", "乙局", 2024, SUMMARY, "income", "total", "总计", "total", "760000", phase="final"),
+        _line("f", "乙局", 2024, SUMMARY, "expenditure", "total", "总计", "total", "720000", phase="final"),
+        _line("f", "乙局", 2024, "expenditure_summary", "expenditure", "total", "合计", "basic", "500000",
+              phase="final"),
+    ]  # fmt: skip
+    documents = _documents(
+        ("b24", "乙局", 2024, "budget", "department"),
+        ("b25", "乙局", 2025, "budget", "department"),
+        ("f", "乙局", 2024, "final", "department"),
+    )
+    got = compare.execution_rates(_dataset(lines, documents))
+    assert got.select(c.MEASURE, c.BUDGET_YUAN, c.FINAL_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID).rows() == [
+        ("basic", None, D("500000"), None, "f"),
+        ("expenditure_total", D("800000"), D("720000"), "b24", "f"),
+        ("income_total", D("800000"), D("760000"), "b24", "f"),
+    ]
+    assert got.get_column(c.EXECUTION_PCT).to_list() == pytest.approx([None, 90.0, 95.0])
+
+
+PLANNING_FINAL = SEED.parent / "putuo_planning_2024_dept_final.pdf"
+
+
+def test_three_public_of_the_planning_final_account_is_its_actual() -> None:
+    """普陀区规划和自然资源局 2024 决算, p. 17 (财政拨款“三公”经费支出决算表, 万元), read from the page: 合计
+    预算数 2.85, 决算数 0.39; 因公出国（境）费 and 公务用车购置及运行维护费 0.00 / 0.00; 公务接待费 2.85 / 0.39."""
+    ds = read_disclosure(PLANNING_FINAL)
+    actual = compare.measures(ds, phase="final").filter(pl.col(c.MEASURE) == "three_public")
+    initial = compare.measures(ds, phase="final", basis="initial_budget").filter(pl.col(c.MEASURE) == "three_public")
+    assert actual.get_column(s.AMOUNT_YUAN).to_list() == [D("3900.00")]
+    assert initial.get_column(s.AMOUNT_YUAN).to_list() == [D("28500.00")]
+    execution = compare.execution_rates(ds).filter(pl.col(c.MEASURE) == "three_public").row(0, named=True)
+    assert (execution[c.BUDGET_YUAN], execution[c.FINAL_YUAN]) == (D("28500.00"), D("3900.00"))
+    assert execution[BUDGET_DOC_ID] == execution[FINAL_DOC_ID]  # both from the 决算 itself
+    assert execution[c.EXECUTION_PCT] == pytest.approx(0.39 / 2.85 * 100)
 
 
 amounts = st.lists(st.decimals(min_value=0, max_value=10**9, places=2), min_size=1, max_size=6)

@@ -256,14 +256,16 @@ def test_cli_brief_of_a_saved_dataset(tmp_path: Path, archives: SyntheticDisclos
     assert [p.name for p in out.iterdir()] == [brief_file_name(archives.full_name, 2025, "html")]
 
 
-def _with_final(ds: Dataset, factor: str) -> Dataset:
-    """``ds`` plus a 决算 of the same year: the budget's own-year lines scaled by ``factor``, under another doc_id."""
+def _with_final(ds: Dataset, factor: str, *, initial: str | None = None) -> Dataset:
+    """``ds`` plus a 决算 of the same year: the budget's own-year lines scaled by ``factor`` as its 决算数, under
+    another doc_id; with ``initial``, the 决算 also prints them scaled by ``initial`` as its 年初预算 column."""
     budget = ds.documents.row(0, named=True)
     final_id = "f" + budget[s.DOC_ID][1:]
     own_year = (pl.col(s.AS_OF_YEAR) == pl.col(s.FISCAL_YEAR)) & (pl.col(s.DOC_ID) == budget[s.DOC_ID])
     final_lines = ds.lines.filter(own_year).with_columns(
         pl.lit(final_id).alias(s.DOC_ID),
         pl.lit("final").alias(s.PHASE),
+        pl.lit("actual").alias(s.AMOUNT_BASIS),
         (pl.col(s.AMOUNT_YUAN) * Decimal(factor)).round(2).cast(s.MONEY).alias(s.AMOUNT_YUAN),
     )
     documents = pl.concat(
@@ -277,6 +279,18 @@ def _with_final(ds: Dataset, factor: str) -> Dataset:
             ),
         ]
     )
+    if initial is not None:
+        final_lines = pl.concat(
+            [
+                final_lines,
+                ds.lines.filter(own_year).with_columns(
+                    pl.lit(final_id).alias(s.DOC_ID),
+                    pl.lit("final").alias(s.PHASE),
+                    pl.lit("initial_budget").alias(s.AMOUNT_BASIS),
+                    (pl.col(s.AMOUNT_YUAN) * Decimal(initial)).round(2).cast(s.MONEY).alias(s.AMOUNT_YUAN),
+                ),
+            ]
+        )
     return Dataset.from_tables({**ds.tables, s.DOCUMENTS: documents, s.LINES: pl.concat([ds.lines, final_lines])})
 
 
@@ -296,6 +310,62 @@ def test_a_final_account_brief_has_its_own_figures_and_the_execution_rate(
     assert "final.txt" in html and "doc0.txt" not in html.split("</header>")[0]
     with pytest.raises(BriefError, match="has no final disclosure for 2024; it has budget"):
         build_brief(_read(tmp_path, archives), archives.full_name, phase="final")
+
+
+def _section(html: str, heading: str) -> str:
+    """The HTML from the heading ``heading`` to the next heading."""
+    start = html.index(heading)
+    return html[start : html.index("<h", start + len(heading))]
+
+
+def test_a_final_account_that_prints_its_budget_is_measured_against_it(
+    tmp_path: Path, archives: SyntheticDisclosure
+) -> None:
+    """The 决算 prints a 年初预算 column (1.1 × the budget document's figures) beside its 决算数 (0.9 ×): the key
+    figures are the 决算数, and the execution is against the 决算's own 年初预算, not the budget document's."""
+    ds = _with_final(_read(tmp_path, archives), "0.9", initial="1.1")
+    final = build_brief(ds, archives.full_name, phase="final")
+    budget = archives.composition.expenditure_total(0) * 10_000
+    spent = final.figures.filter(pl.col("measure") == "expenditure_total").get_column(s.AMOUNT_YUAN).to_list()
+    assert spent == [budget * Decimal("0.9")]
+    row = final.execution.filter(pl.col("measure") == "expenditure_total").row(0, named=True)
+    assert (row["budget_yuan"], row["final_yuan"]) == (budget * Decimal("1.1"), budget * Decimal("0.9"))
+    assert row["execution_pct"] == pytest.approx(0.9 / 1.1 * 100)
+    html = render_html(final, charts_svg=False)
+    key_figures = _section(html, "一、主要数字（决算数，万元）")
+    assert _wan(budget * Decimal("0.9") / 10_000) in key_figures
+    assert _wan(budget * Decimal("1.1") / 10_000) not in key_figures  # a budget column is never shown as spent
+    execution = _section(html, "预算执行")
+    for label in ("年初预算", "决算数", "执行率", "本决算", "81.8%"):
+        assert label in execution
+    assert "调整预算" not in execution  # the 决算 prints none: no empty column
+    english = render_html(final, lang="en", charts_svg=False)
+    assert "Key figures (actual, 10k yuan)" in english
+    assert all(label in english for label in ("Initial budget", "Actual", "Execution rate", "this final account"))
+
+
+def test_a_final_account_without_budget_columns_is_measured_against_the_years_budget(
+    tmp_path: Path, archives: SyntheticDisclosure
+) -> None:
+    ds = _with_final(_read(tmp_path, archives), "0.9")
+    final = build_brief(ds, archives.full_name, phase="final")
+    assert set(final.execution.get_column("budget_document")) == {"doc0.txt"}
+    assert "doc0.txt" in _section(render_html(final, charts_svg=False), "预算执行")
+
+
+def test_brief_of_the_planning_final_account_shows_the_actual_three_public() -> None:
+    """普陀区规划和自然资源局 2024 决算, p. 17, read from the page (万元): “三公”经费合计 预算数 2.85, 决算数 0.39."""
+    ds = analytics.read_disclosure(Path(__file__).parent.parent / "datasets/raw/putuo_planning_2024_dept_final.pdf")
+    brief = build_brief(ds, ds.departments.get_column(s.DEPARTMENT_ID).item(), 2024, phase="final")
+    three_public = brief.figures.filter(pl.col("measure") == "three_public")
+    assert three_public.get_column(s.AMOUNT_YUAN).to_list() == [Decimal("3900.00")]
+    row = brief.execution.filter(pl.col("measure") == "three_public").row(0, named=True)
+    assert (row["budget_yuan"], row["final_yuan"]) == (Decimal("28500.00"), Decimal("3900.00"))
+    html = render_html(brief, charts_svg=False)
+    key_figures = _section(html, "一、主要数字（决算数，万元）")
+    assert "三公经费" in key_figures and "0.39" in key_figures and "2.85" not in key_figures
+    execution = _section(html, "预算执行")
+    assert re.search(r"三公经费</td><td[^>]*>2\.85</td><td[^>]*>0\.39</td><td[^>]*>13\.7%</td>", execution)
 
 
 def test_a_final_only_department_of_the_default_dataset_has_figures() -> None:

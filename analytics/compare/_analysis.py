@@ -9,11 +9,14 @@ import polars as pl
 from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.compare._common import latest_names, prefer, scopes
-from analytics.compare._measures import measures
+from analytics.compare._measures import PHASE_BASES, measures, measures_by_basis
 from analytics.store import Dataset
 
 __all__ = [
+    "ADJUSTED_BUDGET_YUAN",
+    "BUDGET_DOC_ID",
     "DIMENSIONS",
+    "FINAL_DOC_ID",
     "components",
     "composition_shift",
     "decompose_change",
@@ -343,28 +346,82 @@ def peer_stats(values: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: Columns of ``execution_rates`` beyond ``analytics.compare._columns``: the 调整预算 a final account prints, and the
+#: documents the budget figure and the 决算数 were read from.
+ADJUSTED_BUDGET_YUAN = "adjusted_budget_yuan"
+BUDGET_DOC_ID = "budget_doc_id"
+FINAL_DOC_ID = "final_doc_id"
+
+
 def execution_rates(ds: Dataset) -> pl.DataFrame:
-    """Budget execution: the final account's figure over the budget's, where both exist for a department-year.
+    """Budget execution of every final-account figure: its 决算数 over the 年初预算.
+
+    The 年初预算 is the one the final account prints beside its 决算数 (``measures(..., basis="initial_budget")``
+    of the same document) where it prints one, else the figure of the year's own budget document; the 调整预算 is
+    the final account's own where it prints one. A budget column is never taken for the 决算数.
 
     Returns
     -------
     pl.DataFrame
-        ``department_id, name, fiscal_year, measure, budget_yuan, final_yuan, execution_pct``.
+        ``department_id, name, fiscal_year, measure, budget_yuan`` (the 年初预算), ``adjusted_budget_yuan``,
+        ``final_yuan`` (the 决算数; money is Decimal), ``execution_pct`` (Float64, 决算数 ÷ 年初预算 × 100),
+        ``budget_doc_id`` (where the 年初预算 was read: the final account itself or the budget) and
+        ``final_doc_id``. One row per measure of a final account; the budget columns are null where no document
+        states them, and the rate where the 年初预算 is missing or zero.
+
+    Examples
+    --------
+    >>> from analytics.store import Dataset
+    >>> execution_rates(Dataset.empty()).columns[4:]
+    ['budget_yuan', 'adjusted_budget_yuan', 'final_yuan', 'execution_pct', 'budget_doc_id', 'final_doc_id']
     """
-    budget = measures(ds, phase="budget").select(
-        s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.MEASURE, pl.col(s.AMOUNT_YUAN).alias(c.BUDGET_YUAN)
-    )
-    final = measures(ds, phase="final").select(
-        s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, pl.col(s.AMOUNT_YUAN).alias(c.FINAL_YUAN)
-    )
-    return (
-        budget.join(final, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE], how="inner")
-        .with_columns(
-            pl.when(pl.col(c.BUDGET_YUAN) != 0)
-            .then(pl.col(c.FINAL_YUAN).cast(pl.Float64) / pl.col(c.BUDGET_YUAN).cast(pl.Float64) * 100)
-            .alias(c.EXECUTION_PCT)
+    keys = [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE]
+    printed = measures_by_basis(ds, "final", PHASE_BASES["final"]).collect()
+
+    def of_basis(basis: str, alias: str, *extra: str) -> pl.DataFrame:
+        """The final accounts' ``basis`` figures as ``alias``, with the document that prints them."""
+        return printed.filter(pl.col(s.AMOUNT_BASIS) == basis).select(
+            *keys, *extra, pl.col(s.AMOUNT_YUAN).alias(alias), pl.col(s.DOC_ID).alias(FINAL_DOC_ID)
         )
-        .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE)
+
+    final = of_basis("actual", c.FINAL_YUAN, s.NAME)
+    # The final account's own budget figures count only from the document that prints the 决算数.
+    initial = of_basis("initial_budget", "_initial")
+    adjusted = of_basis("adjusted_budget", ADJUSTED_BUDGET_YUAN)
+    # The budget of the year itself, not a later budget's restatement of it.
+    own_year = ds.documents.select(s.DOC_ID, pl.col(s.FISCAL_YEAR).alias("_document_year"))
+    budget = (
+        measures(ds, phase="budget")
+        .join(own_year, on=s.DOC_ID, how="inner")
+        .filter(pl.col("_document_year") == pl.col(s.FISCAL_YEAR))
+        .select(*keys, pl.col(s.AMOUNT_YUAN).alias("_budget"), pl.col(s.DOC_ID).alias("_budget_doc"))
+    )
+    printed_initial = pl.col("_initial")
+    rate = pl.col(c.FINAL_YUAN).cast(pl.Float64) / pl.col(c.BUDGET_YUAN).cast(pl.Float64) * 100
+    return (
+        final.join(initial, on=[*keys, FINAL_DOC_ID], how="left")
+        .join(adjusted, on=[*keys, FINAL_DOC_ID], how="left")
+        .join(budget, on=keys, how="left")
+        .with_columns(
+            pl.coalesce(printed_initial, pl.col("_budget")).alias(c.BUDGET_YUAN),
+            pl.when(printed_initial.is_not_null())
+            .then(pl.col(FINAL_DOC_ID))
+            .otherwise(pl.col("_budget_doc"))
+            .alias(BUDGET_DOC_ID),
+        )
+        .with_columns(pl.when(pl.col(c.BUDGET_YUAN) != 0).then(rate).alias(c.EXECUTION_PCT))
+        .select(
+            *keys[:1],
+            s.NAME,
+            *keys[1:],
+            c.BUDGET_YUAN,
+            ADJUSTED_BUDGET_YUAN,
+            c.FINAL_YUAN,
+            c.EXECUTION_PCT,
+            BUDGET_DOC_ID,
+            FINAL_DOC_ID,
+        )
+        .sort(keys)
     )
 
 

@@ -3,10 +3,15 @@
 A measure (收入合计, 基本支出, 人员经费 …) may be printed by several tables and several documents (a 2023 budget
 prints 2022 and 2021 as well): the figure of the year's own document wins, then a department's own disclosure over
 a unit's, then the most recent document, then the most authoritative table.
+
+A final account (决算) prints budget columns beside its 决算数 (年初预算 / 预算数, 调整预算 / 全年预算数): every
+measure is of one basis (``schema.AMOUNT_BASES``), the 决算数 unless another is asked for, so that a budget column is
+never taken for what was spent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import polars as pl
@@ -16,7 +21,7 @@ from analytics.compare import _columns as c
 from analytics.compare._common import latest_names, prefer, scopes
 from analytics.store import Dataset
 
-__all__ = ["COMPONENT_LABELS", "MEASURE_LABELS", "measures", "trends"]
+__all__ = ["BASIS_LABELS", "COMPONENT_LABELS", "MEASURE_LABELS", "PHASE_BASES", "measures", "trends"]
 
 MEASURE_LABELS = {
     "income_total": ("收入合计", "Income"),
@@ -35,13 +40,43 @@ COMPONENT_LABELS = {
     "reserve": ("预备费", "Reserve fund"),
 }
 
+#: Chinese and English labels of what a figure is (``schema.AMOUNT_BASES``).
+BASIS_LABELS = {
+    "budget": ("预算数", "Budget"),
+    "initial_budget": ("年初预算", "Initial budget"),
+    "adjusted_budget": ("调整预算", "Adjusted budget"),
+    "actual": ("决算数", "Actual"),
+}
+#: The bases a document of each phase prints, its own figure first: a budget only its budget; a final account its
+#: 决算数 and, where its tables have the columns, the 年初预算 and the 调整预算 it is measured against.
+PHASE_BASES = {"budget": ("budget",), "final": ("actual", "initial_budget", "adjusted_budget")}
+
 _COMPOSITION = "performance_fund_composition"
+#: The cross-tab column in which a final account prints a budget basis's figures beside its 决算数 (年初预算数,
+#: 全年 / 调整预算数 columns): for that basis it is the total, as ``total`` is for the 决算数.
+_BASIS_COLUMNS = {"initial_budget": "initial_budget", "adjusted_budget": "full_year_budget"}
 
 
-def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
-    """Every printed figure that states a measure, with the rank of its source table (lower wins)."""
+def _basis() -> pl.Expr:
+    """A line's basis. A final account's 年初预算数 / 全年预算数 column is that budget whatever the line says: lines
+    stored before figures had a basis are all their phase's own figure (the 决算数) by default."""
+    by_column = pl.col(s.COLUMN).replace_strict(
+        {column: basis for basis, column in _BASIS_COLUMNS.items()}, default=pl.col(s.AMOUNT_BASIS)
+    )
+    return pl.when(pl.col(s.PHASE) == "final").then(by_column).otherwise(pl.col(s.AMOUNT_BASIS))
+
+
+def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
+    """Every printed figure of ``bases`` that states a measure, with its basis (``amount_basis``) and the rank of
+    its source table (lower wins).
+
+    The basis is part of every figure: no filter below (nor a sum) can mix a final account's 年初预算 with its
+    决算数, however its 收支总表, 支出总表 or 三公 table pairs them.
+    """
+    basis = pl.col(s.AMOUNT_BASIS)
+    lines = lines.with_columns(_basis().alias(s.AMOUNT_BASIS)).filter(basis.is_in(bases))
     total_rows = pl.col(s.CLASSIFICATION) == "total"
-    figure = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID]
+    figure = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID, s.AMOUNT_BASIS]
 
     def stated(frame: pl.LazyFrame, measure: str, rank: int) -> pl.LazyFrame:
         return frame.select(*figure, s.AMOUNT_YUAN, pl.lit(measure).alias(c.MEASURE), pl.lit(rank).alias("_rank"))
@@ -56,22 +91,22 @@ def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
     table = pl.col(s.TABLE)
     column = pl.col(s.COLUMN)
     name = pl.col(s.NAME)
+    # The basis's total column: 合计 / 决算数 / 预算数, or a final account's 年初预算数 / 全年预算数 column.
+    own_column = basis.replace_strict(_BASIS_COLUMNS, default=pl.lit(None, pl.String), return_dtype=pl.String)
+    total_column = (column == "total") | (column == own_column).fill_null(value=False)
     composition_part = (table == _COMPOSITION) & (pl.col(s.SIDE) == "expenditure")
     parts = [
         # A 收支总表 may split its expenditure total by column (基本 / 项目 …): only the 合计 column is the total.
         pick(
             "income_total",
             0,
-            (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "income") & (column == "total"),
+            (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "income") & total_column,
         ),
         pick("income_total", 1, (table == _COMPOSITION) & total_rows & (pl.col(s.SIDE) == "income")),
         pick(
             "expenditure_total",
             0,
-            (table == "income_expenditure_summary")
-            & total_rows
-            & (pl.col(s.SIDE) == "expenditure")
-            & (column == "total"),
+            (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "expenditure") & total_column,
         ),
         pick("expenditure_total", 1, composition_part & total_rows),
         pick("basic", 0, (table == "expenditure_summary") & total_rows & (column == "basic")),
@@ -82,7 +117,8 @@ def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
         pick("public", 0, (table == "general_budget_basic_economic") & total_rows & (column == "public")),
         pick("public", 1, composition_part & name.str.contains("运转类")),
     ]
-    # 基本支出 of a composition table is 人员类 + 运转类 (人员经费 + 公用经费).
+    # 基本支出 of a composition table is 人员类 + 运转类 (人员经费 + 公用经费); 三公经费 is 因公出国(境)费 +
+    # 公务用车购置及运行费 + 公务接待费, of one basis (a final account prints each as a 预算数 / 决算数 pair).
     basic_parts = summed(composition_part & (name.str.contains("人员类") | name.str.contains("运转类")))
     three_public_columns = column.is_in(["overseas_travel", "vehicles", "reception"])
     three_public = summed((table == "three_public_and_operation") & total_rows & three_public_columns)
@@ -92,7 +128,7 @@ def _candidates(lines: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def measures(ds: Dataset, *, phase: str = "budget") -> pl.DataFrame:
+def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) -> pl.DataFrame:
     """One figure per department, year and measure (long form), with the department's name.
 
     Parameters
@@ -101,37 +137,70 @@ def measures(ds: Dataset, *, phase: str = "budget") -> pl.DataFrame:
         The dataset.
     phase
         ``"budget"`` (预算) or ``"final"`` (决算): the two are never mixed in one series.
+    basis
+        Which of the phase's figures (``PHASE_BASES``): by default its own, a budget's ``"budget"`` and a final
+        account's 决算数 (``"actual"``); ``"initial_budget"`` (年初预算) or ``"adjusted_budget"`` (调整预算) give
+        the budget figures a final account prints beside its 决算数, where it prints them. Figures of other bases
+        never stand in for the one asked for.
 
     Returns
     -------
     pl.DataFrame
-        ``department_id, name, fiscal_year, measure, amount_yuan, doc_id``.
+        ``department_id, name, fiscal_year, measure, amount_basis, amount_yuan, doc_id``.
+
+    Raises
+    ------
+    ValueError
+        ``phase`` is not a phase, or ``basis`` is not one its documents print.
 
     Examples
     --------
     >>> from analytics.store import Dataset
     >>> measures(Dataset.empty()).columns
-    ['department_id', 'name', 'fiscal_year', 'measure', 'amount_yuan', 'doc_id']
+    ['department_id', 'name', 'fiscal_year', 'measure', 'amount_basis', 'amount_yuan', 'doc_id']
+    >>> measures(Dataset.empty(), phase="final", basis="initial_budget").height
+    0
+    >>> measures(Dataset.empty(), basis="actual")
+    Traceback (most recent call last):
+    ...
+    ValueError: a budget document prints no 'actual' figures (it prints budget)
     """
+    return measures_by_basis(ds, phase, [_checked_basis(phase, basis)]).collect()
+
+
+def _checked_basis(phase: str, basis: str | None) -> str:
+    """``basis``, or the phase's own when None; a ValueError when the phase's documents do not print it."""
+    if phase not in PHASE_BASES:
+        raise ValueError(f"unknown phase {phase!r}; expected {' or '.join(PHASE_BASES)}")
+    basis = PHASE_BASES[phase][0] if basis is None else basis
+    if basis not in PHASE_BASES[phase]:
+        raise ValueError(f"a {phase} document prints no {basis!r} figures (it prints {', '.join(PHASE_BASES[phase])})")
+    return basis
+
+
+def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyFrame:
+    """The frame of :func:`measures` for several bases of one phase at once (one pass: a figure per basis)."""
+    for basis in bases:
+        _checked_basis(phase, basis)
     candidates = (
-        _candidates(ds.lines.lazy())
+        _candidates(ds.lines.lazy(), bases)
         .join(scopes(ds.documents, s.PHASE), on=s.DOC_ID, how="inner")
         .filter(pl.col(s.PHASE) == phase)
     )
-    picked = (
-        prefer(candidates, [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE])
+    return (
+        prefer(candidates, [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS])
         .join(latest_names(ds.departments), on=s.DEPARTMENT_ID, how="left")
         .select(
             s.DEPARTMENT_ID,
             pl.coalesce(pl.col(s.NAME), pl.col(s.DEPARTMENT_ID)).alias(s.NAME),
             s.FISCAL_YEAR,
             c.MEASURE,
+            s.AMOUNT_BASIS,
             pl.col(s.AMOUNT_YUAN).cast(s.MONEY),
             s.DOC_ID,
         )
-        .sort(s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR)
+        .sort(s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_BASIS)
     )
-    return picked.collect()
 
 
 def trends(frame: pl.DataFrame, *, cpi: pl.DataFrame | None = None, base_year: int | None = None) -> pl.DataFrame:
@@ -163,7 +232,7 @@ def trends(frame: pl.DataFrame, *, cpi: pl.DataFrame | None = None, base_year: i
     >>> trends(frame).select("change_pct", "cagr_pct").with_columns(pl.all().round(1)).rows()
     [(None, -23.3), (-29.1, -23.3), (-17.1, -23.3)]
     """
-    keys = [s.DEPARTMENT_ID, c.MEASURE]
+    keys = [s.DEPARTMENT_ID, c.MEASURE, *([s.AMOUNT_BASIS] if s.AMOUNT_BASIS in frame.columns else [])]
     amount = pl.col(s.AMOUNT_YUAN)
     as_float = amount.cast(pl.Float64)
     first_year = pl.col(s.FISCAL_YEAR).first().over(keys)

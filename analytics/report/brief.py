@@ -48,6 +48,8 @@ from analytics.compare import (
     trends,
 )
 from analytics.compare import _columns as c
+from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
+from analytics.compare._measures import BASIS_LABELS
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset, write_atomically
 from analytics.triage import TriageStore
@@ -109,8 +111,11 @@ class Brief:
         ``flag_id, family, severity, rule_id, question_zh, question_en, status, evidence`` (evidence as a list of
         ``document, page, line, source_text`` structs), most serious first.
     execution
-        ``measure, budget_yuan, final_yuan, execution_pct`` of the brief's year, where the dataset holds both the
-        budget and the final account (empty otherwise).
+        ``measure, budget_yuan`` (年初预算), ``adjusted_budget_yuan`` (调整预算, where printed), ``final_yuan``
+        (决算数), ``execution_pct`` (决算数 ÷ 年初预算), ``budget_doc_id, final_doc_id, budget_document`` of the
+        brief's year: every key measure of its final account with a budget figure, taken from the final account
+        where it prints one, else from the year's budget (see ``analytics.compare.execution_rates``); empty when the
+        year has no final account.
     """
 
     department_id: str
@@ -219,11 +224,7 @@ def build_brief(
     peers, peer_values = _peers(ds, measured, department_id, year, peer_by)
     targets = _targets(ds, department_id, year)
     questions, settled = _questions(ds, department_id, year, names, triage)
-    execution = (
-        execution_rates(ds)
-        .filter(own & (pl.col(s.FISCAL_YEAR) == year) & pl.col(c.MEASURE).is_in(KEY_MEASURES))
-        .select(c.MEASURE, c.BUDGET_YUAN, c.FINAL_YUAN, c.EXECUTION_PCT)
-    )
+    execution = _execution(ds, department_id, year, names)
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -241,6 +242,31 @@ def build_brief(
         execution=execution,
         settled=settled,
         generated=today or dt.date.today(),
+    )
+
+
+def _execution(ds: Dataset, department_id: str, year: int, names: dict[str, str]) -> pl.DataFrame:
+    """The key measures of the year's final account that have a budget to be measured against, in key order."""
+    budgeted = pl.col(c.BUDGET_YUAN).is_not_null() | pl.col(ADJUSTED_BUDGET_YUAN).is_not_null()
+    return (
+        execution_rates(ds)
+        .filter(
+            (pl.col(s.DEPARTMENT_ID) == department_id)
+            & (pl.col(s.FISCAL_YEAR) == year)
+            & pl.col(c.MEASURE).is_in(KEY_MEASURES)
+            & budgeted
+        )
+        .sort(pl.col(c.MEASURE).replace_strict({m: i for i, m in enumerate(KEY_MEASURES)}))
+        .select(
+            c.MEASURE,
+            c.BUDGET_YUAN,
+            ADJUSTED_BUDGET_YUAN,
+            c.FINAL_YUAN,
+            c.EXECUTION_PCT,
+            BUDGET_DOC_ID,
+            FINAL_DOC_ID,
+            pl.col(BUDGET_DOC_ID).replace_strict(names, default=pl.col(BUDGET_DOC_ID)).alias("budget_document"),
+        )
     )
 
 
@@ -345,14 +371,18 @@ _TEXT: dict[str, dict[str, Any]] = {
         "sources": "依据文件",
         "generated": "生成日期",
         "key_figures": "一、主要数字（万元）",
+        "key_figures_final": "一、主要数字（决算数，万元）",
         "measure": "指标",
         "series": "历年金额",
         "change": "较上年",
         "cagr": "年均增长",
-        "execution": "预算执行（决算 / 预算）",
-        "budget_amount": "预算数",
-        "final_amount": "决算数",
+        "execution": "预算执行（执行率 = 决算数 ÷ 年初预算，万元）",
+        "budget_amount": BASIS_LABELS["initial_budget"][0],
+        "adjusted_amount": BASIS_LABELS["adjusted_budget"][0],
+        "final_amount": BASIS_LABELS["actual"][0],
         "execution_rate": "执行率",
+        "budget_source": "年初预算出处",
+        "this_final": "本决算",
         "composition": "二、支出构成",
         "component": "构成",
         "amount": "金额（万元）",
@@ -400,14 +430,18 @@ _TEXT: dict[str, dict[str, Any]] = {
         "sources": "Documents",
         "generated": "Generated",
         "key_figures": "1. Key figures (10k yuan)",
+        "key_figures_final": "1. Key figures (actual, 10k yuan)",
         "measure": "Measure",
         "series": "Amounts by year",
         "change": "On the year before",
         "cagr": "Yearly growth",
-        "execution": "Budget execution (final / budget)",
-        "budget_amount": "Budget",
-        "final_amount": "Final",
-        "execution_rate": "Execution",
+        "execution": "Budget execution (rate = actual ÷ initial budget, 10k yuan)",
+        "budget_amount": BASIS_LABELS["initial_budget"][1],
+        "adjusted_amount": BASIS_LABELS["adjusted_budget"][1],
+        "final_amount": BASIS_LABELS["actual"][1],
+        "execution_rate": "Execution rate",
+        "budget_source": "Initial budget from",
+        "this_final": "this final account",
         "composition": "2. Composition of spending",
         "component": "Component",
         "amount": "Amount (10k yuan)",
@@ -574,15 +608,21 @@ def _context(
         "targets_total": brief.targets.height,
         "targets_changed": int(brief.targets.get_column(TARGET_CHANGED).sum()),
         "questions": questions,
+        "key_figures": text["key_figures_final" if brief.phase == "final" else "key_figures"],
         "execution": [
             {
                 "measure": _measure_name(r[c.MEASURE], lang),
                 "budget": _wan(r[c.BUDGET_YUAN]),
+                "adjusted": _wan(r[ADJUSTED_BUDGET_YUAN]),
                 "final": _wan(r[c.FINAL_YUAN]),
                 "rate": _pct(r[c.EXECUTION_PCT], signed=False),
+                "source": text["this_final"]
+                if r[BUDGET_DOC_ID] == r[FINAL_DOC_ID]
+                else (r["budget_document"] or text["none"]),
             }
             for r in brief.execution.iter_rows(named=True)
         ],
+        "execution_adjusted": brief.execution.get_column(ADJUSTED_BUDGET_YUAN).is_not_null().any(),
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
         "footer": text["footer"].format(phase=phase),
