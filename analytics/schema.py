@@ -464,6 +464,17 @@ def added_column_defaults(table: str) -> dict[str, pl.Expr]:
     }
 
 
+def _fill_added_columns(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the columns of ``added_column_defaults`` filled where missing or null (frames built before
+    those columns joined the contract)."""
+    defaults = added_column_defaults(table)
+    if not defaults or PHASE not in frame.columns:
+        return frame
+    return frame.with_columns(
+        (pl.coalesce(pl.col(c), e) if c in frame.columns else e).alias(c) for c, e in defaults.items()
+    )
+
+
 def default_basis(phase: str) -> str:
     """The basis of a figure a document of ``phase`` prints without saying otherwise.
 
@@ -512,6 +523,7 @@ def validate(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     analytics.errors.SchemaError: table 'documents': missing column 'source_name' (expected String)
     """
     spec = _schema_of(table)
+    frame = _fill_added_columns(table, frame)
     for column, dtype in spec.columns.items():
         if column not in frame.columns:
             raise SchemaError(f"table {table!r}: missing column {column!r} (expected {dtype})")

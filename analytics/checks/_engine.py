@@ -56,6 +56,8 @@ FAMILIES = {
     "completeness": ("完整性", "Completeness"),
     # Findings of the anomaly models (analytics.anomaly): unusual, not necessarily wrong.
     "anomaly": ("异常模型", "Anomaly models"),
+    # The readers' doubts about their own reading (source "reader"): a page to look at, not a question to ask.
+    "reading": ("读数存疑", "Reading doubts"),
 }
 
 
@@ -121,20 +123,22 @@ class Rule:
     title_zh: str
     title_en: str
     run: Callable[[Dataset, Settings], pl.DataFrame]
+    #: Who raises its findings: a check of the catalog (``rule``) or the reader's own doubts (``reader``).
+    source: str = "rule"
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, family: str, severity: str, title_zh: str, title_en: str
+    rule_id: str, family: str, severity: str, title_zh: str, title_en: str, *, source: str = "rule"
 ) -> Callable[[Callable[[Dataset, Settings], pl.DataFrame]], Callable[[Dataset, Settings], pl.DataFrame]]:
     """Register a rule function in the catalog."""
-    if family not in FAMILIES or severity not in s.SEVERITIES:
-        raise ValueError(f"rule {rule_id}: unknown family {family!r} or severity {severity!r}")
+    if family not in FAMILIES or severity not in s.SEVERITIES or source not in s.FLAG_SOURCES:
+        raise ValueError(f"rule {rule_id}: unknown family {family!r}, severity {severity!r} or source {source!r}")
 
     def register(function: Callable[[Dataset, Settings], pl.DataFrame]) -> Callable[[Dataset, Settings], pl.DataFrame]:
-        RULES[rule_id] = Rule(rule_id, family, severity, title_zh, title_en, function)
+        RULES[rule_id] = Rule(rule_id, family, severity, title_zh, title_en, function, source)
         return function
 
     return register
@@ -206,7 +210,7 @@ def run_checks(
             continue
         found = found.with_columns(
             pl.Series(s.FLAG_ID, [flag_id(rule_id, key) for key in found.get_column("key").to_list()], dtype=pl.String),
-            pl.lit("rule").alias(s.SOURCE),
+            pl.lit(spec.source).alias(s.SOURCE),
             pl.lit(rule_id).alias(s.RULE_ID),
             pl.lit(spec.family).alias(s.FAMILY),
             pl.col(s.SEVERITY).fill_null(spec.severity),

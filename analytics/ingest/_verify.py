@@ -15,6 +15,7 @@ which the row's identities hold.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,10 +25,21 @@ from functools import cache
 from analytics import schema as s
 from analytics.reference import reference_rows
 
-__all__ = ["Identity", "best_placement", "identities_of", "step_of", "verify_rows"]
+__all__ = [
+    "Identity",
+    "best_placement",
+    "column_orders",
+    "identities_of",
+    "row_score",
+    "scored_placement",
+    "step_of",
+    "verify_rows",
+]
 
-#: At most this many cells are tried for a row's placement (C(12, 6) = 924 placements at most).
+#: At most this many cells are tried for a row's placement (C(12, 6) = 924 placements at most), and at most this many
+#: ways of naming the cells of one placement.
 _MAX_CELLS = 12
+_MAX_PRODUCT = 4096
 _STEP = {"元": Decimal("1"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
 
 
@@ -139,10 +151,39 @@ def best_placement(  # noqa: PLR0917 - the row, its cells and amounts, and how t
     ...                               cost=lambda a, c: abs(a - c + (c > 4)))]
     ['total', 'three_public_total', 'overseas_travel', 'vehicles', 'vehicle_operation', 'reception']
     """
+    scored = scored_placement(table, side, cells, amounts, step, cost)
+    return scored[-1] if scored and scored[0] == 0 else None
+
+
+def column_orders(table: str) -> tuple[tuple[str, ...], ...]:
+    """The column orders the national forms print ``table`` in (``analytics/reference/column_orders.csv``): what a
+    row's amounts are placed by when its header cannot be read.
+
+    Examples
+    --------
+    >>> column_orders("three_public_and_operation")[0][:3]
+    ('total', 'three_public_total', 'overseas_travel')
+    """
+    return tuple(tuple(r["columns"].split("|")) for r in reference_rows("column_orders.csv") if r["table"] == table)
+
+
+def scored_placement(  # noqa: PLR0917 - as best_placement
+    table: str,
+    side: str,
+    cells: Sequence[Sequence[str]],
+    amounts: Sequence[Decimal],
+    step: Decimal,
+    cost: Callable[[int, int], float] | None = None,
+) -> tuple[int, int, float, tuple[tuple[int, str], ...]] | None:
+    """The best placement with its score: (identities that fail, identities that hold, cost, the placement).
+
+    The fewest failing identities win, then the most holding, then the least cost: where no placement keeps every
+    identity (the publisher's arithmetic is off), the one that breaks least is still the likeliest reading.
+    """
     n, k = len(cells), len(amounts)
-    if k == 0 or k > n or n > _MAX_CELLS:
+    if k == 0 or k > n or n > _MAX_CELLS or math.prod(max(len(c), 1) for c in cells) > _MAX_PRODUCT:
         return None
-    best: tuple[int, float, tuple[tuple[int, str], ...]] | None = None
+    best: tuple[int, int, float, tuple[tuple[int, str], ...]] | None = None
     for placement in itertools.combinations(range(n), k):
         options = [cells[i] for i in placement]
         if any(not o for o in options):
@@ -150,15 +191,22 @@ def best_placement(  # noqa: PLR0917 - the row, its cells and amounts, and how t
         for columns in itertools.product(*options):
             if len(set(columns)) < k:
                 continue
-            values = dict(zip(columns, amounts, strict=True))
-            results = _row_results(table, side, values, step)
-            if not results or not all(holds for _, holds, _ in results):
+            results = _row_results(table, side, dict(zip(columns, amounts, strict=True)), step)
+            if not results:
                 continue
+            fails = sum(1 for _, holds, _ in results if not holds)
             distance = sum(cost(a, c) for a, c in enumerate(placement)) if cost else 0.0
-            candidate = (len(results), -distance, tuple(zip(placement, columns, strict=True)))
-            if best is None or candidate[:2] > best[:2]:
+            candidate = (fails, len(results) - fails, distance, tuple(zip(placement, columns, strict=True)))
+            if best is None or (-candidate[0], candidate[1], -candidate[2]) > (-best[0], best[1], -best[2]):
                 best = candidate
-    return best[2] if best else None
+    return best
+
+
+def row_score(table: str, side: str, values: Mapping[str, Decimal], step: Decimal) -> tuple[int, int]:
+    """(identities that fail, identities that hold) for one row's columns."""
+    results = _row_results(table, side, values, step)
+    fails = sum(1 for _, holds, _ in results if not holds)
+    return fails, len(results) - fails
 
 
 def _mark(row: dict[str, object], how: str) -> None:

@@ -29,7 +29,7 @@ from functools import cache
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest._pdf_layout import PageLine, Word
-from analytics.ingest._verify import _row_results, best_placement, identities_of, step_of, verify_rows
+from analytics.ingest._verify import column_orders, identities_of, row_score, scored_placement, step_of, verify_rows
 from analytics.ingest.numbers import normalize_text, parse_amount
 from analytics.reference import reference_rows, table_key
 from analytics.reference.classification import code_level, normalize_code, parent_code
@@ -40,6 +40,7 @@ __all__ = [
     "drop_listed_only",
     "extract_tables",
     "find_blocks",
+    "page_furniture",
     "printed_unit",
     "table_steps",
 ]
@@ -156,12 +157,13 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
     """
     texts = [normalize_text(ln.text) for ln in lines]
     toc_pages = {ln.page for ln, text in zip(lines, texts, strict=True) if text in {"目录", "目次"}}
+    footers = page_furniture(lines, texts)
     # Once per line: the loop asks about each line twice (as itself and as the line after the one before it).
     titles = [None if ln.page in toc_pages else _is_title(ln, text) for ln, text in zip(lines, texts, strict=True)]
     blocks: list[TableBlock] = []
     skip: int | None = None
     for index, line in enumerate(lines):
-        if line.page in toc_pages or index == skip:
+        if line.page in toc_pages or index == skip or index in footers:
             continue
         key, text = titles[index], texts[index]
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -169,15 +171,21 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
             key is None
             and following is not None
             and following.page == line.page
-            and titles[index + 1] is None
+            and len(texts[index + 1]) <= 12
             and not any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for w in line.words)
         ):
-            # A long title wraps: "…“三公”经费、会议费、培训费" / "支出预算表".
+            # A long title wraps: "…“三公”经费、会议费、培训费" / "支出预算表". The end alone may name a table too
+            # (支出预算表): the two lines are one title when together they name another, more specific one.
             joined = PageLine((*line.words, *following.words), line.page, line.number)
-            if len(texts[index + 1]) <= 12 and (key := _is_title(joined)) is not None:
-                skip = index + 1
+            joined_key = _is_title(joined)
+            if joined_key is not None and joined_key != titles[index + 1]:
+                key, skip = joined_key, index + 1
                 line = joined  # noqa: PLW2901 - the title is the two lines joined
                 text = normalize_text(line.text)
+        if key is not None and not _starts_table(lines, texts, index + (1 if skip == index + 1 else 0)):
+            # A sentence that quotes a title ("按“…财政拨款基本支出预算表”中…填写") stands in running text: no unit,
+            # header or figure follows it.
+            key = None
         if key is not None:
             blocks.append(TableBlock(key, text, line))
         elif blocks and _PART.match(text):
@@ -186,6 +194,47 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
             # "公开 04 表" above the next title numbers that table: it is no row of this one.
             blocks[-1].lines.append(line)
     return [b for b in blocks if b.key]
+
+
+#: A printed page number: "12", "- 12 -", "—12—", "第 3 页", "3/40", "第3页 共40页".
+_PAGE_NUMBER = re.compile(r"^[-—–]*\d{1,4}[-—–]*$|^第\d{1,4}页(共\d{1,4}页)?$|^\d{1,4}/\d{1,4}$")
+
+
+#: Words of a table's header or first rows: what follows a title, and never the sentence after a quoted one.
+_TABLE_START = re.compile(r"单位|项目|科目|合计|总计|预算数|决算数|金额|编码|类|款|收入|支出|本表|此表|无")
+
+
+def _starts_table(lines: Sequence[PageLine], texts: Sequence[str], title: int) -> bool:
+    """Whether a table follows the title at ``title``: within the next four lines a unit, a header word, a figure,
+    or a note that the table is empty, on short lines (a sentence runs long and ends in punctuation)."""
+    for index in range(title + 1, min(title + 5, len(lines))):
+        text = texts[index]
+        if text.endswith(("。", "；", "：")) and len(text) > 40:
+            continue
+        if _TABLE_START.search(text) or any(_is_numeric(w) for w in lines[index].words):
+            return True
+    return title + 1 >= len(lines)
+
+
+def page_furniture(lines: Sequence[PageLine], texts: Sequence[str] | None = None) -> set[int]:
+    """Indices of the lines that are page numbers: a page-number line that is the first or last line of its page.
+
+    Such a line is never a table row: a bare "13" at the foot of a page is no 合计 of 13 万元.
+
+    Examples
+    --------
+    >>> line = lambda text, page, n: PageLine((Word(text, 0, 10, n * 10, n * 10 + 8),), page, n)
+    >>> sorted(page_furniture([line("合计 5.00", 1, 1), line("13", 1, 2), line("14", 2, 1), line("7.5", 2, 2)]))
+    [1, 2]
+    """
+    texts = [normalize_text(ln.text) for ln in lines] if texts is None else texts
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        first.setdefault(line.page, index)
+        last[line.page] = index
+    ends = set(first.values()) | set(last.values())
+    return {i for i in ends if _PAGE_NUMBER.match(texts[i])}
 
 
 def _is_numeric(word: Word) -> bool:
@@ -234,6 +283,9 @@ class _Column:
         return amount_basis(self.text(), phase)
 
 
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
+
+
 def amount_basis(header: str, phase: str) -> str:
     """The basis of a column of a document of ``phase`` from its header text.
 
@@ -243,10 +295,13 @@ def amount_basis(header: str, phase: str) -> str:
     ('initial_budget', 'actual')
     >>> amount_basis("全年预算数", "final"), amount_basis("预算数", "budget")
     ('adjusted_budget', 'budget')
+    >>> amount_basis("一般公共预算财政拨款", "final")
+    'actual'
     """
     if phase != "final":
         return s.default_basis(phase)
-    text = normalize_text(header)
+    # 一般公共预算 / 政府性基金预算 / 国有资本经营预算 name a source of funds, not a budget column.
+    text = _FUND_NAMES.sub("", normalize_text(header))
     if "决算" in text or "预算" not in text:
         return "actual"
     return "adjusted_budget" if ("调整" in text or "全年" in text) else "initial_budget"
@@ -488,7 +543,9 @@ def _attach_amount_lines(anchors: list[_Row], pitch: float) -> list[_Row]:
             r
             for r in rows
             if r.anchor.page == loose.anchor.page
-            and abs(_centre(r.anchor) - _centre(loose.anchor)) < 0.5 * pitch
+            # Half a row's pitch, or (in a table of one row, whose pitch is this very gap) just over a line's height.
+            and abs(_centre(r.anchor) - _centre(loose.anchor))
+            < max(0.5 * pitch, 1.2 * (loose.anchor.bottom - loose.anchor.top) if r.amounts else 0.0)
             and not _overlapping(r.amounts, loose.amounts)
         ]
         if not near:
@@ -754,7 +811,9 @@ def _parse_slice(  # noqa: PLR0917 - a slice of a block, as _table_rows cut it
 
 
 #: A word standing in an amount column that is no amount: a spreadsheet error, a placeholder, a garbled number.
-_BAD_CELL = re.compile(r"^(#[A-Z/0!?]+[!?]?|NaN|nan|N/?A|[?？]+|[-−－]?[\d.,，]*\d[\d.,，]*[^\u4e00-\u9fff]*)$")
+_BAD_CELL = re.compile(
+    r"^(#[A-Z/0!?]+[!?]?|NaN|nan|N/?A|[?？]+|[(（]?[-−－]?[\d.,，]*\d[\d.,，]*[^\u4e00-\u9fff]*[)）]?)$"
+)
 
 
 def _take_bad_cells(
@@ -818,21 +877,24 @@ def _placed_by_identities(  # noqa: PLR0917 - one row and what its table knows
     header's cells keeps them all (a blank cell shifts the amounts one cell along), placed so."""
     if not identities_of(table) or not placed:
         return placed, columns
+    # Amounts printed a little lower (a "0" under its cell) joined the row at its end: order them as printed.
+    placed = sorted(placed, key=lambda p: p[0].x1)
     try:
         amounts = [_amount(w, unit, ctx, row.anchor) for w, _ in placed]
     except ReaderError:
         return placed, columns
     keys = [columns[i].key() for _, i in placed]
     names = [k[0] if k else None for k in keys]
-    values = dict(zip(names, amounts, strict=True))
     step = step_of(unit)
-    by_position = _row_results(table, side, {k: v for k, v in values.items() if k}, step)
     duplicated = len(set(names)) < len(names) or None in names
-    if not duplicated and all(holds for _, holds, _ in by_position):
+    by_position = row_score(table, side, dict(zip(names, amounts, strict=True)), step) if not duplicated else None
+    if by_position is not None and by_position[0] == 0:
         return placed, columns
     named = [(c.key() or (None, 0))[0] for c in cells]
-    # A bare 小计 whose group header was not recognised may close any group of the form that no cell names.
-    unnamed = [i.total for i in identities_of(table) if i.total not in named]
+    # A bare 小计 whose group header was not recognised, or a cell whose wrapped header words ran into a neighbour's
+    # ("公务公务用车接待费"), may be any column of the form's identities that no cell names.
+    known = dict.fromkeys(c for i in identities_of(table) for c in (i.total, *i.parts))
+    unnamed = [c for c in known if c not in named]
     options = [
         [*([name] if name else []), *unnamed] if name in (None, "total") and index > 0 else [name] if name else []
         for index, name in enumerate(named)
@@ -841,10 +903,36 @@ def _placed_by_identities(  # noqa: PLR0917 - one row and what its table knows
     def cost(amount: int, cell: int) -> float:
         return abs(placed[amount][0].x1 - cells[cell].x1) + abs(placed[amount][0].center - cells[cell].center())
 
-    placement = best_placement(table, side, options, amounts, step, cost)
-    if placement is None:
+    by_header = scored_placement(table, side, options, amounts, step, cost)
+    # A header too broken to name its cells ("小" / "计" printed apart) leaves the forms' column orders: each is
+    # tried, and wins only where it makes more identities hold than the header's cells do. Where the header has as
+    # many cells as the order has columns, the cells' places still weigh the placements.
+    orders = [
+        (scored, order)
+        for order in column_orders(table)
+        if (
+            scored := scored_placement(
+                table, side, [[c] for c in order], amounts, step, cost if len(order) == len(cells) else None
+            )
+        )
+        is not None
+    ]
+
+    def rank(scored: tuple[int, int, float, object]) -> tuple[int, int]:
+        return -scored[0], scored[1]
+
+    best_order = max(orders, key=lambda o: rank(o[0]), default=None)
+    if best_order is not None and (by_header is None or rank(best_order[0]) > rank(by_header)):
+        chosen, fixed = best_order[0], [_Column(0.0, 0.0, [], forced=column) for column in best_order[1]]
+    elif by_header is not None:
+        chosen, fixed = by_header, [_Column(c.x0, c.x1, list(c.header)) for c in cells]
+    else:
         return placed, columns
-    fixed = [_Column(c.x0, c.x1, list(c.header)) for c in cells]
+    # A placement that still breaks identities replaces the printed positions only where those lost a figure (two
+    # amounts in one column) or broke more identities.
+    if by_position is not None and rank(chosen) <= (-by_position[0], by_position[1]):
+        return placed, columns
+    placement = chosen[-1]
     for index, column in placement:
         fixed[index].forced = column
     return [(w, index) for (w, _), (index, _) in zip(placed, placement, strict=True)], fixed

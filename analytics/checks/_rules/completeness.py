@@ -27,7 +27,7 @@ def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
     expected = settings.get("completeness", "budget_tables")
     names = _names()
     budgets = ds.documents.filter(pl.col(s.PHASE) == "budget")
-    readable = ds.document_tables.filter(pl.col(s.STATUS) != "no_rows")
+    readable = ds.document_tables.filter(~pl.col(s.STATUS).is_in(["no_rows", "unreadable"]))
     out = []
     for disclosure, members in budgets.group_by(s.DISCLOSURE_ID):
         doc_ids = members.get_column(s.DOC_ID)

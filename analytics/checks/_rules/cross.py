@@ -87,7 +87,17 @@ def same_figure(ds: Dataset, settings: Settings) -> pl.DataFrame:
 )
 def restatement(ds: Dataset, settings: Settings) -> pl.DataFrame:
     lines = lines_with_step(ds, settings)
-    keys = [s.DEPARTMENT_ID, s.TABLE, s.SIDE, s.CLASSIFICATION, s.NAME, s.COLUMN, s.FISCAL_YEAR, s.PHASE]
+    keys = [
+        s.DEPARTMENT_ID,
+        s.TABLE,
+        s.SIDE,
+        s.CLASSIFICATION,
+        s.NAME,
+        s.COLUMN,
+        s.AMOUNT_BASIS,
+        s.FISCAL_YEAR,
+        s.PHASE,
+    ]
     restated = lines.filter(pl.col(s.FISCAL_YEAR) < pl.col(s.AS_OF_YEAR))
     original = lines.filter(pl.col(s.FISCAL_YEAR) == pl.col(s.AS_OF_YEAR))
     pairs = (

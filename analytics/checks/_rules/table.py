@@ -12,7 +12,7 @@ from analytics.checks._rules._common import line_evidence, lines_with_step, wan
 from analytics.reference import reference_rows
 from analytics.store import Dataset
 
-_GROUP = [s.DOC_ID, s.TABLE, s.SIDE, s.COLUMN, s.FISCAL_YEAR]
+_GROUP = [s.DOC_ID, s.TABLE, s.SIDE, s.COLUMN, s.AMOUNT_BASIS, s.FISCAL_YEAR]
 #: Tables whose rows are classification codes (类 / 款 / 项) under one total row.
 _CODED_TABLES = (
     "income_summary",
@@ -106,7 +106,7 @@ def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """Per row, the identity columns of ``identities.csv``, when every printed column of the row is one the table's
     identities speak of (a row with other columns, say 会议费 beside 三公, is not checked)."""
     lines = lines_with_step(ds, settings)
-    row_key = [s.DOC_ID, s.TABLE, s.SIDE, s.FISCAL_YEAR, s.PAGE, s.LINE, s.NAME]
+    row_key = [s.DOC_ID, s.TABLE, s.SIDE, s.FISCAL_YEAR, s.AMOUNT_BASIS, s.PAGE, s.LINE, s.NAME]
     identities = _identities()
     out: list[dict[str, object]] = []
     for identity in identities:
@@ -138,8 +138,11 @@ def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
             )
             for part in parts
         ]
+        # A part printed through its own parts counts as that many printed parts (三公 as 出国 + 公务用车 + 接待).
         present = [
-            (pl.col(s.COLUMN) == part).any() | (pl.col(s.COLUMN).is_in(expansions.get(part, [])).any())
+            pl.when((pl.col(s.COLUMN) == part).any())
+            .then(pl.lit(1, pl.UInt32))
+            .otherwise(pl.col(s.COLUMN).filter(pl.col(s.COLUMN).is_in(expansions.get(part, []))).n_unique())
             for part in parts
         ]
         per_row = (
