@@ -9,11 +9,17 @@ A save writes the new table files first (content-addressed, so an unchanged tabl
 disk, and only then replaces ``manifest.json`` with ``os.replace``, which is atomic. A process that dies before that
 point leaves the previous manifest, and so the previous dataset, intact; files no manifest names are removed by the
 next save. A lock file keeps two writers (the CLI and the app, say) from interleaving.
+
+Beside the tables of the data contract the store keeps ``department_facts``: the department facts (name, unit
+type, staff, subordinate units …) as each document states them. ``departments`` has one row per department-year,
+merged from these, so that a fact one document states is never lost when another document of the same
+department-year is silent on it, and the checks can tell when two documents state different values.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import io
@@ -30,9 +36,12 @@ from analytics.errors import DatasetError, SchemaError
 
 __all__ = [
     "DEFAULT_DATASET",
+    "DEPARTMENT_FACTS",
+    "READ_ORDER",
     "Dataset",
     "dataset_path",
     "dataset_version",
+    "fact_columns",
     "open_dataset",
     "refresh_dataset",
     "save_dataset",
@@ -45,6 +54,12 @@ DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "datasets" / "normali
 MANIFEST = "manifest.json"
 _FORMAT = 1
 _LOCK = ".lock"
+#: The store's table of per-document department facts (not a table of the data contract: no reader writes it).
+DEPARTMENT_FACTS = "department_facts"
+#: The order in which documents were merged into the dataset, later ones higher: their facts win.
+READ_ORDER = "read_order"
+#: Where a ``departments`` row was read: one document and its place, kept together, never mixed across documents.
+_FACT_PROVENANCE = (s.DOC_ID, s.PAGE, s.LINE, s.SOURCE_TEXT)
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,9 @@ class Dataset:
     reading_findings: pl.DataFrame
     flags: pl.DataFrame
     path: Path | None = field(default=None, compare=False)
+    #: The per-document facts behind ``departments`` once documents have been merged (see ``department_facts``);
+    #: ``None`` while each ``departments`` row is all that any document states about its department-year.
+    fact_rows: pl.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls) -> Dataset:
@@ -94,6 +112,25 @@ class Dataset:
     def tables(self) -> dict[str, pl.DataFrame]:
         """Every table by name."""
         return {name: getattr(self, name) for name in s.TABLES}
+
+    @property
+    def department_facts(self) -> pl.DataFrame:
+        """The department facts each document states: the columns of ``departments`` and ``read_order``, one row
+        per department-year and document.
+
+        ``departments`` merges them, one row per department-year: each fact from the latest document that states
+        it. A ``departments`` row no merge has recorded counts as its document's facts, read first.
+
+        Examples
+        --------
+        >>> Dataset.empty().department_facts.columns[-2:]
+        ['source_text', 'read_order']
+        """
+        derived = _facts_of(self.departments)
+        if self.fact_rows is None:
+            return derived
+        unrecorded = derived.join(self.fact_rows, on=[*s.TABLES[s.DEPARTMENTS].key, s.DOC_ID], how="anti")
+        return pl.concat([self.fact_rows, unrecorded], how="vertical") if unrecorded.height else self.fact_rows
 
     def for_department(self, department_id: str) -> Dataset:
         """The rows of one department: by ``department_id`` where a table has it, else by its documents.
@@ -118,6 +155,7 @@ class Dataset:
             listed = ", ".join(known[:10]) + (" …" if len(known) > 10 else "")
             raise DatasetError(f"department {department_id!r} is not in the dataset; it has: {listed or 'none'}")
         doc_ids = self.documents.filter(pl.col(s.DEPARTMENT_ID) == department_id).get_column(s.DOC_ID).implode()
+        facts = None if self.fact_rows is None else self.fact_rows.filter(pl.col(s.DEPARTMENT_ID) == department_id)
         return Dataset(
             **{
                 name: frame.filter(
@@ -128,12 +166,16 @@ class Dataset:
                 for name, frame in self.tables.items()
             },
             path=self.path,
+            fact_rows=facts,
         )
 
     def replace_documents(self, incoming: Dataset) -> Dataset:
         """Return a dataset where every document of ``incoming`` replaces its earlier rows (same ``doc_id``).
 
-        Rows of other documents stay. A department-year that ``incoming`` describes again takes the new row.
+        Rows of other documents stay. A department-year that ``incoming`` describes again is merged fact by fact
+        (unit type, staff, subordinate units …): the new document's value where it states one, else the value of
+        the latest document read before that does, never a null over a stated fact. The row's provenance
+        (``doc_id``, page, line, source text) is the new document's; ``department_facts`` keeps every document's.
 
         Examples
         --------
@@ -148,12 +190,88 @@ class Dataset:
                 # run again (``analytics ingest`` does that itself).
                 merged[name] = incoming.flags
                 continue
-            kept = frame.filter(~pl.col(s.DOC_ID).is_in(doc_ids.implode()))
-            new = incoming.tables[name]
             if name == s.DEPARTMENTS:
-                kept = kept.join(new.select(s.TABLES[name].key), on=list(s.TABLES[name].key), how="anti")
-            merged[name] = pl.concat([kept, new], how="vertical")
-        return Dataset.from_tables(_sorted(merged), path=self.path)
+                continue  # merged from the per-document facts below
+            kept = frame.filter(~pl.col(s.DOC_ID).is_in(doc_ids.implode()))
+            merged[name] = pl.concat([kept, incoming.tables[name]], how="vertical")
+        merged[s.DEPARTMENTS], facts = _merge_facts(self, incoming, doc_ids)
+        return dataclasses.replace(Dataset.from_tables(_sorted(merged), path=self.path), fact_rows=_sorted_facts(facts))
+
+
+def fact_columns() -> list[str]:
+    """The columns of ``departments`` that state something about the department (not its key or provenance).
+
+    Examples
+    --------
+    >>> fact_columns()[:3]
+    ['name', 'region', 'unit_type']
+    """
+    spec = s.TABLES[s.DEPARTMENTS]
+    return [c for c in spec.columns if c not in spec.key and c not in _FACT_PROVENANCE]
+
+
+def _facts_schema() -> pl.Schema:
+    return pl.Schema({**s.TABLES[s.DEPARTMENTS].schema, READ_ORDER: pl.Int32})
+
+
+def _facts_of(departments: pl.DataFrame) -> pl.DataFrame:
+    """Per-document facts of ``departments`` rows taken as each one document's, read before any other."""
+    return departments.with_columns(pl.lit(0, pl.Int32).alias(READ_ORDER)).select(_facts_schema().names())
+
+
+def _sorted_facts(facts: pl.DataFrame) -> pl.DataFrame:
+    return facts.sort([*s.TABLES[s.DEPARTMENTS].key, READ_ORDER, s.DOC_ID], nulls_last=True)
+
+
+def _merge_facts(current: Dataset, incoming: Dataset, doc_ids: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``departments`` and the per-document facts once ``incoming``'s documents replace their earlier rows.
+
+    Only the department-years that ``incoming`` states, or whose facts came from a replaced document, are merged
+    again; every other ``departments`` row stays as it is.
+    """
+    key = list(s.TABLES[s.DEPARTMENTS].key)
+    replaced = pl.col(s.DOC_ID).is_in(doc_ids.implode())
+    before = current.department_facts
+    kept = before.filter(~replaced)
+    latest = kept.get_column(READ_ORDER).max()
+    start = int(latest) + 1 if isinstance(latest, int) else 0  # nothing kept: the order starts again
+    new = incoming.department_facts.with_columns((pl.col(READ_ORDER) + start).cast(pl.Int32))
+    facts = pl.concat([kept, new], how="vertical")
+    touched = pl.concat(
+        [new.select(key), before.filter(replaced).select(key), current.departments.filter(replaced).select(key)],
+        how="vertical",
+    ).unique()
+    rebuilt = (
+        facts.join(touched, on=key, how="semi")
+        # Latest first; the doc_id only orders facts that an outside caller recorded with one read order.
+        .sort([READ_ORDER, s.DOC_ID], descending=[True, False])
+        .group_by(key, maintain_order=True)
+        .agg(
+            *(pl.col(c).drop_nulls().first() for c in fact_columns()),
+            *(pl.col(c).first() for c in _FACT_PROVENANCE),
+        )
+    )
+    untouched = current.departments.join(touched, on=key, how="anti")
+    departments = pl.concat([untouched, rebuilt.select(current.departments.columns)], how="vertical")
+    return departments, facts
+
+
+def _checked_facts(facts: pl.DataFrame) -> pl.DataFrame:
+    """Per-document facts with the store's columns and types; a null key or name, or a document stating one
+    department-year twice, is a ``SchemaError``."""
+    schema = _facts_schema()
+    missing = [c for c in schema if c not in facts.columns]
+    if missing:
+        raise SchemaError(f"{DEPARTMENT_FACTS}: missing column(s) {missing}; expected {', '.join(schema)}")
+    checked = facts.select(pl.col(c).cast(dtype) for c, dtype in schema.items())
+    required = [*s.TABLES[s.DEPARTMENTS].required, *s.TABLES[s.DEPARTMENTS].key, READ_ORDER]
+    nulls = [c for c in dict.fromkeys(required) if checked.get_column(c).null_count()]
+    if nulls:
+        raise SchemaError(f"{DEPARTMENT_FACTS}: null values in {nulls}, which every row must have")
+    key = [*s.TABLES[s.DEPARTMENTS].key, s.DOC_ID]
+    if checked.select(key).is_duplicated().any():
+        raise SchemaError(f"{DEPARTMENT_FACTS}: a document states one department-year twice (duplicate key {key})")
+    return checked
 
 
 def _sorted(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -271,9 +389,27 @@ def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool
         except (OSError, pl.exceptions.PolarsError) as exc:
             raise DatasetError(f"{directory / file_name}: cannot read table {name!r} ({exc})") from None
     try:
-        return Dataset.from_tables(frames, path=directory)
+        return dataclasses.replace(
+            Dataset.from_tables(frames, path=directory), fact_rows=_read_facts(directory, manifest)
+        )
     except SchemaError as exc:
         raise DatasetError(f"{directory}: stored tables break the data contract: {exc}") from None
+
+
+def _read_facts(directory: Path, manifest: Mapping[str, str]) -> pl.DataFrame | None:
+    """The stored per-document facts; ``None`` for a dataset saved before the store kept them."""
+    file_name = manifest.get(DEPARTMENT_FACTS)
+    if file_name is None:
+        return None
+    try:
+        frame = pl.read_parquet(directory / file_name)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise DatasetError(f"{directory / file_name}: cannot read table {DEPARTMENT_FACTS!r} ({exc})") from None
+    # Facts the contract added to ``departments`` after this file was written were stated by no one: nulls.
+    schema = _facts_schema()
+    protected = {*s.TABLES[s.DEPARTMENTS].key, *s.TABLES[s.DEPARTMENTS].required, READ_ORDER}
+    added = [pl.lit(None, schema[c]).alias(c) for c in schema if c not in frame.columns and c not in protected]
+    return _checked_facts(frame.with_columns(added) if added else frame)
 
 
 @contextlib.contextmanager
@@ -303,8 +439,9 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
     checked = Dataset.from_tables(_sorted(dataset.tables), path=directory)
+    facts = _checked_facts(_sorted_facts(dataset.department_facts))
     names: dict[str, str] = {}
-    for name, frame in checked.tables.items():
+    for name, frame in {**checked.tables, DEPARTMENT_FACTS: facts}.items():
         buffer = io.BytesIO()
         frame.write_parquet(buffer, compression="zstd", statistics=True)
         data = buffer.getvalue()
@@ -319,7 +456,7 @@ def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
     for stale in directory.glob("*.parquet"):
         if stale.name not in keep:
             stale.unlink()
-    return checked
+    return dataclasses.replace(checked, fact_rows=facts)
 
 
 def save_dataset(dataset: Dataset, path: str | os.PathLike[str] | None = None) -> Dataset:

@@ -149,3 +149,142 @@ def test_environment_variable_selects_the_dataset(tmp_path: Path, monkeypatch: p
     save_dataset(_document("e1", "丙局", 2025, ["3.00"]), tmp_path)
     monkeypatch.setenv("ANALYTICS_DATASET", str(tmp_path))
     assert open_dataset().documents.get_column(s.DOC_ID).to_list() == ["e1"]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Department facts: one row per department-year, merged fact by fact from every document that states them
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _stating(doc_id: str, phase: str, *, page: int, **facts: object) -> Dataset:
+    """A 甲局 2024 document (``phase``) whose department row states ``facts``, read on ``page`` line 2."""
+    base = _document(doc_id, "甲局", 2024, ["100.00"])
+    documents = base.documents.with_columns(pl.lit(phase).alias(s.PHASE))
+    lines = base.lines.with_columns(pl.lit(phase).alias(s.PHASE))
+    row = {
+        s.DEPARTMENT_ID: "甲局",
+        s.FISCAL_YEAR: 2024,
+        s.NAME: facts.pop(s.NAME, "甲局"),
+        s.REGION: "某区",
+        s.DOC_ID: doc_id,
+        s.PAGE: page,
+        s.LINE: 2,
+        s.SOURCE_TEXT: f"{doc_id} 部门基本情况",
+        **facts,
+    }
+    departments = pl.DataFrame([row], schema=s.TABLES[s.DEPARTMENTS].schema, orient="row")
+    return Dataset.from_tables({s.DOCUMENTS: documents, s.LINES: lines, s.DEPARTMENTS: departments})
+
+
+def _facts(ds: Dataset) -> dict[str, object]:
+    rows = ds.departments.to_dicts()
+    assert len(rows) == 1
+    return rows[0]
+
+
+DOC_A = {s.UNIT_TYPE: "行政单位", s.STAFF_AUTHORIZED: 35, s.STAFF_ACTUAL: 30}
+DOC_B = {s.STAFF_ACTUAL: 31, s.SUBORDINATE_UNITS: 2}
+
+
+def test_a_stated_fact_is_never_replaced_with_a_null(tmp_path: Path) -> None:
+    a = _stating("a1", "budget", page=3, **DOC_A)
+    b = _stating("b2", "final", page=5, **DOC_B)
+    update_dataset(a, tmp_path)
+    ds = update_dataset(b, tmp_path)
+    for merged in (ds, open_dataset(tmp_path)):
+        assert _facts(merged) == {
+            s.DEPARTMENT_ID: "甲局",
+            s.FISCAL_YEAR: 2024,
+            s.NAME: "甲局",
+            s.REGION: "某区",
+            s.UNIT_TYPE: "行政单位",  # only a1 states it
+            s.STAFF_AUTHORIZED: 35,  # only a1 states it: b2's silence does not erase it
+            s.STAFF_ACTUAL: 31,  # both state it: the newly read document wins
+            s.SUBORDINATE_UNITS: 2,  # only b2 states it
+            # The row is b2's, where it was read included.
+            s.DOC_ID: "b2",
+            s.PAGE: 5,
+            s.LINE: 2,
+            s.SOURCE_TEXT: "b2 部门基本情况",
+        }
+
+
+def test_merging_department_facts_changes_nothing_else(tmp_path: Path) -> None:
+    a = _stating("a1", "budget", page=3, **DOC_A)
+    b = _stating("b2", "final", page=5, **DOC_B)
+    update_dataset(a, tmp_path)
+    merged = update_dataset(b, tmp_path)
+    for name in s.TABLES:
+        if name in {s.DEPARTMENTS, s.FLAGS}:
+            continue
+        expected = pl.concat([a.tables[name], b.tables[name]]).sort(s.TABLES[name].key, nulls_last=True)
+        assert_frame_equal(merged.tables[name], expected)
+    # Each document's own statement is kept as it was read.
+    facts = merged.department_facts.sort(store.READ_ORDER)
+    assert facts.select(s.DOC_ID, s.STAFF_AUTHORIZED, s.STAFF_ACTUAL, s.PAGE).rows() == [
+        ("a1", 35, 30, 3),
+        ("b2", None, 31, 5),
+    ]
+
+
+def test_staff_35_stays_when_the_next_document_states_none(tmp_path: Path) -> None:
+    update_dataset(_stating("a1", "budget", page=3, **{s.STAFF_AUTHORIZED: 35}), tmp_path)
+    ds = update_dataset(_stating("b2", "final", page=5, **{s.STAFF_AUTHORIZED: None}), tmp_path)
+    assert ds.departments.select(s.STAFF_AUTHORIZED, s.DOC_ID).rows() == [(35, "b2")]
+
+
+def test_reingesting_a_document_makes_it_the_latest(tmp_path: Path) -> None:
+    a = _stating("a1", "budget", page=3, **DOC_A)
+    update_dataset(a, tmp_path)
+    update_dataset(_stating("b2", "final", page=5, **DOC_B), tmp_path)
+    ds = update_dataset(a, tmp_path)
+    row = _facts(ds)
+    assert (row[s.DOC_ID], row[s.STAFF_ACTUAL], row[s.SUBORDINATE_UNITS], row[s.PAGE]) == ("a1", 30, 2, 3)
+    assert ds.department_facts.height == 2
+
+
+def test_merging_in_memory_is_the_same_as_merging_in_the_store(tmp_path: Path) -> None:
+    # A batch is merged in memory first (Batch.merged), then into the store.
+    a = _stating("a1", "budget", page=3, **DOC_A)
+    b = _stating("b2", "final", page=5, **DOC_B)
+    in_memory = Dataset.empty().replace_documents(a).replace_documents(b)
+    update_dataset(a, tmp_path)
+    assert_frame_equal(in_memory.departments, update_dataset(b, tmp_path).departments)
+    stored_at_once = update_dataset(in_memory, tmp_path / "batch")
+    assert_frame_equal(stored_at_once.departments, in_memory.departments)
+
+
+def test_another_department_year_leaves_the_row_as_it_was(tmp_path: Path) -> None:
+    update_dataset(_stating("a1", "budget", page=3, **DOC_A), tmp_path)
+    update_dataset(_stating("b2", "final", page=5, **DOC_B), tmp_path)
+    before = open_dataset(tmp_path).departments
+    ds = update_dataset(_document("c3", "乙局", 2024, ["7.00"]), tmp_path)
+    assert_frame_equal(ds.departments.filter(pl.col(s.DEPARTMENT_ID) == "甲局"), before)
+    assert ds.departments.height == 2
+
+
+def test_a_dataset_saved_before_facts_were_kept_merges_from_its_departments(tmp_path: Path) -> None:
+    save_dataset(_stating("a1", "budget", page=3, **DOC_A), tmp_path)
+    manifest_path = tmp_path / store.MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    facts_file = manifest["tables"].pop(store.DEPARTMENT_FACTS)
+    manifest_path.write_text(json.dumps(manifest))
+    (tmp_path / facts_file).unlink()
+    assert open_dataset(tmp_path).fact_rows is None
+    ds = update_dataset(_stating("b2", "final", page=5, **DOC_B), tmp_path)
+    assert _facts(ds)[s.STAFF_AUTHORIZED] == 35
+    assert store.DEPARTMENT_FACTS in json.loads(manifest_path.read_text())["tables"]
+
+
+def test_facts_of_a_damaged_store_are_an_error(tmp_path: Path) -> None:
+    save_dataset(_stating("a1", "budget", page=3, **DOC_A), tmp_path)
+    next(tmp_path.glob(f"{store.DEPARTMENT_FACTS}-*.parquet")).unlink()
+    with pytest.raises(DatasetError, match="cannot read table 'department_facts'"):
+        open_dataset(tmp_path)
+
+
+def test_for_department_keeps_its_facts(tmp_path: Path) -> None:
+    update_dataset(_stating("a1", "budget", page=3, **DOC_A), tmp_path)
+    update_dataset(_document("c3", "乙局", 2024, ["7.00"]), tmp_path)
+    ds = open_dataset(tmp_path).for_department("甲局")
+    assert ds.department_facts.get_column(s.DOC_ID).to_list() == ["a1"]
