@@ -31,6 +31,7 @@ ALL_RULES = (
     "table.balance",
     "cross.same_figure",
     "cross.restatement",
+    "cross.department_facts",
     "narrative.change_pct",
     "narrative.share",
     "narrative.items_sum",
@@ -47,6 +48,7 @@ ALL_RULES = (
     "completeness.missing_tables",
     "completeness.empty_tables",
     "completeness.no_staffing",
+    "reading.doubt",
 )
 
 BUDGET_TABLES = (

@@ -19,6 +19,7 @@ import polars as pl
 from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.compare._common import latest_names, prefer, scopes
+from analytics.reference import reference_rows
 from analytics.store import Dataset
 
 __all__ = ["BASIS_LABELS", "COMPONENT_LABELS", "MEASURE_LABELS", "PHASE_BASES", "measures", "trends"]
@@ -31,7 +32,20 @@ MEASURE_LABELS = {
     "personnel": ("人员经费", "Personnel costs"),
     "public": ("公用经费", "Public (office) costs"),
     "three_public": ("三公经费", "Three public expenses"),
+    "overseas_travel": ("因公出国(境)费", "Official travel abroad"),
+    "vehicles": ("公务用车购置及运行费", "Official vehicles"),
+    "vehicle_purchase": ("公务用车购置费", "Vehicle purchase"),
+    "vehicle_operation": ("公务用车运行维护费", "Vehicle operation"),
+    "reception": ("公务接待费", "Official receptions"),
+    "operating_costs": ("机关运行经费", "Operating costs of the offices"),
+    "fiscal_appropriation_total": ("财政拨款收入合计", "Fiscal appropriations"),
+    "general_budget_total": ("一般公共预算支出合计", "General budget expenditure"),
 }
+#: Measures read as one column of the 三公 table's total row (the column is the measure's name).
+_THREE_PUBLIC_PARTS = ("overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
+#: Where a measure comes from: a table of the document, or only its narrative (the tables were not published as
+#: text, or not at all): ``stated_in``.
+STATED_SOURCES = ("table", "narrative")
 #: Chinese and English labels of the keyed components of the ``category`` dimension (other components are printed
 #: names and show as they are).
 COMPONENT_LABELS = {
@@ -117,15 +131,83 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
         pick("public", 0, (table == "general_budget_basic_economic") & total_rows & (column == "public")),
         pick("public", 1, composition_part & name.str.contains("运转类")),
     ]
+    three_public_table = (table == "three_public_and_operation") & total_rows
+    parts += [pick(part, 0, three_public_table & (column == part)) for part in _THREE_PUBLIC_PARTS]
+    parts += [
+        # The 三公 table's 小计 where it prints one; a 三公 table with no other columns prints it as its 合计.
+        pick("three_public", 0, three_public_table & (column == "three_public_total")),
+        pick("operating_costs", 0, three_public_table & (column == "operating_costs")),
+        pick("operating_costs", 1, (table == "operating_costs") & total_rows & total_column),
+        pick(
+            "fiscal_appropriation_total",
+            0,
+            (table == "fiscal_appropriation_summary") & total_rows & (pl.col(s.SIDE) == "income") & total_column,
+        ),
+        pick("general_budget_total", 0, (table == "general_budget_function") & total_rows & total_column),
+    ]
     # 基本支出 of a composition table is 人员类 + 运转类 (人员经费 + 公用经费); 三公经费 is 因公出国(境)费 +
-    # 公务用车购置及运行费 + 公务接待费, of one basis (a final account prints each as a 预算数 / 决算数 pair).
+    # 公务用车购置及运行费 + 公务接待费, of one basis (a final account prints each as a 预算数 / 决算数 pair); the
+    # 公务用车 figure is its 购置费 + 运行费 where the table prints only those.
     basic_parts = summed(composition_part & (name.str.contains("人员类") | name.str.contains("运转类")))
-    three_public_columns = column.is_in(["overseas_travel", "vehicles", "reception"])
-    three_public = summed((table == "three_public_and_operation") & total_rows & three_public_columns)
+    three_public_rows = lines.filter(three_public_table)
+    by_doc = three_public_rows.group_by(figure).agg(
+        pl.col(s.AMOUNT_YUAN).filter(column == "overseas_travel").sum().alias("_overseas"),
+        pl.coalesce(
+            pl.col(s.AMOUNT_YUAN).filter(column == "vehicles").first(),
+            pl.col(s.AMOUNT_YUAN).filter(column.is_in(["vehicle_purchase", "vehicle_operation"])).sum(),
+        ).alias("_vehicles"),
+        pl.col(s.AMOUNT_YUAN).filter(column == "reception").sum().alias("_reception"),
+        column.is_in(list(_THREE_PUBLIC_PARTS)).any().alias("_has_parts"),
+        column.is_in(["meetings", "training"]).any().alias("_has_others"),
+        pl.col(s.AMOUNT_YUAN).filter(column == "total").first().alias("_total"),
+    )
+    summed_parts = by_doc.filter(pl.col("_has_parts")).with_columns(
+        (pl.col("_overseas") + pl.col("_vehicles").fill_null(0) + pl.col("_reception")).alias(s.AMOUNT_YUAN)
+    )
+    # A 三公 table that prints only its 合计 (blank part cells) and no 会议费 / 培训费: the 合计 is the 三公经费.
+    total_only = by_doc.filter(~pl.col("_has_others") & pl.col("_total").is_not_null()).with_columns(
+        pl.col("_total").alias(s.AMOUNT_YUAN)
+    )
     return pl.concat(
-        [*parts, stated(basic_parts.filter(pl.col("_n") == 2), "basic", 1), stated(three_public, "three_public", 0)],
+        [
+            *parts,
+            stated(basic_parts.filter(pl.col("_n") == 2), "basic", 1),
+            stated(summed_parts, "three_public", 1),
+            stated(total_only, "three_public", 2),
+        ],
         how="vertical",
     )
+
+
+def _narrative_candidates(statements: pl.LazyFrame, documents: pl.DataFrame) -> pl.LazyFrame:
+    """Measures a document's narrative states, for department-years no table of the document states them.
+
+    The wordings are data (``analytics/reference/narrative_measures.csv``); only a figure for the document's own
+    year counts, and its basis is the phase's own (a 决算's narrative states 决算数 unless it says 预算).
+    """
+    patterns = reference_rows("narrative_measures.csv")
+    own = documents.lazy().select(
+        s.DOC_ID, pl.col(s.FISCAL_YEAR).alias("_doc_year"), pl.col(s.PHASE).alias("_doc_phase")
+    )
+    frame = statements.join(own, on=s.DOC_ID).filter(pl.col(s.FISCAL_YEAR) == pl.col("_doc_year"))
+    subject = pl.col(s.SUBJECT)
+    picks = [
+        frame.filter(subject.str.contains(row["subject"])).select(
+            s.DEPARTMENT_ID,
+            s.FISCAL_YEAR,
+            pl.col(s.FISCAL_YEAR).alias(s.AS_OF_YEAR),
+            s.DOC_ID,
+            pl.when(pl.col("_doc_phase") == "final")
+            .then(pl.lit("actual"))
+            .otherwise(pl.lit("budget"))
+            .alias(s.AMOUNT_BASIS),
+            s.AMOUNT_YUAN,
+            pl.lit(row["measure"]).alias(c.MEASURE),
+            pl.lit(10 + int(row["rank"])).alias("_rank"),
+        )
+        for row in patterns
+    ]
+    return pl.concat(picks, how="vertical") if picks else statements.select().head(0)
 
 
 def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) -> pl.DataFrame:
@@ -146,7 +228,8 @@ def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) ->
     Returns
     -------
     pl.DataFrame
-        ``department_id, name, fiscal_year, measure, amount_basis, amount_yuan, doc_id``.
+        ``department_id, name, fiscal_year, measure, amount_basis, amount_yuan, doc_id, stated_in`` (``table``, or
+        ``narrative`` for a figure only the document's narrative states: its tables were not published as text).
 
     Raises
     ------
@@ -157,7 +240,7 @@ def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) ->
     --------
     >>> from analytics.store import Dataset
     >>> measures(Dataset.empty()).columns
-    ['department_id', 'name', 'fiscal_year', 'measure', 'amount_basis', 'amount_yuan', 'doc_id']
+    ['department_id', 'name', 'fiscal_year', 'measure', 'amount_basis', 'amount_yuan', 'doc_id', 'stated_in']
     >>> measures(Dataset.empty(), phase="final", basis="initial_budget").height
     0
     >>> measures(Dataset.empty(), basis="actual")
@@ -182,8 +265,20 @@ def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyF
     """The frame of :func:`measures` for several bases of one phase at once (one pass: a figure per basis)."""
     for basis in bases:
         _checked_basis(phase, basis)
+    tables = _candidates(ds.lines.lazy(), bases).with_columns(pl.lit("table").alias(c.STATED_IN))
+    # The narrative speaks only where no table of the same department-year states the measure.
+    narrative = (
+        _narrative_candidates(ds.statements.lazy(), ds.documents)
+        .filter(pl.col(s.AMOUNT_BASIS).is_in(bases))
+        .join(
+            tables.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS),
+            on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS],
+            how="anti",
+        )
+        .with_columns(pl.lit("narrative").alias(c.STATED_IN))
+    )
     candidates = (
-        _candidates(ds.lines.lazy(), bases)
+        pl.concat([tables, narrative.select(tables.collect_schema().names())], how="vertical")
         .join(scopes(ds.documents, s.PHASE), on=s.DOC_ID, how="inner")
         .filter(pl.col(s.PHASE) == phase)
     )
@@ -198,6 +293,7 @@ def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyF
             s.AMOUNT_BASIS,
             pl.col(s.AMOUNT_YUAN).cast(s.MONEY),
             s.DOC_ID,
+            c.STATED_IN,
         )
         .sort(s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_BASIS)
     )
