@@ -280,7 +280,8 @@ _AUTHORIZED = re.compile(
     rf"(?:总编制|编制总数|核定编制|编制人数|编制数|(?<![政业属制])编制)(?:人数|数)?(?:为|共|是)?\s*{_NUMBER_WORD}\s*(?:人|名)"
 )
 _ACTUAL = re.compile(rf"实有人数(?:为|共|是)?\s*{_NUMBER_WORD}\s*(?:人|名)")
-_SUBORDINATE = re.compile(rf"下属\s*{_NUMBER_WORD}\s*(?:个|家)(?:二级|预算)*单位")
+#: "下属 2 个二级单位", "下属4家预算单位", "下属的8个二级事业单位16个三级事业单位" (the 二级 units are the 下属).
+_SUBORDINATE = re.compile(rf"下属的?\s*{_NUMBER_WORD}\s*(?:个|家)(?:二级|预算|事业|行政)*单位")
 
 
 _PART = re.compile(r"^第[二三四五六七八九十]部分")

@@ -87,7 +87,8 @@ _DOWN_WORDS = "减少|下降|降低|减"
 _CHANGE_MONEY_RE = re.compile(rf"(?:{_UP_WORDS}|{_DOWN_WORDS})(?:了|约|达|为)*$")
 _CHANGE_PCT_RE = re.compile(rf"(?:增幅|降幅|减幅|增长率|下降率|{_UP_WORDS}|{_DOWN_WORDS})(?:了|约|达|为|是)*$")
 _ANY_CHANGE_RE = re.compile(rf"{_UP_WORDS}|{_DOWN_WORDS}")
-_FLAT_RE = re.compile(r"持平|不变")
+#: "与上年持平", "保持不变", "与 2017 年一致": the same figure as the year compared.
+_FLAT_RE = re.compile(r"持平|不变|一致")
 _COMPARE_RE = re.compile(
     r"(?:比|较|与|同|相比|对比)(?:(?P<year>(?:19|20)\d{2})年|(?P<prev>上一?年|去年))|(?P<yoy>同比)"
 )
@@ -463,19 +464,26 @@ class _Walker:
                 for token, clause_lo in zip(tokens, clause_los, strict=True)
                 if token.kind == "money" and _CHANGE_MONEY_RE.search(para.norm, clause_lo, token.start)
             }
-            owner, owner_until = None, lo
+            # Open introducers, innermost last: (owner, where its items end).
+            owners: list[tuple[str | None, int]] = []
             for index, token in enumerate(tokens):
                 clause_lo = clause_los[index]
                 if token.kind == "intro":
                     head = self._subject(para, clause_lo, token.start)
                     owner = head or self.last_subject
-                    # 其中 / 包括 cover the sentence; 主要用于 only its clause ("…；公用经费 …" is a sibling).
-                    owner_until = hi if "用于" not in token.word else _next_mark(para.norm, token.end, hi, ";")
+                    # 其中 / 包括 cover the sentence; 主要用于 only its clause ("…；公用经费 …" is a sibling), after
+                    # which the 其中 it stands in owns the figures again ("其中：基本支出…主要用于…；项目支出…").
+                    if "用于" in token.word:
+                        owners.append((owner, _next_mark(para.norm, token.end, hi, ";")))
+                    else:
+                        owners = [(owner, hi)]
                     last_intro = (token.end, owner)
                     continue
                 if token.kind != "money" or token.start in changes:
                     continue
-                introduced = owner is not None and token.start < owner_until
+                active = [o for o, until in owners if o is not None and token.start < until]
+                owner = active[-1] if active else None
+                introduced = owner is not None
                 # The first figure of a list item names the item; later ones in its body are its children.
                 heads_item = is_item and not introduced and level.item is None
                 if introduced:

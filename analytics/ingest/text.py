@@ -1,8 +1,13 @@
-"""Reader for text disclosures (text extracted from a published PDF, laid out like the 汉阳区 seed).
+"""Reader for text disclosures: text extracted from a published PDF, or a portal page's text.
 
 ``read_text_disclosure`` checks the bytes (empty, binary, undecodable), finds what the document is, runs every
 extractor and returns a ``Dataset`` holding this one document, validated against the data contract. It never
 writes anything: storing is ``analytics.store.update_dataset``'s job, so a file that fails leaves no trace.
+
+Three layouts are read: the 汉阳区 seed's (tables lost, the 绩效目标申报表 kept), page texts separated by form feeds
+with the standard tables printed as lines of space-separated cells (``_text_tables``), and a narrative alone (a
+portal page whose tables were images). ``line`` is the line number in the file and, for a text with form feeds,
+``page`` the page it is on.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from analytics.errors import ReaderError
 from analytics.ingest import facts
 from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest._text_tables import extract_text_tables, paged_document
+from analytics.ingest._verify import step_of, verify_rows
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.numbers import normalize_text
-from analytics.ingest.tables import EMPTY_TABLE
+from analytics.ingest.tables import EMPTY_TABLE, drop_listed_only, printed_unit, table_steps
 from analytics.ingest.targets import extract_indicators
 from analytics.reference import table_key
 from analytics.store import Dataset
@@ -30,7 +37,7 @@ from analytics.units import CENT
 __all__ = ["PARSER_VERSION", "decode_text", "doc_id_of", "read_text_disclosure"]
 
 #: Bumped whenever a reader's output changes for the same input, so stored rows say which reader made them.
-PARSER_VERSION = "text-1"
+PARSER_VERSION = "text-2"
 _MIN_LINES = 20
 _NARRATIVE_HEADING = re.compile(r"(预算|决算)\s*(情况说明|编制说明)|(收支|预算).{0,12}情况说明")
 
@@ -113,6 +120,21 @@ def _listed_tables(doc: SourceDocument) -> list[dict[str, object]]:
     return list(found.values())
 
 
+def _document_tables(read: list[dict[str, object]], listed: list[dict[str, object]]) -> list[dict[str, object]]:
+    """One ``document_tables`` row per table and place: the tables read, then the titles only listed ("表 1. …").
+
+    A table known twice at one place (a dump without pages has none) keeps what says most: data over empty over
+    a title with no rows.
+    """
+    rank = {"data": 0, "empty": 1, "unreadable": 2, "no_rows": 3}
+    best: dict[tuple[object, object], dict[str, object]] = {}
+    for row in [*read, *listed]:
+        key = (row[s.TABLE], row[s.PAGE_FROM])
+        if key not in best or rank[str(row[s.STATUS])] < rank[str(best[key][s.STATUS])]:
+            best[key] = row
+    return drop_listed_only(list(best.values()))
+
+
 def _check_units(
     doc: SourceDocument,
     identity: facts.DocumentIdentity,
@@ -176,7 +198,7 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         data = source.read_bytes()
     except OSError as exc:
         raise ReaderError(name, "", f"cannot read the file ({exc.strerror or exc})") from None
-    doc = SourceDocument.from_text(name, decode_text(name, data))
+    doc = paged_document(name, decode_text(name, data))
     if len(doc.nonblank()) < _MIN_LINES:
         raise ReaderError(
             name,
@@ -190,7 +212,8 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
     projects = facts.extract_projects(doc, identity)
     indicators = extract_indicators(doc, year=identity.fiscal_year)
     statements = extract_statements(doc, year=identity.fiscal_year)
-    if not (composition or projects or indicators or statements):
+    tables = extract_text_tables(doc, fiscal_year=identity.fiscal_year, phase=identity.phase)
+    if not (composition or projects or indicators or statements or tables.lines):
         raise ReaderError(
             name,
             f"line {identity.line.number}",
@@ -205,6 +228,12 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         )
     unit = facts.find_unit(doc)
     _check_units(doc, identity, composition, statements, unit)
+    unit_printed = printed_unit(tables.tables) or (unit[0] if unit else None)
+    lines = [*composition, *tables.lines]
+    for row in lines:
+        row.setdefault(s.AMOUNT_BASIS, s.default_basis(identity.phase))
+    steps = {**table_steps(tables.tables), facts.FUND_COMPOSITION_TABLE: step_of(unit[0] if unit else None)}
+    findings = [p.as_finding() for p in tables.problems] + verify_rows(lines, steps)
     document = {
         s.DOC_ID: doc_id,
         s.SOURCE_NAME: name,
@@ -216,7 +245,7 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         s.FISCAL_YEAR: identity.fiscal_year,
         s.PHASE: identity.phase,
         s.SCOPE: identity.scope,
-        s.UNIT_PRINTED: unit[0] if unit else None,
+        s.UNIT_PRINTED: unit_printed,
         s.PARSER_VERSION: PARSER_VERSION,
         s.DISCLOSURE_ID: doc_id,
         s.PAGE_COUNT: None,
@@ -225,11 +254,12 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         {
             s.DOCUMENTS: [document],
             s.DEPARTMENTS: [department],
-            s.LINES: composition,
+            s.LINES: lines,
             s.STATEMENTS: statements,
             s.INDICATORS: indicators,
             s.PROJECTS: projects,
-            s.DOCUMENT_TABLES: _listed_tables(doc),
+            s.DOCUMENT_TABLES: _document_tables(tables.tables, _listed_tables(doc)),
+            s.READING_FINDINGS: findings,
         },
         doc_id,
         identity.department_id,
