@@ -420,17 +420,19 @@ def _final_with_budget_columns() -> Dataset:
         (
             None,  # a final account's own figure: the 决算数
             {"income_total": "950000", "expenditure_total": "940000", "basic": "580000", "project": "360000",
-             "personnel": "500000", "public": "80000", "three_public": "18900"},
+             "personnel": "500000", "public": "80000", "three_public": "18900", "overseas_travel": "0",
+             "vehicles": "15000", "reception": "3900"},
         ),
         (
             "actual",
             {"income_total": "950000", "expenditure_total": "940000", "basic": "580000", "project": "360000",
-             "personnel": "500000", "public": "80000", "three_public": "18900"},
+             "personnel": "500000", "public": "80000", "three_public": "18900", "overseas_travel": "0",
+             "vehicles": "15000", "reception": "3900"},
         ),
         (
             "initial_budget",  # only where the 决算 prints a 年初预算: no 人员经费 / 公用经费
             {"income_total": "1000000", "expenditure_total": "1000000", "basic": "600000", "project": "400000",
-             "three_public": "58500"},
+             "three_public": "58500", "overseas_travel": "10000", "vehicles": "20000", "reception": "28500"},
         ),
         ("adjusted_budget", {"income_total": "1100000", "expenditure_total": "1100000"}),
     ],
@@ -478,7 +480,10 @@ def test_measures_reject_a_basis_the_phase_does_not_print() -> None:
 def test_execution_takes_the_final_accounts_own_budget_else_the_years_budget() -> None:
     got = compare.execution_rates(_final_with_budget_columns())
     rows = {r[c.MEASURE]: r for r in got.iter_rows(named=True)}
-    assert set(rows) == {"income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public"}
+    assert set(rows) == {
+        "income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public",
+        "overseas_travel", "vehicles", "reception",
+    }  # fmt: skip
     # The 决算 prints a 年初预算 for these: its own figures, never the budget document's 990000 / 590000.
     for measure, initial, actual in (("income_total", "1000000", "950000"), ("basic", "600000", "580000"),
                                      ("three_public", "58500", "18900")):  # fmt: skip

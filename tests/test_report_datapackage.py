@@ -121,9 +121,9 @@ def test_default_package_descriptor(default_package: Path) -> None:
     descriptor = _descriptor(default_package)
     assert descriptor["name"] == "cn-budget-disclosures"
     assert descriptor["countryCode"] == "CN"
-    # Jiangsu, Shanghai and Wuhan departments: no single province.
+    # Jiangsu, Shanghai, Wuhan and Chongqing departments: no single province.
     assert "regionCode" not in descriptor
-    assert descriptor["fiscalPeriod"] == {"start": "2017-01-01", "end": "2025-12-31"}
+    assert descriptor["fiscalPeriod"] == {"start": "2017-01-01", "end": "2026-12-31"}  # 江苏 2017 … 普陀文旅 2026
     (resource,) = descriptor["resources"]
     assert (resource["path"], resource["profile"], resource["format"], resource["encoding"]) == (
         "budget-lines.csv",
@@ -148,7 +148,11 @@ def test_default_package_phases_directions_and_money(default_package: Path) -> N
     assert {row["phase"] for row in rows} == {"approved", "executed"}
     assert {row["direction"] for row in rows} == {"expenditure", "revenue"}
     finals = {row["source_name"] for row in rows if row["phase"] == "executed"}
-    assert finals == {"putuo_finance_2024_dept_final.pdf", "putuo_planning_2024_dept_final.pdf"}
+    assert finals == {
+        "putuo_finance_2024_dept_final.pdf",
+        "putuo_planning_2024_dept_final.pdf",
+        "chongqing_swu_2023_dept_final.pdf",
+    }
     assert all(re.fullmatch(r"-?\d+\.\d{2}", row["value"]) for row in rows)
     assert len({row["budget_line_id"] for row in rows}) == len(rows)
 
