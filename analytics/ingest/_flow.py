@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analytics.ingest._source import SourceLine
+from analytics.ingest.lexicon import full_match
 
 __all__ = ["Flow", "is_page_number"]
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$|^第\s*\d+\s*页")
 _CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -23,7 +23,7 @@ def is_page_number(text: str) -> bool:
     >>> is_page_number("- 38 -"), is_page_number("38 万元")
     (True, False)
     """
-    return bool(_PAGE_NUMBER.match(text.strip()))
+    return bool(full_match("page_number").match(text.strip()))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest._flow import Flow
 from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest.lexicon import alternation, entries, meaning, numeral_value
 from analytics.ingest.numbers import normalize_text, parse_amount, parse_percent
 
 __all__ = [
@@ -35,27 +36,14 @@ __all__ = [
 FUND_COMPOSITION_TABLE = "performance_fund_composition"
 
 _TITLE = re.compile(
-    r"(?P<year>(?:19|20)\d{2})年度?(?:(?:区|市|省|县|本)级)?(?:(?P<scope>部门|单位)|.{2,30}?)(?P<phase>预算|决算)(?!执行|调整|数)"
+    rf"(?P<year>(?:19|20)\d{{2}})年度?{alternation('title_level')}?"
+    rf"(?:(?P<scope>{alternation('title_scope')})|.{{2,30}}?)(?P<phase>{alternation('title_phase')})(?!执行|调整|数)"
 )
 _NAME_CELL = re.compile(r"^部门\s*[(（]\s*单位\s*[)）]")
 _REGION = re.compile(
     r"^(?P<region>(?:[^省市区县旗州]{1,8}(?:省|自治区))?(?:[^省市区县旗州]{1,8}(?:市|自治州|盟))?"
     r"(?:[^省市区县旗州]{1,8}(?:区|县|旗|市))?)"
 )
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 @dataclass(frozen=True)
@@ -83,13 +71,7 @@ class DocumentIdentity:
 
 def _small_int(text: str) -> int:
     """Parse a head-count: Arabic digits or a small Chinese numeral (零 … 九十九)."""
-    text = normalize_text(text)
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS[units] if units else 0)
-    return _CN_DIGITS[text]
+    return numeral_value(normalize_text(text))
 
 
 def split_region(name: str) -> tuple[str | None, str]:
@@ -162,16 +144,14 @@ def identify_document(doc: SourceDocument, *, require_year: bool = True) -> Docu
         department=department,
         region=region,
         fiscal_year=int(match["year"]) if match else None,
-        phase="final" if match and match["phase"] == "决算" else "budget",
+        phase=meaning("title_phase", match["phase"]) if match else "budget",
         scope="unit" if unit_scope else "department",
         line=title[0] if title else lines[0],
     )
 
 
-_OWNER_LABEL = re.compile(
-    r"^(?:预算主管部门|主管部门|预算单位|部门名称|单位名称)[:：](?P<name>[^:：]{2,40}?)(?:单位[:：].*)?$"
-)
-_TABLE_LABEL = re.compile(r"^(?:编制部门|编制单位|部门|部门名称|单位名称)[:：](?P<name>[^:：]{2,40}?)(?:单位[:：].*)?$")
+_OWNER_LABEL = re.compile(rf"^{alternation('owner_label')}[:：](?P<name>[^:：]{{2,40}}?)(?:单位[:：].*)?$")
+_TABLE_LABEL = re.compile(rf"^{alternation('table_owner_label')}[:：](?P<name>[^:：]{{2,40}}?)(?:单位[:：].*)?$")
 
 
 def _find_title(lines: list[SourceLine], texts: list[str]) -> tuple[SourceLine, re.Match[str]] | None:
@@ -214,7 +194,7 @@ def _name_from_cell(texts: list[str]) -> str | None:
     return None
 
 
-_HEADING_PREFIX = re.compile(r"^(第[一二三四五六七八九十]+部分|表\s*\d+[.．、]?|[一二三四五六七八九十]+、|\d+[.．、])")
+_HEADING_PREFIX = re.compile(rf"^{alternation('heading_prefix')}")
 
 
 _NAME_AFTER_YEAR = re.compile(r"^(?:19|20)\d{2}年度?(?P<name>.{2,30}?)(?:部门|单位)?(?:预算|决算)(?:公开|表)?$")
@@ -253,12 +233,15 @@ def _title_names(text: str) -> list[str]:
     return names
 
 
+_UNIT_LABEL = re.compile(rf"单位[:：]\s*({alternation('money_unit')})")
+
+
 def find_unit(doc: SourceDocument, after: int = 0) -> tuple[str, SourceLine] | None:
     """The money unit printed as "单位：万元" on or after line number ``after``, with its line."""
     for line in doc.lines:
         if line.number < after:
             continue
-        match = re.search(r"单位[:：]\s*(亿元|万元|元)", line.text)
+        match = _UNIT_LABEL.search(line.text)
         if match:
             return match[1], line
     return None
@@ -266,29 +249,23 @@ def find_unit(doc: SourceDocument, after: int = 0) -> tuple[str, SourceLine] | N
 
 # --- department facts -------------------------------------------------------------------------------------------
 
-_UNIT_TYPES = (
-    (re.compile(r"参照公务员法管理|参公"), "参公事业单位"),
-    (re.compile(r"公益一类"), "公益一类事业单位"),
-    (re.compile(r"公益二类"), "公益二类事业单位"),
-    (re.compile(r"公益三类"), "公益三类事业单位"),
-    (re.compile(r"行政单位|行政机关|机关单位"), "行政单位"),
-    (re.compile(r"事业单位"), "事业单位"),
-)
+#: (pattern, unit type) in the lexicon's order: the first that matches the sentence wins.
+_UNIT_TYPES = tuple((re.compile(term), type_) for _, term, type_ in entries("unit_type"))
 _NUMBER_WORD = r"(\d+|[零〇一二两三四五六七八九十]+)"
+_COUNTER = alternation("person_counter")
 #: The total of posts: "总编制人数 21 人", "核定编制 40 名", "编制 338 名，其中行政编制 200 名" (not the 其中 parts).
-_AUTHORIZED = re.compile(
-    rf"(?:总编制|编制总数|核定编制|编制人数|编制数|(?<![政业属制])编制)(?:人数|数)?(?:为|共|是)?\s*{_NUMBER_WORD}\s*(?:人|名)"
-)
-_ACTUAL = re.compile(rf"实有人数(?:为|共|是)?\s*{_NUMBER_WORD}\s*(?:人|名)")
+_AUTHORIZED = re.compile(rf"{alternation('staff_authorized')}(?:人数|数)?(?:为|共|是)?\s*{_NUMBER_WORD}\s*{_COUNTER}")
+_ACTUAL = re.compile(rf"{alternation('staff_actual')}(?:为|共|是)?\s*{_NUMBER_WORD}\s*{_COUNTER}")
 #: "下属 2 个二级单位", "下属4家预算单位", "下属的8个二级事业单位16个三级事业单位" (the 二级 units are the 下属).
-_SUBORDINATE = re.compile(rf"下属的?\s*{_NUMBER_WORD}\s*(?:个|家)(?:二级|预算|事业|行政)*单位")
+_SUBORDINATE = re.compile(alternation("subordinate"))
 
 
-_PART = re.compile(r"^第[二三四五六七八九十]部分")
+#: A part heading after the first (第二部分 …): where the overview ends.
+_PART = re.compile(rf"^(?!第[一]部分){alternation('part_heading')}")
 _UNIT_TYPE_STATED = re.compile(
     r"(?:(?:为|是|属于|(?<![所直下附从])属|系)(?:(?!包括|以及|下属|所属|和|及)[^，。；：,;:]){0,25}?"
     r"|(?:单位|机构)(?:性质|类型)[:：为是]\s*)"
-    r"(?:参照公务员法管理|参公|公益[一二三]类|行政单位|行政机关|事业单位)"
+    rf"{alternation('unit_type_stated')}"
 )
 
 

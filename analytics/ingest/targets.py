@@ -25,6 +25,7 @@ from functools import cache
 
 from analytics.errors import ReaderError
 from analytics.ingest._source import SourceDocument, SourceLine
+from analytics.ingest.lexicon import alternation, meanings
 from analytics.ingest.numbers import normalize_text, parse_decimal
 from analytics.reference import reference_rows
 from analytics.schema import (
@@ -48,9 +49,7 @@ from analytics.schema import (
 
 __all__ = ["extract_indicators", "parse_target"]
 
-_GOAL_RE = re.compile(
-    r"^(?P<kind>长期目标|年度目标|项目(?:长期|年度)?(?:绩效)?目标)\s*(?P<no>[0-9０-９]+)?\s*[：:]\s*(?P<text>.*)$"
-)
+_GOAL_RE = re.compile(rf"^(?P<kind>{alternation('goal_kind')})\s*(?P<no>[0-9０-９]+)?\s*[：:]\s*(?P<text>.*)$")
 # A goal's table ends where the document moves on: a table title, a chapter or section heading, another form.
 _STOP_RE = re.compile(
     r"^(?:表\s*[0-9０-９]+|附表|附件|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、"
@@ -65,14 +64,8 @@ _SYMBOLS = {
     **dict.fromkeys(("<=", "≤", "≦", "⩽"), "≤"),
     **{">": ">", "<": "<", "=": "="},
 }
-_PREFIXES = {
-    **dict.fromkeys(("不少于", "不低于", "不小于", "大于等于", "大于或等于"), "≥"),
-    **dict.fromkeys(("不多于", "不超过", "不高于", "不大于", "小于等于", "小于或等于"), "≤"),
-    **dict.fromkeys(("少于", "低于", "小于"), "<"),
-    **dict.fromkeys(("多于", "高于", "超过", "大于"), ">"),
-    "等于": "=",
-}
-_SUFFIXES = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
+_PREFIXES = meanings("comparator_word")
+_SUFFIXES = meanings("comparator_suffix")
 #: Cells that state no value ("无" in a prior-year column).
 _NOTHING = frozenset({"无", "-", "—", "——", "/"})
 #: Units accepted even when printed apart from the number ("≤30 分钟"); an attached unit may be any short word.

@@ -26,6 +26,7 @@ from analytics.ingest._frames import rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest._text_tables import extract_text_tables, paged_document
 from analytics.ingest._verify import step_of, verify_rows
+from analytics.ingest.lexicon import alternation
 from analytics.ingest.narrative import extract_statements
 from analytics.ingest.numbers import normalize_text
 from analytics.ingest.tables import EMPTY_TABLE, drop_listed_only, printed_unit, table_steps
@@ -39,7 +40,7 @@ __all__ = ["PARSER_VERSION", "decode_text", "doc_id_of", "read_text_disclosure"]
 #: Bumped whenever a reader's output changes for the same input, so stored rows say which reader made them.
 PARSER_VERSION = "text-2"
 _MIN_LINES = 20
-_NARRATIVE_HEADING = re.compile(r"(预算|决算)\s*(情况说明|编制说明)|(收支|预算).{0,12}情况说明")
+_NARRATIVE_HEADING = re.compile(alternation("narrative_heading"))
 
 
 def doc_id_of(data: bytes) -> str:
