@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from analytics import schema as s
 from analytics.store import Dataset
 
-__all__ = ["rows_to_dataset", "rows_to_frame"]
+if TYPE_CHECKING:
+    from analytics.ingest.facts import DocumentIdentity
+
+__all__ = ["document_row", "rows_to_dataset", "rows_to_frame"]
+
+
+def document_row(
+    *,
+    sha256: str,
+    name: str,
+    source_format: str,
+    identity: DocumentIdentity,
+    fiscal_year: int | None,
+    unit_printed: str | None,
+    parser_version: str,
+    page_count: int | None,
+    disclosure_id: str | None = None,
+) -> dict[str, object]:
+    """The ``documents`` row every reader builds the same way: ids from the source bytes' SHA-256, the
+    publisher from the document's identity; a disclosure is its own document unless split over files."""
+    doc_id = sha256[:16]
+    return {
+        s.DOC_ID: doc_id,
+        s.SOURCE_NAME: name,
+        s.SOURCE_FORMAT: source_format,
+        s.SOURCE_SHA256: sha256,
+        s.REGION: identity.region,
+        s.DEPARTMENT: identity.department,
+        s.DEPARTMENT_ID: identity.department_id,
+        s.FISCAL_YEAR: fiscal_year,
+        s.PHASE: identity.phase,
+        s.SCOPE: identity.scope,
+        s.UNIT_PRINTED: unit_printed,
+        s.PARSER_VERSION: parser_version,
+        s.DISCLOSURE_ID: disclosure_id or doc_id,
+        s.PAGE_COUNT: page_count,
+    }
 
 
 def rows_to_frame(table: str, rows: Sequence[Mapping[str, object]], constants: Mapping[str, object]) -> pl.DataFrame:

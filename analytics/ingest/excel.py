@@ -45,7 +45,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import rows_to_dataset
+from analytics.ingest._frames import document_row, rows_to_dataset
 from analytics.ingest._pdf_layout import PageLine, Word
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest._verify import verify_rows
@@ -575,22 +575,16 @@ def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = No
 
     sha256 = hashlib.sha256(data).hexdigest()
     doc_id = sha256[:16]
-    document = {
-        s.DOC_ID: doc_id,
-        s.SOURCE_NAME: name,
-        s.SOURCE_FORMAT: "excel",
-        s.SOURCE_SHA256: sha256,
-        s.REGION: identity.region,
-        s.DEPARTMENT: identity.department,
-        s.DEPARTMENT_ID: identity.department_id,
-        s.FISCAL_YEAR: year,
-        s.PHASE: identity.phase,
-        s.SCOPE: identity.scope,
-        s.UNIT_PRINTED: printed_unit(found),
-        s.PARSER_VERSION: PARSER_VERSION,
-        s.DISCLOSURE_ID: doc_id,
-        s.PAGE_COUNT: len(book.sheet_names),
-    }
+    document = document_row(
+        sha256=sha256,
+        name=name,
+        source_format="excel",
+        identity=identity,
+        fiscal_year=year,
+        unit_printed=printed_unit(found),
+        parser_version=PARSER_VERSION,
+        page_count=len(book.sheet_names),
+    )
     rows = {
         s.DOCUMENTS: [document],
         s.DEPARTMENTS: [department],

@@ -18,7 +18,7 @@ import polars as pl
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import rows_to_dataset
+from analytics.ingest._frames import document_row, rows_to_dataset
 from analytics.ingest._pdf_layout import PageLine, read_pdf_pages
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
@@ -189,22 +189,17 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
         if isinstance(number, int) and number in by_number:
             row[s.PAGE] = by_number[number].page
             row[s.LINE] = by_number[number].number
-    document = {
-        s.DOC_ID: part.sha256[:16],
-        s.SOURCE_NAME: part.name,
-        s.SOURCE_FORMAT: "pdf",
-        s.SOURCE_SHA256: part.sha256,
-        s.REGION: identity.region,
-        s.DEPARTMENT: identity.department,
-        s.DEPARTMENT_ID: identity.department_id,
-        s.FISCAL_YEAR: year,
-        s.PHASE: identity.phase,
-        s.SCOPE: identity.scope,
-        s.UNIT_PRINTED: printed_unit(found),
-        s.PARSER_VERSION: PARSER_VERSION,
-        s.DISCLOSURE_ID: disclosure_id,
-        s.PAGE_COUNT: part.page_count,
-    }
+    document = document_row(
+        sha256=part.sha256,
+        name=part.name,
+        source_format="pdf",
+        identity=identity,
+        fiscal_year=year,
+        unit_printed=printed_unit(found),
+        parser_version=PARSER_VERSION,
+        page_count=part.page_count,
+        disclosure_id=disclosure_id,
+    )
     return {
         s.DOCUMENTS: [document],
         s.DEPARTMENTS: [department],

@@ -22,7 +22,7 @@ from pathlib import Path
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import rows_to_dataset
+from analytics.ingest._frames import document_row, rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest._text_tables import extract_text_tables, paged_document
 from analytics.ingest._verify import step_of, verify_rows
@@ -235,22 +235,16 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
         row.setdefault(s.AMOUNT_BASIS, s.default_basis(identity.phase))
     steps = {**table_steps(tables.tables), facts.FUND_COMPOSITION_TABLE: step_of(unit[0] if unit else None)}
     findings = [p.as_finding() for p in tables.problems] + verify_rows(lines, steps)
-    document = {
-        s.DOC_ID: doc_id,
-        s.SOURCE_NAME: name,
-        s.SOURCE_FORMAT: "text",
-        s.SOURCE_SHA256: hashlib.sha256(data).hexdigest(),
-        s.REGION: identity.region,
-        s.DEPARTMENT: identity.department,
-        s.DEPARTMENT_ID: identity.department_id,
-        s.FISCAL_YEAR: identity.fiscal_year,
-        s.PHASE: identity.phase,
-        s.SCOPE: identity.scope,
-        s.UNIT_PRINTED: unit_printed,
-        s.PARSER_VERSION: PARSER_VERSION,
-        s.DISCLOSURE_ID: doc_id,
-        s.PAGE_COUNT: None,
-    }
+    document = document_row(
+        sha256=hashlib.sha256(data).hexdigest(),
+        name=name,
+        source_format="text",
+        identity=identity,
+        fiscal_year=identity.fiscal_year,
+        unit_printed=unit_printed,
+        parser_version=PARSER_VERSION,
+        page_count=None,
+    )
     return rows_to_dataset(
         {
             s.DOCUMENTS: [document],
