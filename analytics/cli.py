@@ -155,14 +155,71 @@ def _read_all(paths: Sequence[Path], console: Console) -> Batch:
         return read_batch(paths, progress=done)
 
 
-def _summary(read: Sequence[tuple[Path, Dataset]]) -> Table:
-    summary = read_summary(read)
-    table = Table(title="读取结果 rows read per file")
-    for header in summary.columns:
-        table.add_column(header, justify="right" if header in s.TABLES else "left")
-    for row in summary.iter_rows():
-        table.add_row(*(str(value) for value in row))
+#: How the summary names a phase, and a unit's own disclosure (单位预算) beside its department's.
+_PHASE_NAMES = {"budget": "预算", "final": "决算"}
+_SCOPE_NAMES = {"department": "", "unit": "（单位）"}
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
+
+
+def _summary(summary: pl.DataFrame) -> Table:
+    """The files read, one row each: what was read and how far the readers trust it (tables found of those the
+    phase and scope require, share of figures an identity or a second source confirms, the readers' doubts)."""
+    # Headers on two lines, no padding at the outer edges and the figures never broken, so that an 80-column
+    # terminal keeps room for the file and department names (wrapped, never cut).
+    table = Table(title="读取结果 what was read", title_justify="left", pad_edge=False)
+    table.add_column("文件\nfile", overflow="fold", min_width=12)
+    table.add_column("部门\ndepartment", overflow="fold", min_width=8)
+    table.add_column("年度\nyear", no_wrap=True)
+    for header in ("表\ntables", "数字\nfigures", "已核实\nverified", "存疑\ndoubts"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for row in summary.iter_rows(named=True):
+        table.add_row(
+            row["file"],
+            (row["department"] or "—") + _SCOPE_NAMES.get(row[s.SCOPE], ""),
+            f"{row['year']} {_PHASE_NAMES.get(row['phase'], row['phase'])}",
+            f"{row['tables_found']}/{row['tables_expected']}",
+            str(row[s.LINES]),
+            _percent(row["share_verified"]),
+            str(row[s.READING_FINDINGS]),
+        )
     return table
+
+
+def _report_read(read: Sequence[tuple[Path, Dataset]], stored: Dataset, console: Console) -> None:
+    """The summary table, then one line per disclosure with tables missing or unreadable, or figures the readers
+    doubt: which, and where."""
+    from analytics.reference import table_catalog
+
+    summary = read_summary(read, stored)
+    console.print(_summary(summary))
+    names = dict(table_catalog().select("key", "name_zh").rows())
+
+    def named(tables: list[str]) -> str:
+        return f"{len(tables)}: {'、'.join(names.get(t, t) for t in tables)}"
+
+    for _, rows in summary.group_by("department", "year", "phase", s.SCOPE, maintain_order=True):
+        row = rows.row(0, named=True)
+        parts = []
+        if row["tables_missing"]:
+            parts.append(f"缺表 missing {named(row['tables_missing'])}")
+        if row["tables_unreadable"]:
+            parts.append(f"无法读取 unreadable {named(row['tables_unreadable'])}")
+        if row[s.READING_FINDINGS]:
+            pages = row["reading_pages"]
+            where = f" (p. {', '.join(map(str, pages))})" if pages else ""
+            parts.append(f"读数存疑 doubts {row[s.READING_FINDINGS]}{where}")
+        if parts:
+            files = "、".join(rows.get_column("file"))
+            console.print(f"[yellow]读数 reading[/yellow] {files}: {'; '.join(parts)}", highlight=False)
+    if summary.get_column(s.READING_FINDINGS).sum():
+        console.print(
+            "读数存疑的页码与原文见应用数据页的读数报告，或 analytics export --format xlsx 的 reading_findings 表 "
+            "(where each doubt is: the app's Data page, or the reading_findings sheet of the workbook)",
+            highlight=False,
+        )
 
 
 def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console) -> None:
@@ -193,7 +250,7 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
         )
         return 1
     stored = update_dataset(batch.merged(), dataset, refresh=all_flags)
-    console.print(_summary(batch.read))
+    _report_read(batch.read, stored, console)
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
     return 0
@@ -212,7 +269,7 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
     if batch.errors:
         return 1
     stored = save_dataset(all_flags(batch.merged()), dataset)
-    console.print(_summary(batch.read))
+    _report_read(batch.read, stored, console)
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
     return 0

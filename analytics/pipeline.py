@@ -18,7 +18,7 @@ from analytics.errors import ReaderError
 from analytics.ingest import read_batch
 from analytics.store import Dataset, update_dataset
 
-__all__ = ["IngestOutcome", "all_flags", "ingest_files", "read_summary"]
+__all__ = ["SUMMARY_COLUMNS", "IngestOutcome", "all_flags", "ingest_files", "read_summary"]
 
 
 def all_flags(ds: Dataset) -> Dataset:
@@ -61,14 +61,70 @@ def ingest_files(
     return IngestOutcome(stored=stored, read=list(batch.read))
 
 
-def read_summary(read: Sequence[tuple[Path, Dataset]]) -> pl.DataFrame:
-    """One row per file read: file, department, year, phase and the rows of each table."""
+#: Columns of ``read_summary``: the file and its disclosure, what was read, and its disclosure's reading report.
+SUMMARY_COLUMNS = (
+    "file",
+    "department",
+    "year",
+    "phase",
+    s.SCOPE,
+    s.LINES,
+    s.STATEMENTS,
+    s.INDICATORS,
+    "tables_expected",
+    "tables_found",
+    "tables_missing",
+    "tables_unreadable",
+    "share_verified",
+    s.READING_FINDINGS,
+    "reading_pages",
+)
+
+
+def read_summary(read: Sequence[tuple[Path, Dataset]], dataset: Dataset | None = None) -> pl.DataFrame:
+    """One row per file read: file, department, year, phase and scope, the rows of lines, statements and
+    indicators it gave, and the reading report of its disclosure (``analytics.reading.reading_report``).
+
+    The reading report is taken from ``dataset`` when given (the dataset the files were stored in: a disclosure
+    whose other file was stored before counts whole), else from the files read. ``tables_missing`` and
+    ``tables_unreadable`` list table keys, ``share_verified`` is a fraction (``None`` without table figures) and
+    ``reading_pages`` the pages the reading findings point to.
+
+    Examples
+    --------
+    >>> read_summary([]).columns[:4]
+    ['file', 'department', 'year', 'phase']
+    """
+    from analytics.reading import reading_report
+
+    merged = Dataset.empty()
     rows = []
     for path, ds in read:
+        merged = merged.replace_documents(ds)
         document = ds.documents.row(0, named=True)
         rows.append(
             {"file": path.name, "department": document[s.DEPARTMENT], "year": document[s.FISCAL_YEAR],
-             "phase": document[s.PHASE], **{name: frame.height for name, frame in ds.tables.items()}}
+             "phase": document[s.PHASE], s.SCOPE: document[s.SCOPE], s.DISCLOSURE_ID: document[s.DISCLOSURE_ID],
+             s.LINES: ds.lines.height, s.STATEMENTS: ds.statements.height, s.INDICATORS: ds.indicators.height}
         )  # fmt: skip
-    schema = {"file": pl.String, "department": pl.String, "year": pl.Int32, "phase": pl.String}
-    return pl.DataFrame(rows, schema={**schema, **dict.fromkeys(s.TABLES, pl.Int64)})
+    schema = {"file": pl.String, "department": pl.String, "year": pl.Int32, "phase": pl.String, s.SCOPE: pl.String}
+    counts = dict.fromkeys((s.LINES, s.STATEMENTS, s.INDICATORS), pl.Int64)
+    files = pl.DataFrame(rows, schema={**schema, s.DISCLOSURE_ID: pl.String, **counts}, orient="row")
+    source = dataset if dataset is not None else merged
+    findings = source.reading_findings.join(source.documents.select(s.DOC_ID, s.DISCLOSURE_ID), on=s.DOC_ID)
+    where = findings.group_by(s.DISCLOSURE_ID).agg(pl.col(s.PAGE).drop_nulls().unique().sort().alias("reading_pages"))
+    report = reading_report(source).select(
+        s.DISCLOSURE_ID,
+        "tables_expected",
+        "tables_found",
+        "tables_missing",
+        "tables_unreadable",
+        "share_verified",
+        s.READING_FINDINGS,
+    )
+    return (
+        files.join(report, on=s.DISCLOSURE_ID, how="left")
+        .join(where, on=s.DISCLOSURE_ID, how="left")
+        .with_columns(pl.col("reading_pages").fill_null(pl.lit([], pl.List(pl.Int32))))
+        .select(SUMMARY_COLUMNS)
+    )

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from analytics import schema as s
 from analytics.cli import main
+from analytics.reading import reading_report, required_tables
 from analytics.store import open_dataset
+from tests.app.doubtful import DoubtfulDisclosure
 from tests.conftest import SEED
 from tests.synthetic import SyntheticDisclosure
 
@@ -109,7 +112,6 @@ def test_check_writes_rule_and_model_flags(tmp_path: Path, suffix: str, capsys: 
     import shutil
 
     import openpyxl
-    import polars as pl
 
     from analytics.store import dataset_path
 
@@ -142,8 +144,6 @@ def test_export_every_format(tmp_path: Path, other: Path, capsys: pytest.Capture
     import io
     import zipfile
 
-    import polars as pl
-
     from analytics.report.datapackage import validate_data_package
 
     dataset = tmp_path / "ds"
@@ -173,3 +173,87 @@ def test_export_every_format(tmp_path: Path, other: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     assert "analytics export --format fdp --out fiscal-package" in capsys.readouterr().out
+
+
+# --- the reading report in the summary ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def doubtful(tmp_path: Path) -> Path:
+    return DoubtfulDisclosure().write(tmp_path / "doubtful.pdf")
+
+
+def _row(out: str, marker: str) -> list[str]:
+    """The cells of the summary row that holds ``marker`` (a file name short enough never to wrap)."""
+    line = next(line for line in out.splitlines() if marker in line)
+    return [cell.strip() for cell in line.strip("│ ").split("│")]
+
+
+def test_ingest_summary_gives_each_document_its_reading_report(
+    tmp_path: Path, other: Path, doubtful: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "ds"
+    assert main(["ingest", str(other), str(doubtful), "--dataset", str(dataset)]) == 0
+    out = capsys.readouterr().out
+    stored = open_dataset(dataset)
+    mine = stored.documents.filter(pl.col(s.SOURCE_NAME) == doubtful.name).get_column(s.DOC_ID).item()
+    lines = stored.lines.filter(pl.col(s.DOC_ID) == mine)
+    verified = lines.filter(pl.col(s.VERIFICATION) == "verified").height
+    assert 0 < verified < lines.height  # the contradicted 三公 figures are not verified
+    found = stored.document_tables.filter(pl.col(s.DOC_ID) == mine).get_column(s.TABLE).unique().len()
+    expected = len(required_tables("budget", "department"))
+    cells = _row(out, doubtful.name)
+    assert cells == [
+        doubtful.name,
+        DoubtfulDisclosure().department,
+        "2026 预算",
+        f"{found}/{expected}",
+        str(lines.height),
+        f"{verified / lines.height:.1%}",
+        "1",  # the one 三公 row no reading reconciles
+    ]
+    # The synthetic text disclosure prints no standard table as such: nothing to verify, no doubt.
+    assert _row(out, other.name)[-1] == "0"
+    # Which tables are missing and where the doubt is, in Chinese table names with the page.
+    note = next(line for line in out.splitlines() if line.startswith(f"读数 reading {doubtful.name}"))
+    assert "缺表 missing" in note and "收入总表" in note and "三公经费和机关运行经费表" not in note
+    assert "读数存疑 doubts 1 (p. 3)" in note
+    assert "数据页" in out
+
+
+def test_build_dataset_summary_counts_the_doubts_of_the_stored_dataset(
+    tmp_path: Path, doubtful: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEED.name).write_bytes(SEED.read_bytes())
+    (raw / doubtful.name).write_bytes(doubtful.read_bytes())
+    assert main(["build-dataset", str(raw), str(tmp_path / "ds")]) == 0
+    out = capsys.readouterr().out
+    report = reading_report(open_dataset(tmp_path / "ds"))
+    assert _row(out, doubtful.name)[-1] == str(report.get_column(s.READING_FINDINGS).sum()) == "1"
+    seed = report.filter(pl.col(s.DEPARTMENT_ID) == "武汉市汉阳区大数据中心").row(0, named=True)
+    assert _row(out, SEED.name)[3] == f"{seed['tables_found']}/{seed['tables_expected']}"
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_the_summary_fits_the_terminal(width: int, other: Path, doubtful: Path) -> None:
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from analytics.cli import _report_read
+    from analytics.ingest import read_batch
+
+    batch = read_batch([SEED, other, doubtful])
+    console = Console(width=width, file=io.StringIO(), force_terminal=False)
+    _report_read(batch.read, batch.merged(), console)
+    out = console.file.getvalue()
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    table = [line for line in lines if line[:1] in "┏┃┡│└"]
+    # Every row keeps its right border: no column is cut off, the doubts column included.
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in table)
+    assert any("doubts" in line for line in table)
+    assert _row(out, doubtful.name)[-1] == "1"
