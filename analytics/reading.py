@@ -9,13 +9,15 @@ per disclosure (a narrative PDF and a tables PDF of one disclosure count as one)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import polars as pl
 
 from analytics import schema as s
 from analytics.reference import reference_rows
 from analytics.store import Dataset
 
-__all__ = ["REPORT_COLUMNS", "reading_report", "required_tables"]
+__all__ = ["REPORT_COLUMNS", "expected_form", "forms", "reading_report", "required_tables"]
 
 #: Columns of ``reading_report``.
 REPORT_COLUMNS = (
@@ -25,6 +27,7 @@ REPORT_COLUMNS = (
     s.FISCAL_YEAR,
     s.PHASE,
     s.SCOPE,
+    "form",
     "tables_expected",
     "tables_found",
     "tables_missing",
@@ -37,19 +40,56 @@ REPORT_COLUMNS = (
 )
 
 
-def required_tables(phase: str, scope: str) -> list[str]:
-    """The standard tables a disclosure of ``phase`` and ``scope`` must publish (``requirements.csv``).
+def forms(phase: str, scope: str) -> dict[str, list[str]]:
+    """The forms a disclosure of ``phase`` and ``scope`` may follow, each with the standard tables it requires
+    (``requirements.csv``), in the file's order: the local governments' forms first.
+
+    Examples
+    --------
+    >>> {form: len(tables) for form, tables in forms("final", "department").items()}
+    {'local': 9, 'university': 4}
+    """
+    out: dict[str, list[str]] = {}
+    for r in reference_rows("requirements.csv"):
+        if r["phase"] == phase and r["scope"] == scope:
+            tables = out.setdefault(r["form"], [])
+            if r["required"] == "yes":
+                tables.append(r["table"])
+    return out
+
+
+def required_tables(phase: str, scope: str, form: str = "local") -> list[str]:
+    """The standard tables a disclosure of ``phase`` and ``scope`` must publish under ``form``.
 
     Examples
     --------
     >>> len(required_tables("final", "department")), "three_public_and_operation" in required_tables("budget", "unit")
     (9, True)
     """
-    return [
-        r["table"]
-        for r in reference_rows("requirements.csv")
-        if r["phase"] == phase and r["scope"] == scope and r["required"] == "yes"
-    ]
+    return forms(phase, scope).get(form, [])
+
+
+def expected_form(phase: str, scope: str, found: Iterable[str]) -> tuple[str | None, list[str]]:
+    """The form a disclosure follows and the tables it requires: of the forms of its phase and scope, the one
+    whose required tables it prints most of; a tie goes to the form listed first. ``(None, [])`` for a phase and
+    scope no form covers.
+
+    Examples
+    --------
+    A 高校 决算 that prints its four tables follows the university form, not the local one it shares three with:
+
+    >>> expected_form("final", "department", ["income_expenditure_summary", "income_summary",
+    ...               "expenditure_summary", "fiscal_appropriation_function"])[0]
+    'university'
+    >>> expected_form("budget", "department", [])[0]
+    'local'
+    """
+    have = set(found)
+    candidates = forms(phase, scope)
+    if not candidates:
+        return None, []
+    form = max(candidates, key=lambda f: (len(have.intersection(candidates[f])), -list(candidates).index(f)))
+    return form, candidates[form]
 
 
 def reading_report(ds: Dataset) -> pl.DataFrame:
@@ -93,12 +133,6 @@ def reading_report(ds: Dataset) -> pl.DataFrame:
         .group_by(s.DISCLOSURE_ID)
         .agg(pl.len().cast(pl.Int64).alias("reading_findings"))
     )
-    requirements = pl.DataFrame(
-        [(r["phase"], r["scope"], r["table"]) for r in reference_rows("requirements.csv") if r["required"] == "yes"],
-        schema={s.PHASE: pl.String, s.SCOPE: pl.String, s.TABLE: pl.String},
-        orient="row",
-    )
-    expected = requirements.group_by(s.PHASE, s.SCOPE).agg(pl.col(s.TABLE).sort().alias("_expected"))
     disclosures = (
         documents.sort(s.SOURCE_NAME)
         .group_by(s.DISCLOSURE_ID, maintain_order=True)
@@ -112,14 +146,15 @@ def reading_report(ds: Dataset) -> pl.DataFrame:
     )
     empty_list = pl.lit([], pl.List(pl.String))
     report = (
-        disclosures.join(expected, on=[s.PHASE, s.SCOPE], how="left")
-        .join(found, on=s.DISCLOSURE_ID, how="left")
+        disclosures.join(found, on=s.DISCLOSURE_ID, how="left")
         .join(unreadable, on=s.DISCLOSURE_ID, how="left")
         .join(figures, on=s.DISCLOSURE_ID, how="left")
         .join(doubts, on=s.DISCLOSURE_ID, how="left")
+        .with_columns(pl.col("_found").fill_null(empty_list))
+    )
+    report = (
+        report.join(_forms_of(report), on=s.DISCLOSURE_ID, how="left")
         .with_columns(
-            pl.col("_expected").fill_null(empty_list),
-            pl.col("_found").fill_null(empty_list),
             pl.col("tables_unreadable").fill_null(empty_list),
             pl.col("figures", "figures_verified", "figures_contradicted", "reading_findings").fill_null(0),
         )
@@ -134,3 +169,13 @@ def reading_report(ds: Dataset) -> pl.DataFrame:
         )
     )
     return report.select(REPORT_COLUMNS).sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.PHASE, s.SCOPE)
+
+
+def _forms_of(disclosures: pl.DataFrame) -> pl.DataFrame:
+    """Per disclosure, the form it follows and the tables that form requires (one small row per disclosure)."""
+    rows = []
+    for disclosure, phase, scope, found in disclosures.select(s.DISCLOSURE_ID, s.PHASE, s.SCOPE, "_found").rows():
+        form, tables = expected_form(phase, scope, found)
+        rows.append((disclosure, form, sorted(tables)))
+    schema = {s.DISCLOSURE_ID: pl.String, "form": pl.String, "_expected": pl.List(pl.String)}
+    return pl.DataFrame(rows, schema=schema, orient="row")

@@ -1281,8 +1281,25 @@ def test_missing_tables_reads_the_documents_of_one_disclosure_together() -> None
     assert check(dataset(documents=documents, document_tables=tables), "completeness.missing_tables") == []
 
 
-def test_missing_tables_leaves_final_accounts_alone() -> None:
-    assert check(dataset(documents=[document(phase="final")]), "completeness.missing_tables") == []
+def test_missing_tables_holds_a_final_account_to_the_final_accounts_form() -> None:
+    flag = only_flag(dataset(documents=[document(phase="final")]), "completeness.missing_tables")
+    assert values(flag) == (D(0), D(9), None)  # 部门决算公开 9 张表
+    assert "国有资本经营预算" in flag[s.MESSAGE_ZH]
+
+
+def test_missing_tables_knows_the_university_form_by_the_tables_it_prints() -> None:
+    """A 高校 prints four tables (收支总表, 收入表, 支出表, 财政拨款支出表), not the local forms' eight or nine."""
+    four = ["income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_function"]
+    for phase in ("budget", "final"):
+        documents = [document(phase=phase)]
+        assert check(dataset(documents=documents, document_tables=[document_table(t) for t in four]),
+                     "completeness.missing_tables") == []  # fmt: skip
+    # Three of the four (two of them local tables too): still the university form, lacking one of its four.
+    flag = only_flag(
+        dataset(documents=[document()], document_tables=[document_table(t) for t in four[1:]]),
+        "completeness.missing_tables",
+    )
+    assert values(flag) == (D(3), D(4), None)
 
 
 def test_missing_tables_flags_tables_absent_or_without_rows() -> None:
@@ -1295,7 +1312,7 @@ def test_missing_tables_flags_tables_absent_or_without_rows() -> None:
     assert "2 张标准表" in flag[s.MESSAGE_ZH]
     assert "政府性基金预算支出表" in flag[s.MESSAGE_ZH]
     assert "三公经费和机关运行经费表" in flag[s.MESSAGE_ZH]
-    assert "government_fund, three_public_and_operation" in flag[s.MESSAGE_EN]
+    assert "three_public_and_operation, government_fund" in flag[s.MESSAGE_EN]  # in the form's order
 
 
 # --- completeness.empty_tables ------------------------------------------------------------------------------------
@@ -1573,8 +1590,9 @@ def test_an_empty_dataset_yields_an_empty_valid_flags_frame() -> None:
     assert flags.is_empty()
     assert flags.schema == s.TABLES[s.FLAGS].schema
     assert s.validate(s.FLAGS, flags).is_empty()
-    # Every rule copes with a dataset that has documents but nothing else.
-    assert run_checks(dataset(documents=[document(phase="final")])).is_empty()
+    # Every rule copes with a dataset that has documents but nothing else: only the missing tables are reported.
+    bare = run_checks(dataset(documents=[document(phase="final")]))
+    assert bare.get_column(s.RULE_ID).to_list() == ["completeness.missing_tables"]
 
 
 def test_flags_follow_the_data_contract() -> None:

@@ -7,6 +7,7 @@ import polars as pl
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
 from analytics.checks._rules._common import line_evidence
+from analytics.reading import expected_form
 from analytics.reference import table_catalog
 from analytics.store import Dataset
 
@@ -20,22 +21,23 @@ def _names() -> dict[str, str]:
     "completeness.missing_tables",
     "completeness",
     "warning",
-    "部门预算未公开（或无法读取）标准表",
-    "A budget disclosure lacks standard tables, or they cannot be read",
+    "预决算未公开（或无法读取）标准表",
+    "A disclosure lacks standard tables its form requires, or they cannot be read",
 )
 def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    expected = settings.get("completeness", "budget_tables")
+    """The standard tables of the disclosure's form (``analytics/reference/requirements.csv``: the local forms
+    of 财预〔2016〕143号, the 高校 forms …, told apart by the tables printed) against the readable ones."""
     names = _names()
-    budgets = ds.documents.filter(pl.col(s.PHASE) == "budget")
     readable = ds.document_tables.filter(~pl.col(s.STATUS).is_in(["no_rows", "unreadable"]))
     out = []
-    for disclosure, members in budgets.group_by(s.DISCLOSURE_ID):
+    for disclosure, members in ds.documents.sort(s.DOC_ID).group_by(s.DISCLOSURE_ID, maintain_order=True):
         doc_ids = members.get_column(s.DOC_ID)
+        head = members.row(0, named=True)
         have = set(readable.filter(pl.col(s.DOC_ID).is_in(doc_ids.implode())).get_column(s.TABLE).to_list())
+        _, expected = expected_form(head[s.PHASE], head[s.SCOPE], have)
         lacking = [key for key in expected if key not in have]
         if not lacking:
             continue
-        head = members.row(0, named=True)
         listed = "、".join(names.get(key, key) for key in lacking)
         out.append(
             {
