@@ -17,6 +17,7 @@ import analytics
 from analytics import schema as s
 from analytics.cli import main
 from analytics.pipeline import all_flags
+from analytics.reading import reading_report
 from analytics.report.brief import (
     BriefError,
     brief_file_name,
@@ -27,6 +28,7 @@ from analytics.report.brief import (
 )
 from analytics.store import Dataset, open_dataset, save_dataset
 from analytics.triage import open_triage
+from tests.app.doubtful import DoubtfulDisclosure
 from tests.synthetic import Composition, SyntheticDisclosure
 
 REGION = "南京市鼓楼区"
@@ -398,3 +400,48 @@ def test_peers_by_unit_type(three: Dataset, archives: SyntheticDisclosure) -> No
     assert (spending["peer_group"], spending["rank"], spending["peer_count"]) == (unit_types[0], 2, 3)
     with pytest.raises(BriefError, match="unknown peer grouping 'size'"):
         build_brief(three, archives.full_name, peer_by="size")
+
+
+# --- the readers' doubts ----------------------------------------------------------------------------------------------
+
+
+def test_a_readers_doubt_is_no_question_but_a_line_that_points_to_the_reading_report(tmp_path: Path) -> None:
+    doubtful = DoubtfulDisclosure()
+    ds = all_flags(analytics.read_disclosure(doubtful.write(tmp_path / "doubtful.pdf")))
+    doubts = ds.flags.filter(pl.col(s.SOURCE) == "reader")
+    assert doubts.height == ds.reading_findings.height == 1  # the 三公 row no reading reconciles
+    brief = build_brief(ds, doubtful.department)
+    assert brief.reading_doubts == 1
+    assert not set(doubts.get_column(s.FLAG_ID)) & set(brief.questions.get_column("flag_id"))
+    assert "reading" not in brief.questions.get_column("family").to_list()
+    html = render_html(brief, charts_svg=False)
+    assert "读数存疑 1 处（见数据页读数报告）" in _section(html, "一、主要数字")
+    # The doubt's own text (the identity that fails) is not put to the department as a question.
+    questions = html[html.index("六、建议质询问题") :]
+    assert "<li>" in questions  # the document's own findings are still asked about
+    assert "读数未能核实" not in questions
+    english = render_html(brief, lang="en", charts_svg=False)
+    assert "Reading doubts: 1 (see the reading report on the Data page)" in english
+
+
+def test_a_brief_without_doubts_says_nothing_of_them(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    brief = build_brief(_read(tmp_path, archives), archives.full_name)
+    assert brief.reading_doubts == 0
+    html = render_html(brief, charts_svg=False)
+    assert "读数存疑" not in html and "见数据页读数报告" not in html
+
+
+def test_briefs_of_the_default_dataset_count_the_doubts_of_their_own_phase() -> None:
+    ds = open_dataset()
+    report = reading_report(ds)
+    per_phase = report.group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.PHASE).agg(pl.col(s.READING_FINDINGS).sum())
+    doubtful = per_phase.filter(pl.col(s.READING_FINDINGS) > 0)
+    assert not doubtful.is_empty()
+    # The department-years with doubts, and one phase of theirs without when there is one (a 决算 beside a 预算).
+    chosen = per_phase.join(doubtful.select(s.DEPARTMENT_ID, s.FISCAL_YEAR), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR])
+    for department_id, year, phase, expected in chosen.rows():
+        brief = build_brief(ds, department_id, year, phase=phase)
+        assert brief.reading_doubts == expected, (department_id, year, phase)
+        assert "reading" not in brief.questions.get_column("family").to_list()
+        html = render_html(brief, charts_svg=False)
+        assert (f"读数存疑 {expected} 处" in html) == (expected > 0)

@@ -109,7 +109,8 @@ class Brief:
         ``level1, level3, target_text, prior_text, changed, page, line`` of the brief's year.
     questions
         ``flag_id, family, severity, rule_id, question_zh, question_en, status, evidence`` (evidence as a list of
-        ``document, page, line, source_text`` structs), most serious first.
+        ``document, page, line, source_text`` structs), most serious first. The readers' own doubts (flags of
+        source ``reader``) are no questions to the department: they are counted in ``reading_doubts``.
     execution
         ``measure, budget_yuan`` (年初预算), ``adjusted_budget_yuan`` (调整预算, where printed), ``final_yuan``
         (决算数), ``execution_pct`` (决算数 ÷ 年初预算), ``budget_doc_id, final_doc_id, budget_document`` of the
@@ -134,6 +135,9 @@ class Brief:
     execution: pl.DataFrame
     settled: int
     generated: dt.date
+    #: Reading findings of the brief's documents (``reading_findings``): figures the readers doubt or could not
+    #: read, as the reading report of the 数据 page counts them.
+    reading_doubts: int = 0
 
 
 # --- assembling ---------------------------------------------------------------------------------------------------
@@ -225,6 +229,7 @@ def build_brief(
     targets = _targets(ds, department_id, year)
     questions, settled = _questions(ds, department_id, year, names, triage)
     execution = _execution(ds, department_id, year, names)
+    doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -242,6 +247,7 @@ def build_brief(
         execution=execution,
         settled=settled,
         generated=today or dt.date.today(),
+        reading_doubts=doubts,
     )
 
 
@@ -326,7 +332,10 @@ def _questions(
     ds: Dataset, department_id: str, year: int, names: dict[str, str], triage: TriageStore | None
 ) -> tuple[pl.DataFrame, int]:
     flags = ds.flags.filter(
-        (pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR).is_null() | (pl.col(s.FISCAL_YEAR) == year))
+        (pl.col(s.DEPARTMENT_ID) == department_id)
+        & (pl.col(s.FISCAL_YEAR).is_null() | (pl.col(s.FISCAL_YEAR) == year))
+        # A reader's doubt is a page to look at, not a question to the department (see ``Brief.reading_doubts``).
+        & (pl.col(s.SOURCE) != "reader")
     )
     if triage is not None:
         flags = triage.annotate(flags)
@@ -407,6 +416,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "questions": "六、建议质询问题",
         "questions_more": "另有 {more} 条疑点未列出，见疑点清单。",
         "settled": "{settled} 条疑点经审核标为误报，未列入。",
+        "reading_doubts": "读数存疑 {n} 处（见数据页读数报告）：部分数字未能核实或未能读取，引用前请核对原文。",
         "no_questions": "检查未发现需要质询的疑点。",
         "evidence": "依据",
         "page": "第{page}页",
@@ -466,6 +476,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "questions": "6. Questions to ask",
         "questions_more": "{more} more findings are not listed here; see the list of flags.",
         "settled": "{settled} findings were marked false positives by the auditors and are left out.",
+        "reading_doubts": "Reading doubts: {n} (see the reading report on the Data page). Check these figures "
+        "against the published page before quoting them.",
         "no_questions": "The checks found nothing to ask about.",
         "evidence": "Evidence",
         "page": "p. {page}",
@@ -625,6 +637,7 @@ def _context(
         "execution_adjusted": brief.execution.get_column(ADJUSTED_BUDGET_YUAN).is_not_null().any(),
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
+        "reading_doubts": brief.reading_doubts,
         "footer": text["footer"].format(phase=phase),
         "trend_svg": svgs[0],
         "peer_svg": svgs[1],
