@@ -17,16 +17,22 @@ from analytics import export
 from analytics import schema as s
 from analytics.errors import AnalyticsError
 from analytics.ingest import read_disclosure
-from analytics.report.excel import workbook_bytes, write_workbook
+from analytics.pipeline import all_flags
+from analytics.reading import reading_report, required_tables
+from analytics.report.excel import READING_REPORT_SHEET, workbook_bytes, write_workbook
 from analytics.store import Dataset, open_dataset
 from analytics.triage import open_triage
+from tests.app.doubtful import DoubtfulDisclosure
 from tests.conftest import ROOT
 from tests.synthetic import SyntheticDisclosure
 
 CORPUS = ROOT / "datasets" / "normalized"
 WUHOU = "成都市武侯区政务服务中心"
 FORMULAS = ("=1+1", "+SUM(A1)", "-2", "@cmd", "\t=cmd")
-DATA_SHEETS = list(s.TABLES)
+# Every table of the dataset, and the reading report of its disclosures before the reading findings it sums up.
+DATA_SHEETS = [
+    name for table in s.TABLES for name in ((READING_REPORT_SHEET, table) if table == s.READING_FINDINGS else (table,))
+]
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +133,10 @@ def test_readme_comes_first_and_counts_every_sheet(corpus: Dataset, corpus_bytes
         "flags",
         "reading_findings",
     )
-    assert counts == {table: getattr(corpus, table).height for table in tables}
+    assert counts == {table: getattr(corpus, table).height for table in tables} | {
+        READING_REPORT_SHEET: reading_report(corpus).height
+    }
+    assert "读数核实" in facts and "contradicted" in facts["读数核实"]
     assert min(counts.values()) > 0
 
 
@@ -322,3 +331,68 @@ def test_write_workbook_writes_the_same_workbook(wuhou: Dataset, tmp_path: Path)
 def test_an_unwritable_path_gets_a_clear_error(wuhou: Dataset, tmp_path: Path) -> None:
     with pytest.raises(AnalyticsError, match=r"missing[/\\]audit\.xlsx: cannot write the workbook"):
         write_workbook(wuhou, tmp_path / "missing" / "audit.xlsx")
+
+
+# --- verification and the reading report --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def doubtful(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """A budget whose 三公 row no reading reconciles, beside the synthetic 武侯 disclosure."""
+    path = DoubtfulDisclosure().write(tmp_path_factory.mktemp("doubtful") / "doubtful.pdf")
+    return all_flags(read_disclosure(path))
+
+
+def test_lines_sheet_carries_each_figures_verification(corpus: Dataset, corpus_bytes: bytes) -> None:
+    lines = _sheet(corpus_bytes, s.LINES)
+    assert lines.get_column(s.VERIFICATION).to_list() == corpus.lines.get_column(s.VERIFICATION).to_list()
+    assert lines.get_column(s.VERIFIED_BY).to_list() == corpus.lines.get_column(s.VERIFIED_BY).to_list()
+    sheet = openpyxl.load_workbook(io.BytesIO(corpus_bytes))[s.LINES]
+    header = [cell.value for cell in sheet[1]]
+    assert "已核实" in sheet.cell(1, header.index(s.VERIFICATION) + 1).comment.text
+    assert "不符" in sheet.cell(1, header.index(s.VERIFIED_BY) + 1).comment.text
+
+
+def test_reading_report_and_findings_sheets_of_a_doubtful_document(doubtful: Dataset, wuhou: Dataset) -> None:
+    both = all_flags(doubtful.replace_documents(wuhou))
+    data = workbook_bytes(both)
+    report = _sheet(data, READING_REPORT_SHEET)
+    assert report.height == both.documents.height == 2
+    row = report.filter(pl.col(s.DEPARTMENT_ID) == DoubtfulDisclosure().department).row(0, named=True)
+    lines = doubtful.lines
+    contradicted = lines.filter(pl.col(s.VERIFICATION) == "contradicted").height
+    verified = lines.filter(pl.col(s.VERIFICATION) == "verified").height
+    assert contradicted > 0
+    assert (row["figures"], row["figures_verified"], row["figures_contradicted"]) == (
+        lines.height,
+        verified,
+        contradicted,
+    )
+    assert row["share_verified"] == pytest.approx(verified / lines.height)
+    assert row["tables_expected"] == len(required_tables("budget", "department"))
+    assert row["reading_findings"] == 1
+    assert row["sources"] == "doubtful.pdf"
+    assert "收入总表" in row["tables_missing_zh"] and "income_summary" in row["tables_missing"]
+    assert "三公经费和机关运行经费表" not in row["tables_missing_zh"]
+    assert row["tables_unreadable"] is None  # nothing unreadable: an empty cell
+    share = openpyxl.load_workbook(io.BytesIO(data))[READING_REPORT_SHEET]
+    header = [cell.value for cell in share[1]]
+    assert share.cell(2, header.index("share_verified") + 1).number_format == "0.0%"
+    findings = _sheet(data, s.READING_FINDINGS)
+    assert findings.select(s.KIND, s.TABLE, s.PAGE).rows() == [("contradicted", "three_public_and_operation", 3)]
+    assert findings.get_column(s.MESSAGE_ZH).item().startswith("读数未能核实")
+    # The reader's doubt is among the flags too, as the reader's own.
+    flags = _sheet(data, s.FLAGS)
+    assert flags.filter(pl.col(s.SOURCE) == "reader").get_column(s.FAMILY).to_list() == ["reading"]
+
+
+def test_a_department_workbook_reports_its_own_disclosures_only(doubtful: Dataset, wuhou: Dataset) -> None:
+    both = doubtful.replace_documents(wuhou)
+    data = workbook_bytes(both, department_id=WUHOU)
+    report = _sheet(data, READING_REPORT_SHEET)
+    assert report.get_column(s.DEPARTMENT_ID).to_list() == [WUHOU]
+    assert report.get_column("reading_findings").to_list() == [0]
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book[s.READING_FINDINGS].max_row == 1  # the header only
+    counts = {row[0]: row[2] for row in book["说明"].iter_rows(values_only=True)}
+    assert (counts[READING_REPORT_SHEET], counts[s.READING_FINDINGS]) == (1, 0)

@@ -32,10 +32,12 @@ if TYPE_CHECKING:
     from analytics.store import Dataset
     from analytics.triage import TriageStore
 
-__all__ = ["README_SHEET", "WAN_SUFFIX", "workbook_bytes", "write_workbook"]
+__all__ = ["READING_REPORT_SHEET", "README_SHEET", "WAN_SUFFIX", "workbook_bytes", "write_workbook"]
 
 #: The first sheet: what the workbook holds.
 README_SHEET = "说明"
+#: The sheet of ``analytics.reading.reading_report``: one row per disclosure, before the reading findings.
+READING_REPORT_SHEET = "reading_report"
 #: Suffix of the 万元 column written beside each money column (``amount_yuan`` → ``amount_yuan_wan``).
 WAN_SUFFIX = "_wan"
 # The triage state as ``TriageStore.annotate`` names it; present (and empty) when no triage store is given.
@@ -48,13 +50,40 @@ _TRIAGE_COLUMNS: dict[str, pl.DataType] = {
 _SHEET_CONTENTS = {
     s.DOCUMENTS: "来源文件：每份公开文件一行（地区、部门、年度、预算/决算）",
     s.DEPARTMENTS: "部门概况：每个部门每年一行（单位性质、编制与实有人数、下属单位数）",
-    s.LINES: "收支表的每一行：表、收支方向、分类、科目编码与名称、栏目、金额",
+    s.LINES: "收支表的每一行：表、收支方向、分类、科目编码与名称、栏目、金额；"
+    "verification 为核实状态，verified_by 为核实依据",
     s.STATEMENTS: "说明文字中的金额陈述：金额、增减额与增减幅度",
     s.INDICATORS: "绩效目标与指标",
     s.PROJECTS: "项目支出：项目总预算与本年度预算",
     s.DOCUMENT_TABLES: "每份文件包含的标准表及其页码、状态与行数",
-    s.FLAGS: "疑点标记：规则与模型发现的问题、证据（出处与原文）及审计核查状态",
+    READING_REPORT_SHEET: "读数报告：每份公开一行，应有表与已读表、缺表、无法读取的表、数字的已核实占比与读数存疑数",
+    s.READING_FINDINGS: "读数存疑：读取程序未能核实或未能读取之处（恒等式不成立、无法识读的单元格、无法读取的表格、"
+    "推定的单位），附页码与原文",
+    s.FLAGS: "疑点标记：规则与模型发现的问题、读取程序的读数存疑（source = reader）、证据（出处与原文）及审计核查状态",
 }
+#: Header notes (Excel comments) of the lines sheet's verification columns and of the reading report's columns.
+_NOTES = {
+    s.LINES: {
+        s.VERIFICATION: "核实状态：verified 已核实（表内恒等式或第二来源一致）；unverified 未核实（无可核对者）；"
+        "contradicted 不符（所在恒等式不成立，读数存疑）",
+        s.VERIFIED_BY: "核实依据：一致的恒等式或第二来源；不符时以“不符：”开头，写明不成立的恒等式",
+    },
+    READING_REPORT_SHEET: {
+        "sources": "文件",
+        "tables_expected": "应有表：该阶段与范围的公开应有的标准表数",
+        "tables_found": "已读表：应有表中已读取（含空表）的张数",
+        "tables_missing": "缺表（表名代码）",
+        "tables_missing_zh": "缺表",
+        "tables_unreadable": "无法读取的表（表名代码）",
+        "tables_unreadable_zh": "无法读取的表",
+        "figures": "读取的数字数",
+        "figures_verified": "已核实的数字数",
+        "figures_contradicted": "不符的数字数",
+        "share_verified": "已核实占比（无表格数字时为空）",
+        s.READING_FINDINGS: "读数存疑数（明细见 reading_findings 表）",
+    },
+}
+_PERCENT_FORMAT = "0.0%"
 _TITLE = {"bold": True, "font_size": 14}
 _LABEL = {"bold": True}
 _WRAP = {"text_wrap": True, "valign": "top"}
@@ -87,19 +116,29 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
     >>> book.sheetnames[:3]
     ['说明', 'documents', 'departments']
     """
-    tables = (dataset if department_id is None else dataset.for_department(department_id)).tables
-    sheets = {name: _with_wan(flat(frame)) for name, frame in tables.items()}
+    chosen = dataset if department_id is None else dataset.for_department(department_id)
+    sheets: dict[str, pl.DataFrame] = {}
+    for name, frame in chosen.tables.items():
+        if name == s.READING_FINDINGS:
+            sheets[READING_REPORT_SHEET] = _reading_report(chosen)
+        sheets[name] = _with_wan(flat(frame))
     sheets[s.FLAGS] = _with_triage(sheets[s.FLAGS], triage)
     buffer = io.BytesIO()
     with SafeWorkbook(buffer) as book:
         _write_readme(book, dataset, department_id, triage, {name: frame.height for name, frame in sheets.items()})
         for name, frame in sheets.items():
             wan = [c for c in frame.columns if c.endswith(WAN_SUFFIX) and c.removesuffix(WAN_SUFFIX) in frame.columns]
+            formats = dict.fromkeys(wan, YUAN_FORMAT)
+            if name == READING_REPORT_SHEET:
+                formats["share_verified"] = _PERCENT_FORMAT
             book.write_table(
                 name[:31],
                 frame,
-                number_formats=dict.fromkeys(wan, YUAN_FORMAT),
-                notes={c: f"万元：{c.removesuffix(WAN_SUFFIX)} ÷ 10,000（仅供阅读，精确金额见元列）" for c in wan},
+                number_formats=formats,
+                notes={
+                    **{c: f"万元：{c.removesuffix(WAN_SUFFIX)} ÷ 10,000（仅供阅读，精确金额见元列）" for c in wan},
+                    **{c: note for c, note in _NOTES.get(name, {}).items() if c in frame.columns},
+                },
             )
     return buffer.getvalue()
 
@@ -143,6 +182,34 @@ def _with_wan(frame: pl.DataFrame) -> pl.DataFrame:
         if dtype == s.MONEY:
             columns.append(wan_yuan(name, places=6).alias(f"{name}{WAN_SUFFIX}"))
     return frame.select(columns)
+
+
+def _reading_report(dataset: Dataset) -> pl.DataFrame:
+    """``reading_report`` flat: file names and table keys as text, each list of tables also in Chinese names."""
+    from analytics.reading import reading_report
+    from analytics.reference import table_catalog
+
+    names = dict(table_catalog().select("key", "name_zh").rows())
+
+    def joined(column: str, separator: str, *, chinese: bool = False) -> pl.Expr:
+        items = pl.col(column)
+        if chinese:
+            items = items.list.eval(pl.element().replace_strict(names, default=pl.element()))
+        # An empty list is an empty cell, not an empty string.
+        text = pl.when(pl.col(column).list.len() > 0).then(items.list.join(separator))
+        return text.alias(f"{column}_zh" if chinese else column)
+
+    report = reading_report(dataset)
+    lists = ("tables_missing", "tables_unreadable")
+    columns: list[pl.Expr] = []
+    for column in report.columns:
+        if column == "sources":
+            columns.append(joined(column, "、"))
+        elif column in lists:
+            columns += [joined(column, ", "), joined(column, "、", chinese=True)]
+        else:
+            columns.append(pl.col(column))
+    return report.select(columns)
 
 
 def _with_triage(flags: pl.DataFrame, triage: TriageStore | None) -> pl.DataFrame:
@@ -192,6 +259,10 @@ def _write_readme(
             if triage is not None
             else "未提供核查记录：flags 表末尾的 status、note、author、at 列为空。"
         ),
+        "读数核实": "lines 表的 verification 为每个数字的核实状态（verified 已核实：表内恒等式或第二来源一致；"
+        "unverified 未核实；contradicted 不符），verified_by 为核实依据；reading_report 表为每份公开的读数报告，"
+        "reading_findings 表为读取程序的存疑之处（附页码与原文）。读数存疑是读取上的疑问，不是文件本身的错误："
+        "它们在 flags 表中为 source = reader、family = reading，与规则和模型发现的疑点分开。",
         "公式安全": "以 = + - @ 开头的文字按文本保存（单元格带引号前缀），不会作为公式执行。",
     }
     book.write_text(sheet, 0, 0, "部门预算公开数据 · 审计工作簿", **_TITLE)
