@@ -83,9 +83,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "missing": ("缺失与未公开", "What is missing"),
     "nothing_missing": ("未发现缺失的表格或信息。", "Nothing missing was found."),
     "flags_caption": (
-        "核查规则与异常模型发现的全部疑点：按级别、规则族、部门、年度筛选，查看出处，记录核实结论。",
-        "Every finding of the checks and the anomaly models: filter, see where each figure was published, record "
-        "what you made of it.",
+        "核查规则与异常模型发现的全部疑点，以及读取程序的读数存疑（可按疑点来源分开查看）：按级别、规则族、部门、"
+        "年度筛选，查看出处，记录核实结论。",
+        "Every finding of the checks and the anomaly models, and the reader's doubts about its reading (apart, by "
+        "who raised them): filter, see where each figure was published, record what you made of it.",
     ),
     "no_flags_at_all": ("数据集中没有疑点。", "The dataset has no findings."),
     "no_flags_match": ("没有符合筛选条件的疑点。", "No finding matches the filters."),
@@ -119,8 +120,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "data_title": ("数据", "Data"),
     "data_caption": (
-        "上传部门预算、决算公开文件（PDF、文本、Excel）导入数据集；下载规范化数据表与疑点。",
-        "Upload disclosures (PDF, text, Excel) into the dataset; download the normalized tables and the findings.",
+        "上传部门预算、决算公开文件（PDF、文本、Excel）导入数据集；查看每份公开的读数报告；下载规范化数据表与疑点。",
+        "Upload disclosures (PDF, text, Excel) into the dataset; see each disclosure's reading report; download the "
+        "normalized tables and the findings.",
     ),
     "upload": ("上传文件", "Upload"),
     "upload_label": (
@@ -190,6 +192,73 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_prior_targets": ("往年目标", "Earlier targets"),
     "col_target": ("指标值", "Target"),
     "expenditure": ("支出", "Expenditure"),
+    # The reading report (数据 page) and the readers' doubts wherever figures are shown.
+    "reading_report": ("读数报告", "Reading report"),
+    "reading_caption": (
+        "每份公开一行：按其阶段与范围应有的标准表、已读取的表、缺表与无法读取的表，以及读取的数字中由表内恒等式或"
+        "第二来源核实的占比。读数存疑是读取程序对读数的疑问（附页码），不是文件本身的错误，请先核对原文。",
+        "One row per disclosure: the standard tables its phase and scope require, those read, those missing or "
+        "unreadable, and the share of the figures read that an identity of the form or a second source confirms. "
+        "A reading doubt is the reader's question about its own reading (with the page), not an error of the "
+        "document: check the page first.",
+    ),
+    "reading_findings": ("读数存疑明细", "Reading doubts"),
+    "no_reading_findings": (
+        "没有读数存疑：未发现不成立的表内恒等式、无法识读的单元格或无法读取的表格。",
+        "No reading doubts: no identity of a form fails, no cell or table was unreadable.",
+    ),
+    "no_reading_report": ("所选部门没有公开文件。", "The department chosen has no disclosure."),
+    "col_department": ("部门", "Department"),
+    "col_phase": ("阶段", "Phase"),
+    "col_scope": ("范围", "Scope"),
+    "scope_department": ("部门", "Department"),
+    "scope_unit": ("单位", "Unit"),
+    "col_tables_expected": ("应有表", "Tables required"),
+    "col_tables_found": ("已读表", "Tables read"),
+    "col_tables_missing": ("缺表", "Missing"),
+    "col_tables_unreadable": ("无法读取", "Unreadable"),
+    "col_figures": ("数字", "Figures"),
+    "col_share_verified": ("已核实占比", "Verified"),
+    "col_contradicted": ("不符", "Contradicted"),
+    "col_reading_findings": ("读数存疑", "Reading doubts"),
+    "col_statements": ("文字陈述", "Statements"),
+    "col_kind": ("类别", "Kind"),
+    "kind_contradicted": ("读数未能核实（恒等式不成立）", "Not verified (an identity fails)"),
+    "kind_bad_cell": ("无法识读的单元格", "Unreadable cell"),
+    "kind_unreadable_table": ("无法读取的表格", "Unreadable table"),
+    "kind_refused_page": ("无法读取的页面", "Unreadable page"),
+    "kind_unplaced_amount": ("未能归栏的金额", "Amount not placed in a column"),
+    "kind_unit_inferred": ("推定的计量单位", "Unit inferred"),
+    "none": ("—", "—"),
+    "filter_source": ("疑点来源", "Raised by"),
+    "source_all": ("全部", "All"),
+    "source_document": ("文件本身（规则与模型）", "The document (rules and models)"),
+    "source_reader": ("读数存疑（读取程序）", "Reading doubts (the reader)"),
+    "reader_flag_note": (
+        "这是读取程序对读数的疑问，不是文件本身的错误：请先核对原文所在页，不作为对部门的质询。",
+        "This is the reader's doubt about its own reading, not an error of the document: check the page first; "
+        "it is not a question for the department.",
+    ),
+    "doubt_mark": ("⚠ 读数存疑", "⚠ reading doubt"),
+    "col_reading": ("读数", "Reading"),
+    "col_verified_by": ("核实依据", "Checked by"),
+    "col_verification": ("核实", "Verified"),
+    "verification_verified": ("已核实", "verified"),
+    "verification_unverified": ("未核实", "not verified"),
+    "verification_contradicted": ("⚠ 不符", "⚠ contradicted"),
+    "doubt_caption": (
+        "标有“⚠ 读数存疑”的数字，其所在的表内恒等式不成立（见“核实依据”）；引用前请核对原文，明细见数据页的读数报告。",
+        "Figures marked “⚠ reading doubt” take part in an identity of the form that fails (see “Checked by”); check "
+        "the page before quoting them; the Data page's reading report lists every doubt.",
+    ),
+    "doubts_metric": ("读数存疑", "Reading doubts"),
+    "doubts_metric_help": (
+        "读取程序对读数的疑问（不是文件本身的错误），见数据页的读数报告。",
+        "The reader's doubts about its reading (not errors of the documents); see the Data page's reading report.",
+    ),
+    "part_narrative": ("文字说明", "Narrative"),
+    "part_targets": ("绩效目标", "Performance targets"),
+    "part_document": ("全文", "Whole document"),
 }
 
 
@@ -211,6 +280,19 @@ def pick(pair: tuple[str, str]) -> str:
 def t(key: str) -> str:
     """The UI string for ``key`` in the language the sidebar switch selects."""
     return pick(_STRINGS[key])
+
+
+def phase_labels() -> dict[str, str]:
+    """Phase → 预算 / 决算 (Budget / Final account)."""
+    return {phase: pick(pair) for phase, pair in {"budget": ("预算", "Budget"), "final": ("决算", "Final")}.items()}
+
+
+def table_labels() -> dict[str, str]:
+    """Table key (and the parts a flag's evidence names: narrative, targets, document) → its name."""
+    from analytics.reference import table_catalog
+
+    catalog = table_catalog().select("key", "name_en" if english() else "name_zh").rows()
+    return {**dict(catalog), **{part: t(f"part_{part}") for part in ("narrative", "targets", "document")}}
 
 
 def severity_labels() -> dict[str, str]:

@@ -1,21 +1,47 @@
-"""数据: upload disclosures and ingest them, see what was read or why not; download the tables and the flags."""
+"""数据: upload disclosures and ingest them, see what was read or why not and how far each disclosure's reading is
+verified (读数报告); download the tables and the flags."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 import analytics
 from analytics import pipeline
+from analytics import schema as s
 from analytics.store import dataset_path
 from app_pages import _data
-from app_pages._i18n import t
+from app_pages._i18n import english, phase_labels, t, table_labels
 
 #: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
 MAX_BYTES = 50 * 1024 * 1024
 ACCEPTED = ["pdf", "txt", "xlsx"]
+
+phases = phase_labels()
+scopes = {scope: t(f"scope_{scope}") for scope in s.SCOPES}
+tables = table_labels()
+none = t("none")
+
+
+def _share(column: str) -> pl.Expr:
+    """A fraction as a percentage with one decimal, ``—`` when there is none (no table figures to verify)."""
+    percent = (pl.col(column) * 100).round(1)
+    return pl.when(pl.col(column).is_null()).then(pl.lit(none)).otherwise(percent.cast(pl.String) + "%")
+
+
+def _tables(column: str) -> pl.Expr:
+    """A list of table keys as their names, ``—`` when empty."""
+    named = pl.col(column).list.eval(pl.element().replace_strict(tables, default=pl.element())).list.join("、")
+    return pl.when(pl.col(column).list.len() > 0).then(named).otherwise(pl.lit(none))
+
+
+def _text(column: str) -> pl.Expr:
+    """A page or line number (or any value) as text, ``—`` when there is none."""
+    return pl.col(column).cast(pl.String).fill_null(none)
+
 
 st.title(t("data_title"))
 st.caption(t("data_caption"))
@@ -62,18 +88,109 @@ if st.button(t("ingest"), key="data_ingest", disabled=not files, type="primary")
             st.warning(t("dataset_unchanged"))
         elif outcome is not None and outcome.stored is not None:
             st.success(t("ingested").format(n=len(outcome.read), documents=outcome.stored.documents.height))
-            st.dataframe(pipeline.read_summary(outcome.read), hide_index=True, key="data_summary")
+            summary = pipeline.read_summary(outcome.read, outcome.stored)
+            st.dataframe(
+                summary.select(
+                    pl.col("file").alias(t("col_document")),
+                    pl.col("department").alias(t("col_department")),
+                    pl.col("year").alias(t("col_year")),
+                    pl.col("phase").replace_strict(phases, default=pl.col("phase")).alias(t("col_phase")),
+                    pl.col(s.SCOPE).replace_strict(scopes, default=pl.col(s.SCOPE)).alias(t("col_scope")),
+                    pl.col("tables_expected").alias(t("col_tables_expected")),
+                    pl.col("tables_found").alias(t("col_tables_found")),
+                    pl.col(s.LINES).alias(t("col_figures")),
+                    pl.col(s.STATEMENTS).alias(t("col_statements")),
+                    _share("share_verified").alias(t("col_share_verified")),
+                    pl.col(s.READING_FINDINGS).alias(t("col_reading_findings")),
+                ),
+                hide_index=True,
+                column_config={t("col_year"): st.column_config.NumberColumn(format="%d")},
+                key="data_summary",
+            )
+
+dataset = _data.dataset_or_stop()
+names = _data.department_names()
+
+st.subheader(t("reading_report"))
+st.caption(t("reading_caption"))
+report = _data.reading_report()
+everyone = t("all_departments")
+reported = sorted({names.get(d, d) for d in report.get_column(s.DEPARTMENT_ID).to_list()})
+chosen = st.selectbox(t("pick_department"), [everyone, *reported], key="reading_department")
+department_name = pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID))
+if chosen != everyone:
+    report = report.filter(department_name == chosen)
+if report.is_empty():
+    st.info(t("no_reading_report"))
+else:
+    st.dataframe(
+        report.select(
+            department_name.alias(t("col_department")),
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(s.PHASE).replace_strict(phases, default=pl.col(s.PHASE)).alias(t("col_phase")),
+            pl.col(s.SCOPE).replace_strict(scopes, default=pl.col(s.SCOPE)).alias(t("col_scope")),
+            # The counts first, the lists of tables and files (long) last.
+            pl.col("tables_expected").alias(t("col_tables_expected")),
+            pl.col("tables_found").alias(t("col_tables_found")),
+            _share("share_verified").alias(t("col_share_verified")),
+            pl.col(s.READING_FINDINGS).alias(t("col_reading_findings")),
+            pl.col("figures_contradicted").alias(t("col_contradicted")),
+            pl.col("figures").alias(t("col_figures")),
+            _tables("tables_missing").alias(t("col_tables_missing")),
+            _tables("tables_unreadable").alias(t("col_tables_unreadable")),
+            pl.col("sources").list.join("、").alias(t("col_document")),
+        ),
+        hide_index=True,
+        column_config={
+            t("col_year"): st.column_config.NumberColumn(format="%d", width="small"),
+            **{
+                t(key): st.column_config.NumberColumn(width="small")
+                for key in ("col_tables_expected", "col_tables_found", "col_contradicted", "col_reading_findings")
+            },
+            t("col_tables_missing"): st.column_config.TextColumn(width="medium"),
+            t("col_tables_unreadable"): st.column_config.TextColumn(width="medium"),
+        },
+        key="reading_report",
+    )
+
+st.markdown(f"**{t('reading_findings')}**")
+findings = _data.reading_findings()
+if chosen != everyone:
+    findings = findings.filter(department_name == chosen)
+if findings.is_empty():
+    st.success(t("no_reading_findings"))
+else:
+    kinds = {kind: t(f"kind_{kind}") for kind in s.READING_KINDS}
+    st.dataframe(
+        findings.select(
+            department_name.alias(t("col_department")),
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(s.PHASE).replace_strict(phases, default=pl.col(s.PHASE)).alias(t("col_phase")),
+            _text(s.PAGE).alias(t("col_page")),
+            pl.col(s.MESSAGE_EN if english() else s.MESSAGE_ZH).alias(t("col_message")),
+            pl.col(s.KIND).replace_strict(kinds, default=pl.col(s.KIND)).alias(t("col_kind")),
+            pl.col(s.TABLE).replace_strict(tables, default=pl.col(s.TABLE)).fill_null(none).alias(t("col_table")),
+            _text(s.LINE).alias(t("col_line")),
+            pl.col(s.SOURCE_NAME).alias(t("col_document")),
+            pl.col(s.SOURCE_TEXT).fill_null(none).alias(t("col_source_text")),
+        ),
+        hide_index=True,
+        column_config={
+            t("col_year"): st.column_config.NumberColumn(format="%d", width="small"),
+            t("col_page"): st.column_config.TextColumn(width="small"),
+            t("col_line"): st.column_config.TextColumn(width="small"),
+            t("col_message"): st.column_config.TextColumn(width="large"),
+        },
+        key="reading_findings",
+    )
 
 st.subheader(t("download"))
-dataset = _data.dataset_or_stop()
 formats = {
     "xlsx": t("format_xlsx"),
     "csv": "CSV (.zip)",
     "parquet": "Parquet (.zip)",
     "fdp": t("format_fdp"),
 }
-everyone = t("all_departments")
-names = _data.department_names()
 scope = st.selectbox(t("export_scope"), [everyone, *sorted(names.values())], key="data_department")
 department_id = None if scope == everyone else next(i for i, n in names.items() if n == scope)
 fmt = st.radio(t("format"), list(formats), format_func=formats.get, horizontal=True, key="data_format")

@@ -13,7 +13,7 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
-from app_pages._i18n import english, lang, number_formats, pick, t
+from app_pages._i18n import english, lang, number_formats, pick, t, table_labels
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
@@ -32,20 +32,33 @@ department_id = options[name]
 trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
 st.subheader(t("key_figures"))
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
-table = trends.select(
+# A figure a line of its document contradicts (an identity of the form fails) is marked beside it.
+marked = _data.with_doubts(trends, "measures")
+doubtful = marked.get_column(_data.DOUBT).is_not_null().any()
+columns = [
     pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),
     analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
     pl.col(c.CHANGE_PCT).round(1).alias(t("col_change_pct")),
     # Where the figure was published: the document it was read from.
     pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
-)
+]
+if doubtful:
+    columns += [
+        pl.when(pl.col(_data.DOUBT).is_not_null())
+        .then(pl.lit(t("doubt_mark")))
+        .otherwise(pl.lit(""))
+        .alias(t("col_reading")),
+        pl.col(_data.DOUBT).fill_null("").alias(t("col_verified_by")),
+    ]
 st.dataframe(
-    table,
+    marked.select(columns),
     hide_index=True,
     column_config=number_formats(money=("col_amount",), percent=("col_change_pct",), year=("col_year",)),
     key="department_figures",
 )
+if doubtful:
+    st.caption(t("doubt_caption"))
 if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.PHASE) == "final")).is_empty():
     # A final account (决算): its 决算数, with the 年初预算 (and 调整预算) it prints beside them, else the year's
     # budget's. Only departments with one pay for this (not cached yet: see the report to the lead).
@@ -89,14 +102,19 @@ with st.expander(t("sources")):
     printed = dataset.lines.filter(
         (pl.col(s.DEPARTMENT_ID) == department_id) & pl.col(s.CLASSIFICATION).is_in(["total", "category"])
     )
+    verification = {v: t(f"verification_{v}") for v in s.VERIFICATIONS}
     st.dataframe(
         printed.sort(s.FISCAL_YEAR, s.DOC_ID, s.PAGE, s.LINE, nulls_last=True).select(
             pl.col(s.FISCAL_YEAR).alias(t("col_year")),
             pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
-            pl.col(s.TABLE).alias(t("col_table")),
+            pl.col(s.TABLE).replace_strict(table_labels(), default=pl.col(s.TABLE)).alias(t("col_table")),
             pl.col(s.PAGE).alias(t("col_page")),
             pl.col(s.LINE).alias(t("col_line")),
             pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
+            pl.col(s.VERIFICATION)
+            .replace_strict(verification, default=pl.col(s.VERIFICATION))
+            .alias(t("col_verification")),
+            pl.col(s.VERIFIED_BY).fill_null("").alias(t("col_verified_by")),
         ),
         hide_index=True,
         column_config=number_formats(year=("col_year",)),

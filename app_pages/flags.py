@@ -1,4 +1,5 @@
-"""疑点: every flag of the checks and the anomaly models, filterable, with its evidence and the auditor's triage."""
+"""疑点: every flag of the checks, the anomaly models and the readers, filterable, with its evidence and the auditor's
+triage. The readers' doubts (读数存疑, source ``reader``) are kept apart from the findings about the documents."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import streamlit as st
 
 import analytics
 from analytics import schema as s
-from analytics.checks import FAMILIES
+from analytics.checks import FAMILIES, rule_catalog
 from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
 from app_pages import _data
-from app_pages._i18n import english, number_formats, pick, severity_labels, t
+from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
 
 st.title(t("flags_title"))
 st.caption(t("flags_caption"))
@@ -47,6 +48,10 @@ severity_names = severity_labels()
 family_labels = {key: pick(pair) for key, pair in FAMILIES.items()}
 status_labels = {key: pick((key, en)) for key, en in STATUSES.items()}
 
+#: Who raised a flag: the document's own findings (the checks and the models) or the readers' doubts.
+SOURCES = {"all": None, "document": ("rule", "model"), "reader": ("reader",)}
+source_labels = {key: t(f"source_{key}") for key in SOURCES}
+origin = st.radio(t("filter_source"), list(SOURCES), format_func=source_labels.get, horizontal=True, key="flags_source")
 left, middle, right = st.columns(3)
 severities = left.multiselect(
     t("filter_severity"), list(severity_names), default=list(severity_names), format_func=severity_names.get,
@@ -66,6 +71,8 @@ years = sorted(set(flags.get_column(s.FISCAL_YEAR).drop_nulls()))
 chosen_years = right.multiselect(t("filter_year"), years, key="flags_year", placeholder=t("all"))
 
 shown = flags.filter(pl.col(s.SEVERITY).is_in(severities))
+if SOURCES[origin] is not None:
+    shown = shown.filter(pl.col(s.SOURCE).is_in(SOURCES[origin]))
 if families:
     shown = shown.filter(pl.col(s.FAMILY).is_in(families))
 if statuses:
@@ -108,8 +115,12 @@ labels = {
 picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")
 flag = shown.filter(pl.col(s.FLAG_ID) == picked).row(0, named=True)
 st.markdown(f"**{flag[message]}**")
+if flag[s.SOURCE] == "reader":
+    st.info(t("reader_flag_note"))
+rules = dict(rule_catalog().select("rule_id", "title_en" if english() else "title_zh").rows())
 facts = {
-    t("col_rule"): flag[s.RULE_ID],
+    t("col_family"): family_labels.get(flag[s.FAMILY], flag[s.FAMILY]),
+    t("col_rule"): rules.get(flag[s.RULE_ID], flag[s.RULE_ID]),
     t("col_observed"): flag[s.OBSERVED],
     t("col_expected"): flag[s.EXPECTED],
     t("col_threshold"): flag[s.THRESHOLD],
@@ -122,7 +133,7 @@ evidence = pl.DataFrame(flag[s.EVIDENCE] or [], schema=s.EVIDENCE_ITEM.to_schema
 st.dataframe(
     evidence.select(
         pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
-        pl.col("table_or_part").alias(t("col_table")),
+        pl.col("table_or_part").replace_strict(table_labels(), default=pl.col("table_or_part")).alias(t("col_table")),
         pl.col(s.PAGE).alias(t("col_page")),
         pl.col(s.LINE).alias(t("col_line")),
         pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),

@@ -37,17 +37,31 @@ names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
 choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
 st.altair_chart(charts.totals_chart(shown, lang=lang()), key="totals_chart")
+# A total an identity of its table contradicts is marked beside it, with the identity that fails.
+marked = _data.with_doubts(shown, "totals")
+doubtful = marked.get_column(_data.DOUBT).is_not_null().any()
+columns = [
+    pl.col(s.NAME).alias(t("col_name")),
+    pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+    pl.col(s.SIDE).replace_strict({"income": t("income"), "expenditure": t("expenditure")}).alias(t("col_side")),
+    analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+]
+if doubtful:
+    columns += [
+        pl.when(pl.col(_data.DOUBT).is_not_null())
+        .then(pl.lit(t("doubt_mark")))
+        .otherwise(pl.lit(""))
+        .alias(t("col_reading")),
+        pl.col(_data.DOUBT).fill_null("").alias(t("col_verified_by")),
+    ]
 st.dataframe(
-    shown.select(
-        pl.col(s.NAME).alias(t("col_name")),
-        pl.col(s.FISCAL_YEAR).alias(t("col_year")),
-        pl.col(s.SIDE).replace_strict({"income": t("income"), "expenditure": t("expenditure")}).alias(t("col_side")),
-        analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
-    ),
+    marked.select(columns),
     hide_index=True,
     column_config=number_formats(money=("col_amount",), year=("col_year",)),
     key="totals_table",
 )
+if doubtful:
+    st.caption(t("doubt_caption"))
 
 with st.expander(t("sources")):
     evidence = (
@@ -65,10 +79,12 @@ with st.expander(t("sources")):
 
 st.subheader(t("flags_overview"))
 flags = _data.triage().annotate(dataset.flags)
-columns = st.columns(4)
+columns = st.columns(5)
 for column, (severity, label) in zip(columns, severity_labels().items(), strict=False):
     column.metric(label, flags.filter(pl.col(s.SEVERITY) == severity).height)
 columns[3].metric(t("undecided"), flags.filter(pl.col("status") == DEFAULT_STATUS).height)
+# The readers' doubts are counted apart: a page to look at, not a finding about a document.
+columns[4].metric(t("doubts_metric"), flags.filter(pl.col(s.SOURCE) == "reader").height, help=t("doubts_metric_help"))
 st.page_link("app_pages/flags.py", label=t("to_flags"), icon=":material/flag:")
 
 st.subheader(t("missing"))

@@ -18,7 +18,11 @@ _HEADS = ("合计", "小计", "因公出国(境)费", "小计", "购置费", "�
 @dataclass(frozen=True)
 class DoubtfulDisclosure:
     """A budget of ``department`` for ``year``: a balanced 收支总表 (``total`` 万元 each side) and a 三公 table whose
-    小计 ``three_public`` is not 出国 + 公务用车 + 接待 (``reception`` is off by ``gap`` 万元)."""
+    小计 ``three_public`` is not 出国 + 公务用车 + 接待 (``reception`` is off by ``gap`` 万元).
+
+    With ``printed_total`` the table's 合计 is printed as given instead of 三公 + 会议 + 培训: when it differs, no
+    identity confirms the 三公 小计 either, and the 三公经费 figure itself is contradicted.
+    """
 
     department: str = "临江市北湖区档案馆"
     year: int = 2026
@@ -29,6 +33,7 @@ class DoubtfulDisclosure:
     reception: str = "70.00"  # 60 + 140 + 70 = 270 ≠ 300
     meetings: str = "150.00"
     training: str = "100.00"
+    printed_total: str | None = None
 
     @property
     def gap(self) -> Decimal:
@@ -36,6 +41,8 @@ class DoubtfulDisclosure:
 
     @property
     def grand_total(self) -> str:
+        if self.printed_total is not None:
+            return self.printed_total
         return f"{Decimal(self.three_public) + Decimal(self.meetings) + Decimal(self.training):.2f}"
 
     def write(self, path: Path) -> Path:

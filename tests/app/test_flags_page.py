@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 from streamlit.testing.v1 import AppTest
 
+import analytics
+from analytics import schema as s
+from analytics.store import Dataset
 from analytics.triage import open_triage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +65,51 @@ def test_most_serious_findings_come_first() -> None:
     order = {"错误": 0, "警示": 1, "提示": 2}
     ranks = [order[v] for v in at.dataframe[0].value["级别"].to_list()]
     assert ranks == sorted(ranks) and ranks[0] == 1  # the default dataset has warnings but no errors
+
+
+# --- the readers' doubts, apart from the documents' findings --------------------------------------------------------
+
+
+def test_reading_doubts_are_filtered_apart_from_the_documents_findings(doubtful_dataset: Dataset) -> None:
+    flags = doubtful_dataset.flags
+    readers = flags.filter(pl.col(s.SOURCE) == "reader")
+    assert readers.height == doubtful_dataset.reading_findings.height == 1
+    at = _page()
+    everything = at.dataframe[0].value
+    assert len(everything) == flags.height
+    assert "读数存疑" in set(everything["规则族"])
+    at.radio(key="flags_source").set_value("reader").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert set(shown["规则族"]) == {"读数存疑"} and len(shown) == readers.height
+    assert shown["说明"].to_list() == readers.get_column(s.MESSAGE_ZH).to_list()
+    # The detail says what a doubt is, and where to look: the page of the document, the table by its name.
+    assert any("不是文件本身的错误" in i.value for i in at.info)
+    evidence = at.dataframe[1].value
+    assert evidence[["文件", "表或部分", "页码"]].values.tolist() == [["doubtful.pdf", "三公经费和机关运行经费表", 3]]
+    assert any("读数存疑：表内恒等式不成立" in c.value for c in at.caption)  # the rule by its name, not its id
+    at.radio(key="flags_source").set_value("document").run()
+    documents = at.dataframe[0].value
+    assert len(documents) == flags.height - readers.height > 0
+    assert "读数存疑" not in set(documents["规则族"])
+    # The family filter offers the readers' doubts by their Chinese name too.
+    at.radio(key="flags_source").set_value("all").run()
+    family = at.multiselect(key="flags_family")
+    assert "读数存疑" in family.options
+    family.set_value(["reading"]).run()
+    assert len(at.dataframe[0].value) == readers.height
+
+
+def test_reading_doubts_of_the_default_dataset() -> None:
+    flags = analytics.open_dataset().flags
+    readers = flags.filter(pl.col(s.SOURCE) == "reader")
+    at = _page()
+    at.radio(key="flags_source").set_value("reader").run()
+    assert not at.exception
+    if readers.is_empty():
+        assert any("没有符合筛选条件" in i.value for i in at.info)
+        return
+    shown = at.dataframe[0].value
+    assert len(shown) == readers.height and set(shown["规则族"]) == {"读数存疑"}
+    at.radio(key="flags_source").set_value("document").run()
+    assert len(at.dataframe[0].value) == flags.height - readers.height

@@ -8,8 +8,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from analytics import schema as s
+from analytics.store import Dataset, save_dataset
+from tests.app.conftest import built_dataset, table
+from tests.app.doubtful import DoubtfulDisclosure
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,3 +95,42 @@ def test_overview_shows_findings_by_severity_and_what_is_missing() -> None:
     assert metrics["待核实"] == str(flags.height)  # nobody has decided anything in a fresh triage database
     missing = at.dataframe[-1].value if at.dataframe else None
     assert missing is not None and any("未披露" in text or "空表" in text for text in missing["说明"].to_list())
+
+
+def test_overview_counts_the_reading_doubts_apart(doubtful_dataset: Dataset) -> None:
+    at = _app().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    readers = doubtful_dataset.flags.filter(pl.col(s.SOURCE) == "reader").height
+    assert metrics["读数存疑"] == str(readers) == "1"
+    assert metrics["待核实"] == str(doubtful_dataset.flags.height)
+    # No total of either department is doubted: the totals carry no mark.
+    assert "读数" not in table(at, "口径", "金额（万元）").columns
+
+
+def test_a_contradicted_total_is_marked_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 收支总表's 收入总计 of the doubtful department, marked as a reading that contradicts 支出总计."""
+    built = built_dataset(tmp_path)
+    doubtful = DoubtfulDisclosure()
+    total = (
+        (pl.col(s.DEPARTMENT_ID) == doubtful.department)
+        & (pl.col(s.TABLE) == "income_expenditure_summary")
+        & (pl.col(s.CLASSIFICATION) == "total")
+        & (pl.col(s.SIDE) == "income")
+    )
+    assert built.lines.filter(total).height == 1
+    why = "不符：收入总计 = 支出总计"
+    lines = built.lines.with_columns(
+        pl.when(total).then(pl.lit("contradicted")).otherwise(pl.col(s.VERIFICATION)).alias(s.VERIFICATION),
+        pl.when(total).then(pl.lit(why)).otherwise(pl.col(s.VERIFIED_BY)).alias(s.VERIFIED_BY),
+    )
+    stored = save_dataset(Dataset.from_tables({**built.tables, s.LINES: lines}), tmp_path / "ds")
+    monkeypatch.setenv("ANALYTICS_DATASET", str(stored.path))
+    at = _app().run()
+    assert not at.exception
+    totals = table(at, "口径", "金额（万元）")
+    marked = totals[totals["读数"] == "⚠ 读数存疑"]
+    assert marked[["部门名称", "口径", "核实依据"]].values.tolist() == [[doubtful.department, "收入", why]]
+    assert marked["金额（万元）"].item() == float(doubtful.total)
+    assert (totals.loc[totals["读数"] == "", "口径"] == "支出").any()
+    assert any("读数存疑" in c.value for c in at.caption)

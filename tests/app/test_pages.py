@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from analytics.compare import MEASURE_LABELS
+from analytics.reference import table_catalog
+from analytics.store import Dataset, save_dataset
+from tests.app.conftest import ARCHIVES, built_dataset, table
+from tests.app.doubtful import DoubtfulDisclosure
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,3 +118,48 @@ def test_compare_peer_basis_after_the_english_switch() -> None:
     at.radio(key="compare_peer_basis").set_value("function").run()
     assert not at.exception
     assert at.radio(key="compare_peer_basis").options == ["region", "unit type", "main function class"]
+
+
+# --- figures the readers doubt --------------------------------------------------------------------------------------
+
+
+def test_department_figures_a_reading_contradicts_are_marked(doubtful_dataset: Dataset) -> None:
+    doubtful = DoubtfulDisclosure()
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select(doubtful.department).run()
+    assert not at.exception
+    figures = table(at, "指标", "金额（万元）")
+    marked = figures[figures["读数"] == "⚠ 读数存疑"]
+    # The 三公 小计 is not 出国 + 公务用车 + 接待: the two parts no other identity confirms are the doubtful ones.
+    parts = {MEASURE_LABELS[m][0] for m in ("overseas_travel", "reception")}
+    assert set(marked["指标"]) == parts
+    assert set(figures.loc[figures["读数"] == "", "指标"]).isdisjoint(parts)
+    assert all(why.startswith("不符：“三公”经费小计") for why in marked["核实依据"])
+    reception = marked[marked["指标"] == MEASURE_LABELS["reception"][0]]["金额（万元）"].item()
+    assert reception == float(doubtful.reception)
+    assert any("读数存疑" in c.value for c in at.caption)
+    sources = table(at, "原文", "核实")
+    assert set(sources["核实"]) <= {"已核实", "未核实", "⚠ 不符"}
+    assert set(sources["表或部分"]) <= set(table_catalog().get_column("name_zh"))
+
+
+def test_department_figures_without_doubts_carry_no_mark(doubtful_dataset: Dataset) -> None:
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select(ARCHIVES.full_name).run()
+    assert not at.exception
+    assert "读数" not in table(at, "指标", "金额（万元）").columns
+    assert not any("读数存疑" in c.value for c in at.caption)
+
+
+def test_a_whole_identity_that_fails_marks_the_three_public_total(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doubtful = DoubtfulDisclosure(printed_total="540.00")  # 三公 300 + 会议 150 + 培训 100 is 550
+    stored = save_dataset(built_dataset(tmp_path, doubtful), tmp_path / "ds")
+    monkeypatch.setenv("ANALYTICS_DATASET", str(stored.path))
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select(doubtful.department).run()
+    figures = table(at, "指标", "金额（万元）")
+    marked = set(figures.loc[figures["读数"] == "⚠ 读数存疑", "指标"])
+    assert MEASURE_LABELS["three_public"][0] in marked
+    assert MEASURE_LABELS["vehicles"][0] not in marked  # 公务用车 = 购置费 + 运行费 still holds
