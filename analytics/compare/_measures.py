@@ -27,6 +27,8 @@ __all__ = ["BASIS_LABELS", "COMPONENT_LABELS", "MEASURE_LABELS", "PHASE_BASES", 
 MEASURE_LABELS = {
     "income_total": ("收入合计", "Income"),
     "expenditure_total": ("支出合计", "Expenditure"),
+    "income_year_total": ("本年收入合计", "Income of the year"),
+    "expenditure_year_total": ("本年支出合计", "Expenditure of the year"),
     "basic": ("基本支出", "Basic spending"),
     "project": ("项目支出", "Project spending"),
     "personnel": ("人员经费", "Personnel costs"),
@@ -43,9 +45,11 @@ MEASURE_LABELS = {
 }
 #: Measures read as one column of the 三公 table's total row (the column is the measure's name).
 _THREE_PUBLIC_PARTS = ("overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
-#: Where a measure comes from: a table of the document, or only its narrative (the tables were not published as
-#: text, or not at all): ``stated_in``.
-STATED_SOURCES = ("table", "narrative")
+#: The 三公经费 and its three parts, of which a department-year's shown figures may determine one not stated.
+_DERIVED_PARTS = ("three_public", "overseas_travel", "vehicles", "reception")
+#: Where a measure comes from: a table of the document, only its narrative (the tables were not published as text,
+#: or not at all), or the identities of the 三公经费 over figures of either (``_derived``): ``stated_in``.
+STATED_SOURCES = ("table", "narrative", "derived")
 #: Chinese and English labels of the keyed components of the ``category`` dimension (other components are printed
 #: names and show as they are).
 COMPONENT_LABELS = {
@@ -66,6 +70,8 @@ BASIS_LABELS = {
 PHASE_BASES = {"budget": ("budget",), "final": ("actual", "initial_budget", "adjusted_budget")}
 
 _COMPOSITION = "performance_fund_composition"
+#: The name of a 收支总表's subtotal that is the year's own (本年收入合计, 当年收入小计, or a 收入合计 above a 总计).
+_YEAR_SUBTOTAL = "本年|当年|^收入合计$|^支出合计$"
 #: The cross-tab column in which a final account prints a budget basis's figures beside its 决算数 (年初预算数,
 #: 全年 / 调整预算数 columns): for that basis it is the total, as ``total`` is for the 决算数.
 _BASIS_COLUMNS = {"initial_budget": "initial_budget", "adjusted_budget": "full_year_budget"}
@@ -90,6 +96,8 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
     basis = pl.col(s.AMOUNT_BASIS)
     lines = lines.with_columns(_basis().alias(s.AMOUNT_BASIS)).filter(basis.is_in(bases))
     total_rows = pl.col(s.CLASSIFICATION) == "total"
+    # The year's own subtotal of a 收支总表 (本年收入合计, 当年支出小计), above its 总计.
+    year_rows = (pl.col(s.CLASSIFICATION) == "subtotal") & pl.col(s.NAME).str.contains(_YEAR_SUBTOTAL)
     figure = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID, s.AMOUNT_BASIS]
 
     def stated(frame: pl.LazyFrame, measure: str, rank: int) -> pl.LazyFrame:
@@ -123,6 +131,18 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
             (table == "income_expenditure_summary") & total_rows & (pl.col(s.SIDE) == "expenditure") & total_column,
         ),
         pick("expenditure_total", 1, composition_part & total_rows),
+        # A 收支总表 that prints its 总计 apart from the year's own 本年收入合计 / 当年收入小计 (the 总计 adds 上年结转
+        # and 结余): that subtotal is the year's.
+        pick(
+            "income_year_total",
+            0,
+            (table == "income_expenditure_summary") & year_rows & (pl.col(s.SIDE) == "income") & total_column,
+        ),
+        pick(
+            "expenditure_year_total",
+            0,
+            (table == "income_expenditure_summary") & year_rows & (pl.col(s.SIDE) == "expenditure") & total_column,
+        ),
         pick("basic", 0, (table == "expenditure_summary") & total_rows & (column == "basic")),
         pick("project", 0, (table == "expenditure_summary") & total_rows & (column == "project")),
         pick("project", 1, composition_part & name.str.contains("特定目标")),
@@ -137,11 +157,34 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
         # The 三公 table's 小计 where it prints one; a 三公 table with no other columns prints it as its 合计.
         pick("three_public", 0, three_public_table & (column == "three_public_total")),
         pick("operating_costs", 0, three_public_table & (column == "operating_costs")),
-        pick("operating_costs", 1, (table == "operating_costs") & total_rows & total_column),
+        # The 机关运行经费 table prints one amount column, headed 机关运行经费(支出): its 合计 is the measure.
+        pick(
+            "operating_costs",
+            1,
+            (table == "operating_costs") & total_rows & (total_column | (column == "operating_costs")),
+        ),
         pick(
             "fiscal_appropriation_total",
             0,
             (table == "fiscal_appropriation_summary") & total_rows & (pl.col(s.SIDE) == "income") & total_column,
+        ),
+        # Its income side is all 财政拨款: an amount column under the 财政拨款收入 heading is the total too.
+        pick(
+            "fiscal_appropriation_total",
+            1,
+            (table == "fiscal_appropriation_summary")
+            & total_rows
+            & (pl.col(s.SIDE) == "income")
+            & (column == "fiscal_appropriation"),
+        ),
+        # The 总体资金情况 form prints the 财政拨款 among the sources of its 收入构成.
+        pick(
+            "fiscal_appropriation_total",
+            2,
+            (table == _COMPOSITION)
+            & (pl.col(s.SIDE) == "income")
+            & (pl.col(s.CLASSIFICATION) == "source")
+            & (name.str.replace_all(r"\s", "") == "财政拨款"),
         ),
         pick("general_budget_total", 0, (table == "general_budget_function") & total_rows & total_column),
     ]
@@ -179,35 +222,85 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
     )
 
 
-def _narrative_candidates(statements: pl.LazyFrame, documents: pl.DataFrame) -> pl.LazyFrame:
-    """Measures a document's narrative states, for department-years no table of the document states them.
+def _narrative_subjects(statements: pl.LazyFrame, documents: pl.DataFrame) -> pl.LazyFrame:
+    """The own-year statements of each document with the subject a measure is matched on (``_stem``) and the basis
+    of its figure.
 
-    The wordings are data (``analytics/reference/narrative_measures.csv``); only a figure for the document's own
-    year counts, and its basis is the phase's own (a 决算's narrative states 决算数 unless it says 预算).
+    A subject says its basis with a word (``analytics/reference/narrative_bases.csv``: 年初预算, 预算数, 决算 …),
+    which is taken out of the ``_stem``; a fund's name that holds one (一般公共预算) stays. A budget's figures are all
+    its budget; a final account's are the basis of the subject's last basis word, its 决算数 when it names none.
+    A final account's narrative pairs bases of one subject in one sentence (“三公”经费财政拨款支出年初预算为 2.85
+    万元，支出决算为 0.39 万元): a subject that is only a basis word (支出决算) of another basis than the statement
+    before it in the sentence is that statement's subject.
     """
-    patterns = reference_rows("narrative_measures.csv")
+    words = sorted(reference_rows("narrative_bases.csv"), key=lambda row: -len(row["word"]))
+    basis_of = {row["word"]: row["basis"] or None for row in words}
     own = documents.lazy().select(
         s.DOC_ID, pl.col(s.FISCAL_YEAR).alias("_doc_year"), pl.col(s.PHASE).alias("_doc_phase")
     )
-    frame = statements.join(own, on=s.DOC_ID).filter(pl.col(s.FISCAL_YEAR) == pl.col("_doc_year"))
     subject = pl.col(s.SUBJECT)
+    sentence = [s.DOC_ID, s.SOURCE_TEXT]
+    stem = pl.col("_stem")
+    word_basis = (
+        subject.str.extract_many(list(basis_of), leftmost=True)
+        .list.eval(pl.element().replace_strict(basis_of, default=None, return_dtype=pl.String))
+        .list.drop_nulls()
+    )
+    bare = pl.col("_has_basis") & (stem.str.replace_all("支出|收入", "") == "")
+    paired = bare & (pl.col(s.AMOUNT_BASIS) != pl.col(s.AMOUNT_BASIS).shift(1).over(sentence, order_by=s.SEQ))
+    carried = (
+        pl.when(paired)
+        .then(None)
+        .when(pl.col("_has_basis") & ~bare)
+        .then(stem)
+        .otherwise(pl.lit(""))
+        .forward_fill()
+        .over(sentence, order_by=s.SEQ)
+    )
+    return (
+        statements.join(own, on=s.DOC_ID)
+        .filter(pl.col(s.FISCAL_YEAR) == pl.col("_doc_year"))
+        .with_columns(
+            subject.str.replace_many(
+                list(basis_of), ["" if basis else word for word, basis in basis_of.items()], leftmost=True
+            ).alias("_stem"),
+            word_basis.list.last().alias("_word_basis"),
+            (word_basis.list.len() > 0).alias("_has_basis"),
+        )
+        .with_columns(
+            pl.when(pl.col("_doc_phase") == "final")
+            .then(pl.col("_word_basis").fill_null(pl.lit("actual")))
+            .otherwise(pl.lit("budget"))
+            .alias(s.AMOUNT_BASIS)
+        )
+        .with_columns(pl.when(paired).then(carried.fill_null("")).otherwise(stem).alias("_stem"))
+    )
+
+
+def _narrative_candidates(statements: pl.LazyFrame, documents: pl.DataFrame) -> pl.LazyFrame:
+    """Measures a document's narrative states, for department-years no table of the document states them.
+
+    The wordings are data (``analytics/reference/narrative_measures.csv``, matched on a subject without its basis
+    words: see :func:`_narrative_subjects`); only a figure for the document's own year counts, and where a document
+    states a measure more than once, its first statement.
+    """
+    frame = _narrative_subjects(statements, documents)
     picks = [
-        frame.filter(subject.str.contains(row["subject"])).select(
+        frame.filter(pl.col("_stem").str.contains(row["subject"])).select(
             s.DEPARTMENT_ID,
             s.FISCAL_YEAR,
             pl.col(s.FISCAL_YEAR).alias(s.AS_OF_YEAR),
             s.DOC_ID,
-            pl.when(pl.col("_doc_phase") == "final")
-            .then(pl.lit("actual"))
-            .otherwise(pl.lit("budget"))
-            .alias(s.AMOUNT_BASIS),
+            s.AMOUNT_BASIS,
             s.AMOUNT_YUAN,
             pl.lit(row["measure"]).alias(c.MEASURE),
             pl.lit(10 + int(row["rank"])).alias("_rank"),
+            s.SEQ,
         )
-        for row in patterns
+        for row in reference_rows("narrative_measures.csv")
     ]
-    return pl.concat(picks, how="vertical") if picks else statements.select().head(0)
+    first = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, s.AMOUNT_BASIS, c.MEASURE, "_rank"]
+    return pl.concat(picks, how="vertical").sort(s.SEQ).unique(first, keep="first", maintain_order=True).drop(s.SEQ)
 
 
 def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) -> pl.DataFrame:
@@ -228,8 +321,9 @@ def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) ->
     Returns
     -------
     pl.DataFrame
-        ``department_id, name, fiscal_year, measure, amount_basis, amount_yuan, doc_id, stated_in`` (``table``, or
-        ``narrative`` for a figure only the document's narrative states: its tables were not published as text).
+        ``department_id, name, fiscal_year, measure, amount_basis, amount_yuan, doc_id, stated_in`` (``table``;
+        ``narrative`` for a figure only the document's narrative states: its tables were not published as text, or
+        leave the cell blank; ``derived`` for a 三公 figure the others determine, see ``STATED_SOURCES``).
 
     Raises
     ------
@@ -282,8 +376,10 @@ def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyF
         .join(scopes(ds.documents, s.PHASE), on=s.DOC_ID, how="inner")
         .filter(pl.col(s.PHASE) == phase)
     )
+    shown = [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS, s.AMOUNT_YUAN, s.DOC_ID, c.STATED_IN]
+    chosen = prefer(candidates, [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS]).select(shown)
     return (
-        prefer(candidates, [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS])
+        pl.concat([chosen, _derived(chosen)], how="vertical")
         .join(latest_names(ds.departments), on=s.DEPARTMENT_ID, how="left")
         .select(
             s.DEPARTMENT_ID,
@@ -296,6 +392,50 @@ def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyF
             c.STATED_IN,
         )
         .sort(s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_BASIS)
+    )
+
+
+def _derived(chosen: pl.LazyFrame) -> pl.LazyFrame:
+    """三公 figures a department-year's shown figures (of one basis) determine though no table or sentence states
+    them: 公务用车购置及运行费 = 购置费 + 运行费, and the one part of 三公经费 = 因公出国(境)费 + 公务用车购置及运行费
+    + 公务接待费 not stated (a narrative that lost its label: “…严控290.5万元…”) is the total less the other two;
+    the total is the sum of the three parts. ``stated_in`` is ``derived``; a part that would come out negative is
+    not shown (the figures disagree, and the checks say so)."""
+    keys = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AMOUNT_BASIS]
+    measure = pl.col(c.MEASURE)
+    amount = pl.col(s.AMOUNT_YUAN)
+    names = ["three_public", *_THREE_PUBLIC_PARTS]
+    wide = (
+        chosen.filter(measure.is_in(names))
+        .group_by(keys)
+        .agg(
+            *(amount.filter(measure == name).first().alias(name) for name in names),
+            *(pl.col(s.DOC_ID).filter(measure == name).first().alias(f"_doc_{name}") for name in names),
+        )
+    )
+    total, overseas, vehicles, reception = (pl.col(name) for name in _DERIVED_PARTS)
+    wide = (
+        wide.with_columns(pl.coalesce(vehicles, pl.col("vehicle_purchase") + pl.col("vehicle_operation")))
+        .with_columns(
+            pl.coalesce(overseas, total - vehicles - reception),
+            pl.coalesce(vehicles, total - overseas - reception),
+            pl.coalesce(reception, total - overseas - vehicles),
+        )
+        .with_columns(pl.coalesce(total, overseas + vehicles + reception))
+        .with_columns(
+            pl.coalesce(
+                pl.col("_doc_three_public"), pl.col("_doc_vehicle_purchase"), *(pl.col(f"_doc_{n}") for n in names)
+            ).alias(s.DOC_ID)
+        )
+    )
+    return (
+        wide.unpivot(
+            on=list(_DERIVED_PARTS), index=[*keys, s.DOC_ID], variable_name=c.MEASURE, value_name=s.AMOUNT_YUAN
+        )
+        .filter(amount >= 0)
+        .join(chosen, on=[*keys, c.MEASURE], how="anti")
+        .with_columns(pl.lit("derived").alias(c.STATED_IN))
+        .select(chosen.collect_schema().names())
     )
 
 
