@@ -7,6 +7,10 @@ a unit's, then the most recent document, then the most authoritative table.
 A final account (决算) prints budget columns beside its 决算数 (年初预算 / 预算数, 调整预算 / 全年预算数): every
 measure is of one basis (``schema.AMOUNT_BASES``), the 决算数 unless another is asked for, so that a budget column is
 never taken for what was spent.
+
+Where no table states a measure (the tables were not published as text, or leave the cell blank), the document's
+narrative may (``stated_in`` = ``narrative``: wordings in ``reference/narrative_measures.csv``, bases in
+``reference/narrative_bases.csv``); a 三公 figure the others of the same department-year determine is ``derived``.
 """
 
 from __future__ import annotations
