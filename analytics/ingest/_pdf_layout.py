@@ -28,6 +28,9 @@ _WORD_GAP = 0.75
 #: Two characters whose vertical centres differ by less than this share of their height share a line.
 _LINE_TOLERANCE = 0.5
 _QUOTES = frozenset("“”‘’「」『』")
+#: Full-width punctuation whose glyph sits at one side of its em box ("其中：" / "教"): the gap after it may be up to
+#: one em wider than a word gap and still be inside the word.
+_EM_SIDE = frozenset("：，、；")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,8 @@ def _group(chars: list[_Char], page: int) -> list[PageLine]:
             # A full-width quote sits at one side of its em box: the gap next to it is the glyph's, not a break.
             quoted = char[0] in _QUOTES or current[-1][0] in _QUOTES if current else False
             gap = char[1] - current[-1][2] if current else 0.0
-            if current and ((gap > gap_limit and not quoted) or id(current[-1]) in spaced_after):
+            limit = gap_limit + (char[4] - char[3] if current and current[-1][0] in _EM_SIDE else 0.0)
+            if current and ((gap > limit and not quoted) or id(current[-1]) in spaced_after):
                 words.append(_word(current))
                 current = []
             current.append(char)

@@ -148,7 +148,7 @@ def best_placement(  # noqa: PLR0917 - the row, its cells and amounts, and how t
     ...          ["vehicle_purchase"], ["vehicle_operation"], ["reception"]]
     >>> amounts = [Decimal(v) for v in ("484.30", "484.30", "100.00", "267.80", "267.80", "116.50")]
     >>> [c for _, c in best_placement("three_public_and_operation", "expenditure", cells, amounts, Decimal("0.01"),
-    ...                               cost=lambda a, c: abs(a - c + (c > 4)))]
+    ...                               cost=lambda a, c: abs(a + (a >= 4) - c))]
     ['total', 'three_public_total', 'overseas_travel', 'vehicles', 'vehicle_operation', 'reception']
     """
     scored = scored_placement(table, side, cells, amounts, step, cost)
@@ -174,11 +174,25 @@ def scored_placement(  # noqa: PLR0917 - as best_placement
     amounts: Sequence[Decimal],
     step: Decimal,
     cost: Callable[[int, int], float] | None = None,
+    anchors: Sequence[int] | None = None,
 ) -> tuple[int, int, float, tuple[tuple[int, str], ...]] | None:
     """The best placement with its score: (identities that fail, identities that hold, cost, the placement).
 
     The fewest failing identities win, then the most holding, then the least cost: where no placement keeps every
     identity (the publisher's arithmetic is off), the one that breaks least is still the likeliest reading.
+
+    ``anchors`` gives the cell each amount stands under by position. An amount leaves its cell only for a column an
+    identity that holds confirms: moved into a column no identity names (an "of which" column such as 其中：教育收费),
+    an amount would make a sum hold by dropping out of it, which confirms nothing.
+
+    Examples
+    --------
+    0.50 stands under 事业收入; moving it under 其中：教育收费 would make 合计 = Σ sources hold, and is refused:
+
+    >>> cells = [["total"], ["fiscal_appropriation"], ["business_income"], ["of_which_tuition"], ["other_income"]]
+    >>> amounts = [Decimal(v) for v in ("96.50", "80.00", "0.50", "16.50")]
+    >>> scored_placement("income_summary", "income", cells, amounts, Decimal("0.01"), anchors=[0, 1, 2, 4])[:2]
+    (1, 0)
     """
     n, k = len(cells), len(amounts)
     if k == 0 or k > n or n > _MAX_CELLS or math.prod(max(len(c), 1) for c in cells) > _MAX_PRODUCT:
@@ -194,6 +208,13 @@ def scored_placement(  # noqa: PLR0917 - as best_placement
             results = _row_results(table, side, dict(zip(columns, amounts, strict=True)), step)
             if not results:
                 continue
+            if anchors is not None:
+                confirmed = {c for _, holds, involved in results if holds for c in involved}
+                moved = (
+                    col for a, (cell, col) in enumerate(zip(placement, columns, strict=True)) if cell != anchors[a]
+                )
+                if any(col not in confirmed for col in moved):
+                    continue
             fails = sum(1 for _, holds, _ in results if not holds)
             distance = sum(cost(a, c) for a, c in enumerate(placement)) if cost else 0.0
             candidate = (fails, len(results) - fails, distance, tuple(zip(placement, columns, strict=True)))
@@ -230,6 +251,32 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
 
     ``steps`` gives each table's rounding step of one printed figure (``step_of(unit)``; 1 元 when not given). The
     findings are ``reading_findings`` rows (without ``doc_id`` and ``seq``), one per identity that fails.
+
+    The identities say different things. A sum down a column (类 = Σ 款, 合计 = Σ 类) or a total printed again by
+    another table confirms a figure's value, whichever column it stands in: a column read under the wrong header
+    adds up down the page as well as the right one. Only the identities across a row (合计 = Σ parts) confirm the
+    columns. So a figure of a row whose column identity fails is ``contradicted`` unless another identity of its
+    row holds for it, even when the sums down its column confirm the value (``verified_by`` then says both); one
+    finding per failing identity names the row. A sum down a column that fails doubts only the figures nothing
+    else confirms: where they are all confirmed, the difference is the publisher's, for the checks to report.
+
+    Examples
+    --------
+    A row whose 合计 is not the sum of its parts, read in a table whose column sums hold:
+
+    >>> def cell(name, column, amount, code):
+    ...     return {s.TABLE: "general_budget_function", s.SIDE: "expenditure", s.CLASSIFICATION: "function",
+    ...             s.CODE: code, s.NAME: name, s.LEVEL: len(code) // 2, s.PARENT_CODE: code[:3] if len(code) > 3
+    ...             else None, s.COLUMN: column, s.AMOUNT_BASIS: "budget", s.AMOUNT_YUAN: Decimal(amount),
+    ...             s.FISCAL_YEAR: 2027, s.PAGE: 4, s.LINE: len(code), s.SOURCE_TEXT: name}
+    >>> rows = [cell("教育", "total", "30", "205"), cell("教育", "basic", "20", "205"),
+    ...         cell("教育", "project", "20", "205"), cell("普教", "total", "30", "20502"),
+    ...         cell("普教", "basic", "20", "20502"), cell("普教", "project", "20", "20502")]
+    >>> findings = verify_rows(rows, {})
+    >>> sorted({r[s.VERIFICATION] for r in rows}), len(findings)
+    (['contradicted'], 2)
+    >>> rows[0][s.VERIFIED_BY]
+    '不符：合计 = 基本支出 + 项目支出（数值经 上级科目 = 下级科目之和 核实）'
     """
 
     def step_for(table: object) -> Decimal:
@@ -238,7 +285,10 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
     for row in rows:
         row[s.VERIFICATION] = "unverified"
         row[s.VERIFIED_BY] = None
-    failures: list[tuple[str, list[dict[str, object]], Decimal, Decimal, str]] = []
+    #: (identity, its figures, the total, the sum of the parts, whether it is a row's column identity)
+    failures: list[tuple[str, list[dict[str, object]], Decimal, Decimal, bool]] = []
+    #: The figures a column identity of their row confirms (their column, not only their value).
+    by_columns: set[int] = set()
 
     def check(how: str, total: dict[str, object], parts: list[dict[str, object]], tolerance: Decimal) -> None:
         expected = sum((_amount(p) for p in parts), Decimal(0))
@@ -246,7 +296,7 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
             for row in (total, *parts):
                 _mark(row, how)
         else:
-            failures.append((how, [total, *parts], _amount(total), expected, str(total[s.TABLE])))
+            failures.append((how, [total, *parts], _amount(total), expected, False))
 
     # 1. Column identities inside each printed row.
     by_row: dict[tuple[object, ...], dict[str, dict[str, object]]] = defaultdict(dict)
@@ -260,9 +310,10 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
             if holds:
                 for row in members:
                     _mark(row, identity.description)
+                    by_columns.add(id(row))
             else:
                 parts_sum = sum((values[c] for c in involved if c != identity.total), Decimal(0))
-                failures.append((identity.description, members, values[identity.total], parts_sum, ""))
+                failures.append((identity.description, members, values[identity.total], parts_sum, True))
 
     # 2. 类 = Σ 款, 款 = Σ 项, and a table's total row = Σ its 类 rows, per column.
     coded: dict[tuple[object, ...], list[dict[str, object]]] = defaultdict(list)
@@ -310,34 +361,65 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
             _mark(row, "另表同数：" + "、".join(sorted(str(t) for t in others)))
 
     findings: list[dict[str, object]] = []
-    for how, members, observed, expected, _ in failures:
-        doubtful = [m for m in members if m[s.VERIFICATION] != "verified"]
-        for row in doubtful:
-            row[s.VERIFICATION] = "contradicted"
-            row[s.VERIFIED_BY] = f"不符：{how}"
+    # Sums down the columns first: what they doubt is doubted before a row's failure demotes confirmed values.
+    for how, members, observed, expected, across in sorted(failures, key=lambda f: f[4]):
+        if across:
+            doubtful = [m for m in members if id(m) not in by_columns]
+            for row in doubtful:
+                confirmed = str(row[s.VERIFIED_BY]) if row[s.VERIFICATION] == "verified" else None
+                row[s.VERIFICATION] = "contradicted"
+                row[s.VERIFIED_BY] = f"不符：{how}" + (f"（数值经 {confirmed} 核实）" if confirmed else "")
+        else:
+            doubtful = [m for m in members if m[s.VERIFICATION] != "verified"]
+            for row in doubtful:
+                if row[s.VERIFICATION] != "contradicted":
+                    row[s.VERIFIED_BY] = f"不符：{how}"
+                row[s.VERIFICATION] = "contradicted"
         if not doubtful:
             continue  # every figure is confirmed elsewhere: the publisher's arithmetic, for the checks to report
-        first = members[0]
         findings.append(
-            {
-                s.KIND: "contradicted",
-                s.TABLE: first[s.TABLE],
-                s.COLUMN: first[s.COLUMN],
-                s.CELL_TEXT: None,
-                s.MESSAGE_ZH: (
-                    f"读数未能核实：{how}不成立"
-                    f"（{first[s.NAME]}：{_wan(observed)} 万元，各项合计 {_wan(expected)} 万元）"
-                ),
-                s.MESSAGE_EN: (
-                    f"read not confirmed: {how} fails ({first[s.NAME]}: {_wan(observed)} vs parts {_wan(expected)} "
-                    "(10k yuan))"
-                ),
-                s.PAGE: first[s.PAGE],
-                s.LINE: first[s.LINE],
-                s.SOURCE_TEXT: first[s.SOURCE_TEXT],
-            }
+            _contradiction(
+                how,
+                members,
+                observed,
+                expected,
+                values_confirmed=across and all("核实" in str(m[s.VERIFIED_BY]) for m in doubtful),
+            )
         )
     return findings
+
+
+def _contradiction(
+    how: str, members: list[dict[str, object]], observed: Decimal, expected: Decimal, *, values_confirmed: bool
+) -> dict[str, object]:
+    """The reading finding of one identity that fails among ``members`` (the total first)."""
+    first = members[0]
+    why_zh, why_en = (
+        (
+            "；各数值均经上下级科目或另表核实，行内不符为原表计算差异或栏目错位",
+            "; every value is confirmed down its "
+            "column or by another table: the publisher's arithmetic, or columns misread",
+        )
+        if values_confirmed
+        else ("", "")
+    )
+    return {
+        s.KIND: "contradicted",
+        s.TABLE: first[s.TABLE],
+        s.COLUMN: first[s.COLUMN],
+        s.CELL_TEXT: None,
+        s.MESSAGE_ZH: (
+            f"读数未能核实：{how}不成立"
+            f"（{first[s.NAME]}：{_wan(observed)} 万元，各项合计 {_wan(expected)} 万元）{why_zh}"
+        ),
+        s.MESSAGE_EN: (
+            f"read not confirmed: {how} fails ({first[s.NAME]}: {_wan(observed)} vs parts {_wan(expected)} "
+            f"(10k yuan)){why_en}"
+        ),
+        s.PAGE: first[s.PAGE],
+        s.LINE: first[s.LINE],
+        s.SOURCE_TEXT: first[s.SOURCE_TEXT],
+    }
 
 
 def _wan(yuan: Decimal) -> str:

@@ -21,7 +21,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -265,21 +265,33 @@ class _Column:
     header: list[Word] = field(default_factory=list)
     #: The canonical column the form's identities chose for it (a bare 小计 whose group header is not known).
     forced: str | None = None
+    #: One cell of a 预算数 / 决算数 pair: the last header word is its basis, the words above name its column.
+    paired: bool = False
 
     def key(self) -> tuple[str, int] | None:
         if self.forced is not None:
             return self.forced, 0
+        if self.paired and len(self.header) > 1:
+            named = column_key(self._text(self.header[:-1]))
+            if named is not None:
+                return named
         return column_key(self.text())
 
     def center(self) -> float:
         return (self.x0 + self.x1) / 2
 
     def text(self) -> str:
-        words = sorted(self.header, key=lambda w: (round(w.top), w.x0))
+        return self._text(self.header)
+
+    @staticmethod
+    def _text(header: list[Word]) -> str:
+        words = sorted(header, key=lambda w: (round(w.top), w.x0))
         return "".join(w.text for w in words)
 
     def basis(self, phase: str) -> str:
         """What the column's figures are: a final account prints 预算数 / 年初预算 / 调整预算 beside its 决算数."""
+        if self.paired and self.header:
+            return amount_basis(self.header[-1].text, phase)
         return amount_basis(self.text(), phase)
 
 
@@ -322,11 +334,37 @@ def _column_of(columns: list[_Column], word: Word) -> int:
     return min(range(len(columns)), key=lambda i: abs(columns[i].x1 - word.x1))
 
 
-def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Column]) -> list[list[Word]]:
+@dataclass
+class _Cell:
+    """A header cell: the words that name it (a group header over it included) and its own words (where it is)."""
+
+    words: list[Word]
+    own: list[Word]
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.own)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.own)
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _header_cells(
+    header_lines: list[PageLine], name_x: float, columns: list[_Column], phase: str = "budget"
+) -> tuple[list[_Cell], bool]:
     """Header words grouped into cells: words stacked over each other (a header wrapped in its cell) join.
 
     A group header centred over several columns ("2024年“三公”经费预算数" over 公务接待费 and 小计) is no cell of
     its own: it only names a cell below it that says nothing by itself (a 小计 under 公务用车购置及运行费).
+
+    A final account may print each column as a pair of cells (预算数 / 决算数 under 因公出国（境）费): then every
+    basis word of the header's lowest line is a cell of its own, named by the header above its pair. The flag says
+    whether the cells are such pairs (each cell's last word is its basis).
     """
     words = [
         w
@@ -334,9 +372,73 @@ def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Co
         for w in line.words
         if w.x1 > name_x + 1 and not _UNIT.search(normalize_text(w.text)) and "编制" not in w.text
     ]
+    if phase == "final":
+        paired = _paired_cells(words, name_x)
+        if paired is not None:
+            return paired, True
+    return _cells(words, name_x, columns), False
+
+
+#: A header word that says only which basis a final account's column holds (the lower cell of a 预算数 / 决算数 pair).
+_BASIS_WORD = re.compile(r"^(年初|全年|调整)?(预算|决算)数?$")
+
+
+def _paired_cells(words: list[Word], name_x: float) -> list[_Cell] | None:
+    """The cells of a header whose lowest line repeats a pattern of basis words (预算数 决算数 预算数 决算数 …), each
+    with the words of the header above its pair; ``None`` for a header of another kind."""
+    leaves = [w for w in words if _BASIS_WORD.fullmatch(normalize_text(w.text))]
+    if len(leaves) < 4:
+        return None
+    lowest = max(leaves, key=lambda w: w.top)
+    leaves = sorted((w for w in leaves if abs(w.top - lowest.top) <= 3), key=lambda w: w.x0)
+    texts = [normalize_text(w.text) for w in leaves]
+    period = len(dict.fromkeys(texts))
+    if (
+        period < 2
+        or len(leaves) % period
+        or len({amount_basis(t, "final") for t in texts}) < 2
+        or any(texts[i] != texts[i % period] for i in range(len(texts)))
+        or any(_below(w, lowest) for w in words)
+    ):
+        return None
+    upper = [w for w in words if _below(lowest, w)]
+    groups = [leaves[i : i + period] for i in range(0, len(leaves), period)]
+    pairs = [_Column(group[0].x0, group[-1].x1) for group in groups]
+    _align(pairs, _cells(upper, name_x, pairs))
+    return [_Cell([*pair.header, leaf], [leaf]) for pair, group in zip(pairs, groups, strict=True) for leaf in group]
+
+
+def _cells(words: list[Word], name_x: float, columns: list[_Column]) -> list[_Cell]:
+    """``_header_cells`` for a header of one cell per column."""
     # Amounts are right-aligned: a column's cell runs from the previous column's right edge to its own.
     edges = [name_x, *(c.x1 for c in columns)]
-    candidates = {id(w): span for w in words if (span := _group_span(w, edges)) is not None}
+    wrapped = _wrapped(words)
+    candidates = {id(w): span for w in words if id(w) not in wrapped and (span := _group_span(w, edges)) is not None}
+    # A group over two cells of which one is blank below (事业收入 over 金额 and 其中：教育收费, no amount under
+    # 上级补助收入 to its left) stands over the two header stacks below it.
+    candidates |= {
+        id(w): span
+        for w in words
+        if id(w) not in candidates and id(w) not in wrapped and (span := _stacked_group(w, words)) is not None
+    }
+    # A 小计 subtotals a group: where no group found so far stands over it, the word above it centred over the
+    # narrowest run of columns that holds it, every column of which has a header word under that word, is its group,
+    # however little of the run its text fills ("“三公”经费" over 小计, 因公出国, 公务用车 … and 公务接待费).
+    subtotal_groups: set[int] = set()
+    for subtotal in (w for w in words if normalize_text(w.text) == "小计"):
+        if any(_below(subtotal, g) and span[0] <= subtotal.center <= span[1] for g, span in _spans(candidates, words)):
+            continue
+        spans = [
+            (span, w)
+            for w in words
+            if _below(subtotal, w)
+            and id(w) not in wrapped
+            and (span := _subtotal_group_span(w, subtotal, words, edges)) is not None
+        ]
+        if spans:
+            span, word = min(spans, key=lambda found: found[0][1] - found[0][0])
+            candidates[id(word)] = span
+            subtotal_groups.add(id(word))
     # A group header also heads header words printed below it in its columns; a word below that is the second
     # line of another (one-column) header wrapped in its cell ("项目支" / "出") is no child of a group.
     blocking = [w for w in words if id(w) not in candidates]
@@ -350,6 +452,8 @@ def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Co
 
     spans = {id(w): candidates[id(w)] for w in words if id(w) in candidates and any(child_of(w, o) for o in words)}
     groups = [w for w in words if id(w) in spans]
+    # A group whose 小计 says which columns it spans heads those only.
+    heading = _heading([g for g in groups if id(g) not in subtotal_groups], words, columns)
     cells: list[list[Word]] = []
     for word in sorted((w for w in words if w not in groups), key=lambda w: (w.x0, w.top)):
         for cell in cells:
@@ -363,11 +467,124 @@ def _header_cells(header_lines: list[PageLine], name_x: float, columns: list[_Co
     for cell in cells:
         text = "".join(w.text for w in cell)
         named = _best_alias(text)
-        if named is None or named[0] in _GENERIC_HEADERS:
-            above = [g for g in groups if _below(cell[0], g) and spans[id(g)][0] <= cell[0].center <= spans[id(g)][1]]
+        # An "of which" cell (其中：…) under a group is a part of one of its columns, never the group's own figure.
+        if (named is None or named[0] in _GENERIC_HEADERS) and not normalize_text(text).startswith("其中"):
+            above = [
+                g
+                for g in groups
+                if g is not heading and _below(cell[0], g) and spans[id(g)][0] <= cell[0].center <= spans[id(g)][1]
+            ]
             if above:
                 cell.insert(0, max(above, key=lambda g: g.top + g.bottom))  # the nearest group header names it
-    return sorted(cells, key=lambda cell: min(w.x0 for w in cell))
+            named = _best_alias("".join(w.text for w in cell))
+        if heading is not None and (named is None or named[0] in _GENERIC_HEADERS or named[1] == "total"):
+            cell.insert(0, heading)  # "财政拨款“三公”经费" over the whole table: its 合计 is the 三公经费合计
+    inserted = {id(g) for g in groups}
+    out = [_Cell(cell, [w for w in cell if id(w) not in inserted]) for cell in cells]
+    return sorted(out, key=lambda cell: cell.x0)
+
+
+def _spans(candidates: dict[int, tuple[float, float]], words: list[Word]) -> list[tuple[Word, tuple[float, float]]]:
+    return [(w, candidates[id(w)]) for w in words if id(w) in candidates]
+
+
+def _subtotal_group_span(
+    word: Word, subtotal: Word, words: list[Word], edges: list[float]
+) -> tuple[float, float] | None:
+    """The smallest run of column cells that holds ``word`` and the centre of ``subtotal``, is centred under ``word``
+    (within a tenth of its width) and has a header word under ``word`` in each of its cells; ``None`` when none."""
+    under = [w.center for w in words if w is not word and _below(w, word)]
+    for first, last in sorted(
+        ((f, la) for f in range(len(edges) - 2) for la in range(f + 2, len(edges))),
+        key=lambda run: edges[run[1]] - edges[run[0]],
+    ):
+        left, right = edges[first], edges[last]
+        if not (left < subtotal.center <= right and left - 2 <= word.x0 and word.x1 <= right + 2):
+            continue
+        if abs((left + right) / 2 - word.center) > 0.1 * (right - left):
+            continue
+        if all(any(edges[k] < c <= edges[k + 1] for c in under) for k in range(first, last)):
+            return left, right
+    return None
+
+
+def _wrapped(words: list[Word]) -> set[int]:
+    """The words of headers wrapped in their cells: a word and the word printed right under it, within its width,
+    where a column's name runs from one into the other ("其中：教" / "育收费", "本年收入合" / "计", "公务用车" /
+    "购置费"). Neither is a group header: they are the two lines of one cell."""
+    out: set[int] = set()
+    for word in words:
+        height = word.bottom - word.top
+        for other in words:
+            if (
+                _below(other, word)
+                and other.top - word.bottom < height
+                and word.x0 - 2 <= other.x0
+                and other.x1 <= word.x1 + 2
+                and _names_across(word.text, other.text)
+            ):
+                out |= {id(word), id(other)}
+    return out
+
+
+def _names_across(first: str, second: str) -> bool:
+    """Whether some column alias runs across the join of two header lines ("本年收入合" + "计")."""
+    head, joined = normalize_text(first), normalize_text(first + second)
+    cut = len(head)
+    for alias, _, _ in _column_aliases():
+        at = joined.find(alias, max(0, cut - len(alias) + 1))
+        if 0 <= at < cut < at + len(alias):
+            return True
+    return False
+
+
+def _stacked_group(word: Word, words: list[Word]) -> tuple[float, float] | None:
+    """The span of ``word`` as the group header of the two header stacks right under it, or ``None``.
+
+    The nearest stack below on each side of its centre, starting below its line and reaching within its width of
+    it, together centred under it (within 15 % of their width) and filled a sixth by its text ("项目支出" over 小计
+    and a long "其中：基本建设资金支出"). A word whose own cell goes on below it (a stack under its centre) is no
+    group.
+    """
+    centre, width = word.center, word.x1 - word.x0
+    below = [o for o in words if o is not word and _below(o, word)]
+    if not below or any(o.x0 < centre < o.x1 for o in below):
+        return None
+    stacks: list[list[float]] = []  # [x0, x1, top] of the words below, joined where they overlap
+    for other in sorted(below, key=lambda o: o.x0):
+        if stacks and other.x0 < stacks[-1][1]:
+            stacks[-1][1] = max(stacks[-1][1], other.x1)
+            stacks[-1][2] = min(stacks[-1][2], other.top)
+        else:
+            stacks.append([other.x0, other.x1, other.top])
+    left = max((st for st in stacks if st[1] <= centre), key=lambda st: st[1], default=None)
+    right = min((st for st in stacks if st[0] >= centre), key=lambda st: st[0], default=None)
+    if left is None or right is None:
+        return None
+    run = right[1] - left[0]
+    if (
+        min(left[2], right[2]) < word.bottom - 1
+        or left[1] < word.x0 - width
+        or right[0] > word.x1 + width
+        or abs((left[0] + right[1]) / 2 - centre) > 0.15 * run
+        or width < run / 6
+    ):
+        return None
+    return left[0], right[1]
+
+
+def _heading(groups: list[Word], words: list[Word], columns: list[_Column]) -> Word | None:
+    """The top of a header of three levels: a group header alone on the header's top line, centred over all its
+    columns, with another group header below it ("财政拨款“三公”经费" over "公务用车购置及运行维护费" over 小计)."""
+    if len(columns) < 2:
+        return None
+    left, right = columns[0].x0, columns[-1].x1
+    for group in groups:
+        if any(_below(group, w) or (w is not group and not _below(w, group)) for w in words):
+            continue
+        if abs(group.center - (left + right) / 2) <= 0.05 * (right - left) and any(_below(g, group) for g in groups):
+            return group
+    return None
 
 
 def _group_span(word: Word, edges: list[float]) -> tuple[float, float] | None:
@@ -395,22 +612,33 @@ def _below(word: Word, other: Word) -> bool:
     return (word.top + word.bottom) / 2 > (other.top + other.bottom) / 2 + 2
 
 
-def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x: float) -> list[list[Word]]:
-    """Give each amount column the header cell that stands over it.
+def _assign_headers(
+    columns: list[_Column], header_lines: list[PageLine], name_x: float, phase: str = "budget"
+) -> list[_Cell]:
+    """Give each amount column the header cell that stands over it; return the header's cells."""
+    cells, paired = _header_cells(header_lines, name_x, columns, phase)
+    _align(columns, cells, paired=paired)
+    return cells
+
+
+def _align(columns: list[_Column], cells: list[_Cell], *, paired: bool = False) -> None:
+    """Extend each column's header with the cell over it.
 
     Columns come from the amounts; a column whose cells are all blank has a header but no amounts. So the
     columns are aligned to the header cells in order (both left to right), skipping header cells, with the least
-    total distance between centres: a dynamic programme over (column, cell).
+    total distance between centres: a dynamic programme over (column, cell). A cell of a 预算数 / 决算数 pair
+    stands where its basis word does.
     """
-    cells = _header_cells(header_lines, name_x, columns)
     if not cells or not columns:
-        return cells
-    centres = [(min(w.x0 for w in c) + max(w.x1 for w in c)) / 2 for c in cells]
+        return
+    for column in columns:
+        column.paired = paired
+    centres = [cell.center for cell in cells]
     if len(columns) > len(cells):
         for column in columns:
             nearest = min(range(len(cells)), key=lambda j: abs(centres[j] - (column.x0 + column.x1) / 2))
-            column.header.extend(cells[nearest])
-        return cells
+            column.header.extend(cells[nearest].words)
+        return
     m, n = len(columns), len(cells)
     inf = float("inf")
     cost = [[inf] * (n + 1) for _ in range(m + 1)]
@@ -426,10 +654,9 @@ def _assign_headers(columns: list[_Column], header_lines: list[PageLine], name_x
     i, j = m, n
     while i > 0:
         if choice[i][j]:
-            columns[i - 1].header.extend(cells[j - 1])
+            columns[i - 1].header.extend(cells[j - 1].words)
             i -= 1
         j -= 1
-    return cells
 
 
 @dataclass
@@ -793,7 +1020,7 @@ def _parse_slice(  # noqa: PLR0917 - a slice of a block, as _table_rows cut it
         return []
     columns = _columns(amount_words)
     _take_bad_cells(block, rows, columns, notes)
-    cells = _assign_headers(columns, header, name_x)
+    cells = _assign_headers(columns, header, name_x, ctx.phase)
     if block.key in _TWO_SIDED:
         return _two_sided(block, rows, columns, unit, ctx)
     side = "income" if block.key in _INCOME_TABLES else "expenditure"
@@ -845,7 +1072,7 @@ def _take_bad_cells(
                 )
 
 
-def _cell_columns(cells: list[list[Word]], name_x: float, phase: str) -> list[_Column] | None:
+def _cell_columns(cells: list[_Cell], name_x: float, phase: str) -> list[_Column] | None:
     """The header's cells as columns of their own (blank ones included), for tables whose rows identities check.
 
     ``None`` when the cells mix bases (a final account's 预算数 / 决算数 pairs): positions decide there.
@@ -854,7 +1081,7 @@ def _cell_columns(cells: list[list[Word]], name_x: float, phase: str) -> list[_C
         return None
     out = []
     for cell in cells:
-        column = _Column(min(w.x0 for w in cell), max(w.x1 for w in cell), list(cell))
+        column = _Column(cell.x0, cell.x1, list(cell.words))
         if column.x1 <= name_x:
             continue
         out.append(column)
@@ -903,16 +1130,27 @@ def _placed_by_identities(  # noqa: PLR0917 - one row and what its table knows
     def cost(amount: int, cell: int) -> float:
         return abs(placed[amount][0].x1 - cells[cell].x1) + abs(placed[amount][0].center - cells[cell].center())
 
-    by_header = scored_placement(table, side, options, amounts, step, cost)
+    anchors = [min(range(len(cells)), key=lambda cell, a=a: cost(a, cell)) for a in range(len(placed))]
+    by_header = scored_placement(table, side, options, amounts, step, cost, anchors)
+
     # A header too broken to name its cells ("小" / "计" printed apart) leaves the forms' column orders: each is
     # tried, and wins only where it makes more identities hold than the header's cells do. Where the header has as
-    # many cells as the order has columns, the cells' places still weigh the placements.
+    # many cells as the order has columns, the cells' places still weigh the placements; elsewhere, among equally
+    # good placements, the one that keeps most amounts in the columns their headers name.
+    def orders_cost(order: tuple[str, ...]) -> Callable[[int, int], float]:
+        return lambda amount, index: 0.0 if order[index] == names[amount] else 1.0
+
     orders = [
         (scored, order)
         for order in column_orders(table)
         if (
             scored := scored_placement(
-                table, side, [[c] for c in order], amounts, step, cost if len(order) == len(cells) else None
+                table,
+                side,
+                [[c] for c in order],
+                amounts,
+                step,
+                *((cost, anchors) if len(order) == len(cells) else (orders_cost(order), None)),
             )
         )
         is not None
