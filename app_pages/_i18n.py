@@ -295,6 +295,14 @@ def table_labels() -> dict[str, str]:
     return {**dict(catalog), **{part: t(f"part_{part}") for part in ("narrative", "targets", "document")}}
 
 
+def doubt_columns() -> dict:
+    """``column_config`` of the two columns that mark a figure a reading contradicts, and say why."""
+    return {
+        t("col_reading"): st.column_config.TextColumn(width=110, help=t("doubt_caption")),
+        t("col_verified_by"): st.column_config.TextColumn(width="medium"),
+    }
+
+
 def severity_labels() -> dict[str, str]:
     """Flag severity → its label, most severe first."""
     return {severity: t(f"severity_{severity}") for severity in reversed(s.SEVERITIES)}

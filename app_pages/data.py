@@ -152,6 +152,21 @@ else:
         },
         key="reading_report",
     )
+    if chosen != everyone:
+        # One department: its missing and unreadable tables in full (the table cuts long lists).
+        colon, comma = (": ", ", ") if english() else ("：", "、")
+        for row in report.iter_rows(named=True):
+            parts = [
+                f"{t(label)}{colon}{comma.join(tables.get(k, k) for k in row[column])}"
+                for column, label in (
+                    ("tables_missing", "col_tables_missing"),
+                    ("tables_unreadable", "col_tables_unreadable"),
+                )
+                if row[column]
+            ]
+            if parts:
+                phase, scope = phases.get(row[s.PHASE], row[s.PHASE]), scopes.get(row[s.SCOPE], row[s.SCOPE])
+                st.caption(f"{row[s.FISCAL_YEAR]} {phase} · {scope} · {'; '.join(parts)}")
 
 st.markdown(f"**{t('reading_findings')}**")
 findings = _data.reading_findings()

@@ -13,7 +13,7 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
-from app_pages._i18n import english, lang, number_formats, pick, t, table_labels
+from app_pages._i18n import doubt_columns, english, lang, number_formats, pick, t, table_labels
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
@@ -39,7 +39,8 @@ columns = [
     pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),
     analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
-    pl.col(c.CHANGE_PCT).round(1).alias(t("col_change_pct")),
+    # A first year has no change: a dash, not an empty number.
+    pl.col(c.CHANGE_PCT).round(1).cast(pl.String).fill_null(t("none")).alias(t("col_change_pct")),
     # Where the figure was published: the document it was read from.
     pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
 ]
@@ -54,7 +55,11 @@ if doubtful:
 st.dataframe(
     marked.select(columns),
     hide_index=True,
-    column_config=number_formats(money=("col_amount",), percent=("col_change_pct",), year=("col_year",)),
+    column_config={
+        **number_formats(money=("col_amount",), year=("col_year",)),
+        t("col_change_pct"): st.column_config.TextColumn(alignment="right"),
+        **doubt_columns(),
+    },
     key="department_figures",
 )
 if doubtful:

@@ -10,24 +10,28 @@ from analytics import charts
 from analytics import schema as s
 from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
-from app_pages._i18n import english, lang, number_formats, severity_labels, t
+from app_pages._i18n import doubt_columns, english, lang, number_formats, severity_labels, t
 
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
 dataset = _data.dataset_or_stop()
 
 st.subheader(t("departments"))
+# A fact the documents do not state is a dash, not an empty cell reading "None".
+counts = ("col_staff_authorized", "col_staff_actual", "col_subordinate")
 st.dataframe(
     dataset.departments.select(
         pl.col(s.NAME).alias(t("col_name")),
-        pl.col(s.REGION).alias(t("col_region")),
+        pl.col(s.REGION).fill_null(t("none")).alias(t("col_region")),
         pl.col(s.FISCAL_YEAR).alias(t("col_year")),
-        pl.col(s.UNIT_TYPE).alias(t("col_unit_type")),
-        pl.col(s.STAFF_AUTHORIZED).alias(t("col_staff_authorized")),
-        pl.col(s.STAFF_ACTUAL).alias(t("col_staff_actual")),
-        pl.col(s.SUBORDINATE_UNITS).alias(t("col_subordinate")),
+        pl.col(s.UNIT_TYPE).fill_null(t("none")).alias(t("col_unit_type")),
+        *(
+            pl.col(column).cast(pl.String).fill_null(t("none")).alias(t(key))
+            for column, key in zip((s.STAFF_AUTHORIZED, s.STAFF_ACTUAL, s.SUBORDINATE_UNITS), counts, strict=True)
+        ),
     ),
     hide_index=True,
+    column_config={t(key): st.column_config.TextColumn(alignment="right") for key in counts},
     key="departments_table",
 )
 
@@ -57,7 +61,7 @@ if doubtful:
 st.dataframe(
     marked.select(columns),
     hide_index=True,
-    column_config=number_formats(money=("col_amount",), year=("col_year",)),
+    column_config={**number_formats(money=("col_amount",), year=("col_year",)), **doubt_columns()},
     key="totals_table",
 )
 if doubtful:

@@ -30,6 +30,7 @@ def test_overview_shows_departments_and_totals() -> None:
     assert at.title[0].value == "部门与收支总览"
     departments = at.dataframe[0].value
     assert "武汉市汉阳区大数据中心" in departments["部门名称"].to_list()
+    assert not departments.isna().any().any()  # a fact no document states is a dash, never "None"
     totals = at.dataframe[1].value
     income = totals[(totals["口径"] == "收入") & (totals["部门名称"] == "武汉市汉阳区大数据中心")].sort_values("年度")
     assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]

@@ -29,6 +29,7 @@ def test_department_profile() -> None:
     figures = at.dataframe[0].value
     income = figures[figures["指标"] == "收入合计"].sort_values("年度")
     assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]
+    assert income["同比（%）"].iloc[0] == "—" and not figures.isna().any().any()  # the first year has no change
     # The seed's findings are listed with where they were published.
     assert any("安全报告" in text for text in at.dataframe[-1].value["说明"].to_list())
 
