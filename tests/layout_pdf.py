@@ -37,11 +37,17 @@ def row(y: float, label: str, *amounts: tuple[float, str], label_x: float = 60.0
     return [Text(label_x, y, label), *(Text(x, y, value, right=True) for x, value in amounts)]
 
 
-def cover(year: int = YEAR, department: str = DEPARTMENT) -> list[Text]:
+def cover(year: int = YEAR, department: str = DEPARTMENT, kind: str = "部门预算") -> list[Text]:
+    """The title page of a 部门预算 (or, with ``kind="部门决算"``, a final account)."""
     return [
-        Text(150, 120, f"{department}{year}年部门预算", size=16),
+        Text(150, 120, f"{department}{year}年{kind}", size=16),
         Text(150, 160, f"预算主管部门：{department}"),
     ]
+
+
+def centred(x: float, y: float, text: str, size: float = 9.0) -> Text:
+    """A header word centred at ``x`` (each character one em wide, as the CJK font sets them)."""
+    return Text(x - len(text) * size / 2, y, text, size=size)
 
 
 def narrative(lines: Sequence[str], top: float = 80) -> list[Text]:

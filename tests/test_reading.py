@@ -11,11 +11,12 @@ import pytest
 
 from analytics import schema as s
 from analytics.checks import run_checks
+from analytics.compare import measures
 from analytics.ingest import read_disclosure
 from analytics.ingest._verify import best_placement, verify_rows
 from analytics.reading import reading_report, required_tables
 from analytics.store import Dataset
-from tests.layout_pdf import DEPARTMENT, YEAR, Text, build, cover, narrative, row, summary_page
+from tests.layout_pdf import DEPARTMENT, YEAR, Text, build, centred, cover, narrative, row, summary_page
 
 W = Decimal(10000)  # 元 per 万元
 #: Right edges of the nine amount cells of a provincial 三公 form: 合计, 三公 小计, 因公出国, 公务用车 小计, 购置费,
@@ -245,3 +246,152 @@ def test_reading_report_counts_tables_and_figures_per_disclosure(tmp_path: Path)
     assert (report["figures"], report["figures_verified"]) == (4, 2)
     assert report["share_verified"] == pytest.approx(0.5)
     assert report["sources"] == ["report.pdf"]
+
+
+# A 高等学校收入决算表: 事业收入 is a group over 金额 and 其中：教育收费 (an "of which" column, part of no sum); the
+# blank 上级补助收入 column to its left leaves no amount to show where the group's cells begin. Headers stand over
+# their amounts, a little left of the amounts' right edges.
+INCOME_EDGES = {
+    "total": 250,
+    "fiscal_appropriation": 330,
+    "higher_subsidy": 410,
+    "business_income": 490,
+    "of_which_tuition": 570,
+    "operating_income": 650,
+    "subordinate_income": 730,
+    "other_income": 810,
+}
+INCOME_COLUMNS = ("total", "fiscal_appropriation", "business_income", "of_which_tuition", "other_income")
+
+
+def _college_income_page(rows: list[tuple[str | None, str, tuple[str | None, ...]]]) -> list[Text]:
+    """The 收入决算表 of a college: (code, name, amounts of INCOME_COLUMNS, ``None`` for a blank cell) per row."""
+    words = [Text(330, 50, f"{DEPARTMENT}收入决算表", size=12), Text(740, 72, "单位：万元")]
+    words += [Text(40, 112, "科目编码"), Text(100, 112, "科目名称"), centred(510, 100, "事业收入")]
+    heads = {"total": "本年收入合计", "fiscal_appropriation": "财政拨款收入", "higher_subsidy": "上级补助收入"}
+    heads |= {"operating_income": "经营收入", "subordinate_income": "附属单位上缴收入", "other_income": "其他收入"}
+    words += [centred(INCOME_EDGES[key] - 20, 112, head) for key, head in heads.items()]
+    words += [centred(470, 124, "金额"), centred(550, 124, "其中：教"), centred(550, 136, "育收费")]
+    for number, (code, name, amounts) in enumerate(rows):
+        y = 165 + 20 * number
+        words += [Text(40, y, code)] if code else []
+        words += [Text(100 if code else 120, y, name)]
+        words += [
+            Text(INCOME_EDGES[key], y, value, right=True)
+            for key, value in zip(INCOME_COLUMNS, amounts, strict=True)
+            if value is not None
+        ]
+    return words
+
+
+def _college_final(tmp_path: Path, name: str, rows: list[tuple[str | None, str, tuple[str | None, ...]]]) -> Dataset:
+    front = cover(kind="部门决算") + narrative(["一、部门决算情况说明"], top=220)
+    return read_disclosure(build(tmp_path / name, [front, _college_income_page(rows)]))
+
+
+def _cells_of(ds: Dataset, code: str | None) -> dict[str, tuple[Decimal, str]]:
+    rows = ds.lines.filter(pl.col(s.CODE).eq_missing(code) & (pl.col(s.TABLE) == "income_summary"))
+    return {c: (a, v) for c, a, v in rows.select(s.COLUMN, s.AMOUNT_YUAN, s.VERIFICATION).rows()}
+
+
+COLLEGE_ROWS: list[tuple[str | None, str, tuple[str | None, ...]]] = [
+    ("205", "教育支出", ("900.00", "520.00", "300.00", "180.00", "80.00")),
+    ("20502", "普通教育", ("900.00", "520.00", "300.00", "180.00", "80.00")),
+    ("2050204", "高中教育", ("200.00", "140.00", "40.00", "30.00", "20.00")),
+    ("2050205", "高等教育", ("700.00", "380.00", "260.00", "150.00", "60.00")),
+    ("221", "住房保障支出", ("100.00", "80.00", None, None, "20.00")),
+    (None, "合计", ("1,000.00", "600.00", "300.00", "180.00", "100.00")),
+]
+
+
+def test_a_group_over_an_amount_and_an_of_which_column_names_both_and_the_of_which_is_in_no_sum(
+    tmp_path: Path,
+) -> None:
+    ds = _college_final(tmp_path, "college.pdf", COLLEGE_ROWS)
+    assert _cells_of(ds, "205") == {
+        "total": (900 * W, "verified"),
+        "fiscal_appropriation": (520 * W, "verified"),
+        "business_income": (300 * W, "verified"),
+        "of_which_tuition": (180 * W, "verified"),  # by the sums down its column: 180 = 30 + 150
+        "other_income": (80 * W, "verified"),
+    }
+    assert set(ds.lines.get_column(s.AMOUNT_BASIS)) == {"actual"}
+    assert ds.reading_findings.is_empty()
+
+
+def test_a_publishers_total_a_cent_off_its_parts_still_verifies(tmp_path: Path) -> None:
+    rows = list(COLLEGE_ROWS)
+    rows[2] = ("2050204", "高中教育", ("200.01", "140.00", "40.00", "30.00", "20.00"))  # 0.01 万元 of rounding
+    ds = _college_final(tmp_path, "cent.pdf", rows)
+    assert set(ds.lines.get_column(s.VERIFICATION)) == {"verified"}
+    assert _cells_of(ds, "2050204")["total"] == (Decimal("2000100.00"), "verified")
+    assert ds.reading_findings.is_empty()
+
+
+def test_an_amount_is_never_moved_into_an_of_which_column_to_make_a_row_add_up(tmp_path: Path) -> None:
+    # The publisher's 高中教育 合计 leaves out its 事业收入 0.50 (200.00 printed, parts 200.50); the 0.50 stands under
+    # 金额, and its column sums confirm it there (普通教育 300.50 = 0.50 + 300.00).
+    rows = [
+        ("205", "教育支出", ("900.00", "520.00", "300.50", "150.00", "80.00")),
+        ("20502", "普通教育", ("900.00", "520.00", "300.50", "150.00", "80.00")),
+        ("2050204", "高中教育", ("200.00", "180.00", "0.50", None, "20.00")),
+        ("2050205", "高等教育", ("700.00", "340.00", "300.00", "150.00", "60.00")),
+    ]
+    ds = _college_final(tmp_path, "publisher.pdf", rows)
+    high_school = _cells_of(ds, "2050204")
+    assert high_school["business_income"][0] == Decimal("5000.00")
+    assert "of_which_tuition" not in high_school
+    # Its values agree down their columns, its row does not add up: doubtful, and said so.
+    assert {v for _, v in high_school.values()} == {"contradicted"}
+    by = ds.lines.filter(pl.col(s.CODE) == "2050204").get_column(s.VERIFIED_BY).to_list()
+    assert all(b.startswith("不符：收入合计 = 各来源之和") for b in by)
+    assert any("核实" in b for b in by)
+    findings = ds.reading_findings.filter(pl.col(s.PAGE) == 2)
+    assert "原表计算差异或栏目错位" in " ".join(findings.get_column(s.MESSAGE_ZH).to_list())
+    # 高等教育, whose row adds up, stays verified.
+    assert {v for _, v in _cells_of(ds, "2050205").values()} == {"verified"}
+
+
+# The national 决算 form 财政拨款“三公”经费支出决算表: each column a 预算数 / 决算数 pair, under a heading over the
+# whole table and a 公务用车 group over three of the pairs; its 合计 is the 三公经费 total.
+PAIR_EDGES = [205 + 55 * i for i in range(12)]
+PAIR_HEADS = ("合计", "因公出国（境）费", "小计", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+
+
+def _three_public_final_page(values: list[str]) -> list[Text]:
+    words = [Text(300, 50, "财政拨款“三公”经费支出决算表", size=12), Text(740, 72, "单位：万元")]
+    words += [centred(480, 90, "财政拨款“三公”经费"), centred(535, 105, "公务用车购置及运行维护费")]
+    words += [centred(PAIR_EDGES[2 * k], 118, head) for k, head in enumerate(PAIR_HEADS)]
+    words += [centred(edge - 15, 135, "预算数" if i % 2 == 0 else "决算数") for i, edge in enumerate(PAIR_EDGES)]
+    words += [Text(edge, 160, value, right=True) for edge, value in zip(PAIR_EDGES, values, strict=True)]
+    return words
+
+
+def test_a_final_accounts_budget_and_actual_pairs_are_read_under_their_group_headers(tmp_path: Path) -> None:
+    values = ["12.60", "10.35", "3.00", "2.10", "5.40", "4.85", "0.00", "0.00", "5.40", "4.85", "4.20", "3.40"]
+    front = cover(kind="部门决算") + narrative(["一、部门决算情况说明"], top=220)
+    ds = read_disclosure(build(tmp_path / "pairs.pdf", [front, _three_public_final_page(values)]))
+    got = {
+        (c, b): (a, v) for c, b, a, v in ds.lines.select(s.COLUMN, s.AMOUNT_BASIS, s.AMOUNT_YUAN, s.VERIFICATION).rows()
+    }
+    columns = (
+        "three_public_total",
+        "overseas_travel",
+        "vehicles",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "reception",
+    )
+    expected = {
+        (column, basis): (Decimal(value) * W, "verified")
+        for (column, basis), value in zip(
+            [(c, b) for c in columns for b in ("initial_budget", "actual")], values, strict=True
+        )
+    }
+    assert got == expected
+    shown = {
+        basis: measures(ds, phase="final", basis=basis).filter(pl.col("measure") == "three_public")
+        for basis in ("initial_budget", "actual")
+    }
+    assert shown["initial_budget"].get_column(s.AMOUNT_YUAN).to_list() == [126000 * Decimal(1)]
+    assert shown["actual"].get_column(s.AMOUNT_YUAN).to_list() == [103500 * Decimal(1)]
