@@ -366,9 +366,12 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
         if across:
             doubtful = [m for m in members if id(m) not in by_columns]
             for row in doubtful:
-                confirmed = str(row[s.VERIFIED_BY]) if row[s.VERIFICATION] == "verified" else None
+                earlier = str(row[s.VERIFIED_BY]) if row[s.VERIFIED_BY] else None
+                if row[s.VERIFICATION] == "verified":
+                    row[s.VERIFIED_BY] = f"不符：{how}（数值经 {earlier} 核实）"
+                else:
+                    row[s.VERIFIED_BY] = f"不符：{how}" + (f"；{earlier}" if earlier else "")
                 row[s.VERIFICATION] = "contradicted"
-                row[s.VERIFIED_BY] = f"不符：{how}" + (f"（数值经 {confirmed} 核实）" if confirmed else "")
         else:
             doubtful = [m for m in members if m[s.VERIFICATION] != "verified"]
             for row in doubtful:

@@ -419,7 +419,7 @@ def _cells(words: list[Word], name_x: float, columns: list[_Column]) -> list[_Ce
     candidates |= {
         id(w): span
         for w in words
-        if id(w) not in candidates and id(w) not in wrapped and (span := _stacked_group(w, words)) is not None
+        if id(w) not in candidates and id(w) not in wrapped and (span := _stacked_group(w, words, columns)) is not None
     }
     # A 小计 subtotals a group: where no group found so far stands over it, the word above it centred over the
     # narrowest run of columns that holds it, every column of which has a header word under that word, is its group,
@@ -538,13 +538,13 @@ def _names_across(first: str, second: str) -> bool:
     return False
 
 
-def _stacked_group(word: Word, words: list[Word]) -> tuple[float, float] | None:
+def _stacked_group(word: Word, words: list[Word], columns: list[_Column]) -> tuple[float, float] | None:
     """The span of ``word`` as the group header of the two header stacks right under it, or ``None``.
 
     The nearest stack below on each side of its centre, starting below its line and reaching within its width of
     it, together centred under it (within 15 % of their width) and filled a sixth by its text ("项目支出" over 小计
-    and a long "其中：基本建设资金支出"). A word whose own cell goes on below it (a stack under its centre) is no
-    group.
+    and a long "其中：基本建设资金支出"), neither over the names' column (项目) left of all amounts. A word whose
+    own cell goes on below it (a stack under its centre) is no group.
     """
     centre, width = word.center, word.x1 - word.x0
     below = [o for o in words if o is not word and _below(o, word)]
@@ -562,8 +562,11 @@ def _stacked_group(word: Word, words: list[Word]) -> tuple[float, float] | None:
     if left is None or right is None:
         return None
     run = right[1] - left[0]
+
+    names_end = columns[0].x0 - _COLUMN_TOLERANCE if columns else float("-inf")
     if (
-        min(left[2], right[2]) < word.bottom - 1
+        left[1] < names_end
+        or min(left[2], right[2]) < word.bottom - 1
         or left[1] < word.x0 - width
         or right[0] > word.x1 + width
         or abs((left[0] + right[1]) / 2 - centre) > 0.15 * run
