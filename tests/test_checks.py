@@ -346,6 +346,15 @@ def test_parent_sum_flags_a_class_that_is_not_the_sum_of_its_items() -> None:
     mentions(flag, "100.00 万元", "90.00 万元", "10.00 万元", "201 一般公共服务支出")
 
 
+def test_parent_sum_leaves_a_sum_the_reader_already_doubts_to_the_reading_family() -> None:
+    """A read the reader could not confirm is its doubt (读数存疑), reported once, not again as the document's error."""
+    rows = _function_rows("1_000_000", "600_000", "300_000")
+    rows[2][s.VERIFICATION] = "contradicted"
+    assert check(dataset(lines=rows), "table.parent_sum") == []
+    rows[2][s.VERIFICATION] = "verified"  # every figure confirmed by another identity: the publisher's arithmetic
+    assert only_flag(dataset(lines=rows), "table.parent_sum")[s.MESSAGE_ZH].startswith("201 一般公共服务支出（合计）")
+
+
 # --- table.columns_sum --------------------------------------------------------------------------------------------
 
 
@@ -374,6 +383,18 @@ def test_columns_sum_flags_a_total_that_is_not_basic_plus_project() -> None:
     assert flag[s.THRESHOLD] == D(300)  # three figures of 0.01 万元
     assert places(flag) == [(DOC, "general_budget_function", 7, 12, "合计 1_000_000 700_000 200_000")]
     mentions(flag, "100.00 万元", "90.00 万元", "10.00 万元")
+
+
+def test_columns_sum_names_columns_in_chinese_and_leaves_doubted_rows_to_the_reader() -> None:
+    rows = _columns_row(
+        "three_public_and_operation", "合计", "total", three_public_total="90_000", overseas_travel="10_000",
+        vehicles="50_000", reception="20_000",
+    )  # fmt: skip
+    flag = only_flag(dataset(lines=rows), "table.columns_sum")
+    assert "“三公”经费合计 为" in flag[s.MESSAGE_ZH] and "three_public_total" not in flag[s.MESSAGE_ZH]
+    for row in rows:
+        row[s.VERIFICATION] = "contradicted"
+    assert check(dataset(lines=rows), "table.columns_sum") == []
 
 
 def test_columns_sum_flags_three_public_total_when_printed_with_its_three_parts() -> None:

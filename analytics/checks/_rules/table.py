@@ -13,6 +13,22 @@ from analytics.reference import reference_rows
 from analytics.store import Dataset
 
 _GROUP = [s.DOC_ID, s.TABLE, s.SIDE, s.COLUMN, s.AMOUNT_BASIS, s.FISCAL_YEAR]
+#: A figure the reader could not confirm: an identity it is part of is the reader's doubt (rule ``reading.doubt``,
+#: family 读数存疑), reported there once, never again as the document's own error.
+_DOUBTED = pl.col(s.VERIFICATION) == "contradicted"
+
+
+@cache
+def _column_names() -> dict[str, str]:
+    """Canonical column → its Chinese name (``columns.csv``), for the Chinese messages."""
+    return {row["key"]: row["name_zh"] for row in reference_rows("columns.csv")}
+
+
+def column_zh(column: str) -> str:
+    """The Chinese name of a canonical column ("basic" → "基本支出"); a column the catalog lacks as printed."""
+    return _column_names().get(column, column)
+
+
 #: Tables whose rows are classification codes (类 / 款 / 项) under one total row.
 _CODED_TABLES = (
     "income_summary",
@@ -50,7 +66,8 @@ def _difference_rows(
                 s.EXPECTED: row["expected"],
                 s.VARIANCE: row["variance"],
                 s.THRESHOLD: row["tolerance"],
-                s.MESSAGE_ZH: f"{row[subject]}（{row[s.COLUMN]}）{wan(row[s.AMOUNT_YUAN])}，{what_zh}{wan(row['expected'])}，"
+                s.MESSAGE_ZH: f"{row[subject]}（{column_zh(row[s.COLUMN])}）{wan(row[s.AMOUNT_YUAN])}，{what_zh}"
+                f"{wan(row['expected'])}，"
                 f"相差 {wan(row['variance'])}（容差 {wan(row['tolerance'])}）",
                 s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan(row[s.AMOUNT_YUAN])}; {what_en} is "
                 f"{wan(row['expected'])}, {wan(row['variance'])} apart (tolerance {wan(row['tolerance'])})",
@@ -73,6 +90,7 @@ def parent_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
             pl.col(s.AMOUNT_YUAN).sum().alias("expected"),
             pl.col(s.CODE).alias("_children"),
             pl.col("step").sum().alias("tolerance"),
+            _DOUBTED.any().alias("_doubted"),
         )
     )
     checks = (
@@ -82,7 +100,7 @@ def parent_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
             pl.concat_list(pl.col(s.CODE), pl.col("_children")).alias("_members"),
             (pl.col("tolerance") + pl.col("step")).alias("tolerance"),
         )
-        .filter(pl.col("variance").abs() > pl.col("tolerance"))
+        .filter((pl.col("variance").abs() > pl.col("tolerance")) & ~_DOUBTED & ~pl.col("_doubted"))
         .with_columns((pl.col(s.CODE) + " " + pl.col(s.NAME)).alias("_label"))
     )
     return findings(
@@ -153,10 +171,13 @@ def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 pl.sum_horizontal(present).alias("_parts"),
                 pl.col(s.COLUMN).filter(~pl.col(s.COLUMN).is_in(list(known))).n_unique().alias("_other"),
                 pl.col("step").first().alias("_step"),
+                _DOUBTED.any().alias("_doubted"),
                 pl.col(s.DEPARTMENT_ID).first(),
                 pl.col(s.SOURCE_TEXT).first(),
             )
-            .filter(pl.col("_total").is_not_null() & (pl.col("_parts") >= 2) & (pl.col("_other") == 0))
+            .filter(
+                pl.col("_total").is_not_null() & (pl.col("_parts") >= 2) & (pl.col("_other") == 0) & ~pl.col("_doubted")
+            )
             .with_columns(
                 (pl.col("_total") - pl.col("expected")).alias("variance"),
                 (pl.col("_step") * (pl.col("_parts") + 1)).alias("tolerance"),
@@ -176,7 +197,8 @@ def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     s.EXPECTED: row["expected"],
                     s.VARIANCE: row["variance"],
                     s.THRESHOLD: row["tolerance"],
-                    s.MESSAGE_ZH: f"{row[s.NAME]}：{identity['description']} 不成立，{total} 为 {wan(row['_total'])}，"
+                    s.MESSAGE_ZH: f"{row[s.NAME]}：{identity['description']} 不成立，{column_zh(total)} 为 "
+                    f"{wan(row['_total'])}，"
                     f"分栏合计 {wan(row['expected'])}，相差 {wan(row['variance'])}",
                     s.MESSAGE_EN: f"{row[s.NAME]}: {total} is {wan(row['_total'])} but its part columns add up to "
                     f"{wan(row['expected'])} ({wan(row['variance'])} apart)",
@@ -213,6 +235,7 @@ def total_of_rows(ds: Dataset, settings: Settings) -> pl.DataFrame:
             pl.col(s.AMOUNT_YUAN).sum().alias("expected"),
             pl.col(s.NAME).alias("_names"),
             pl.col("step").sum().alias("_steps"),
+            _DOUBTED.any().alias("_doubted"),
         )
     )
     checks = (
@@ -222,7 +245,7 @@ def total_of_rows(ds: Dataset, settings: Settings) -> pl.DataFrame:
             (pl.col("_steps") + pl.col("step")).alias("tolerance"),
             pl.concat_list(pl.col(s.NAME), pl.col("_names")).alias("_members"),
         )
-        .filter(pl.col("variance").abs() > pl.col("tolerance"))
+        .filter((pl.col("variance").abs() > pl.col("tolerance")) & ~_DOUBTED & ~pl.col("_doubted"))
     )
     return findings(_difference_rows(checks, lines, subject=s.NAME, what_zh="各行合计", what_en="its rows add up to"))
 
