@@ -395,3 +395,18 @@ def test_a_final_accounts_budget_and_actual_pairs_are_read_under_their_group_hea
     }
     assert shown["initial_budget"].get_column(s.AMOUNT_YUAN).to_list() == [126000 * Decimal(1)]
     assert shown["actual"].get_column(s.AMOUNT_YUAN).to_list() == [103500 * Decimal(1)]
+
+
+def test_the_row_that_numbers_the_columns_is_no_figure(tmp_path: Path) -> None:
+    title = f"{DEPARTMENT}{YEAR}年收入支出决算总表"
+    page = summary_page(title, "432.10", "432.10")
+    page += [
+        Text(60, 122, "栏次"),
+        Text(280, 122, "1", right=True),
+        Text(420, 122, "栏次"),
+        Text(660, 122, "2", right=True),
+    ]
+    front = cover(kind="部门决算") + narrative(["一、部门决算情况说明"], top=220)
+    ds = read_disclosure(build(tmp_path / "numbers.pdf", [front, page]))
+    assert "栏次" not in set(ds.lines.get_column(s.NAME))
+    assert set(ds.lines.get_column(s.AMOUNT_YUAN)) == {Decimal("4321000.00")}

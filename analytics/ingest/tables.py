@@ -62,6 +62,7 @@ _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )
 _SUBTOTAL = re.compile(r"小计$")
+_COLUMN_NUMBERS = re.compile(r"(栏次|栏号)+")
 #: The 类 / 款 / 项 column headers, printed on the first data line of some tables.
 _LEVEL_HEADERS = frozenset({"类", "款", "项"})
 _TABLE_NUMBER = re.compile(r"(公开)?\d{1,2}表|表\d{1,2}|表[一二三四五六七八九十]+|附表\d*")
@@ -1017,7 +1018,8 @@ def _parse_slice(  # noqa: PLR0917 - a slice of a block, as _table_rows cut it
     notes: list[dict[str, object]] | None = None,
 ) -> list[dict[str, object]]:
     name_x = _name_x(data)
-    rows = _rows(data, name_x)
+    # The 栏次 row numbers the columns (栏次 1 2 3 …): header furniture, no figures.
+    rows = [r for r in _rows(data, name_x) if not _COLUMN_NUMBERS.fullmatch(r.name)]
     amount_words = [w for r in rows for w in r.amounts]
     if not amount_words:
         return []
