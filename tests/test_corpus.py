@@ -119,7 +119,15 @@ def test_function_parents_equal_the_sum_of_their_children(ds) -> None:  # type: 
     report = exceptions.select(s.SOURCE_NAME, s.TABLE, s.CODE, s.NAME, s.COLUMN, s.AMOUNT_YUAN, "children", "reason")
     print(f"parents checked: {checks.height}, holding: {share:.1%}")
     assert checks.height > 500
-    assert share == 1.0, report
+    # The publishers' own arithmetic, read from the page: 西南大学 2023 收入预算表 p. 8 prints 20502 普通教育 合计
+    # 520,603.91 over 小学教育 9,645.51 + 高中教育 27,109.72 + 高等教育 483,848.18 = 520,603.41 (小学教育's own row
+    # adds up to 9,646.01: 14.33 + 8,201.15 + 0.50 + 1,430.03).
+    printed = pl.DataFrame(
+        {s.SOURCE_NAME: ["chongqing_swu_2023_dept_budget.pdf"], s.CODE: ["20502"], s.COLUMN: ["total"]}
+    )
+    unexplained = report.join(printed, on=[s.SOURCE_NAME, s.CODE, s.COLUMN], how="anti")
+    assert unexplained.is_empty(), unexplained
+    assert report.height == printed.height
 
 
 @pytest.mark.parametrize(
