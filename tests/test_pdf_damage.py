@@ -283,3 +283,27 @@ def test_the_message_says_what_to_do(original: tuple[bytes, list[PdfPage]]) -> N
         r"expected the file as published \(download it again\)",
         error.problem,
     ), error.problem
+
+
+def test_a_page_an_editor_deleted_is_left_behind_and_the_rest_is_read(
+    original: tuple[bytes, list[PdfPage]], tmp_path: Path
+) -> None:
+    """Deleting a page with an editor leaves its object in the file, listed by no page tree: not damage."""
+    import pypdf
+
+    data, pages = original
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    writer.remove_page(len(reader.pages) - 1, clean=False)
+    out = io.BytesIO()
+    writer.write(out)
+    edited = out.getvalue()
+    assert len(read_pdf_pages(edited, "edited.pdf")) == len(pages) - 1  # read, not refused
+    # The same page listed twice in the page tree is what a damaged reference to another page looks like.
+    kids = re.search(rb"/Kids \[ ?(\d+) 0 R", data)
+    assert kids is not None
+    second = re.search(rb"/Kids \[ ?\d+ 0 R (\d+) 0 R", data)
+    assert second is not None
+    twice = data[: second.start(1)] + kids[1].rjust(len(second[1])) + data[second.end(1) :]
+    with pytest.raises(ReaderError, match=r"twice in its /Kids|damaged"):
+        read_pdf_pages(twice, "disclosure.pdf")

@@ -456,6 +456,12 @@ def _damage(data: bytes, *, trusted_xref: bool) -> str | None:
     problem = _xref_problem(walk) if trusted_xref else None
     if problem or walk.opaque:
         return problem
+    return _reference_problem(walk)
+
+
+def _reference_problem(walk: _Walk) -> str | None:
+    """A reference that points at the wrong kind of object, a page listed twice, or a font or page tree nothing
+    refers to: the marks a damaged reference leaves."""
     for referrer, key, targets in walk.typed:
         if referrer is not None and key in _FROM and walk.kinds.get(referrer) not in _FROM[key]:
             continue
@@ -465,7 +471,13 @@ def _damage(data: bytes, *, trusted_xref: bool) -> str | None:
                 where = f"object {referrer}" if referrer is not None else "the trailer"
                 what = f"a {kind}" if kind else "no page, page tree, catalog or font"
                 return f"{where} has /{key.decode()} refer to object {target}, {what}: the reference is damaged"
-    lost = sorted(walk.kinds.keys() - walk.referred)
+    for referrer, key, targets in walk.typed:
+        if key == b"Kids" and len(set(targets)) < len(targets):
+            twice = next(t for t in targets if targets.count(t) > 1)
+            return f"object {referrer} lists page {twice} twice in its /Kids: a reference to another page is damaged"
+    # A page no page tree lists is one an editor deleted (its object left behind), not damage: a reference damaged
+    # into another page's is caught above, as a page listed twice. A font or page tree no object refers to is.
+    lost = sorted(n for n in walk.kinds.keys() - walk.referred if walk.kinds[n] != "page")
     if lost:
         listed = ", ".join(f"{number} ({walk.kinds[number]})" for number in lost[:5])
         return f"no object refers to object {listed}: the reference to it is damaged"
