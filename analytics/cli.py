@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.txt, .pdf)")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.pdf, .txt, .xlsx)")
     _dataset_option(ingest)
     build = commands.add_parser("build-dataset", help="rebuild a dataset from scratch from a folder of disclosures")
     build.add_argument("raw", type=Path, help="folder of source documents")
