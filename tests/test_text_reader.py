@@ -126,7 +126,7 @@ BAD_INPUTS = {
     "short": ("某局 2024 年部门预算\n\n".encode(), r"short\.txt, line \d+: the text ends after 1 lines"),
     "truncated_table": (
         _cut_before("支出\n\n构成").encode(),
-        r"truncated_table\.txt, line \d+: the 总体资金情况 table has no 支出 合计 row",
+        r"truncated_table\.txt, line \d+: .*truncated; the 总体资金情况 table could not be read.*no 支出 合计 row",
     ),
     "truncated_narrative": (
         _cut_before(" 第三部分").encode(),
@@ -498,3 +498,20 @@ def test_wenlv_codes_are_in_the_reference(wenlv: object) -> None:
     for kind in ("function", "economic"):
         assert unknown_codes(lines.filter(pl.col(s.CLASSIFICATION) == kind), kind).is_empty(), kind
     assert code_name("function", "2070114", 2026) == "文化和旅游管理事务"
+
+
+def test_a_part_that_cannot_be_read_is_a_finding_and_the_rest_is_stored(tmp_path: Path) -> None:
+    """Degrade, never refuse: an indicator row that lost its name costs the indicators, not the disclosure."""
+    disclosure = SyntheticDisclosure(region="南宁市青秀区", short_name="青秀区档案馆", year=2026)
+    lines = [line for line in disclosure.lines() if line != "改造小区数"]  # the 三级指标 of its only row lost
+    path = tmp_path / "lost_name.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    ds = read_disclosure(path)
+    assert ds.documents.height == 1 and ds.indicators.is_empty()
+    assert not ds.statements.is_empty() and not ds.lines.is_empty()  # the narrative and the tables are stored
+    assert ds.departments.get_column(s.STAFF_AUTHORIZED).to_list() == [35]
+    (finding,) = ds.reading_findings.filter(pl.col(s.KIND) == "unreadable_table").rows(named=True)
+    assert finding[s.MESSAGE_ZH].startswith("绩效目标表无法读取，其余内容照常读入")
+    assert "产出 指标 数量指标 ≥40个" in finding[s.MESSAGE_ZH]
+    printed = path.read_text(encoding="utf-8").splitlines()
+    assert printed[finding[s.LINE] - 1].startswith("产出")

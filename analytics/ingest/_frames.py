@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
 from analytics import schema as s
+from analytics.errors import ReaderError
 from analytics.store import Dataset
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from analytics.ingest.facts import DocumentIdentity
 
-__all__ = ["document_row", "rows_to_dataset", "rows_to_frame"]
+__all__ = ["degraded", "document_row", "rows_to_dataset", "rows_to_frame"]
+
+#: What each part a reader may fail to read is called in a reading finding: (table key, Chinese, English).
+PARTS = {
+    "fund_composition": ("performance_fund_composition", "总体资金情况表", "the 总体资金情况 table"),
+    "projects": (None, "项目支出情况表", "the project table"),
+    "indicators": (None, "绩效目标表", "the performance targets"),
+    "statements": (None, "文字说明中的数字", "the narrative's figures"),
+}
+
+
+def degraded(
+    findings: list[dict[str, object]],
+    part: str,
+    extract: Callable[[], list[T]],
+    *,
+    page_of: Callable[[int], int | None],
+) -> list[T]:
+    """What ``extract`` reads of one part of a document, or nothing and a reading finding when the part cannot be
+    read: the rest of the disclosure is stored all the same (degrade, never refuse).
+
+    ``page_of`` gives the page of a line number (``None`` where a format has no pages).
+    """
+    try:
+        return extract()
+    except ReaderError as error:
+        table, zh, en = PARTS[part]
+        line = int(match[1]) if (match := re.search(r"line (\d+)", error.where)) else None
+        findings.append(
+            {
+                s.KIND: "unreadable_table",
+                s.TABLE: table,
+                s.COLUMN: None,
+                s.CELL_TEXT: None,
+                s.MESSAGE_ZH: f"{zh}无法读取，其余内容照常读入（{error.problem}）",
+                s.MESSAGE_EN: f"{en} could not be read; the rest was stored ({error.problem})",
+                s.PAGE: page_of(line) if line is not None else None,
+                s.LINE: line,
+                s.SOURCE_TEXT: None,
+            }
+        )
+        return []
 
 
 def document_row(

@@ -18,7 +18,7 @@ import polars as pl
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import document_row, rows_to_dataset
+from analytics.ingest._frames import degraded, document_row, rows_to_dataset
 from analytics.ingest._pdf_layout import PageLine, read_pdf_pages
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
@@ -182,8 +182,13 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
     )
     department = facts.extract_department(part.document, identity)
     statements = extract_statements(part.document, year=year)
-    indicators = extract_indicators(part.document, year=year)
     by_number = {i: line for i, line in enumerate(part.lines, start=1)}
+    indicators = degraded(
+        reading,
+        "indicators",
+        lambda: extract_indicators(part.document, year=year),
+        page_of=lambda n: by_number[n].page if n in by_number else None,
+    )
     for row in (department, *statements, *indicators):
         number = row.get(s.LINE)
         if isinstance(number, int) and number in by_number:

@@ -22,7 +22,7 @@ from pathlib import Path
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import document_row, rows_to_dataset
+from analytics.ingest._frames import degraded, document_row, rows_to_dataset
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest._text_tables import extract_text_tables, paged_document
 from analytics.ingest._verify import step_of, verify_rows
@@ -209,16 +209,22 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
     identity = facts.identify_document(doc)
     doc_id = doc_id_of(data)
     department = facts.extract_department(doc, identity)
-    composition = facts.extract_fund_composition(doc, identity)
-    projects = facts.extract_projects(doc, identity)
-    indicators = extract_indicators(doc, year=identity.fiscal_year)
+    unread: list[dict[str, object]] = []
+    page_of = {line.number: line.page for line in doc.lines}.get
+    composition = degraded(unread, "fund_composition", lambda: facts.extract_fund_composition(doc, identity),
+                           page_of=page_of)  # fmt: skip
+    projects = degraded(unread, "projects", lambda: facts.extract_projects(doc, identity), page_of=page_of)
+    indicators = degraded(
+        unread, "indicators", lambda: extract_indicators(doc, year=identity.fiscal_year), page_of=page_of
+    )
     statements = extract_statements(doc, year=identity.fiscal_year)
     tables = extract_text_tables(doc, fiscal_year=identity.fiscal_year, phase=identity.phase)
     if not (composition or projects or indicators or statements or tables.lines):
         raise ReaderError(
             name,
             f"line {identity.line.number}",
-            "found the title but no table, target or narrative figure after it; the document looks truncated",
+            "found the title but no table, target or narrative figure after it; the document looks truncated"
+            + "".join(f"; {finding[s.MESSAGE_EN]}" for finding in unread),
         )
     if not any(_NARRATIVE_HEADING.search(line.text) for line in doc.lines):
         last = doc.nonblank()[-1]
@@ -234,7 +240,7 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
     for row in lines:
         row.setdefault(s.AMOUNT_BASIS, s.default_basis(identity.phase))
     steps = {**table_steps(tables.tables), facts.FUND_COMPOSITION_TABLE: step_of(unit[0] if unit else None)}
-    findings = [p.as_finding() for p in tables.problems] + verify_rows(lines, steps)
+    findings = unread + [p.as_finding() for p in tables.problems] + verify_rows(lines, steps)
     document = document_row(
         sha256=hashlib.sha256(data).hexdigest(),
         name=name,
