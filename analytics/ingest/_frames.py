@@ -51,7 +51,9 @@ def degraded(
                 s.TABLE: table,
                 s.COLUMN: None,
                 s.CELL_TEXT: None,
-                s.MESSAGE_ZH: f"{zh}无法读取，其余内容照常读入（{error.problem}）",
+                s.MESSAGE_ZH: f"{zh}无法读取，其余内容照常读入"
+                + (f"（第 {line} 行" if line is not None else "（")
+                + (f"：“{quoted[1]}”）" if (quoted := re.search(r"'([^']+)'", error.problem)) else "）"),
                 s.MESSAGE_EN: f"{en} could not be read; the rest was stored ({error.problem})",
                 s.PAGE: page_of(line) if line is not None else None,
                 s.LINE: line,
