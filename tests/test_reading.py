@@ -410,3 +410,82 @@ def test_the_row_that_numbers_the_columns_is_no_figure(tmp_path: Path) -> None:
     ds = read_disclosure(build(tmp_path / "numbers.pdf", [front, page]))
     assert "栏次" not in set(ds.lines.get_column(s.NAME))
     assert set(ds.lines.get_column(s.AMOUNT_YUAN)) == {Decimal("4321000.00")}
+
+
+# A sentence of the narrative that quotes a table title wrapped over two lines: the second line holds the end of the
+# title ("…基本支出预算表”中…填写）"), and a sentence further on ends in a figure standing apart at the margin.
+QUOTED_TITLE_SENTENCES = {
+    "title_wrapped_after_its_table_number": (
+        "（一）人员经费318.40万元。主要包括：基本工资、津贴补贴、奖金。（按“部门预算公开08表 一般公共预算",
+        "基本支出预算表”中实际发生经济分类支出事项填写）",
+    ),
+    "title_wrapped_inside_its_name": (
+        "（一）人员经费318.40万元。主要包括：基本工资、津贴补贴、奖金。（按“部门预算公开 06 表 财政拨",
+        "款基本支出预算表”中实际发生经济分类支出事项填写）",
+    ),
+}
+
+
+@pytest.mark.parametrize("sentence", QUOTED_TITLE_SENTENCES.values(), ids=QUOTED_TITLE_SENTENCES.keys())
+def test_a_sentence_quoting_a_title_wrapped_over_two_lines_is_no_table(
+    tmp_path: Path, sentence: tuple[str, str]
+) -> None:
+    front = _front(
+        *sentence,
+        "（二）公用经费27.15万元。主要包括：办公费、水费、电费。",
+        "本部门2027年度一般公共预算拨款安排的“三公”经费预算支出中，因公出国（境）费支出 12.5",
+        "万元，与上年度持平。",
+    )
+    title = f"{DEPARTMENT}{YEAR}年部门收支总表"
+    ds = read_disclosure(build(tmp_path / "wrapped_quote.pdf", [front, summary_page(title, "345.55", "345.55")]))
+    assert ds.document_tables.get_column(s.TABLE).to_list() == ["income_expenditure_summary"]
+    assert ds.reading_findings.is_empty()  # neither an unreadable table nor a unit inferred for the sentence
+    assert set(ds.lines.get_column(s.PAGE)) == {2}
+    assert Decimal("125000.00") not in set(ds.lines.get_column(s.AMOUNT_YUAN))
+
+
+def test_a_title_followed_by_sentences_with_figures_heads_no_rows(tmp_path: Path) -> None:
+    # The title stands alone, but what follows is running text: no unit, no header row, no amounts in columns.
+    front = _front(
+        f"{DEPARTMENT}{YEAR}年一般公共预算基本支出预算表",
+        "本部门2027年度一般公共预算基本支出 345.55 万元，其中：人员经费 318.40 万元，",
+        "公用经费 27.15 万元。",
+    )
+    title = f"{DEPARTMENT}{YEAR}年部门收支总表"
+    ds = read_disclosure(build(tmp_path / "lost.pdf", [front, summary_page(title, "345.55", "345.55")]))
+    status = dict(ds.document_tables.select(s.TABLE, s.STATUS).rows())
+    assert status == {"general_budget_basic_economic": "no_rows", "income_expenditure_summary": "data"}
+    assert ds.reading_findings.is_empty()
+    assert set(ds.lines.get_column(s.PAGE)) == {2}
+
+
+def _procurement_page() -> list[Text]:
+    """A 政府采购支出预算表 whose item names wrap in their cells beside a 采购组织形式 cell that wraps too: each cell's
+    lines are centred in the row, so the lines of the two cells interleave, and an amount may stand on a line of its
+    own between them."""
+    words = [Text(250, 50, f"{DEPARTMENT}{YEAR}年政府采购支出预算表", size=12), Text(620, 72, "单位：万元")]
+    words += [Text(150, 95, "专项名称"), Text(342, 95, "采购物品名称"), Text(402, 108, "采购组织形式")]
+    words += [Text(470, 95, "总计")]
+    words += row(125, "合计", (505, "95.00"), label_x=150)
+    # 扫描仪（30 万以下）, 部门集中采购: 42.50.
+    words += [Text(342, 150, "扫描仪"), Text(402, 157.8, "部门集中采"), Text(347, 165.6, "（30 万以")]
+    words += [Text(505, 165.6, "42.50", right=True), Text(402, 173.4, "购"), Text(342, 181.2, "下）")]
+    # 碎纸机（30 万以下）, 分散自行组织: 18.00, its amount on a line of its own.
+    words += [Text(342, 205, "碎纸机（30"), Text(402, 205, "分散自行组"), Text(505, 212.8, "18.00", right=True)]
+    words += [Text(342, 220.6, "万以下）"), Text(402, 220.6, "织")]
+    # 投影仪（总预算 30 万以下）, 分散自行组织: 34.50; the "30" inside the name is no amount.
+    words += [Text(342, 245, "投影仪（总预"), Text(402, 252.8, "分散自行组"), Text(342, 260.6, "算 30 万以")]
+    words += [Text(505, 260.6, "34.50", right=True), Text(402, 268.4, "织"), Text(342, 276.2, "下）")]
+    return words
+
+
+def test_a_name_wrapped_over_an_open_bracket_is_joined_and_no_bad_cell(tmp_path: Path) -> None:
+    ds = read_disclosure(build(tmp_path / "procurement.pdf", [_front(), _procurement_page()]))
+    assert ds.reading_findings.filter(pl.col(s.KIND) == "bad_cell").is_empty()
+    got = sorted(ds.lines.select(s.NAME, s.COLUMN, s.AMOUNT_YUAN).rows())
+    assert got == [
+        ("合计", "total", Decimal("950000.00")),
+        ("扫描仪(30万以下)部门集中采购", "total", Decimal("425000.00")),
+        ("投影仪(总预算30万以下)分散自行组织", "total", Decimal("345000.00")),
+        ("碎纸机(30万以下)分散自行组织", "total", Decimal("180000.00")),
+    ]

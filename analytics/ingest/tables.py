@@ -4,13 +4,16 @@ Input is the layout form (``PageLine`` with words and x positions), which the PD
 reader imitates. Per table:
 
 1. **Blocks**: a title line names a table of the catalog (``analytics/reference/tables.csv``); the block runs to
-   the next title or part heading, across page breaks. A table of contents is not a title.
+   the next title or part heading, across page breaks. A table of contents is not a title, nor is a sentence that
+   quotes one (its line closes a quote opened before it: "…基本支出预算表”中…填写）"); a title followed by running
+   text with figures (no unit, header row or amounts in columns) heads no rows.
 2. **Unit** from the block's header ("单位：元" / "万元"); an amount table without a unit is refused.
 3. **Columns**: amounts are right-aligned, so the right edges of numeric words cluster into columns; each header
    word is assigned to the column it stands over, and the joined header text maps to a canonical column
    (``analytics/reference/columns.csv``) by its longest alias.
 4. **Rows**: a line with a code or an amount anchors a row; a line of name fragments (a name wrapped in its cell)
-   joins the nearest anchor. Codes printed split into 类 / 款 / 项 cells are joined, dropped leading zeros
+   joins the nearest anchor, and a row whose name cells wrap side by side is read cell by cell. A number inside a
+   name ("算 20 万以下") is name text. Codes printed split into 类 / 款 / 项 cells are joined, dropped leading zeros
    restored. Two-sided tables (收支总表) pair each label with the amounts that follow it.
 5. A table that says it has no data (本部门无此项 …) is recorded as disclosed empty.
 """
@@ -144,11 +147,45 @@ _GENERIC_HEADERS = frozenset(
 
 
 def _is_title(line: PageLine, text: str | None = None) -> str | None:
-    """The catalog key of a title line; ``text`` is the line's ``normalize_text`` when the caller has it."""
+    """The catalog key of a title line; ``text`` is the line's ``normalize_text`` when the caller has it.
+
+    A line that quotes a title is no title: the name ends in a closing quote ("…基本支出预算表”中…填写"), or the
+    line closes a quote or a bracket opened on a line before it (a sentence that wrapped onto it).
+
+    Examples
+    --------
+    >>> line = lambda text: PageLine((Word(text, 0, 10, 0, 8),), 1, 1)
+    >>> _is_title(line("表6 某某局2023年一般公共预算基本支出表"))
+    'general_budget_basic_economic'
+    >>> _is_title(line("支出预算表”中实际发生经济分类支出事项填写）")) is None
+    True
+    """
     text = normalize_text(line.text) if text is None else text
     if len(text) > 60 or "。" in text or _TOC.search(line.text) or not text.endswith(("表", "）", ")")):
         return None
+    if _QUOTED_NAME.search(text) or _closes_unopened(text):
+        return None
     return table_key(text)
+
+
+#: A table's name followed by a closing quote: the name is quoted in a sentence.
+_QUOTED_NAME = re.compile(r"表[”’」』]")
+#: Quotes and brackets (after ``normalize_text``) a title opens and closes on its own line.
+_PAIRS = (("“", "”"), ("(", ")"), ("「", "」"), ("『", "』"), ("《", "》"))
+
+
+def _closes_unopened(text: str) -> bool:
+    """Whether ``text`` closes a quote or a bracket it did not open: it continues a line before it."""
+    for opening, closing in _PAIRS:
+        depth = 0
+        for char in text:
+            if char == opening:
+                depth += 1
+            elif char == closing:
+                if depth == 0:
+                    return True
+                depth -= 1
+    return False
 
 
 def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
@@ -194,6 +231,11 @@ def find_blocks(lines: Sequence[PageLine]) -> list[TableBlock]:
         elif blocks and not _TABLE_NUMBER.fullmatch(text):
             # "公开 04 表" above the next title numbers that table: it is no row of this one.
             blocks[-1].lines.append(line)
+    for block in blocks:
+        if block.key and not _laid_out(block):
+            # A title followed by running text with figures, and no unit, header or columns, heads no table here
+            # (a dump that lost its tables, a line of prose that names one): the sentences are no rows of it.
+            block.lines = []
     return [b for b in blocks if b.key]
 
 
@@ -215,6 +257,41 @@ def _starts_table(lines: Sequence[PageLine], texts: Sequence[str], title: int) -
         if _TABLE_START.search(text) or any(_is_numeric(w) for w in lines[index].words):
             return True
     return title + 1 >= len(lines)
+
+
+#: Punctuation of running text (after ``normalize_text``): a line holding it is prose, no header and no table row.
+_SENTENCE = re.compile(r"[。;！？!?]|,(?!\d)")
+#: The longest header cell printed on one line ("2024年机关运行经费预算数").
+_HEADER_WORD_CHARS = 16
+
+
+def _laid_out(block: TableBlock) -> bool:
+    """Whether a block with figures is laid out as a table: it prints a unit, a header row (two header cells side by
+    side) or amounts in columns (two amounts on a line, or on two lines under one right edge), outside running text.
+
+    A sentence that names a table ("…详见一般公共预算支出表") followed by more sentences with figures has none of
+    these: it must not become a table whose unit is missing. (A block without figures is left to say what it is:
+    empty, or a title without rows.)
+    """
+    if _block_unit(block) is not None:
+        return True
+    if not any(_is_numeric(w) and not _DIGITS.fullmatch(w.text) for ln in block.lines for w in ln.words):
+        return True
+    edges: list[tuple[int, float, int]] = []
+    for line in block.lines:
+        if _SENTENCE.search(normalize_text(line.text)):
+            continue
+        amounts = [w for w in line.words if _is_numeric(w) and not _DIGITS.fullmatch(w.text)]
+        headers = [w for w in line.words if not _is_numeric(w) and _header_word(normalize_text(w.text))]
+        if len(amounts) >= 2 or len(headers) >= 2:
+            return True
+        edges.extend((line.page, w.x1, line.number) for w in amounts)
+    edges.sort()
+    return any(a[0] == b[0] and a[2] != b[2] and b[1] - a[1] <= _COLUMN_TOLERANCE for a, b in itertools.pairwise(edges))
+
+
+def _header_word(text: str) -> bool:
+    return len(text) <= _HEADER_WORD_CHARS and bool(_TABLE_START.search(text) or column_key(text))
 
 
 def page_furniture(lines: Sequence[PageLine], texts: Sequence[str] | None = None) -> set[int]:
@@ -671,11 +748,56 @@ class _Row:
     amounts: list[Word]
     before: list[Word] = field(default_factory=list)
     after: list[Word] = field(default_factory=list)
+    #: The x-spans of the table's name cells (``_name_cells``): a row whose cells wrap is read cell by cell.
+    cells: tuple[tuple[float, float], ...] = ()
 
     @property
     def name(self) -> str:
-        text = "".join(w.text for w in (*self.before, *self.label, *self.after))
+        text = "".join(w.text for w in self.name_words())
         return _ORDINAL.sub("", normalize_text(text))
+
+    def name_words(self) -> list[Word]:
+        """The words of the row's name in reading order.
+
+        Lines are read top to bottom; a row whose cells wrap ("台式计算机" / "（20 万以" / "上）" beside "部门集中采" /
+        "购") interleaves their lines, so each cell's words are read top to bottom, the cells left to right.
+        """
+        words = [*self.before, *self.label, *self.after]
+        if len(self.cells) > 1:
+            order = {id(w): i for i, w in enumerate(words)}
+            words.sort(key=lambda w: (_cell_of(self.cells, w), order[id(w)]))
+        return words
+
+
+def _cell_of(cells: tuple[tuple[float, float], ...], word: Word) -> int:
+    return max((i for i, (x0, _) in enumerate(cells) if x0 <= word.x0 + 1), default=0)
+
+
+def _name_cells(words: list[Word]) -> tuple[tuple[float, float], ...]:
+    """The x-spans of a table's name cells: where the labels of its rows (``words``) stand, a new cell beginning at a
+    gap that is followed by a left edge where the text of two lines begins (a cell's text is left-aligned in it).
+
+    Letters spaced out over a line ("其 他 商 品") leave gaps too, but no two words of two characters begin at them.
+    """
+    starts = [(w.x0, round(w.top)) for w in words if len(normalize_text(w.text)) >= 2]
+
+    def column_start(x0: float) -> bool:
+        return len({top for x, top in starts if abs(x - x0) <= _EDGE_TOLERANCE}) >= 2
+
+    cells: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: w.x0):
+        if cells and (word.x0 < cells[-1][1] or not column_start(word.x0)):
+            cells[-1] = (cells[-1][0], max(cells[-1][1], word.x1))
+        else:
+            cells.append((word.x0, word.x1))
+    return tuple(cells)
+
+
+#: A gap narrower than this share of the text's height is a typed space inside a cell, not a gap between cells (the
+#: PDF layout breaks words at wider gaps, ``_pdf_layout._WORD_GAP``).
+_TYPED_SPACE = 0.75
+#: Left edges closer than this (points) begin the text of one column.
+_EDGE_TOLERANCE = 2.0
 
 
 def _split_line(line: PageLine, name_x: float) -> tuple[list[str], list[Word], list[Word]]:
@@ -692,6 +814,20 @@ def _split_line(line: PageLine, name_x: float) -> tuple[list[str], list[Word], l
         elif text not in _LEVEL_HEADERS:
             label.append(word)
     return codes, label, amounts
+
+
+def _in_name(line: PageLine, word: Word, cells: tuple[tuple[float, float], ...]) -> bool:
+    """Whether the number ``word`` is part of a name ("算 20 万以下"): it stands inside a name cell (where the labels
+    of the table's rows stand, not under an amount column) with text on both sides of it, each only a typed space
+    away (narrower than the break between two words). An amount stands alone in its own cell."""
+    index = next(i for i, w in enumerate(line.words) if w is word)
+    if not 0 < index < len(line.words) - 1 or not any(x0 <= word.x0 and word.x1 <= x1 for x0, x1 in cells):
+        return False
+    before, after = line.words[index - 1], line.words[index + 1]
+    return all(
+        not _is_numeric(other) and gap < _TYPED_SPACE * max(word.bottom - word.top, other.bottom - other.top)
+        for other, gap in ((before, word.x0 - before.x1), (after, after.x0 - word.x1))
+    )
 
 
 def _name_x(data_lines: list[PageLine]) -> float:
@@ -719,14 +855,19 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
     """
     anchors: list[_Row] = []
     loose: list[PageLine] = []
-    for line in data_lines:
-        codes, label, amounts = _split_line(line, name_x)
+    split = [(line, *_split_line(line, name_x)) for line in data_lines]
+    cells = _name_cells([w for _, _, label, _ in split for w in label])
+    for line, codes, printed_label, numbers in split:
+        # A number inside a name ("算 20 万以下") is name text, not an amount.
+        inside = [w for w in numbers if _in_name(line, w, cells)]
+        amounts = [w for w in numbers if all(w is not i for i in inside)]
+        label = sorted([*printed_label, *inside], key=lambda w: w.x0) if inside else printed_label
         text = normalize_text(line.text)
         if codes or amounts or _TOTAL.search(text) or _SUBTOTAL.search(text):
             anchors.append(_Row(line, codes, label, amounts))
         else:
             loose.append(line)
-    pitch = _pitch(data_lines, [r.anchor for r in anchors if r.codes])
+    pitch = _pitch(data_lines, [r.anchor for r in anchors if r.codes], [r.anchor for r in anchors if r.amounts])
     anchors = _merge_split_rows(anchors, pitch)
     if pitch:
         anchors = _attach_amount_lines(anchors, pitch)
@@ -749,14 +890,29 @@ def _rows(data_lines: list[PageLine], name_x: float) -> list[_Row]:
             row.before.extend(fragment.words)
         else:
             row.after.extend(fragment.words)
+    for row in anchors:
+        row.cells = cells
     return anchors
 
 
-def _pitch(data_lines: list[PageLine], coded: list[PageLine]) -> float:
+def _pitch(data_lines: list[PageLine], coded: list[PageLine], amounted: list[PageLine]) -> float:
     """The height of one table row: between code lines when the table has codes (a row whose cells sit at
-    different heights prints as two lines), else between lines (rows with blank amounts are lines too)."""
-    basis = coded if len(coded) >= 3 else data_lines
-    centres = [(ln.page, _centre(ln)) for ln in basis]
+    different heights prints as two lines), else between lines (rows with blank amounts are lines too).
+
+    Lines closer than a line is high are no rows one above the other: they interleave, the cells of one row
+    printing their wrapped lines at different heights (an item's name over three lines beside its 采购组织形式 over
+    two, each centred in the row). A row is then as high as the distance between the lines that hold amounts.
+    """
+    if len(coded) >= 3:
+        return _median_gap(coded)
+    pitch = _median_gap(data_lines)
+    if len(amounted) >= 3 and pitch < statistics.median(ln.bottom - ln.top for ln in data_lines):
+        return _median_gap(amounted)
+    return pitch
+
+
+def _median_gap(lines: list[PageLine]) -> float:
+    centres = [(ln.page, _centre(ln)) for ln in lines]
     gaps = [b[1] - a[1] for a, b in itertools.pairwise(centres) if a[0] == b[0] and b[1] > a[1]]
     return statistics.median(gaps) if gaps else 0.0
 
@@ -1059,7 +1215,7 @@ def _take_bad_cells(
     for row in rows:
         for word in list(row.label):
             text = normalize_text(word.text)
-            if word.x0 < left or _NUMERIC.match(text) or not _BAD_CELL.match(text):
+            if word.x0 < left or _NUMERIC.match(text) or not _BAD_CELL.match(text) or _opens_name(row, word):
                 continue
             if not any(abs(c.x1 - word.x1) <= _COLUMN_TOLERANCE or c.x0 <= word.center <= c.x1 for c in columns):
                 continue
@@ -1075,6 +1231,18 @@ def _take_bad_cells(
                         cell=word.text,
                     )
                 )
+
+
+def _opens_name(row: _Row, word: Word) -> bool:
+    """Whether ``word`` opens a bracket that the name text after it closes: "（20" of "台式计算机" / "（20 万以" /
+    "上）" is the start of a wrapped name, not an amount cell. A cell "(5" that nothing closes stays doubtful."""
+    text = normalize_text(word.text)
+    if text.count("(") <= text.count(")"):
+        return False
+    words = row.name_words()
+    after = next(i for i, w in enumerate(words) if w is word) + 1
+    rest = "".join(normalize_text(w.text) for w in words[after:])
+    return rest.count(")") > rest.count("(")
 
 
 def _cell_columns(cells: list[_Cell], name_x: float, phase: str) -> list[_Column] | None:
@@ -1248,6 +1416,7 @@ def _two_sided(
                 [w for w, _ in owned],
                 [w for w in row.before if region(w) == reg],
                 [w for w in row.after if region(w) == reg],
+                row.cells,
             )
             if not part.name:
                 continue
