@@ -325,8 +325,16 @@ def test_per_staff() -> None:
             c.STAFF_BASIS: ["actual", "authorized"],
             "staff": [20, 25],
             c.PER_STAFF_YUAN: [D("32500.00"), D("26000.00")],
+            c.STATED_IN: ["table"] * 2,
+            s.VERIFICATION: ["unverified"] * 2,
+            s.VERIFIED_BY: [None] * 2,
         },
-        schema_overrides={s.FISCAL_YEAR: pl.Int32, "staff": pl.Int32, c.PER_STAFF_YUAN: s.MONEY},
+        schema_overrides={
+            s.FISCAL_YEAR: pl.Int32,
+            "staff": pl.Int32,
+            c.PER_STAFF_YUAN: s.MONEY,
+            s.VERIFIED_BY: pl.String,
+        },
     )
     assert_frame_equal(got.sort(c.STAFF_BASIS), expected)
 
@@ -526,6 +534,65 @@ def test_execution_falls_back_to_the_years_own_budget_only() -> None:
         ("income_total", D("800000"), D("760000"), "b24", "f"),
     ]
     assert got.get_column(c.EXECUTION_PCT).to_list() == pytest.approx([None, 90.0, 95.0])
+
+
+def _doubted(line: dict[str, object], why: str) -> dict[str, object]:
+    """``line`` as a reading an identity of its form contradicts."""
+    return {**line, s.VERIFICATION: "contradicted", s.VERIFIED_BY: why}
+
+
+def test_totals_and_execution_say_how_far_each_figure_is_confirmed() -> None:
+    """丙局 2026: the budget's 收入总计 is contradicted, its 支出总计 verified; the 决算's 决算数 of 收入 verified, its
+    年初预算 contradicted; 支出's 年初预算 comes from the budget, its 决算数 from the 决算's narrative."""
+    lines = [
+        _doubted(_line("b", "丙局", 2026, SUMMARY, "income", "total", "收入总计", "total", "700000"),
+                 "不符：收入总计 = 支出总计"),
+        {**_line("b", "丙局", 2026, SUMMARY, "expenditure", "total", "支出总计", "total", "690000"),
+         s.VERIFICATION: "verified", s.VERIFIED_BY: "合计 = 各类科目之和"},
+        {**_line("f", "丙局", 2026, SUMMARY, "income", "total", "总计", "total", "650000", phase="final"),
+         s.VERIFICATION: "verified", s.VERIFIED_BY: "收入总计 = 支出总计"},
+        _doubted(_line("f", "丙局", 2026, SUMMARY, "income", "total", "总计", "initial_budget", "710000",
+                       phase="final", basis="initial_budget"), "不符：年初预算"),
+    ]  # fmt: skip
+    statements = pl.DataFrame(
+        [{s.DOC_ID: "f", s.SEQ: 1, s.DEPARTMENT_ID: "丙局", s.FISCAL_YEAR: 2026, s.SUBJECT: "支出决算",
+          s.AMOUNT_YUAN: D("640000"), s.LINE: 3, s.SOURCE_TEXT: "支出决算64万元。"}],
+        schema=s.TABLES[s.STATEMENTS].schema,
+        orient="row",
+    )  # fmt: skip
+    documents = _documents(("b", "丙局", 2026, "budget", "department"), ("f", "丙局", 2026, "final", "department"))
+    ds = Dataset.from_tables({**_dataset(lines, documents).tables, s.STATEMENTS: statements})
+
+    totals = compare.yearly_totals(ds.lines.filter(pl.col(s.PHASE) == "budget"), documents=ds.documents)
+    assert totals.select(s.SIDE, s.VERIFICATION, s.VERIFIED_BY).rows() == [
+        ("income", "contradicted", "不符：收入总计 = 支出总计"),
+        ("expenditure", "verified", "合计 = 各类科目之和"),
+    ]
+    got = compare.execution_rates(ds)
+    origin = [c.BUDGET_STATED_IN, c.BUDGET_VERIFICATION, c.BUDGET_VERIFIED_BY]
+    final = [c.FINAL_STATED_IN, c.FINAL_VERIFICATION, c.FINAL_VERIFIED_BY]
+    assert got.select(c.MEASURE, c.BUDGET_YUAN, *origin, c.FINAL_YUAN, *final).rows() == [
+        ("expenditure_total", D("690000"), "table", "verified", "合计 = 各类科目之和",
+         D("640000"), "narrative", "unverified", None),
+        ("income_total", D("710000"), "table", "contradicted", "不符：年初预算",
+         D("650000"), "table", "verified", "收入总计 = 支出总计"),
+    ]  # fmt: skip
+    assert got.get_column(c.ADJUSTED_STATED_IN).is_null().all()
+
+
+def test_per_staff_figures_keep_the_verification_of_their_measure() -> None:
+    ds = _two_years()
+    doubted = ds.lines.with_columns(
+        pl.when((pl.col(s.FISCAL_YEAR) == 2024) & (pl.col(s.COLUMN) == "basic"))
+        .then(pl.lit("contradicted"))
+        .otherwise(pl.col(s.VERIFICATION))
+        .alias(s.VERIFICATION)
+    )
+    got = compare.per_staff(Dataset.from_tables({**ds.tables, s.LINES: doubted})).filter(pl.col(c.MEASURE) == "basic")
+    assert got.select(s.FISCAL_YEAR, c.STAFF_BASIS, c.STATED_IN, s.VERIFICATION).rows() == [
+        (2024, "actual", "table", "contradicted"),
+        (2024, "authorized", "table", "contradicted"),
+    ]
 
 
 PLANNING_FINAL = SEED.parent / "putuo_planning_2024_dept_final.pdf"

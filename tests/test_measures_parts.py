@@ -46,6 +46,8 @@ def _line(  # noqa: PLR0917 - a table cell, column by column
     doc: str = "d",
     phase: str = "budget",
     basis: str | None = None,
+    verification: str = "unverified",
+    verified_by: str | None = None,
 ) -> dict[str, object]:
     return {
         s.DOC_ID: doc,
@@ -60,7 +62,8 @@ def _line(  # noqa: PLR0917 - a table cell, column by column
         s.COLUMN: column,
         s.AMOUNT_BASIS: basis or s.default_basis(phase),
         s.AMOUNT_YUAN: D(amount),
-        s.VERIFICATION: "unverified",
+        s.VERIFICATION: verification,
+        s.VERIFIED_BY: verified_by,
         s.LINE: 1,
         s.SOURCE_TEXT: name,
     }
@@ -395,3 +398,214 @@ def test_a_vehicle_part_is_never_derived_from_the_vehicles_figure() -> None:
     """A blank 购置费 cell beside 小计 = 运行维护费 is left out, never shown as 0."""
     ds = _dataset([_three_public("vehicles", "150000"), _three_public("vehicle_operation", "150000")])
     assert "vehicle_purchase" not in _shown(ds)
+
+
+# ---- how far each figure's reading is confirmed ----------------------------------------------------------------------
+
+SUM_DOWN = "合计 = 各类科目之和"
+SUBTOTAL_FAILS = "不符：“三公”经费小计 = 因公出国(境)费 + 公务用车购置及运行费 + 公务接待费"
+
+
+def _checked(ds: Dataset, *, phase: str = "budget") -> dict[str, tuple[str, str, str | None]]:
+    """measure → (stated_in, verification, verified_by) of the disclosure's one department-year."""
+    frame = compare.measures(ds, phase=phase)
+    return {r[c.MEASURE]: (r[c.STATED_IN], r[s.VERIFICATION], r[s.VERIFIED_BY]) for r in frame.iter_rows(named=True)}
+
+
+def test_a_table_figure_carries_the_verification_of_its_line() -> None:
+    summary = "income_expenditure_summary"
+    ds = _dataset(
+        [
+            _line(summary, "income", "total", "收入总计", "total", "960000", verification="verified",
+                  verified_by="收入总计 = 支出总计"),
+            _line(summary, "expenditure", "total", "支出总计", "total", "950000", verification="contradicted",
+                  verified_by="不符：收入总计 = 支出总计"),
+            _line("expenditure_summary", "expenditure", "total", "合计", "basic", "700000"),
+        ]
+    )  # fmt: skip
+    checked = _checked(ds)
+    assert checked["income_total"] == ("table", "verified", "收入总计 = 支出总计")
+    assert checked["expenditure_total"] == ("table", "contradicted", "不符：收入总计 = 支出总计")
+    assert checked["basic"] == ("table", "unverified", None)
+
+
+@pytest.mark.parametrize(
+    ("verifications", "expected"),
+    [
+        (("verified", "verified", "verified"), ("verified", SUM_DOWN)),
+        (("verified", "unverified", "verified"), ("unverified", None)),
+        # The doubt of one part is the sum's, with the reason of that part only.
+        (("verified", "contradicted", "unverified"), ("contradicted", SUBTOTAL_FAILS)),
+    ],
+)
+def test_a_three_public_total_added_from_its_parts_is_as_verified_as_the_weakest(
+    verifications: tuple[str, str, str], expected: tuple[str, str | None]
+) -> None:
+    """A 三公 table that prints no 小计: the 三公经费 is 出国 + 公务用车 + 接待 of its 合计 row."""
+    reasons = {"verified": SUM_DOWN, "unverified": None, "contradicted": SUBTOTAL_FAILS}
+    parts = zip(("overseas_travel", "vehicles", "reception"), ("40000", "90000", "25000"), verifications, strict=True)
+    ds = _dataset(
+        [
+            _three_public(column, amount, verification=verification, verified_by=reasons[verification])
+            for column, amount, verification in parts
+        ]
+        # The 运行费 beside a printed 公务用车 figure is no part of the sum: its doubt is not the total's.
+        + [_three_public("vehicle_operation", "90000", verification="contradicted", verified_by="不符：别的")]
+    )
+    shown = _checked(ds)
+    assert compare.measures(ds).filter(pl.col(c.MEASURE) == "three_public").get_column(s.AMOUNT_YUAN).item() == D(
+        "155000"
+    )
+    assert shown["three_public"] == ("table", *expected)
+
+
+def test_a_basic_total_added_from_a_composition_table_takes_its_parts_doubt() -> None:
+    composition = "performance_fund_composition"
+    ds = _dataset(
+        [
+            _line(composition, "expenditure", "category", "人员类", "total", "500000", verification="verified",
+                  verified_by=SUM_DOWN),
+            _line(composition, "expenditure", "category", "运转类", "total", "80000", verification="contradicted",
+                  verified_by="不符：合计 = 各类科目之和"),
+        ]
+    )  # fmt: skip
+    assert _checked(ds)["basic"] == ("table", "contradicted", "不符：合计 = 各类科目之和")
+
+
+@pytest.mark.parametrize(
+    ("overseas", "expected"),
+    [
+        ("verified", ("verified", SUM_DOWN)),
+        ("unverified", ("unverified", None)),
+        ("contradicted", ("contradicted", SUBTOTAL_FAILS)),
+    ],
+)
+def test_a_derived_part_is_as_verified_as_the_weakest_figure_it_is_computed_from(
+    overseas: str, expected: tuple[str, str | None]
+) -> None:
+    """接待 = 三公 − 出国 − 公务用车, the 接待 cell blank."""
+    reason = {"verified": SUM_DOWN, "unverified": None, "contradicted": SUBTOTAL_FAILS}[overseas]
+    ds = _dataset(
+        [
+            _three_public("three_public_total", "410000", verification="verified", verified_by=SUM_DOWN),
+            _three_public("overseas_travel", "30000", verification=overseas, verified_by=reason),
+            _three_public("vehicles", "300000", verification="verified", verified_by=SUM_DOWN),
+        ]
+    )
+    shown = compare.measures(ds).filter(pl.col(c.MEASURE) == "reception")
+    assert shown.get_column(s.AMOUNT_YUAN).item() == D("80000")
+    assert _checked(ds)["reception"] == ("derived", *expected)
+    assert _checked(ds)["vehicles"] == ("table", "verified", SUM_DOWN)
+
+
+def test_a_vehicles_figure_derived_from_its_two_parts_takes_their_doubt_and_so_does_the_sum() -> None:
+    """A 三公 table that prints 购置费 and 运行费 but no 公务用车 小计 and no 三公 小计."""
+    ds = _dataset(
+        [
+            _three_public("overseas_travel", "0", verification="verified", verified_by=SUM_DOWN),
+            _three_public("vehicle_purchase", "0", verification="verified", verified_by=SUM_DOWN),
+            _three_public("vehicle_operation", "120000", verification="contradicted", verified_by="不符：甲"),
+            _three_public("reception", "30000", verification="verified", verified_by=SUM_DOWN),
+        ]
+    )
+    checked = _checked(ds)
+    assert checked["vehicles"] == ("derived", "contradicted", "不符：甲")
+    assert checked["vehicle_purchase"] == ("table", "verified", SUM_DOWN)
+    assert checked["three_public"] == ("table", "contradicted", "不符：甲")
+
+
+VEHICLES_HOLD = "公务用车购置及运行费 = 购置费 + 运行维护费"
+THREE_HOLD = "“三公”经费 = 因公出国(境)费 + 公务用车购置及运行费 + 公务接待费"
+
+
+def test_a_narrative_figure_nothing_checks_is_unverified() -> None:
+    ds = _dataset(statements=[_statement(1, "“三公”经费预算", "3000000"), _statement(2, "因公出国(境)费用", "200000")])
+    assert _checked(ds) == {
+        "three_public": ("narrative", "unverified", None),
+        "overseas_travel": ("narrative", "unverified", None),
+    }
+
+
+def test_narrative_figures_that_add_up_are_verified_by_the_identity_of_the_form() -> None:
+    """“三公”经费 28.01 万元：出国 0.6，公务用车 24.50（购置 0，运行 24.50），接待 2.91 — printed to 0.01 万元."""
+    statements = [
+        _statement(1, "“三公”经费预算", "280100"),
+        _statement(2, "因公出国(境)费", "6000"),
+        _statement(3, "公务用车购置及运行费", "245000"),
+        _statement(4, "公务用车购置费", "0"),
+        _statement(5, "公务用车运行维护费", "245000"),
+        _statement(6, "公务接待费", "29100"),
+        _statement(7, "机关运行经费", "1234500"),
+    ]
+    checked = _checked(_dataset(statements=statements))
+    assert checked["three_public"] == ("narrative", "verified", THREE_HOLD)
+    assert checked["vehicles"] == ("narrative", "verified", f"{THREE_HOLD}; {VEHICLES_HOLD}")
+    assert checked["vehicle_purchase"] == ("narrative", "verified", VEHICLES_HOLD)
+    # No identity of the form has the 机关运行经费 in it.
+    assert checked["operating_costs"] == ("narrative", "unverified", None)
+
+
+@pytest.mark.parametrize(
+    ("reception", "verification"),
+    [
+        # 0.01 万元 off for each of three parts printed to 0.01 万元 is their rounding.
+        ("29300", "verified"),
+        ("29400", "contradicted"),
+    ],
+)
+def test_a_narratives_three_public_identity_holds_within_its_rounding(reception: str, verification: str) -> None:
+    statements = [
+        _statement(1, "“三公”经费预算", "280100"),
+        _statement(2, "因公出国(境)费", "6100"),
+        _statement(3, "公务用车购置及运行费", "245000"),
+        _statement(4, "公务接待费", reception),
+    ]
+    assert _checked(_dataset(statements=statements))["reception"][1] == verification
+
+
+def test_narrative_figures_whose_identity_fails_are_contradicted_unless_another_confirms_them() -> None:
+    """三公 30 ≠ 出国 5 + 公务用车 20 + 接待 4; 公务用车 20 = 购置 0 + 运行 20 holds."""
+    statements = [
+        _statement(1, "“三公”经费预算", "300000"),
+        _statement(2, "因公出国(境)费", "50000"),
+        _statement(3, "公务用车购置及运行费", "200000"),
+        _statement(4, "公务用车购置费", "0"),
+        _statement(5, "公务用车运行维护费", "200000"),
+        _statement(6, "公务接待费", "40000"),
+    ]
+    checked = _checked(_dataset(statements=statements))
+    for measure in ("three_public", "overseas_travel", "reception"):
+        assert checked[measure] == ("narrative", "contradicted", f"不符：{THREE_HOLD}")
+    assert checked["vehicles"] == ("narrative", "verified", VEHICLES_HOLD)
+    assert checked["vehicle_operation"] == ("narrative", "verified", VEHICLES_HOLD)
+
+
+def test_a_narrative_without_the_vehicles_figure_is_checked_through_its_two_parts() -> None:
+    statements = [
+        _statement(1, "“三公”经费预算", "300000"),
+        _statement(2, "因公出国(境)费", "50000"),
+        _statement(3, "公务用车购置费", "100000"),
+        _statement(4, "公务用车运行维护费", "100000"),
+        _statement(5, "公务接待费", "50000"),
+    ]
+    checked = _checked(_dataset(statements=statements))
+    four = "“三公”经费 = 因公出国(境)费 + 公务用车购置费 + 公务用车运行维护费 + 公务接待费"
+    assert checked["vehicle_purchase"] == ("narrative", "verified", four)
+    # The 公务用车 figure computed from two verified parts is verified by what verified them.
+    assert checked["vehicles"] == ("derived", "verified", four)
+
+
+def test_a_table_figure_keeps_the_readers_verification_beside_a_narratives() -> None:
+    """The 三公 table leaves 接待 blank; the narrative's 接待 does not make the table's three add up."""
+    ds = _dataset(
+        [
+            _three_public("three_public_total", "300000", verification="verified", verified_by=SUM_DOWN),
+            _three_public("overseas_travel", "50000", verification="unverified"),
+            _three_public("vehicles", "200000", verification="verified", verified_by=SUM_DOWN),
+        ],
+        [_statement(1, "公务接待费", "40000")],
+    )
+    checked = _checked(ds)
+    assert checked["reception"] == ("narrative", "contradicted", f"不符：{THREE_HOLD}")
+    assert checked["overseas_travel"] == ("table", "unverified", None)
+    assert checked["three_public"] == ("table", "verified", SUM_DOWN)

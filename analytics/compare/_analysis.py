@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import polars as pl
@@ -264,9 +265,11 @@ def per_staff(ds: Dataset, *, measures_frame: pl.DataFrame | None = None) -> pl.
     Returns
     -------
     pl.DataFrame
-        ``department_id, name, fiscal_year, measure, staff_basis, staff, per_staff_yuan`` (Decimal 元).
+        ``department_id, name, fiscal_year, measure, staff_basis, staff, per_staff_yuan`` (Decimal 元), and the
+        ``stated_in``, ``verification`` and ``verified_by`` of the measure's figure (where the measures have them).
     """
     frame = measures_frame if measures_frame is not None else measures(ds)
+    origin = [column for column in (c.STATED_IN, s.VERIFICATION, s.VERIFIED_BY) if column in frame.columns]
     staff = (
         ds.departments.lazy()
         .unpivot(
@@ -285,7 +288,7 @@ def per_staff(ds: Dataset, *, measures_frame: pl.DataFrame | None = None) -> pl.
         .join(staff, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="inner")
         .filter(pl.col("staff") > 0)
         .with_columns((pl.col(s.AMOUNT_YUAN) / pl.col("staff")).round(2).cast(s.MONEY).alias(c.PER_STAFF_YUAN))
-        .select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.MEASURE, c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN)
+        .select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, c.MEASURE, c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN, *origin)
         .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, c.STAFF_BASIS)
         .collect()
     )
@@ -366,35 +369,55 @@ def execution_rates(ds: Dataset) -> pl.DataFrame:
         ``department_id, name, fiscal_year, measure, budget_yuan`` (the 年初预算), ``adjusted_budget_yuan``,
         ``final_yuan`` (the 决算数; money is Decimal), ``execution_pct`` (Float64, 决算数 ÷ 年初预算 × 100),
         ``budget_doc_id`` (where the 年初预算 was read: the final account itself or the budget) and
-        ``final_doc_id``. One row per measure of a final account; the budget columns are null where no document
-        states them, and the rate where the 年初预算 is missing or zero.
+        ``final_doc_id``; then, for each of the three figures, where it was stated and how far its reading is
+        confirmed (``budget_stated_in, budget_verification, budget_verified_by``, ``adjusted_budget_…``,
+        ``final_…``: the ``stated_in``, ``verification`` and ``verified_by`` of ``measures``). One row per measure
+        of a final account; the budget columns are null where no document states them, and the rate where the
+        年初预算 is missing or zero.
 
     Examples
     --------
     >>> from analytics.store import Dataset
-    >>> execution_rates(Dataset.empty()).columns[4:]
+    >>> execution_rates(Dataset.empty()).columns[4:10]
     ['budget_yuan', 'adjusted_budget_yuan', 'final_yuan', 'execution_pct', 'budget_doc_id', 'final_doc_id']
+    >>> execution_rates(Dataset.empty()).columns[-3:]
+    ['final_stated_in', 'final_verification', 'final_verified_by']
     """
     keys = [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE]
     printed = measures_by_basis(ds, "final", PHASE_BASES["final"]).collect()
 
-    def of_basis(basis: str, alias: str, *extra: str) -> pl.DataFrame:
-        """The final accounts' ``basis`` figures as ``alias``, with the document that prints them."""
+    origin = (c.STATED_IN, s.VERIFICATION, s.VERIFIED_BY)
+
+    def renamed(names: Sequence[str]) -> list[pl.Expr]:
+        """The ``origin`` columns of a figure, as ``names``."""
+        return [pl.col(column).alias(name) for column, name in zip(origin, names, strict=True)]
+
+    def of_basis(basis: str, alias: str, names: Sequence[str], *extra: str) -> pl.DataFrame:
+        """The final accounts' ``basis`` figures as ``alias``, with the document that prints them and their
+        ``origin`` as ``names``."""
         return printed.filter(pl.col(s.AMOUNT_BASIS) == basis).select(
-            *keys, *extra, pl.col(s.AMOUNT_YUAN).alias(alias), pl.col(s.DOC_ID).alias(FINAL_DOC_ID)
+            *keys, *extra, pl.col(s.AMOUNT_YUAN).alias(alias), pl.col(s.DOC_ID).alias(FINAL_DOC_ID), *renamed(names)
         )
 
-    final = of_basis("actual", c.FINAL_YUAN, s.NAME)
+    budget_origin = (c.BUDGET_STATED_IN, c.BUDGET_VERIFICATION, c.BUDGET_VERIFIED_BY)
+    final = of_basis("actual", c.FINAL_YUAN, (c.FINAL_STATED_IN, c.FINAL_VERIFICATION, c.FINAL_VERIFIED_BY), s.NAME)
     # The final account's own budget figures count only from the document that prints the 决算数.
-    initial = of_basis("initial_budget", "_initial")
-    adjusted = of_basis("adjusted_budget", ADJUSTED_BUDGET_YUAN)
+    initial = of_basis("initial_budget", "_initial", [f"_initial_{name}" for name in budget_origin])
+    adjusted = of_basis(
+        "adjusted_budget", ADJUSTED_BUDGET_YUAN, (c.ADJUSTED_STATED_IN, c.ADJUSTED_VERIFICATION, c.ADJUSTED_VERIFIED_BY)
+    )
     # The budget of the year itself, not a later budget's restatement of it.
     own_year = ds.documents.select(s.DOC_ID, pl.col(s.FISCAL_YEAR).alias("_document_year"))
     budget = (
         measures(ds, phase="budget")
         .join(own_year, on=s.DOC_ID, how="inner")
         .filter(pl.col("_document_year") == pl.col(s.FISCAL_YEAR))
-        .select(*keys, pl.col(s.AMOUNT_YUAN).alias("_budget"), pl.col(s.DOC_ID).alias("_budget_doc"))
+        .select(
+            *keys,
+            pl.col(s.AMOUNT_YUAN).alias("_budget"),
+            pl.col(s.DOC_ID).alias("_budget_doc"),
+            *renamed([f"_budget_{name}" for name in budget_origin]),
+        )
     )
     printed_initial = pl.col("_initial")
     rate = pl.col(c.FINAL_YUAN).cast(pl.Float64) / pl.col(c.BUDGET_YUAN).cast(pl.Float64) * 100
@@ -408,6 +431,13 @@ def execution_rates(ds: Dataset) -> pl.DataFrame:
             .then(pl.col(FINAL_DOC_ID))
             .otherwise(pl.col("_budget_doc"))
             .alias(BUDGET_DOC_ID),
+            *(
+                pl.when(printed_initial.is_not_null())
+                .then(pl.col(f"_initial_{name}"))
+                .otherwise(pl.col(f"_budget_{name}"))
+                .alias(name)
+                for name in budget_origin
+            ),
         )
         .with_columns(pl.when(pl.col(c.BUDGET_YUAN) != 0).then(rate).alias(c.EXECUTION_PCT))
         .select(
@@ -420,6 +450,13 @@ def execution_rates(ds: Dataset) -> pl.DataFrame:
             c.EXECUTION_PCT,
             BUDGET_DOC_ID,
             FINAL_DOC_ID,
+            *budget_origin,
+            c.ADJUSTED_STATED_IN,
+            c.ADJUSTED_VERIFICATION,
+            c.ADJUSTED_VERIFIED_BY,
+            c.FINAL_STATED_IN,
+            c.FINAL_VERIFICATION,
+            c.FINAL_VERIFIED_BY,
         )
         .sort(keys)
     )

@@ -11,6 +11,11 @@ never taken for what was spent.
 Where no table states a measure (the tables were not published as text, or leave the cell blank), the document's
 narrative may (``stated_in`` = ``narrative``: wordings in ``reference/narrative_measures.csv``, bases in
 ``reference/narrative_bases.csv``); a 三公 figure the others of the same department-year determine is ``derived``.
+
+Every figure carries how far its reading is confirmed (``verification``, ``verified_by``): a table's figure the
+reader's, of the line it was taken from (of the weakest of the lines it adds up, for a sum); a figure computed by
+an identity the weakest of its inputs'; a narrative's figure ``unverified`` unless the 三公 identities over the
+department-year's stated figures hold (``verified``) or fail (``contradicted``), see :func:`_narrative_checked`.
 """
 
 from __future__ import annotations
@@ -26,7 +31,15 @@ from analytics.compare._common import latest_names, prefer, scopes
 from analytics.reference import reference_rows
 from analytics.store import Dataset
 
-__all__ = ["BASIS_LABELS", "COMPONENT_LABELS", "MEASURE_LABELS", "PHASE_BASES", "measures", "trends"]
+__all__ = [
+    "BASIS_LABELS",
+    "COMPONENT_LABELS",
+    "MEASURE_LABELS",
+    "PHASE_BASES",
+    "STATED_SOURCES",
+    "measures",
+    "trends",
+]
 
 MEASURE_LABELS = {
     "income_total": ("收入合计", "Income"),
@@ -74,6 +87,9 @@ BASIS_LABELS = {
 PHASE_BASES = {"budget": ("budget",), "final": ("actual", "initial_budget", "adjusted_budget")}
 
 _COMPOSITION = "performance_fund_composition"
+#: How strongly a reading is confirmed, weakest first: a figure computed from others is as strong as the weakest.
+_STRENGTH = {verification: rank for rank, verification in enumerate(("contradicted", "unverified", "verified"))}
+_WHY_SEPARATOR = "; "
 #: The name of a 收支总表's subtotal that is the year's own (本年收入合计, 当年收入小计, or a 收入合计 above a 总计).
 _YEAR_SUBTOTAL = "本年|当年|^收入合计$|^支出合计$"
 #: The cross-tab column in which a final account prints a budget basis's figures beside its 决算数 (年初预算数,
@@ -88,6 +104,38 @@ def _basis() -> pl.Expr:
         {column: basis for basis, column in _BASIS_COLUMNS.items()}, default=pl.col(s.AMOUNT_BASIS)
     )
     return pl.when(pl.col(s.PHASE) == "final").then(by_column).otherwise(pl.col(s.AMOUNT_BASIS))
+
+
+def _strength(verification: pl.Expr) -> pl.Expr:
+    """The rank of a verification in ``_STRENGTH`` (a line stored before reads were verified is unverified)."""
+    return verification.replace_strict(_STRENGTH, default=_STRENGTH["unverified"], return_dtype=pl.Int8)
+
+
+def _verification(strength: pl.Expr) -> pl.Expr:
+    """The verification of a ``_strength`` rank."""
+    names = {rank: verification for verification, rank in _STRENGTH.items()}
+    return strength.replace_strict(names, default="unverified", return_dtype=pl.String)
+
+
+def _joined(reasons: pl.Expr) -> pl.Expr:
+    """The distinct reasons of a group joined, in order; null when there are none."""
+    joined = reasons.drop_nulls().unique(maintain_order=True).str.join(_WHY_SEPARATOR)
+    return pl.when(joined != "").then(joined)
+
+
+def _weakest(rows: pl.Expr | None = None) -> list[pl.Expr]:
+    """In an aggregation: the ``verification`` of a figure computed from the group's lines (those of ``rows``), the
+    weakest of theirs, and its ``verified_by``: the reasons of the lines that weak (why they fail, or what confirms
+    them)."""
+    strength = _strength(pl.col(s.VERIFICATION))
+    reasons = pl.col(s.VERIFIED_BY)
+    if rows is not None:
+        strength, reasons = strength.filter(rows), reasons.filter(rows)
+    weakest = strength.min()
+    return [
+        _verification(weakest).alias(s.VERIFICATION),
+        _joined(reasons.filter(strength == weakest)).alias(s.VERIFIED_BY),
+    ]
 
 
 def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
@@ -105,14 +153,23 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
     figure = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID, s.AMOUNT_BASIS]
 
     def stated(frame: pl.LazyFrame, measure: str, rank: int) -> pl.LazyFrame:
-        return frame.select(*figure, s.AMOUNT_YUAN, pl.lit(measure).alias(c.MEASURE), pl.lit(rank).alias("_rank"))
+        return frame.select(
+            *figure,
+            s.AMOUNT_YUAN,
+            s.VERIFICATION,
+            s.VERIFIED_BY,
+            pl.lit(measure).alias(c.MEASURE),
+            pl.lit(rank).alias("_rank"),
+        )
 
     def pick(measure: str, rank: int, condition: pl.Expr) -> pl.LazyFrame:
         return stated(lines.filter(condition), measure, rank)
 
     def summed(condition: pl.Expr) -> pl.LazyFrame:
         """The sum of the rows of each figure (department, year, document) that meet ``condition``, and their count."""
-        return lines.filter(condition).group_by(figure).agg(pl.col(s.AMOUNT_YUAN).sum(), pl.len().alias("_n"))
+        return (
+            lines.filter(condition).group_by(figure).agg(pl.col(s.AMOUNT_YUAN).sum(), pl.len().alias("_n"), *_weakest())
+        )
 
     table = pl.col(s.TABLE)
     column = pl.col(s.COLUMN)
@@ -196,7 +253,15 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
     # 公务用车购置及运行费 + 公务接待费, of one basis (a final account prints each as a 预算数 / 决算数 pair); the
     # 公务用车 figure is its 购置费 + 运行费 where the table prints only those.
     basic_parts = summed(composition_part & (name.str.contains("人员类") | name.str.contains("运转类")))
-    three_public_rows = lines.filter(three_public_table)
+    # The figures the 三公经费 adds: 出国, 接待, and the 公务用车 figure, else its 购置费 and 运行费.
+    vehicles_printed = ((column == "vehicles") & pl.col(s.AMOUNT_YUAN).is_not_null()).any().over(figure)
+    three_public_rows = lines.filter(three_public_table).with_columns(
+        (
+            column.is_in(["overseas_travel", "vehicles", "reception"])
+            | (~vehicles_printed & column.is_in(["vehicle_purchase", "vehicle_operation"]))
+        ).alias("_added")
+    )
+    total_row = column == "total"
     by_doc = three_public_rows.group_by(figure).agg(
         pl.col(s.AMOUNT_YUAN).filter(column == "overseas_travel").sum().alias("_overseas"),
         pl.coalesce(
@@ -206,14 +271,21 @@ def _candidates(lines: pl.LazyFrame, bases: Sequence[str]) -> pl.LazyFrame:
         pl.col(s.AMOUNT_YUAN).filter(column == "reception").sum().alias("_reception"),
         column.is_in(list(_THREE_PUBLIC_PARTS)).any().alias("_has_parts"),
         column.is_in(["meetings", "training"]).any().alias("_has_others"),
-        pl.col(s.AMOUNT_YUAN).filter(column == "total").first().alias("_total"),
+        pl.col(s.AMOUNT_YUAN).filter(total_row).first().alias("_total"),
+        *(expr.name.prefix("_parts_") for expr in _weakest(pl.col("_added"))),
+        pl.col(s.VERIFICATION).filter(total_row).first().alias("_total_verification"),
+        pl.col(s.VERIFIED_BY).filter(total_row).first().alias("_total_verified_by"),
     )
     summed_parts = by_doc.filter(pl.col("_has_parts")).with_columns(
-        (pl.col("_overseas") + pl.col("_vehicles").fill_null(0) + pl.col("_reception")).alias(s.AMOUNT_YUAN)
+        (pl.col("_overseas") + pl.col("_vehicles").fill_null(0) + pl.col("_reception")).alias(s.AMOUNT_YUAN),
+        pl.col(f"_parts_{s.VERIFICATION}").alias(s.VERIFICATION),
+        pl.col(f"_parts_{s.VERIFIED_BY}").alias(s.VERIFIED_BY),
     )
     # A 三公 table that prints only its 合计 (blank part cells) and no 会议费 / 培训费: the 合计 is the 三公经费.
     total_only = by_doc.filter(~pl.col("_has_others") & pl.col("_total").is_not_null()).with_columns(
-        pl.col("_total").alias(s.AMOUNT_YUAN)
+        pl.col("_total").alias(s.AMOUNT_YUAN),
+        pl.col("_total_verification").alias(s.VERIFICATION),
+        pl.col("_total_verified_by").alias(s.VERIFIED_BY),
     )
     return pl.concat(
         [
@@ -298,6 +370,9 @@ def _narrative_candidates(statements: pl.LazyFrame, documents: pl.DataFrame) -> 
             s.AMOUNT_BASIS,
             s.AMOUNT_YUAN,
             pl.lit(row["measure"]).alias(c.MEASURE),
+            # Nothing in the document checks a sentence's figure by itself: see ``_narrative_checked``.
+            pl.lit("unverified").alias(s.VERIFICATION),
+            pl.lit(None, pl.String).alias(s.VERIFIED_BY),
             pl.lit(10 + int(row["rank"])).alias("_rank"),
             s.SEQ,
         )
@@ -327,7 +402,10 @@ def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) ->
     pl.DataFrame
         ``department_id, name, fiscal_year, measure, amount_basis, amount_yuan, doc_id, stated_in`` (``table``;
         ``narrative`` for a figure only the document's narrative states: its tables were not published as text, or
-        leave the cell blank; ``derived`` for a 三公 figure the others determine, see ``STATED_SOURCES``).
+        leave the cell blank; ``derived`` for a 三公 figure the others determine, see ``STATED_SOURCES``),
+        ``verification`` (``verified`` / ``unverified`` / ``contradicted``: the line's it was read from; the
+        weakest of its inputs' for a sum or a derived figure; see the module's docstring for a narrative's) and
+        ``verified_by`` (what confirms it, or ``不符：`` the identity that fails; null where nothing does).
 
     Raises
     ------
@@ -337,8 +415,8 @@ def measures(ds: Dataset, *, phase: str = "budget", basis: str | None = None) ->
     Examples
     --------
     >>> from analytics.store import Dataset
-    >>> measures(Dataset.empty()).columns
-    ['department_id', 'name', 'fiscal_year', 'measure', 'amount_basis', 'amount_yuan', 'doc_id', 'stated_in']
+    >>> measures(Dataset.empty()).columns[-4:]
+    ['doc_id', 'stated_in', 'verification', 'verified_by']
     >>> measures(Dataset.empty(), phase="final", basis="initial_budget").height
     0
     >>> measures(Dataset.empty(), basis="actual")
@@ -380,8 +458,21 @@ def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyF
         .join(scopes(ds.documents, s.PHASE), on=s.DOC_ID, how="inner")
         .filter(pl.col(s.PHASE) == phase)
     )
-    shown = [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS, s.AMOUNT_YUAN, s.DOC_ID, c.STATED_IN]
+    shown = [
+        s.DEPARTMENT_ID,
+        s.FISCAL_YEAR,
+        c.MEASURE,
+        s.AMOUNT_BASIS,
+        s.AMOUNT_YUAN,
+        s.DOC_ID,
+        c.STATED_IN,
+        s.VERIFICATION,
+        s.VERIFIED_BY,
+    ]
+    # Collected once each: the checks and the derivations read the chosen figures several times, and a plan that
+    # repeats the whole selection for each of them takes seconds to optimize.
     chosen = prefer(candidates, [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.MEASURE, s.AMOUNT_BASIS]).select(shown)
+    chosen = _narrative_checked(chosen.collect().lazy()).collect().lazy()
     return (
         pl.concat([chosen, _derived(chosen)], how="vertical")
         .join(latest_names(ds.departments), on=s.DEPARTMENT_ID, how="left")
@@ -394,8 +485,90 @@ def measures_by_basis(ds: Dataset, phase: str, bases: Sequence[str]) -> pl.LazyF
             pl.col(s.AMOUNT_YUAN).cast(s.MONEY),
             s.DOC_ID,
             c.STATED_IN,
+            s.VERIFICATION,
+            s.VERIFIED_BY,
         )
         .sort(s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_BASIS)
+    )
+
+
+#: The identities of the 三公 form a narrative's figures are checked by: (what it says, the total, its parts). The
+#: second stands for the first where the narrative states the 公务用车 figure only as its 购置费 and 运行费.
+_NARRATIVE_IDENTITIES = (
+    ("“三公”经费 = 因公出国(境)费 + 公务用车购置及运行费 + 公务接待费", "three_public",
+     ("overseas_travel", "vehicles", "reception")),
+    ("“三公”经费 = 因公出国(境)费 + 公务用车购置费 + 公务用车运行维护费 + 公务接待费", "three_public",
+     ("overseas_travel", "vehicle_purchase", "vehicle_operation", "reception")),
+    ("公务用车购置及运行费 = 购置费 + 运行维护费", "vehicles", ("vehicle_purchase", "vehicle_operation")),
+)  # fmt: skip
+#: A narrative prints 万元 figures rounded to 0.1 or 0.01 万元 (cents: 100000, 10000), or exact 元.
+_ROUNDING_CENTS = (100_000, 10_000)
+
+
+def _rounding_cents(amount: pl.Expr) -> pl.Expr:
+    """The rounding step a figure shows it was printed to (cents): 0.1 万元, 0.01 万元, or none (0); null for zero,
+    which shows no precision."""
+    cents = (amount * 100).cast(pl.Int64)
+    step = pl.when(cents == 0).then(None)
+    for rounding in _ROUNDING_CENTS:
+        step = step.when(cents % rounding == 0).then(pl.lit(rounding, pl.Int64))
+    return step.otherwise(pl.lit(0, pl.Int64))
+
+
+def _narrative_checked(chosen: pl.LazyFrame) -> pl.LazyFrame:
+    """``chosen`` with its narrative figures checked by the identities of the 三公 form over the department-year's
+    stated figures (of one basis; ``_NARRATIVE_IDENTITIES``): a figure of an identity that holds is ``verified``
+    by it, one whose identities all fail ``contradicted`` (``verified_by``: ``不符：`` and the identity), as the
+    reader marks a table's cells. An identity holds within the rounding of its figures: the finest step any of
+    them shows (0.1 or 0.01 万元, else exact) for each part. A table's figures keep the reader's verification."""
+    keys = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AMOUNT_BASIS]
+    measure = pl.col(c.MEASURE)
+    names = ["three_public", *_THREE_PUBLIC_PARTS]
+    wide = (
+        chosen.filter(measure.is_in(names))
+        .group_by(keys)
+        .agg(*(pl.col(s.AMOUNT_YUAN).filter(measure == name).first().alias(name) for name in names))
+    )
+    checks = []
+    for identity, total, parts in _NARRATIVE_IDENTITIES:
+        terms = [total, *parts]
+        stated = pl.all_horizontal(pl.col(term).is_not_null() for term in terms)
+        if "vehicles" not in terms:
+            stated &= pl.col("vehicles").is_null()
+        cents = [(pl.col(term) * 100).cast(pl.Int64) for term in terms]
+        step = pl.min_horizontal(_rounding_cents(pl.col(term)) for term in terms).fill_null(0)
+        holds = (cents[0] - pl.sum_horizontal(cents[1:])).abs() <= step * len(parts)
+        checks += [
+            wide.filter(stated).select(
+                *keys, pl.lit(term).alias(c.MEASURE), pl.lit(identity).alias("_identity"), holds.alias("_holds")
+            )
+            for term in terms
+        ]
+    identity = pl.col("_identity")
+    held = pl.col("_held")
+    results = (
+        pl.concat(checks, how="vertical")
+        .group_by([*keys, c.MEASURE])
+        .agg(
+            pl.col("_holds").any().alias("_held"),
+            _joined(identity.filter(pl.col("_holds"))).alias("_held_by"),
+            _joined("不符：" + identity.filter(~pl.col("_holds"))).alias("_failed_by"),
+        )
+    )
+    narrative = (pl.col(c.STATED_IN) == "narrative") & held.is_not_null()
+    return (
+        chosen.join(results, on=[*keys, c.MEASURE], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(narrative)
+            .then(pl.when(held).then(pl.lit("verified")).otherwise(pl.lit("contradicted")))
+            .otherwise(pl.col(s.VERIFICATION))
+            .alias(s.VERIFICATION),
+            pl.when(narrative)
+            .then(pl.when(held).then(pl.col("_held_by")).otherwise(pl.col("_failed_by")))
+            .otherwise(pl.col(s.VERIFIED_BY))
+            .alias(s.VERIFIED_BY),
+        )
+        .select(chosen.collect_schema().names())
     )
 
 
@@ -404,7 +577,8 @@ def _derived(chosen: pl.LazyFrame) -> pl.LazyFrame:
     them: 公务用车购置及运行费 = 购置费 + 运行费, and the one part of 三公经费 = 因公出国(境)费 + 公务用车购置及运行费
     + 公务接待费 not stated (a narrative that lost its label: “…严控290.5万元…”) is the total less the other two;
     the total is the sum of the three parts. ``stated_in`` is ``derived``; a part that would come out negative is
-    not shown (the figures disagree, and the checks say so)."""
+    not shown (the figures disagree, and the checks say so). A derived figure is as verified as the weakest of the
+    figures it is computed from, with their ``verified_by``."""
     keys = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AMOUNT_BASIS]
     measure = pl.col(c.MEASURE)
     amount = pl.col(s.AMOUNT_YUAN)
@@ -415,27 +589,51 @@ def _derived(chosen: pl.LazyFrame) -> pl.LazyFrame:
         .agg(
             *(amount.filter(measure == name).first().alias(name) for name in names),
             *(pl.col(s.DOC_ID).filter(measure == name).first().alias(f"_doc_{name}") for name in names),
+            *(_strength(pl.col(s.VERIFICATION)).filter(measure == name).first().alias(f"_v_{name}") for name in names),
+            *(pl.col(s.VERIFIED_BY).filter(measure == name).first().alias(f"_why_{name}") for name in names),
         )
     )
+
+    def derive(name: str, computed: pl.Expr, inputs: Sequence[str]) -> list[pl.Expr]:
+        """``name``'s figure where not stated: ``computed`` from ``inputs``, as strong as the weakest of them."""
+        stated = pl.col(name).is_not_null()
+        weakest = pl.min_horizontal(pl.col(f"_v_{i}") for i in inputs)
+        why = pl.concat_list(pl.when(pl.col(f"_v_{i}") == weakest).then(pl.col(f"_why_{i}")) for i in inputs)
+        joined = why.list.drop_nulls().list.unique(maintain_order=True).list.join(_WHY_SEPARATOR)
+        return [
+            pl.coalesce(pl.col(name), computed).alias(name),
+            pl.when(stated).then(pl.col(f"_v_{name}")).otherwise(weakest).alias(f"_v_{name}"),
+            pl.when(stated).then(pl.col(f"_why_{name}")).when(joined != "").then(joined).alias(f"_why_{name}"),
+        ]
+
     total, overseas, vehicles, reception = (pl.col(name) for name in _DERIVED_PARTS)
     wide = (
-        wide.with_columns(pl.coalesce(vehicles, pl.col("vehicle_purchase") + pl.col("vehicle_operation")))
-        .with_columns(
-            pl.coalesce(overseas, total - vehicles - reception),
-            pl.coalesce(vehicles, total - overseas - reception),
-            pl.coalesce(reception, total - overseas - vehicles),
+        wide.with_columns(
+            derive("vehicles", pl.col("vehicle_purchase") + pl.col("vehicle_operation"), _THREE_PUBLIC_PARTS[2:4])
         )
-        .with_columns(pl.coalesce(total, overseas + vehicles + reception))
+        .with_columns(
+            *derive("overseas_travel", total - vehicles - reception, ["three_public", "vehicles", "reception"]),
+            *derive("vehicles", total - overseas - reception, ["three_public", "overseas_travel", "reception"]),
+            *derive("reception", total - overseas - vehicles, ["three_public", "overseas_travel", "vehicles"]),
+        )
+        .with_columns(derive("three_public", overseas + vehicles + reception, _DERIVED_PARTS[1:]))
         .with_columns(
             pl.coalesce(
                 pl.col("_doc_three_public"), pl.col("_doc_vehicle_purchase"), *(pl.col(f"_doc_{n}") for n in names)
-            ).alias(s.DOC_ID)
+            ).alias(s.DOC_ID),
+            *(
+                pl.struct(
+                    pl.col(name).alias(s.AMOUNT_YUAN),
+                    _verification(pl.col(f"_v_{name}")).alias(s.VERIFICATION),
+                    pl.col(f"_why_{name}").alias(s.VERIFIED_BY),
+                ).alias(name)
+                for name in _DERIVED_PARTS
+            ),
         )
     )
     return (
-        wide.unpivot(
-            on=list(_DERIVED_PARTS), index=[*keys, s.DOC_ID], variable_name=c.MEASURE, value_name=s.AMOUNT_YUAN
-        )
+        wide.unpivot(on=list(_DERIVED_PARTS), index=[*keys, s.DOC_ID], variable_name=c.MEASURE, value_name="_figure")
+        .unnest("_figure")
         .filter(amount >= 0)
         .join(chosen, on=[*keys, c.MEASURE], how="anti")
         .with_columns(pl.lit("derived").alias(c.STATED_IN))

@@ -34,14 +34,16 @@ def yearly_totals(
     Returns
     -------
     pl.DataFrame
-        Columns ``department_id, fiscal_year, side, amount_yuan, as_of_year, doc_id, table`` (and ``name``).
+        Columns ``department_id, fiscal_year, side, amount_yuan, as_of_year, doc_id, table, verification,
+        verified_by`` (how far the reading of the line is confirmed, and by what) and, given ``departments``,
+        ``name``.
 
     Examples
     --------
     >>> from decimal import Decimal
     >>> from analytics.schema import empty_frame
-    >>> yearly_totals(empty_frame("lines")).columns
-    ['department_id', 'fiscal_year', 'side', 'amount_yuan', 'as_of_year', 'doc_id', 'table']
+    >>> yearly_totals(empty_frame("lines")).columns[-4:]
+    ['doc_id', 'table', 'verification', 'verified_by']
     """
     rank = pl.col(s.TABLE).replace_strict(
         {name: i for i, name in enumerate(TOTAL_SOURCES)}, default=len(TOTAL_SOURCES), return_dtype=pl.Int32
@@ -55,7 +57,15 @@ def yearly_totals(
         (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.COLUMN) == "total") & pl.col(s.TABLE).is_in(TOTAL_SOURCES)
     ).with_columns(rank.alias("_rank"))
     totals = prefer(stated, [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE]).select(
-        s.DEPARTMENT_ID, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN, s.AS_OF_YEAR, s.DOC_ID, s.TABLE
+        s.DEPARTMENT_ID,
+        s.FISCAL_YEAR,
+        s.SIDE,
+        s.AMOUNT_YUAN,
+        s.AS_OF_YEAR,
+        s.DOC_ID,
+        s.TABLE,
+        s.VERIFICATION,
+        s.VERIFIED_BY,
     )
     if departments is not None:
         totals = totals.join(latest_names(departments), on=s.DEPARTMENT_ID, how="left")
