@@ -145,6 +145,29 @@ def test_a_table_without_any_unit_in_the_document_is_kept_as_unreadable_and_the_
     assert ds.reading_findings.get_column(s.KIND).to_list() == ["unreadable_table"]
 
 
+@pytest.mark.parametrize(
+    ("under", "status"),
+    [
+        ([Text(60, 140, "（无国有资本经营预算支出）")], "empty"),  # a note alone on its line
+        ([Text(400, 140, "合计")], "empty"),  # the form printed with an empty 合计 row
+        ([], "no_rows"),  # the title and header only: nothing says the table is empty
+    ],
+)
+def test_a_table_printed_empty_stays_empty(tmp_path: Path, under: list[Text], status: str) -> None:
+    page = [
+        Text(300, 50, f"{DEPARTMENT}{YEAR}年国有资本经营预算支出表", size=12),
+        Text(640, 72, "单位：万元"),
+        Text(60, 110, "功能分类科目编码"),
+        Text(200, 110, "科目名称"),
+        Text(600, 110, "金额"),
+        *under,
+    ]
+    ds = read_disclosure(build(tmp_path / "empty.pdf", [_front(), page]))
+    assert ds.lines.is_empty()
+    assert ds.document_tables.select(s.TABLE, s.STATUS).rows() == [("state_capital", status)]
+    assert ds.reading_findings.is_empty()
+
+
 def test_a_page_number_under_a_table_is_no_figure(tmp_path: Path) -> None:
     title = f"{DEPARTMENT}{YEAR}年政府性基金预算支出表"
     page = [

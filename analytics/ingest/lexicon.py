@@ -34,6 +34,8 @@ def _groups() -> dict[str, tuple[tuple[str, str, str], ...]]:
     raw: dict[str, list[tuple[str, str, str]]] = {}
     for number, row in enumerate(reference_rows(_FILE), start=2):
         kind, term = row["kind"], row["term"]
+        if None in row:  # more fields than the header names: a pattern's comma not quoted
+            raise AnalyticsError(f"{_FILE}, line {number}: expected 5 fields; quote a term that holds a comma")
         if kind not in _KINDS or not term:
             raise AnalyticsError(f"{_FILE}, line {number}: expected kind word or pattern and a term, got {row!r}")
         raw.setdefault(row["group"], []).append((kind, term, row["meaning"]))

@@ -33,6 +33,7 @@ from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest._pdf_layout import PageLine, Word
 from analytics.ingest._verify import column_orders, identities_of, row_score, scored_placement, step_of, verify_rows
+from analytics.ingest.lexicon import alternation
 from analytics.ingest.numbers import normalize_text, parse_amount
 from analytics.reference import reference_rows, table_key
 from analytics.reference.classification import code_level, normalize_code, parent_code
@@ -58,9 +59,9 @@ _UNIT_START = re.compile(r"单位\s*[:：]\s*[亿万]?$")
 _TOC = re.compile(r"[.…·]{3,}|…")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.*(说明|解释|情况)$")
 #: What a document prints under a table it has nothing to show in (disclosed empty, not missing).
-EMPTY_TABLE = re.compile(
-    r"无此项|本部门无|本单位无|没有.{0,20}(预算|支出|收入|数据)|此表无数据|本表无数据|空表|无相关数据"
-)
+EMPTY_TABLE = re.compile(alternation("empty_table"))
+#: A total row's label printed without any amount beside it.
+_BARE_TOTAL = re.compile(r"(?:合计|总计)")
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )
@@ -1110,7 +1111,10 @@ def _table_rows(
         return [], "empty", printed
     first_data = next((i for i, ln in enumerate(body) if any(_is_numeric(w) for w in ln.words)), None)
     if first_data is None:
-        return [], "empty" if says_empty else "no_rows", printed
+        # A table printed with its header and a 合计 row that holds no amount is printed empty, not unread.
+        bare_total = any(_BARE_TOTAL.fullmatch(normalize_text(ln.text).replace(" ", "")) for ln in body)
+        printed_empty = says_empty or bare_total
+        return [], "empty" if printed_empty else "no_rows", printed
     if unit_found is None:
         raise _NoUnitError
     unit = unit_found[0]
