@@ -128,37 +128,6 @@ def reading_findings() -> pl.DataFrame:
     return _reading_findings(*current())
 
 
-#: What a shown figure is matched on, to the lines the readers contradicted: the document, the year, and the amount
-#: (with its basis, for the measures; with its table and side, for the income and expenditure totals).
-_DOUBT_KEYS = {
-    "measures": (s.DOC_ID, s.FISCAL_YEAR, s.AMOUNT_BASIS, s.AMOUNT_YUAN),
-    "totals": (s.DOC_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.TABLE, s.SIDE, s.AMOUNT_YUAN),
-}
-#: The column ``with_doubts`` adds: the identities that fail (``verified_by`` of the contradicted lines), or null.
-DOUBT = "_doubt"
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _contradicted(path: str, version: str, kind: str) -> pl.DataFrame:
-    lines = _load(path, version).lines.filter(pl.col(s.VERIFICATION) == "contradicted")
-    if kind == "totals":
-        lines = lines.filter((pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.COLUMN) == "total"))
-    # A zero matches too many figures of a document to say which one the failing identity is about.
-    lines = lines.filter(pl.col(s.AMOUNT_YUAN) != 0)
-    keys = list(_DOUBT_KEYS[kind])
-    return lines.group_by(keys).agg(pl.col(s.VERIFIED_BY).drop_nulls().unique().sort().str.join("；").alias(DOUBT))
-
-
-def with_doubts(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """``frame`` (figures of ``measures`` / ``trends`` for ``kind="measures"``, of ``yearly_totals`` for
-    ``"totals"``) with ``DOUBT``: why a line of the same document, year and amount is contradicted, else null."""
-    keys = list(_DOUBT_KEYS[kind])
-    doubts = _contradicted(*current(), kind)
-    if doubts.is_empty() or frame.is_empty():
-        return frame.with_columns(pl.lit(None, pl.String).alias(DOUBT))
-    return frame.join(doubts, on=keys, how="left", maintain_order="left")
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _triage(path: str) -> TriageStore:
     return open_triage(path)

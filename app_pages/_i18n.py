@@ -230,6 +230,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "kind_unplaced_amount": ("未能归栏的金额", "Amount not placed in a column"),
     "kind_unit_inferred": ("推定的计量单位", "Unit inferred"),
     "none": ("—", "—"),
+    "colon": ("：", ": "),
+    "list_separator": ("；", "; "),
     "filter_source": ("疑点来源", "Raised by"),
     "source_all": ("全部", "All"),
     "source_document": ("文件本身（规则与模型）", "The document (rules and models)"),
@@ -250,6 +252,25 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "标有“⚠ 读数存疑”的数字，其所在的表内恒等式不成立（见“核实依据”）；引用前请核对原文，明细见数据页的读数报告。",
         "Figures marked “⚠ reading doubt” take part in an identity of the form that fails (see “Checked by”); check "
         "the page before quoting them; the Data page's reading report lists every doubt.",
+    ),
+    "mark_narrative": ("（据文字说明）", "(from the narrative)"),
+    "mark_derived": ("（按勾稽关系推算）", "(derived from the form's identities)"),
+    "marks_help": (
+        "⚠ 读数存疑：所在的表内恒等式不成立；（据文字说明）：表中未列，取自文字说明；（按勾稽关系推算）：由表内"
+        "勾稽关系（如“三公”经费 = 因公出国(境)费 + 公务用车购置及运行费 + 公务接待费）推算，文件未直接列出。",
+        "⚠ reading doubt: an identity of the form it takes part in fails; (from the narrative): no table prints it, "
+        "a sentence of the narrative does; (derived from the form's identities): computed from the other figures "
+        "(e.g. three public expenses = travel abroad + vehicles + receptions), not printed as such.",
+    ),
+    "origin_caption": (
+        "标有“（据文字说明）”的数字表中未列，取自文字说明；标有“（按勾稽关系推算）”的数字文件未直接列出，由其他数字"
+        "按表内勾稽关系推算。",
+        "Figures marked “(from the narrative)” are printed in no table but stated in the narrative; those marked "
+        "“(derived from the form's identities)” are not printed as such but computed from the others.",
+    ),
+    "compare_marked": (
+        "图中以下数字并非表中所列数字，或读数存疑：",
+        "These figures of the charts are not printed in a table, or their reading is in doubt:",
     ),
     "doubts_metric": ("读数存疑", "Reading doubts"),
     "doubts_metric_help": (
@@ -293,14 +314,6 @@ def table_labels() -> dict[str, str]:
 
     catalog = table_catalog().select("key", "name_en" if english() else "name_zh").rows()
     return {**dict(catalog), **{part: t(f"part_{part}") for part in ("narrative", "targets", "document")}}
-
-
-def doubt_columns() -> dict:
-    """``column_config`` of the two columns that mark a figure a reading contradicts, and say why."""
-    return {
-        t("col_reading"): st.column_config.TextColumn(width=110, help=t("doubt_caption")),
-        t("col_verified_by"): st.column_config.TextColumn(width="medium"),
-    }
 
 
 def severity_labels() -> dict[str, str]:

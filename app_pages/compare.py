@@ -5,12 +5,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import analytics
 from analytics import charts, compare
 from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
 from analytics.compare import _columns as c
 from app_pages import _data
-from app_pages._i18n import lang, pick, t
+from app_pages._i18n import lang, number_formats, pick, t
+from app_pages._marks import mark, mark_captions, mark_columns, mark_config
 
 st.title(t("compare_title"))
 st.caption(t("compare_caption"))
@@ -38,8 +40,31 @@ if not chosen:
     st.stop()
 selected = trends.filter((pl.col(c.MEASURE) == measure) & pl.col(s.DEPARTMENT_ID).is_in([names[n] for n in chosen]))
 
+
+def marked_figures(frame: pl.DataFrame, key: str) -> None:
+    """Below a chart: its figures that no table prints, or whose reading is in doubt, with their marks (a chart
+    draws every figure alike)."""
+    marked = frame.filter(mark() != "").sort(s.NAME, s.FISCAL_YEAR)
+    if marked.is_empty():
+        return
+    st.caption(t("compare_marked"))
+    st.dataframe(
+        marked.select(
+            pl.col(s.NAME).alias(t("col_name")),
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+            *mark_columns(marked),
+        ),
+        hide_index=True,
+        column_config={**number_formats(money=("col_amount",), year=("col_year",)), **mark_config()},
+        key=key,
+    )
+    mark_captions(marked)
+
+
 st.subheader(t("trend"))
 st.altair_chart(charts.small_multiples_chart(selected, measure=measure, lang=language), key="compare_multiples")
+marked_figures(selected, "compare_marked")
 
 years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
 if len(years) >= 2:
@@ -73,6 +98,8 @@ else:
         charts.peer_strip_chart(group, focus_department_id=names[focus_name], measure=measure, lang=language),
         key="compare_peers",
     )
+    # The peers' figures of the year the strip shows; the chosen departments' are listed above.
+    marked_figures(group.filter(~pl.col(s.DEPARTMENT_ID).is_in(selected.get_column(s.DEPARTMENT_ID))), "peers_marked")
 
 st.subheader(t("heatmap"))
 heatmap = charts.flags_heatmap(dataset.flags, departments=dataset.departments, lang=language)

@@ -13,7 +13,8 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
-from app_pages._i18n import doubt_columns, english, lang, number_formats, pick, t, table_labels
+from app_pages._i18n import english, lang, number_formats, pick, t, table_labels
+from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
@@ -32,9 +33,6 @@ department_id = options[name]
 trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
 st.subheader(t("key_figures"))
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
-# A figure a line of its document contradicts (an identity of the form fails) is marked beside it.
-marked = _data.with_doubts(trends, "measures")
-doubtful = marked.get_column(_data.DOUBT).is_not_null().any()
 columns = [
     pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),
@@ -43,27 +41,21 @@ columns = [
     pl.col(c.CHANGE_PCT).round(1).cast(pl.String).fill_null(t("none")).alias(t("col_change_pct")),
     # Where the figure was published: the document it was read from.
     pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
+    # A figure whose reading is contradicted, or that no table prints (the narrative's, or one the form's identities
+    # determine), is marked beside it.
+    *mark_columns(trends),
 ]
-if doubtful:
-    columns += [
-        pl.when(pl.col(_data.DOUBT).is_not_null())
-        .then(pl.lit(t("doubt_mark")))
-        .otherwise(pl.lit(""))
-        .alias(t("col_reading")),
-        pl.col(_data.DOUBT).fill_null("").alias(t("col_verified_by")),
-    ]
 st.dataframe(
-    marked.select(columns),
+    trends.select(columns),
     hide_index=True,
     column_config={
         **number_formats(money=("col_amount",), year=("col_year",)),
         t("col_change_pct"): st.column_config.TextColumn(alignment="right"),
-        **doubt_columns(),
+        **mark_config(),
     },
     key="department_figures",
 )
-if doubtful:
-    st.caption(t("doubt_caption"))
+mark_captions(trends)
 if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.PHASE) == "final")).is_empty():
     # A final account (决算): its 决算数, with the 年初预算 (and 调整预算) it prints beside them, else the year's
     # budget's. Only departments with one pay for this (not cached yet: see the report to the lead).
@@ -88,6 +80,33 @@ if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl
         .otherwise(pl.col(BUDGET_DOC_ID).replace_strict(documents, default=pl.col(BUDGET_DOC_ID)))
         .alias(source_label),
     ]
+    # Each figure's mark, named by its column: “决算数 ⚠ 读数存疑；年初预算（据文字说明）”.
+    figure_origins = {
+        "initial_budget": (c.BUDGET_STATED_IN, c.BUDGET_VERIFICATION, c.BUDGET_VERIFIED_BY),
+        "adjusted_budget": (c.ADJUSTED_STATED_IN, c.ADJUSTED_VERIFICATION, c.ADJUSTED_VERIFIED_BY),
+        "actual": (c.FINAL_STATED_IN, c.FINAL_VERIFICATION, c.FINAL_VERIFIED_BY),
+    }
+    basis_marks = [
+        pl.when(mark(stated_in, verification) != "").then(
+            # A full-width parenthesis needs no space before it.
+            pl.concat_str(pl.lit(pick(BASIS_LABELS[basis])), mark(stated_in, verification), separator=" ").str.replace(
+                " （", "（", literal=True
+            )
+        )
+        for basis, (stated_in, verification, _) in figure_origins.items()
+    ]
+    doubts = [
+        pl.when(pl.col(verification) == "contradicted").then(
+            pl.concat_str(pl.lit(pick(BASIS_LABELS[basis])), readable(pl.col(why)), separator=t("colon"))
+        )
+        for basis, (_, verification, why) in figure_origins.items()
+    ]
+    row_marks = pl.concat_list(basis_marks).list.drop_nulls().list.join(t("list_separator"))
+    row_doubts = pl.concat_list(doubts).list.drop_nulls().list.join(t("list_separator"))
+    if not execution.select(row_marks.alias("_m")).filter(pl.col("_m") != "").is_empty():
+        columns.append(row_marks.alias(t("col_reading")))
+    if not execution.select(row_doubts.alias("_d")).filter(pl.col("_d") != "").is_empty():
+        columns.append(row_doubts.alias(t("col_verified_by")))
     shown = execution.select(columns)
     if execution.get_column(ADJUSTED_BUDGET_YUAN).is_null().all():
         shown = shown.drop(labels["adjusted_budget"])  # printed by none of its final accounts
@@ -98,8 +117,15 @@ if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl
             **number_formats(year=("col_year",)),
             **{label: st.column_config.NumberColumn(format="%,.2f") for label in labels.values()},
             rate_label: st.column_config.NumberColumn(format="%.1f"),
+            **mark_config(),
         },
         key="department_final_accounts",
+    )
+    mark_captions(
+        execution.select(
+            pl.concat_list(pl.col(v) for _, v, _ in figure_origins.values()).alias(s.VERIFICATION),
+            pl.concat_list(pl.col(o) for o, _, _ in figure_origins.values()).alias(c.STATED_IN),
+        ).explode(s.VERIFICATION, c.STATED_IN)
     )
 
 with st.expander(t("sources")):
@@ -119,7 +145,7 @@ with st.expander(t("sources")):
             pl.col(s.VERIFICATION)
             .replace_strict(verification, default=pl.col(s.VERIFICATION))
             .alias(t("col_verification")),
-            pl.col(s.VERIFIED_BY).fill_null("").alias(t("col_verified_by")),
+            readable(pl.col(s.VERIFIED_BY)).fill_null("").alias(t("col_verified_by")),
         ),
         hide_index=True,
         column_config=number_formats(year=("col_year",)),
@@ -150,9 +176,11 @@ else:
             .alias(t("col_basis")),
             pl.col("staff").alias(t("col_staff")),
             analytics.wan_yuan(c.PER_STAFF_YUAN).alias(t("col_per_staff")),
+            # Per member of staff of a figure in doubt, or not printed in a table: the figure's mark.
+            *mark_columns(staff),
         ),
         hide_index=True,
-        column_config=number_formats(money=("col_per_staff",), year=("col_year",)),
+        column_config={**number_formats(money=("col_per_staff",), year=("col_year",)), **mark_config()},
         key="department_per_staff",
     )
 

@@ -10,7 +10,8 @@ from analytics import charts
 from analytics import schema as s
 from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
-from app_pages._i18n import doubt_columns, english, lang, number_formats, severity_labels, t
+from app_pages._i18n import english, lang, number_formats, severity_labels, t
+from app_pages._marks import mark_captions, mark_columns, mark_config
 
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
@@ -41,31 +42,22 @@ names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
 choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
 st.altair_chart(charts.totals_chart(shown, lang=lang()), key="totals_chart")
-# A total an identity of its table contradicts is marked beside it, with the identity that fails.
-marked = _data.with_doubts(shown, "totals")
-doubtful = marked.get_column(_data.DOUBT).is_not_null().any()
 columns = [
     pl.col(s.NAME).alias(t("col_name")),
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),
     pl.col(s.SIDE).replace_strict({"income": t("income"), "expenditure": t("expenditure")}).alias(t("col_side")),
     analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+    # A total an identity of its table contradicts is marked beside it, with the identity that fails (every total
+    # here is a table's: a 收支总表's, or the 总体资金情况 form's).
+    *mark_columns(shown, stated_in=None),
 ]
-if doubtful:
-    columns += [
-        pl.when(pl.col(_data.DOUBT).is_not_null())
-        .then(pl.lit(t("doubt_mark")))
-        .otherwise(pl.lit(""))
-        .alias(t("col_reading")),
-        pl.col(_data.DOUBT).fill_null("").alias(t("col_verified_by")),
-    ]
 st.dataframe(
-    marked.select(columns),
+    shown.select(columns),
     hide_index=True,
-    column_config={**number_formats(money=("col_amount",), year=("col_year",)), **doubt_columns()},
+    column_config={**number_formats(money=("col_amount",), year=("col_year",)), **mark_config()},
     key="totals_table",
 )
-if doubtful:
-    st.caption(t("doubt_caption"))
+mark_captions(shown, stated_in=None)
 
 with st.expander(t("sources")):
     evidence = (

@@ -50,6 +50,11 @@ def test_a_final_account_shows_its_initial_budget_beside_the_actual(planning_dat
     income = table[table["指标"] == "收入合计"].iloc[0]
     assert income["决算数（万元）"] == 9859.38
     assert income.isna()["年初预算（万元）"]
+    # The 机关运行经费 is stated only in the narrative: its 决算数 is marked so; the tables' figures are not.
+    marks = dict(zip(table["指标"], table["读数"], strict=True))
+    assert marks["机关运行经费"] == "决算数（据文字说明）"
+    assert marks["三公经费"] == marks["收入合计"] == ""
+    assert any("据文字说明" in caption.value for caption in at.caption)
 
 
 def test_the_final_accounts_table_follows_the_english_switch(planning_dataset: Path) -> None:

@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
 from analytics.reference import table_catalog
 from analytics.store import Dataset, save_dataset
-from tests.app.conftest import ARCHIVES, built_dataset, table
+from tests.app.conftest import ARCHIVES, built_dataset, table, tables
 from tests.app.doubtful import DoubtfulDisclosure
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -164,3 +171,121 @@ def test_a_whole_identity_that_fails_marks_the_three_public_total(
     marked = set(figures.loc[figures["读数"] == "⚠ 读数存疑", "指标"])
     assert MEASURE_LABELS["three_public"][0] in marked
     assert MEASURE_LABELS["vehicles"][0] not in marked  # 公务用车 = 购置费 + 运行费 still holds
+
+
+# --- figures no table prints --------------------------------------------------------------------------------------
+
+#: 测试区庚局 2030: a 收支总表 whose 支出总计 is contradicted, and a narrative that states the 三公经费, its 出国 and
+#: 接待 (the 公务用车 figure is derived from them).
+NARRATIVE_DEPARTMENT = "测试区庚局"
+WHY = "不符：收入总计 = 支出总计; 另表同数：income_summary"
+
+
+def _narrative_dataset() -> Dataset:
+    def line(side: str, name: str, amount: str, verification: str, why: str | None) -> dict[str, object]:
+        return {
+            s.DOC_ID: "g", s.DEPARTMENT_ID: NARRATIVE_DEPARTMENT, s.FISCAL_YEAR: 2030, s.AS_OF_YEAR: 2030,
+            s.PHASE: "budget", s.TABLE: "income_expenditure_summary", s.SIDE: side, s.CLASSIFICATION: "total",
+            s.NAME: name, s.COLUMN: "total", s.AMOUNT_BASIS: "budget", s.AMOUNT_YUAN: Decimal(amount),
+            s.VERIFICATION: verification, s.VERIFIED_BY: why, s.PAGE: 2, s.LINE: 9, s.SOURCE_TEXT: f"{name} {amount}",
+        }  # fmt: skip
+
+    def statement(seq: int, subject: str, amount: str) -> dict[str, object]:
+        return {
+            s.DOC_ID: "g", s.SEQ: seq, s.DEPARTMENT_ID: NARRATIVE_DEPARTMENT, s.FISCAL_YEAR: 2030,
+            s.SUBJECT: subject, s.AMOUNT_YUAN: Decimal(amount), s.LINE: seq, s.SOURCE_TEXT: f"{subject}{amount}元。",
+        }  # fmt: skip
+
+    lines = [
+        line("income", "收入总计", "5230000", "verified", "收入合计 = 各来源之和"),
+        line("expenditure", "支出总计", "5320000", "contradicted", WHY),
+    ]
+    statements = [
+        statement(1, "“三公”经费预算", "96000"),
+        statement(2, "因公出国(境)费", "16000"),
+        statement(3, "公务接待费", "20000"),
+    ]
+    document = {
+        s.DOC_ID: "g", s.SOURCE_NAME: "gengju_2030.pdf", s.SOURCE_FORMAT: "pdf", s.DEPARTMENT_ID: NARRATIVE_DEPARTMENT,
+        s.DEPARTMENT: NARRATIVE_DEPARTMENT, s.FISCAL_YEAR: 2030, s.PHASE: "budget", s.SCOPE: "department",
+        s.DISCLOSURE_ID: "g",
+    }  # fmt: skip
+    department = {
+        s.DEPARTMENT_ID: NARRATIVE_DEPARTMENT,
+        s.FISCAL_YEAR: 2030,
+        s.NAME: NARRATIVE_DEPARTMENT,
+        s.DOC_ID: "g",
+    }
+    frame = {
+        s.LINES: lines, s.STATEMENTS: statements, s.DOCUMENTS: [document], s.DEPARTMENTS: [department],
+    }  # fmt: skip
+    return Dataset.from_tables(
+        {name: pl.DataFrame(rows, schema=s.TABLES[name].schema, orient="row") for name, rows in frame.items()}
+    )
+
+
+@pytest.fixture
+def narrative_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dataset:
+    stored = save_dataset(_narrative_dataset(), tmp_path / "ds")
+    monkeypatch.setenv("ANALYTICS_DATASET", str(stored.path))
+    return stored
+
+
+def _marks(figures: pd.DataFrame, column: str = "读数", measure: str = "指标") -> dict[str, str]:
+    return dict(zip(figures[measure], figures[column], strict=True))
+
+
+def test_department_figures_say_which_come_from_the_narrative_or_the_forms_identities(
+    narrative_dataset: Dataset,
+) -> None:
+    at = _page("app_pages/department.py")
+    at.selectbox(key="department_pick").select(NARRATIVE_DEPARTMENT).run()
+    assert not at.exception
+    figures = table(at, "指标", "金额（万元）")
+    marks = _marks(figures)
+    labels = {m: MEASURE_LABELS[m][0] for m in MEASURE_LABELS}
+    assert marks == {
+        labels["income_total"]: "",
+        labels["expenditure_total"]: "⚠ 读数存疑",
+        labels["three_public"]: "（据文字说明）",
+        labels["overseas_travel"]: "（据文字说明）",
+        labels["reception"]: "（据文字说明）",
+        labels["vehicles"]: "（按勾稽关系推算）",
+    }
+    vehicles = figures[figures["指标"] == labels["vehicles"]]
+    assert vehicles["金额（万元）"].item() == 6.0  # 9.6 − 1.6 − 2.0
+    # Why the reading is in doubt, the tables it names by their names (no key of the data contract).
+    why = _marks(figures, "核实依据")
+    assert why[labels["expenditure_total"]] == "不符：收入总计 = 支出总计; 另表同数：收入总表"
+    assert why[labels["income_total"]] == ""
+    captions = " ".join(c.value for c in at.caption)
+    assert "读数存疑" in captions and "据文字说明" in captions and "按勾稽关系推算" in captions
+
+
+def test_the_marks_follow_the_english_switch(narrative_dataset: Dataset) -> None:
+    at = _page("app_pages/department.py")
+    at.sidebar.toggle[0].set_value(True).run()
+    at.selectbox(key="department_pick").select(NARRATIVE_DEPARTMENT).run()
+    assert not at.exception
+    marks = _marks(table(at, "Measure", "Amount (10k yuan)"), "Reading", "Measure")
+    assert marks[MEASURE_LABELS["three_public"][1]] == "(from the narrative)"
+    assert marks[MEASURE_LABELS["vehicles"][1]] == "(derived from the form's identities)"
+    assert marks[MEASURE_LABELS["expenditure_total"][1]] == "⚠ reading doubt"
+
+
+def test_compare_lists_the_charted_figures_no_table_prints(narrative_dataset: Dataset) -> None:
+    at = _page("app_pages/compare.py")
+    at.selectbox(key="compare_measure").select("vehicles").run()
+    assert not at.exception
+    marked = table(at, "部门名称", "读数")
+    assert marked[["部门名称", "年度", "金额（万元）", "读数"]].values.tolist() == [
+        [NARRATIVE_DEPARTMENT, 2030, 6.0, "（按勾稽关系推算）"]
+    ]
+    at.selectbox(key="compare_measure").select("income_total").run()
+    assert not at.exception
+    assert not tables(at, "部门名称", "读数")  # a table's figure nothing doubts: no list
+    at.selectbox(key="compare_measure").select("expenditure_total").run()
+    marked = table(at, "部门名称", "读数")
+    assert marked[["读数", "核实依据"]].values.tolist() == [
+        ["⚠ 读数存疑", "不符：收入总计 = 支出总计; 另表同数：收入总表"]
+    ]
