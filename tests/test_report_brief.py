@@ -16,6 +16,7 @@ from pypdf import PdfReader
 import analytics
 from analytics import schema as s
 from analytics.cli import main
+from analytics.compare import _columns as c
 from analytics.pipeline import all_flags
 from analytics.reading import reading_report
 from analytics.report.brief import (
@@ -445,3 +446,122 @@ def test_briefs_of_the_default_dataset_count_the_doubts_of_their_own_phase() -> 
         assert "reading" not in brief.questions.get_column("family").to_list()
         html = render_html(brief, charts_svg=False)
         assert (f"读数存疑 {expected} 处" in html) == (expected > 0)
+
+
+# --- figures no table prints, and readings in doubt -------------------------------------------------------------------
+
+MARKED = "测试区辛局"
+
+
+def _marked_dataset() -> Dataset:
+    """测试区辛局 2031: a 收支总表 (its 支出总计 contradicted), a 支出总表's 基本支出, and a narrative stating the
+    项目支出 and the three parts of the 三公经费 (the 三公经费 itself derived from them)."""
+
+    def line(  # noqa: PLR0917 - a table cell, column by column
+        side: str, name: str, column: str, amount: str, verification: str, why: str | None
+    ) -> dict[str, object]:
+        table = "income_expenditure_summary" if column == "total" else "expenditure_summary"
+        return {
+            s.DOC_ID: "x", s.DEPARTMENT_ID: MARKED, s.FISCAL_YEAR: 2031, s.AS_OF_YEAR: 2031, s.PHASE: "budget",
+            s.TABLE: table, s.SIDE: side, s.CLASSIFICATION: "total", s.NAME: name, s.COLUMN: column,
+            s.AMOUNT_BASIS: "budget", s.AMOUNT_YUAN: Decimal(amount), s.VERIFICATION: verification,
+            s.VERIFIED_BY: why, s.PAGE: 2, s.LINE: 5, s.SOURCE_TEXT: f"{name} {amount}",
+        }  # fmt: skip
+
+    def statement(seq: int, subject: str, amount: str) -> dict[str, object]:
+        return {
+            s.DOC_ID: "x", s.SEQ: seq, s.DEPARTMENT_ID: MARKED, s.FISCAL_YEAR: 2031, s.SUBJECT: subject,
+            s.AMOUNT_YUAN: Decimal(amount), s.LINE: seq, s.SOURCE_TEXT: f"{subject}{amount}元。",
+        }  # fmt: skip
+
+    rows = {
+        s.LINES: [
+            line("income", "收入总计", "total", "4870000", "verified", "收入总计 = 支出总计"),
+            line("expenditure", "支出总计", "total", "4780000", "contradicted", "不符：另表同数：income_summary"),
+            line("expenditure", "合计", "basic", "3900000", "unverified", None),
+        ],
+        s.STATEMENTS: [
+            statement(1, "项目支出", "880000"),
+            statement(2, "因公出国(境)费", "12000"),
+            statement(3, "公务用车购置及运行费", "45000"),
+            statement(4, "公务接待费", "8000"),
+        ],
+        s.DOCUMENTS: [{
+            s.DOC_ID: "x", s.SOURCE_NAME: "xinju_2031.pdf", s.SOURCE_FORMAT: "pdf", s.DEPARTMENT_ID: MARKED,
+            s.DEPARTMENT: MARKED, s.FISCAL_YEAR: 2031, s.PHASE: "budget", s.SCOPE: "department", s.DISCLOSURE_ID: "x",
+        }],
+        s.DEPARTMENTS: [{s.DEPARTMENT_ID: MARKED, s.FISCAL_YEAR: 2031, s.NAME: MARKED, s.DOC_ID: "x"}],
+    }  # fmt: skip
+    return Dataset.from_tables(
+        {name: pl.DataFrame(frame, schema=s.TABLES[name].schema, orient="row") for name, frame in rows.items()}
+    )
+
+
+def _cells(html: str, measure: str) -> str:
+    """The amounts of the key-figure row of ``measure``, each with its marks (``88.00*``, ``478.00⚠``)."""
+    row = re.search(rf"<tr><td>{measure}<br>.*?</tr>", html)
+    assert row is not None, measure
+    marks = re.sub(r'<sup class="mark[^"]*">([^<]*)</sup>', r"\1", row.group(0))
+    return re.sub(r"<[^>]+>", " ", marks)
+
+
+def test_key_figures_mark_the_narratives_the_derived_and_the_doubted() -> None:
+    brief = build_brief(_marked_dataset(), MARKED)
+    assert dict(brief.figures.select(c.MEASURE, c.STATED_IN).rows()) == {
+        "income_total": "table",
+        "expenditure_total": "table",
+        "basic": "table",
+        "project": "narrative",
+        "three_public": "derived",
+    }
+    html = render_html(brief, charts_svg=False)
+    key_figures = _section(html, "一、主要数字")
+    assert "487.00 " in _cells(key_figures, "收入合计")  # a table's figure nothing doubts: no mark
+    assert "478.00⚠" in _cells(key_figures, "支出合计")
+    assert "88.00*" in _cells(key_figures, "项目支出")
+    assert "6.50†" in _cells(key_figures, "三公经费")  # 1.2 + 4.5 + 0.8
+    assert "390.00 " in _cells(key_figures, "基本支出")
+    legend = re.search(r'<p class="legend">(.*?)</p>', key_figures, re.S)
+    assert legend is not None
+    lines = legend.group(1).split("<br>")
+    assert lines[0] == "* 据文字说明：表中未列，取自文件的文字说明"
+    assert lines[1].startswith("† 按勾稽关系推算")
+    # The doubt names the figure, its year and the identity that fails, its tables by their names.
+    assert lines[2] == "⚠ 读数存疑，引用前请核对原文：支出合计（2031年）不符：另表同数：收入总表"
+    english = _section(render_html(brief, lang="en", charts_svg=False), "1. Key figures")
+    assert "* from the narrative" in english and "† derived from the form" in english
+    assert "⚠ reading doubt: check the page before quoting: Expenditure (2031): 不符：另表同数：Income" in english
+
+
+def test_a_brief_whose_figures_are_all_a_tables_has_no_legend(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    html = render_html(build_brief(_read(tmp_path, archives), archives.full_name), charts_svg=False)
+    assert 'class="legend"' not in html and "据文字说明" not in html and "⚠" not in html
+
+
+def test_the_execution_table_marks_a_budget_figure_in_doubt(tmp_path: Path, archives: SyntheticDisclosure) -> None:
+    ds = _with_final(_read(tmp_path, archives), "0.9", initial="1.1")
+    initial_total = (
+        (pl.col(s.PHASE) == "final")
+        & (pl.col(s.AMOUNT_BASIS) == "initial_budget")
+        & (pl.col(s.TABLE) == "performance_fund_composition")
+        & (pl.col(s.SIDE) == "expenditure")
+        & (pl.col(s.CLASSIFICATION) == "total")
+    )
+    assert ds.lines.filter(initial_total).height == 1
+    lines = ds.lines.with_columns(
+        pl.when(initial_total).then(pl.lit("contradicted")).otherwise(pl.col(s.VERIFICATION)).alias(s.VERIFICATION),
+        pl.when(initial_total)
+        .then(pl.lit("不符：合计 = 各类科目之和"))
+        .otherwise(pl.col(s.VERIFIED_BY))
+        .alias(s.VERIFIED_BY),
+    )
+    final = build_brief(Dataset.from_tables({**ds.tables, s.LINES: lines}), archives.full_name, phase="final")
+    html = render_html(final, charts_svg=False)
+    execution = _section(html, "预算执行")
+    row = re.search(r"<tr><td>支出合计</td>.*?</tr>", execution)
+    assert row is not None
+    budget = _wan(archives.composition.expenditure_total(0) * Decimal("1.1"))
+    assert f'{budget}<sup class="mark doubt">⚠</sup>' in row.group(0)
+    spent = _wan(archives.composition.expenditure_total(0) * Decimal("0.9"))
+    assert f'<td class="num">{spent}</td>' in row.group(0)  # the 决算数 itself is not in doubt
+    assert "支出合计（年初预算）不符：合计 = 各类科目之和" in html

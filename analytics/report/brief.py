@@ -83,6 +83,16 @@ _SETTLED = ("误报",)
 _DETAIL_LEVELS = ((10, 8), (6, 6), (4, 4), (2, 3))
 _MAX_PAGES = 2
 _SOURCE_CHARS = 90
+#: The footnote mark of a figure no table prints, by where it was stated (``analytics.compare.measures``), and the
+#: mark of one whose reading is contradicted.
+_ORIGIN_MARKS = {"narrative": "*", "derived": "†"}
+_DOUBT_MARK = "⚠"
+#: The figures of an execution row: (its amount, stated_in, verification, verified_by) columns.
+_EXECUTION_FIGURES = {
+    "budget": (c.BUDGET_STATED_IN, c.BUDGET_VERIFICATION, c.BUDGET_VERIFIED_BY),
+    "adjusted": (c.ADJUSTED_STATED_IN, c.ADJUSTED_VERIFICATION, c.ADJUSTED_VERIFIED_BY),
+    "final": (c.FINAL_STATED_IN, c.FINAL_VERIFICATION, c.FINAL_VERIFIED_BY),
+}
 
 
 class BriefError(AnalyticsError):
@@ -96,11 +106,14 @@ class Brief:
     Frames
     ------
     figures
-        ``measure, fiscal_year, amount_yuan, change_pct, cagr_pct, doc_id``: every year each key measure is stated.
+        ``measure, fiscal_year, amount_yuan, change_pct, cagr_pct, doc_id, stated_in, verification, verified_by``:
+        every year each key measure is stated, where (a table, only the narrative, or derived by the form's
+        identities) and how far its reading is confirmed (see ``analytics.compare.measures``).
     composition
         ``dimension, component, amount_yuan, share`` of the brief's year (``category`` and ``function``).
     staff
-        ``measure, staff_basis, staff, per_staff_yuan`` of the brief's year.
+        ``measure, staff_basis, staff, per_staff_yuan, stated_in, verification`` of the brief's year (the last two
+        the measure's).
     peers
         ``measure, peer_group, value, rank, peer_count, median, q1, q3`` of the brief's year (value in 元).
     peer_values
@@ -113,10 +126,11 @@ class Brief:
         source ``reader``) are no questions to the department: they are counted in ``reading_doubts``.
     execution
         ``measure, budget_yuan`` (年初预算), ``adjusted_budget_yuan`` (调整预算, where printed), ``final_yuan``
-        (决算数), ``execution_pct`` (决算数 ÷ 年初预算), ``budget_doc_id, final_doc_id, budget_document`` of the
-        brief's year: every key measure of its final account with a budget figure, taken from the final account
-        where it prints one, else from the year's budget (see ``analytics.compare.execution_rates``); empty when the
-        year has no final account.
+        (决算数), ``execution_pct`` (决算数 ÷ 年初预算), ``budget_doc_id, final_doc_id, budget_document`` and each
+        figure's ``stated_in``, ``verification`` and ``verified_by`` (``budget_…``, ``adjusted_budget_…``,
+        ``final_…``) of the brief's year: every key measure of its final account with a budget figure, taken
+        from the final account where it prints one, else from the year's budget (see
+        ``analytics.compare.execution_rates``); empty when the year has no final account.
     """
 
     department_id: str
@@ -212,7 +226,17 @@ def build_brief(
     figures = (
         trends(measured.filter(own & (pl.col(s.FISCAL_YEAR) <= year)))
         .filter(pl.col(c.MEASURE).is_in(KEY_MEASURES))
-        .select(c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN, c.CHANGE_PCT, c.CAGR_PCT, s.DOC_ID)
+        .select(
+            c.MEASURE,
+            s.FISCAL_YEAR,
+            s.AMOUNT_YUAN,
+            c.CHANGE_PCT,
+            c.CAGR_PCT,
+            s.DOC_ID,
+            c.STATED_IN,
+            s.VERIFICATION,
+            s.VERIFIED_BY,
+        )
         .sort(pl.col(c.MEASURE).replace_strict({m: i for i, m in enumerate(KEY_MEASURES)}), s.FISCAL_YEAR)
     )
     composition = pl.concat(
@@ -272,6 +296,7 @@ def _execution(ds: Dataset, department_id: str, year: int, names: dict[str, str]
             BUDGET_DOC_ID,
             FINAL_DOC_ID,
             pl.col(BUDGET_DOC_ID).replace_strict(names, default=pl.col(BUDGET_DOC_ID)).alias("budget_document"),
+            *(column for figure in _EXECUTION_FIGURES.values() for column in figure),
         )
     )
 
@@ -281,7 +306,7 @@ def _staff(ds: Dataset, measured: pl.DataFrame, department_id: str, year: int) -
         per_staff(ds, measures_frame=measured)
         .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
         .filter(pl.col(c.MEASURE).is_in(["expenditure_total", "basic", "personnel", "three_public"]))
-        .select(c.MEASURE, c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN)
+        .select(c.MEASURE, c.STAFF_BASIS, "staff", c.PER_STAFF_YUAN, c.STATED_IN, s.VERIFICATION)
     )
 
 
@@ -425,6 +450,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "trend_title": "收支变化趋势（万元）",
         "peer_title": "支出合计：同组比较（{year}年，万元）",
         "footer": "本简报由公开的部门{phase}文件自动生成；数字均可追溯至所列文件的页码和原文。",
+        "mark_narrative": "据文字说明：表中未列，取自文件的文字说明",
+        "mark_derived": "按勾稽关系推算：文件未直接列出，由其他数字按表内勾稽关系推算",
+        "mark_doubt": "读数存疑，引用前请核对原文",
+        "doubt_item": "{measure}（{year}年）{why}",
+        "doubt_item_plain": "{measure}{why}",
+        "doubt_separator": "；",
         "none": "—",
         "colon": "：",
         "list_separator": "、",
@@ -487,6 +518,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "peer_title": "Expenditure among peers ({year}, 10k yuan)",
         "footer": "Generated from the published department {phase} documents; every figure traces to a listed "
         "document's page and text.",
+        "mark_narrative": "from the narrative: printed in no table, stated in the document's text",
+        "mark_derived": "derived from the form's identities: not printed as such, computed from the other figures",
+        "mark_doubt": "reading doubt: check the page before quoting",
+        "doubt_item": "{measure} ({year}): {why}",
+        "doubt_item_plain": "{measure}: {why}",
+        "doubt_separator": "; ",
         "none": "—",
         "colon": ": ",
         "list_separator": ", ",
@@ -507,6 +544,58 @@ def _wan(value: Decimal | float | None) -> str:
     if value is None:
         return "—"
     return format_wan(value if isinstance(value, Decimal) else Decimal(str(round(value, 2))), unit=False)
+
+
+class _Marks:
+    """The footnote marks of the figures a brief shows, and the legend of those it used."""
+
+    def __init__(self, text: dict[str, Any], lang: str) -> None:
+        self.text = text
+        self.lang = lang
+        self.origins: set[str] = set()
+        self.doubts: list[str] = []
+
+    def amount(self, value: Decimal | None, stated_in: str | None, verification: str | None) -> dict[str, str]:
+        """``value`` in 万元 (``amount``) and its footnote marks: ``mark`` ``*`` for the narrative's, ``†`` for a
+        derived figure, and ``doubt`` ``⚠`` for a contradicted reading (empty strings where none)."""
+        if value is None:
+            return {"amount": _wan(value), "mark": "", "doubt": ""}
+        mark = _ORIGIN_MARKS.get(stated_in or "", "")
+        if mark:
+            self.origins.add(str(stated_in))
+        return {"amount": _wan(value), "mark": mark, "doubt": _DOUBT_MARK if verification == "contradicted" else ""}
+
+    def doubt(self, measure: str, year: object | None, verification: str | None, why: str | None) -> None:
+        """Record a contradicted figure for the legend: which (of ``year``, unless the brief's), and the identity
+        that fails."""
+        if verification == "contradicted":
+            template = self.text["doubt_item" if year is not None else "doubt_item_plain"]
+            item = template.format(measure=measure, year=year, why=_readable(why or "", self.lang))
+            if item not in self.doubts:
+                self.doubts.append(item)
+
+    def legend(self) -> list[str]:
+        """One line per mark used, in the order of ``_ORIGIN_MARKS``, then the doubts."""
+        lines = [
+            f"{mark} {self.text[f'mark_{origin}']}" for origin, mark in _ORIGIN_MARKS.items() if origin in self.origins
+        ]
+        if self.doubts:
+            colon = self.text["colon"]
+            lines.append(
+                f"{_DOUBT_MARK} {self.text['mark_doubt']}{colon}{self.text['list_separator'].join(self.doubts)}"
+            )
+        return lines
+
+
+def _readable(why: str, lang: str) -> str:
+    """A ``verified_by`` with the tables it names (``另表同数：income_summary``) by their names, never a key."""
+    from analytics.reference import table_catalog
+
+    labels = dict(table_catalog().select("key", "name_en" if lang == "en" else "name_zh").rows())
+    # The longest first: ``expenditure_summary`` is part of ``income_expenditure_summary``.
+    for key in sorted(labels, key=len, reverse=True):
+        why = why.replace(key, labels[key])
+    return why
 
 
 def _measure_name(measure: str, lang: str) -> str:
@@ -535,15 +624,21 @@ def _context(
     text = _TEXT[lang]
     phase = text[brief.phase]
     figures = []
+    marks = _Marks(text, lang)
     for measure, rows in brief.figures.group_by(c.MEASURE, maintain_order=True):
         amounts = rows.sort(s.FISCAL_YEAR)
         years = amounts.get_column(s.FISCAL_YEAR).to_list()
         last = amounts.row(-1, named=True)
+        name = _measure_name(str(measure[0]), lang)
+        series = []
+        for row in amounts.iter_rows(named=True):
+            series.append(marks.amount(row[s.AMOUNT_YUAN], row[c.STATED_IN], row[s.VERIFICATION]))
+            marks.doubt(name, row[s.FISCAL_YEAR], row[s.VERIFICATION], row[s.VERIFIED_BY])
         figures.append(
             {
-                "measure": _measure_name(str(measure[0]), lang),
+                "measure": name,
                 "years": "–".join(map(str, (years[0], years[-1]))) if len(years) > 1 else str(years[0]),
-                "series": " → ".join(_wan(v) for v in amounts.get_column(s.AMOUNT_YUAN)),
+                "series": series,
                 "change": _pct(last[c.CHANGE_PCT]),
                 "cagr": _pct(last[c.CAGR_PCT]) if len(years) > 2 else "—",
             }
@@ -564,7 +659,7 @@ def _context(
             "measure": _measure_name(r[c.MEASURE], lang),
             "basis": text[f"basis_{r[c.STAFF_BASIS]}"],
             "staff": r["staff"],
-            "per_staff": _wan(r[c.PER_STAFF_YUAN]),
+            "per_staff": marks.amount(r[c.PER_STAFF_YUAN], r[c.STATED_IN], r[s.VERIFICATION]),
         }
         for r in brief.staff.iter_rows(named=True)
     ]
@@ -593,6 +688,27 @@ def _context(
         }
         for r in brief.targets.head(max_targets).iter_rows(named=True)
     ]
+    execution = []
+    for r in brief.execution.iter_rows(named=True):
+        name = _measure_name(r[c.MEASURE], lang)
+        amounts = dict(
+            zip(_EXECUTION_FIGURES, (r[c.BUDGET_YUAN], r[ADJUSTED_BUDGET_YUAN], r[c.FINAL_YUAN]), strict=True)
+        )
+        shown = {}
+        for figure, (stated_in, verification, why) in _EXECUTION_FIGURES.items():
+            shown[figure] = marks.amount(amounts[figure], r[stated_in], r[verification])
+            label = f"{name}{text['open_paren']}{text[f'{figure}_amount']}{text['close_paren']}"
+            marks.doubt(label, None, r[verification], r[why])
+        execution.append(
+            {
+                "measure": name,
+                **shown,
+                "rate": _pct(r[c.EXECUTION_PCT], signed=False),
+                "source": text["this_final"]
+                if r[BUDGET_DOC_ID] == r[FINAL_DOC_ID]
+                else (r["budget_document"] or text["none"]),
+            }
+        )
     question_column = "question_en" if lang == "en" else "question_zh"
     questions = [
         {
@@ -621,19 +737,8 @@ def _context(
         "targets_changed": int(brief.targets.get_column(TARGET_CHANGED).sum()),
         "questions": questions,
         "key_figures": text["key_figures_final" if brief.phase == "final" else "key_figures"],
-        "execution": [
-            {
-                "measure": _measure_name(r[c.MEASURE], lang),
-                "budget": _wan(r[c.BUDGET_YUAN]),
-                "adjusted": _wan(r[ADJUSTED_BUDGET_YUAN]),
-                "final": _wan(r[c.FINAL_YUAN]),
-                "rate": _pct(r[c.EXECUTION_PCT], signed=False),
-                "source": text["this_final"]
-                if r[BUDGET_DOC_ID] == r[FINAL_DOC_ID]
-                else (r["budget_document"] or text["none"]),
-            }
-            for r in brief.execution.iter_rows(named=True)
-        ],
+        "execution": execution,
+        "marks_legend": marks.legend(),
         "execution_adjusted": brief.execution.get_column(ADJUSTED_BUDGET_YUAN).is_not_null().any(),
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
