@@ -46,28 +46,29 @@ def totals() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _measures(path: str, version: str) -> pl.DataFrame:
-    return compare.measures(_load(path, version))
+def _measures(path: str, version: str, phase: str = "budget") -> pl.DataFrame:
+    return compare.measures(_load(path, version), phase=phase)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _trends(path: str, version: str) -> pl.DataFrame:
-    return compare.trends(_measures(path, version))
+def _trends(path: str, version: str, phase: str = "budget") -> pl.DataFrame:
+    return compare.trends(_measures(path, version, phase))
 
 
-def trends() -> pl.DataFrame:
-    """Every measure of every department by year, with changes, index and CAGR."""
-    return _trends(*current())
+def trends(phase: str = "budget") -> pl.DataFrame:
+    """Every measure of every department by year (of its budgets, or of its final accounts' 决算数), with changes,
+    index and CAGR, where each figure was stated and how far its reading is confirmed."""
+    return _trends(*current(), phase)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _structure(path: str, version: str, dimension: str) -> pl.DataFrame:
-    return compare.structure(_load(path, version), dimension)  # type: ignore[arg-type]
+def _structure(path: str, version: str, dimension: str, phase: str) -> pl.DataFrame:
+    return compare.structure(_load(path, version), dimension, phase=phase)  # type: ignore[arg-type]
 
 
-def structure(dimension: str) -> pl.DataFrame:
-    """Shares of each component by department and year."""
-    return _structure(*current(), dimension)
+def structure(dimension: str, phase: str = "budget") -> pl.DataFrame:
+    """Shares of each component by department and year (of its budgets, or of its final accounts)."""
+    return _structure(*current(), dimension, phase)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -209,6 +210,16 @@ def brief_file_name(department_id: str, year: int, fmt: str, phase: str) -> str:
     from analytics.report.brief import brief_file_name as name
 
     return name(department_names().get(department_id, department_id), year, fmt, phase)
+
+
+#: Pixels of a row of ``st.dataframe`` (and of its header), and the most rows a table shows before it scrolls.
+_ROW_PIXELS = 35
+_MAX_ROWS = 20
+
+
+def table_height(rows: int) -> int:
+    """The height of a ``st.dataframe`` that shows ``rows`` rows whole (up to ``_MAX_ROWS``, then it scrolls)."""
+    return (min(rows, _MAX_ROWS) + 1) * _ROW_PIXELS + 3
 
 
 def dataset_or_stop() -> analytics.Dataset:

@@ -54,6 +54,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "peer_function": ("主要支出功能", "main function class"),
     "pick_years": ("比较年度", "Years compared"),
     "key_figures": ("主要数字（万元）", "Key figures (10k yuan)"),
+    "key_figures_final": ("主要数字（决算数，万元）", "Key figures (actual, 10k yuan)"),
+    "no_structure": (
+        "表格中未读取到支出结构（基本支出与项目支出）。",
+        "No table of spending structure (basic and project) was read.",
+    ),
+    "evidence_page": ("第{n}页", "p. {n}"),
+    "evidence_line": ("第{n}行", "l. {n}"),
+    "no_key_figures": ("未读取到该部门的主要数字。", "No key figure of this department was read."),
+    "no_printed_lines": (
+        "该部门的文件中没有读取到表格中的数字。",
+        "No figure of a table was read from this department's documents.",
+    ),
     "trend": ("趋势", "Trend"),
     "structure": ("支出结构", "Spending structure"),
     "per_staff": ("人均", "Per member of staff"),
@@ -262,11 +274,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "a sentence of the narrative does; (derived from the form's identities): computed from the other figures "
         "(e.g. three public expenses = travel abroad + vehicles + receptions), not printed as such.",
     ),
-    "origin_caption": (
-        "标有“（据文字说明）”的数字表中未列，取自文字说明；标有“（按勾稽关系推算）”的数字文件未直接列出，由其他数字"
-        "按表内勾稽关系推算。",
-        "Figures marked “(from the narrative)” are printed in no table but stated in the narrative; those marked "
-        "“(derived from the form's identities)” are not printed as such but computed from the others.",
+    "narrative_caption": (
+        "标有“（据文字说明）”的数字表中未列，取自文件的文字说明。",
+        "Figures marked “(from the narrative)” are printed in no table but stated in the narrative.",
+    ),
+    "derived_caption": (
+        "标有“（按勾稽关系推算）”的数字文件未直接列出，由其他数字按表内勾稽关系推算。",
+        "Figures marked “(derived from the form's identities)” are not printed as such but computed from the others.",
     ),
     "compare_marked": (
         "图中以下数字并非表中所列数字，或读数存疑：",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+import analytics
 from analytics import schema as s
 from analytics.compare import _columns as c
 from app_pages._i18n import t, table_labels
@@ -22,6 +23,16 @@ def readable(verified_by: pl.Expr) -> pl.Expr:
     # The longest first: ``expenditure_summary`` is part of ``income_expenditure_summary``.
     keys = sorted(labels, key=len, reverse=True)
     return verified_by.str.replace_many(keys, [labels[key] for key in keys], leftmost=True)
+
+
+def wan_text(column: str) -> pl.Expr:
+    """A Decimal 元 column as 万元 text the way the documents print it (“9,859.38”), a dash where no document states
+    the figure (a number column would show “None”)."""
+    wan = analytics.wan_yuan(column).cast(pl.Decimal(20, 2)).cast(pl.String)
+    sign, whole, cents = (wan.str.extract(r"^(-?)(\d+)(\.\d+)?$", group) for group in (1, 2, 3))
+    # Thousands separators from the right: reverse the digits, a comma after every three, reverse back.
+    grouped = whole.str.reverse().str.replace_all(r"(\d{3})", "${1},").str.strip_chars_end(",").str.reverse()
+    return pl.concat_str(sign, grouped, cents.fill_null("")).fill_null(t("none"))
 
 
 def mark(stated_in: str | None = c.STATED_IN, verification: str = s.VERIFICATION) -> pl.Expr:
@@ -69,5 +80,9 @@ def mark_captions(
     """Below a table: what its marks mean, for the marks it has."""
     if (frame.get_column(verification) == "contradicted").any():
         st.caption(t("doubt_caption"))
-    if stated_in is not None and frame.get_column(stated_in).is_in(list(_ORIGIN_MARKS)).any():
-        st.caption(t("origin_caption"))
+    if stated_in is None:
+        return
+    stated = set(frame.get_column(stated_in).drop_nulls().to_list())
+    for origin in _ORIGIN_MARKS:
+        if origin in stated:
+            st.caption(t(f"{origin}_caption"))

@@ -8,18 +8,23 @@ import streamlit as st
 import analytics
 from analytics import charts, compare
 from analytics import schema as s
+from analytics.checks import FAMILIES, rule_catalog
 from analytics.compare import MEASURE_LABELS, PRIOR_TEXT, TARGET_CHANGED
 from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
-from app_pages._i18n import english, lang, number_formats, pick, t, table_labels
-from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable
+from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
+from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable, wan_text
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
 language = lang()
 measure_names = {measure: pick(pair) for measure, pair in MEASURE_LABELS.items()}
+# Measures in the order of their labels (totals, their parts, the 三公经费 and its parts …), not by key.
+measure_order = pl.col(c.MEASURE).replace_strict(
+    {measure: i for i, measure in enumerate(MEASURE_LABELS)}, default=len(MEASURE_LABELS), return_dtype=pl.Int32
+)
 
 dataset = _data.dataset_or_stop()
 
@@ -30,8 +35,14 @@ default = next((names.index(n) for n in _data.longest_series() if n in options),
 name = st.selectbox(t("pick_department"), names, index=default, key="department_pick")
 department_id = options[name]
 
-trends = _data.trends().filter(pl.col(s.DEPARTMENT_ID) == department_id)
-st.subheader(t("key_figures"))
+own = pl.col(s.DEPARTMENT_ID) == department_id
+trends = _data.trends().filter(own)
+phase = "budget"
+if trends.is_empty():
+    # A department that published only final accounts: its key figures are their 决算数.
+    trends, phase = _data.trends("final").filter(own), "final"
+trends = trends.sort(measure_order, s.FISCAL_YEAR)
+st.subheader(t("key_figures" if phase == "budget" else "key_figures_final"))
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
 columns = [
     pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
@@ -45,21 +56,25 @@ columns = [
     # determine), is marked beside it.
     *mark_columns(trends),
 ]
-st.dataframe(
-    trends.select(columns),
-    hide_index=True,
-    column_config={
-        **number_formats(money=("col_amount",), year=("col_year",)),
-        t("col_change_pct"): st.column_config.TextColumn(alignment="right"),
-        **mark_config(),
-    },
-    key="department_figures",
-)
-mark_captions(trends)
+if trends.is_empty():
+    st.info(t("no_key_figures"))
+else:
+    st.dataframe(
+        trends.select(columns),
+        hide_index=True,
+        column_config={
+            **number_formats(money=("col_amount",), year=("col_year",)),
+            t("col_change_pct"): st.column_config.TextColumn(alignment="right"),
+            **mark_config(),
+        },
+        height=_data.table_height(trends.height),
+        key="department_figures",
+    )
+    mark_captions(trends)
 if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.PHASE) == "final")).is_empty():
     # A final account (决算): its 决算数, with the 年初预算 (and 调整预算) it prints beside them, else the year's
     # budget's. Only departments with one pay for this (not cached yet: see the report to the lead).
-    execution = compare.execution_rates(dataset.for_department(department_id))
+    execution = compare.execution_rates(dataset.for_department(department_id)).sort(s.FISCAL_YEAR, measure_order)
     st.subheader(pick(("决算：年初预算与决算数", "Final accounts: initial budget and actual")))
     wan = pick(("（万元）", " (10k yuan)"))
     labels = {basis: pick(pair) + wan for basis, pair in BASIS_LABELS.items()}
@@ -71,13 +86,15 @@ if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl
     columns = [
         pl.col(s.FISCAL_YEAR).alias(t("col_year")),
         pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
-        analytics.wan_yuan(c.BUDGET_YUAN).alias(labels["initial_budget"]),
-        analytics.wan_yuan(ADJUSTED_BUDGET_YUAN).alias(labels["adjusted_budget"]),
-        analytics.wan_yuan(c.FINAL_YUAN).alias(labels["actual"]),
-        pl.col(c.EXECUTION_PCT).round(1).alias(rate_label),
+        # As text: a figure no document states (or a rate without a budget) is a dash, never “None”.
+        wan_text(c.BUDGET_YUAN).alias(labels["initial_budget"]),
+        wan_text(ADJUSTED_BUDGET_YUAN).alias(labels["adjusted_budget"]),
+        wan_text(c.FINAL_YUAN).alias(labels["actual"]),
+        pl.col(c.EXECUTION_PCT).round(1).cast(pl.String).fill_null(t("none")).alias(rate_label),
         pl.when(pl.col(BUDGET_DOC_ID) == pl.col(FINAL_DOC_ID))
         .then(pl.lit(this_final))
         .otherwise(pl.col(BUDGET_DOC_ID).replace_strict(documents, default=pl.col(BUDGET_DOC_ID)))
+        .fill_null(t("none"))
         .alias(source_label),
     ]
     # Each figure's mark, named by its column: “决算数 ⚠ 读数存疑；年初预算（据文字说明）”.
@@ -115,10 +132,10 @@ if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl
         hide_index=True,
         column_config={
             **number_formats(year=("col_year",)),
-            **{label: st.column_config.NumberColumn(format="%,.2f") for label in labels.values()},
-            rate_label: st.column_config.NumberColumn(format="%.1f"),
+            **{label: st.column_config.TextColumn(alignment="right") for label in [*labels.values(), rate_label]},
             **mark_config(),
         },
+        height=_data.table_height(shown.height),
         key="department_final_accounts",
     )
     mark_captions(
@@ -134,33 +151,47 @@ with st.expander(t("sources")):
         (pl.col(s.DEPARTMENT_ID) == department_id) & pl.col(s.CLASSIFICATION).is_in(["total", "category"])
     )
     verification = {v: t(f"verification_{v}") for v in s.VERIFICATIONS}
-    st.dataframe(
-        printed.sort(s.FISCAL_YEAR, s.DOC_ID, s.PAGE, s.LINE, nulls_last=True).select(
-            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
-            pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
-            pl.col(s.TABLE).replace_strict(table_labels(), default=pl.col(s.TABLE)).alias(t("col_table")),
-            pl.col(s.PAGE).alias(t("col_page")),
-            pl.col(s.LINE).alias(t("col_line")),
-            pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
-            pl.col(s.VERIFICATION)
-            .replace_strict(verification, default=pl.col(s.VERIFICATION))
-            .alias(t("col_verification")),
-            readable(pl.col(s.VERIFIED_BY)).fill_null("").alias(t("col_verified_by")),
-        ),
-        hide_index=True,
-        column_config=number_formats(year=("col_year",)),
-        key="department_sources",
-    )
+    if printed.is_empty():
+        st.info(t("no_printed_lines"))
+    else:
+        st.dataframe(
+            printed.sort(s.FISCAL_YEAR, s.DOC_ID, s.PAGE, s.LINE, nulls_last=True).select(
+                pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+                pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
+                pl.col(s.TABLE).replace_strict(table_labels(), default=pl.col(s.TABLE)).alias(t("col_table")),
+                # A text has lines, a PDF pages: the other is a dash.
+                pl.col(s.PAGE).cast(pl.String).fill_null(t("none")).alias(t("col_page")),
+                pl.col(s.LINE).cast(pl.String).fill_null(t("none")).alias(t("col_line")),
+                pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
+                pl.col(s.VERIFICATION)
+                .replace_strict(verification, default=pl.col(s.VERIFICATION))
+                .alias(t("col_verification")),
+                readable(pl.col(s.VERIFIED_BY)).fill_null("").alias(t("col_verified_by")),
+            ),
+            hide_index=True,
+            column_config={
+                **number_formats(year=("col_year",)),
+                **{t(key): st.column_config.TextColumn(alignment="right") for key in ("col_page", "col_line")},
+            },
+            key="department_sources",
+        )
 
 st.subheader(t("trend"))
 totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
+# One year draws no trend: the empty state says so, and no empty chart stands beside it.
 if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
     st.info(t("one_year_only"))
-st.altair_chart(charts.trend_chart(totals, lang=language), key="department_trend")
+else:
+    st.altair_chart(charts.trend_chart(totals, lang=language), key="department_trend")
 
 st.subheader(t("structure"))
-structure = _data.structure("category").filter(pl.col(s.DEPARTMENT_ID) == department_id)
-st.altair_chart(charts.composition_chart(structure, dimension="category", lang=language), key="department_structure")
+structure = _data.structure("category", phase).filter(pl.col(s.DEPARTMENT_ID) == department_id)
+if structure.is_empty():
+    st.info(t("no_structure"))
+else:
+    st.altair_chart(
+        charts.composition_chart(structure, dimension="category", lang=language), key="department_structure"
+    )
 
 st.subheader(t("per_staff"))
 staff = _data.per_staff().filter(pl.col(s.DEPARTMENT_ID) == department_id)
@@ -198,7 +229,7 @@ else:
             # The targets of earlier years the form also prints: how the target moved.
             pl.col(PRIOR_TEXT).alias(t("col_prior_targets")),
             pl.col(TARGET_CHANGED).alias(t("col_target_changed")),
-            pl.col(s.LINE).alias(t("col_line")),
+            pl.col(s.LINE).cast(pl.String).fill_null(t("none")).alias(t("col_line")),
         ),
         hide_index=True,
         key="department_targets",
@@ -210,22 +241,36 @@ if flags.is_empty():
     st.success(t("no_flags"))
 else:
     message = s.MESSAGE_EN if english() else s.MESSAGE_ZH
+    item = pl.element().struct
+
+    def where(field: str, key: str) -> pl.Expr:
+        """第 3 页 / 第 12 行 (p. 3 / l. 12) of an evidence item, or nothing."""
+        before, _, after = t(key).partition("{n}")
+        return pl.concat_str(pl.lit(before), item.field(field).cast(pl.String), pl.lit(after))
+
     evidence = pl.col(s.EVIDENCE).list.eval(
         pl.concat_str(
-            [pl.lit("p."), pl.element().struct.field(s.PAGE).cast(pl.String).fill_null("-"), pl.lit(" l."),
-             pl.element().struct.field(s.LINE).cast(pl.String).fill_null("-"), pl.lit(" "),
-             pl.element().struct.field(s.SOURCE_TEXT).fill_null("")]
+            where(s.PAGE, "evidence_page"), where(s.LINE, "evidence_line"), item.field(s.SOURCE_TEXT),
+            separator=" ", ignore_nulls=True,
         )
     ).list.join("\n")  # fmt: skip
+    rules = dict(rule_catalog().select(s.RULE_ID, "title_en" if english() else "title_zh").rows())
+    families = {family: pick(pair) for family, pair in FAMILIES.items()}
     st.dataframe(
         flags.select(
-            pl.col(s.SEVERITY).alias(t("col_severity")),
-            pl.col(s.RULE_ID).alias(t("col_rule")),
+            pl.col(s.SEVERITY).replace_strict(severity_labels(), default=pl.col(s.SEVERITY)).alias(t("col_severity")),
+            pl.col(s.FAMILY).replace_strict(families, default=pl.col(s.FAMILY)).alias(t("col_family")),
+            # A model's finding has no rule of the catalog: its family says what it is.
+            pl.col(s.RULE_ID)
+            .replace_strict(rules, default=None)
+            .fill_null(pl.col(s.FAMILY).replace_strict(families, default=pl.col(s.FAMILY)))
+            .alias(t("col_rule")),
             pl.col(message).alias(t("col_message")),
-            pl.col(s.PEER_GROUP).alias(t("col_peer_group")),
-            pl.col(s.SCORE).round(2).alias(t("col_score")),
+            pl.col(s.PEER_GROUP).fill_null(t("none")).alias(t("col_peer_group")),
+            pl.col(s.SCORE).round(2).cast(pl.String).fill_null(t("none")).alias(t("col_score")),
             evidence.alias(t("evidence")),
         ),
         hide_index=True,
+        column_config={t("col_score"): st.column_config.TextColumn(alignment="right")},
         key="department_flags",
     )

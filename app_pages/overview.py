@@ -66,12 +66,19 @@ with st.expander(t("sources")):
         .join(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME), on=s.DOC_ID)
         .select(
             pl.col(s.SOURCE_NAME).alias(t("col_document")),
-            pl.col(s.LINE).alias(t("col_line")),
+            # A PDF's figures have a page, a text's a line: the other is a dash, never “None”.
+            pl.col(s.PAGE).cast(pl.String).fill_null(t("none")).alias(t("col_page")),
+            pl.col(s.LINE).cast(pl.String).fill_null(t("none")).alias(t("col_line")),
             pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
         )
         .unique(maintain_order=True)
     )
-    st.dataframe(evidence, hide_index=True, key="evidence_table")
+    st.dataframe(
+        evidence,
+        hide_index=True,
+        column_config={t(key): st.column_config.TextColumn(alignment="right") for key in ("col_page", "col_line")},
+        key="evidence_table",
+    )
 
 st.subheader(t("flags_overview"))
 flags = _data.triage().annotate(dataset.flags)

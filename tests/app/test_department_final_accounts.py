@@ -43,18 +43,21 @@ def test_a_final_account_shows_its_initial_budget_beside_the_actual(planning_dat
     # 收入合计 is p. 7's 总计 9859.38; p. 17 (财政拨款“三公”经费支出决算表, 万元): 合计 预算数 2.85, 决算数 0.39.
     table = _final_accounts(at, "决算数（万元）")
     row = table[table["指标"] == "三公经费"].iloc[0]
-    assert (row["年初预算（万元）"], row["决算数（万元）"], row["执行率（%）"]) == (2.85, 0.39, 13.7)
+    assert (row["年初预算（万元）"], row["决算数（万元）"], row["执行率（%）"]) == ("2.85", "0.39", "13.7")
     assert row["年初预算出处"] == "本决算"
     assert "调整预算（万元）" not in table.columns  # the 决算 prints none
-    # No budget column printed for 收入合计 in this 决算 and no 2024 budget in the dataset: left blank, not filled.
+    # No budget column printed for 收入合计 in this 决算 and no 2024 budget in the dataset: a dash, not filled (and
+    # never “None”), and no rate.
     income = table[table["指标"] == "收入合计"].iloc[0]
-    assert income["决算数（万元）"] == 9859.38
-    assert income.isna()["年初预算（万元）"]
+    assert income["决算数（万元）"] == "9,859.38"
+    assert (income["年初预算（万元）"], income["执行率（%）"], income["年初预算出处"]) == ("—", "—", "—")
+    assert not table.isna().any().any()
     # The 机关运行经费 is stated only in the narrative: its 决算数 is marked so; the tables' figures are not.
     marks = dict(zip(table["指标"], table["读数"], strict=True))
     assert marks["机关运行经费"] == "决算数（据文字说明）"
     assert marks["三公经费"] == marks["收入合计"] == ""
-    assert any("据文字说明" in caption.value for caption in at.caption)
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "据文字说明" in captions and "按勾稽关系推算" not in captions  # only the marks the tables use
 
 
 def test_the_final_accounts_table_follows_the_english_switch(planning_dataset: Path) -> None:
@@ -66,3 +69,17 @@ def test_the_final_accounts_table_follows_the_english_switch(planning_dataset: P
     table = _final_accounts(at, "Actual (10k yuan)")
     assert {"Initial budget (10k yuan)", "Execution rate (%)", "Initial budget from"} <= set(table.columns)
     assert table[table.iloc[:, 1] == "Three public expenses"]["Initial budget from"].item() == "this final account"
+
+
+def test_a_department_with_final_accounts_only_shows_their_actual_as_key_figures(planning_dataset: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/department.py").run()
+    at.selectbox(key="department_pick").select(PLANNING).run()
+    assert not at.exception
+    assert any(header.value == "主要数字（决算数，万元）" for header in at.subheader)
+    figures = next(frame.value for frame in at.dataframe if "同比（%）" in frame.value.columns)
+    assert figures[figures["指标"] == "收入合计"]["金额（万元）"].item() == 9859.38
+    # In the order of the measures (totals first), each marked where no table prints it.
+    assert figures["指标"].iloc[0] == "收入合计"
+    marks = dict(zip(figures["指标"], figures["读数"], strict=True))
+    assert marks["机关运行经费"] == "（据文字说明）" and marks["三公经费"] == ""

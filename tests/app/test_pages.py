@@ -95,9 +95,15 @@ def test_department_page_lists_model_findings_with_their_peer_group() -> None:
     at.selectbox(key="department_pick").select("江苏省委办公厅").run()
     assert not at.exception
     flags = at.dataframe[-1].value
-    models = flags[flags["规则"].str.startswith("anomaly.")]
+    models = flags[flags["规则族"] == "异常模型"]
     assert len(models) > 0
-    assert models["比较组（模型）"].notna().all() and models["得分（模型）"].notna().all()
+    assert (models["比较组（模型）"] != "—").all() and (models["得分（模型）"] != "—").all()
+    # Every finding by its labels (a severity, a rule's title), never a code or an empty cell reading None.
+    assert set(flags["级别"]) <= {"错误", "警示", "提示"}
+    assert not flags["规则"].str.contains(r"^[a-z_.]+$").any()
+    assert not flags.isna().any().any()
+    rules = flags[flags["规则族"] != "异常模型"]
+    assert (rules["比较组（模型）"] == "—").all()
 
 
 def test_department_figures_say_where_they_were_published_and_targets_show_earlier_years() -> None:
