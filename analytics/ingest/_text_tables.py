@@ -46,6 +46,7 @@ from analytics.ingest.tables import (
     amount_basis,
     column_key,
     dedupe_lines,
+    empty_note,
     find_blocks,
 )
 from analytics.reference.classification import code_level, parent_code
@@ -411,16 +412,17 @@ def _read_block(
     says_empty = any(EMPTY_TABLE.search(normalize_text(ln.text)) for ln in body)
     start = header_split(body)
     nothing = "empty" if says_empty else "no_rows"
+    note = empty_note(ln.text for ln in body)  # what a table disclosed empty says of itself
     if unit_found is None and inferred is None:
         # A row of a classified table under the title (a code and figures) is a table whose unit is missing; any
         # other line is not: a dump that lost its tables prints their titles back to back, or with a sentence.
         first = cells(body[start].text) if start is not None and start < _UNIT_WINDOW + 6 else None
         if first and first[2] and Row(body[start], *first).code:
             raise _NoUnitError
-        return _BlockRead([], nothing, None)
+        return _BlockRead([], nothing, None, reason=note)
     unit = unit_found[0] if unit_found else str(inferred)
     if start is None:
-        return _BlockRead([], nothing, unit)
+        return _BlockRead([], nothing, unit, reason=note)
     header, data = body[:start], body[start:]
     if block.key in _TWO_SIDED:
         return _read_two_sided(block, header, data, unit, ctx)
@@ -431,7 +433,7 @@ def _read_block(
     figures = max((len(r.figures) for r in rows), default=0)
     head = header_of([ln.text for ln in header], block.key, side, figures)
     out, problems = _read_side(rows, head, block.key, unit, ctx, two_sided=False, pins=pins.get(block.key))
-    return _BlockRead(out, "data" if out else nothing, unit, problems)
+    return _BlockRead(out, "data" if out else nothing, unit, problems, reason=None if out else note)
 
 
 def _read_two_sided(

@@ -24,7 +24,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -60,6 +60,21 @@ _TOC = re.compile(r"[.…·]{3,}|…")
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三四五六七八九十]+、.*(说明|解释|情况)$")
 #: What a document prints under a table it has nothing to show in (disclosed empty, not missing).
 EMPTY_TABLE = re.compile(alternation("empty_table"))
+
+
+def empty_note(texts: Iterable[str]) -> str | None:
+    """The note a table disclosed empty prints to say why ("本部门无政府性基金预算支出，故本表为空表。"), or ``None``.
+
+    Examples
+    --------
+    >>> empty_note(["功能分类科目 金额", "（无政府性基金支出）"])
+    '（无政府性基金支出）'
+    >>> empty_note(["功能分类科目 金额", "合计"]) is None
+    True
+    """
+    return next((raw.strip() for raw in texts if EMPTY_TABLE.search(normalize_text(raw))), None)
+
+
 #: A total row's label printed without any amount beside it.
 _BARE_TOTAL = re.compile(r"(?:合计|总计)")
 _ORDINAL = re.compile(
@@ -1515,7 +1530,9 @@ def extract_tables(
             record(block, [], "unreadable", _block_unit(block)[0] if _block_unit(block) else inferred, reason)
             notes.append(_finding("unreadable_table", block, block.title_line, reason, f"表格无法读取：{reason}"))
             return
-        record(block, rows, status, unit, None)
+        # A table disclosed empty keeps the note that says why (none: the form printed with nothing in it).
+        note = empty_note(ln.text for ln in block.lines) if status == "empty" else None
+        record(block, rows, status, unit, note)
 
     for block in find_blocks(lines):
         try:

@@ -60,32 +60,65 @@ def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
     return findings(out)
 
 
+#: The fund a table of one fund is about: the note under it, disclosed empty, must speak of that fund.
+_FUND_WORDS = {"government_fund": "政府性基金", "state_capital": "国有资本"}
+
+
 @rule(
     "completeness.empty_tables",
     "completeness",
     "info",
-    "标准表公开为空表",
-    "A standard table disclosed as empty",
+    "空表未说明原因，或说明与本表不符",
+    "A table disclosed empty without a note saying why, or with a note about another table",
 )
 def empty_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """A table disclosed empty is a fact, not a defect, when a note under it says why (本部门无此项): recorded in
+    ``document_tables`` (status ``empty``, the note in ``reason``), not flagged. Flagged are an empty table no note
+    explains, and one whose note speaks of another fund (a 国有资本经营预算 table noted 无政府性基金预算: a copied
+    note)."""
     names = _names()
-    empty = ds.document_tables.filter(pl.col(s.STATUS) == "empty").join(
-        ds.documents.select(s.DOC_ID, s.DEPARTMENT_ID, s.FISCAL_YEAR), on=s.DOC_ID
+    empty = (
+        ds.document_tables.filter(pl.col(s.STATUS) == "empty")
+        .sort(s.DOC_ID, s.TABLE, s.PAGE_FROM, nulls_last=True)
+        .group_by(s.DOC_ID, s.TABLE, maintain_order=True)
+        .agg(pl.col(s.REASON).drop_nulls().first(), pl.col(s.PAGE_FROM).first(), pl.col(s.SOURCE_TEXT).first())
+        .join(ds.documents.select(s.DOC_ID, s.DEPARTMENT_ID, s.FISCAL_YEAR), on=s.DOC_ID)
     )
-    return findings(
-        {
-            "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}",
-            s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
-            s.FISCAL_YEAR: row[s.FISCAL_YEAR],
-            s.DOC_ID: row[s.DOC_ID],
-            s.SUBJECT: names.get(row[s.TABLE], row[s.TABLE]),
-            s.MEASURE: "count",
-            s.MESSAGE_ZH: f"{names.get(row[s.TABLE], row[s.TABLE])}公开为空表（本部门无此项）",
-            s.MESSAGE_EN: f"{row[s.TABLE]} is disclosed as empty",
-            s.EVIDENCE: [line_evidence(row, page=s.PAGE_FROM)],
-        }
-        for row in empty.iter_rows(named=True)
-    )
+    out = []
+    for row in empty.iter_rows(named=True):
+        name = names.get(row[s.TABLE], row[s.TABLE])
+        note = row[s.REASON]
+        fund = _FUND_WORDS.get(row[s.TABLE])
+        others = [word for key, word in _FUND_WORDS.items() if key != row[s.TABLE]]
+        if note is None:
+            zh, en, severity = (
+                f"{name}公开为空表，未说明原因（应注明本部门无此项）",
+                f"{row[s.TABLE]} is disclosed empty without a note saying why",
+                "info",
+            )
+        elif fund and fund not in note and any(word in note for word in others):
+            zh, en, severity = (
+                f"{name}为空表，但其说明讲的是另一类资金：“{note}”",
+                f"{row[s.TABLE]} is empty and its note speaks of another fund: {note}",
+                "warning",
+            )
+        else:
+            continue  # disclosed empty and said why: a fact, recorded, not a finding
+        out.append(
+            {
+                "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}",
+                s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                s.DOC_ID: row[s.DOC_ID],
+                s.SEVERITY: severity,
+                s.SUBJECT: name,
+                s.MEASURE: "count",
+                s.MESSAGE_ZH: zh,
+                s.MESSAGE_EN: en,
+                s.EVIDENCE: [line_evidence(row, page=s.PAGE_FROM)],
+            }
+        )
+    return findings(out)
 
 
 @rule(
