@@ -582,10 +582,10 @@ def test_same_figure_passes_when_both_tables_agree() -> None:
     assert check(dataset(lines=_general_budget_rows("1_000_000", "1_000_000")), "cross.same_figure") == []
 
 
-def test_same_figure_compares_budgets_only() -> None:
-    # A 决算's economic table prints 人员经费合计 and 公用经费合计 side by side, not one total.
+def test_same_figure_compares_final_accounts_too() -> None:
+    # A 决算's figures are its 决算数 (tests/test_checks_cross.py has the 决算 identities and bases).
     ds = dataset(documents=[document(phase="final")], lines=_basic_rows("800_000", "750_000", phase="final"))
-    assert check(ds, "cross.same_figure") == []
+    assert only_flag(ds, "cross.same_figure")[s.SUBJECT] == "一般公共预算基本支出（决算数）"
 
 
 @pytest.mark.parametrize(
