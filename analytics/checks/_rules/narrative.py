@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal
+from fractions import Fraction
 
 import polars as pl
 
@@ -39,18 +41,26 @@ _PERCENT = re.compile(r"(\d+(?:\.(\d+))?)\s*%")
 
 
 def _printed_places(text: str, value: Decimal) -> int:
-    """How many decimals a percentage was printed with in ``text`` ("22%" → 0, "54.9%" → 1); 2 if not found."""
+    """How many decimals a percentage was printed with in ``text`` ("22%" → 0, "54.9%" → 1, "17.10%" → 2).
+
+    The statements keep the value, not its printing (17.1000 for "17.10%"), so the decimals are read back from the
+    sentence. A value the sentence does not print (a test's row, a reading that joined lines oddly) is taken at the
+    decimals it has, and at least two, as the standard forms print percentages."""
     for number, decimals in _PERCENT.findall(unicodedata.normalize("NFKC", text or "")):
         if Decimal(number) == value:
             return len(decimals)
-    return 2
+    return max(2, -min(0, int(value.normalize().as_tuple().exponent)))
 
 
-def _printed_tolerance(row: dict[str, object], column: str, two_decimals: Decimal) -> Decimal:
-    """The tolerance of the percentage as printed: "22%" stands for anything that rounds to 22 (half a point) plus
-    the figures' own rounding."""
-    places = _printed_places(str(row[s.SOURCE_TEXT]), Decimal(str(row[column])))
-    return Decimal(5).scaleb(-(places + 1)) + two_decimals if places < 2 else two_decimals
+def _printed_readings(exact: Fraction, places: int) -> list[Decimal]:
+    """What a percentage of exact value ``exact`` may be printed as with ``places`` decimals: rounded half up
+    (四舍五入) and truncated, both away from / towards zero by magnitude. The rounded one comes first."""
+    scale = 10**places
+    magnitude = abs(exact) * scale
+    sign = -1 if exact < 0 else 1
+    rounded = Decimal(sign * math.floor(magnitude + Fraction(1, 2))).scaleb(-places)
+    truncated = Decimal(sign * math.floor(magnitude)).scaleb(-places)
+    return [rounded] if rounded == truncated else [rounded, truncated]
 
 
 def _row(statement: dict[str, object], **fields: object) -> dict[str, object]:
@@ -64,24 +74,37 @@ def _row(statement: dict[str, object], **fields: object) -> dict[str, object]:
     }
 
 
-def _stated_pct_misses(
-    statements: pl.DataFrame, stated: str, amount: str, base: str, tolerance: Decimal
-) -> list[dict[str, object]]:
-    """Statements whose percentage ``stated`` is off ``amount`` × 100 / ``base`` (``_expected``) by more than its
-    printed rounding (``_tolerance``), with ``_variance``."""
-    checks = (
-        statements.with_columns(
-            (pl.col(amount).cast(pl.Decimal(38, 8)) * 100 / pl.col(base)).round(4).alias("_expected")
-        )
-        .with_columns((pl.col(stated).cast(pl.Decimal(38, 8)) - pl.col("_expected")).alias("_variance"))
-        .filter(pl.col("_variance").abs() > tolerance)
-    )
+def _stated_pct_misses(statements: pl.DataFrame, stated: str, amount: str, base: str) -> list[dict[str, object]]:
+    """Statements whose percentage ``stated`` is neither ``amount`` × 100 / ``base`` rounded half up nor truncated
+    to the decimals it was printed with (the policy: settings.toml, [tolerance]). Each miss carries ``_expected``
+    (the exact percentage to four decimals), ``_variance``, ``_readings`` (what the text should print),
+    ``_printed`` (the stated value as printed) and ``_tolerance`` (one printed step)."""
+    candidates = statements.with_columns(
+        (pl.col(amount).cast(pl.Decimal(38, 8)) * 100 / pl.col(base)).alias("_approx")
+    ).filter(pl.col(stated).cast(pl.Decimal(38, 8)) != pl.col("_approx"))  # an exact hit needs no judging
     misses = []
-    for row in checks.iter_rows(named=True):
-        row["_tolerance"] = _printed_tolerance(row, stated, tolerance)
-        if abs(Decimal(str(row["_variance"]))) > row["_tolerance"]:
-            misses.append(row)
+    for row in candidates.iter_rows(named=True):
+        value = Decimal(str(row[stated]))
+        exact = Fraction(Decimal(str(row[amount]))) * 100 / Fraction(Decimal(str(row[base])))
+        places = _printed_places(str(row[s.SOURCE_TEXT]), value)
+        readings = _printed_readings(exact, places)
+        if value in readings:
+            continue
+        expected = _printed_readings(exact, 4)[0]
+        row.update(
+            _expected=expected,
+            _variance=value - expected,
+            _readings=readings,
+            _printed=f"{value.quantize(Decimal(1).scaleb(-places))}%",
+            _tolerance=Decimal(1).scaleb(-places),
+        )
+        misses.append(row)
     return misses
+
+
+def _readings_text(row: dict[str, object], word: str) -> str:
+    """The accepted printings of a miss: "17.14%" or "17.14% / 17.13%" (``word`` joins them: "或", "or")."""
+    return f" {word} ".join(f"{reading}%" for reading in row["_readings"])  # type: ignore[attr-defined]
 
 
 def _pct_row(row: dict[str, object], stated: str, message_zh: str, message_en: str) -> dict[str, object]:
@@ -107,8 +130,8 @@ def _pct_row(row: dict[str, object], stated: str, message_zh: str, message_en: s
     "A stated % change agrees with the stated change and amount",
 )
 def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    """增加 / 减少 X 万元，增长 / 下降 Y%: Y recomputed as X over the compared figure (amount ∓ X)."""
-    tolerance = settings.decimal("tolerance", "percent_points")
+    """增加 / 减少 X 万元，增长 / 下降 Y%: Y recomputed as X over the compared figure (amount ∓ X), judged exactly:
+    Y must be that percentage rounded half up or truncated to the decimals Y was printed with."""
     sign = pl.when(pl.col(s.DIRECTION) == "减少").then(-1).otherwise(1)
     stated = ds.statements.filter(
         pl.col(s.STATED_CHANGE_YUAN).is_not_null()
@@ -116,17 +139,18 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
         & pl.col(s.DIRECTION).is_in(["增加", "减少"])
     ).with_columns((pl.col(s.AMOUNT_YUAN) - sign * pl.col(s.STATED_CHANGE_YUAN)).alias("_previous"))
     misses = _stated_pct_misses(
-        stated.filter(pl.col("_previous") > 0), s.STATED_CHANGE_PCT, s.STATED_CHANGE_YUAN, "_previous", tolerance
+        stated.filter(pl.col("_previous") > 0), s.STATED_CHANGE_PCT, s.STATED_CHANGE_YUAN, "_previous"
     )
     return findings(
         _pct_row(
             row,
             s.STATED_CHANGE_PCT,
-            f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{pct(row[s.STATED_CHANGE_PCT])}，"
-            f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算应为 {pct(row['_expected'])}",
+            f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{row['_printed']}，"
+            f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算为 {pct(row['_expected'])}，"
+            f"应印为 {_readings_text(row, '或')}",
             f"{row[s.SUBJECT]}: the text states a change of {wan(row[s.STATED_CHANGE_YUAN])} and "
-            f"{pct(row[s.STATED_CHANGE_PCT])}; from {wan(row[s.AMOUNT_YUAN])} against {wan(row['_previous'])} it is "
-            f"{pct(row['_expected'])}",
+            f"{row['_printed']}; from {wan(row[s.AMOUNT_YUAN])} against {wan(row['_previous'])} it is "
+            f"{pct(row['_expected'])}, to be printed {_readings_text(row, 'or')}",
         )
         for row in misses
     )
@@ -140,20 +164,20 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
     "A stated share agrees with the amounts",
 )
 def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    """占 Z%: Z recomputed as the amount over the amount of the statement it is an item of."""
-    tolerance = settings.decimal("tolerance", "percent_points")
+    """占 Z%: Z recomputed as the amount over the amount of the statement it is an item of, judged exactly: Z must be
+    that share rounded half up or truncated to the decimals Z was printed with."""
     items = _with_parent(ds.statements).filter(
         pl.col(s.STATED_SHARE_PCT).is_not_null() & pl.col("parent_amount").is_not_null() & (pl.col("parent_amount") > 0)
     )
-    misses = _stated_pct_misses(items, s.STATED_SHARE_PCT, s.AMOUNT_YUAN, "parent_amount", tolerance)
+    misses = _stated_pct_misses(items, s.STATED_SHARE_PCT, s.AMOUNT_YUAN, "parent_amount")
     return findings(
         _pct_row(
             row,
             s.STATED_SHARE_PCT,
             f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} 占 {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} "
-            f"应为 {pct(row['_expected'])}，文中为 {pct(row[s.STATED_SHARE_PCT])}",
+            f"为 {pct(row['_expected'])}，应印为 {_readings_text(row, '或')}，文中为 {row['_printed']}",
             f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
-            f"{wan(row['parent_amount'])}; the text says {pct(row[s.STATED_SHARE_PCT])}",
+            f"{wan(row['parent_amount'])}, to be printed {_readings_text(row, 'or')}; the text says {row['_printed']}",
         )
         for row in misses
     )
