@@ -100,3 +100,80 @@ def test_share_flags_any_other_printing(share_text: str, share: str, accepted: s
     assert places(flag) == evidence_of([rows[1]], "narrative")
     assert f"应印为 {accepted}" in flag[s.MESSAGE_ZH]
     mentions(flag, share_text, "45.78%", "2,100.37 万元", "4,588.00 万元")
+
+
+# --- narrative.items_sum: no finding from items not found, one finding per breakdown ------------------------------
+
+TOTAL = "区图书馆收入预算"
+
+
+def _income(appropriation: str, *others: str, seq: int = 20) -> list[dict[str, Any]]:
+    """``TOTAL`` of 2,350.40 万元, its 其中 in one sentence: 财政拨款收入 ``appropriation``, then ``others``."""
+    names = ["事业收入", "事业单位经营收入", "其他收入"]
+    text = f"{TOTAL} 2350.40 万元，其中：财政拨款收入 {appropriation} 元；…"
+    items = [statement(seq + 1, "财政拨款收入", appropriation, parent=TOTAL, text=text, fiscal_year=2022)]
+    items += [
+        statement(seq + 2 + i, names[i], amount, parent=TOTAL, text=text, fiscal_year=2022)
+        for i, amount in enumerate(others)
+    ]
+    return [statement(seq, TOTAL, "23_504_000", text=text, fiscal_year=2022), *items]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        _income("23_504_000", "0", "0", "0"),  # the whole is 财政拨款; the other sources print 0
+        _income("23_504_000", "0"),
+        _income("0", "0", "0"),  # nothing found to add up
+        # 收支总预算 listed as both sides: 本年收入 + 上年结转, then 本年支出 + 结转下年, each the total.
+        [
+            statement(1, "收支总预算", "9_000_000"),
+            statement(2, "本年收入预算", "7_000_000", parent="收支总预算"),
+            statement(3, "上年结转", "2_000_000", parent="收支总预算"),
+            statement(4, "本年支出预算", "8_500_000", parent="收支总预算"),
+            statement(5, "结转下年", "500_000", parent="收支总预算"),
+        ],
+        # A total of 0 explains nothing: a list read under it belongs to another heading.
+        [
+            statement(1, "政府性基金拨款支出预算", "0"),
+            statement(2, "文物保护（项）", "1_200_000", parent="政府性基金拨款支出预算"),
+            statement(3, "博物馆（项）", "800_000", parent="政府性基金拨款支出预算"),
+        ],
+    ],
+    ids=["whole_then_zeros", "whole_then_one_zero", "all_zero", "both_sides", "zero_total"],
+)
+def test_items_sum_passes_on_items_not_found_or_adding_up(rows: list[dict[str, Any]]) -> None:
+    assert check(dataset(statements=rows), "narrative.items_sum") == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "items"),
+    [
+        (_income("20_000_000", "0", "0"), D("20_000_000")),  # 财政拨款 short of the total, the rest 0
+        (_income("20_000_000", "3_000_000"), D("23_000_000")),
+        (
+            [
+                statement(1, "收支总预算", "9_000_000"),
+                statement(2, "本年收入预算", "7_000_000", parent="收支总预算"),
+                statement(3, "上年结转", "2_000_000", parent="收支总预算"),
+                statement(4, "本年支出预算", "8_000_000", parent="收支总预算"),
+                statement(5, "结转下年", "500_000", parent="收支总预算"),
+            ],
+            D("17_500_000"),  # the expenditure side misses 50 万元
+        ),
+    ],
+    ids=["short_with_zeros", "short", "one_side_short"],
+)
+def test_items_sum_still_flags_items_that_do_not_add_up(rows: list[dict[str, Any]], items: Any) -> None:
+    flag = only_flag(dataset(statements=rows), "narrative.items_sum")
+    assert values(flag)[:2] == (items, rows[0][s.AMOUNT_YUAN])
+    assert places(flag) == evidence_of(rows, "narrative")
+
+
+def test_items_sum_merges_a_breakdown_read_twice() -> None:
+    once = _income("20_000_000", "1_000_000")
+    twice = once + _income("20_000_000", "1_000_000", seq=40)
+    (flag,) = check(dataset(statements=twice), "narrative.items_sum")
+    assert values(flag)[:2] == (D("21_000_000"), D("23_504_000"))
+    assert places(flag) == evidence_of(once, "narrative")
+    assert flag[s.FLAG_ID] == only_flag(dataset(statements=once), "narrative.items_sum")[s.FLAG_ID]

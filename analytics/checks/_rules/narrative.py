@@ -183,6 +183,18 @@ def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
     )
 
 
+def _in_runs(items: list[Decimal], total: Decimal, step: Decimal) -> bool:
+    """Whether ``items``, in the order printed, fall into consecutive runs that each add up to ``total`` (within a
+    rounding step per figure), with nothing but zeros left over. "收入 X，其中财政拨款收入 X；事业收入 0" is one run
+    (the item that is the whole, then zeros); "收支总预算 X，其中本年收入 a，上年结转 b；本年支出 c，结转下年 d" two."""
+    run, count, closed = Decimal(0), 0, False
+    for amount in items:
+        run, count = run + amount, count + 1
+        if abs(total - run) <= (count + 1) * step:
+            run, count, closed = Decimal(0), 0, True
+    return closed and run == 0
+
+
 @rule(
     "narrative.items_sum",
     "narrative",
@@ -195,19 +207,22 @@ def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
     (其中 / numbered lists), and a 其中 may list the main items only."""
     step = settings.decimal("tolerance", "wan_per_figure_yuan")
     parent_year = ds.statements.select(s.DOC_ID, pl.col(s.SEQ).alias("parent_seq"), pl.col(s.FISCAL_YEAR).alias("_py"))
-    # Items are figures of the parent's year that are not the parent restated ("2024 年预算安排 X 万元" after "X 万元").
+    # Items are figures of the parent's year. One equal to the parent is either the parent restated ("2024 年预算安排
+    # X 万元" after "X 万元") or the whole of it ("其中：财政拨款收入 X 万元；事业收入 0 万元"): left out of the sum,
+    # but kept in the order of the items, where ``_in_runs`` sees the second case.
     linked = (
         _with_parent(ds.statements)
         .filter(pl.col("parent_seq").is_not_null())
         .join(parent_year, on=[s.DOC_ID, "parent_seq"])
-        .filter((pl.col(s.FISCAL_YEAR) == pl.col("_py")) & (pl.col(s.AMOUNT_YUAN) != pl.col("parent_amount")))
+        .filter(pl.col(s.FISCAL_YEAR) == pl.col("_py"))
         .drop("_py")
     )
     groups = (
         linked.group_by([s.DOC_ID, "parent_seq"])
         .agg(
-            pl.col(s.AMOUNT_YUAN).sum().alias("_items"),
-            pl.len().alias("_count"),
+            pl.col(s.AMOUNT_YUAN).filter(pl.col(s.AMOUNT_YUAN) != pl.col("parent_amount")).sum().alias("_items"),
+            pl.col(s.AMOUNT_YUAN).filter(pl.col(s.AMOUNT_YUAN) != pl.col("parent_amount")).len().alias("_count"),
+            pl.col(s.AMOUNT_YUAN).sort_by(s.SEQ).alias("_all"),
             pl.col("parent_amount").first(),
             pl.col(s.PARENT_SUBJECT).first(),
         )
@@ -215,10 +230,23 @@ def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
             (pl.col("parent_amount") - pl.col("_items")).alias("_variance"),
             (pl.col("_count") + 1).cast(pl.Decimal(38, 2)).mul(step).alias("_tolerance"),
         )
-        .filter((pl.col("_variance").abs() > pl.col("_tolerance")) & (pl.col("_count") >= 2))
+        # A breakdown needs two items, and items to be found: items of 0 only ("事业收入 0 万元；其他收入 0 万元"
+        # beside the one that is the whole) or a total of 0 (the list read under it belongs to another heading)
+        # explain nothing.
+        .filter(
+            (pl.col("_variance").abs() > pl.col("_tolerance"))
+            & (pl.col("_count") >= 2)
+            & (pl.col("_items") != 0)
+            & (pl.col("parent_amount") != 0)
+        )
+        .sort(s.DOC_ID, "parent_seq")
+        # The same breakdown read twice (a sentence repeated, or linked to two parents) is one finding.
+        .unique([s.DOC_ID, s.PARENT_SUBJECT, "parent_amount", "_items", "_count"], keep="first", maintain_order=True)
     )
     out = []
     for row in groups.iter_rows(named=True):
+        if _in_runs(row["_all"], row["parent_amount"], step):
+            continue
         parent = ds.statements.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.SEQ) == row["parent_seq"]))
         items = linked.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col("parent_seq") == row["parent_seq"]))
         head = parent.row(0, named=True)
