@@ -108,8 +108,10 @@ st.dataframe(
 
 st.subheader(t("flag_detail"))
 # Labels must be unique: two detectors may flag the same subject, and the browser tells options apart by label.
+rules = dict(rule_catalog().select("rule_id", "title_en" if english() else "title_zh").rows())
 labels = {
-    row[s.FLAG_ID]: f"{severity_names[row[s.SEVERITY]]} · {row[s.SUBJECT]} · {row[s.RULE_ID]} · {row[s.FLAG_ID][:6]}"
+    row[s.FLAG_ID]: f"{severity_names[row[s.SEVERITY]]} · {row[s.SUBJECT]} · "
+    f"{rules.get(row[s.RULE_ID], row[s.RULE_ID])} · {row[s.FLAG_ID][:6]}"
     for row in shown.select(s.FLAG_ID, s.SEVERITY, s.RULE_ID, s.SUBJECT).iter_rows(named=True)
 }
 picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")
@@ -117,13 +119,25 @@ flag = shown.filter(pl.col(s.FLAG_ID) == picked).row(0, named=True)
 st.markdown(f"**{flag[message]}**")
 if flag[s.SOURCE] == "reader":
     st.info(t("reader_flag_note"))
-rules = dict(rule_catalog().select("rule_id", "title_en" if english() else "title_zh").rows())
+
+
+def _figure(value: object, measure: str | None) -> str | None:
+    """An observed / expected figure as a reader reads it: 万元 for money, a percent, a plain count."""
+    if value is None:
+        return None
+    if measure == "yuan":
+        return analytics.format_wan(value)  # type: ignore[arg-type]
+    if measure == "percent":
+        return f"{value.normalize():f}%" if hasattr(value, "normalize") else f"{value}%"
+    return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+
+
 facts = {
     t("col_family"): family_labels.get(flag[s.FAMILY], flag[s.FAMILY]),
     t("col_rule"): rules.get(flag[s.RULE_ID], flag[s.RULE_ID]),
-    t("col_observed"): flag[s.OBSERVED],
-    t("col_expected"): flag[s.EXPECTED],
-    t("col_threshold"): flag[s.THRESHOLD],
+    t("col_observed"): _figure(flag[s.OBSERVED], flag[s.MEASURE]),
+    t("col_expected"): _figure(flag[s.EXPECTED], flag[s.MEASURE]),
+    t("col_threshold"): _figure(flag[s.THRESHOLD], flag[s.MEASURE]),
     t("col_peer_group"): flag[s.PEER_GROUP],
     t("col_score"): None if flag[s.SCORE] is None else round(flag[s.SCORE], 2),
 }

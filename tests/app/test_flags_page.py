@@ -113,3 +113,16 @@ def test_reading_doubts_of_the_default_dataset() -> None:
     assert len(shown) == readers.height and set(shown["规则族"]) == {"读数存疑"}
     at.radio(key="flags_source").set_value("document").run()
     assert len(at.dataframe[0].value) == flags.height - readers.height
+
+
+def test_a_flag_is_named_by_its_rule_title_and_its_figures_in_wan_yuan() -> None:
+    at = _page()
+    picker = at.selectbox(key="flags_pick")
+    ds = analytics.open_dataset()
+    money = ds.flags.filter((pl.col(s.MEASURE) == "yuan") & pl.col(s.OBSERVED).is_not_null()).row(0, named=True)
+    picker.set_value(money[s.FLAG_ID]).run()
+    caption = " ".join(c.value for c in at.caption)
+    assert "万元" in caption
+    assert f"{money[s.OBSERVED]}" not in caption  # never the raw 元 with four decimals
+    labels = [str(option) for option in picker.options]  # as the page shows them
+    assert labels and not any(money[s.RULE_ID] in label for label in labels)  # the rule's title, never its id
