@@ -48,6 +48,7 @@ from analytics.ingest.tables import (
     dedupe_lines,
     empty_note,
     find_blocks,
+    mark_subtotals,
 )
 from analytics.reference.classification import code_level, parent_code
 
@@ -360,24 +361,9 @@ def _blank_sources(rows: list[Row]) -> dict[str, int]:
     return out
 
 
-def _mark_subtotals(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Per side and column, the last total row of a table is its grand total; earlier ones are subtotals.
-
-    As ``tables`` does for a PDF, by the line in the file (a dump without pages has no page to order by).
-    """
-
-    def place(row: dict[str, object]) -> tuple[int, int]:
-        return int(str(row[s.LINE])), int(str(row[s.PAGE] or 0))
-
-    last: dict[tuple[object, object], tuple[int, int]] = {}
-    for row in rows:
-        if row[s.CLASSIFICATION] == "total":
-            key = (row[s.SIDE], row[s.COLUMN])
-            last[key] = max(last.get(key, place(row)), place(row))
-    for row in rows:
-        if row[s.CLASSIFICATION] == "total" and place(row) != last[(row[s.SIDE], row[s.COLUMN])]:
-            row[s.CLASSIFICATION] = "subtotal"
-    return rows
+def _line_then_page(row: dict[str, object]) -> tuple[int, int]:
+    """A text dump's order: by the line in the file (a dump without pages has no page to order by)."""
+    return int(str(row[s.LINE])), int(str(row[s.PAGE] or 0))
 
 
 @dataclass
@@ -551,7 +537,7 @@ def extract_text_tables(doc: SourceDocument, *, fiscal_year: int, phase: str) ->
     read = TextTables()
     for number, block in enumerate(blocks):
         result = results[number]
-        rows = dedupe_lines(_mark_subtotals(result.rows))
+        rows = dedupe_lines(mark_subtotals(result.rows, _line_then_page))
         first, last = block.pages
         read.lines += rows
         read.problems += result.problems

@@ -1151,7 +1151,7 @@ def _table_rows(
         out.extend(rows)
     if not out:
         return [], "no_rows", unit
-    return dedupe_lines(_mark_subtotals(out)), "data", unit
+    return dedupe_lines(mark_subtotals(out)), "data", unit
 
 
 #: Header words that name the label column of a classified table: printed twice, the table is two tables side by
@@ -1368,12 +1368,17 @@ def _placed_by_identities(  # noqa: PLR0917 - one row and what its table knows
     return [(w, index) for (w, _), (index, _) in zip(placed, placement, strict=True)], fixed
 
 
-def _mark_subtotals(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Per side and column, the last total row of a table is its grand total; earlier ones are subtotals."""
+def _page_then_line(row: dict[str, object]) -> tuple[int, int]:
+    return int(str(row[s.PAGE])), int(str(row[s.LINE]))
 
-    def place(row: dict[str, object]) -> tuple[int, int]:
-        return int(str(row[s.PAGE])), int(str(row[s.LINE]))
 
+def mark_subtotals(
+    rows: list[dict[str, object]], place: Callable[[dict[str, object]], tuple[int, int]] = _page_then_line
+) -> list[dict[str, object]]:
+    """Per side and column, the last total row of a table is its grand total; earlier ones are subtotals.
+
+    ``place`` orders the rows as printed: page then line in a PDF (the default).
+    """
     last: dict[tuple[object, object], tuple[int, int]] = {}
     for row in rows:
         if row[s.CLASSIFICATION] == "total":
