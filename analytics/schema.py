@@ -50,6 +50,7 @@ INDICATORS = "indicators"
 PROJECTS = "projects"
 DOCUMENT_TABLES = "document_tables"
 READING_FINDINGS = "reading_findings"
+DOCUMENT_TEXT = "document_text"
 FLAGS = "flags"
 
 # --- column names (each defined once) ---------------------------------------------------------------------------
@@ -412,6 +413,15 @@ TABLES: dict[str, TableSchema] = {
         key=(DOC_ID, SEQ),
         required=(KIND, MESSAGE_ZH, MESSAGE_EN),
         vocabularies={KIND: READING_KINDS},
+    ),
+    # The text each document prints, line by line in reading order (non-blank lines; a PDF's by page and line on
+    # the page, a text file's by line), for the checks that read words rather than figures (placeholders left in,
+    # template residue, stale years) and for showing a finding's page.
+    DOCUMENT_TEXT: _table(
+        DOCUMENT_TEXT,
+        {DOC_ID: pl.String, SEQ: pl.Int32, **_PROVENANCE},
+        key=(DOC_ID, SEQ),
+        required=(SOURCE_TEXT,),
     ),
     FLAGS: _table(
         FLAGS,

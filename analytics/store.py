@@ -68,8 +68,9 @@ class Dataset:
 
     Attributes are named after the tables: ``documents``, ``departments``, ``lines``, ``statements``,
     ``indicators``, ``projects``, ``document_tables`` (which standard tables each document holds),
-    ``reading_findings`` (what the reader could not read or doubts, per document) and ``flags`` (findings of
-    ``analytics.checks``). Frames are collected (never lazy) and follow ``analytics.schema``.
+    ``reading_findings`` (what the reader could not read or doubts, per document), ``document_text`` (the text
+    each document prints, line by line) and ``flags`` (findings of ``analytics.checks``). Frames are collected
+    (never lazy) and follow ``analytics.schema``.
 
     Examples
     --------
@@ -86,6 +87,7 @@ class Dataset:
     projects: pl.DataFrame
     document_tables: pl.DataFrame
     reading_findings: pl.DataFrame
+    document_text: pl.DataFrame
     flags: pl.DataFrame
     path: Path | None = field(default=None, compare=False)
     #: The per-document facts behind ``departments`` once documents have been merged (see ``department_facts``);

@@ -132,6 +132,7 @@ def test_readme_comes_first_and_counts_every_sheet(corpus: Dataset, corpus_bytes
         "document_tables",
         "flags",
         "reading_findings",
+        "document_text",
     )
     assert counts == {table: getattr(corpus, table).height for table in tables} | {
         READING_REPORT_SHEET: reading_report(corpus).height

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
@@ -17,7 +17,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from analytics.ingest.facts import DocumentIdentity
 
-__all__ = ["degraded", "document_row", "rows_to_dataset", "rows_to_frame"]
+__all__ = ["degraded", "document_row", "rows_to_dataset", "rows_to_frame", "text_rows"]
 
 #: What each part a reader may fail to read is called in a reading finding: (table key, Chinese, English).
 PARTS = {
@@ -94,6 +94,19 @@ def document_row(
         s.DISCLOSURE_ID: disclosure_id or doc_id,
         s.PAGE_COUNT: page_count,
     }
+
+
+def text_rows(lines: Iterable[tuple[int | None, int | None, str]]) -> list[dict[str, object]]:
+    """``document_text`` rows from (page, line, text) in reading order: the non-blank lines, stripped.
+
+    Examples
+    --------
+    >>> text_rows([(1, 1, " 一、概况 "), (1, 2, ""), (2, 1, "二")])
+    [{'page': 1, 'line': 1, 'source_text': '一、概况'}, {'page': 2, 'line': 1, 'source_text': '二'}]
+    """
+    return [
+        {s.PAGE: page, s.LINE: line, s.SOURCE_TEXT: text.strip()} for page, line, text in lines if text.strip()
+    ]
 
 
 def rows_to_frame(table: str, rows: Sequence[Mapping[str, object]], constants: Mapping[str, object]) -> pl.DataFrame:

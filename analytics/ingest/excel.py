@@ -45,7 +45,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import document_row, rows_to_dataset
+from analytics.ingest._frames import document_row, rows_to_dataset, text_rows
 from analytics.ingest._pdf_layout import PageLine, Word
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest._verify import verify_rows
@@ -593,5 +593,9 @@ def read_excel_disclosure(path: str | os.PathLike[str], *, name: str | None = No
         s.INDICATORS: indicators,
         s.DOCUMENT_TABLES: found,
         s.READING_FINDINGS: reading,
+        s.DOCUMENT_TEXT: text_rows(
+            (line.page, (place[1] if (place := narrative.places.get(line.number)) else None), line.text)
+            for line in narrative.document.lines
+        ),
     }
     return rows_to_dataset(rows, doc_id, identity.department_id)

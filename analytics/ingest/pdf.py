@@ -18,7 +18,7 @@ import polars as pl
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import degraded, document_row, rows_to_dataset
+from analytics.ingest._frames import degraded, document_row, rows_to_dataset, text_rows
 from analytics.ingest._pdf_layout import PageLine, read_pdf_pages
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.narrative import extract_statements
@@ -213,4 +213,5 @@ def extract_part(part: PdfPart, identity: facts.DocumentIdentity, disclosure_id:
         s.INDICATORS: indicators,
         s.DOCUMENT_TABLES: found,
         s.READING_FINDINGS: reading,
+        s.DOCUMENT_TEXT: text_rows((line.page, line.number, line.text) for line in part.lines),
     }

@@ -22,7 +22,7 @@ from pathlib import Path
 from analytics import schema as s
 from analytics.errors import ReaderError
 from analytics.ingest import facts
-from analytics.ingest._frames import degraded, document_row, rows_to_dataset
+from analytics.ingest._frames import degraded, document_row, rows_to_dataset, text_rows
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest._text_tables import extract_text_tables, paged_document
 from analytics.ingest._verify import step_of, verify_rows
@@ -261,6 +261,7 @@ def read_text_disclosure(path: str | os.PathLike[str], *, name: str | None = Non
             s.PROJECTS: projects,
             s.DOCUMENT_TABLES: _document_tables(tables.tables, _listed_tables(doc)),
             s.READING_FINDINGS: findings,
+            s.DOCUMENT_TEXT: text_rows((line.page, line.number, line.text) for line in doc.lines),
         },
         doc_id,
         identity.department_id,

@@ -59,6 +59,7 @@ _SHEET_CONTENTS = {
     READING_REPORT_SHEET: "读数报告：每份公开一行，应有表与已读表、缺表、无法读取的表、数字的已核实占比与读数存疑数",
     s.READING_FINDINGS: "读数存疑：读取程序未能核实或未能读取之处（恒等式不成立、无法识读的单元格、无法读取的表格、"
     "推定的单位），附页码与原文",
+    s.DOCUMENT_TEXT: "原文：每份文件印出的文字，逐行，附页码与行号（用于核对疑点所在之处）",
     s.FLAGS: "疑点标记：规则与模型发现的问题、读取程序的读数存疑（source = reader）、证据（出处与原文）及审计核查状态",
 }
 #: Header notes (Excel comments) of the lines sheet's verification columns and of the reading report's columns.
