@@ -25,6 +25,14 @@ DOC_2023 = "doc-2023"
 YEAR = 2024
 
 ALL_RULES = (
+    "hygiene.placeholder",
+    "hygiene.template_residue",
+    "hygiene.garbled",
+    "hygiene.stale_year",
+    "hygiene.scope_mismatch",
+    "hygiene.repeated_word",
+    "hygiene.no_reason",
+    "hygiene.blank_page",
     "table.parent_sum",
     "table.columns_sum",
     "table.total_of_rows",

@@ -54,6 +54,8 @@ FAMILIES = {
     "targets": ("绩效目标", "Performance targets"),
     "spending": ("支出分类", "Spending classification"),
     "completeness": ("完整性", "Completeness"),
+    # The words a disclosure prints: placeholders and template residue left in, stale years, scope named wrongly.
+    "hygiene": ("文字规范", "Text hygiene"),
     # Findings of the anomaly models (analytics.anomaly): unusual, not necessarily wrong.
     "anomaly": ("异常模型", "Anomaly models"),
     # The readers' doubts about their own reading (source "reader"): a page to look at, not a question to ask.

@@ -1,5 +1,15 @@
 """The rule catalog: importing this package registers every rule with the engine."""
 
-from analytics.checks._rules import completeness, cross, facts, narrative, reading, spending, table, targets
+from analytics.checks._rules import (
+    completeness,
+    cross,
+    facts,
+    hygiene,
+    narrative,
+    reading,
+    spending,
+    table,
+    targets,
+)
 
-__all__ = ["completeness", "cross", "facts", "narrative", "reading", "spending", "table", "targets"]
+__all__ = ["completeness", "cross", "facts", "hygiene", "narrative", "reading", "spending", "table", "targets"]
