@@ -25,6 +25,8 @@ DOC_2023 = "doc-2023"
 YEAR = 2024
 
 ALL_RULES = (
+    "completeness.sections",
+    "completeness.vehicle_split",
     "hygiene.placeholder",
     "hygiene.template_residue",
     "hygiene.garbled",

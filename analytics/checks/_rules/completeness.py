@@ -1,6 +1,11 @@
-"""Rules on completeness: standard tables missing or unreadable, tables disclosed empty, no staffing figures."""
+"""Rules on completeness: standard tables missing or unreadable, tables disclosed empty, sections of the narrative
+missing, 公务用车 costs not given apart, no staffing figures."""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
 
 import polars as pl
 
@@ -8,7 +13,7 @@ from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
 from analytics.checks._rules._common import line_evidence
 from analytics.reading import expected_form
-from analytics.reference import table_catalog
+from analytics.reference import reference_rows, table_catalog
 from analytics.store import Dataset
 
 
@@ -144,3 +149,135 @@ def no_staffing(ds: Dataset, settings: Settings) -> pl.DataFrame:
         }
         for row in missing.iter_rows(named=True)
     )
+
+
+@cache
+def _sections() -> dict[tuple[str, str], list[dict[str, str]]]:
+    """The sections each form's narrative must hold, by (form, phase): ``analytics/reference/sections.csv``."""
+    out: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in reference_rows("sections.csv"):
+        out.setdefault((row["form"], row["phase"]), []).append({**row, "regex": re.compile(row["pattern"])})
+    return out
+
+
+_CONTENTS = re.compile(r"^目\s*录$")
+#: A line of a table rather than of the narrative: a row led by its classification code ("30107 绩效工资 8.18"),
+#: or a table's title ("政府采购预算表": the table is not the section that explains it).
+_TABLE_LINE = re.compile(r"^\d{3,}\s|表$")
+
+
+def _narrative_text(ds: Dataset, doc_ids: list[str]) -> list[dict[str, object]]:
+    """The lines of a disclosure's documents that are its narrative: not a table's row or title, not on the table
+    of contents (which lists a section without holding it). A table's page may hold narrative too (a section
+    starting under the table's last rows)."""
+    text = ds.document_text.filter(pl.col(s.DOC_ID).is_in(doc_ids))
+    if text.is_empty():
+        return []
+    contents = text.filter(pl.col(s.SOURCE_TEXT).str.contains(_CONTENTS.pattern) & pl.col(s.PAGE).is_not_null())
+    skipped = set(contents.select(s.DOC_ID, s.PAGE).iter_rows())
+    return [
+        row
+        for row in text.sort(s.DOC_ID, s.SEQ).iter_rows(named=True)
+        if (row[s.DOC_ID], row[s.PAGE]) not in skipped and not _TABLE_LINE.search(str(row[s.SOURCE_TEXT]))
+    ]
+
+
+@rule(
+    "completeness.sections",
+    "completeness",
+    "warning",
+    "预决算说明缺少应有的部分（编制说明、“三公”、机关运行经费、政府采购、国有资产、绩效等）",
+    "The narrative lacks a section its form requires (explanation, 三公, 机关运行经费, procurement, assets, "
+    "performance …)",
+)
+def sections(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """The sections of the disclosure's form (``analytics/reference/sections.csv``, with its source), each looked
+    for in the narrative of every file of the disclosure; one finding per missing section."""
+    del settings
+    readable = ds.document_tables.filter(~pl.col(s.STATUS).is_in(["no_rows", "unreadable"]))
+    out = []
+    for disclosure, members in ds.documents.sort(s.DOC_ID).group_by(s.DISCLOSURE_ID, maintain_order=True):
+        doc_ids = members.get_column(s.DOC_ID).to_list()
+        head = members.row(0, named=True)
+        lines = _narrative_text(ds, doc_ids)
+        if not lines:
+            continue  # no text stored (a dataset read before document_text): the coverage ledger says so
+        have = set(readable.filter(pl.col(s.DOC_ID).is_in(doc_ids)).get_column(s.TABLE).to_list())
+        form, _ = expected_form(head[s.PHASE], head[s.SCOPE], have)
+        text = "\n".join(str(row[s.SOURCE_TEXT]) for row in lines)
+        for section in _sections().get((form or "local", head[s.PHASE]), []):
+            if section["regex"].search(text):
+                continue
+            out.append(
+                {
+                    "key": f"{disclosure[0]}|{section['section']}",
+                    s.DEPARTMENT_ID: head[s.DEPARTMENT_ID],
+                    s.FISCAL_YEAR: head[s.FISCAL_YEAR],
+                    s.DOC_ID: head[s.DOC_ID],
+                    s.SEVERITY: section["severity"],
+                    s.SUBJECT: section["name_zh"],
+                    s.MEASURE: "count",
+                    s.MESSAGE_ZH: f"预决算说明中未找到“{section['name_zh']}”。请说明是否公开了该部分，"
+                    "或本部门无此事项（应在说明中写明）",
+                    s.MESSAGE_EN: f"the narrative has no {section['name_en']}; ask whether it was published or why not",
+                    s.EVIDENCE: [
+                        {s.DOC_ID: d, "table_or_part": "document", s.PAGE: None, s.LINE: None, s.SOURCE_TEXT: n}
+                        for d, n in members.select(s.DOC_ID, s.SOURCE_NAME).rows()
+                    ],
+                }
+            )
+    return findings(out)
+
+
+_VEHICLES = re.compile(r"公务用车")
+#: The combined item (公务用车购置及运行费) names both words without giving either amount: left out first. Judged
+#: only where it is stated with an amount other than 0 (not a glossary's definition, not a budget with no 三公).
+_COMBINED = re.compile(r"购置及运行(?:维护|维修)?费")
+_COMBINED_AMOUNT = re.compile(r"购置及运行(?:维护|维修)?费[^，。；,;\d]{0,10}?(\d[\d,]*(?:\.\d+)?)")
+#: Each part with its own amount: "公务用车购置费0万元", "公务用车购置预算支出 0 万元", "运行维护费 12.5 万元".
+_PURCHASE = re.compile(r"购置[^，。；,;]{0,8}?\d")
+_RUNNING = re.compile(r"(?:运行|运维)[^，。；,;]{0,10}?\d")
+
+
+@rule(
+    "completeness.vehicle_split",
+    "completeness",
+    "warning",
+    "“三公”说明未将公务用车购置费与运行费分开说明",
+    "The 三公 explanation does not give 公务用车 purchase and running costs separately",
+)
+def vehicle_split(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """A narrative that states 公务用车购置及运行费 (an amount other than 0) must give its 购置费 and its 运行（维护）费
+    apart, each with its amount (财预〔2016〕143号)."""
+    del settings
+    out = []
+    for disclosure, members in ds.documents.sort(s.DOC_ID).group_by(s.DISCLOSURE_ID, maintain_order=True):
+        head = members.row(0, named=True)
+        lines = _narrative_text(ds, members.get_column(s.DOC_ID).to_list())
+        joined = "".join(str(row[s.SOURCE_TEXT]) for row in lines)
+        stated = [m[1] for m in _COMBINED_AMOUNT.finditer(joined)]
+        if not any(Decimal(amount.replace(",", "")) for amount in stated):
+            continue
+        text = _COMBINED.sub("", joined)
+        lacking = [word for word, pattern in (("购置费", _PURCHASE), ("运行费", _RUNNING)) if not pattern.search(text)]
+        if not lacking:
+            continue
+        first = next((row for row in lines if _COMBINED.search(str(row[s.SOURCE_TEXT]))), None) or next(
+            row for row in lines if _VEHICLES.search(str(row[s.SOURCE_TEXT]))
+        )
+        out.append(
+            {
+                "key": f"{disclosure[0]}|vehicles|{'/'.join(lacking)}",
+                s.DEPARTMENT_ID: head[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: head[s.FISCAL_YEAR],
+                s.DOC_ID: first[s.DOC_ID],
+                s.SUBJECT: "公务用车购置及运行费",
+                s.MEASURE: "count",
+                s.MESSAGE_ZH: f"“三公”经费说明提到公务用车，但未单独说明公务用车{'、'.join(lacking)}。"
+                "请分别说明购置费和运行费的金额及变化",
+                s.MESSAGE_EN: f"the 三公 explanation mentions 公务用车 but gives no {' / '.join(lacking)}; ask for "
+                "purchase and running costs apart",
+                s.EVIDENCE: [line_evidence(first, part="narrative")],
+            }
+        )
+    return findings(out)
