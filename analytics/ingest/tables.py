@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1372,21 +1372,63 @@ def _page_then_line(row: dict[str, object]) -> tuple[int, int]:
     return int(str(row[s.PAGE])), int(str(row[s.LINE]))
 
 
+def _total_rank(name: object) -> int:
+    """How high a total row stands in the national forms' order: a 总计 closes the whole table (收入总计 above the
+    小计 of each source in a 收入总表 printed down the page), a 合计 closes what it sums, a 小计 one group."""
+    text = str(name)
+    if text.endswith("总计") or text.startswith("总计"):
+        return 2
+    if _SUBTOTAL.search(text):
+        return 0
+    return 1
+
+
 def mark_subtotals(
     rows: list[dict[str, object]], place: Callable[[dict[str, object]], tuple[int, int]] = _page_then_line
 ) -> list[dict[str, object]]:
-    """Per side and column, the last total row of a table is its grand total; earlier ones are subtotals.
+    """Per side and column, a table's grand total is its last total row of the highest rank (总计, then 合计, then
+    小计, by the names the national forms print); every other total row is a subtotal.
 
     ``place`` orders the rows as printed: page then line in a PDF (the default).
+
+    Examples
+    --------
+    >>> row = lambda name, line: {s.NAME: name, s.CLASSIFICATION: "total", s.SIDE: "income", s.COLUMN: "total",
+    ...                           s.PAGE: 1, s.LINE: line, s.AMOUNT_YUAN: line}
+    >>> [r[s.CLASSIFICATION] for r in mark_subtotals([row("收入总计", 1), row("小计", 2), row("小计", 5)])]
+    ['total', 'subtotal', 'subtotal']
+    >>> [r[s.CLASSIFICATION] for r in mark_subtotals([row("当年收入小计", 1), row("收入合计", 3)])]
+    ['subtotal', 'total']
+
+    Two groups' 小计 of different figures keep both (the later one named by its place):
+
+    >>> rows = [{**row("收入总计", 1), s.AMOUNT_YUAN: 9}, {**row("小计", 2), s.AMOUNT_YUAN: 8},
+    ...         {**row("小计", 5), s.AMOUNT_YUAN: 1}]
+    >>> [r[s.NAME] for r in mark_subtotals(rows)]
+    ['收入总计', '小计', '小计（第2处）']
     """
-    last: dict[tuple[object, object], tuple[int, int]] = {}
+    best: dict[tuple[object, object], tuple[int, tuple[int, int]]] = {}
     for row in rows:
         if row[s.CLASSIFICATION] == "total":
             key = (row[s.SIDE], row[s.COLUMN])
-            last[key] = max(last.get(key, place(row)), place(row))
+            candidate = (_total_rank(row[s.NAME]), place(row))
+            best[key] = max(best.get(key, candidate), candidate)
     for row in rows:
-        if row[s.CLASSIFICATION] == "total" and place(row) != last[(row[s.SIDE], row[s.COLUMN])]:
+        if (
+            row[s.CLASSIFICATION] == "total"
+            and (_total_rank(row[s.NAME]), place(row)) != best[(row[s.SIDE], row[s.COLUMN])]
+        ):
             row[s.CLASSIFICATION] = "subtotal"
+    # Several groups closed by a bare 小计 (a 收入总表 printed down the page has one per source): each keeps its own
+    # figure under a name the others do not share; the same name with the same figure is one label printed twice.
+    amounts: dict[tuple[object, object, object], list[object]] = defaultdict(list)
+    for row in sorted((r for r in rows if r[s.CLASSIFICATION] == "subtotal"), key=place):
+        seen = amounts[(row[s.SIDE], row[s.COLUMN], row[s.NAME])]
+        if row[s.AMOUNT_YUAN] not in seen:
+            seen.append(row[s.AMOUNT_YUAN])
+        number = seen.index(row[s.AMOUNT_YUAN]) + 1
+        if number > 1:
+            row[s.NAME] = f"{row[s.NAME]}（第{number}处）"
     return rows
 
 
