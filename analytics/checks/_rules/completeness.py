@@ -41,27 +41,28 @@ def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
         have = set(readable.filter(pl.col(s.DOC_ID).is_in(doc_ids.implode())).get_column(s.TABLE).to_list())
         _, expected = expected_form(head[s.PHASE], head[s.SCOPE], have)
         lacking = [key for key in expected if key not in have]
-        if not lacking:
-            continue
-        listed = "、".join(names.get(key, key) for key in lacking)
-        out.append(
-            {
-                "key": str(disclosure[0]),
-                s.DEPARTMENT_ID: head[s.DEPARTMENT_ID],
-                s.FISCAL_YEAR: head[s.FISCAL_YEAR],
-                s.DOC_ID: head[s.DOC_ID],
-                s.SUBJECT: "标准表",
-                s.MEASURE: "count",
-                s.OBSERVED: len(expected) - len(lacking),
-                s.EXPECTED: len(expected),
-                s.MESSAGE_ZH: f"未找到（或无法读取）{len(lacking)} 张标准表：{listed}",
-                s.MESSAGE_EN: f"{len(lacking)} standard table(s) not found or not readable: {', '.join(lacking)}",
-                s.EVIDENCE: [
-                    {s.DOC_ID: d, "table_or_part": "document", s.PAGE: None, s.LINE: None, s.SOURCE_TEXT: n}
-                    for d, n in members.select(s.DOC_ID, s.SOURCE_NAME).rows()
-                ],
-            }
-        )
+        evidence = [
+            {s.DOC_ID: d, "table_or_part": "document", s.PAGE: None, s.LINE: None, s.SOURCE_TEXT: n}
+            for d, n in members.select(s.DOC_ID, s.SOURCE_NAME).rows()
+        ]
+        for key in lacking:  # one finding per missing table: each is its own question (and its own triage)
+            out.append(
+                {
+                    "key": f"{disclosure[0]}|{key}",
+                    s.DEPARTMENT_ID: head[s.DEPARTMENT_ID],
+                    s.FISCAL_YEAR: head[s.FISCAL_YEAR],
+                    s.DOC_ID: head[s.DOC_ID],
+                    s.SUBJECT: names.get(key, key),
+                    s.MEASURE: "count",
+                    s.OBSERVED: len(expected) - len(lacking),
+                    s.EXPECTED: len(expected),
+                    s.MESSAGE_ZH: f"未找到（或无法读取）标准表“{names.get(key, key)}”（应有 {len(expected)} 张，"
+                    f"找到 {len(expected) - len(lacking)} 张）。请说明是否公开了该表；如本部门无此项，应公开空表并注明",
+                    s.MESSAGE_EN: f"standard table {key} not found or not readable ({len(expected) - len(lacking)} "
+                    f"of {len(expected)} found); ask whether it was published",
+                    s.EVIDENCE: evidence,
+                }
+            )
     return findings(out)
 
 
