@@ -1643,3 +1643,18 @@ def test_the_catalog_lists_every_rule_once_with_both_titles() -> None:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in row["title_zh"]), row
         assert row["title_en"].strip()
         assert any(ch.isascii() and ch.isalpha() for ch in row["title_en"]), row
+
+
+def test_every_finding_says_what_to_ask() -> None:
+    """Each rule's finding ends with its question (``questions.csv``) unless the rule words its own (with 请)."""
+    from analytics.checks import _rules  # noqa: F401 - registers the catalog
+    from analytics.checks._engine import RULES, questions
+
+    assert set(questions()) <= set(RULES), "questions.csv names rules the catalog does not have"
+    flags = run_checks(_messy()).filter(pl.col(s.SOURCE) == "rule")
+    assert flags.height > 5
+    for flag in flags.iter_rows(named=True):
+        assert "请" in flag[s.MESSAGE_ZH], flag[s.MESSAGE_ZH]
+        assert "ask" in flag[s.MESSAGE_EN], flag[s.MESSAGE_EN]
+    one = run_checks(_messy(), rules=["table.balance"]).row(0, named=True)
+    assert one[s.MESSAGE_ZH].endswith("。请说明收入总计与支出总计不相等的原因。")

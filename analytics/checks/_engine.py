@@ -8,8 +8,10 @@ and severity, and validates the result against the ``flags`` table of the data c
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
+import io
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -210,6 +212,7 @@ def run_checks(
         found = spec.run(dataset, chosen)
         if found.is_empty():
             continue
+        found = with_question(rule_id, found)
         found = found.with_columns(
             pl.Series(s.FLAG_ID, [flag_id(rule_id, key) for key in found.get_column("key").to_list()], dtype=pl.String),
             pl.lit(spec.source).alias(s.SOURCE),
@@ -221,6 +224,30 @@ def run_checks(
     if not frames:
         return s.empty_frame(s.FLAGS)
     return finish_flags(pl.concat(frames, how="vertical"))
+
+
+@cache
+def questions() -> dict[str, tuple[str, str]]:
+    """What to ask about each rule's findings (``analytics/checks/questions.csv``): rule id → (Chinese, English)."""
+    text = resources.files("analytics.checks").joinpath("questions.csv").read_text(encoding="utf-8")
+    return {row["rule_id"]: (row["ask_zh"], row["ask_en"]) for row in csv.DictReader(io.StringIO(text))}
+
+
+def with_question(rule_id: str, found: pl.DataFrame) -> pl.DataFrame:
+    """Findings whose message says what to ask: the rule's question (``questions``) follows a message that does
+    not already ask (a rule may word its own question, always with 请)."""
+    if rule_id not in questions():
+        return found
+    ask_zh, ask_en = questions()[rule_id]
+    message = pl.col(s.MESSAGE_ZH)
+    asks = message.str.contains("请", literal=True)
+    return found.with_columns(
+        pl.when(asks).then(message).otherwise(message.str.strip_chars_end("。") + f"。{ask_zh}。").alias(s.MESSAGE_ZH),
+        pl.when(asks)
+        .then(pl.col(s.MESSAGE_EN))
+        .otherwise(pl.col(s.MESSAGE_EN).str.strip_chars_end(".") + f"; {ask_en}.")
+        .alias(s.MESSAGE_EN),
+    )
 
 
 def finish_flags(flags: pl.DataFrame) -> pl.DataFrame:
