@@ -142,8 +142,11 @@ def _facts(ds: Dataset) -> list[dict[str, object]]:
         return frame.join(of_doc, on=s.DOC_ID).select(s.DISCLOSURE_ID).unique().with_columns(pl.lit(True).alias(name))
 
     rank = {state: i for i, state in enumerate(_TABLE_STATES)}
+    # A table with figures is read whatever document_tables says (a form read from the narrative has no row there).
+    read = ds.lines.select(s.DOC_ID, s.TABLE, pl.lit("data").alias(s.STATUS))
     tables = (
-        ds.document_tables.join(of_doc, on=s.DOC_ID)
+        pl.concat([ds.document_tables.select(s.DOC_ID, s.TABLE, s.STATUS), read])
+        .join(of_doc, on=s.DOC_ID)
         .with_columns(pl.col(s.STATUS).replace_strict(rank, default=len(rank), return_dtype=pl.Int32).alias("_rank"))
         .group_by(s.DISCLOSURE_ID, s.TABLE)
         .agg(pl.col(s.STATUS).sort_by("_rank").first())
