@@ -20,7 +20,8 @@ def _items(ds: object) -> dict[str, float | None]:
 def _flag(rule_id: str, severity: str, doc_id: str = "nanhu-2025") -> dict[str, object]:
     return {
         s.FLAG_ID: f"{rule_id}-{doc_id}", s.SOURCE: "rule", s.RULE_ID: rule_id,
-        s.FAMILY: rule_id.split(".", maxsplit=1)[0], s.SEVERITY: severity, s.DEPARTMENT_ID: DEPARTMENT_ID, s.FISCAL_YEAR: 2025, s.DOC_ID: doc_id,
+        s.FAMILY: rule_id.split(".", maxsplit=1)[0], s.SEVERITY: severity, s.DEPARTMENT_ID: DEPARTMENT_ID,
+        s.FISCAL_YEAR: 2025, s.DOC_ID: doc_id,
         s.SUBJECT: "合计", s.MESSAGE_ZH: "不一致", s.MESSAGE_EN: "differs", s.EVIDENCE: [],
     }  # fmt: skip
 
