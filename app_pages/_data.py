@@ -233,3 +233,46 @@ def dataset_or_stop() -> analytics.Dataset:
         st.info(t("no_dataset"))
         st.stop()
     return dataset
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage(path: str, version: str) -> pl.DataFrame:
+    from analytics.coverage import coverage as ledger
+
+    return ledger(_load(path, version))
+
+
+def coverage() -> pl.DataFrame:
+    """The coverage ledger: per disclosure and check, whether it ran and, if not, why."""
+    return _coverage(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _disclosure_scores(path: str, version: str) -> pl.DataFrame:
+    from analytics.score import disclosure_scores as scores
+
+    return scores(_load(path, version))
+
+
+def disclosure_scores() -> pl.DataFrame:
+    """The disclosure score of every disclosure, with each item's points and the rank in its region and year."""
+    return _disclosure_scores(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _disclosure_score_items(path: str, version: str) -> pl.DataFrame:
+    from analytics.score import disclosure_score_items as items
+
+    return items(_load(path, version))
+
+
+def disclosure_score_items() -> pl.DataFrame:
+    """Each disclosure's points on each item of the score, with what was measured."""
+    return _disclosure_score_items(*current())
+
+
+def score_catalog() -> pl.DataFrame:
+    """The items of the disclosure score: dimension, name, points and source."""
+    from analytics.score import score_catalog as catalog
+
+    return catalog()

@@ -294,6 +294,48 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "part_narrative": ("文字说明", "Narrative"),
     "part_targets": ("绩效目标", "Performance targets"),
     "part_document": ("全文", "Whole document"),
+    # The coverage ledger (疑点 and 部门画像) and the disclosure score (总览).
+    "coverage_title": ("未能核对的项目", "Checks that could not run"),
+    "coverage_caption": (
+        "以下核对因缺少所需的表格或信息未能进行：没有疑点不等于核对通过。原因是文件未公开、无法读取，或数据集中没有"
+        "所需的上年文件等。",
+        "These checks could not run for lack of a table or of information they need: no finding is not the same "
+        "as a check passed. The reason is a table not published or unreadable, no prior-year document in the "
+        "dataset, and the like.",
+    ),
+    "coverage_summary": (
+        "已进行 {ran} 项核对，{not_run} 项未能进行。",
+        "{ran} checks ran, {not_run} could not.",
+    ),
+    "coverage_none": ("所选范围内的每项核对均已进行。", "Every check ran on the disclosures shown."),
+    "coverage_empty": ("所选范围内没有公开文件。", "No disclosure in the range chosen."),
+    "col_check": ("核对项目", "Check"),
+    "col_reason": ("原因", "Reason"),
+    "score_title": ("公开质量评分", "Disclosure score"),
+    "score_caption": (
+        "每份公开满分 100 分，按财政部地方预决算公开专项检查的维度（完整性、细化程度、真实性与准确性）与《地方预决算"
+        "公开操作规程》（财预〔2016〕143号）的要求评分：应公开的表、说明的各部分、功能分类到项级、经济分类到款级、"
+        "“三公”经费分项及说明、绩效目标、核对通过率。及时性与公开方式数据集无从衡量，未评分；无法衡量的项目不计入，"
+        "总分按已评分项目折算为 100 分。排名为同地区、同年度、同类公开之间的名次。",
+        "Each disclosure out of 100, on the dimensions of the Ministry of Finance's inspection of local budget "
+        "disclosure (completeness, detail, accuracy) and the requirements of its operating rules (财预〔2016〕143号): "
+        "required tables, sections of the narrative, function classes to 项, economic classes to 款, the 三公 parts "
+        "and their explanation, performance targets, checks passed. Timeliness and access are not scored: the "
+        "dataset cannot measure them; an item it cannot measure is left out and the total scaled to 100. The rank "
+        "is among disclosures of the same region, year and kind.",
+    ),
+    "score_none": ("数据集中没有可评分的公开。", "No disclosure to score."),
+    "col_score_total": ("评分（满分 100）", "Score (of 100)"),
+    "col_rank": ("同地区排名", "Rank in region"),
+    "rank_text": ("第 {rank} / {of} 名", "{rank} of {of}"),
+    "score_items": ("评分明细", "Score by item"),
+    "pick_score_disclosure": ("查看明细的公开", "Disclosure to detail"),
+    "col_item": ("评分项目", "Item"),
+    "col_dimension": ("维度", "Dimension"),
+    "col_points": ("得分", "Points"),
+    "col_max_points": ("满分", "Of"),
+    "col_detail": ("所衡量的情况", "What was measured"),
+    "not_scored": ("未评分", "not scored"),
 }
 
 

@@ -14,6 +14,7 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
+from app_pages._coverage import show_coverage
 from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable, wan_text
 
@@ -274,3 +275,6 @@ else:
         column_config={t("col_score"): st.column_config.TextColumn(alignment="right")},
         key="department_flags",
     )
+
+# No finding is not every check passed: what could not be checked on this department's disclosures, and why.
+show_coverage(department_id, key="department_coverage")

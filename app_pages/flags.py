@@ -11,6 +11,7 @@ from analytics import schema as s
 from analytics.checks import FAMILIES, rule_catalog
 from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
 from app_pages import _data
+from app_pages._coverage import show_coverage
 from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
 
 st.title(t("flags_title"))
@@ -26,6 +27,8 @@ except analytics.AnalyticsError as exc:
     st.stop()
 if dataset.flags.is_empty():
     st.success(t("no_flags_at_all"))
+    # No finding is not every check passed: what could not be checked, and why.
+    show_coverage(key="flags_coverage")
     st.stop()
 
 names = _data.department_names()
@@ -87,8 +90,16 @@ for column, (severity, label) in zip(columns, severity_names.items(), strict=Fal
     column.metric(label, shown.filter(pl.col(s.SEVERITY) == severity).height)
 columns[3].metric(t("undecided"), shown.filter(pl.col("status") == DEFAULT_STATUS).height)
 
+
+def _coverage() -> None:
+    """The checks that could not run on the disclosures the filters choose (department and years)."""
+    chosen = None if department == t("all_departments") else _data.department_options().get(department)
+    show_coverage(chosen, chosen_years, key="flags_coverage")
+
+
 if shown.is_empty():
     st.info(t("no_flags_match"))
+    _coverage()
     st.stop()
 
 message = s.MESSAGE_EN if english() else s.MESSAGE_ZH
@@ -189,6 +200,8 @@ if not history.is_empty():
         hide_index=True,
         key="triage_history",
     )
+
+_coverage()
 
 orphans = store.orphans(dataset.flags)
 if not orphans.is_empty():

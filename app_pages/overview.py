@@ -10,7 +10,7 @@ from analytics import charts
 from analytics import schema as s
 from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
-from app_pages._i18n import english, lang, number_formats, severity_labels, t
+from app_pages._i18n import english, lang, number_formats, phase_labels, severity_labels, t
 from app_pages._marks import mark_captions, mark_columns, mark_config
 
 st.title(t("overview_title"))
@@ -106,4 +106,65 @@ else:
         hide_index=True,
         column_config=number_formats(year=("col_year",)),
         key="missing_table",
+    )
+
+st.subheader(t("score_title"))
+st.caption(t("score_caption"))
+scores = _data.disclosure_scores()
+if scores.is_empty():
+    st.info(t("score_none"))
+else:
+    catalog = _data.score_catalog()
+    item_names = dict(catalog.select("item", "name_en" if english() else "name_zh").rows())
+    scored_items = [item for item in item_names if item in scores.columns]
+    scopes = {scope: t(f"scope_{scope}") for scope in s.SCOPES}
+    rank_before, _, rank_after = t("rank_text").partition("{rank}")
+    of_before, _, of_after = rank_after.partition("{of}")
+    st.dataframe(
+        scores.select(
+            pl.col(s.REGION).fill_null(t("none")).alias(t("col_region")),
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            pl.col(s.PHASE).replace_strict(phase_labels(), default=pl.col(s.PHASE)).alias(t("col_phase")),
+            pl.col(s.SCOPE).replace_strict(scopes, default=pl.col(s.SCOPE)).alias(t("col_scope")),
+            pl.concat_str(
+                pl.lit(rank_before),
+                pl.col("rank").cast(pl.String),
+                pl.lit(of_before),
+                pl.col("rank_of").cast(pl.String),
+                pl.lit(of_after),
+            ).alias(t("col_rank")),
+            pl.col(s.NAME).alias(t("col_name")),
+            pl.col("score").alias(t("col_score_total")),
+            # An item the dataset cannot measure for a disclosure is a dash, never an empty cell or “None”.
+            *(
+                pl.col(item).round(1).cast(pl.String).fill_null(t("not_scored")).alias(item_names[item])
+                for item in scored_items
+            ),
+        ),
+        hide_index=True,
+        column_config={
+            **number_formats(percent=("col_score_total",), year=("col_year",)),
+            **{item_names[item]: st.column_config.TextColumn(alignment="right") for item in scored_items},
+        },
+        key="score_table",
+    )
+    labels = {
+        row["disclosure_id"]: f"{row[s.NAME]} · {row[s.FISCAL_YEAR]} · {phase_labels().get(row[s.PHASE], row[s.PHASE])}"
+        f" · {scopes.get(row[s.SCOPE], row[s.SCOPE])}"
+        for row in scores.select("disclosure_id", s.NAME, s.FISCAL_YEAR, s.PHASE, s.SCOPE).iter_rows(named=True)
+    }
+    picked = st.selectbox(t("pick_score_disclosure"), list(labels), format_func=labels.get, key="score_pick")
+    items = _data.disclosure_score_items().filter(pl.col("disclosure_id") == picked)
+    suffix = "en" if english() else "zh"
+    st.dataframe(
+        items.select(
+            pl.col(f"dimension_{suffix}").alias(t("col_dimension")),
+            pl.col(f"name_{suffix}").alias(t("col_item")),
+            pl.col("points").round(2).cast(pl.String).fill_null(t("not_scored")).alias(t("col_points")),
+            pl.col("max_points").round(0).cast(pl.Int64).alias(t("col_max_points")),
+            pl.col(f"detail_{suffix}").alias(t("col_detail")),
+        ),
+        hide_index=True,
+        column_config={t("col_points"): st.column_config.TextColumn(alignment="right")},
+        key="score_items",
     )
