@@ -25,6 +25,10 @@ DOC_2023 = "doc-2023"
 YEAR = 2024
 
 ALL_RULES = (
+    "cross.carryover_balance",
+    "cross.income_spending_by_code",
+    "cross.personnel_public",
+    "cross.zero_total",
     "completeness.sections",
     "completeness.vehicle_split",
     "hygiene.placeholder",

@@ -235,18 +235,16 @@ def questions() -> dict[str, tuple[str, str]]:
 
 def with_question(rule_id: str, found: pl.DataFrame) -> pl.DataFrame:
     """Findings whose message says what to ask: the rule's question (``questions``) follows a message that does
-    not already ask (a rule may word its own question, always with 请)."""
+    not already ask (a rule may word its own question: with 请 in Chinese, "ask" in English)."""
     if rule_id not in questions():
         return found
     ask_zh, ask_en = questions()[rule_id]
-    message = pl.col(s.MESSAGE_ZH)
-    asks = message.str.contains("请", literal=True)
+    message_zh, message_en = pl.col(s.MESSAGE_ZH), pl.col(s.MESSAGE_EN)
+    asks_zh = message_zh.str.contains("请", literal=True)
+    asks_en = message_en.str.contains(r"(?i)\bask")
     return found.with_columns(
-        pl.when(asks).then(message).otherwise(message.str.strip_chars_end("。") + f"。{ask_zh}。").alias(s.MESSAGE_ZH),
-        pl.when(asks)
-        .then(pl.col(s.MESSAGE_EN))
-        .otherwise(pl.col(s.MESSAGE_EN).str.strip_chars_end(".") + f"; {ask_en}.")
-        .alias(s.MESSAGE_EN),
+        pl.when(asks_zh).then(message_zh).otherwise(message_zh.str.strip_chars_end("。") + f"。{ask_zh}。"),
+        pl.when(asks_en).then(message_en).otherwise(message_en.str.strip_chars_end(".") + f"; {ask_en}."),
     )
 
 
