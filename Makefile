@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly bench-app bench-briefs
+.PHONY: app test lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench-app: $(STAMP)
 ## make eval-anomaly: precision and recall of each detector on anomalies injected into copies of the dataset
 eval-anomaly: $(STAMP)
 	$(PY) scripts/eval_anomaly.py
+
+## make eval-checks: recall of the checks on defects injected into what the readers see of datasets/raw (ARGS=--corpus DIR …)
+eval-checks: $(STAMP)
+	$(PY) scripts/eval_checks.py $(ARGS)
 
 ## make bench-compare: every comparison over the default dataset and a 1,000,000-line resampled one
 bench-compare: $(STAMP)
