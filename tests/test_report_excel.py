@@ -15,15 +15,25 @@ from polars.testing import assert_frame_equal, assert_series_equal
 
 from analytics import export
 from analytics import schema as s
+from analytics.coverage import coverage
 from analytics.errors import AnalyticsError
 from analytics.ingest import read_disclosure
 from analytics.pipeline import all_flags
 from analytics.reading import reading_report, required_tables
-from analytics.report.excel import READING_REPORT_SHEET, workbook_bytes, write_workbook
+from analytics.report.excel import (
+    COVERAGE_SHEET,
+    READING_REPORT_SHEET,
+    SCORE_ITEMS_SHEET,
+    SCORE_SHEET,
+    workbook_bytes,
+    write_workbook,
+)
+from analytics.score import disclosure_score_items, disclosure_scores
 from analytics.store import Dataset, open_dataset
 from analytics.triage import open_triage
 from tests.app.doubtful import DoubtfulDisclosure
 from tests.conftest import ROOT
+from tests.disclosures import budget, dataset
 from tests.synthetic import SyntheticDisclosure
 
 CORPUS = ROOT / "datasets" / "normalized"
@@ -33,6 +43,8 @@ FORMULAS = ("=1+1", "+SUM(A1)", "-2", "@cmd", "\t=cmd")
 DATA_SHEETS = [
     name for table in s.TABLES for name in ((READING_REPORT_SHEET, table) if table == s.READING_FINDINGS else (table,))
 ]
+# Then the coverage ledger and the disclosure score.
+DATA_SHEETS += [COVERAGE_SHEET, SCORE_SHEET, SCORE_ITEMS_SHEET]
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +147,10 @@ def test_readme_comes_first_and_counts_every_sheet(corpus: Dataset, corpus_bytes
         "document_text",
     )
     assert counts == {table: getattr(corpus, table).height for table in tables} | {
-        READING_REPORT_SHEET: reading_report(corpus).height
+        READING_REPORT_SHEET: reading_report(corpus).height,
+        COVERAGE_SHEET: coverage(corpus).height,
+        SCORE_SHEET: disclosure_scores(corpus).height,
+        SCORE_ITEMS_SHEET: disclosure_score_items(corpus).height,
     }
     assert "读数核实" in facts and "contradicted" in facts["读数核实"]
     assert min(counts.values()) > 0
@@ -397,3 +412,33 @@ def test_a_department_workbook_reports_its_own_disclosures_only(doubtful: Datase
     assert book[s.READING_FINDINGS].max_row == 1  # the header only
     counts = {row[0]: row[2] for row in book["说明"].iter_rows(values_only=True)}
     assert (counts[READING_REPORT_SHEET], counts[s.READING_FINDINGS]) == (1, 0)
+
+
+# --- the coverage ledger and the disclosure score -------------------------------------------------------------------
+
+
+def test_coverage_and_score_sheets_say_what_was_not_checked_and_how_each_disclosure_scores() -> None:
+
+    ds = dataset(budget(statuses={"government_fund": "absent"}), budget(doc_id="nanhu-2024", year=2024))
+    data = workbook_bytes(ds)
+    ledger = _sheet(data, COVERAGE_SHEET)
+    assert ledger.height == coverage(ds).height
+    stopped = ledger.filter((pl.col("rule_id") == "cross.restatement") & (pl.col(s.FISCAL_YEAR) == 2024))
+    assert stopped.select("status", "reason_zh").row(0) == (
+        "not_run", "数据集中没有上年（2023年）的预算文件，无法核对所列上年数与上年文件是否一致"
+    )  # fmt: skip
+    scores = _sheet(data, SCORE_SHEET).sort(s.FISCAL_YEAR)
+    assert scores.get_column("tables").to_list() == [40.0, 35.0]
+    assert scores.get_column("rank_of").to_list() == [1, 1]
+    items = _sheet(data, SCORE_ITEMS_SHEET)
+    assert "应有 8 张，已公开 7 张；缺：政府性基金预算支出表" in items.get_column("detail_zh").to_list()
+
+
+def test_a_department_workbook_ranks_it_among_the_whole_district(corpus: Dataset) -> None:
+    department_id = corpus.documents.filter(pl.col(s.DEPARTMENT) == "上海市普陀区商务委员会").item(0, s.DEPARTMENT_ID)
+    scores = _sheet(workbook_bytes(corpus, department_id=department_id), SCORE_SHEET)
+    everyone = disclosure_scores(corpus).filter(pl.col(s.DEPARTMENT_ID) == department_id)
+    assert scores.select("rank", "rank_of").rows() == everyone.select("rank", "rank_of").rows()
+    assert set(_sheet(workbook_bytes(corpus, department_id=department_id), COVERAGE_SHEET)[s.DEPARTMENT_ID]) == {
+        department_id
+    }

@@ -32,12 +32,26 @@ if TYPE_CHECKING:
     from analytics.store import Dataset
     from analytics.triage import TriageStore
 
-__all__ = ["READING_REPORT_SHEET", "README_SHEET", "WAN_SUFFIX", "workbook_bytes", "write_workbook"]
+__all__ = [
+    "COVERAGE_SHEET",
+    "READING_REPORT_SHEET",
+    "README_SHEET",
+    "SCORE_ITEMS_SHEET",
+    "SCORE_SHEET",
+    "WAN_SUFFIX",
+    "workbook_bytes",
+    "write_workbook",
+]
 
 #: The first sheet: what the workbook holds.
 README_SHEET = "说明"
 #: The sheet of ``analytics.reading.reading_report``: one row per disclosure, before the reading findings.
 READING_REPORT_SHEET = "reading_report"
+#: The sheets after the tables: the coverage ledger (``analytics.coverage``) and the disclosure score
+#: (``analytics.score``), each disclosure's total and rank, then its points item by item.
+COVERAGE_SHEET = "coverage"
+SCORE_SHEET = "disclosure_score"
+SCORE_ITEMS_SHEET = "disclosure_score_items"
 #: Suffix of the 万元 column written beside each money column (``amount_yuan`` → ``amount_yuan_wan``).
 WAN_SUFFIX = "_wan"
 # The triage state as ``TriageStore.annotate`` names it; present (and empty) when no triage store is given.
@@ -61,6 +75,12 @@ _SHEET_CONTENTS = {
     "推定的单位），附页码与原文",
     s.DOCUMENT_TEXT: "原文：每份文件印出的文字，逐行，附页码与行号（用于核对疑点所在之处）",
     s.FLAGS: "疑点标记：规则与模型发现的问题、读取程序的读数存疑（source = reader）、证据（出处与原文）及审计核查状态",
+    COVERAGE_SHEET: "核对覆盖：每份公开、每项核对一行，status 为 ran（已进行）或 not_run（未能进行），"
+    "reason_zh 为未能进行的原因（表未公开或无法读取、无文字说明数字、无绩效目标、未披露人数、数据集中无上年文件等）",
+    SCORE_SHEET: "公开质量评分：每份公开一行，各评分项目得分（空为未评分）、总分（满分 100，按已评分项目折算）"
+    "与同地区、同年度、同类公开中的排名；"
+    "评分项目、分值与依据见 disclosure_score_items 表与 analytics/reference/disclosure_score.csv",
+    SCORE_ITEMS_SHEET: "公开质量评分明细：每份公开、每个评分项目一行，得分、满分、是否评分与所衡量的情况",
 }
 #: Header notes (Excel comments) of the lines sheet's verification columns and of the reading report's columns.
 _NOTES = {
@@ -124,6 +144,7 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
             sheets[READING_REPORT_SHEET] = _reading_report(chosen)
         sheets[name] = _with_wan(flat(frame))
     sheets[s.FLAGS] = _with_triage(sheets[s.FLAGS], triage)
+    sheets |= _coverage_and_score(dataset, department_id)
     buffer = io.BytesIO()
     with SafeWorkbook(buffer) as book:
         _write_readme(book, dataset, department_id, triage, {name: frame.height for name, frame in sheets.items()})
@@ -211,6 +232,22 @@ def _reading_report(dataset: Dataset) -> pl.DataFrame:
         else:
             columns.append(pl.col(column))
     return report.select(columns)
+
+
+def _coverage_and_score(dataset: Dataset, department_id: str | None) -> dict[str, pl.DataFrame]:
+    """The coverage ledger and the disclosure score (its totals and its items), of the whole dataset (a rank is
+    among the district's disclosures, and a prior year is any in the dataset), then of the department asked for."""
+    from analytics.coverage import coverage
+    from analytics.score import disclosure_score_items, disclosure_scores
+
+    frames = {
+        COVERAGE_SHEET: coverage(dataset),
+        SCORE_SHEET: disclosure_scores(dataset),
+        SCORE_ITEMS_SHEET: disclosure_score_items(dataset),
+    }
+    if department_id is not None:
+        frames = {name: frame.filter(pl.col(s.DEPARTMENT_ID) == department_id) for name, frame in frames.items()}
+    return frames
 
 
 def _with_triage(flags: pl.DataFrame, triage: TriageStore | None) -> pl.DataFrame:
