@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -26,7 +26,9 @@ from analytics import schema as s
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset
 
-__all__ = ["FINDING", "RULES", "Rule", "Settings", "load_settings", "rule", "run_checks", "with_flags"]
+T = TypeVar("T")
+
+__all__ = ["FINDING", "RULES", "Rule", "Settings", "load_settings", "rule", "run_checks", "shared", "with_flags"]
 
 #: Columns a rule returns (``key`` makes the flag id stable; ``severity`` may override the rule's default).
 FINDING: dict[str, pl.DataType] = {
@@ -179,6 +181,21 @@ def flag_id(rule_id: str, key: str | None) -> str:
     return hashlib.sha256(f"{rule_id}|{key}".encode()).hexdigest()[:16]
 
 
+#: What rules of one run share (the document text split into lines, the cross-table identities found together):
+#: computed once per ``run_checks`` and dropped when it returns. ``None`` outside a run.
+_SHARED: dict[str, Any] | None = None
+
+
+def shared(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per run of the checks under ``name`` (every rule of the run gets the same value); outside
+    a run (a rule called on its own) it is computed each time."""
+    if _SHARED is None:
+        return compute()
+    if name not in _SHARED:
+        _SHARED[name] = compute()
+    return _SHARED[name]  # type: ignore[no-any-return]
+
+
 def run_checks(
     dataset: Dataset, settings: Settings | None = None, *, rules: Iterable[str] | None = None
 ) -> pl.DataFrame:
@@ -206,15 +223,20 @@ def run_checks(
     unknown = [r for r in selected if r not in RULES]
     if unknown:
         raise AnalyticsError(f"unknown rule(s) {unknown}; the catalog has {', '.join(sorted(RULES))}")
+    global _SHARED  # noqa: PLW0603 - the memo lives exactly as long as one run
     frames: list[pl.DataFrame] = []
-    for rule_id in selected:
+    _SHARED = {}
+    try:
+        found_by_rule = [(rule_id, RULES[rule_id].run(dataset, chosen)) for rule_id in selected]
+    finally:
+        _SHARED = None
+    for rule_id, raw in found_by_rule:
         spec = RULES[rule_id]
-        found = spec.run(dataset, chosen)
-        if found.is_empty():
+        if raw.is_empty():
             continue
-        found = with_question(rule_id, found)
-        found = found.with_columns(
-            pl.Series(s.FLAG_ID, [flag_id(rule_id, key) for key in found.get_column("key").to_list()], dtype=pl.String),
+        asked = with_question(rule_id, raw)
+        found = asked.with_columns(
+            pl.Series(s.FLAG_ID, [flag_id(rule_id, key) for key in asked.get_column("key").to_list()], dtype=pl.String),
             pl.lit(spec.source).alias(s.SOURCE),
             pl.lit(rule_id).alias(s.RULE_ID),
             pl.lit(spec.family).alias(s.FAMILY),

@@ -10,7 +10,7 @@ from functools import cache
 import polars as pl
 
 from analytics import schema as s
-from analytics.checks._engine import Settings, findings, rule
+from analytics.checks._engine import Settings, findings, rule, shared
 from analytics.checks._rules._common import line_evidence
 from analytics.reading import expected_form
 from analytics.reference import reference_rows, table_catalog
@@ -167,20 +167,30 @@ _CONTENTS = re.compile(r"^目\s*录$")
 _TABLE_LINE = re.compile(r"^\d{3,}\s|表$")
 
 
+def _narrative_by_document(ds: Dataset) -> dict[str, list[dict[str, object]]]:
+    """Each document's narrative lines (both rules read the same text: split once per run of the checks)."""
+    return shared("completeness.narrative", lambda: _split_narrative(ds.document_text))
+
+
+def _split_narrative(frame: pl.DataFrame) -> dict[str, list[dict[str, object]]]:
+    contents = frame.filter(pl.col(s.SOURCE_TEXT).str.contains(_CONTENTS.pattern) & pl.col(s.PAGE).is_not_null())
+    kept = (
+        frame.join(contents.select(s.DOC_ID, s.PAGE).unique(), on=[s.DOC_ID, s.PAGE], how="anti", nulls_equal=False)
+        .filter(~pl.col(s.SOURCE_TEXT).str.contains(_TABLE_LINE.pattern))
+        .sort(s.DOC_ID, s.SEQ)
+    )
+    out: dict[str, list[dict[str, object]]] = {}
+    for row in kept.iter_rows(named=True):
+        out.setdefault(row[s.DOC_ID], []).append(row)
+    return out
+
+
 def _narrative_text(ds: Dataset, doc_ids: list[str]) -> list[dict[str, object]]:
     """The lines of a disclosure's documents that are its narrative: not a table's row or title, not on the table
     of contents (which lists a section without holding it). A table's page may hold narrative too (a section
     starting under the table's last rows)."""
-    text = ds.document_text.filter(pl.col(s.DOC_ID).is_in(doc_ids))
-    if text.is_empty():
-        return []
-    contents = text.filter(pl.col(s.SOURCE_TEXT).str.contains(_CONTENTS.pattern) & pl.col(s.PAGE).is_not_null())
-    skipped = set(contents.select(s.DOC_ID, s.PAGE).iter_rows())
-    return [
-        row
-        for row in text.sort(s.DOC_ID, s.SEQ).iter_rows(named=True)
-        if (row[s.DOC_ID], row[s.PAGE]) not in skipped and not _TABLE_LINE.search(str(row[s.SOURCE_TEXT]))
-    ]
+    by_document = _narrative_by_document(ds)
+    return [row for doc_id in sorted(doc_ids) for row in by_document.get(doc_id, [])]
 
 
 @rule(

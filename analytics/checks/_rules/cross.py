@@ -9,7 +9,7 @@ from functools import cache
 import polars as pl
 
 from analytics import schema as s
-from analytics.checks._engine import Settings, evidence, findings, rule
+from analytics.checks._engine import Settings, evidence, findings, rule, shared
 from analytics.checks._rules._common import line_evidence, lines_with_step, wan
 from analytics.checks._rules.table import column_zh
 from analytics.ingest.numbers import normalize_text
@@ -471,9 +471,14 @@ def _same_figures() -> tuple[tuple[str, str, tuple[_Figure, ...], tuple[_Figure,
 
 def _report(rule_id: str, ds: Dataset, settings: Settings) -> pl.DataFrame:
     """The findings of ``rule_id``, less those resting on a cell a finding of an earlier identity (or an earlier
-    finding of the same one) already rests on."""
+    finding of the same one) already rests on. The identities are found together, once per run of the checks."""
+    return shared("cross.identities", lambda: _all_identities(ds, settings))[rule_id]
+
+
+def _all_identities(ds: Dataset, settings: Settings) -> dict[str, pl.DataFrame]:
     lines = _cross_lines(ds, settings)
     claimed: set[int] = set()
+    reported: dict[str, pl.DataFrame] = {}
     for identity, found_by in _IDENTITIES:
         kept = []
         for finding, cells in found_by(ds, lines, settings):
@@ -481,9 +486,8 @@ def _report(rule_id: str, ds: Dataset, settings: Settings) -> pl.DataFrame:
                 continue
             claimed |= cells
             kept.append(finding)
-        if identity == rule_id:
-            return findings(kept)
-    raise KeyError(rule_id)  # pragma: no cover - every identity rule is listed
+        reported[identity] = findings(kept)
+    return reported
 
 
 def _finding(

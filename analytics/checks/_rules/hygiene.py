@@ -22,7 +22,7 @@ from functools import cache
 import polars as pl
 
 from analytics import schema as s
-from analytics.checks._engine import Settings, findings, rule
+from analytics.checks._engine import Settings, findings, rule, shared
 from analytics.ingest.lexicon import alternation, full_match, meanings
 from analytics.store import Dataset
 
@@ -51,23 +51,19 @@ def _pattern(group: str) -> re.Pattern[str]:
     return re.compile(alternation(group))
 
 
-#: The last document text split into lines and flows (every hygiene rule reads the same text: split it once).
-_SPLIT: list[tuple[pl.DataFrame, dict[str, list[_Line]], dict[str, _Flow]]] = []
-
-
 def _split(ds: Dataset) -> tuple[dict[str, list[_Line]], dict[str, _Flow]]:
-    frame = ds.document_text
-    if _SPLIT and _SPLIT[0][0] is frame:
-        return _SPLIT[0][1], _SPLIT[0][2]
+    """Each document's lines and running text (every hygiene rule reads them: split once per run of the checks)."""
+    return shared("hygiene.text", lambda: _split_text(ds.document_text))
+
+
+def _split_text(frame: pl.DataFrame) -> tuple[dict[str, list[_Line]], dict[str, _Flow]]:
     page_number = full_match("page_number")
     lines: dict[str, list[_Line]] = {}
     ordered = frame.sort(s.DOC_ID, s.SEQ).select(s.DOC_ID, s.SEQ, s.PAGE, s.LINE, s.SOURCE_TEXT)
     for doc_id, seq, page, line, text in ordered.iter_rows():
         if not page_number.match(text):
             lines.setdefault(doc_id, []).append(_Line(doc_id, seq, page, line, text))
-    flows = {doc_id: _Flow.of(found) for doc_id, found in lines.items()}
-    _SPLIT[:] = [(frame, lines, flows)]
-    return lines, flows
+    return lines, {doc_id: _Flow.of(found) for doc_id, found in lines.items()}
 
 
 def _lines(ds: Dataset) -> dict[str, list[_Line]]:
