@@ -90,7 +90,11 @@ def synthetic_package(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 
 
 def test_default_package_passes_our_checker(default_package: Path) -> None:
-    assert sorted(p.name for p in default_package.iterdir()) == ["budget-lines.csv", "datapackage.json"]
+    assert sorted(p.name for p in default_package.iterdir()) == [
+        "budget-lines.csv",
+        "datapackage.json",
+        "disclosure-score.csv",
+    ]
     assert validate_data_package(default_package) == []
     assert validate_data_package(default_package / "datapackage.json") == []
 
@@ -109,6 +113,7 @@ def test_frictionless_validates_the_default_package(default_package: Path) -> No
 def test_frictionless_catches_a_cell_our_descriptor_types(default_package: Path, tmp_path: Path) -> None:
     descriptor = _descriptor(default_package)
     descriptor["profile"] = "tabular-data-package"
+    descriptor["resources"] = descriptor["resources"][:1]  # the budget lines only: the copy holds no other file
     del descriptor["resources"][0]["hash"], descriptor["resources"][0]["bytes"]
     frame = pl.read_csv(default_package / "budget-lines.csv", infer_schema=False)
     frame.with_columns(pl.lit("十二").alias("value")).write_csv(tmp_path / "budget-lines.csv")
@@ -124,7 +129,8 @@ def test_default_package_descriptor(default_package: Path) -> None:
     # Jiangsu, Shanghai, Wuhan and Chongqing departments: no single province.
     assert "regionCode" not in descriptor
     assert descriptor["fiscalPeriod"] == {"start": "2017-01-01", "end": "2026-12-31"}  # 江苏 2017 … 普陀文旅 2026
-    (resource,) = descriptor["resources"]
+    resource, score = descriptor["resources"]
+    assert score["path"] == "disclosure-score.csv"
     assert (resource["path"], resource["profile"], resource["format"], resource["encoding"]) == (
         "budget-lines.csv",
         "tabular-data-resource",
@@ -431,7 +437,7 @@ BROKEN: dict[str, tuple[Callable[[dict[str, Any], Path], None], str]] = {
 def test_checker_names_what_is_broken(default_package: Path, tmp_path: Path, case: str) -> None:
     root = tmp_path / "copy"
     root.mkdir()
-    for name in ("datapackage.json", "budget-lines.csv"):
+    for name in ("datapackage.json", "budget-lines.csv", "disclosure-score.csv"):
         (root / name).write_bytes((default_package / name).read_bytes())
     assert validate_data_package(root) == []
     mutate, expected = BROKEN[case]
@@ -459,7 +465,7 @@ def test_checker_on_unreadable_descriptors(tmp_path: Path, content: bytes | None
 def test_zip_holds_the_package(tmp_path: Path) -> None:
     data = data_package_bytes(open_dataset())
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert archive.namelist() == ["datapackage.json", "budget-lines.csv"]
+    assert archive.namelist() == ["datapackage.json", "budget-lines.csv", "disclosure-score.csv"]
     descriptor = json.loads(archive.read("datapackage.json"))
     assert descriptor["profile"] == "fiscal-data-package"
     assert descriptor["resources"][0]["path"] == "budget-lines.csv"
@@ -538,3 +544,20 @@ def test_a_failed_write_leaves_the_earlier_package(tmp_path: Path, monkeypatch: 
     with pytest.raises(DataPackageError, match="the check failed on purpose"):
         write_data_package(open_dataset(), tmp_path / "new")
     assert _leftovers(tmp_path, {"fdp"}) == []
+
+
+# --- the disclosure score -----------------------------------------------------------------------------------------
+
+
+def test_the_package_carries_each_disclosures_score(default_package: Path) -> None:
+    from analytics.score import disclosure_scores
+
+    descriptor = _descriptor(default_package)
+    score = next(r for r in descriptor["resources"] if r["path"] == "disclosure-score.csv")
+    fields = {field["name"]: field["columnType"] for field in score["schema"]["fields"]}
+    assert (fields["fiscal_year"], fields["phase"]) == ("date:fiscal-year", "phase:id")
+    assert "value" not in fields.values()  # a score is no amount of money
+    frame = pl.read_csv(default_package / "disclosure-score.csv")
+    expected = disclosure_scores(open_dataset())
+    assert frame.get_column("score").to_list() == expected.get_column("score").to_list()
+    assert set(frame.get_column("phase")) <= {"approved", "executed"}

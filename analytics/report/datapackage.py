@@ -31,6 +31,13 @@ department has issued it (预算法, Article 14), so it is the *approved* budget
 execution: *executed*. Income lines are ``revenue``, expenditure lines ``expenditure``. Amounts are exact 元 with
 two decimals (currency CNY).
 
+What ``disclosure-score.csv`` holds
+-----------------------------------
+One row per disclosure: its disclosure score (``analytics.score``: items, points and sources in
+``analytics/reference/disclosure_score.csv``), each item's points (empty when the dataset cannot measure it), the
+total out of 100 (``score``; no ``value`` column: a score is no amount of money) and its rank among the
+disclosures of the same region, year, phase and scope of the whole dataset.
+
 No licence is declared: the disclosures do not state terms of reuse, so whoever publishes a package adds one.
 """
 
@@ -65,6 +72,8 @@ __all__ = [
     "DESCRIPTOR",
     "PROFILE",
     "RESOURCE_PATH",
+    "SCORE_NAME",
+    "SCORE_PATH",
     "DataPackageError",
     "budget_lines",
     "data_package_bytes",
@@ -78,6 +87,9 @@ PROFILE = "fiscal-data-package"
 #: The one resource written.
 RESOURCE_NAME = "budget-lines"
 RESOURCE_PATH = f"{RESOURCE_NAME}.csv"
+#: The second resource: the disclosure score of each disclosure (``analytics.score``).
+SCORE_NAME = "disclosure-score"
+SCORE_PATH = f"{SCORE_NAME}.csv"
 _CURRENCY = "CNY"
 _NAME_PATTERN = re.compile(r"[a-z0-9._-]+")
 
@@ -671,11 +683,95 @@ def _check_target(target: Path) -> None:
         )
 
 
+def _score_frame(dataset: Dataset, department_id: str | None) -> tuple[pl.DataFrame, list[_Field]]:
+    """The disclosure scores (ranked among the whole dataset, then the department's rows) and their fields."""
+    from analytics.score import disclosure_scores, score_catalog
+
+    scores = disclosure_scores(dataset)
+    if department_id is not None:
+        scores = scores.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+    items = score_catalog().filter(pl.col("item").is_in(scores.columns))
+    frame = scores.select(
+        s.DISCLOSURE_ID,
+        s.FISCAL_YEAR,
+        pl.col(s.PHASE).replace_strict(_PHASES, default=None).alias(s.PHASE),
+        pl.col(s.PHASE).replace_strict(_PHASE_LABELS, default=None).alias(PHASE_LABEL),
+        pl.col(s.SCOPE),
+        pl.col(s.DEPARTMENT_ID),
+        pl.col(s.NAME),
+        pl.col(s.REGION),
+        *items.get_column("item").to_list(),
+        "points",
+        "scored_max",
+        "score",
+        "rank",
+        "rank_of",
+    )
+    fields = [
+        _Field(s.DISCLOSURE_ID, "string", "unknown:string", "公开", "The disclosure (its files share this id)."),
+        _Field(s.FISCAL_YEAR, "integer", "date:fiscal-year", "年度", "The fiscal year of the disclosure."),
+        _Field(s.PHASE, "string", "phase:id", "阶段", "approved (部门预算) or executed (部门决算)."),
+        _Field(PHASE_LABEL, "string", "phase:label", "阶段名称", "部门预算 or 部门决算."),
+        _Field(s.SCOPE, "string", "unknown:string", "范围", "department (部门) or unit (单位)."),
+        _Field(s.DEPARTMENT_ID, "string", "administrator:generic:id", "部门编号", "The department's id."),
+        _Field(s.NAME, "string", "administrator:generic:name", "部门", "The department's name that year."),
+        _Field(s.REGION, "string", "unknown:string", "地区", "The region the department belongs to."),
+        *(
+            _Field(item, "number", "unknown:number", name_zh, f"{name_en}: points of {points} (empty: not scored).")
+            for item, name_zh, name_en, points in items.select("item", "name_zh", "name_en", "points").rows()
+        ),
+        _Field("points", "number", "unknown:number", "得分", "Points earned on the items scored."),
+        _Field("scored_max", "number", "unknown:number", "已评分项目满分", "The points of the items scored."),
+        # Not the package's ``value``: a score is no amount of money.
+        _Field("score", "number", "unknown:number", "公开质量评分", "points ÷ scored_max × 100 (one decimal), of 100."),
+        _Field("rank", "integer", "unknown:integer", "排名", "Rank among the disclosures of its region, year, phase."),
+        _Field("rank_of", "integer", "unknown:integer", "参与排名数", "How many disclosures it is ranked among."),
+    ]
+    return frame, fields
+
+
+def _score_descriptor(path: Path, fields: list[_Field]) -> dict[str, Any]:
+    data = path.read_bytes()
+    return {
+        "name": SCORE_NAME,
+        "path": SCORE_PATH,
+        "profile": "tabular-data-resource",
+        "title": "公开质量评分（每份公开一行）",
+        "description": (
+            "The disclosure score of each disclosure (analytics/reference/disclosure_score.csv: items, points and "
+            "their sources, the 财政部 地方预决算公开专项检查 dimensions and 财预〔2016〕143号). score is out of 100 "
+            "over the items the dataset can measure."
+        ),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "schema": {
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "columnType": f.column_type,
+                    "title": f.title,
+                    "description": f.description,
+                }
+                for f in fields
+            ],
+            "primaryKey": [s.DISCLOSURE_ID],
+            "missingValues": [""],
+        },
+    }
+
+
 def _write_files(dataset: Dataset, frame: pl.DataFrame, directory: Path, department_id: str | None) -> None:
     csv_path = directory / RESOURCE_PATH
     frame.with_columns(pl.col(VALUE).cast(pl.String)).write_csv(csv_path)
     descriptor = _package_descriptor(dataset, frame, department_id)
-    descriptor["resources"] = [_resource_descriptor(csv_path)]
+    scores, fields = _score_frame(dataset, department_id)
+    score_path = directory / SCORE_PATH
+    scores.write_csv(score_path)
+    descriptor["resources"] = [_resource_descriptor(csv_path), _score_descriptor(score_path, fields)]
     text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     (directory / DESCRIPTOR).write_text(text, encoding="utf-8")
     problems = validate_data_package(directory)
@@ -737,7 +833,7 @@ def write_data_package(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     root = write_data_package(open_dataset(), Path(tmp) / "fdp")
     ...     sorted(p.name for p in root.iterdir()), validate_data_package(root)
-    (['budget-lines.csv', 'datapackage.json'], [])
+    (['budget-lines.csv', 'datapackage.json', 'disclosure-score.csv'], [])
     """
     target = Path(directory)
     _check_target(target)
@@ -778,13 +874,13 @@ def data_package_bytes(dataset: Dataset, department_id: str | None = None) -> by
     >>> import zipfile
     >>> from analytics.store import open_dataset
     >>> zipfile.ZipFile(io.BytesIO(data_package_bytes(open_dataset()))).namelist()
-    ['datapackage.json', 'budget-lines.csv']
+    ['datapackage.json', 'budget-lines.csv', 'disclosure-score.csv']
     """
     with tempfile.TemporaryDirectory() as tmp:
         root = write_data_package(dataset, Path(tmp) / "package", department_id=department_id)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in (DESCRIPTOR, RESOURCE_PATH):
+            for name in (DESCRIPTOR, RESOURCE_PATH, SCORE_PATH):
                 entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 entry.external_attr = 0o644 << 16
