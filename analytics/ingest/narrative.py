@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from analytics.ingest import lexicon
 from analytics.ingest._source import SourceDocument, SourceLine
 from analytics.ingest.numbers import normalize_text, parse_decimal
 from analytics.schema import (
@@ -82,16 +83,33 @@ _NUMBER_RE = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 #: 元 / 万元 / 亿元 (also 万余元); a bare 万 / 亿 only where no count word follows ("45 万左右" but not "13 万件").
 _UNIT_RE = re.compile(r"(?:(?P<mag>[万亿])[余多]?)?元|(?P<bare>[万亿])[余多]?(?=左右|的|[，,;:。!?、)]|$)")
 _MAGNITUDE_UNITS = {"万": "万元", "亿": "亿元", None: "元"}
-_UP_WORDS = "增加|增长|上升|提高|增多"
-_DOWN_WORDS = "减少|下降|降低|减"
-_CHANGE_MONEY_RE = re.compile(rf"(?:{_UP_WORDS}|{_DOWN_WORDS})(?:了|约|达|为)*$")
-_CHANGE_PCT_RE = re.compile(rf"(?:增幅|降幅|减幅|增长率|下降率|{_UP_WORDS}|{_DOWN_WORDS})(?:了|约|达|为|是)*$")
-_ANY_CHANGE_RE = re.compile(rf"{_UP_WORDS}|{_DOWN_WORDS}")
+#: The words of a change and their direction (增加 / 减少), of no change (持平), and the comparatives that state a
+#: change against a year before ("本年数小于上年预算数 29.65 万元"): lexicon data (``change_*`` groups).
+_CHANGE_WORDS = lexicon.alternation("change_word")
+_COMPARATIVES = lexicon.alternation("change_comparative")
+_DIRECTIONS = {**lexicon.meanings("change_word"), **lexicon.meanings("change_comparative")}
+_CHANGE_MONEY_RE = re.compile(rf"{_CHANGE_WORDS}(?:了|约|达|为)*$")
+_CHANGE_PCT_RE = re.compile(rf"(?:增幅|降幅|减幅|增长率|下降率|{_CHANGE_WORDS})(?:了|约|达|为|是)*$")
+_ANY_CHANGE_RE = re.compile(rf"{_CHANGE_WORDS}|{_COMPARATIVES}")
 #: "与上年持平", "保持不变", "与 2017 年一致": the same figure as the year compared.
-_FLAT_RE = re.compile(r"持平|不变|一致")
-_COMPARE_RE = re.compile(
-    r"(?:比|较|与|同|相比|对比)(?:(?P<year>(?:19|20)\d{2})年|(?P<prev>上一?年|去年))|(?P<yoy>同比)"
+_FLAT_RE = re.compile(lexicon.alternation("change_flat"))
+_PRIOR = r"(?:(?P<year>(?:19|20)\d{2})年|(?P<prev>上一?年|去年))"
+_COMPARE_RE = re.compile(rf"(?:比|较|与|同|相比|对比|{_COMPARATIVES}){_PRIOR}|(?P<yoy>同比)")
+#: A change stated as a comparison that ends right before its amount: "本年数小于上年预算数 29.65 万元".
+_COMPARATIVE_MONEY_RE = re.compile(
+    rf"(?P<word>{_COMPARATIVES})(?:上一?年|去年|(?:19|20)\d{{2}}年)度?(?:预算|决算)?数?(?:的)?$"
 )
+#: A clause that opens with a change verb names what changed and then by how much ("增加基本支出 844.15 万元",
+#: "较上年减少部门支出 1,653 万元"): a change, not an amount. A one-character verb (减) opens names too (减免 …).
+_LED_CHANGE_RE = re.compile(
+    rf"^(?:[^,，;:。]{{0,12}}?(?:比|较|与){_PRIOR}度?(?:预算数?|决算数?)?(?:相比)?)?"
+    rf"(?:{'|'.join(w for w in lexicon.terms('change_word') if len(w) > 1)})"
+)
+#: The comparison of a change ("比上年", "与上年相比", "同比"): a change verb after a name without one is part of the
+#: name in a list of items ("其中支持外贸发展 370 万，支持商销稳增长 30 万").
+_HAS_COMPARISON_RE = re.compile(rf"{_COMPARE_RE.pattern}|相比|同比|较")
+#: A sentence or clause that gives the reason of a change: the figures after it explain the change, not the item.
+_REASON_RE = re.compile(r"主要原因|原因是|原因为|主要是|主要由于|由于|主要系|系因")
 #: A stated year, but not the one compared against ("比 2022 年") or a cut-off date ("截至 2022 年 8 月").
 _YEAR_RE = re.compile(r"(?<![比较与至止])((?:19|20)\d{2})年(?!\d{1,2}月)")
 _MARKERS_PATTERN = (
@@ -143,6 +161,7 @@ class _Level:
     parent: str | None
     ordinal: int | None
     item: str | None = None
+    amount: Decimal | None = None
 
 
 def extract_statements(doc: SourceDocument, *, year: int) -> list[dict[str, object]]:
@@ -392,7 +411,8 @@ def _trim(norm: str, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _direction(word: str) -> str:
-    return "减少" if "减" in word or "降" in word else "增加"
+    """The direction a change word states (增幅 / 降幅 …: by its 增 / 减 / 降)."""
+    return _DIRECTIONS.get(word) or ("减少" if "减" in word or "降" in word else "增加")
 
 
 def _fiscal_year(norm: str, clause_lo: int, start: int, sentence_lo: int, default: int) -> int:
@@ -426,10 +446,19 @@ class _Walker:
         self.stack: list[_Level] = []
         self.pending: str | None = None
         self.last_subject: str | None = None
+        #: The figures of the last sentence that stated any that are no one's items (a whole, or siblings), and
+        #: whether the last sentence read stated a figure at all.
+        self.wholes: list[str] = []
+        self.sentence_had = False
+
+    def _whole(self) -> str | None:
+        """What a list announced without a figure ("具体包括：", "具体情况如下：") breaks down: the one figure the
+        sentence before stated, with its items; none when it stated siblings (the list restates them one by one)."""
+        return self.wholes[0] if len(self.wholes) == 1 else None
 
     def _enter(self, style: str, ordinal: int | None) -> _Level:
         if style in (_PART, _SECTION):
-            self.stack, self.pending, self.last_subject = [], None, None
+            self.stack, self.pending, self.last_subject, self.wholes = [], None, None, []
         open_levels = [i for i, level in enumerate(self.stack) if level.style == style]
         # Numbering that continues an open list ("3." after "2.") is a sibling even after "其中包括：".
         continuing = [
@@ -441,7 +470,7 @@ class _Walker:
             self.stack.append(_Level(style, self.pending, ordinal))
         elif open_levels:
             del self.stack[(continuing or open_levels)[-1] + 1 :]
-            self.stack[-1].ordinal, self.stack[-1].item = ordinal, None
+            self.stack[-1].ordinal, self.stack[-1].item, self.stack[-1].amount = ordinal, None, None
         else:
             self.stack.append(_Level(style, None, ordinal))
         self.pending = None
@@ -453,24 +482,26 @@ class _Walker:
         is_item = style not in (_PARA, _PART, _SECTION)
         last_intro: tuple[int, str | None] | None = None
         had_statement = False
+        # A later sentence of a list item that states the document's year and another figure ("2025 年，…收入预算
+        # …", "…办公厅 2017 年度…会议费预算支出 …") is a topic of its own, run into the item where the PDF lost the
+        # paragraph break (the year before is the item's own past: "2023 年当年预算执行数为 …").
+        detached = False
         for lo, hi in _sentences(para.norm):
             tokens = _tokens(para.norm, lo, hi)
-            clause_los, previous_end = [], lo
-            for token in tokens:
-                clause_los.append(max(previous_end, _clause_start(para.norm, lo, token.start)))
-                previous_end = token.end
-            changes = {
-                token.start
-                for token, clause_lo in zip(tokens, clause_los, strict=True)
-                if token.kind == "money" and _CHANGE_MONEY_RE.search(para.norm, clause_lo, token.start)
-            }
+            clause_los = _clause_los(para.norm, lo, tokens)
+            changes = _changes(para.norm, tokens, clause_los)
+            detached = detached or (is_item and self._starts_topic(para.norm, lo, tokens, changes, level))
+            sentence_wholes: list[str] = []
+            sentence_had = False
             # Open introducers, innermost last: (owner, where its items end).
             owners: list[tuple[str | None, int]] = []
             for index, token in enumerate(tokens):
                 clause_lo = clause_los[index]
                 if token.kind == "intro":
                     head = self._subject(para, clause_lo, token.start)
-                    owner = head or self.last_subject
+                    # An introducer that opens its sentence ("其中：", "具体包括：") breaks down what the sentence
+                    # before stated; one after a figure of its own sentence, that figure.
+                    owner = head or (self.last_subject if sentence_had else self._whole())
                     # 其中 / 包括 cover the sentence; 主要用于 only its clause ("…；公用经费 …" is a sibling), after
                     # which the 其中 it stands in owns the figures again ("其中：基本支出…主要用于…；项目支出…").
                     if "用于" in token.word:
@@ -484,23 +515,36 @@ class _Walker:
                 active = [o for o, until in owners if o is not None and token.start < until]
                 owner = active[-1] if active else None
                 introduced = owner is not None
-                # The first figure of a list item names the item; later ones in its body are its children.
-                heads_item = is_item and not introduced and level.item is None
-                if introduced:
+                # The first figure of a list item names the item; later ones in its body are its children, but not
+                # those that give the reason of a change ("主要原因是新增…经费 280 万元") or start a topic of their own.
+                heads_item = is_item and not introduced and level.item is None and not detached
+                if introduced or detached or _REASON_RE.search(para.norm, lo, token.start):
                     parent = owner
-                elif is_item and not heads_item:
-                    parent = level.item
                 else:
-                    parent = level.parent
+                    parent = level.item if is_item and not heads_item else level.parent
                 row = self._statement(
                     para, tokens, index, clause_lo=clause_lo, sentence=(lo, hi), parent=parent, changes=changes
                 )
                 if heads_item:
-                    level.item = str(row[SUBJECT])
+                    level.item, level.amount = str(row[SUBJECT]), token.value
+                if not introduced:
+                    sentence_wholes.append(str(row[SUBJECT]))
                 self.last_subject = str(row[SUBJECT])
                 self.rows.append(row)
-                had_statement = True
+                had_statement = sentence_had = True
+            if sentence_had:
+                self.wholes = sentence_wholes
+            self.sentence_had = sentence_had
         self._open_list(para, last_intro, had_statement)
+
+    def _starts_topic(self, norm: str, lo: int, tokens: list[_Token], changes: set[int], level: _Level) -> bool:
+        """Whether the sentence at ``lo`` of a list item is a topic of its own: it names the document's year before
+        its first figure, and that figure is not the item's restated."""
+        first = next((t for t in tokens if t.kind == "money" and t.start not in changes), None)
+        if level.item is None or first is None or first.value == level.amount:
+            return False
+        year = _YEAR_RE.search(norm, lo, first.start)
+        return year is not None and int(year[1]) == self.year
 
     def _open_list(self, para: _Paragraph, last_intro: tuple[int, str | None] | None, had: bool) -> None:
         """A paragraph ending in a colon opens a list owned by its introducer or by its last figure."""
@@ -510,7 +554,8 @@ class _Walker:
         if last_intro is not None and not any(_is_boundary(norm, i) for i in range(last_intro[0], len(norm) - 1)):
             self.pending = last_intro[1]
         elif had:
-            self.pending = self.last_subject
+            # "…万元，具体如下：" breaks down that figure; "…。具体情况如下：" what the sentence before stated.
+            self.pending = self.last_subject if self.sentence_had else self._whole()
 
     def _subject(self, para: _Paragraph, lo: int, hi: int) -> str:
         start, stop = _trim(para.norm, lo, hi)
@@ -566,7 +611,10 @@ class _Walker:
             previous_end = token.end
             prefix = norm[prefix_lo : token.start]
             verb = _CHANGE_PCT_RE.search(prefix)
-            if token.kind == "money" and verb and row[STATED_CHANGE_YUAN] is None:
+            word = verb[0] if verb else None
+            if token.kind == "money" and word is None and (comparative := _COMPARATIVE_MONEY_RE.search(prefix)):
+                word = comparative["word"]
+            if token.kind == "money" and word and row[STATED_CHANGE_YUAN] is None:
                 row[STATED_CHANGE_YUAN] = token.value
             elif token.kind == "percent" and "占" in prefix and row[STATED_SHARE_PCT] is None:
                 row[STATED_SHARE_PCT] = token.value
@@ -574,13 +622,54 @@ class _Walker:
                 row[STATED_CHANGE_PCT] = token.value
             else:
                 continue
-            if verb and row[DIRECTION] is None:
-                row[DIRECTION] = _direction(verb[0])
+            if word and row[DIRECTION] is None:
+                row[DIRECTION] = _direction(word)
         window = norm[tokens[index].end : window_end]
         if row[DIRECTION] is None and _FLAT_RE.search(window):
             row[DIRECTION] = "持平"
-        elif row[DIRECTION] is None and row[COMPARE_YEAR] is not None and (word := _ANY_CHANGE_RE.search(window)):
-            row[DIRECTION] = _direction(word[0])  # "比上年有所增加": a direction without a figure
+        elif row[DIRECTION] is None and row[COMPARE_YEAR] is not None and (found := _ANY_CHANGE_RE.search(window)):
+            row[DIRECTION] = _direction(found[0])  # "比上年有所增加", "本年数小于上年预算数": no figure
+
+
+def _clause_los(norm: str, lo: int, tokens: list[_Token]) -> list[int]:
+    """Where the clause of each token starts: not before the end of the token before it."""
+    starts, previous_end = [], lo
+    for token in tokens:
+        starts.append(max(previous_end, _clause_start(norm, lo, token.start)))
+        previous_end = token.end
+    return starts
+
+
+def _changes(norm: str, tokens: list[_Token], clause_los: list[int]) -> set[int]:
+    """Where the money figures of a sentence that are change amounts start: those right after a change word ("比上年
+    增加 N 万元") or a comparison ("本年数小于上年预算数 N 万元"), and those of a clause that opens with a change
+    ("增加基本支出 N 万元").
+
+    In a list of items (after 其中 / 包括), a change word after a name with no comparison since the figure before
+    is a change where most of the items are so stated ("其中：财政拨款收入增加 N 万元，事业收入增加 M 万元"), and part
+    of the name where only a few are ("其中支持外贸发展 370 万，支持商销稳增长 30 万，…")."""
+    found: set[int] = set()
+    named: set[int] = set()
+    listed = 0
+    introduced = False
+    previous_end = tokens[0].start if tokens else 0
+    for token, clause_lo in zip(tokens, clause_los, strict=True):
+        if token.kind == "intro":
+            introduced = introduced or "用于" not in token.word
+        if token.kind != "money":
+            continue
+        prefix = norm[clause_lo : token.start]
+        lead = _LEAD_RE.match(prefix)
+        body = prefix[lead.end() :] if lead else prefix
+        verb = _CHANGE_MONEY_RE.search(body)
+        listed += introduced
+        since = norm[min(previous_end, clause_lo) : token.start - len(body) + (verb.start() if verb else 0)]
+        if verb and introduced and verb.start() > 0 and not _HAS_COMPARISON_RE.search(since):
+            named.add(token.start)
+        elif verb or _COMPARATIVE_MONEY_RE.search(body) or _LED_CHANGE_RE.match(body):
+            found.add(token.start)
+        previous_end = token.end
+    return found | named if 2 * len(named) > listed else found
 
 
 def _next_mark(norm: str, lo: int, hi: int, mark: str) -> int:
