@@ -29,7 +29,7 @@ import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -84,10 +84,13 @@ _COMPARISON_SWAP = {"小于": "大于", "大于": "小于"}
 _SCOPE_TERM = re.compile(r"(部门|单位)(预算|决算)")
 _AS_OF_YEAR = re.compile(r"(?:截至|截止)\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
+#: A date stamp ("填报日期：2024年 2月 3日"): its year is not a heading's.
+_DATE = re.compile(r"年\s*\d{1,2}\s*月")
 #: A line this short (characters, spaces removed) is a heading or a title, not a sentence.
 _HEADING_CHARS = 40
-#: Labels of a table's header: the department's name there is the table's provenance, not a heading or sentence.
-_LABEL = re.compile(r"编制(部门|单位)|预算(主管)?(部门|单位)[:：]|单位[:：]")
+#: A label that names the department (a table's 编制部门, a 预算单位 line, the 部门（单位）名称 cell of a 绩效目标
+#: 申报表): the name there is what the reader takes the department from, not a heading or a sentence.
+_LABEL = re.compile(r"编制(部门|单位)|(部门|单位)[:：]|名称|部门[（(]单位[)）]")
 _TEN_PERCENT = Decimal("0.1")
 _WAN = Decimal(10_000)
 
@@ -309,18 +312,27 @@ class _Printed:
     words: list[PrintedWord]
     text: str
     starts: list[int]
-    line_lengths: dict[tuple[int | None, int], int]
+    lines: dict[tuple[int | None, int], str]
 
     @classmethod
     def of(cls, words: list[PrintedWord]) -> _Printed:
         starts, parts, length = [], [], 0
-        lengths: dict[tuple[int | None, int], int] = {}
+        lines: dict[tuple[int | None, int], str] = {}
         for word in words:
             starts.append(length)
             parts.append(word.text)
             length += len(word.text) + 1
-            lengths[(word.page, word.line)] = lengths.get((word.page, word.line), 0) + len(word.text)
-        return cls(words, " ".join(parts), starts, lengths)
+            lines[(word.page, word.line)] = lines.get((word.page, word.line), "") + word.text
+        return cls(words, " ".join(parts), starts, lines)
+
+    def labelled(self) -> set[tuple[int | None, int]]:
+        """Lines that hold a label naming the department, or follow one within two lines (a wrapped cell)."""
+        keys = list(self.lines)
+        return {
+            key
+            for index, key in enumerate(keys)
+            if any(_LABEL.search(self.lines[k]) for k in keys[max(index - 2, 0) : index + 1])
+        }
 
     def at(self, offset: int) -> tuple[PrintedWord, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
@@ -328,7 +340,8 @@ class _Printed:
 
     def is_heading(self, word: PrintedWord) -> bool:
         """Whether the word's line is short enough to be a heading or a title, not a sentence."""
-        return self.line_lengths[(word.page, word.line)] <= _HEADING_CHARS
+        line = self.lines[(word.page, word.line)]
+        return len(line) <= _HEADING_CHARS and not line.endswith(("。", "；", "，"))
 
 
 def _site(defect: str, name: str, word: PrintedWord, change: tuple[int, str, str], **more: object) -> Site:
@@ -485,8 +498,9 @@ def _placeholder_sites(name: str, printed: _Printed, body: list[PrintedWord], de
     """The department's name in a heading or a sentence (not in a table's 编制部门 label) becomes "XX局"; where the
     name is not printed, 本部门 / 本单位 become "XX部门" / "XX单位"."""
     out = []
+    labelled = printed.labelled()
     for word in body:
-        if _LABEL.search(word.text):
+        if (word.page, word.line) in labelled:
             continue
         kind = "heading" if printed.is_heading(word) else "sentence"
         if department and department in word.text:
@@ -499,17 +513,30 @@ def _placeholder_sites(name: str, printed: _Printed, body: list[PrintedWord], de
 
 
 def _stale_year_sites(name: str, printed: _Printed, body: list[PrintedWord], year: int) -> list[tuple[str, Site]]:
-    """A 截至 date later than ``year`` − 2, or the document's year in a heading, becomes ``year`` − 2."""
+    """A 截至 date later than ``year`` − 2, or the document's year in a heading, becomes ``year`` − 2.
+
+    A text file may print the year as a word of its own ("截至 2024 年"): its neighbours on the line count.
+    """
     stale = str(year - 2)
+    at = {(w.page, w.line, w.index): w.text for w in body}
     out = []
     for word in body:
+        before = at.get((word.page, word.line, word.index - 1), "")
+        after = at.get((word.page, word.line, word.index + 1), "")
+        alone = re.fullmatch(r"\d{4}", word.text) is not None and after.startswith("年")
         for m in _AS_OF_YEAR.finditer(word.text):
             if int(m.group(1)) > year - 2:
                 out.append(("截至", _site("stale_year", name, word, (m.start(1), m.group(1), stale))))
-        if printed.is_heading(word) and "万元" not in word.text and not _AS_OF_YEAR.search(word.text):
-            for m in _YEAR.finditer(word.text):
-                if int(m.group(1)) == year:
-                    out.append(("heading", _site("stale_year", name, word, (m.start(1), m.group(1), stale))))
+        if alone and before.endswith(("截至", "截止")) and int(word.text) > year - 2:
+            out.append(("截至", _site("stale_year", name, word, (0, word.text, stale))))
+        line = printed.lines[(word.page, word.line)]
+        if not printed.is_heading(word) or _DATE.search(line) or "万元" in line or _AS_OF_YEAR.search(line):
+            continue
+        for m in _YEAR.finditer(word.text):
+            if int(m.group(1)) == year:
+                out.append(("heading", _site("stale_year", name, word, (m.start(1), m.group(1), stale))))
+        if alone and int(word.text) == year and not before.endswith(("截至", "截止")):
+            out.append(("heading", _site("stale_year", name, word, (0, word.text, stale))))
     return out
 
 
@@ -649,10 +676,29 @@ class Baseline:
     partners: dict[str, tuple[str, ...]]
     #: Source name → the doc ids of its disclosure (a finding on the other file of a split disclosure counts).
     disclosure_docs: dict[str, tuple[str, ...]]
+    #: Source name → its department.
+    departments: dict[str, str] = field(default_factory=dict)
+    #: ``"department"``: an altered file is checked with the other documents of its department only (every year;
+    #: against the clean flags of the same documents); ``"corpus"``: with the whole corpus (slower).
+    scope: str = "department"
+    _clean: dict[str, tuple[Dataset, pl.DataFrame]] = field(default_factory=dict, repr=False, compare=False)
+
+    def clean(self, name: str, check: Callable[[Dataset], pl.DataFrame]) -> tuple[Dataset, pl.DataFrame]:
+        """The clean dataset an alteration of file ``name`` is checked in, and its flags (computed once)."""
+        if self.scope == "corpus":
+            return self.dataset, self.flags
+        department = self.departments[name]
+        if department not in self._clean:
+            subset = self.dataset.for_department(department)
+            self._clean[department] = (subset, check(subset))
+        return self._clean[department]
 
 
-def build_baseline(dataset: Dataset, paths: Sequence[Path], flags: pl.DataFrame) -> Baseline:
-    """The ``Baseline`` of ``dataset`` read from ``paths`` (file names must be unique) and checked into ``flags``.
+def build_baseline(
+    dataset: Dataset, paths: Sequence[Path], flags: pl.DataFrame, *, scope: str = "department"
+) -> Baseline:
+    """The ``Baseline`` of ``dataset`` read from ``paths`` (file names must be unique) and checked into ``flags``;
+    ``scope`` as in ``Baseline``.
 
     Raises
     ------
@@ -677,7 +723,10 @@ def build_baseline(dataset: Dataset, paths: Sequence[Path], flags: pl.DataFrame)
         disclosure_docs[name] = tuple(sorted(str(m[s.DOC_ID]) for m in members))
         own = [name] if len(members) == 1 else by_department[str(row[s.DEPARTMENT_ID])]
         partners[name] = tuple(sorted(own))
-    return Baseline(dataset, flags, by_name, partners, disclosure_docs)
+    if scope not in ("department", "corpus"):
+        raise AnalyticsError(f"unknown scope {scope!r}; expected 'department' or 'corpus'")
+    departments = {str(row[s.SOURCE_NAME]): str(row[s.DEPARTMENT_ID]) for row in docs}
+    return Baseline(dataset, flags, by_name, partners, disclosure_docs, departments, scope)
 
 
 @dataclass(frozen=True)
@@ -750,8 +799,9 @@ def evaluate_site(
     check = check or run_checks
     name = site.source_name if site is not None else str(source_name)
     control = site or Site("control", name)
+    clean, clean_flags = baseline.clean(name, check)
     if site is not None and site.defect in FRAME_DEFECTS:
-        changed = apply_to_dataset(baseline.dataset, site)
+        changed = apply_to_dataset(clean, site)
     else:
         files = [baseline.paths[n] for n in baseline.partners[name]]
         with reading_with(site):
@@ -763,8 +813,8 @@ def evaluate_site(
             return Outcome(
                 control, None, note=f"identity changed {_identity(baseline.dataset, name)} → {_identity(reread, name)}"
             )
-        changed = baseline.dataset.replace_documents(reread)
-    return judge(baseline.flags, check(changed), baseline.disclosure_docs[name], control)
+        changed = clean.replace_documents(reread)
+    return judge(clean_flags, check(changed), baseline.disclosure_docs[name], control)
 
 
 def recall_table(outcomes: Sequence[Outcome]) -> pl.DataFrame:

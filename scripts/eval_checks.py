@@ -110,6 +110,12 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=2, help="sites per defect class and document (default 2)")
     parser.add_argument("--seed", type=int, default=20261213)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--scope",
+        choices=("department", "corpus"),
+        default="department",
+        help="check an altered file with its department's documents (default) or with the whole corpus",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON to this file")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -120,7 +126,7 @@ def main() -> int:
     identical = _comparable(flags).equals(_comparable(again))
     read_names = set(dataset.documents.get_column(s.SOURCE_NAME).to_list())
     paths = [p for p in paths if p.name in read_names]
-    baseline = build_baseline(dataset, paths, flags)
+    baseline = build_baseline(dataset, paths, flags, scope=args.scope)
     print(f"# eval-checks\n\ncorpus: {args.corpus} — {len(paths)} files read, {len(errors)} refused")
     for error in errors:
         print(f"  refused (not evaluated): {error}")
@@ -139,7 +145,7 @@ def main() -> int:
     table = recall_table(outcomes)
     elapsed = time.perf_counter() - started
 
-    print(f"\n{len(sites)} sites, ≤ {args.sites} per class and document, seed {args.seed}\n")
+    print(f"\n{len(sites)} sites, ≤ {args.sites} per class and document, seed {args.seed}, scope {args.scope}\n")
     print("| defect | 类别 | injected | by rule | by reader only | missed | recall % | located |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for row in table.iter_rows(named=True):
@@ -166,6 +172,7 @@ def main() -> int:
             "seed": args.seed,
             "sites_per_class": args.sites,
             "workers": args.workers,
+            "scope": args.scope,
             "runtime_s": round(elapsed, 1),
             "refused": errors,
             "baseline_flags": flags.height,
