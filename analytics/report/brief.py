@@ -152,6 +152,12 @@ class Brief:
     #: Reading findings of the brief's documents (``reading_findings``): figures the readers doubt or could not
     #: read, as the reading report of the 数据 page counts them.
     reading_doubts: int = 0
+    #: The disclosure score of the brief's disclosure (``analytics.score.disclosure_scores``: ``score``, ``rank``,
+    #: ``rank_of``, ``region``), or ``None`` when it has none.
+    score: dict[str, Any] | None = None
+    #: Why checks did not run on the brief's disclosure (``analytics.coverage.not_run_reasons``): ``missing`` (zh
+    #: and en) and how many ``checks`` each stopped.
+    not_run: pl.DataFrame | None = None
 
 
 # --- assembling ---------------------------------------------------------------------------------------------------
@@ -254,6 +260,7 @@ def build_brief(
     questions, settled = _questions(ds, department_id, year, names, triage)
     execution = _execution(ds, department_id, year, names)
     doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
+    score, not_run = _score_and_coverage(ds, documents)
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -272,7 +279,23 @@ def build_brief(
         settled=settled,
         generated=today or dt.date.today(),
         reading_doubts=doubts,
+        score=score,
+        not_run=not_run,
     )
+
+
+def _score_and_coverage(ds: Dataset, documents: pl.DataFrame) -> tuple[dict[str, Any] | None, pl.DataFrame]:
+    """The score of the brief's disclosure (its 部门 one when it also has a 单位 one) and the reasons checks could
+    not run on it, in both languages."""
+    from analytics.coverage import coverage, not_run_reasons
+    from analytics.score import disclosure_scores
+
+    disclosures = documents.sort(s.SCOPE).get_column(s.DISCLOSURE_ID).unique(maintain_order=True).to_list()
+    scores = disclosure_scores(ds).filter(pl.col(s.DISCLOSURE_ID).is_in(disclosures[:1]))
+    ledger = coverage(ds).filter(pl.col(s.DISCLOSURE_ID).is_in(disclosures[:1]))
+    zh, en = not_run_reasons(ledger), not_run_reasons(ledger, lang="en")
+    reasons = zh.rename({"missing": "missing_zh"}).with_columns(en.get_column("missing").alias("missing_en"))
+    return (scores.row(0, named=True) if scores.height else None), reasons
 
 
 def _execution(ds: Dataset, department_id: str, year: int, names: dict[str, str]) -> pl.DataFrame:
@@ -442,6 +465,11 @@ _TEXT: dict[str, dict[str, Any]] = {
         "questions_more": "另有 {more} 条疑点未列出，见疑点清单。",
         "settled": "{settled} 条疑点经审核标为误报，未列入。",
         "reading_doubts": "读数存疑 {n} 处（见数据页读数报告）：部分数字未能核实或未能读取，引用前请核对原文。",
+        "score_line": "公开质量评分 {score} / 100，{region}同类公开中第 {rank} / {of}",
+        "score_line_alone": "公开质量评分 {score} / 100",
+        "not_run": "{n} 项核对未能进行：{reasons}。",
+        "not_run_item": "{missing}（{n} 项）",
+        "not_run_separator": "；",
         "no_questions": "检查未发现需要质询的疑点。",
         "evidence": "依据",
         "page": "第{page}页",
@@ -507,6 +535,11 @@ _TEXT: dict[str, dict[str, Any]] = {
         "questions": "6. Questions to ask",
         "questions_more": "{more} more findings are not listed here; see the list of flags.",
         "settled": "{settled} findings were marked false positives by the auditors and are left out.",
+        "score_line": "Disclosure score {score} / 100, {rank} of {of} in {region}",
+        "score_line_alone": "Disclosure score {score} / 100",
+        "not_run": "{n} checks could not run: {reasons}.",
+        "not_run_item": "{missing} ({n})",
+        "not_run_separator": "; ",
         "reading_doubts": "Reading doubts: {n} (see the reading report on the Data page). Check these figures "
         "against the published page before quoting them.",
         "no_questions": "The checks found nothing to ask about.",
@@ -743,10 +776,36 @@ def _context(
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
         "reading_doubts": brief.reading_doubts,
+        "score_line": _score_line(brief, text),
+        "not_run": _not_run_note(brief, text, lang),
         "footer": text["footer"].format(phase=phase),
         "trend_svg": svgs[0],
         "peer_svg": svgs[1],
     }
+
+
+def _score_line(brief: Brief, text: dict[str, Any]) -> str | None:
+    """公开质量评分 N / 100，<region>同类公开中第 k / m (the rank only among more than one)."""
+    if brief.score is None or brief.score["score"] is None:
+        return None
+    score = f"{brief.score['score']:.1f}"
+    if brief.score["rank_of"] > 1 and brief.score[s.REGION]:
+        return text["score_line"].format(
+            score=score, rank=brief.score["rank"], of=brief.score["rank_of"], region=brief.score[s.REGION]
+        )
+    return text["score_line_alone"].format(score=score)
+
+
+def _not_run_note(brief: Brief, text: dict[str, Any], lang: str) -> str | None:
+    """N 项核对未能进行：<reason>（k 项）；… — the coverage ledger of the brief's disclosure, in one sentence."""
+    if brief.not_run is None or brief.not_run.is_empty():
+        return None
+    column = "missing_en" if lang == "en" else "missing_zh"
+    reasons = text["not_run_separator"].join(
+        text["not_run_item"].format(missing=missing, n=n)
+        for missing, n in brief.not_run.select(column, "checks").rows()
+    )
+    return text["not_run"].format(n=int(brief.not_run.get_column("checks").sum()), reasons=reasons)
 
 
 def _sized(svg: str) -> str:
