@@ -8,7 +8,19 @@ from typing import Any
 import pytest
 
 from analytics import schema as s
-from tests.test_checks import D, check, dataset, evidence_of, mentions, only_flag, places, statement, values
+from tests.test_checks import (
+    D,
+    check,
+    dataset,
+    document,
+    evidence_of,
+    line,
+    mentions,
+    only_flag,
+    places,
+    statement,
+    values,
+)
 
 # --- percentages: rounded half up or truncated to the printed decimals, nothing else -------------------------------
 
@@ -177,3 +189,146 @@ def test_items_sum_merges_a_breakdown_read_twice() -> None:
     assert values(flag)[:2] == (D("21_000_000"), D("23_504_000"))
     assert places(flag) == evidence_of(once, "narrative")
     assert flag[s.FLAG_ID] == only_flag(dataset(statements=once), "narrative.items_sum")[s.FLAG_ID]
+
+
+# --- narrative.vs_tables: each figure against the cell it speaks of, both places named ---------------------------
+
+RECEPTION = "公务接待费预算支出"
+
+
+def _reception(table_amount: str, *, stated: str = "186_500", parent: str | None = None) -> Any:
+    """A 三公 table whose 公务接待费 cell prints ``table_amount`` 元; the narrative states ``stated``."""
+    cell = line("合计", table_amount, table="three_public_and_operation", column="reception", classification="total",
+                page=9, row=4)  # fmt: skip
+    text = f"{RECEPTION} {D(stated) / 10000} 万元。"
+    return dataset(lines=[cell], statements=[statement(3, RECEPTION, stated, parent=parent, text=text)]), cell
+
+
+@pytest.mark.parametrize("table_amount", ["186_500", "186_540"])  # equal, or within the 0.01 万元 it was printed to
+def test_vs_tables_passes_a_figure_the_table_prints(table_amount: str) -> None:
+    ds, _ = _reception(table_amount)
+    assert check(ds, "narrative.vs_tables") == []
+
+
+def test_vs_tables_names_both_places_and_figures() -> None:
+    ds, cell = _reception("196_500")
+    flag = only_flag(ds, "narrative.vs_tables")
+    assert values(flag)[:3] == (D("186_500"), D("196_500"), D("-10_000"))
+    assert places(flag) == sorted([*evidence_of([ds.statements.row(0, named=True)], "narrative"), *evidence_of([cell])])
+    mentions(flag, "18.65 万元", "19.65 万元", "第 2 页第 13 行", "第 9 页第 4 行")
+
+
+def test_vs_tables_leaves_an_item_of_another_scope_alone() -> None:
+    """基本支出 of the 财政拨款 is not the 支出总表's 基本支出."""
+    cell = line("合计", "9_000_000", table="expenditure_summary", column="basic", classification="total")
+    rows = [
+        statement(1, "财政拨款支出总计", "6_000_000"),
+        statement(2, "基本支出", "4_000_000", parent="财政拨款支出总计"),
+    ]
+    assert check(dataset(lines=[cell], statements=rows), "narrative.vs_tables") == []
+    flag = only_flag(dataset(lines=[cell], statements=[statement(2, "基本支出", "4_000_000")]), "narrative.vs_tables")
+    assert values(flag)[:2] == (D("4_000_000"), D("9_000_000"))
+
+
+def test_vs_tables_compares_a_final_accounts_budget_with_its_budget_only() -> None:
+    """A 决算's 年初预算 is not its 决算数."""
+    cell = line("合计", "500_000", table="three_public_and_operation", column="reception", classification="total",
+                phase="final")  # fmt: skip
+    ds = dataset(
+        documents=[document(phase="final")],
+        lines=[cell],
+        statements=[statement(1, "公务接待费年初预算", "700_000"), statement(2, "公务接待费支出决算", "500_000")],
+    )
+    assert check(ds, "narrative.vs_tables") == []
+
+
+# --- narrative.change_recomputed: the change and % of the two amounts a sentence states ----------------------------
+
+SUBSIDY = "困难群众救助补助"
+
+
+def _two_years(prior_amount: str, current: str, *, pct: str | None, direction: str, change: str | None = None) -> Any:
+    text = f"2023 年执行数为 {D(prior_amount) / 10000} 万元，2024 年预算安排 {D(current) / 10000} 万元，"
+    text += f"比 2023 年{direction}"
+    text += f" {pct}%。" if pct else "。"
+    return [
+        statement(1, "执行数", prior_amount, fiscal_year=2023, text=text, parent=SUBSIDY),
+        statement(2, "预算安排", current, compare_year=2023, change=change, change_pct=pct, direction=direction,
+                  text=text, parent=SUBSIDY),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("prior_amount", "current", "pct", "direction", "change"),
+    [
+        ("1_200_000", "1_260_000", "5", "增加", None),
+        ("1_200_000", "1_260_000", "5.00", "增加", "60_000"),
+        ("1_200_000", "1_140_000", "5", "减少", None),
+        ("1_200_000", "1_200_000", None, "持平", None),
+    ],
+)
+def test_change_recomputed_passes_what_the_amounts_give(
+    prior_amount: str, current: str, pct: str | None, direction: str, change: str | None
+) -> None:
+    rows = _two_years(prior_amount, current, pct=pct, direction=direction, change=change)
+    assert check(dataset(statements=rows), "narrative.change_recomputed") == []
+
+
+def test_change_recomputed_flags_a_percentage_the_amounts_do_not_give() -> None:
+    rows = _two_years("1_200_000", "1_260_000", pct="6", direction="增加")
+    flag = only_flag(dataset(statements=rows), "narrative.change_recomputed")
+    assert values(flag)[:2] == (D("6"), D("5.0000"))
+    mentions(flag, "120.00 万元", "126.00 万元", "6%")
+
+
+@pytest.mark.parametrize(
+    ("current", "direction"), [("1_140_000", "增加"), ("1_260_000", "减少"), ("1_260_000", "持平")]
+)
+def test_change_recomputed_flags_a_direction_against_the_numbers(current: str, direction: str) -> None:
+    rows = _two_years("1_200_000", current, pct=None, direction=direction)
+    flag = only_flag(dataset(statements=rows), "narrative.change_recomputed")
+    assert flag[s.OBSERVED] == D(current) - D("1_200_000")
+    assert f"“{direction}”" in flag[s.MESSAGE_ZH]
+
+
+def test_change_recomputed_flags_a_stated_change_amount_that_disagrees() -> None:
+    rows = _two_years("1_200_000", "1_260_000", pct=None, direction="增加", change="80_000")
+    flag = only_flag(dataset(statements=rows), "narrative.change_recomputed")
+    assert values(flag)[:2] == (D("80_000"), D("60_000"))
+
+
+# --- narrative.rates: a rate names its base, never one of 0; a share carries its % --------------------------------
+
+
+def _text(*lines: str) -> list[dict[str, Any]]:
+    return [
+        {s.DOC_ID: "doc-2024", s.SEQ: i, s.PAGE: 4, s.LINE: i, s.SOURCE_TEXT: text} for i, text in enumerate(lines, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("会议费支出年初预算为 12.5 万元，支出决算为 10 万元，完成年初预算的 80%。",),
+        ("一般公共预算财政拨款支出决算 880 万元，完成调整", "预算的 97.5%。"),  # broken across two lines
+        ("占本年支出合计的比重为 35.6%。",),
+        ("项目完成率 100%",),  # a target's indicator, not a budget rate
+    ],
+)
+def test_rates_pass_a_rate_with_its_base_and_a_share_with_its_percent(lines: tuple[str, ...]) -> None:
+    assert check(dataset(document_text=_text(*lines)), "narrative.rates") == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        (("培训费支出决算 8 万元，决算完成率 96%。",), "未写明基数"),
+        (("公务接待费年初预算为 0 万元，支出决算 0.6 万元，完成年初预算的 100%。",), "年初预算为 0"),
+        (("基本支出占本年支出合计的比重为 35.6。",), "未带 %"),
+    ],
+    ids=["no_base", "zero_base", "bare_share"],
+)
+def test_rates_flag_a_rate_without_base_or_of_zero_and_a_bare_share(lines: tuple[str, ...], said: str) -> None:
+    flag = only_flag(dataset(document_text=_text(*lines)), "narrative.rates")
+    assert said in flag[s.MESSAGE_ZH]
+    assert places(flag) == [("doc-2024", "narrative", 4, 1, lines[0])]

@@ -14,6 +14,7 @@ from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
 from analytics.checks._rules._common import line_evidence, pct, wan
 from analytics.compare import yearly_totals
+from analytics.reference import reference_rows
 from analytics.store import Dataset
 
 _PART = "narrative"
@@ -462,3 +463,361 @@ def subject_naming(ds: Dataset, settings: Settings) -> pl.DataFrame:
         )
         for row in unknown.iter_rows(named=True)
     )
+
+
+# --- the narrative's figures against the tables' cells, and against each other --------------------------------------
+
+#: Measures whose narrative figure narrative.total_vs_tables already compares with the tables' totals.
+_TOTALS = ("income_total", "expenditure_total")
+
+
+def _measure_patterns() -> list[tuple[str, str]]:
+    """(measure, subject pattern) of every narrative wording: ``narrative_measures.csv`` (shared with
+    ``analytics.compare``) and the wordings ``narrative_cells.csv`` adds for measures only the checks link."""
+    rows = [(row["measure"], row["subject"]) for row in reference_rows("narrative_measures.csv")]
+    rows += [(row["measure"], row["subject"]) for row in reference_rows("narrative_cells.csv") if row["subject"]]
+    return rows
+
+
+def _stem() -> pl.Expr:
+    """A statement's subject without its basis words (预算, 决算数, 年初预算 …: ``narrative_bases.csv``) and quotes,
+    which narrative_measures.csv's wordings are matched on; a fund's name that holds one (一般公共预算) stays."""
+    words = sorted(reference_rows("narrative_bases.csv"), key=lambda row: -len(row["word"]))
+    kept = [row["word"] if not row["basis"] else "" for row in words]
+    return (
+        pl.col(s.SUBJECT)
+        .str.replace_many([row["word"] for row in words], kept, leftmost=True)
+        .str.replace_all(r"[“”\"\s]", "")
+    )
+
+
+def _basis(documents: pl.DataFrame) -> pl.Expr:
+    """The basis of a statement's figure: a budget's are its budget; a final account's the basis of the last basis
+    word its subject holds (年初预算, 调整预算 …: ``narrative_bases.csv``), its 决算数 when it names none."""
+    words = sorted(reference_rows("narrative_bases.csv"), key=lambda row: -len(row["word"]))
+    basis_of = {row["word"]: row["basis"] or None for row in words}
+    named = (
+        pl.col(s.SUBJECT)
+        .str.extract_many(list(basis_of), leftmost=True)
+        .list.eval(pl.element().replace_strict(basis_of, default=None, return_dtype=pl.String))
+        .list.drop_nulls()
+        .list.last()
+    )
+    final = pl.col(s.DOC_ID).is_in(documents.filter(pl.col(s.PHASE) == "final").get_column(s.DOC_ID).implode())
+    return pl.when(final).then(named.fill_null(pl.lit("actual"))).otherwise(pl.lit("budget"))
+
+
+def _with_measure(statements: pl.DataFrame) -> pl.DataFrame:
+    """Statements whose subject names a measure, with it (``measure``; the first wording that matches)."""
+    stem = statements.with_columns(_stem().alias("_stem"))
+    picks = [
+        stem.filter(pl.col("_stem").str.contains(pattern)).with_columns(pl.lit(measure).alias(s.MEASURE))
+        for measure, pattern in _measure_patterns()
+    ]
+    if not picks:  # pragma: no cover - the reference files are shipped
+        return stem.with_columns(pl.lit(None, pl.String).alias(s.MEASURE))
+    return pl.concat(picks).unique([s.DOC_ID, s.SEQ], keep="first", maintain_order=True).drop("_stem")
+
+
+def _printed_step(amount: Decimal) -> Decimal:
+    """The rounding step (元) a narrative figure shows it was printed to: 1 万元, 0.1 万元, 0.01 万元, else 1 元."""
+    cents = int(amount * 100)
+    for step in (1_000_000, 100_000, 10_000):
+        if cents % step == 0:
+            return Decimal(step) / 100
+    return Decimal(1)
+
+
+def _cells(ds: Dataset) -> pl.DataFrame:
+    """The table cells a narrative measure speaks of (``narrative_cells.csv``), with the disclosure they belong to."""
+    rows = reference_rows("narrative_cells.csv")
+    spec = pl.DataFrame(
+        {
+            s.MEASURE: [row["measure"] for row in rows],
+            s.TABLE: [row["table"] for row in rows],
+            s.SIDE: [row["side"] for row in rows],
+            s.COLUMN: [row["column"] for row in rows],
+            "_order": list(range(len(rows))),
+        }
+    )
+    disclosure = ds.documents.select(s.DOC_ID, s.DISCLOSURE_ID)
+    return (
+        ds.lines.filter(pl.col(s.CLASSIFICATION).is_in(["total", "subtotal"]))
+        .join(spec, on=[s.TABLE, s.SIDE, s.COLUMN])
+        .join(disclosure, on=s.DOC_ID)
+        .rename({s.DOC_ID: "_cell_doc"})
+    )
+
+
+def _table_name(table: str) -> str:
+    return next((row["name_zh"] for row in reference_rows("tables.csv") if row["key"] == table), table)
+
+
+def _place(page: object, line: object) -> str:
+    """Where a figure is printed, for a message: 第 3 页第 12 行 (a text document's line only: 第 12 行)."""
+    return (f"第 {page} 页" if page is not None else "") + (f"第 {line} 行" if line is not None else "")
+
+
+@rule(
+    "narrative.vs_tables",
+    "narrative",
+    "warning",
+    "文中各项数字与表中对应单元格一致",
+    "Each figure the narrative states agrees with the table cell it speaks of",
+)
+def vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """Every narrative figure whose subject names a measure (基本支出, 人员经费, “三公”经费 and its items, 机关运行经费,
+    财政拨款, 政府采购 …: ``narrative_measures.csv``, ``narrative_cells.csv``) against the cells of the same
+    disclosure's tables that print it, for the figure's year: none within the figure's printed rounding is a
+    finding that names both places. A measure printed in several cells (基本支出 in the 支出总表 and in the economic
+    table) agrees when one of them does. The 收支 totals are narrative.total_vs_tables'."""
+    table_step = settings.decimal("tolerance", "wan_per_figure_yuan")
+    measured = _with_measure(ds.statements)
+    # An item of another figure is of that figure's scope (基本支出 of the 财政拨款, not of the whole budget): only
+    # figures of their own, or items of a total or of the 三公经费, are the cells' figures.
+    wholes = measured.filter(pl.col(s.MEASURE).is_in([*_TOTALS, "three_public", "vehicles"])).select(
+        s.DOC_ID, pl.col(s.SUBJECT).alias(s.PARENT_SUBJECT)
+    )
+    stated = (
+        measured.filter(~pl.col(s.MEASURE).is_in(_TOTALS))
+        .filter(
+            pl.col(s.PARENT_SUBJECT).is_null()
+            | pl.struct(s.DOC_ID, s.PARENT_SUBJECT).is_in(wholes.unique().to_struct().implode())
+        )
+        .with_columns(_basis(ds.documents).alias(s.AMOUNT_BASIS))
+    )
+    if stated.is_empty():
+        return findings([])
+    linked = stated.join(ds.documents.select(s.DOC_ID, s.DISCLOSURE_ID), on=s.DOC_ID).join(
+        _cells(ds).select(
+            s.DISCLOSURE_ID,
+            s.FISCAL_YEAR,
+            s.MEASURE,
+            s.AMOUNT_BASIS,
+            "_order",
+            s.TABLE,
+            "_cell_doc",
+            pl.col(s.AMOUNT_YUAN).alias("_cell"),
+            pl.col(s.PAGE).alias("_cell_page"),
+            pl.col(s.LINE).alias("_cell_line"),
+            pl.col(s.SOURCE_TEXT).alias("_cell_text"),
+        ),
+        on=[s.DISCLOSURE_ID, s.FISCAL_YEAR, s.MEASURE, s.AMOUNT_BASIS],
+    )
+    out = []
+    for (doc_id, seq), group in linked.group_by([s.DOC_ID, s.SEQ], maintain_order=True):
+        row = group.row(0, named=True)
+        amount = row[s.AMOUNT_YUAN]
+        tolerance = _printed_step(amount) / 2 + table_step
+        nearest = min(group.iter_rows(named=True), key=lambda cell: (abs(cell["_cell"] - amount), cell["_order"]))
+        if abs(nearest["_cell"] - amount) <= tolerance:
+            continue
+        table = _table_name(nearest[s.TABLE])
+        here = _place(row[s.PAGE], row[s.LINE])
+        there = _place(nearest["_cell_page"], nearest["_cell_line"])
+        out.append(
+            _row(
+                row,
+                key=f"{doc_id}|{seq}",
+                measure="yuan",
+                observed=amount,
+                expected=nearest["_cell"],
+                variance=amount - nearest["_cell"],
+                threshold=tolerance,
+                message_zh=f"文字说明（{here}）{row[s.SUBJECT]} {wan(amount)}，{table}（{there}）为 "
+                f"{wan(nearest['_cell'])}，相差 {wan(abs(amount - nearest['_cell']))}；请说明哪一处为准",
+                message_en=f"the narrative ({here}) states {row[s.SUBJECT]} {wan(amount)}; the {nearest[s.TABLE]} "
+                f"table ({there}) prints {wan(nearest['_cell'])}: ask which is right",
+                evidence=[
+                    line_evidence(row, part=_PART),
+                    {
+                        s.DOC_ID: nearest["_cell_doc"],
+                        "table_or_part": nearest[s.TABLE],
+                        s.PAGE: nearest["_cell_page"],
+                        s.LINE: nearest["_cell_line"],
+                        s.SOURCE_TEXT: nearest["_cell_text"],
+                    },
+                ],
+            )
+        )
+    return findings(out)
+
+
+def _signed(direction: str | None) -> int:
+    return {"增加": 1, "减少": -1}.get(direction or "", 0)
+
+
+@rule(
+    "narrative.change_recomputed",
+    "narrative",
+    "warning",
+    "文中增减额、增减率和增减方向与所述两年金额一致",
+    "A stated change, % and direction agree with the two amounts the text states",
+)
+def change_recomputed(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """An item stated for its year and for the year it is compared with in one sentence ("2023 年执行数为 A 万元，
+    2024 年预算安排 B 万元，比 2023 年增加 P%"): the change B − A and its percentage recomputed. A stated change
+    amount off by more than the rounding of three figures, a stated % that is not the exact percentage rounded half
+    up or truncated to its printed decimals (the policy: settings.toml, [tolerance]), or a direction word against
+    the sign (减少 where B exceeds A, 大于 where it is smaller, 持平 where they differ) is a finding."""
+    step = settings.decimal("tolerance", "wan_per_figure_yuan")
+    current = ds.statements.filter(pl.col(s.COMPARE_YEAR).is_not_null())
+    prior = ds.statements.select(
+        s.DOC_ID,
+        s.SOURCE_TEXT,
+        pl.col(s.FISCAL_YEAR).alias(s.COMPARE_YEAR),
+        pl.col(s.SEQ).alias("_prior_seq"),
+        pl.col(s.AMOUNT_YUAN).alias("_prior"),
+        pl.col(s.PAGE).alias("_prior_page"),
+        pl.col(s.LINE).alias("_prior_line"),
+    )
+    # The prior figure is the nearest one of the compared year before the figure in its sentence.
+    pairs = (
+        current.join(prior, on=[s.DOC_ID, s.SOURCE_TEXT, s.COMPARE_YEAR])
+        .filter(pl.col("_prior_seq") < pl.col(s.SEQ))
+        .sort("_prior_seq")
+        .unique([s.DOC_ID, s.SEQ], keep="last", maintain_order=True)
+        .with_columns(
+            (pl.col(s.AMOUNT_YUAN) - pl.col("_prior")).alias("_change"),
+            (pl.col(s.AMOUNT_YUAN) - pl.col("_prior")).abs().alias("_change_abs"),
+        )
+    )
+    out = []
+    for row in pairs.iter_rows(named=True):
+        change, direction = row["_change"], row[s.DIRECTION]
+        places = f"（{_place(row['_prior_page'], row['_prior_line'])}，{_place(row[s.PAGE], row[s.LINE])}）"
+        both = f"{row[s.COMPARE_YEAR]} 年 {wan(row['_prior'])}、{row[s.FISCAL_YEAR]} 年 {wan(row[s.AMOUNT_YUAN])}"
+        where = [line_evidence(row, part=_PART)]
+        sign = 1 if change > step else -1 if change < -step else 0
+        if direction is not None and _signed(direction) != sign:
+            out.append(
+                _row(
+                    row,
+                    key=f"{row[s.DOC_ID]}|{row[s.SEQ]}|direction",
+                    measure="yuan",
+                    observed=change,
+                    expected=change,
+                    severity="error" if sign and _signed(direction) == -sign else "warning",
+                    message_zh=f"{row[s.SUBJECT]}：文中{both}{places}，实为{'增加' if sign > 0 else '减少' if sign else '持平'}"
+                    f" {wan(abs(change))}，文中却称“{direction}”；请核实增减方向",
+                    message_en=f"{row[s.SUBJECT]}: the text states {wan(row['_prior'])} then {wan(row[s.AMOUNT_YUAN])} "
+                    f"(a change of {wan(change)}) but says {direction}: ask which is right",
+                    evidence=where,
+                )
+            )
+        stated = row[s.STATED_CHANGE_YUAN]
+        if stated is not None and abs(stated * (_signed(direction) or 1) - change) > 3 * step:
+            out.append(
+                _row(
+                    row,
+                    key=f"{row[s.DOC_ID]}|{row[s.SEQ]}|amount",
+                    measure="yuan",
+                    observed=stated * (_signed(direction) or 1),
+                    expected=change,
+                    variance=stated * (_signed(direction) or 1) - change,
+                    threshold=3 * step,
+                    message_zh=f"{row[s.SUBJECT]}：文中{both}{places}，相差 {wan(change)}，文中增减额为 "
+                    f"{wan(stated)}；请核实",
+                    message_en=f"{row[s.SUBJECT]}: {wan(row['_prior'])} then {wan(row[s.AMOUNT_YUAN])} is a change "
+                    f"of {wan(change)}; the text states {wan(stated)}",
+                    evidence=where,
+                )
+            )
+    with_pct = pairs.filter(pl.col(s.STATED_CHANGE_PCT).is_not_null() & (pl.col("_prior") > 0))
+    for row in _stated_pct_misses(with_pct, s.STATED_CHANGE_PCT, "_change_abs", "_prior"):
+        out.append(
+            _pct_row(
+                row,
+                s.STATED_CHANGE_PCT,
+                f"{row[s.SUBJECT]}：由 {row[s.COMPARE_YEAR]} 年 {wan(row['_prior'])} 到 {row[s.FISCAL_YEAR]} 年 "
+                f"{wan(row[s.AMOUNT_YUAN])}，变动 {pct(row['_expected'])}，应印为 {_readings_text(row, '或')}，"
+                f"文中为 {row['_printed']}",
+                f"{row[s.SUBJECT]}: from {wan(row['_prior'])} to {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])}, "
+                f"to be printed {_readings_text(row, 'or')}; the text says {row['_printed']}",
+            )
+        )
+    return findings(out)
+
+
+#: A rate of completion or execution, and the bases it may name (年初预算, 调整预算, 全年预算, 预算数 …).
+_RATE_RE = re.compile(
+    r"(完成率|执行率|完成(?:了)?(?:年初|调整|全年)?预算(?:数)?的)\s*(?:为|是|达|达到)?\s*(\d+(?:\.\d+)?)\s*[%％]"
+)
+_BASE_RE = re.compile(r"年初预算|调整预算|全年预算|预算数|预算")
+#: A rate is of money only next to a word for it (a target's "项目完成率 100%" is an indicator, not a budget rate).
+_MONEY_CONTEXT_RE = re.compile(r"预算|决算|支出|收入|经费|资金")
+_ZERO_BASE_RE = re.compile(r"年初预算(?:数)?(?:为|是)?\s*0(?:\.0+)?\s*(?:万元|元)")
+#: A share printed without its % sign ("占总支出的比重为 35.6").
+_BARE_SHARE_RE = re.compile(r"占[^，。；,;]{0,30}?比重\s*(?:为|是|达)?\s*(\d+(?:\.\d+)?)(?!\s*[%％\d.])")
+
+
+@rule(
+    "narrative.rates",
+    "narrative",
+    "warning",
+    "完成率、执行率须写明基数且基数不为 0；占比须带 %",
+    "A completion or execution rate names its base, never a 年初预算 of 0; a share is printed with %",
+)
+def rates(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """Each line of the text (with the line before, for a sentence broken across them): a 完成率 / 执行率 that
+    names no base (年初预算, 调整预算, 预算数 …), one of a 年初预算 stated as 0 (no rate of nothing), and a share
+    (占 … 比重) printed without %."""
+    text = ds.document_text.sort(s.DOC_ID, s.SEQ).with_columns(
+        (pl.col(s.SOURCE_TEXT).shift(1).over(s.DOC_ID).fill_null("") + pl.col(s.SOURCE_TEXT)).alias("_window")
+    )
+    documents = ds.documents.select(s.DOC_ID, s.DEPARTMENT_ID, s.FISCAL_YEAR)
+    out = []
+    for row in text.join(documents, on=s.DOC_ID).iter_rows(named=True):
+        window, own = row["_window"], row[s.SOURCE_TEXT]
+        offset = len(window) - len(own)
+        here = _place(row[s.PAGE], row[s.LINE])
+        problems: list[tuple[str, str, str, str]] = []
+        for match in _RATE_RE.finditer(window):
+            if match.end() <= offset:
+                continue  # the line before's own: found there
+            before = window[max(0, match.start() - 40) : match.end()]
+            if not _MONEY_CONTEXT_RE.search(before):
+                continue
+            if _ZERO_BASE_RE.search(before):
+                problems.append(
+                    (
+                        match[1],
+                        "zero_base",
+                        f"文中（{here}）年初预算为 0，却列出{match[1]} {match[2]}%：基数为 0 的比率无意义，请说明",
+                        f"the text ({here}) states a rate of {match[2]}% of a 年初预算 of 0: ask what it is measured on",
+                    )
+                )
+            elif not _BASE_RE.search(before):
+                problems.append(
+                    (
+                        match[1],
+                        "no_base",
+                        f"文中（{here}）{match[1]} {match[2]}% 未写明基数（年初预算、调整预算或全年预算），请说明",
+                        f"the text ({here}) states a rate of {match[2]}% without naming its base: ask which budget",
+                    )
+                )
+        for match in _BARE_SHARE_RE.finditer(window):
+            if match.end() > offset:
+                problems.append(
+                    (
+                        "占比",
+                        "bare_share",
+                        f"文中（{here}）占比“{match[0]}”未带 %，请核实是否为百分比",
+                        f"the text ({here}) prints a share without %: '{match[0]}'",
+                    )
+                )
+        for subject, kind, message_zh, message_en in problems:
+            out.append(
+                {
+                    "key": f"{row[s.DOC_ID]}|{row[s.SEQ]}|{kind}",
+                    s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                    s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                    s.DOC_ID: row[s.DOC_ID],
+                    s.SUBJECT: subject,
+                    s.MEASURE: "percent",
+                    s.MESSAGE_ZH: message_zh,
+                    s.MESSAGE_EN: message_en,
+                    s.EVIDENCE: [line_evidence(row, part=_PART)],
+                }
+            )
+    return findings(out)
