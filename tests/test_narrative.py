@@ -476,3 +476,66 @@ def test_any_wan_amount_round_trips(amount: Decimal, style: str) -> None:
     rows = extract_statements(SourceDocument.from_text("h.txt", text), year=2024)
     assert [row[AMOUNT_YUAN] for row in rows] == [to_yuan(amount, "万元")]
     assert re.sub(r"\s", "", str(rows[0][SUBJECT])) == "测试经费"
+
+
+# --- the artefacts behind narrative.items_sum (issue 13, item 3f), on narratives written here ---------------------
+
+
+def _read(*paragraphs: str, year: int = 2021) -> list[dict[str, object]]:
+    return extract_statements(SourceDocument.from_text("t.txt", "\n\n".join(paragraphs)), year=year)
+
+
+def _parents(rows: list[dict[str, object]]) -> list[tuple[object, object, object]]:
+    return [(row[SUBJECT], row[AMOUNT_YUAN], row[PARENT_SUBJECT]) for row in rows]
+
+
+def test_a_list_announced_after_siblings_belongs_to_none_of_them() -> None:
+    rows = _read(
+        "一、“三公”经费说明",
+        "“三公”经费预算支出中，因公出国（境）费支出 12.5 万元；公务接待费支出 3.4 万元。具体情况如下：",
+        "1．因公出国（境）费预算支出 12.5 万元，与上年持平。",
+        "2．公务接待费预算支出 3.4 万元，本年数小于上年预算数 0.6 万元。",
+    )
+    assert [parent for _, _, parent in _parents(rows)] == [None] * 4
+    assert (rows[3][STATED_CHANGE_YUAN], rows[3][DIRECTION], rows[3][COMPARE_YEAR]) == (
+        to_yuan(Decimal("0.6"), "万元"),
+        "减少",
+        2020,
+    )
+    assert rows[2][DIRECTION] == "持平"
+
+
+def test_a_list_announced_after_a_whole_and_its_items_is_the_wholes() -> None:
+    rows = _read(
+        "一、财政拨款支出",
+        "2021 年度财政拨款支出总计为 900 万元，其中基本支出 600 万元；项目支出 300 万元。具体包括：",
+        "1.行政运行，2021 年度决算数为 500 万元。",
+        "2.一般行政管理事务，2021 年度决算数为 400 万元。",
+    )
+    assert [parent for _, _, parent in _parents(rows)][-2:] == ["财政拨款支出总计", "财政拨款支出总计"]
+
+
+def test_a_change_is_not_an_item_and_a_change_word_in_a_name_is_the_name() -> None:
+    rows = _read(
+        "一、收支预算总体情况",
+        "收支预算总计 800 万元，与上年相比增加 40 万元。主要原因是人员调资，增加基本支出 40 万元。其中：",
+        "（一）收入预算总计 800 万元。",
+        "二、项目",
+        "项目总预算 90 万，其中支持外贸发展 60 万，支持消费稳增长 30 万，合计 90 万。",
+    )
+    amounts = [(row[SUBJECT], row[AMOUNT_YUAN] / WAN, row[PARENT_SUBJECT]) for row in rows]
+    assert ("收入预算总计", 800, "收支预算总计") in amounts
+    assert all(subject != "增加基本支出" for subject, _, _ in amounts)
+    assert [amount for _, amount, parent in amounts if parent == "项目总预算"] == [60, 30, 90]
+
+
+def test_a_reason_or_a_dated_topic_run_into_an_item_is_not_its_part() -> None:
+    rows = _read(
+        "一、支出说明",
+        "1.其他事务支出 50 万元，增加 30 万元。主要原因是新增设备经费 20 万元，改造经费 10 万元。",
+        "2.会务支出 8 万元，与上年持平。本单位 2021 年度培训费预算支出 6 万元。",
+        "3.住房公积金 5 万元。2020 年执行数为 4.5 万元，2021 年预算安排 5 万元。",
+    )
+    assert [row[PARENT_SUBJECT] for row in rows if row[AMOUNT_YUAN] in (20 * WAN, 10 * WAN)] == [None, None]
+    assert next(row[PARENT_SUBJECT] for row in rows if row[AMOUNT_YUAN] == 6 * WAN) is None
+    assert next(row[PARENT_SUBJECT] for row in rows if row[AMOUNT_YUAN] == Decimal("4.5") * WAN) == "住房公积金"
