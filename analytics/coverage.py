@@ -27,9 +27,13 @@ from analytics.store import Dataset
 __all__ = [
     "ANALYSIS_FAMILY",
     "COVERAGE_COLUMNS",
+    "MISSING_EN",
+    "MISSING_ZH",
     "NEED_KINDS",
     "NOT_RUN",
     "RAN",
+    "REASON_EN",
+    "REASON_ZH",
     "coverage",
     "not_run_reasons",
     "rule_inputs",

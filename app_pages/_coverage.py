@@ -44,7 +44,12 @@ def show_coverage(department_id: str | None = None, years: Sequence[int] = (), *
             pl.col(reason).alias(t("col_reason")),
         ),
         hide_index=True,
-        column_config=number_formats(year=("col_year",)),
+        column_config={
+            **number_formats(year=("col_year",)),
+            # The reason is the long text: it gets the room.
+            t("col_check"): st.column_config.TextColumn(width="medium"),
+            t("col_reason"): st.column_config.TextColumn(width="large"),
+        },
         height=_data.table_height(missing.height),
         key=key,
     )

@@ -304,8 +304,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "dataset, and the like.",
     ),
     "coverage_summary": (
-        "已进行 {ran} 项核对，{not_run} 项未能进行。",
-        "{ran} checks ran, {not_run} could not.",
+        "按每份公开逐项计：已进行 {ran} 项核对，{not_run} 项未能进行。",
+        "Counted per disclosure: {ran} checks ran, {not_run} could not.",
     ),
     "coverage_none": ("所选范围内的每项核对均已进行。", "Every check ran on the disclosures shown."),
     "coverage_empty": ("所选范围内没有公开文件。", "No disclosure in the range chosen."),

@@ -115,7 +115,8 @@ if scores.is_empty():
     st.info(t("score_none"))
 else:
     catalog = _data.score_catalog()
-    item_names = dict(catalog.select("item", "name_en" if english() else "name_zh").rows())
+    # Short names as column headers (the items' full names and what each measures are in the detail below).
+    item_names = dict(catalog.select("item", "short_en" if english() else "short_zh").rows())
     scored_items = [item for item in item_names if item in scores.columns]
     scopes = {scope: t(f"scope_{scope}") for scope in s.SCOPES}
     rank_before, _, rank_after = t("rank_text").partition("{rank}")

@@ -287,14 +287,18 @@ def build_brief(
 def _score_and_coverage(ds: Dataset, documents: pl.DataFrame) -> tuple[dict[str, Any] | None, pl.DataFrame]:
     """The score of the brief's disclosure (its 部门 one when it also has a 单位 one) and the reasons checks could
     not run on it, in both languages."""
-    from analytics.coverage import coverage, not_run_reasons
+    from analytics.coverage import MISSING_EN, MISSING_ZH, NOT_RUN, coverage
     from analytics.score import disclosure_scores
 
     disclosures = documents.sort(s.SCOPE).get_column(s.DISCLOSURE_ID).unique(maintain_order=True).to_list()
     scores = disclosure_scores(ds).filter(pl.col(s.DISCLOSURE_ID).is_in(disclosures[:1]))
-    ledger = coverage(ds).filter(pl.col(s.DISCLOSURE_ID).is_in(disclosures[:1]))
-    zh, en = not_run_reasons(ledger), not_run_reasons(ledger, lang="en")
-    reasons = zh.rename({"missing": "missing_zh"}).with_columns(en.get_column("missing").alias("missing_en"))
+    ledger = coverage(ds).filter(pl.col(s.DISCLOSURE_ID).is_in(disclosures[:1]) & (pl.col(s.STATUS) == NOT_RUN))
+    # Both languages of a reason in one row: the most checks first, then in the Chinese order.
+    reasons = (
+        ledger.group_by(MISSING_ZH, MISSING_EN)
+        .agg(pl.col(s.RULE_ID).n_unique().cast(pl.Int64).alias("checks"))
+        .sort(["checks", MISSING_ZH], descending=[True, False])
+    )
     return (scores.row(0, named=True) if scores.height else None), reasons
 
 
