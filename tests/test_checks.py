@@ -25,6 +25,9 @@ DOC_2023 = "doc-2023"
 YEAR = 2024
 
 ALL_RULES = (
+    "narrative.change_recomputed",
+    "narrative.rates",
+    "narrative.vs_tables",
     "cross.carryover_balance",
     "cross.income_spending_by_code",
     "cross.personnel_public",
