@@ -24,6 +24,11 @@ def test_every_registered_rule_has_its_inputs_listed() -> None:
     assert not missing, f"add rows to analytics/reference/rule_inputs.csv for {missing}"
 
 
+def test_each_rule_is_listed_once() -> None:
+    ids = rule_inputs().get_column("rule_id")
+    assert ids.is_duplicated().sum() == 0, sorted(set(ids.filter(ids.is_duplicated())))
+
+
 def test_every_need_is_a_table_key_or_a_known_kind() -> None:
     known = set(cov.NEED_KINDS) | set(table_catalog().get_column("key"))
     for rule_id, needs in rule_inputs().select("rule_id", "needs").rows():
