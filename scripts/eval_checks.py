@@ -62,7 +62,14 @@ def _run(task: tuple[Site | None, str]) -> Outcome:
 
 
 def _progress(results: Iterable[Outcome], total: int, label: str) -> Iterator[Outcome]:
-    """A counter on stderr (tqdm is not a dependency of the project)."""
+    """A tqdm bar when tqdm is installed (it is not a dependency of the project), else a counter on stderr."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        pass
+    else:
+        yield from tqdm(results, total=total, desc=label, file=sys.stderr)
+        return
     started = time.perf_counter()
     for done, outcome in enumerate(results, start=1):
         elapsed = time.perf_counter() - started
