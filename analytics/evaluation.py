@@ -384,9 +384,11 @@ def _changed_number(printed: str) -> str:
     return _format_like(printed, value + max((value * _TEN_PERCENT).quantize(step), 100 * step))
 
 
-def _table_figures(
-    words: list[PrintedWord], dataset: Dataset, doc_id: str
-) -> list[tuple[PrintedWord, dict[str, object], Decimal]]:
+#: A printed table figure: its word, a ``lines`` row it was read into, and the factor of its table's unit.
+_Figure = tuple[PrintedWord, dict[str, object], Decimal]
+
+
+def _table_figures(words: list[PrintedWord], dataset: Dataset, doc_id: str) -> list[_Figure]:
     """Printed amounts of the tables read with status ``data``: (word, a line row it was read into, its unit's
     factor). Only figures of the document's own year, not zero, not doubted by the reader."""
     tables = dataset.document_tables.filter((pl.col(s.DOC_ID) == doc_id) & (pl.col(s.STATUS) == "data"))
@@ -415,9 +417,7 @@ def _table_figures(
     return out
 
 
-def _number_sites(name: str, figures: list[tuple[PrintedWord, dict[str, object], Decimal]], defect: str) -> list[
-    tuple[str, Site]
-]:  # fmt: skip
+def _number_sites(name: str, figures: list[_Figure], defect: str) -> list[tuple[str, Site]]:
     out = []
     for word, row, factor in figures:
         kind = "total" if row[s.CLASSIFICATION] in ("total", "subtotal") else "part"
@@ -582,9 +582,6 @@ def _direction_sites(name: str, printed: _Printed, dataset: Dataset, doc_id: str
         swapped = _DIRECTION_SWAP[str(row[s.DIRECTION])]
         out.append(("statement", _site("direction", name, word, (within, str(row[s.DIRECTION]), swapped))))
     return out
-
-
-_Figure = tuple[PrintedWord, dict[str, object], Decimal]
 
 
 def _frame_sites(name: str, dataset: Dataset, doc_id: str, figures: list[_Figure]) -> dict[str, list[tuple[str, Site]]]:
