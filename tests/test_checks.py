@@ -64,7 +64,6 @@ ALL_RULES = (
     "spending.three_public_rising",
     "completeness.missing_tables",
     "completeness.empty_tables",
-    "completeness.no_staffing",
     "reading.doubt",
 )
 
@@ -1376,23 +1375,6 @@ def test_empty_tables_flags_a_table_disclosed_empty() -> None:
     assert "government_fund" in flag[s.MESSAGE_EN]
 
 
-# --- completeness.no_staffing -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("authorized", "actual"), [(30, 28), (30, None), (None, 28)])
-def test_no_staffing_passes_when_some_staffing_is_disclosed(authorized: int | None, actual: int | None) -> None:
-    assert check(dataset(departments=[department(authorized, actual)]), "completeness.no_staffing") == []
-
-
-def test_no_staffing_flags_a_department_without_staffing() -> None:
-    flag = only_flag(dataset(departments=[department(None, None)]), "completeness.no_staffing")
-    assert flag[s.SEVERITY] == "info"
-    assert (flag[s.DEPARTMENT_ID], flag[s.FISCAL_YEAR], flag[s.DOC_ID]) == (DEPT, YEAR, DOC)
-    assert values(flag) == (None, None, None)
-    assert "编制" in flag[s.MESSAGE_ZH]
-    assert "staff" in flag[s.MESSAGE_EN]
-
-
 # --- engine: tolerances -------------------------------------------------------------------------------------------
 
 
@@ -1581,7 +1563,6 @@ def test_flag_ids_are_stable_across_runs_and_row_orders() -> None:
         "spending.three_public_rising",
         "completeness.missing_tables",
         "completeness.empty_tables",
-        "completeness.no_staffing",
     }
     assert first.get_column(s.FLAG_ID).is_unique().all()
     assert first.get_column(s.FLAG_ID).str.contains("^[0-9a-f]{16}$").all()
@@ -1590,12 +1571,14 @@ def test_flag_ids_are_stable_across_runs_and_row_orders() -> None:
 
 
 def test_a_flag_id_depends_on_the_rule_and_what_was_found_only() -> None:
-    # The key of a staffing flag is the department-year: its id is the same whatever else the dataset holds.
-    expected = hashlib.sha256(f"completeness.no_staffing|{DEPT}|{YEAR}".encode()).hexdigest()[:16]
-    alone = only_flag(dataset(departments=[department(None, None)]), "completeness.no_staffing")
-    assert alone[s.FLAG_ID] == expected
-    among_others = run_checks(_messy()).filter(pl.col(s.RULE_ID) == "completeness.no_staffing")
-    assert among_others.get_column(s.FLAG_ID).to_list() == [expected]
+    # The key of a missing table's flag is the disclosure and the table: its id is the same whatever else the
+    # dataset holds.
+    key = f"{DOC}|income_expenditure_summary"
+    expected = hashlib.sha256(f"completeness.missing_tables|{key}".encode()).hexdigest()[:16]
+    alone = check(dataset(), "completeness.missing_tables")
+    assert expected in [flag[s.FLAG_ID] for flag in alone]
+    among_others = run_checks(_messy()).filter(pl.col(s.RULE_ID) == "completeness.missing_tables")
+    assert expected in among_others.get_column(s.FLAG_ID).to_list()
 
 
 def test_flags_are_sorted_by_severity() -> None:
@@ -1606,8 +1589,8 @@ def test_flags_are_sorted_by_severity() -> None:
 
 
 def test_running_a_subset_of_rules() -> None:
-    flags = run_checks(_messy(), rules=["table.balance", "completeness.no_staffing"])
-    assert sorted(flags.get_column(s.RULE_ID).to_list()) == ["completeness.no_staffing", "table.balance"]
+    flags = run_checks(_messy(), rules=["table.balance", "completeness.empty_tables"])
+    assert sorted(flags.get_column(s.RULE_ID).to_list()) == ["completeness.empty_tables", "table.balance"]
     assert run_checks(_messy(), rules=[]).is_empty()
 
 

@@ -1,5 +1,6 @@
 """Rules on completeness: standard tables missing or unreadable, tables disclosed empty, sections of the narrative
-missing, 公务用车 costs not given apart, no staffing figures."""
+missing, 公务用车 costs not given apart. (No staffing figures is a fact, not a question: the coverage ledger says
+which per-staff figures cannot be computed, ``analytics.coverage``.)"""
 
 from __future__ import annotations
 
@@ -125,31 +126,6 @@ def empty_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
             }
         )
     return findings(out)
-
-
-@rule(
-    "completeness.no_staffing",
-    "completeness",
-    "info",
-    "未披露编制或实有人数",
-    "No staffing figures (编制 / 实有人数) disclosed",
-)
-def no_staffing(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    missing = ds.departments.filter(pl.col(s.STAFF_AUTHORIZED).is_null() & pl.col(s.STAFF_ACTUAL).is_null())
-    return findings(
-        {
-            "key": f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}",
-            s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
-            s.FISCAL_YEAR: row[s.FISCAL_YEAR],
-            s.DOC_ID: row[s.DOC_ID],
-            s.SUBJECT: "人员编制",
-            s.MEASURE: "count",
-            s.MESSAGE_ZH: "未披露编制人数和实有人数，无法计算人均指标",
-            s.MESSAGE_EN: "neither authorized nor actual staff is disclosed; per-staff figures cannot be computed",
-            s.EVIDENCE: [],
-        }
-        for row in missing.iter_rows(named=True)
-    )
 
 
 @cache
