@@ -133,6 +133,7 @@ def test_a_year_inside_a_sentence_is_no_heading() -> None:
         ("unit", "8. 2024年预算单位一般公共预算基本支出部门预算经济分类预算表", False),
         ("department", "四、单位预算编制说明", True),
         ("department", "二、部门预算单位构成", False),
+        ("department", "（二）单位决算单位构成", True),
     ],
 )
 def test_a_heading_naming_the_other_scope(scope: str, printed: str, flagged: bool) -> None:
