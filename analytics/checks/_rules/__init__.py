@@ -6,10 +6,22 @@ from analytics.checks._rules import (
     facts,
     hygiene,
     narrative,
+    narrative_direction,
     reading,
     spending,
     table,
     targets,
 )
 
-__all__ = ["completeness", "cross", "facts", "hygiene", "narrative", "reading", "spending", "table", "targets"]
+__all__ = [
+    "completeness",
+    "cross",
+    "facts",
+    "hygiene",
+    "narrative",
+    "narrative_direction",
+    "reading",
+    "spending",
+    "table",
+    "targets",
+]

@@ -1,0 +1,262 @@
+"""Rules on the direction of a change the narrative states: is 增加 / 减少 / 大于 / 小于 what the figures say?
+
+Three places can tell, each used only where it is unambiguous:
+
+- **The same clause**: "与上年相比减少 1751.62 万元，增长 87.56%" names two directions for one change.
+- **The two amounts the text states**: "年初预算为 187.75 万元，支出决算为 187.19 万元。决算数大于预算数" compares
+  figures it has just printed.
+- **Last year's disclosure**: a figure stated "比上年减少 10 万元" whose department's disclosure of the year before is
+  in the dataset (a table or narrative figure of the same measure, ``analytics.compare.measures``). Only the
+  direction is judged: when the stated change has the size of the true one and the opposite sign. A change of
+  another size may compare another basis (上年预算执行数, 调整预算): that is no finding here.
+
+The words are data (``lexicon.csv``: ``change_word``, ``change_comparative``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+
+import polars as pl
+
+from analytics import schema as s
+from analytics.checks._engine import Settings, findings, rule, shared
+from analytics.checks._rules._common import line_evidence, wan
+from analytics.checks._rules.hygiene import _Flow, _flows, _Line
+from analytics.ingest.lexicon import alternation, meanings
+from analytics.ingest.numbers import parse_decimal
+from analytics.store import Dataset
+
+_PART = "narrative"
+_SIGN = {"增加": 1, "减少": -1, "持平": 0}
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_UNIT = r"(亿元|万元|元)"
+
+
+@cache
+def _change_words() -> dict[str, int]:
+    return {word: _SIGN[direction] for word, direction in meanings("change_word").items() if direction in _SIGN}
+
+
+@cache
+def _clause() -> re.Pattern[str]:
+    """A change amount and its percentage in one clause: "增加 2248.37 万元，增长 16.47 %"."""
+    word = alternation("change_word")
+    return re.compile(rf"({word})\s*{_NUMBER}\s*{_UNIT}\s*[，,、]?\s*(?:同比)?\s*({word})(?:幅度)?\s*{_NUMBER}\s*[%％]")
+
+
+@cache
+def _comparison() -> re.Pattern[str]:
+    """ "决算数小于预算数" / "决算数大于年初预算数": a comparison of the 决算 with the budget it was printed beside."""
+    word = alternation("change_comparative")
+    return re.compile(rf"决算(?:数)?\s*({word})\s*(?:年初)?(?:调整)?预算(?:数)?")
+
+
+#: The two figures a comparison speaks of, printed before it (within ``_LOOK_BACK`` characters).
+_BUDGET_STATED = re.compile(rf"(?:年初)?(?:调整)?预算(?:数)?(?:为|是)?\s*{_NUMBER}\s*{_UNIT}")
+_ACTUAL_STATED = re.compile(rf"(?:支出)?决算(?:数)?(?:为|是)?\s*{_NUMBER}\s*{_UNIT}")
+_LOOK_BACK = 160
+
+
+def _yuan(number: str, unit: str) -> Decimal:
+    return (parse_decimal(number) or Decimal(0)) * {
+        "亿元": Decimal(100_000_000),
+        "万元": Decimal(10_000),
+        "元": Decimal(1),
+    }[unit]
+
+
+def _documents(ds: Dataset) -> dict[str, dict[str, object]]:
+    return {row[s.DOC_ID]: row for row in ds.documents.iter_rows(named=True)}
+
+
+def _text_finding(
+    document: dict[str, object], flow: _Flow, offset: int, key: str, texts: tuple[str, str], **extra: object
+) -> dict[str, object]:
+    line = flow.line_at(offset)
+    zh, en = texts
+    return {
+        "key": f"{document[s.DOC_ID]}|{line.seq}|{key}",
+        s.DEPARTMENT_ID: document[s.DEPARTMENT_ID],
+        s.FISCAL_YEAR: document[s.FISCAL_YEAR],
+        s.DOC_ID: document[s.DOC_ID],
+        s.SUBJECT: "增减方向",
+        s.MESSAGE_ZH: zh,
+        s.MESSAGE_EN: en,
+        s.EVIDENCE: [_line_evidence(line)],
+        **extra,
+    }
+
+
+def _line_evidence(line: _Line) -> dict[str, object]:
+    return {s.DOC_ID: line.doc_id, "table_or_part": _PART, s.PAGE: line.page, s.LINE: line.line,
+            s.SOURCE_TEXT: line.text}  # fmt: skip
+
+
+def _where(flow: _Flow, offset: int) -> str:
+    line = flow.line_at(offset)
+    return f"第 {line.page} 页" if line.page is not None else f"第 {line.line} 行"
+
+
+@rule(
+    "narrative.direction_words",
+    "narrative",
+    "error",
+    "同一增减说明中的方向词前后矛盾，或“大于 / 小于”与所列两数不符",
+    "Direction words that contradict each other in one clause, or a 大于 / 小于 against the two figures stated",
+)
+def direction_words(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """ "减少 N 万元，增长 P%" (two directions for one change), and "决算数大于预算数" where the 决算 and budget the
+    text has just stated say otherwise (beyond the rounding of the two printed figures)."""
+    step = settings.decimal("tolerance", "wan_per_figure_yuan")
+    documents = _documents(ds)
+    words = _change_words()
+    comparatives = {w: _SIGN[d] for w, d in meanings("change_comparative").items() if d in _SIGN}
+    out = []
+    for doc_id, flow in _flows(ds).items():
+        document = documents.get(doc_id)
+        if document is None:
+            continue
+        for match in _clause().finditer(flow.text):
+            first, second = words.get(match[1]), words.get(match[4])
+            if first is None or second is None or first == second or 0 in (first, second):
+                continue
+            out.append(
+                _text_finding(
+                    document,
+                    flow,
+                    match.start(),
+                    f"clause|{match[0]}",
+                    (
+                        f"{_where(flow, match.start())}同一增减说明方向矛盾：“{match[0]}”（增减额为“{match[1]}”，"
+                        f"增减率为“{match[4]}”）。请说明实际是增加还是减少",
+                        f"{_where_en(flow, match.start())}: one change is stated in two directions ({match[0]!r}); "
+                        "ask whether it rose or fell",
+                    ),
+                )
+            )
+        for match in _comparison().finditer(flow.text):
+            sign = comparatives.get(match[1])
+            before = flow.text[max(match.start() - _LOOK_BACK, 0) : match.start()]
+            budget = list(_BUDGET_STATED.finditer(before))
+            actual = list(_ACTUAL_STATED.finditer(before))
+            if sign is None or not budget or not actual:
+                continue
+            planned, spent = _yuan(budget[-1][1], budget[-1][2]), _yuan(actual[-1][1], actual[-1][2])
+            true = 1 if spent - planned > 2 * step else -1 if spent - planned < -2 * step else 0
+            if true == sign or (true == 0 and sign != 0):
+                continue
+            out.append(
+                _text_finding(
+                    document,
+                    flow,
+                    match.start(),
+                    f"comparison|{match[0]}",
+                    (
+                        f"{_where(flow, match.start())}称“{match[0]}”，而前文所列预算数 {wan(planned)}、决算数 "
+                        f"{wan(spent)}。请说明决算数与预算数的实际关系",
+                        f"{_where_en(flow, match.start())} says {match[0]!r} but the text states a budget of "
+                        f"{wan(planned)} and a 决算 of {wan(spent)}; ask which is right",
+                    ),
+                    measure="yuan",
+                    observed=spent,
+                    expected=planned,
+                    variance=spent - planned,
+                )
+            )
+    return findings(out)
+
+
+def _where_en(flow: _Flow, offset: int) -> str:
+    line = flow.line_at(offset)
+    return f"page {line.page}" if line.page is not None else f"line {line.line}"
+
+
+def _prior_figures(ds: Dataset) -> pl.DataFrame:
+    """Each department-year's figure of every measure on its phase's own basis (``analytics.compare.measures``)."""
+    from analytics.compare import measures
+
+    frames = [measures(ds, phase=phase).with_columns(pl.lit(phase).alias(s.PHASE)) for phase in ("budget", "final")]
+    return pl.concat(frames, how="vertical_relaxed").select(
+        s.DEPARTMENT_ID,
+        pl.col(s.FISCAL_YEAR).alias(s.COMPARE_YEAR),
+        s.PHASE,
+        "measure",
+        pl.col(s.AMOUNT_YUAN).alias("_prior"),
+        pl.col(s.DOC_ID).alias("_prior_doc"),
+    )
+
+
+@rule(
+    "narrative.change_vs_prior_year",
+    "narrative",
+    "error",
+    "文中所述增减方向与上年公开的数字相反",
+    "A change stated in the opposite direction to last year's disclosed figure",
+)
+def change_vs_prior_year(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """A narrative figure with a stated change against the same measure in the department's disclosure of the year
+    it is compared with: when the stated change has the size of the true one (this year's figure less last
+    year's, within the rounding of three printed figures) and the opposite sign, its direction word is wrong."""
+    from analytics.checks._rules.narrative import _with_measure
+
+    step = settings.decimal("tolerance", "wan_per_figure_yuan")
+    stated = ds.statements.filter(
+        pl.col(s.STATED_CHANGE_YUAN).is_not_null()
+        & pl.col(s.DIRECTION).is_in(["增加", "减少"])
+        & pl.col(s.COMPARE_YEAR).is_not_null()
+        & (pl.col(s.STATED_CHANGE_YUAN) != 0)
+    )
+    if stated.is_empty():
+        return findings([])
+    measured = _with_measure(stated).filter(pl.col(s.MEASURE).is_not_null())
+    if measured.is_empty():
+        return findings([])
+    prior = shared("narrative.prior_figures", lambda: _prior_figures(ds))
+    linked = measured.join(ds.documents.select(s.DOC_ID, s.PHASE), on=s.DOC_ID).join(
+        prior, on=[s.DEPARTMENT_ID, s.COMPARE_YEAR, s.PHASE, "measure"]
+    )
+    out = []
+    for row in linked.iter_rows(named=True):
+        amount, previous, change = row[s.AMOUNT_YUAN], row["_prior"], row[s.STATED_CHANGE_YUAN]
+        true = amount - previous
+        tolerance = 3 * step
+        if abs(true) <= tolerance or abs(abs(change) - abs(true)) > tolerance:
+            continue  # no change to speak of, or a change of another size (another basis): not judged here
+        sign = 1 if true > 0 else -1
+        if _SIGN[row[s.DIRECTION]] == sign:
+            continue
+        actual = "增加" if sign > 0 else "减少"
+        out.append(
+            {
+                "key": f"{row[s.DOC_ID]}|{row[s.SEQ]}|prior",
+                s.DEPARTMENT_ID: row[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: row[s.FISCAL_YEAR],
+                s.DOC_ID: row[s.DOC_ID],
+                s.SUBJECT: row[s.SUBJECT],
+                s.MEASURE: "yuan",
+                s.OBSERVED: _SIGN[row[s.DIRECTION]] * abs(change),
+                s.EXPECTED: true,
+                s.VARIANCE: _SIGN[row[s.DIRECTION]] * abs(change) - true,
+                s.THRESHOLD: tolerance,
+                s.MESSAGE_ZH: f"{row[s.SUBJECT]} {wan(amount)}，文中称比 {row[s.COMPARE_YEAR]} 年{row[s.DIRECTION]} "
+                f"{wan(abs(change))}，而 {row[s.COMPARE_YEAR]} 年公开数为 {wan(previous)}，实为{actual} {wan(abs(true))}。"
+                "请说明增减方向",
+                s.MESSAGE_EN: f"{row[s.SUBJECT]} {wan(amount)} is said to be {row[s.DIRECTION]} {wan(abs(change))} on "
+                f"{row[s.COMPARE_YEAR]}, whose disclosure prints {wan(previous)}: it is {actual} {wan(abs(true))}; "
+                "ask which direction is right",
+                s.EVIDENCE: [
+                    line_evidence(row, part=_PART),
+                    {
+                        s.DOC_ID: row["_prior_doc"],
+                        "table_or_part": f"{row[s.COMPARE_YEAR]} 年公开",
+                        s.PAGE: None,
+                        s.LINE: None,
+                        s.SOURCE_TEXT: f"{row['measure']} {wan(previous)}",
+                    },
+                ],
+            }
+        )
+    return findings(out)

@@ -1,0 +1,97 @@
+"""narrative.direction_words and narrative.change_vs_prior_year on narratives and datasets the tests build (other
+names and figures than the corpus): each defect present and absent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from analytics import schema as s
+from tests.test_checks import DOC, DOC_2023, check, dataset, document, only_flag, statement
+
+
+def _text(*lines: str, doc_id: str = DOC) -> list[dict[str, Any]]:
+    return [
+        {s.DOC_ID: doc_id, s.SEQ: i, s.PAGE: 4, s.LINE: i, s.SOURCE_TEXT: text}
+        for i, text in enumerate(["一、收支预算情况说明", *lines], start=1)
+    ]
+
+
+def _narrative(*lines: str, phase: str = "budget") -> Any:
+    return dataset(documents=[document(phase=phase)], document_text=_text(*lines))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("档案服务支出 312.40 万元，与上年相比减少 41.20 万元，增长 11.65%。", True),
+        ("档案服务支出 312.40 万元，与上年相比增加 32.60 万元，", False),
+        ("档案服务支出 312.40 万元，与上年相比增加 32.60 万元，增长 11.65%。", False),
+        ("档案服务支出 312.40 万元，与上年相比减少 41.20 万元，下降 11.65%。", False),
+    ],
+)
+def test_two_directions_for_one_change(sentence: str, flagged: bool) -> None:
+    flags = check(_narrative(sentence), "narrative.direction_words")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert flags[0][s.SEVERITY] == "error" and "第 4 页" in flags[0][s.MESSAGE_ZH]
+
+
+def test_a_clause_wrapped_over_two_lines_is_read_whole() -> None:
+    flags = check(
+        _narrative("档案服务支出 312.40 万元，与上年相比减少", "41.20 万元，增长 11.65%。"), "narrative.direction_words"
+    )
+    assert len(flags) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "flagged"),
+    [("小于", False), ("大于", True), ("等于", True)],
+)
+def test_a_comparison_against_the_two_figures_stated(word: str, flagged: bool) -> None:
+    lines = (
+        "（三）档案征集费。年初预算为 64.30 万元，支出决算为 58.12 万元，完成年初预算的 90.39%。",
+        f"决算数{word}预算数的主要原因是征集计划调整。",
+    )
+    flags = check(_narrative(*lines, phase="final"), "narrative.direction_words")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert "64.30 万元" in flags[0][s.MESSAGE_ZH] and "58.12 万元" in flags[0][s.MESSAGE_ZH]
+
+
+def test_equal_figures_may_say_equal() -> None:
+    lines = ("年初预算为 64.30 万元，支出决算为 64.30 万元。", "决算数等于预算数。")
+    assert check(_narrative(*lines, phase="final"), "narrative.direction_words") == []
+
+
+# --- the change against last year's disclosure ----------------------------------------------------------------------
+
+
+def _two_years(direction: str, change: str) -> Any:
+    documents = [document(DOC_2023, fiscal_year=2023), document()]
+    statements = [
+        statement(1, "公务接待费预算支出", "84_000", doc_id=DOC_2023, fiscal_year=2023),
+        statement(1, "公务接待费预算支出", "96_500", change=change, direction=direction),
+    ]
+    return dataset(documents=documents, statements=statements)
+
+
+def test_a_change_in_the_right_direction_is_no_finding() -> None:
+    assert check(_two_years("增加", "12_500"), "narrative.change_vs_prior_year") == []
+
+
+def test_a_change_of_the_right_size_in_the_wrong_direction_is_an_error() -> None:
+    flag = only_flag(_two_years("减少", "12_500"), "narrative.change_vs_prior_year")
+    assert flag[s.SEVERITY] == "error"
+    assert "8.40 万元" in flag[s.MESSAGE_ZH] and "实为增加 1.25 万元" in flag[s.MESSAGE_ZH]
+    assert {e[s.DOC_ID] for e in flag[s.EVIDENCE]} == {DOC, DOC_2023}
+
+
+def test_a_change_of_another_size_compares_another_basis_and_is_not_judged() -> None:
+    assert check(_two_years("减少", "3_000"), "narrative.change_vs_prior_year") == []
+
+
+def test_without_last_years_disclosure_nothing_is_judged() -> None:
+    ds = dataset(statements=[statement(1, "公务接待费预算支出", "96_500", change="12_500", direction="减少")])
+    assert check(ds, "narrative.change_vs_prior_year") == []
