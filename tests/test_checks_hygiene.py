@@ -110,6 +110,9 @@ def test_a_reason_given_on_the_next_line_is_no_residue() -> None:
         ("budget", "五、2026年部门预算表", True),
         ("budget", "长期目标(截止2027年)", False),
         ("budget", "六、2018-2020年财政规划", False),
+        ("budget", "乙局 2021 年度财政拨款预算支出 312.40 万元。", True),
+        ("budget", "乙局 2023 年度财政拨款预算执行数为 300.10 万元。", False),
+        ("budget", "2019年起实施的档案数字化工程已完成。", False),
     ],
 )
 def test_a_stale_year_in_a_heading_or_a_date(phase: str, printed: str, flagged: bool) -> None:
@@ -134,6 +137,10 @@ def test_a_year_inside_a_sentence_is_no_heading() -> None:
         ("department", "四、单位预算编制说明", True),
         ("department", "二、部门预算单位构成", False),
         ("department", "（二）单位决算单位构成", True),
+        ("department", "坚持省级单位预算编制“统筹安排、突出重点”的原则。", True),
+        ("department", "纳入本部门决算编制范围的包括部门本级决算、下属行政事业单位决算。", False),
+        ("department", "本部门预算包括部门本级预算和所属单位预算。", False),
+        ("unit", "本单位预算纳入主管部门预算汇总。", False),
     ],
 )
 def test_a_heading_naming_the_other_scope(scope: str, printed: str, flagged: bool) -> None:

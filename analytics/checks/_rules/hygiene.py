@@ -23,7 +23,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule, shared
-from analytics.ingest.lexicon import alternation, full_match, meanings
+from analytics.ingest.lexicon import alternation, entries, full_match
 from analytics.store import Dataset
 
 _CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
@@ -32,6 +32,10 @@ _SENTENCE = re.compile(r"[。；;，,：:]")
 _HEADING_LENGTH = 40
 #: A year as printed before 年 / 年度 (not one end of a range "2018-2020 年", not a part of a longer number).
 _YEAR = re.compile(r"(?<![\d\-—–~～至])((?:19|20)\d{2})(?![\d\-—–~～至])\s*年")
+#: A year whose budget or final account a sentence speaks of: "2017 年度财政拨款预算支出", "2024 年度无政府性基金预算".
+_YEAR_OF_ACCOUNT = re.compile(
+    r"(?<![\d\-—–~～至])((?:19|20)\d{2})(?![\d\-—–~～至])\s*年度?(?:[^。，；,;\d]{0,12}?)(?:预算|决算)"
+)
 _AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年")
 #: A word of two or more Chinese characters printed twice in a row ("预算预算"), or a doubled particle ("的的").
 _REPEATED = re.compile(r"([\u4e00-\u9fff]{2,6})\1|([的了是和在与及对])\2(?![确确])")
@@ -315,7 +319,14 @@ def stale_year(ds: Dataset, settings: Settings) -> pl.DataFrame:
         for line in lines:
             as_of = list(_AS_OF.finditer(line.text))
             hits.extend(_Hit(line, m[0]) for m in as_of if int(m[1]) < as_of_years[0])
-            if as_of or not _is_titled_heading(line.text):
+            if as_of:
+                continue
+            if not _is_titled_heading(line.text):
+                # A sentence naming the budget or final account of a year ("2015 年度财政拨款预算支出 …"): an
+                # older year there is text reused too.
+                hits.extend(
+                    _Hit(line, m[0]) for m in _YEAR_OF_ACCOUNT.finditer(line.text) if int(m[1]) < heading_years[0]
+                )
                 continue
             for match in _YEAR.finditer(line.text):
                 printed = int(match[1])
@@ -339,15 +350,16 @@ _SCOPE_ZH = {"department": "部门", "unit": "单位"}
     "hygiene.scope_mismatch",
     "hygiene",
     "warning",
-    "单位预决算的标题写作部门预决算（或相反）",
-    "A unit's disclosure whose headings say 部门预算 / 部门决算, or a department's that say 单位预算 / 单位决算",
+    "单位预决算写作部门预决算（或相反）",
+    "A unit's disclosure that says 部门预算 / 部门决算, or a department's that says 单位预算 / 单位决算",
 )
 def scope_mismatch(ds: Dataset, settings: Settings) -> pl.DataFrame:
-    """The scope of the document (its title: 部门 or 单位) against the scope its headings name."""
+    """The scope of the document (its title: 部门 or 单位) against the scope its text names, headings and sentences
+    alike (``scope_term``: not the budgets of the units a department holds, 事业单位决算 / 所属单位预算, and not a
+    classification's name, ``scope_term_ignored``)."""
     del settings
     documents = _documents(ds)
-    scope_of = meanings("scope_term")
-    terms = _pattern("scope_term")
+    terms = [(re.compile(term), named) for _, term, named in entries("scope_term")]
     ignored = _pattern("scope_term_ignored")
     out = []
     for doc_id, lines in _lines(ds).items():
@@ -357,18 +369,18 @@ def scope_mismatch(ds: Dataset, settings: Settings) -> pl.DataFrame:
         hits = [
             _Hit(line, match[0])
             for line in lines
-            if _is_heading(line.text)
-            for match in terms.finditer(ignored.sub("", line.text))
-            if scope_of[match[0]] != document[s.SCOPE]
+            for pattern, named in terms
+            if named != document[s.SCOPE]
+            for match in pattern.finditer(ignored.sub("", line.text))
         ]
         if not hits:
             continue
         own = f"{_SCOPE_ZH[str(document[s.SCOPE])]}{'决算' if document[s.PHASE] == 'final' else '预算'}"
         wording = _Wording(
             "预决算范围",
-            f"本文件标题为{own}，标题中却写作其他范围",
+            f"本文件标题为{own}，文中却写作其他范围",
             "请核实公开的是部门还是单位的预决算，并统一表述",
-            f"the document is titled a {document[s.SCOPE]} disclosure but headings name another scope",
+            f"the document is titled a {document[s.SCOPE]} disclosure but its text names another scope",
             "ask which disclosure this is",
         )
         out.append(_merged(document, hits, wording))
