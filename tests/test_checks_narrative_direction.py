@@ -95,3 +95,16 @@ def test_a_change_of_another_size_compares_another_basis_and_is_not_judged() -> 
 def test_without_last_years_disclosure_nothing_is_judged() -> None:
     ds = dataset(statements=[statement(1, "公务接待费预算支出", "96_500", change="12_500", direction="减少")])
     assert check(ds, "narrative.change_vs_prior_year") == []
+
+
+@pytest.mark.parametrize(("second", "flagged"), [("增加", False), ("减少", True)])
+def test_the_same_figure_and_change_in_two_directions(second: str, flagged: bool) -> None:
+    statements = [
+        statement(1, "财政拨款收入", "8_431_200", change="215_600", direction="增加"),
+        statement(2, "财政拨款支出预算", "8_431_200", change="215_600", direction=second),
+        statement(3, "事业收入", "120_000", change="215_600", direction="减少"),  # another figure: not a pair
+    ]
+    flags = check(dataset(statements=statements), "narrative.direction_words")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert "843.12 万元" in flags[0][s.MESSAGE_ZH] and len(flags[0][s.EVIDENCE]) == 2

@@ -166,7 +166,44 @@ def direction_words(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     variance=spent - planned,
                 )
             )
-    return findings(out)
+    return findings([*out, *_opposite_pairs(ds)])
+
+
+def _opposite_pairs(ds: Dataset) -> list[dict[str, object]]:
+    """Two figures of one document with the same amount and the same change, stated in opposite directions (a
+    balanced budget's 收入 and 支出, its 财政拨款 and 一般公共预算 figures): one of the two direction words is wrong."""
+    changed = ds.statements.filter(
+        pl.col(s.DIRECTION).is_in(["增加", "减少"])
+        & pl.col(s.STATED_CHANGE_YUAN).is_not_null()
+        & (pl.col(s.STATED_CHANGE_YUAN) != 0)
+    )
+    key = [s.DOC_ID, s.AMOUNT_YUAN, s.COMPARE_YEAR, pl.col(s.STATED_CHANGE_YUAN).abs().alias("_size")]
+    out = []
+    for _, group in changed.sort(s.DOC_ID, s.SEQ).group_by(key, maintain_order=True):
+        rising = group.filter(pl.col(s.DIRECTION) == "增加")
+        falling = group.filter(pl.col(s.DIRECTION) == "减少")
+        if rising.is_empty() or falling.is_empty():
+            continue
+        up, down = rising.row(0, named=True), falling.row(0, named=True)
+        first = min(up, down, key=lambda row: row[s.SEQ])
+        out.append(
+            {
+                "key": f"{first[s.DOC_ID]}|{up[s.SEQ]}|{down[s.SEQ]}|opposite",
+                s.DEPARTMENT_ID: first[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: first[s.FISCAL_YEAR],
+                s.DOC_ID: first[s.DOC_ID],
+                s.SUBJECT: "增减方向",
+                s.MEASURE: "yuan",
+                s.OBSERVED: up[s.STATED_CHANGE_YUAN],
+                s.MESSAGE_ZH: f"同为 {wan(up[s.AMOUNT_YUAN])} 的两项，文中一处称{up[s.SUBJECT]}比上年增加 "
+                f"{wan(abs(up[s.STATED_CHANGE_YUAN]))}，另一处称{down[s.SUBJECT]}比上年减少 "
+                f"{wan(abs(down[s.STATED_CHANGE_YUAN]))}。请说明实际是增加还是减少",
+                s.MESSAGE_EN: f"two figures of {wan(up[s.AMOUNT_YUAN])} with the same change are said to rise "
+                f"({up[s.SUBJECT]}) and to fall ({down[s.SUBJECT]}); ask which is right",
+                s.EVIDENCE: [line_evidence(up, part=_PART), line_evidence(down, part=_PART)],
+            }
+        )
+    return out
 
 
 def _where_en(flow: _Flow, offset: int) -> str:
