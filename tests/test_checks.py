@@ -25,6 +25,7 @@ DOC_2023 = "doc-2023"
 YEAR = 2024
 
 ALL_RULES = (
+    "narrative.items_vs_tables",
     "narrative.direction_words",
     "narrative.change_vs_prior_year",
     "narrative.change_recomputed",

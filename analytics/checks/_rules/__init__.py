@@ -7,6 +7,7 @@ from analytics.checks._rules import (
     hygiene,
     narrative,
     narrative_direction,
+    narrative_items,
     reading,
     spending,
     table,
