@@ -20,7 +20,7 @@ def _function_table() -> list[dict[str, Any]]:
         line("行政运行", "2_870_000", code="2070101", level=3, parent="20701", row=7),
         line("群众文化", "1_250_000", code="2070109", level=3, parent="20701", row=8),
         line("社会保障和就业支出", "615_000", code="208", level=1, row=9),
-        line("行政事业单位养老支出", "615_000", code="20805", level=2, parent="208", row=10),
+        line("行政事业单位养老支出（机关）", "615_000", code="20805", level=2, parent="208", row=10),
         line("行政运行", "999_000", code="2080501", level=3, parent="20805", row=11),  # same 项 name, other 款
     ]
 
@@ -34,8 +34,9 @@ def _function_table() -> list[dict[str, Any]]:
         ("“文化旅游体育与传媒支出-文化和旅游-群众文化”科目", "1_520_000", True),
         ("文化旅游体育与传媒（类）支出", "4_120_000", False),
         ("文化旅游体育与传媒（类）支出", "4_210_000", True),
-        ("“社会保障和就业支出（类）行政事业单位养老支出（款）行政运行（项）”", "999_000", False),
-        ("档案数字化（项）", "50_000", False),  # a name no row prints: subject_naming's business
+        ("“社会保障和就业支出（类）行政事业单位养老支出（机关）（款）行政运行（项）”", "999_000", False),
+        ("“社会保障和就业支出-行政事业单位养老支出(机关)-行政运行”科目", "990_000", True),
+        ("档案数字化（项）", "50_000", False),
     ],
 )
 def test_an_item_against_its_row(subject: str, amount: str, flagged: bool) -> None:

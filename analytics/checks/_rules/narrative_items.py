@@ -13,6 +13,7 @@ name in any of the disclosure's tables prints it, in any of its columns (its who
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import polars as pl
 
@@ -23,15 +24,17 @@ from analytics.store import Dataset
 
 _PART = "narrative"
 _LEVELS = {"类": 1, "款": 2, "项": 3}
-#: "住房保障支出（类）住房改革支出（款）住房公积金（项）": each level named with its mark.
-_MARKED = re.compile(r"([^（(）)“”\"]+?)\s*[（(]\s*(类|款|项)\s*[）)]")
+#: "住房保障支出（类）住房改革支出（款）住房公积金（项）": each level's name ends with its mark (a name may hold
+#: parentheses of its own: 政府办公厅（室）及相关机构事务（款）).
+_MARK = re.compile(r"\s*[（(]\s*(类|款|项)\s*[）)]")
 #: "“住房保障支出-住房改革支出-住房公积金”科目": the path, 类 to 项, between quotes.
 _PATH = re.compile(r"[“\"]([^“”\"]+?-[^“”\"]+?)[”\"]\s*科目")
 
 
 def _fold(name: str) -> str:
-    """A 科目 name as compared: no spaces or quotes, no trailing 支出 (a 类 is printed 一般公共服务 and 一般公共服务支出)."""
-    name = re.sub(r"[\s“”\"]", "", name)
+    """A 科目 name as compared: full-width forms folded (（室） and (室)), no spaces or quotes, no trailing 支出 (a 类 is
+    printed 一般公共服务 and 一般公共服务支出)."""
+    name = re.sub(r"[\s“”\"]", "", unicodedata.normalize("NFKC", name))
     return name.removesuffix("支出") if len(name) > 3 else name
 
 
@@ -41,7 +44,12 @@ def _path(subject: str) -> list[tuple[int, str]]:
     if quoted:
         names = [part for part in quoted[1].split("-") if part.strip()]
         return [(level, _fold(name)) for level, name in enumerate(names[:3], start=1)]
-    return [(_LEVELS[mark], _fold(name)) for name, mark in _MARKED.findall(subject)]
+    pieces = _MARK.split(subject)
+    return [
+        (_LEVELS[mark], _fold(name.strip('“”" ')))
+        for name, mark in zip(pieces[0:-1:2], pieces[1::2], strict=True)
+        if name.strip('“”" ')
+    ]
 
 
 def _rows(ds: Dataset) -> pl.DataFrame:
