@@ -108,3 +108,19 @@ def test_the_same_figure_and_change_in_two_directions(second: str, flagged: bool
     assert bool(flags) is flagged, flags
     if flagged:
         assert "843.12 万元" in flags[0][s.MESSAGE_ZH] and len(flags[0][s.EVIDENCE]) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("（1）公务用车购置预算支出 0 万元，本年数大于上年预算数的主要原因是购置计划调整。", True),
+        ("（1）公务用车购置预算支出 0 万元，本年数小于上年预算数的主要原因是未安排购置计划。", False),
+        ("政府性基金拨款支出预算 0 万元，比上年增加 312.40 万元。", True),
+        ("政府性基金拨款支出预算 0 万元，比上年增加 0 万元，增长 0%。", False),
+        ("政府性基金收入预算 0 万元，与上年相比增加（减少）0 万元。", False),
+        ("政府性基金拨款支出预算 0 万元，与上年预算持平。", False),
+        ("培训费 10 万元，比上年增加 2 万元。", False),
+    ],
+)
+def test_a_zero_said_to_exceed_last_year(sentence: str, flagged: bool) -> None:
+    assert bool(check(_narrative(sentence), "narrative.direction_words")) is flagged

@@ -54,6 +54,12 @@ def _comparison() -> re.Pattern[str]:
     return re.compile(rf"决算(?:数)?\s*({word})\s*(?:年初)?(?:调整)?预算(?:数)?")
 
 
+#: A figure of 0 said to exceed (or to have risen on) the year before: no budget figure is below 0. Not a change of
+#: 0 ("增加 0 万元") nor a template's 增加（减少） (hygiene.template_residue's).
+_ZERO_RISING = re.compile(
+    r"(?<![\d.,])0(?:\.0+)?\s*万?元\s*[，,]\s*(?:本年数?)?\s*(?:比|较|与)?\s*(?:上年|\d{4}\s*年)?[^，。；]{0,8}?"
+    r"(大于|高于|多于|超过|增加|增长)(?!持平)(?!\s*[（(])(?!\s*0(?:\.0+)?\s*(?:万?元|[%％]))"
+)
 #: The two figures a comparison speaks of, printed before it (within ``_LOOK_BACK`` characters).
 _BUDGET_STATED = re.compile(rf"(?:年初)?(?:调整)?预算(?:数)?(?:为|是)?\s*{_NUMBER}\s*{_UNIT}")
 _ACTUAL_STATED = re.compile(rf"(?:支出)?决算(?:数)?(?:为|是)?\s*{_NUMBER}\s*{_UNIT}")
@@ -164,6 +170,20 @@ def direction_words(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     observed=spent,
                     expected=planned,
                     variance=spent - planned,
+                )
+            )
+        for match in _ZERO_RISING.finditer(flow.text):
+            out.append(
+                _text_finding(
+                    document,
+                    flow,
+                    match.start(),
+                    f"zero|{match[0]}",
+                    (
+                        f"{_where(flow, match.start())}称本年为 0 却“{match[1]}”：“{match[0]}”。请说明实际的增减方向",
+                        f"{_where_en(flow, match.start())}: a figure of 0 is said to exceed the year before "
+                        f"({match[0]!r}); ask which direction is right",
+                    ),
                 )
             )
     return findings([*out, *_opposite_pairs(ds)])
