@@ -332,3 +332,21 @@ def test_rates_flag_a_rate_without_base_or_of_zero_and_a_bare_share(lines: tuple
     flag = only_flag(dataset(document_text=_text(*lines)), "narrative.rates")
     assert said in flag[s.MESSAGE_ZH]
     assert places(flag) == [("doc-2024", "narrative", 4, 1, lines[0])]
+
+
+def test_a_subject_named_without_its_trailing_zhichu_is_the_tables_name() -> None:
+    """机关事业单位职业年金缴费（项） is the table's 机关事业单位职业年金缴费支出; 其它 is 其他; a wrong name stays a
+    finding."""
+    from tests.test_checks import check, dataset, line, statement
+
+    lines = [
+        line("机关事业单位职业年金缴费支出", "310_000", code="2080506", level=3, parent="20805"),
+        line("其他行政事业单位养老支出", "20_000", code="2080599", level=3, parent="20805", row=2),
+    ]
+    named = [
+        statement(1, "行政事业单位养老支出（款）机关事业单位职业年金缴费（项）支出", "310_000"),
+        statement(2, "行政事业单位养老支出（款）其它行政事业单位养老支出（项）", "20_000"),
+    ]
+    assert check(dataset(lines=lines, statements=named), "narrative.subject_naming") == []
+    wrong = [statement(1, "行政事业单位养老支出（款）机关事业单位年金缴费（项）支出", "310_000")]
+    assert len(check(dataset(lines=lines, statements=wrong), "narrative.subject_naming")) == 1

@@ -427,6 +427,13 @@ def total_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
 _LEVEL_NAME = r"([^（(）)“”\"]+)[（(]项[）)]"
 
 
+def _folded_name(name: str) -> str:
+    """A 科目 name as the text and the tables are compared: the same with or without its trailing 支出, with 其它 for
+    其他, in full-width forms or not (机关事业单位职业年金缴费 is the table's 机关事业单位职业年金缴费支出)."""
+    folded = re.sub(r"[\s“”\"]", "", unicodedata.normalize("NFKC", name)).replace("其它", "其他")
+    return folded.removesuffix("支出") if len(folded) > 3 else folded
+
+
 @rule(
     "narrative.subject_naming",
     "narrative",
@@ -442,15 +449,16 @@ def subject_naming(ds: Dataset, settings: Settings) -> pl.DataFrame:
         ds.statements.join(disclosure, on=s.DOC_ID)
         .with_columns(pl.col(s.SUBJECT).str.extract(_LEVEL_NAME, 1).str.strip_chars().alias("_item"))
         .filter(pl.col("_item").is_not_null() & (pl.col("_item").str.len_chars() >= 2))
+        .with_columns(pl.col("_item").map_elements(_folded_name, return_dtype=pl.String).alias("_folded"))
     )
     table_names = (
         ds.lines.filter(pl.col(s.CLASSIFICATION) == "function")
         .join(disclosure, on=s.DOC_ID)
-        .select(s.DISCLOSURE_ID, pl.col(s.NAME).alias("_item"))
+        .select(s.DISCLOSURE_ID, pl.col(s.NAME).map_elements(_folded_name, return_dtype=pl.String).alias("_folded"))
         .unique()
     )
     with_tables = named.join(table_names.select(s.DISCLOSURE_ID).unique(), on=s.DISCLOSURE_ID)
-    unknown = with_tables.join(table_names, on=[s.DISCLOSURE_ID, "_item"], how="anti").unique(
+    unknown = with_tables.join(table_names, on=[s.DISCLOSURE_ID, "_folded"], how="anti").unique(
         [s.DOC_ID, "_item"], keep="first", maintain_order=True
     )
     return findings(
