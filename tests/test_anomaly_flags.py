@@ -84,7 +84,7 @@ def test_the_planted_line_and_only_it_is_flagged_with_reason_and_evidence() -> N
     assert flag[s.OBSERVED] == D("300.0000")  # ×4 is +300 %
     # Expected: the department's own rate, about +5 % (丙局 grows 1.05 ± 0.01).
     assert 3 < float(flag[s.EXPECTED]) < 7
-    assert "增长 300.0%" in flag[s.MESSAGE_ZH] and "+300.0%" in flag[s.MESSAGE_EN]
+    assert "增长 300.0%" in flag[s.MESSAGE_ZH] and "rose 300.0%" in flag[s.MESSAGE_EN]
     assert flag[s.SCORE] > 3.5 and flag[s.SEVERITY] == "warning"
     assert flag[s.PEER_STATS]["count"] == len(DEPARTMENTS) * len(CODES)
     assert "测试区" in flag[s.PEER_GROUP]

@@ -11,6 +11,8 @@ import polars as pl
 from analytics import compare
 from analytics import schema as s
 from analytics.compare import _columns as c
+from analytics.compare import crosswalk_codes
+from analytics.reference.classification import KINDS, changed_codes
 from analytics.store import Dataset
 
 __all__ = ["PROFILE_FEATURES", "line_growth", "profiles"]
@@ -40,6 +42,11 @@ def line_growth(ds: Dataset, *, peer_basis: str = "region", min_amount_yuan: int
     column of year Y-1 (as printed in the year-Y-1 budget). A figure printed in several tables (a function class in
     the 收支总表 and in the 一般公共预算支出表) gives one row, not several. Lines below ``min_amount_yuan`` in both
     years and lines zero in either year (a log change is undefined) are left out.
+
+    A line whose code changed its meaning between the two years is no comparison and is left out too: the
+    classification reference says so (``analytics.reference.classification.changed_codes``: a new national name,
+    a code in force in one year only, a recorded widening), or the department itself printed the code under an
+    unrelated name in the two years (the crosswalk's ``code_reused``, ``analytics.compare.crosswalk_codes``).
 
     Returns
     -------
@@ -92,8 +99,37 @@ def line_growth(ds: Dataset, *, peer_basis: str = "region", min_amount_yuan: int
         .join(groups, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="left")
         .with_columns(pl.col(c.PEER_GROUP).fill_null("未分组"))
         .join(_names(ds), on=s.DEPARTMENT_ID, how="left")
-    )
-    return pairs.collect()
+    ).collect()
+    return pairs.join(_changed_meanings(ds, pairs), on=_CHANGED_KEY, how="anti")
+
+
+_CHANGED_KEY = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.CLASSIFICATION, s.CODE]
+
+
+def _changed_meanings(ds: Dataset, pairs: pl.DataFrame) -> pl.DataFrame:
+    """(department, year, classification, code) of the pairs whose code means something else than the year before."""
+    found = [pl.DataFrame(schema={k: pairs.schema[k] for k in _CHANGED_KEY})]
+    years = pairs.filter(pl.col(s.CLASSIFICATION).is_in(KINDS)).select(s.CLASSIFICATION, s.FISCAL_YEAR).unique()
+    for kind, year in years.sort(s.CLASSIFICATION, s.FISCAL_YEAR).iter_rows():
+        departments = pairs.filter(pl.col(s.FISCAL_YEAR) == year).select(s.DEPARTMENT_ID).unique()
+        national = changed_codes(kind, year - 1, year).select(s.CODE)
+        printed = (
+            crosswalk_codes(ds.lines.join(departments, on=s.DEPARTMENT_ID, how="semi"), year - 1, year, kind=kind)
+            .filter(pl.col("match") == "code_reused")
+            .select(s.DEPARTMENT_ID, pl.col("to_code").alias(s.CODE))
+        )
+        found.append(
+            pl.concat([departments.join(national, how="cross"), printed])
+            .unique()
+            .select(
+                s.DEPARTMENT_ID,
+                pl.lit(year, pl.Int32).alias(s.FISCAL_YEAR),
+                pl.lit(kind).alias(s.CLASSIFICATION),
+                s.CODE,
+            )
+            .cast({k: pairs.schema[k] for k in _CHANGED_KEY})
+        )
+    return pl.concat(found)
 
 
 def profiles(ds: Dataset) -> pl.DataFrame:

@@ -1,8 +1,10 @@
 """Model findings as flags: what the detectors found, why, against whom, and where the figures were published.
 
-Every model flag has ``source = "model"``, the family ``anomaly``, a reason in Chinese and English, its score, its
-peer group and the group's statistics, and evidence back to the lines. Unusual is not wrong: model flags are
-``info`` unless far beyond the threshold (``warning``), never ``error``.
+Every model flag has ``source = "model"``, the family ``anomaly``, its score, its peer group and the group's
+statistics, and evidence back to the lines. Its ``message_zh`` / ``message_en`` is the finding as a hearing hears
+it, with what to ask (``analytics.anomaly._wording``): what is unusual, against whom and by how much, in plain
+words, never a score, a detector or a group's key, which stay in the structured columns. Unusual is not wrong:
+model flags are ``info`` unless far beyond the threshold (``warning``), never ``error``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from analytics.anomaly._estimators import (
 )
 from analytics.anomaly._features import PROFILE_FEATURES, line_growth, profiles
 from analytics.anomaly._screens import DEPARTMENT_COUNT, DEPARTMENT_IDS, repeated_amounts
+from analytics.anomaly._wording import line_growth_message, profile_message, repeated_amount_message
 from analytics.checks._engine import finish_flags, flag_id, settings_values
 from analytics.checks._rules._common import line_evidence
 from analytics.errors import AnalyticsError
@@ -78,10 +81,6 @@ def load_anomaly_settings(overrides: dict[str, dict[str, Any]] | None = None) ->
 
 def _pct(value: float) -> Decimal:
     return Decimal(repr(round(value, 4))) if math.isfinite(value) else Decimal(0)
-
-
-def _fmt(value: float) -> str:
-    return f"{value:+.1f}%"
 
 
 def _change_pct(log_change: float) -> float:
@@ -211,21 +210,62 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
     return pl.concat(parts, how="vertical")
 
 
+def _comparisons(scored: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """For each line found: what a hearing compares it with, as percentage changes.
+
+    ``code_median`` / ``code_departments``: the same code's change in the other departments of its group;
+    ``level_median``: the change of every line of the other departments in its group; ``own_median`` /
+    ``own_lines``: the change of the department's other lines in the group.
+    """
+    key = [*_GROUP_KEYS, s.CODE, s.DEPARTMENT_ID]
+    other = scored.select(
+        *_GROUP_KEYS,
+        pl.col(s.CODE).alias("_code"),
+        pl.col(s.DEPARTMENT_ID).alias("_department"),
+        pl.col("log_change").alias("_change"),
+    )
+    pairs = found.select(key).unique().join(other, on=_GROUP_KEYS)
+    peers, own = pl.col("_department") != pl.col(s.DEPARTMENT_ID), pl.col("_code") != pl.col(s.CODE)
+    change = pl.col("_change")
+    return pairs.group_by(key).agg(
+        change.filter(peers & ~own).median().alias("code_median"),
+        pl.col("_department").filter(peers & ~own).n_unique().alias("code_departments"),
+        change.filter(peers).median().alias("level_median"),
+        change.filter(~peers & own).median().alias("own_median"),
+        change.filter(~peers & own).len().alias("own_lines"),
+    )
+
+
 def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]]:
     growth = line_growth(ds, peer_basis=settings["peer_basis"], min_amount_yuan=settings["min_amount_yuan"])
-    scored = score_line_growth(growth, settings).filter(pl.col("outlier"))
+    scored = score_line_growth(growth, settings)
+    found = scored.filter(pl.col("outlier"))
+    found = found.join(_comparisons(scored, found), on=[*_GROUP_KEYS, s.CODE, s.DEPARTMENT_ID], how="left")
     threshold = float(settings["threshold"])
+    code_peers = int(settings.get("code_peer_departments", 3))
+    own_lines = int(settings.get("polish_min_lines", 5))
     out: list[dict[str, Any]] = []
-    for row in scored.iter_rows(named=True):
+    for row in found.iter_rows(named=True):
         score, stats, year = row["score"], row["group_stats"], row[s.FISCAL_YEAR]
-        median_pct = stats["median"]
         # What the change would be were the line typical: its department's and its code's effects, plus the centre.
         fitted = row["log_change"] - row["residual"] + stats["center"]
         expected_pct = _change_pct(fitted)
         cutoff = _change_pct(fitted + math.copysign(threshold * stats["scale"], score))
         change = row["change_pct"]
+        by_code = row["code_departments"] >= code_peers
+        message_zh, message_en = line_growth_message(
+            name=row[s.NAME],
+            code=row[s.CODE],
+            column=row[s.COLUMN],
+            year=year,
+            change_pct=change,
+            previous=format_wan(row["previous_yuan"]),
+            amount=format_wan(row[s.AMOUNT_YUAN]),
+            peer_median_pct=_change_pct(row["code_median" if by_code else "level_median"]),
+            peer_scope="code" if by_code else "level",
+            department_median_pct=_change_pct(row["own_median"]) if row["own_lines"] >= own_lines else None,
+        )
         what = f"{row[s.NAME]}（{row[s.CODE]}，{_COLUMN_ZH.get(row[s.COLUMN], row[s.COLUMN])}）"
-        label, n = row["group_label"], stats["count"]
         out.append(
             {
                 s.FLAG_ID: flag_id(
@@ -243,12 +283,8 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
                 s.EXPECTED: _pct(expected_pct),
                 s.VARIANCE: _pct(change - expected_pct),
                 s.THRESHOLD: _pct(cutoff),
-                s.MESSAGE_ZH: f"{what}{year}年比上年{'增长' if change >= 0 else '下降'} {abs(change):.1f}%；"
-                f"按本部门整体变化和同类部门同一科目的变化，预期约 {_fmt(expected_pct)}；"
-                f"同类部门同级科目中位数 {_fmt(median_pct)}（{label}，n={n}）；稳健 z 值 {score:.1f}",
-                s.MESSAGE_EN: f"{what} changed {_fmt(change)} in {year}; from its department's overall change and the "
-                f"same code's change in peer departments about {_fmt(expected_pct)} was expected; the median of "
-                f"comparable lines of peer departments is {_fmt(median_pct)} ({label}, n={n}); robust z {score:.1f}",
+                s.MESSAGE_ZH: message_zh,
+                s.MESSAGE_EN: message_en,
                 s.EVIDENCE: [
                     {
                         s.DOC_ID: row[f"{p}{s.DOC_ID}"],
@@ -260,7 +296,7 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
                     for p in ("", "previous_")
                 ],
                 s.SCORE: float(score),
-                s.PEER_GROUP: label,
+                s.PEER_GROUP: row["group_label"],
                 s.PEER_STATS: {k: v for k, v in stats.items() if k != "center"},
             }
         )
@@ -352,24 +388,36 @@ def score_profiles(frame: pl.DataFrame, settings: dict[str, Any]) -> ProfileScor
     return ProfileScores(frame, x, stats, found)
 
 
+#: Detectors that judge a department-year's whole profile (their findings are told as 部门结构整体异常).
+_WHOLE_PROFILE = ("isolation_forest", "lof")
+
+
 def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]]:
     scores = score_profiles(profiles(ds), settings)
     rows = scores.frame.to_dicts()
     features = list(PROFILE_FEATURES)
     group = f"全部部门-年度（n={len(rows)}）"
+    # One sentence per department-year and feature, whichever detectors found it: a brief tells it once.
+    whole = {(index, feature) for d in _WHOLE_PROFILE for index, feature, _, _ in scores.found[d]}
     out: list[dict[str, Any]] = []
     for detector, hits in scores.found.items():
         rule_id = f"anomaly.profile_{detector}"
-        title_zh, title_en = MODEL_RULES[rule_id]
         for index, feature, score, cutoff in hits:
             row = rows[index]
-            name_zh, name_en = PROFILE_FEATURES[feature]
+            name_zh, _ = PROFILE_FEATURES[feature]
             stats = scores.stats[feature]
             value = _profile_pct(feature, float(scores.filled[index, features.index(feature)]))
             median = _profile_pct(feature, stats["median"])
-            missing = row[feature] is None
-            filled_zh = "（未披露，按中位数补齐）" if missing else ""
-            quartiles = f"{_profile_pct(feature, stats['q1']):.1f}%–{_profile_pct(feature, stats['q3']):.1f}%"
+            message_zh, message_en = profile_message(
+                feature=feature,
+                label=PROFILE_FEATURES[feature],
+                value_pct=value,
+                median_pct=median,
+                q1_pct=_profile_pct(feature, stats["q1"]),
+                q3_pct=_profile_pct(feature, stats["q3"]),
+                whole_profile=(index, feature) in whole,
+                filled=row[feature] is None,
+            )
             out.append(
                 {
                     s.FLAG_ID: flag_id(rule_id, f"{row[s.DEPARTMENT_ID]}|{row[s.FISCAL_YEAR]}|{feature}"),
@@ -383,11 +431,8 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
                     s.EXPECTED: _pct(median),
                     s.VARIANCE: _pct(value - median),
                     s.THRESHOLD: _pct(_profile_pct(feature, cutoff)) if detector == "iqr" else None,
-                    s.MESSAGE_ZH: f"{title_zh}：{name_zh} {value:.1f}%{filled_zh}，"
-                    f"全部部门中位数 {median:.1f}%（四分位 {quartiles}）",
-                    s.MESSAGE_EN: f"{title_en}: {name_en} {value:.1f}%"
-                    f"{' (not disclosed; the median was used)' if missing else ''}; median of all departments "
-                    f"{median:.1f}% (quartiles {quartiles})",
+                    s.MESSAGE_ZH: message_zh,
+                    s.MESSAGE_EN: message_en,
                     s.EVIDENCE: _profile_evidence(ds, row[s.DEPARTMENT_ID], row[s.FISCAL_YEAR]),
                     s.SCORE: score,
                     s.PEER_GROUP: group,
@@ -408,6 +453,7 @@ def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any
         departments = row[DEPARTMENT_IDS]
         amount = row[s.AMOUNT_YUAN]
         wan = format_wan(amount)
+        message_zh, message_en = repeated_amount_message(wan, departments)
         out.append(
             {
                 s.FLAG_ID: flag_id("anomaly.repeated_amount", str(amount)),
@@ -417,9 +463,8 @@ def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any
                 s.SUBJECT: f"{wan} · {len(departments)} 个部门",
                 s.MEASURE: "count",
                 s.OBSERVED: Decimal(row[DEPARTMENT_COUNT]),
-                s.MESSAGE_ZH: f"同一非整数金额 {wan} 出现在 {len(departments)} 个部门：{'、'.join(departments)}",
-                s.MESSAGE_EN: f"the same non-round amount {wan} appears in {len(departments)} departments: "
-                f"{', '.join(departments)}",
+                s.MESSAGE_ZH: message_zh,
+                s.MESSAGE_EN: message_en,
                 s.EVIDENCE: [line_evidence(e) for e in row[s.EVIDENCE]],
             }
         )

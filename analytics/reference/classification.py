@@ -17,6 +17,13 @@ synonyms: the 2024 单位预算 of 普陀区社会福利院 numbers its 经济�
 
 The reference is used to *report* codes it does not know (:func:`unknown_codes`), never to drop data: the
 catalogue shipped here covers every 类 and the codes the corpus prints, not every 款 and 项.
+
+A year-on-year comparison of one code is only a comparison when the code means the same in both years.
+:func:`changed_codes` says which codes do not: those the catalogue names differently in the two years (a new
+national name is taken as a new meaning: 207 gained 旅游 in 2019 with its new name), those it has in force in one
+of the two years only, and the changes of meaning no name shows, recorded in ``code_changes.csv`` (kind, code,
+the first year of the new meaning, the kind of change, and the evidence: ``corpus`` for what the documents in
+``datasets/raw`` print, ``classification`` for what the published 《政府收支分类科目》 states, with the source).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from analytics.reference import reference_rows
 
 __all__ = [
     "KINDS",
+    "changed_codes",
     "classification_codes",
     "code_level",
     "code_name",
@@ -133,6 +141,70 @@ def code_name(kind: str, code: str, year: int) -> str | None:
     """
     names = classification_codes(kind).filter((pl.col("code") == code) & _valid_in(year)).get_column("name")
     return names.item(0) if len(names) else None
+
+
+@cache
+def _recorded_changes(kind: str) -> pl.DataFrame:
+    rows = [r for r in reference_rows("code_changes.csv") if r["kind"] == kind]
+    return pl.DataFrame(
+        {
+            "code": [r["code"] for r in rows],
+            "year": [int(r["year"]) for r in rows],
+            "change": [r["change"] for r in rows],
+        },
+        schema={"code": pl.String, "year": pl.Int32, "change": pl.String},
+    )
+
+
+def changed_codes(kind: str, from_year: int, to_year: int) -> pl.DataFrame:
+    """The codes of ``kind`` whose meaning differs between fiscal ``from_year`` and ``to_year``, with why.
+
+    A code's meaning changed when the catalogue names it differently in the two years (``renamed``), has it in
+    force in one of them only (``added`` or ``removed``), or ``code_changes.csv`` records a change of meaning in a
+    year after ``from_year`` and up to ``to_year`` (its ``change``: ``widened``, ``narrowed`` …). A code the
+    reference knows in neither year is not listed: nothing is known of it.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``code, change``: one row per code, sorted by code.
+
+    Examples
+    --------
+    >>> changed_codes("economic", 2017, 2018).filter(pl.col("code") == "30307").rows()
+    [('30307', 'renamed')]
+    >>> changed_codes("function", 2017, 2018).filter(pl.col("code") == "2040405").rows()
+    [('2040405', 'widened')]
+    >>> changed_codes("function", 2019, 2020).filter(pl.col("code") == "210").is_empty()
+    True
+    """
+    early, late = sorted((from_year, to_year))
+    codes = classification_codes(kind)
+
+    def named(year: int) -> pl.DataFrame:
+        # The first reference row in force, as ``code_name`` takes it.
+        return codes.filter(_valid_in(year)).group_by("code", maintain_order=True).agg(pl.col("name").first())
+
+    both = named(early).join(named(late), on="code", how="full", suffix="_late", coalesce=True)
+    by_name = both.select(
+        "code",
+        pl.when(pl.col("name").is_null())
+        .then(pl.lit("added"))
+        .when(pl.col("name_late").is_null())
+        .then(pl.lit("removed"))
+        .when(pl.col("name") != pl.col("name_late"))
+        .then(pl.lit("renamed"))
+        .alias("change"),
+    ).drop_nulls("change")
+    recorded = (
+        _recorded_changes(kind)
+        .filter((pl.col("year") > early) & (pl.col("year") <= late))
+        .sort("year")
+        .group_by("code", maintain_order=True)
+        .agg(pl.col("change").first())
+    )
+    # What the record says is the more precise reason; the names' verdict otherwise.
+    return pl.concat([recorded, by_name.join(recorded, on="code", how="anti")]).sort("code")
 
 
 def code_level(code: str) -> int:
