@@ -565,3 +565,58 @@ def test_the_execution_table_marks_a_budget_figure_in_doubt(tmp_path: Path, arch
     spent = _wan(archives.composition.expenditure_total(0) * Decimal("0.9"))
     assert f'<td class="num">{spent}</td>' in row.group(0)  # the 决算数 itself is not in doubt
     assert "支出合计（年初预算）不符：合计 = 各类科目之和" in html
+
+
+def _with_profile_findings(ds: Dataset, department: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Dataset, str]:
+    """``ds`` with, as its only flags, the profile models' findings on a test frame whose odd department-year is
+    ``department``'s latest (so that the brief has room for them), and the Chinese sentence they found it with."""
+    import analytics.anomaly._flags as flags_module
+    from analytics.anomaly import flag_anomalies
+    from tests.test_anomaly_flags import _profile_frame
+
+    row = ds.departments.filter(pl.col(s.NAME) == department).sort(s.FISCAL_YEAR).row(-1, named=True)
+    frame = _profile_frame().with_columns(
+        pl.when(pl.col(s.DEPARTMENT_ID) == "午办")
+        .then(pl.lit(row[s.DEPARTMENT_ID]))
+        .otherwise(pl.col(s.DEPARTMENT_ID))
+        .alias(s.DEPARTMENT_ID),
+        pl.lit(row[s.FISCAL_YEAR], pl.Int32).alias(s.FISCAL_YEAR),
+    )
+    monkeypatch.setattr(flags_module, "profiles", lambda _: frame)
+    found = flag_anomalies(ds).filter(
+        pl.col(s.RULE_ID).is_in(["anomaly.profile_isolation_forest", "anomaly.profile_lof"])
+        & (pl.col(s.DEPARTMENT_ID) == row[s.DEPARTMENT_ID])
+    )
+    assert found.height == 2, "both whole-profile models find the odd department-year"
+    return replace(ds, flags=found), found.get_column(s.MESSAGE_ZH).first()
+
+
+def test_two_profile_models_on_one_department_year_are_one_question(
+    three: Dataset, archives: SyntheticDisclosure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds, sentence = _with_profile_findings(three, archives.full_name, monkeypatch)
+    brief = build_brief(ds, archives.full_name)
+    profile = brief.questions.filter(pl.col("question_zh").str.contains("部门结构整体异常", literal=True))
+    assert profile.height == 1
+    question = profile.get_column("question_zh").item()
+    # The sentence once, its own question once: the brief adds no second one.
+    assert sentence in question and question.count("请说明") == 1
+    assert profile.get_column("question_en").item().count("Ask ") == 1
+    html = render_html(brief, charts_svg=False)
+    assert html.count("部门结构整体异常") == 1
+    assert not [word for word in ("孤立森林", "局部离群因子", "z 值", "n=") if word in html]
+
+
+def test_the_printed_brief_carries_the_hearing_sentence(
+    three: Dataset, archives: SyntheticDisclosure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds, sentence = _with_profile_findings(three, archives.full_name, monkeypatch)
+    pdf = render_pdf(build_brief(ds, archives.full_name), charts_svg=False)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+    printed = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", sentence) in printed
+    assert "孤立森林" not in printed and "n=" not in printed

@@ -45,6 +45,10 @@ _CHANGE_SUBJECTS = {
 }
 
 
+#: How a finding of a whole-profile detector begins.
+_WHOLE_PROFILE_LEAD = ("部门结构整体异常，", "the department's profile is unusual overall; ")
+
+
 def _num(value: float) -> str:
     return f"{value:.1f}%"
 
@@ -116,7 +120,8 @@ def profile_message(
     >>> zh, _ = profile_message(feature="project_share", label=("项目支出占比", "project share of spending"),
     ...     value_pct=80.0, median_pct=30.0, q1_pct=20.0, q3_pct=40.0, whole_profile=True, filled=False)
     >>> print(zh.replace("，", "，\n"))
-    部门结构整体异常：项目支出占比 80.0%，
+    部门结构整体异常，
+    项目支出占比 80.0%，
     全部部门的中位数为 30.0%（中间一半部门在 20.0% 至 40.0% 之间）。请说明项目支出占比偏高的原因。
     """
     high = value_pct > median_pct
@@ -135,7 +140,7 @@ def profile_message(
     if filled:
         figure_zh += "（未披露，按中位数计）"
         figure_en += " (not disclosed; the median was used)"
-    lead_zh, lead_en = ("部门结构整体异常：", "The department's profile is unusual: ") if whole_profile else ("", "")
+    lead_zh, lead_en = _WHOLE_PROFILE_LEAD if whole_profile else ("", "")
     zh = (
         f"{lead_zh}{figure_zh}，全部部门的中位数为 {_num(median_pct)}"
         f"（中间一半部门在 {_num(q1_pct)} 至 {_num(q3_pct)} 之间）。{ask_zh}"
@@ -160,7 +165,7 @@ def repeated_amount_message(amount: str, departments: list[str]) -> tuple[str, s
         "请说明该金额的测算依据，是否按同一标准核定。"
     )
     en = (
-        f"The same non-round amount {amount} appears in {len(departments)} departments: {', '.join(departments)}. "
+        f"the same non-round amount {amount} appears in {len(departments)} departments: {', '.join(departments)}. "
         "Ask how the amount was calculated and whether the departments share one standard."
     )
     return zh, en

@@ -383,6 +383,13 @@ _ASK = {
 def _questions(
     ds: Dataset, department_id: str, year: int, names: dict[str, str], triage: TriageStore | None
 ) -> tuple[pl.DataFrame, int]:
+    """The flags of the department-year as questions: the family's lead-in, the flag's message, what to ask.
+
+    A flag's message is the one wording of a finding (a model's is already worded for a hearing, with what to ask:
+    ``analytics.anomaly._wording``); the family's question is added only to a message that does not ask already.
+    The same question twice (several models finding the same figure of the same department-year, such as the
+    isolation forest and the local outlier factor on one profile) is asked once, where it ranks first.
+    """
     flags = ds.flags.filter(
         (pl.col(s.DEPARTMENT_ID) == department_id)
         & (pl.col(s.FISCAL_YEAR).is_null() | (pl.col(s.FISCAL_YEAR) == year))
@@ -410,13 +417,22 @@ def _questions(
             item.field(s.SOURCE_TEXT),
         )
     )
+    # A message asks when a sentence of it begins with 请 (not 申请经费), or an English one says "ask".
+    message_zh, message_en = pl.col(s.MESSAGE_ZH), pl.col(s.MESSAGE_EN)
+    asked_zh = pl.when(message_zh.str.contains(r"(?:^|[。；！？])\s*请")).then(pl.lit("")).otherwise(part(1))
+    asked_en = pl.when(message_en.str.contains(r"(?i)\bask")).then(pl.lit("")).otherwise(pl.lit(" ") + part(3))
     questions = (
         flags.with_columns(
-            pl.concat_str([part(0), pl.lit("："), pl.col(s.MESSAGE_ZH), pl.lit("。"), part(1)]).alias("question_zh"),
-            pl.concat_str([part(2), pl.lit(": "), pl.col(s.MESSAGE_EN), pl.lit(". "), part(3)]).alias("question_en"),
+            pl.concat_str([part(0), pl.lit("："), message_zh.str.strip_chars_end("。"), pl.lit("。"), asked_zh])
+            .str.strip_chars_end()
+            .alias("question_zh"),
+            pl.concat_str([part(2), pl.lit(": "), message_en.str.strip_chars_end("."), pl.lit("."), asked_en])
+            .str.strip_chars_end()
+            .alias("question_en"),
             evidence.alias(s.EVIDENCE),
         )
         .sort(s.severity_rank(), pl.col(s.SCORE).abs(), s.FLAG_ID, descending=[False, True, False], nulls_last=True)
+        .unique(["question_zh", "question_en"], keep="first", maintain_order=True)
         .select(s.FLAG_ID, s.FAMILY, s.SEVERITY, s.RULE_ID, "question_zh", "question_en", "status", s.EVIDENCE)
     )
     return questions, settled
