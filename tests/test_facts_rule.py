@@ -79,10 +79,12 @@ def test_two_documents_stating_different_staff(tmp_path: Path) -> None:
     # The latest document read is what ``departments`` shows: observed; the other document's value: expected.
     assert (flag[s.DOC_ID], flag[s.SUBJECT], flag[s.MEASURE]) == ("b2", "编制人数", "count")
     assert (flag[s.OBSERVED], flag[s.EXPECTED], flag[s.VARIANCE]) == (Decimal(36), Decimal(35), Decimal(1))
-    assert flag[s.MESSAGE_ZH] == "2024 年编制人数，2 份文件所述不一致：b2.pdf（决算）为 36；a1.pdf（预算）为 35"
+    assert flag[s.MESSAGE_ZH] == (
+        "2024 年编制人数，2 份文件所述不一致：b2.pdf（决算）为 36；a1.pdf（预算）为 35。请说明哪份文件所述为准。"
+    )
     assert flag[s.MESSAGE_EN] == (
         "authorized staff for 2024 differs between 2 documents: b2.pdf (final account) states 36; "
-        "a1.pdf (budget) states 35"
+        "a1.pdf (budget) states 35; ask which document is right."
     )
     assert flag[s.EVIDENCE] == [
         {s.DOC_ID: "b2", "table_or_part": "department_facts", s.PAGE: 7, s.LINE: 4, s.SOURCE_TEXT: "b2：人员编制情况"},
@@ -128,6 +130,7 @@ def test_a_text_fact_names_both_values() -> None:
     assert (
         flag[s.MESSAGE_ZH]
         == "2024 年单位性质，2 份文件所述不一致：b2.pdf（预算）为 参公事业单位；a1.pdf（预算）为 行政单位"
+        "。请说明哪份文件所述为准。"
     )
 
 
@@ -144,6 +147,7 @@ def test_one_finding_per_fact_listing_every_document() -> None:
     assert (staff[s.DOC_ID], staff[s.OBSERVED], staff[s.EXPECTED]) == ("b2", Decimal(35), Decimal(36))
     assert staff[s.MESSAGE_ZH] == (
         "2024 年编制人数，3 份文件所述不一致：b2.pdf（决算）、a1.pdf（预算）为 35；c3.pdf（预算）为 36"
+        "。请说明哪份文件所述为准。"
     )
     assert [e[s.DOC_ID] for e in staff[s.EVIDENCE]] == ["b2", "c3", "a1"]
 

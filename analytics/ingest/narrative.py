@@ -451,9 +451,12 @@ class _Walker:
         self.wholes: list[str] = []
         self.sentence_had = False
 
-    def _whole(self) -> str | None:
+    def _whole(self, word: str = "") -> str | None:
         """What a list announced without a figure ("具体包括：", "具体情况如下：") breaks down: the one figure the
-        sentence before stated, with its items; none when it stated siblings (the list restates them one by one)."""
+        sentence before stated, with its items; none when it stated siblings (the list restates them one by one).
+        A 其中 opening its sentence breaks down the last figure stated ("收入 A 万元，支出 B 万元。其中：基本支出…")."""
+        if word.startswith("其中"):
+            return self.wholes[-1] if self.wholes else None
         return self.wholes[0] if len(self.wholes) == 1 else None
 
     def _enter(self, style: str, ordinal: int | None) -> _Level:
@@ -501,7 +504,7 @@ class _Walker:
                     head = self._subject(para, clause_lo, token.start)
                     # An introducer that opens its sentence ("其中：", "具体包括：") breaks down what the sentence
                     # before stated; one after a figure of its own sentence, that figure.
-                    owner = head or (self.last_subject if sentence_had else self._whole())
+                    owner = head or (self.last_subject if sentence_had else self._whole(token.word))
                     # 其中 / 包括 cover the sentence; 主要用于 only its clause ("…；公用经费 …" is a sibling), after
                     # which the 其中 it stands in owns the figures again ("其中：基本支出…主要用于…；项目支出…").
                     if "用于" in token.word:

@@ -38,7 +38,8 @@ def test_department_profile() -> None:
     assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]
     assert income["同比（%）"].iloc[0] == "—" and not figures.isna().any().any()  # the first year has no change
     # The seed's findings are listed with where they were published.
-    assert any("安全报告" in text for text in at.dataframe[-1].value["说明"].to_list())
+    findings = next(frame.value for frame in at.dataframe if "说明" in frame.value.columns)
+    assert any("安全报告" in text for text in findings["说明"].to_list())
 
 
 def test_department_with_one_year_shows_an_empty_state() -> None:
@@ -94,7 +95,7 @@ def test_department_page_lists_model_findings_with_their_peer_group() -> None:
     at = _page("app_pages/department.py")
     at.selectbox(key="department_pick").select("江苏省委办公厅").run()
     assert not at.exception
-    flags = at.dataframe[-1].value
+    flags = next(frame.value for frame in at.dataframe if "规则族" in frame.value.columns)
     models = flags[flags["规则族"] == "异常模型"]
     assert len(models) > 0
     assert (models["比较组（模型）"] != "—").all() and (models["得分（模型）"] != "—").all()
