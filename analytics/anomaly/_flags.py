@@ -406,7 +406,12 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
             row = rows[index]
             name_zh, _ = PROFILE_FEATURES[feature]
             stats = scores.stats[feature]
-            value = _profile_pct(feature, float(scores.filled[index, features.index(feature)]))
+            raw = float(scores.filled[index, features.index(feature)])
+            if (index, feature) in whole and stats["q1"] <= raw <= stats["q3"]:
+                # A whole profile unusual only in how its ordinary figures combine: the feature it would be told
+                # by lies in the middle half of all departments, which is nothing to ask a hearing about.
+                continue
+            value = _profile_pct(feature, raw)
             median = _profile_pct(feature, stats["median"])
             message_zh, message_en = profile_message(
                 feature=feature,
