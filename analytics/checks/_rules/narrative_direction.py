@@ -22,7 +22,7 @@ from functools import cache
 import polars as pl
 
 from analytics import schema as s
-from analytics.checks._engine import Settings, findings, rule, shared
+from analytics.checks._engine import Settings, findings, rule
 from analytics.checks._rules._common import line_evidence, wan
 from analytics.checks._rules.hygiene import _Flow, _flows, _Line
 from analytics.ingest.lexicon import alternation, meanings
@@ -231,18 +231,39 @@ def _where_en(flow: _Flow, offset: int) -> str:
     return f"page {line.page}" if line.page is not None else f"line {line.line}"
 
 
-def _prior_figures(ds: Dataset) -> pl.DataFrame:
-    """Each department-year's figure of every measure on its phase's own basis (``analytics.compare.measures``)."""
-    from analytics.compare import measures
+def _prior_figures(ds: Dataset, wanted: pl.DataFrame) -> pl.DataFrame:
+    """The figures of every measure the department-years ``wanted`` (``department_id``, ``compare_year``,
+    ``phase``) printed for their own year on their phase's own basis: the table cells a narrative measure speaks of
+    (``narrative_cells.csv``) and the narrative figures that name a measure."""
+    from analytics.checks._rules.narrative import _cells, _with_measure
 
-    frames = [measures(ds, phase=phase).with_columns(pl.lit(phase).alias(s.PHASE)) for phase in ("budget", "final")]
-    return pl.concat(frames, how="vertical_relaxed").select(
+    documents = ds.documents.join(
+        wanted.rename({s.COMPARE_YEAR: s.FISCAL_YEAR}).unique(), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, s.PHASE]
+    ).select(s.DOC_ID, s.DEPARTMENT_ID, pl.col(s.FISCAL_YEAR).alias(s.COMPARE_YEAR), s.PHASE)
+    own_basis = pl.col(s.AMOUNT_BASIS) == pl.when(pl.col(s.PHASE) == "final").then(pl.lit("actual")).otherwise(
+        pl.lit("budget")
+    )
+    cells = (
+        _cells(ds)
+        .join(documents, left_on="_cell_doc", right_on=s.DOC_ID)
+        .filter((pl.col(s.FISCAL_YEAR) == pl.col(s.COMPARE_YEAR)) & own_basis)
+        .select(s.DEPARTMENT_ID, s.COMPARE_YEAR, s.PHASE, s.MEASURE, s.AMOUNT_YUAN, pl.col("_cell_doc").alias("_doc"))
+    )
+    stated = (
+        _with_measure(ds.statements.join(documents.select(s.DOC_ID), on=s.DOC_ID))
+        .filter(pl.col(s.MEASURE).is_not_null())
+        .drop(s.COMPARE_YEAR)
+        .join(documents, on=[s.DOC_ID, s.DEPARTMENT_ID])
+        .filter(pl.col(s.FISCAL_YEAR) == pl.col(s.COMPARE_YEAR))
+        .select(s.DEPARTMENT_ID, s.COMPARE_YEAR, s.PHASE, s.MEASURE, s.AMOUNT_YUAN, pl.col(s.DOC_ID).alias("_doc"))
+    )
+    return pl.concat([cells, stated], how="vertical_relaxed").select(
         s.DEPARTMENT_ID,
-        pl.col(s.FISCAL_YEAR).alias(s.COMPARE_YEAR),
+        s.COMPARE_YEAR,
         s.PHASE,
-        "measure",
+        pl.col(s.MEASURE).alias("measure"),
         pl.col(s.AMOUNT_YUAN).alias("_prior"),
-        pl.col(s.DOC_ID).alias("_prior_doc"),
+        pl.col("_doc").alias("_prior_doc"),
     )
 
 
@@ -271,20 +292,27 @@ def change_vs_prior_year(ds: Dataset, settings: Settings) -> pl.DataFrame:
     measured = _with_measure(stated).filter(pl.col(s.MEASURE).is_not_null())
     if measured.is_empty():
         return findings([])
-    prior = shared("narrative.prior_figures", lambda: _prior_figures(ds))
-    linked = measured.join(ds.documents.select(s.DOC_ID, s.PHASE), on=s.DOC_ID).join(
-        prior, on=[s.DEPARTMENT_ID, s.COMPARE_YEAR, s.PHASE, "measure"]
-    )
+    measured = measured.join(ds.documents.select(s.DOC_ID, s.PHASE), on=s.DOC_ID)
+    prior = _prior_figures(ds, measured.select(s.DEPARTMENT_ID, s.COMPARE_YEAR, s.PHASE))
+    linked = measured.join(prior, on=[s.DEPARTMENT_ID, s.COMPARE_YEAR, s.PHASE, "measure"])
     out = []
-    for row in linked.iter_rows(named=True):
-        amount, previous, change = row[s.AMOUNT_YUAN], row["_prior"], row[s.STATED_CHANGE_YUAN]
-        true = amount - previous
-        tolerance = 3 * step
-        if abs(true) <= tolerance or abs(abs(change) - abs(true)) > tolerance:
-            continue  # no change to speak of, or a change of another size (another basis): not judged here
-        sign = 1 if true > 0 else -1
-        if _SIGN[row[s.DIRECTION]] == sign:
+    tolerance = 3 * step
+    for _, group in linked.group_by([s.DOC_ID, s.SEQ], maintain_order=True):
+        row = group.row(0, named=True)
+        amount, change, stated_sign = row[s.AMOUNT_YUAN], row[s.STATED_CHANGE_YUAN], _SIGN[row[s.DIRECTION]]
+        # Last year's disclosure may print the measure in several cells (收入 and 支出 of a balanced budget): the
+        # direction is wrong only if a figure of last year gives the stated size with the other sign, and none
+        # gives it with the stated sign.
+        sized = [
+            (amount - prior, prior, doc)
+            for prior, doc in group.select("_prior", "_prior_doc").iter_rows()
+            if abs(amount - prior) > tolerance and abs(abs(change) - abs(amount - prior)) <= tolerance
+        ]
+        if not sized or any((1 if true > 0 else -1) == stated_sign for true, _, _ in sized):
             continue
+        true, previous, prior_doc = sized[0]
+        row = {**row, "_prior": previous, "_prior_doc": prior_doc}
+        sign = 1 if true > 0 else -1
         actual = "增加" if sign > 0 else "减少"
         out.append(
             {
