@@ -254,11 +254,12 @@ def _table_names() -> dict[str, tuple[str, str]]:
     return {row["key"]: (row["name_zh"], row["name_en"]) for row in catalog.iter_rows(named=True)}
 
 
-def _figures(lines: pl.DataFrame, ways: tuple[_Figure, ...]) -> pl.DataFrame:
+def _figures(lines: pl.LazyFrame, ways: tuple[_Figure, ...]) -> pl.LazyFrame:
     """Per document, year and basis: the figure as the first of ``ways`` printed there gives it.
 
     Columns: the key, ``_amount``, ``_step`` (the rounding of its parts), ``_doubted`` (a part is contradicted),
-    ``_rows`` (the ``_row`` of its parts), ``_way`` (which of ``ways``).
+    ``_rows`` (the ``_row`` of its parts), ``_way`` (which of ``ways``). Lazy: the figures of every identity are
+    collected together.
     """
     out = []
     for way_no, way in enumerate(ways):
@@ -295,17 +296,22 @@ def _figures(lines: pl.DataFrame, ways: tuple[_Figure, ...]) -> pl.DataFrame:
 def _same_figure_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list[_Found]:
     names = _table_names()
     out: list[_Found] = []
-    for subject_zh, subject_en, ways_a, ways_b in _same_figures():
-        a, b = _figures(lines, ways_a), _figures(lines, ways_b)
-        pairs = (
-            a.join(b.drop(s.DEPARTMENT_ID, s.PHASE), on=list(_FIGURE_KEY), suffix="_b")
+    lazy = lines.lazy()
+    identities = _same_figures()
+    broken = pl.collect_all(
+        [
+            _figures(lazy, ways_a)
+            .join(_figures(lazy, ways_b).drop(s.DEPARTMENT_ID, s.PHASE), on=list(_FIGURE_KEY), suffix="_b")
             .filter(~pl.col("_doubted") & ~pl.col("_doubted_b"))
             .with_columns(
                 (pl.col("_amount") - pl.col("_amount_b")).alias("_variance"),
                 (pl.col("_step") + pl.col("_step_b")).alias("_tolerance"),
             )
             .filter(pl.col("_variance").abs() > pl.col("_tolerance"))
-        )
+            for _, _, ways_a, ways_b in identities
+        ]
+    )
+    for (subject_zh, subject_en, ways_a, ways_b), pairs in zip(identities, broken, strict=True):
         for row in pairs.iter_rows(named=True):
             way_a, way_b = ways_a[row["_way"]], ways_b[row["_way_b"]]
             (table_a_zh, table_a_en), (table_b_zh, table_b_en) = names[way_a.table], names[way_b.table]

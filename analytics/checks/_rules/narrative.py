@@ -770,8 +770,13 @@ def rates(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """Each line of the text (with the line before, for a sentence broken across them): a 完成率 / 执行率 that
     names no base (年初预算, 调整预算, 预算数 …), one of a 年初预算 stated as 0 (no rate of nothing), and a share
     (占 … 比重) printed without %."""
-    text = ds.document_text.sort(s.DOC_ID, s.SEQ).with_columns(
-        (pl.col(s.SOURCE_TEXT).shift(1).over(s.DOC_ID).fill_null("") + pl.col(s.SOURCE_TEXT)).alias("_window")
+    text = (
+        ds.document_text.sort(s.DOC_ID, s.SEQ)
+        .with_columns(
+            (pl.col(s.SOURCE_TEXT).shift(1).over(s.DOC_ID).fill_null("") + pl.col(s.SOURCE_TEXT)).alias("_window")
+        )
+        # Only lines that may hold a rate or a share are read one by one.
+        .filter(pl.col("_window").str.contains(r"完成|执行率|比重"))
     )
     documents = ds.documents.select(s.DOC_ID, s.DEPARTMENT_ID, s.FISCAL_YEAR)
     out = []

@@ -38,6 +38,12 @@ def _fold(name: str) -> str:
     return name.removesuffix("支出") if len(name) > 3 else name
 
 
+def _folded(column: str) -> pl.Expr:
+    """``_fold`` over a column of names, in Polars."""
+    name = pl.col(column).str.normalize("NFKC").str.replace_all(r"[\s“”\"]", "")
+    return pl.when(name.str.len_chars() > 3).then(name.str.strip_suffix("支出")).otherwise(name)
+
+
 def _path(subject: str) -> list[tuple[int, str]]:
     """(level, folded name) of each level a subject names, top first."""
     quoted = _PATH.search(subject)
@@ -88,10 +94,9 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
         ds.documents.select(s.DOC_ID, s.DISCLOSURE_ID), on=s.DOC_ID
     )
     by_name: dict[tuple[object, str], list[dict[str, object]]] = {}
-    for row in rows.with_columns(
-        pl.col(s.NAME).map_elements(_fold, return_dtype=pl.String).alias("_name"),
-        pl.col("_parent_name").map_elements(_fold, return_dtype=pl.String).alias("_parent"),
-    ).iter_rows(named=True):
+    for row in rows.with_columns(_folded(s.NAME).alias("_name"), _folded("_parent_name").alias("_parent")).iter_rows(
+        named=True
+    ):
         by_name.setdefault((row[s.DISCLOSURE_ID], row["_name"]), []).append(row)
     out = []
     for statement in stated.iter_rows(named=True):
