@@ -21,6 +21,7 @@ __all__ = [
     "hygiene",
     "narrative",
     "narrative_direction",
+    "narrative_items",
     "reading",
     "spending",
     "table",
