@@ -104,9 +104,7 @@ def text_rows(lines: Iterable[tuple[int | None, int | None, str]]) -> list[dict[
     >>> text_rows([(1, 1, " 一、概况 "), (1, 2, ""), (2, 1, "二")])
     [{'page': 1, 'line': 1, 'source_text': '一、概况'}, {'page': 2, 'line': 1, 'source_text': '二'}]
     """
-    return [
-        {s.PAGE: page, s.LINE: line, s.SOURCE_TEXT: text.strip()} for page, line, text in lines if text.strip()
-    ]
+    return [{s.PAGE: page, s.LINE: line, s.SOURCE_TEXT: text.strip()} for page, line, text in lines if text.strip()]
 
 
 def rows_to_frame(table: str, rows: Sequence[Mapping[str, object]], constants: Mapping[str, object]) -> pl.DataFrame:
