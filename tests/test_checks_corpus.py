@@ -27,7 +27,13 @@ def test_real_arithmetic_raises_no_error(capsys: pytest.CaptureFixture[str]) -> 
         for name, severity, count in per_document.rows():
             print(f"  {name}: {count} {severity}")
     errors = flags.filter(pl.col(s.SEVERITY) == "error").select(s.SOURCE_NAME, s.RULE_ID, s.MESSAGE_EN)
-    assert errors.is_empty(), errors
+    # The one error is a real defect, read on the page (pdftotext -layout, page 6 of the 万里街道 2023 budget):
+    # "政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元" — the 财政拨款 sentence's change copied onto a 0.
+    # No arithmetic rule may raise an error on a real disclosure.
+    assert errors.select(s.SOURCE_NAME, s.RULE_ID).rows() == [
+        ("putuo_wanli_2023_dept_budget.pdf", "narrative.direction_words")
+    ], errors
+    assert "0万元，比2022年预算增加" in errors.get_column(s.MESSAGE_EN)[0]
     assert flags.height > 0
     # Every flag carries its evidence and both messages.
     assert flags.get_column(s.MESSAGE_ZH).str.len_chars().min() > 0
