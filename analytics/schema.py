@@ -163,8 +163,11 @@ AMOUNT_BASES = ("budget", "initial_budget", "adjusted_budget", "actual")
 #: checks it (``unverified``), or an identity it takes part in fails (``contradicted``).
 VERIFICATIONS = ("verified", "unverified", "contradicted")
 #: What a reader could not read, or doubts: a cell that should hold an amount and does not parse, an identity that
-#: fails, a table it could not read, a unit it had to infer, an amount it could not place in a column.
-READING_KINDS = ("bad_cell", "contradicted", "unreadable_table", "unit_inferred", "unplaced_amount", "refused_page")
+#: fails, a table it could not read, a unit it had to infer, an amount it could not place in a column, a total
+#: printed blank beside figures it should add up (a 合计 cell or 合计 row with nothing in it).
+READING_KINDS = (
+    "bad_cell", "contradicted", "unreadable_table", "unit_inferred", "unplaced_amount", "refused_page", "blank_total"
+)  # fmt: skip
 #: What a flag's observed / expected / variance measure: money in 元, a percentage, or a count.
 MEASURES = ("yuan", "percent", "count")
 #: One figure a flag rests on: where it was published.

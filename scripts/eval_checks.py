@@ -1,6 +1,6 @@
 """Evaluate the checks on defects injected into the real documents, at the reading layer (``make eval-checks``).
 
-Usage: python scripts/eval_checks.py [--corpus DIR] [--sites N] [--seed S] [--workers W] [--json OUT]
+Usage: python scripts/eval_checks.py [--corpus DIR] [--sites N] [--seed S] [--workers W] [--defects A,B] [--json OUT]
 
 1. Reads every disclosure of ``datasets/raw`` (or ``--corpus DIR``, searched recursively) and checks the dataset:
    the baseline flags (rule findings and reading findings). It does so twice, and prints whether both runs gave
@@ -48,6 +48,15 @@ from analytics.ingest import read_batch  # noqa: E402
 
 _SUFFIXES = (".pdf", ".txt")
 _BASELINE: Baseline | None = None
+
+
+def _defects(parser: argparse.ArgumentParser, given: str | None) -> list[str] | None:
+    """The defect classes ``--defects`` names (all when not given); an unknown one is a usage error."""
+    defects = given.split(",") if given else None
+    unknown = sorted(set(defects or ()) - set(DEFECTS))
+    if unknown:
+        parser.error(f"unknown defect class(es) {', '.join(unknown)}; expected some of {', '.join(DEFECTS)}")
+    return defects
 
 
 def _init(baseline: Baseline) -> None:
@@ -124,6 +133,9 @@ def main() -> int:
         help="check an altered file with its department's documents (default) or with the whole corpus",
     )
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON to this file")
+    parser.add_argument(
+        "--defects", default=None, help=f"comma-separated defect classes to inject (default all: {', '.join(DEFECTS)})"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -147,7 +159,8 @@ def main() -> int:
     for control in unsound:
         print(f"  control {control.site.source_name}: {', '.join(control.rules)} {control.note}")
 
-    sites = [site for p in paths for site in find_sites(p, dataset, count=args.sites, seed=args.seed)]
+    defects = _defects(parser, args.defects)
+    sites = [site for p in paths for site in find_sites(p, dataset, count=args.sites, seed=args.seed, defects=defects)]
     outcomes = _map([(site, site.source_name) for site in sites], baseline, args.workers, "sites")
     table = recall_table(outcomes)
     elapsed = time.perf_counter() - started

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -28,6 +28,7 @@ from analytics.reference import reference_rows
 __all__ = [
     "Identity",
     "best_placement",
+    "blank_totals",
     "column_orders",
     "identities_of",
     "row_score",
@@ -245,11 +246,14 @@ def _amount(row: Mapping[str, object]) -> Decimal:
 
 
 def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the order they are most telling
-    rows: list[dict[str, object]], steps: Mapping[str, Decimal]
+    rows: list[dict[str, object]],
+    steps: Mapping[str, Decimal],
+    printed_columns: Mapping[str, set[str]] | None = None,
 ) -> list[dict[str, object]]:
     """Set ``verification`` / ``verified_by`` on every ``lines`` row of one document; return the reading findings.
 
-    ``steps`` gives each table's rounding step of one printed figure (``step_of(unit)``; 1 元 when not given). The
+    ``steps`` gives each table's rounding step of one printed figure (``step_of(unit)``; 1 元 when not given);
+    ``printed_columns`` the columns each table's header prints, when the reader knows them (``blank_totals``). The
     findings are ``reading_findings`` rows (without ``doc_id`` and ``seq``), one per identity that fails.
 
     The identities say different things. A sum down a column (类 = Σ 款, 合计 = Σ 类) or a total printed again by
@@ -360,7 +364,7 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
         if others:
             _mark(row, "另表同数：" + "、".join(sorted(str(t) for t in others)))
 
-    findings: list[dict[str, object]] = []
+    findings: list[dict[str, object]] = blank_totals(by_row.values(), printed_columns)
     # Sums down the columns first: what they doubt is doubted before a row's failure demotes confirmed values.
     for how, members, observed, expected, across in sorted(failures, key=lambda f: f[4]):
         if across:
@@ -390,6 +394,76 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
             )
         )
     return findings
+
+
+def blank_totals(
+    printed_rows: Iterable[Mapping[str, dict[str, object]]], printed_columns: Mapping[str, set[str]] | None = None
+) -> list[dict[str, object]]:
+    """A reading finding for each row that prints parts of a column identity and leaves its total blank, in a
+    table where other rows print that total column or whose header prints it (``printed_columns``: table → column
+    keys): the cell was left empty (or lost), so nothing confirms the row.
+
+    ``printed_rows`` holds one mapping per printed row (its cells by column), as ``verify_rows`` groups them.
+
+    Examples
+    --------
+    >>> def cell(column, amount, line):
+    ...     return {s.TABLE: "general_budget_function", s.SIDE: "expenditure", s.NAME: f"科目{line}",
+    ...             s.COLUMN: column, s.AMOUNT_BASIS: "budget", s.FISCAL_YEAR: 2031, s.AMOUNT_YUAN: Decimal(amount),
+    ...             s.PAGE: 3, s.LINE: line, s.SOURCE_TEXT: f"科目{line}"}
+    >>> rows = [{"total": cell("total", "90000", 1), "basic": cell("basic", "90000", 1)},
+    ...         {"basic": cell("basic", "40000", 2), "project": cell("project", "30000", 2)}]
+    >>> [f[s.MESSAGE_EN] for f in blank_totals(rows)]
+    ['the total column of 科目2 is blank beside its parts (7.00 in 10k yuan); the figure was left out or lost']
+    """
+    rows = list(printed_rows)
+    columns: dict[tuple[object, ...], set[str]] = defaultdict(set)
+
+    def table_key(cells: Mapping[str, dict[str, object]]) -> tuple[object, ...]:
+        first = next(iter(cells.values()))
+        return tuple(first[c] for c in (s.TABLE, s.SIDE, s.AMOUNT_BASIS, s.FISCAL_YEAR))
+
+    for cells in rows:
+        if cells:
+            columns[table_key(cells)].update(cells)
+    out: list[dict[str, object]] = []
+    for cells in rows:
+        if not cells:
+            continue
+        key = table_key(cells)
+        for identity in identities_of(str(key[0])):
+            header = (printed_columns or {}).get(str(key[0]), set())
+            if identity.side != key[1] or identity.total in cells:
+                continue
+            if identity.total not in columns[key] and identity.total not in header:
+                continue
+            parts = [cells[p] for p in identity.parts if p in cells]
+            if not any(_amount(p) != 0 for p in parts):
+                continue
+            first = parts[0]
+            total = sum((_amount(p) for p in parts), Decimal(0))
+            others = [_amount(row) for column, row in cells.items() if column not in identity.parts]
+            if total in others:
+                continue  # the total is printed, under another header (a 三公 合计 read as the row's 合计)
+            out.append(
+                {
+                    s.KIND: "blank_total",
+                    s.TABLE: first[s.TABLE],
+                    s.COLUMN: identity.total,
+                    s.CELL_TEXT: None,
+                    s.MESSAGE_ZH: (
+                        f"{first[s.NAME]}的合计栏为空，而其分项有数（合计应为 {_wan(total)} 万元）：数字漏印或未能读出"
+                    ),
+                    s.MESSAGE_EN: (
+                        f"the total column of {first[s.NAME]} is blank beside its parts ({_wan(total)} in 10k yuan); "
+                        "the figure was left out or lost"
+                    ),
+                    s.PAGE: first[s.PAGE],
+                    s.LINE: first[s.LINE],
+                    s.SOURCE_TEXT: first[s.SOURCE_TEXT],
+                }
+            )
+    return out
 
 
 def _contradiction(

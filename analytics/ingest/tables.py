@@ -81,6 +81,8 @@ _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.．、](?!\d))"
 )
 _SUBTOTAL = re.compile(r"小计$")
+#: The current year's subtotal of a 收支总表 (当年收入小计, 本年支出合计): printed whenever the table has figures.
+_YEAR_SUBTOTAL = re.compile(r"^(当年|本年).{0,4}(小计|合计)$")
 _COLUMN_NUMBERS = re.compile(r"(栏次|栏号)+")
 #: The 类 / 款 / 项 column headers, printed on the first data line of some tables.
 _LEVEL_HEADERS = frozenset({"类", "款", "项"})
@@ -1009,6 +1011,8 @@ class _Context:
     doc_name: str
     fiscal_year: int
     phase: str
+    #: The columns each table's header prints, blank ones included (a 合计 column left blank on every row).
+    printed: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _amount(word: Word, unit: str, ctx: _Context, line: PageLine) -> Decimal:
@@ -1201,20 +1205,56 @@ def _parse_slice(  # noqa: PLR0917 - a slice of a block, as _table_rows cut it
     columns = _columns(amount_words)
     _take_bad_cells(block, rows, columns, notes)
     cells = _assign_headers(columns, header, name_x, ctx.phase)
+    keys = (_Column(c.x0, c.x1, list(c.words)).key() for c in cells if c.x1 > name_x)
+    ctx.printed.setdefault(block.key, set()).update(key[0] for key in keys if key is not None)
+    _note_bare_header_total(block, header, columns, notes)
     if block.key in _TWO_SIDED:
-        return _two_sided(block, rows, columns, unit, ctx)
+        return _two_sided(block, rows, columns, unit, ctx, notes)
     side = "income" if block.key in _INCOME_TABLES else "expenditure"
     out: list[dict[str, object]] = []
     previous_code: str | None = None
     header_columns = _cell_columns(cells, name_x, ctx.phase)
+    blank_parents: list[tuple[str, _Row]] = []
     for row in rows:
+        if not row.amounts:
+            _note_bare_total(block, row, notes)
+            code = _code(row.codes, previous_code)
+            if code and len(code) < 7:
+                blank_parents.append((code, row))
         placed = [(w, _column_of(columns, w)) for w in row.amounts]
         if header_columns is not None:
             placed, columns = _placed_by_identities(block.key, side, row, placed, columns, header_columns, unit, ctx)
         emitted = _emit(block, row, side, placed, columns=columns, unit=unit, ctx=ctx, previous_code=previous_code)
         previous_code = next((str(r[s.CODE]) for r in emitted if r[s.CODE]), previous_code)
         out.extend(emitted)
+    _note_blank_parents(block, blank_parents, out, notes)
     return out
+
+
+def _note_blank_parents(
+    block: TableBlock,
+    blank: list[tuple[str, _Row]],
+    read: list[dict[str, object]],
+    notes: list[dict[str, object]] | None,
+) -> None:
+    """A 类 or 款 row printed without a figure while rows under its code print figures: its total was left blank
+    (or lost), and 上级科目 = Σ 下级科目 can no longer confirm them."""
+    if notes is None or not blank:
+        return
+    for code, row in blank:
+        under = [r for r in read if r[s.CODE] and str(r[s.CODE]).startswith(code) and r[s.CODE] != code]
+        if not any(r[s.AMOUNT_YUAN] for r in under):
+            continue
+        notes.append(
+            _finding(
+                "blank_total",
+                block,
+                row.anchor,
+                f"the 科目 {code} {row.name} prints no figure, though the 科目 under it do",
+                f"科目 {code} {row.name} 未印金额，而其下级科目有数：上级科目金额漏印或未能读出",
+                cell=row.name,
+            )
+        )
 
 
 #: A word standing in an amount column that is no amount: a spreadsheet error, a placeholder, a garbled number.
@@ -1437,8 +1477,50 @@ _CATEGORY_NAMES = frozenset(
 )
 
 
-def _two_sided(
-    block: TableBlock, rows: list[_Row], columns: list[_Column], unit: str, ctx: _Context
+def _note_bare_header_total(
+    block: TableBlock, header: list[PageLine], columns: list[_Column], notes: list[dict[str, object]] | None
+) -> None:
+    """A 合计 row printed blank above the table's first figure is read as a header line: when its words stand left of
+    every amount column (a row label, not a column header), it is a total left blank."""
+    if not columns:
+        return
+    left = min(c.x0 for c in columns) - _COLUMN_TOLERANCE
+    for line in header:
+        if line.words and all(w.x1 < left for w in line.words):
+            label = normalize_text("".join(w.text for w in line.words))
+            row = _Row(line, [], list(line.words), [])
+            if _BARE_TOTAL.fullmatch(label) or _YEAR_SUBTOTAL.search(label):
+                _note_bare_total(block, row, notes)
+
+
+def _note_bare_total(block: TableBlock, row: _Row, notes: list[dict[str, object]] | None) -> None:
+    """A table's 合计 / 总计 row (or a 收支总表's 当年收入小计) that prints no figure in a table that prints figures: a
+    reading finding (the total was left blank, or lost), since no identity can then check what it closes.
+
+    A group's 小计 may stand blank above or below parts that are all blank (政府性基金 / 小计 with nothing under it):
+    which rows it closes is not known here, so it is not judged."""
+    name = row.name
+    if notes is None or not name or len(name) > 12 or not (_TOTAL.search(name) or _YEAR_SUBTOTAL.search(name)):
+        return
+    notes.append(
+        _finding(
+            "blank_total",
+            block,
+            row.anchor,
+            f"the row {name!r} prints no figure, though the table prints figures it should add up",
+            f"“{name}”行未印金额，而表内其他行有数：合计数漏印或未能读出",
+            cell=name,
+        )
+    )
+
+
+def _two_sided(  # noqa: PLR0917 - a block's rows and what reading them needs
+    block: TableBlock,
+    rows: list[_Row],
+    columns: list[_Column],
+    unit: str,
+    ctx: _Context,
+    notes: list[dict[str, object]] | None = None,
 ) -> list[dict[str, object]]:
     """收支总表: labels stand in regions between amount columns; region 0 is income, later regions expenditure.
 
@@ -1486,6 +1568,8 @@ def _two_sided(
             )
             if not part.name:
                 continue
+            if not owned:
+                _note_bare_total(block, part, notes)
             side = "income" if reg == regions[0] else "expenditure"
             out.extend(_emit(block, part, side, owned, columns=columns, unit=unit, ctx=ctx))
     return out
@@ -1607,7 +1691,7 @@ def extract_tables(
         )
     rows = dedupe_lines(all_rows)
     if verify:
-        notes.extend(verify_rows(rows, steps))
+        notes.extend(verify_rows(rows, steps, ctx.printed))
     return rows, drop_listed_only(found)
 
 

@@ -17,6 +17,7 @@ from analytics.store import Dataset
 _SEVERITY = {
     "contradicted": "warning",
     "bad_cell": "warning",
+    "blank_total": "warning",
     "unreadable_table": "warning",
     "refused_page": "warning",
     "unplaced_amount": "info",
@@ -25,6 +26,7 @@ _SEVERITY = {
 _SUBJECT = {
     "contradicted": "读数未能核实",
     "bad_cell": "无法识读的单元格",
+    "blank_total": "空白的合计",
     "unreadable_table": "无法读取的表格",
     "refused_page": "无法读取的页面",
     "unplaced_amount": "未能归栏的金额",
