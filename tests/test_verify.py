@@ -114,3 +114,59 @@ def test_a_class_off_the_sum_of_its_items_where_every_row_adds_up_is_the_publish
     findings = verify_rows(rows, STEP)
     assert {r[s.VERIFICATION] for r in rows} == {"verified"}
     assert findings == []
+
+
+def _named(  # noqa: PLR0917 - one printed cell
+    table: str, classification: str, name: str, column: str, amount: str, line: int
+) -> dict[str, object]:
+    row = _cell(table, None, column, amount, line)
+    row.update({s.CLASSIFICATION: classification, s.NAME: name, s.SOURCE_TEXT: name})
+    return row
+
+
+@pytest.mark.parametrize(("general", "holds"), [("43.20", True), ("0.00", False)])
+def test_an_income_table_by_rows_adds_its_sources_subtotals_to_its_total(general: str, holds: bool) -> None:
+    # 收入总计 51.70 = 一般公共预算资金 小计 43.20 + 其他资金 小计 8.50 (the provincial 收入总表 lists sources by rows).
+    rows = [
+        _named("income_summary", "total", "收入总计", "total", "51.70", 1),
+        _named("income_summary", "subtotal", "小计", "total", general, 2),
+        _named("income_summary", "subtotal", "其他资金小计", "total", "8.50", 3),
+    ]
+    findings = verify_rows(rows, STEP)
+    assert {r[s.VERIFICATION] for r in rows} == ({"verified"} if holds else {"contradicted"})
+    assert [f[s.KIND] for f in findings] == ([] if holds else ["contradicted"])
+    if not holds:
+        assert "各来源小计" in str(findings[0][s.MESSAGE_ZH])
+
+
+@pytest.mark.parametrize(("services", "holds"), [("12.40", True), ("21.40", False)])
+def test_a_procurement_total_is_goods_plus_works_plus_services(services: str, holds: bool) -> None:
+    rows = [
+        _named("government_procurement", "total", "合计", "total", "30.90", 1),
+        _named("government_procurement", "category", "货物A", "total", "15.00", 2),
+        _named("government_procurement", "category", "台式计算机政府集中采购", "total", "15.00", 3),
+        _named("government_procurement", "category", "工程B", "total", "3.50", 4),
+        _named("government_procurement", "category", "服务C", "total", services, 5),
+    ]
+    verify_rows(rows, {"government_procurement": Decimal(100)})
+    kinds = {r[s.NAME]: r[s.VERIFICATION] for r in rows}
+    assert kinds["合计"] == ("verified" if holds else "contradicted")
+    assert kinds["台式计算机政府集中采购"] == "unverified"  # an item: no identity of this table speaks of it
+
+
+@pytest.mark.parametrize(
+    ("table", "cells"),
+    [
+        ("fiscal_appropriation_function", {"total": "70.00", "basic": "45.50", "project": "24.50"}),
+        ("fiscal_appropriation_summary", {"total": "70.00", "general_budget": "62.00", "gov_fund": "8.00"}),
+        ("income_expenditure_summary", {"total": "70.00", "personnel": "40.00", "public": "5.50", "project": "24.50"}),
+    ],
+)
+def test_the_column_identities_of_the_appropriation_and_unit_summary_tables(table: str, cells: dict[str, str]) -> None:
+    rows = [_named(table, "total", "支出合计", column, amount, 1) for column, amount in cells.items()]
+    assert not verify_rows(rows, {table: Decimal(100)})
+    assert {r[s.VERIFICATION] for r in rows} == {"verified"}
+    wrong = [_named(table, "total", "支出合计", column, amount, 1) for column, amount in cells.items()]
+    wrong[0][s.AMOUNT_YUAN] = Decimal("710000")  # 71.00 万元 against parts of 70.00
+    findings = verify_rows(wrong, {table: Decimal(100)})
+    assert [f[s.KIND] for f in findings] == ["contradicted"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,15 @@ __all__ = [
 _MAX_CELLS = 12
 _MAX_PRODUCT = 4096
 _STEP = {"元": Decimal("1"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
+
+
+#: Tables whose 合计 / 总计 row is the sum of their 小计 rows when they print them (a 收入总表 that lists its sources
+#: by rows, each with its 小计).
+_SOURCE_SUBTOTAL_TABLES = frozenset({"income_summary"})
+
+
+#: The three kinds of a 政府采购 table (货物 A, 工程 B, 服务 C, as the 政府采购品目分类目录 letters them).
+_PROCUREMENT_KIND = re.compile(r"(货物|工程|服务)(类)?[ABC]?")
 
 
 @dataclass(frozen=True)
@@ -340,6 +350,23 @@ def verify_rows(  # noqa: PLR0912, PLR0915 - the four kinds of identity, in the 
         for total in totals.get(group, []):
             if top:
                 check("合计 = 各类科目之和", total, top, step_for(group[0]) * len(top))
+
+    # 2b. Sums of named rows: a 收入总表 printed by rows (一般公共预算资金 小计, 政府性基金 小计, …) totals its sources'
+    # 小计 rows; a 政府采购支出表 totals its 货物 / 工程 / 服务 rows.
+    by_kind: dict[tuple[object, ...], list[dict[str, object]]] = defaultdict(list)
+    for row in rows:
+        group = (row[s.TABLE], row[s.SIDE], row[s.COLUMN], row[s.AMOUNT_BASIS], row[s.FISCAL_YEAR])
+        if row[s.CODE]:
+            continue
+        if row[s.TABLE] in _SOURCE_SUBTOTAL_TABLES and row[s.CLASSIFICATION] == "subtotal":
+            by_kind[("收入总计 = 各来源小计之和", *group)].append(row)
+        elif row[s.TABLE] == "government_procurement" and _PROCUREMENT_KIND.fullmatch(
+            str(row[s.NAME] or "").replace(" ", "")
+        ):
+            by_kind[("采购合计 = 货物 + 工程 + 服务", *group)].append(row)
+    for (how, *group), members in by_kind.items():
+        for total in totals.get(tuple(group), []):
+            check(how, total, members, step_for(group[0]) * len(members))
 
     # 3. The two sides of a 收支总表 balance.
     for table in ("income_expenditure_summary", "fiscal_appropriation_summary"):
