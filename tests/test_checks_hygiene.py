@@ -86,12 +86,18 @@ def test_the_places_of_one_document_are_one_finding() -> None:
         "公务接待费1.20万元，与上年预算持平，主要原因是。",
         "政府性基金支出预算0万元，与上年预算增加持平。",
         "一般公共预算支出比上年增加万元，主要用于信息化建设。",
+        "其中：财政拨款收入 512.30 万元，比上年预算减少增加 18.40 万元。",
     ],
 )
 def test_template_residue_is_a_warning(printed: str) -> None:
     flag = only_flag(_with((5, printed)), "hygiene.template_residue")
     assert flag[s.SEVERITY] == "warning"
     assert "第 5 页" in flag[s.MESSAGE_ZH]
+
+
+def test_two_direction_words_that_belong_to_two_things_are_no_residue() -> None:
+    rows = ((5, "人员减少增加了人均办公面积；工业增加值下降增加值率上升。"),)
+    assert check(_with(*rows), "hygiene.template_residue") == []
 
 
 def test_a_reason_given_on_the_next_line_is_no_residue() -> None:

@@ -124,3 +124,60 @@ def test_the_same_figure_and_change_in_two_directions(second: str, flagged: bool
 )
 def test_a_zero_said_to_exceed_last_year(sentence: str, flagged: bool) -> None:
     assert bool(check(_narrative(sentence), "narrative.direction_words")) is flagged
+
+
+@pytest.mark.parametrize(
+    ("total_direction", "project_direction", "flagged"),
+    [
+        ("减少", "减少", False),  # −63.20 = +12.30 − 75.50
+        ("增加", "减少", True),  # the total's direction swapped
+        ("减少", "增加", True),  # a part's direction swapped
+    ],
+)
+def test_the_changes_of_the_parts_add_up_to_the_change_of_the_total(
+    total_direction: str, project_direction: str, flagged: bool
+) -> None:
+    statements = [
+        statement(1, "一般公共预算财政拨款支出", "4_186_000", change="632_000", direction=total_direction),
+        statement(2, "基本支出", "1_530_000", change="123_000", direction="增加", parent="一般公共预算财政拨款支出"),
+        statement(3, "项目支出", "2_656_000", change="755_000", direction=project_direction,
+                  parent="一般公共预算财政拨款支出"),  # fmt: skip
+    ]
+    flags = check(dataset(statements=statements), "narrative.direction_words")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert "基本支出、项目支出" in flags[0][s.MESSAGE_ZH] and len(flags[0][s.EVIDENCE]) == 3
+
+
+def test_parts_that_are_not_the_whole_total_are_not_added_up() -> None:
+    # 其中 names one item only: its change need not be the total's.
+    statements = [
+        statement(1, "一般公共预算财政拨款支出", "4_186_000", change="632_000", direction="减少"),
+        statement(2, "基本支出", "1_530_000", change="123_000", direction="增加", parent="一般公共预算财政拨款支出"),
+        statement(3, "培训费", "50_000", change="5_000", direction="增加", parent="一般公共预算财政拨款支出"),
+    ]
+    assert check(dataset(statements=statements), "narrative.direction_words") == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "flagged"),
+    [
+        ("财政拨款收入支出增加的主要原因是新增文物修缮项目。", False),
+        ("财政拨款收入支出减少的主要原因是新增文物修缮项目。", True),
+        ("培训费减少的主要原因是压减会议培训。", False),  # names no figure the text gave a direction for
+    ],
+)
+def test_a_reason_names_the_direction_the_text_stated(reason: str, flagged: bool) -> None:
+    statements = [
+        statement(1, "财政拨款收入", "6_254_300", change="410_000", direction="增加", page=4),
+        statement(2, "财政拨款支出预算", "6_254_300", change="410_000", direction="增加", page=4),
+    ]
+    text = _text("2027年，本部门财政拨款收入 625.43 万元，比上年增加 41.00 万元。", reason)
+    for row in text:
+        row[s.LINE] += 20  # after the two statements (lines 11 and 12)
+    flags = check(dataset(documents=[document()], statements=statements, document_text=text),
+                  "narrative.direction_words")  # fmt: skip
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert len(flags) == 2  # 财政拨款收入 and 财政拨款支出 were both said to rise
+        assert "财政拨款收入支出减少的主要原因" in flags[0][s.MESSAGE_ZH]

@@ -25,6 +25,7 @@ from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
 from analytics.checks._rules._common import line_evidence, wan
 from analytics.checks._rules.hygiene import _Flow, _flows, _Line
+from analytics.checks._rules.narrative import _with_parent
 from analytics.ingest.lexicon import alternation, meanings
 from analytics.ingest.numbers import parse_decimal
 from analytics.store import Dataset
@@ -186,7 +187,137 @@ def direction_words(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     ),
                 )
             )
-    return findings([*out, *_opposite_pairs(ds)])
+    return findings([*out, *_opposite_pairs(ds), *_part_changes(ds, step), *_reason_directions(ds)])
+
+
+def _signed(row: dict[str, object]) -> Decimal | None:
+    """A statement's change with its sign (持平: 0), or ``None`` when it states none."""
+    direction = row[s.DIRECTION]
+    if direction == "持平":
+        return Decimal(0)
+    change = row[s.STATED_CHANGE_YUAN]
+    if direction not in ("增加", "减少") or change is None:
+        return None
+    return abs(change) * _SIGN[str(direction)]  # type: ignore[arg-type]
+
+
+def _part_changes(ds: Dataset, step: Decimal) -> list[dict[str, object]]:
+    """A total and its 其中 parts that add up to it, each with its change on the same year: the parts' changes must
+    add up to the total's ("支出 324970.32 万元，比上年减少 145261.52 万元。其中：基本支出 …增加 4824.58 万元；项目支出
+    …减少 150086.1 万元"). When they do not, a direction (or a change) is misstated."""
+    linked = _with_parent(ds.statements).filter(pl.col("parent_seq").is_not_null())
+    if linked.is_empty():
+        return []
+    by_seq = {(row[s.DOC_ID], row[s.SEQ]): row for row in ds.statements.iter_rows(named=True)}
+    out = []
+    for (doc_id, parent_seq), group in linked.group_by([s.DOC_ID, "parent_seq"], maintain_order=True):
+        parent = by_seq[(doc_id, parent_seq)]
+        parts = group.to_dicts()
+        total_change = _signed(parent)
+        changes = [_signed(p) for p in parts]
+        amounts = [p[s.AMOUNT_YUAN] for p in parts]
+        if total_change is None or len(parts) < 2 or any(c is None for c in changes) or None in amounts:
+            continue
+        if any(p[s.COMPARE_YEAR] != parent[s.COMPARE_YEAR] for p in parts) or parent[s.AMOUNT_YUAN] is None:
+            continue
+        tolerance = step * (len(parts) + 1)
+        if abs(sum(amounts, Decimal(0)) - parent[s.AMOUNT_YUAN]) > tolerance:
+            continue  # not the whole of the total: its parts' changes need not add up to its change
+        summed = sum((c for c in changes if c is not None), Decimal(0))
+        if abs(summed - total_change) <= tolerance:
+            continue
+        out.append(
+            {
+                "key": f"{doc_id}|{parent_seq}|part_changes",
+                s.DEPARTMENT_ID: parent[s.DEPARTMENT_ID],
+                s.FISCAL_YEAR: parent[s.FISCAL_YEAR],
+                s.DOC_ID: doc_id,
+                s.SUBJECT: "增减方向",
+                s.MEASURE: "yuan",
+                s.OBSERVED: total_change,
+                s.EXPECTED: summed,
+                s.VARIANCE: total_change - summed,
+                s.MESSAGE_ZH: f"{parent[s.SUBJECT]}比上年{_say(total_change)}，而其中各项（"
+                + "、".join(str(p[s.SUBJECT]) for p in parts)
+                + f"）合计{_say(summed)}。请说明哪一项的增减方向或增减额有误",
+                s.MESSAGE_EN: f"{parent[s.SUBJECT]} is said to change by {_say_en(total_change)} while its parts ("
+                + ", ".join(str(p[s.SUBJECT]) for p in parts)
+                + f") change by {_say_en(summed)} together; ask which direction or change is wrong",
+                s.EVIDENCE: [line_evidence(parent, part=_PART), *(line_evidence(p, part=_PART) for p in parts)],
+            }
+        )
+    return out
+
+
+def _say(change: Decimal) -> str:
+    return "持平" if change == 0 else f"{'增加' if change > 0 else '减少'} {wan(abs(change))}"
+
+
+def _say_en(change: Decimal) -> str:
+    return "nothing" if change == 0 else f"{'+' if change > 0 else '−'}{wan(abs(change))}"
+
+
+#: "财政拨款收入支出增加的主要原因是…": the direction a reason names for the figures it explains.
+_REASON = re.compile(r"([^，,。；;：:\s]{2,24}?)(增加|增长|上升|减少|下降|持平)的(?:主要)?原因")
+_WENT = {1: "rose", -1: "fell", 0: "stayed flat"}
+_REASON_SIGN = {"增加": 1, "增长": 1, "上升": 1, "减少": -1, "下降": -1, "持平": 0}
+#: What a subject may end with that does not change what it names (财政拨款支出预算 = 财政拨款支出).
+_SUBJECT_TAIL = re.compile(r"(预算|决算)(数)?$")
+
+
+def _named(subject: str) -> set[str]:
+    """What a reason's subject names: "财政拨款收入支出" names 财政拨款收入 and 财政拨款支出."""
+    subject = _SUBJECT_TAIL.sub("", subject)
+    if subject.endswith("收入支出"):
+        stem = subject[: -len("收入支出")]
+        return {stem + "收入", stem + "支出"}
+    return {subject}
+
+
+def _reason_directions(ds: Dataset) -> list[dict[str, object]]:
+    """A reason that names a direction ("财政拨款收入支出增加的主要原因是…") against the direction stated for the
+    figures it names, earlier in the document: one of the two is wrong."""
+    stated = ds.statements.filter(pl.col(s.DIRECTION).is_in(["增加", "减少", "持平"])).sort(s.DOC_ID, s.SEQ)
+    if stated.is_empty():
+        return []
+    by_doc: dict[str, list[dict[str, object]]] = {}
+    for row in stated.iter_rows(named=True):
+        by_doc.setdefault(str(row[s.DOC_ID]), []).append(row)
+    documents = _documents(ds)
+    out = []
+    for doc_id, flow in _flows(ds).items():
+        document = documents.get(doc_id)
+        rows = by_doc.get(doc_id)
+        if document is None or not rows:
+            continue
+        for match in _REASON.finditer(flow.text):
+            sign = _REASON_SIGN[match[2]]
+            line = flow.line_at(match.start())
+            names = _named(match[1])
+            here = (line.page or 0, line.line or 0)
+            earlier = [r for r in rows if (r[s.PAGE] or 0, r[s.LINE] or 0) <= here]
+            for name in sorted(names):
+                row = next(
+                    (r for r in reversed(earlier) if _SUBJECT_TAIL.sub("", str(r[s.SUBJECT] or "")) == name), None
+                )
+                if row is None or _SIGN[str(row[s.DIRECTION])] == sign:
+                    continue
+                out.append(
+                    _text_finding(
+                        document,
+                        flow,
+                        match.start(),
+                        f"reason|{row[s.SEQ]}|{match[0]}",
+                        (
+                            f"{_where(flow, match.start())}称“{match[0]}”，而前文称{row[s.SUBJECT]}"
+                            f"比上年{row[s.DIRECTION]}。请说明实际的增减方向",
+                            f"{_where_en(flow, match.start())} explains why {match[1]} {_WENT[sign]} ({match[0]!r}), "
+                            f"but the text said {row[s.SUBJECT]} {_WENT[_SIGN[str(row[s.DIRECTION])]]}; ask which is "
+                            "right",
+                        ),
+                    )
+                )
+    return out
 
 
 def _opposite_pairs(ds: Dataset) -> list[dict[str, object]]:
