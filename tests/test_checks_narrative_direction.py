@@ -140,8 +140,9 @@ def test_the_changes_of_the_parts_add_up_to_the_change_of_the_total(
     statements = [
         statement(1, "一般公共预算财政拨款支出", "4_186_000", change="632_000", direction=total_direction),
         statement(2, "基本支出", "1_530_000", change="123_000", direction="增加", parent="一般公共预算财政拨款支出"),
-        statement(3, "项目支出", "2_656_000", change="755_000", direction=project_direction,
-                  parent="一般公共预算财政拨款支出"),  # fmt: skip
+        statement(
+            3, "项目支出", "2_656_000", change="755_000", direction=project_direction, parent="一般公共预算财政拨款支出"
+        ),
     ]
     flags = check(dataset(statements=statements), "narrative.direction_words")
     assert bool(flags) is flagged, flags
@@ -175,8 +176,8 @@ def test_a_reason_names_the_direction_the_text_stated(reason: str, flagged: bool
     text = _text("2027年，本部门财政拨款收入 625.43 万元，比上年增加 41.00 万元。", reason)
     for row in text:
         row[s.LINE] += 20  # after the two statements (lines 11 and 12)
-    flags = check(dataset(documents=[document()], statements=statements, document_text=text),
-                  "narrative.direction_words")  # fmt: skip
+    ds = dataset(documents=[document()], statements=statements, document_text=text)
+    flags = check(ds, "narrative.direction_words")
     assert bool(flags) is flagged, flags
     if flagged:
         assert len(flags) == 2  # 财政拨款收入 and 财政拨款支出 were both said to rise
