@@ -864,6 +864,26 @@ def test_repeated_value_flags_one_item_with_two_amounts() -> None:
     mentions(flag, "100.00 万元", "120.00 万元")
 
 
+@pytest.mark.parametrize(
+    ("second", "flagged"),
+    [("318_500", False), ("381_500", True)],
+)
+def test_repeated_value_flags_one_measure_worded_twice(second: str, flagged: bool) -> None:
+    # 公务接待费支出 and 公务接待费预算支出 name one measure (narrative_measures.csv): one figure, not two.
+    rows = [statement(1, "公务接待费支出", "318_500"), statement(6, "公务接待费预算支出", second)]
+    flags = check(dataset(statements=rows), "narrative.repeated_value")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        mentions(flags[0], "31.85 万元", "38.15 万元")
+        assert len(flags[0][s.EVIDENCE]) == 2
+
+
+def test_repeated_value_keeps_a_measure_of_another_scope_apart() -> None:
+    # 项目支出 of the 财政拨款 (an item of it) is not the department's 项目支出.
+    rows = [statement(1, "项目支出", "2_400_000"), statement(6, "项目支出预算数", "1_900_000", parent="财政拨款支出")]
+    assert check(dataset(statements=rows), "narrative.repeated_value") == []
+
+
 # --- narrative.total_vs_tables ------------------------------------------------------------------------------------
 
 

@@ -242,6 +242,26 @@ def test_vs_tables_compares_a_final_accounts_budget_with_its_budget_only() -> No
     assert check(ds, "narrative.vs_tables") == []
 
 
+@pytest.mark.parametrize(
+    ("subject", "column"),
+    [
+        ("一般公共预算拨款安排的培训费预算支出", "training"),
+        ("会议费预算支出", "meetings"),
+        ("一般公共预算拨款安排的“三公”经费预算支出", "three_public_total"),
+    ],
+)
+@pytest.mark.parametrize(("stated", "flagged"), [("243_000", False), ("324_000", True)])
+def test_vs_tables_reads_the_provincial_wording_of_the_three_public_table(
+    subject: str, column: str, stated: str, flagged: bool
+) -> None:
+    cell = line("合计", "243_000", table="three_public_and_operation", column=column, classification="total")
+    ds = dataset(lines=[cell], statements=[statement(4, subject, stated)])
+    flags = check(ds, "narrative.vs_tables")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        mentions(flags[0], "32.40 万元", "24.30 万元")
+
+
 # --- narrative.change_recomputed: the change and % of the two amounts a sentence states ----------------------------
 
 SUBSIDY = "困难群众救助补助"

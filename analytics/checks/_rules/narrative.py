@@ -285,21 +285,34 @@ def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
     "The same item stated twice with two values",
 )
 def repeated_value(ds: Dataset, settings: Settings) -> pl.DataFrame:
+    """One subject stated twice with two values; and one measure (``narrative_measures.csv``: 项目支出 and 项目支出预算数,
+    公务接待费支出 and 公务接待费预算支出) stated twice with two values, of the same year and basis, neither an item of
+    another figure. The 收支 totals are narrative.total_vs_tables'."""
     step = settings.decimal("tolerance", "wan_per_figure_yuan")
     stated = ds.statements.filter(pl.col(s.COMPARE_YEAR).is_null() | pl.col(s.STATED_CHANGE_YUAN).is_not_null())
-    groups = (
+    agg = (
+        pl.col(s.AMOUNT_YUAN).min().alias("_low"),
+        pl.col(s.AMOUNT_YUAN).max().alias("_high"),
+        pl.col(s.SEQ).sort(),
+        pl.col(s.DEPARTMENT_ID).first(),
+    )
+    by_subject = (
         stated.group_by([s.DOC_ID, s.FISCAL_YEAR, s.SUBJECT, s.PARENT_SUBJECT])
-        .agg(
-            pl.col(s.AMOUNT_YUAN).min().alias("_low"),
-            pl.col(s.AMOUNT_YUAN).max().alias("_high"),
-            pl.col(s.SEQ),
-            pl.col(s.DEPARTMENT_ID).first(),
-        )
+        .agg(*agg)
         # A zero is "none this year", and a short subject ("支出", "合计", "年初预算") names no one item.
         .filter(
             ((pl.col("_high") - pl.col("_low")) > step) & (pl.col("_low") > 0) & (pl.col(s.SUBJECT).str.len_chars() > 4)
         )
     )
+    measured = _with_measure(stated).filter(pl.col(s.PARENT_SUBJECT).is_null() & ~pl.col(s.MEASURE).is_in(_TOTALS))
+    by_measure = (
+        measured.with_columns(_basis(ds.documents).alias(s.AMOUNT_BASIS))
+        .group_by([s.DOC_ID, s.FISCAL_YEAR, s.MEASURE, s.AMOUNT_BASIS])
+        .agg(*agg, pl.col(s.SUBJECT).first(), pl.col(s.PARENT_SUBJECT).first())
+        .filter(((pl.col("_high") - pl.col("_low")) > step) & (pl.col("_low") > 0))
+        .select(by_subject.columns)
+    )
+    groups = pl.concat([by_subject, by_measure]).unique([s.DOC_ID, s.SEQ], keep="first", maintain_order=True)
     out = []
     for row in groups.iter_rows(named=True):
         involved = ds.statements.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & pl.col(s.SEQ).is_in(row[s.SEQ]))
