@@ -119,10 +119,17 @@ def test_a_reason_given_on_the_next_line_is_no_residue() -> None:
         ("budget", "乙局 2021 年度财政拨款预算支出 312.40 万元。", True),
         ("budget", "乙局 2023 年度财政拨款预算执行数为 300.10 万元。", False),
         ("budget", "2019年起实施的档案数字化工程已完成。", False),
+        ("budget", "2021 年是乙局实施档案数字化三年行动的关键一年。", True),
+        ("budget", "2023 年是乙局实施档案数字化三年行动的关键一年。", False),
+        ("budget", "2021 年乙局机关及所属档案馆单位预留机动经费预算数为 12.00 万元。", True),
+        ("budget", "2021 年度乙局财政拨款", True),  # the sentence's words wrap onto the next line (see below)
+        ("final", "2022 年，乙局所属各预算单位均已公开决算。", True),
+        ("final", "2023 年，乙局所属各预算单位均已公开决算。", False),
+        ("budget", "2016年以来，乙局累计接收档案 12 万卷。", False),
     ],
 )
 def test_a_stale_year_in_a_heading_or_a_date(phase: str, printed: str, flagged: bool) -> None:
-    rows = [(p, t) for p, t in CLEAN if "截至" not in t] + [(5, printed)]
+    rows = [(p, t) for p, t in CLEAN if "截至" not in t] + [(5, printed), (5, "预算支出 40.00 万元。")]
     ds = dataset(documents=[document(phase=phase)], document_text=_text(rows))
     flags = check(ds, "hygiene.stale_year")
     assert bool(flags) is flagged, flags

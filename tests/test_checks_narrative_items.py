@@ -37,6 +37,11 @@ def _function_table() -> list[dict[str, Any]]:
         ("“社会保障和就业支出（类）行政事业单位养老支出（机关）（款）行政运行（项）”", "999_000", False),
         ("“社会保障和就业支出-行政事业单位养老支出(机关)-行政运行”科目", "990_000", True),
         ("档案数字化（项）", "50_000", False),
+        # A 类 named bare ("按照支出功能科目划分，社会保障和就业支出 …"), with or without its basis word.
+        ("社会保障和就业支出", "615_000", False),
+        ("社会保障和就业支出", "651_000", True),
+        ("文化旅游体育与传媒支出预算数", "4_210_000", True),
+        ("群众文化", "1_520_000", False),  # a bare 项 name: which 款 it belongs to is not said
     ],
 )
 def test_an_item_against_its_row(subject: str, amount: str, flagged: bool) -> None:

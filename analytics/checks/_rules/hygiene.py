@@ -37,6 +37,15 @@ _YEAR_OF_ACCOUNT = re.compile(
     r"(?<![\d\-—–~～至])((?:19|20)\d{2})(?![\d\-—–~～至])\s*年度?(?:[^。，；,;\d]{0,12}?)(?:预算|决算)"
 )
 _AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年")
+#: A paragraph that opens on the year it speaks of: "2017 年是…", "2024 年，本局…", "2018 年省检察院…" (not "2016 年以来",
+#: "2016 年底").
+_YEAR_OPENING = re.compile(r"^\s*((?:19|20)\d{2})\s*年度?\s*(?:[，,]|(?![以前后底末初起至内中间])(?=[\u4e00-\u9fff]))")
+#: What makes such a paragraph about the year's budget (not history: "1998 年，乙局与丙所合并组建"): it speaks of
+#: budget money, or of the year as a stage of work ("2017 年是…的重要一年").
+_ABOUT_THE_YEAR = re.compile(r"预算|决算|收入|支出|经费|年是.*一年")
+_SENTENCE_LOOK = 48
+#: How much of the next line a sentence naming a year's budget may take (the words wrapped after the year).
+_WRAP_LOOK = 16
 #: A word of two or more Chinese characters printed twice in a row ("预算预算"), or a doubled particle ("的的").
 _REPEATED = re.compile(r"([\u4e00-\u9fff]{2,6})\1|([的了是和在与及对])\2(?![确确])")
 
@@ -316,17 +325,27 @@ def stale_year(ds: Dataset, settings: Settings) -> pl.DataFrame:
         year, phase = int(str(document[s.FISCAL_YEAR])), document[s.PHASE]
         heading_years = _allowed(settings, "heading", phase, year)
         as_of_years = _allowed(settings, "as_of", phase, year)
-        for line in lines:
+        for index, line in enumerate(lines):
             as_of = list(_AS_OF.finditer(line.text))
             hits.extend(_Hit(line, m[0]) for m in as_of if int(m[1]) < as_of_years[0])
             if as_of:
                 continue
             if not _is_titled_heading(line.text):
-                # A sentence naming the budget or final account of a year ("2015 年度财政拨款预算支出 …"): an
-                # older year there is text reused too.
+                # A sentence naming the budget or final account of a year ("2015 年度财政拨款预算支出 …", its words
+                # wrapped onto the next line), or a paragraph about a year ("2015 年是…", "2022 年，本局…"): an older
+                # year there is text reused too.
+                following = lines[index + 1].text[:_WRAP_LOOK] if index + 1 < len(lines) else ""
+                joined = line.text + following
                 hits.extend(
-                    _Hit(line, m[0]) for m in _YEAR_OF_ACCOUNT.finditer(line.text) if int(m[1]) < heading_years[0]
+                    _Hit(line, m[0])
+                    for m in _YEAR_OF_ACCOUNT.finditer(joined)
+                    if m.start() < len(line.text) and int(m[1]) < heading_years[0]
                 )
+                opening = _YEAR_OPENING.match(line.text)
+                if opening and int(opening[1]) < heading_years[0] and not _YEAR_OF_ACCOUNT.match(joined.strip()):
+                    sentence = (line.text + (lines[index + 1].text if index + 1 < len(lines) else "")).split("。")[0]
+                    if _ABOUT_THE_YEAR.search(sentence[:_SENTENCE_LOOK]):
+                        hits.append(_Hit(line, opening[0].strip()))
                 continue
             for match in _YEAR.finditer(line.text):
                 printed = int(match[1])
@@ -335,9 +354,9 @@ def stale_year(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     hits.append(_Hit(line, match[0]))
     wording = _Wording(
         "年份",
-        "标题或“截至”日期中的年份与本年度不符",
+        "标题、“截至”日期或说明所述年度与本年度不符",
         "请核实是否沿用了往年的文本或数据",
-        "a heading or a 截至 date names a year that is not the report's",
+        "a heading, a 截至 date or a sentence names a year that is not the report's",
         "ask whether an earlier year's text or figures were reused",
     )
     return _by_document(ds, iter(hits), wording)

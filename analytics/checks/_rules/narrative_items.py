@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
 from analytics.checks._rules._common import line_evidence, wan
+from analytics.reference import reference_rows
 from analytics.store import Dataset
 
 _PART = "narrative"
@@ -51,11 +53,30 @@ def _path(subject: str) -> list[tuple[int, str]]:
         names = [part for part in quoted[1].split("-") if part.strip()]
         return [(level, _fold(name)) for level, name in enumerate(names[:3], start=1)]
     pieces = _MARK.split(subject)
-    return [
+    marked = [
         (_LEVELS[mark], _fold(name.strip('“”" ')))
         for name, mark in zip(pieces[0:-1:2], pieces[1::2], strict=True)
         if name.strip('“”" ')
     ]
+    if marked:
+        return marked
+    # A 类 named bare, as a narrative lists spending by function ("按照支出功能科目划分，教育支出 …，住房保障支出 …").
+    bare = _fold(_SUBJECT_BASIS.sub("", subject))
+    return [(1, bare)] if bare in _class_names() else []
+
+
+#: Basis words a subject may end with that do not belong to the 科目's name (住房保障支出决算数).
+_SUBJECT_BASIS = re.compile(r"(年初|调整|全年)?(预算|决算)(数)?$")
+
+
+@cache
+def _class_names() -> frozenset[str]:
+    """The folded names of the national function classification's 类 (``function_codes.csv``), their aliases too."""
+    names = set()
+    for row in reference_rows("function_codes.csv"):
+        if row["level"] == "1":
+            names.update(_fold(name) for name in [row["name"], *row["aliases"].split("|")] if name)
+    return frozenset(names)
 
 
 def _rows(ds: Dataset) -> pl.DataFrame:
