@@ -241,6 +241,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "kind_refused_page": ("无法读取的页面", "Unreadable page"),
     "kind_unplaced_amount": ("未能归栏的金额", "Amount not placed in a column"),
     "kind_unit_inferred": ("推定的计量单位", "Unit inferred"),
+    "kind_blank_total": ("空白的合计", "Total left blank"),
     "none": ("—", "—"),
     "colon": ("：", ": "),
     "list_separator": ("；", "; "),

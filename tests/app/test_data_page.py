@@ -191,3 +191,12 @@ def test_reading_report_in_english(doubtful_dataset: Dataset) -> None:
     assert findings["Finding"].to_list() == [message]
     assert findings["Kind"].to_list() == ["Not verified (an identity fails)"]
     assert findings["Table or part"].to_list() == ["Three public expenses and operating costs"]
+
+
+def test_every_reading_kind_has_a_chinese_and_an_english_label() -> None:
+    from app_pages._i18n import _STRINGS
+
+    missing = [kind for kind in s.READING_KINDS if f"kind_{kind}" not in _STRINGS]
+    assert missing == []
+    labels = [_STRINGS[f"kind_{kind}"] for kind in s.READING_KINDS]
+    assert all(zh and en and zh != en for zh, en in labels)
