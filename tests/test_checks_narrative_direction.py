@@ -182,3 +182,33 @@ def test_a_reason_names_the_direction_the_text_stated(reason: str, flagged: bool
     if flagged:
         assert len(flags) == 2  # 财政拨款收入 and 财政拨款支出 were both said to rise
         assert "财政拨款收入支出减少的主要原因" in flags[0][s.MESSAGE_ZH]
+
+
+_TRAVEL = "（二）差旅费预算支出 86.40 万元，本年数{}上年预算数的主要原因是"
+_CUT_TRAVEL = "进一步压减了差旅费的预算安排。"
+_MEETINGS = "本单位 2024 年度会务费预算支出 57.10 万元，比上年{} 12.5 万元，"
+_FROM_MEETINGS = "原因是从会务费预算中调减 12.5 万元用于课题研究。"
+_UPKEEP = "物业管理费预算支出 30 万元，本年数小于上年预算数，主要原因是{}新增了物业管理费的分摊。"
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ((_TRAVEL.format("大于"), _CUT_TRAVEL), True),
+        ((_TRAVEL.format("小于"), _CUT_TRAVEL), False),
+        ((_MEETINGS.format("增加"), _FROM_MEETINGS), True),
+        ((_MEETINGS.format("减少"), _FROM_MEETINGS), False),
+        # the money came from another item: this one rose
+        (("课题研究费预算支出 40 万元，比上年增加 12.5 万元，" + _FROM_MEETINGS,), False),
+        (("课题研究费预算支出 40 万元，比上年减少 12.5 万元，" + _FROM_MEETINGS,), True),
+        ((_UPKEEP.format(""),), True),
+        # a reason speaking first of last year explains by last year's figure
+        ((_UPKEEP.format("上年一次性"),), False),
+        (("维修费预算支出 30 万元，本年数大于上年预算数，主要原因是压减支出后仍需维修。",), False),
+    ],
+)
+def test_a_reason_that_does_the_opposite_to_the_figure_it_explains(lines: tuple[str, ...], flagged: bool) -> None:
+    flags = check(_narrative(*lines), "narrative.direction_words")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert "请说明实际的增减方向" in flags[0][s.MESSAGE_ZH]

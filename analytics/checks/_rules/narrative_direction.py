@@ -187,7 +187,9 @@ def direction_words(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     ),
                 )
             )
-    return findings([*out, *_opposite_pairs(ds), *_part_changes(ds, step), *_reason_directions(ds)])
+    return findings(
+        [*out, *_opposite_pairs(ds), *_part_changes(ds, step), *_reason_directions(ds), *_reason_actions(ds)]
+    )
 
 
 def _signed(row: dict[str, object]) -> Decimal | None:
@@ -317,6 +319,73 @@ def _reason_directions(ds: Dataset) -> list[dict[str, object]]:
                         ),
                     )
                 )
+    return out
+
+
+@cache
+def _explained_change() -> re.Pattern[str]:
+    """A sentence stating a change against a year before and then its reason: "公务接待费预算支出 185.72 万元，本年数
+    小于上年预算数的主要原因是…压减了公务接待费的预算安排". Groups: the sentence up to the direction word, the word,
+    the reason."""
+    word = f"{alternation('change_word')}|{alternation('change_comparative')}"
+    return re.compile(
+        rf"([^。；;]*?(?:本年数?|本年度|比上年|较上年|与上年相比|比\d{{4}}\s*年|较\d{{4}}\s*年)[^。；;，,]{{0,12}}?)"
+        rf"({word})[^。；;]{{0,30}}?(?:主要)?(?:原因|主要是)(?:是|为|：|:)?([^。]{{1,160}})"
+    )
+
+
+#: What a reason's verb acts on: "压减了公务接待费的…" (the words after the verb) and "从会议费预算中调减" (the
+#: source of a transfer).
+_NAME = r"([\u4e00-\u9fff（）“”]{2,12}?)"
+_ACTED_ON = _NAME + r"(?=的|预算|支出|经费|开支|安排|[，,。；;]|$)"
+#: Money moved from one item to another: "从会议费预算中调减 403.75 万元用于培训费开支" raises 培训费.
+_TRANSFER = r"从[^，,。；;]{2,16}?中(?:调减|调出|调剂|划出)[^，,。；;]{0,16}?"
+#: A reason that first speaks of an earlier year ("上年一次性追加了…") explains by last year's figure, not this one's.
+_EARLIER_YEAR = re.compile(r"上年|去年|\d{4}\s*年")
+
+
+def _reason_actions(ds: Dataset) -> list[dict[str, object]]:
+    """A change stated in one direction whose reason does the opposite to the very figure it explains: "会议费…本年数
+    大于上年预算数，原因是从会议费预算中调减 403.75 万元". Only a verb acting on a name the sentence itself gives
+    before the direction word is read: money moved from another item to this one ("从会议费预算中调减…用于培训费")
+    raises this one."""
+    verbs = {word: _SIGN[direction] for word, direction in meanings("reason_verb").items()}
+    words = {**_change_words(), **{w: _SIGN[d] for w, d in meanings("change_comparative").items() if d in _SIGN}}
+    verb_word = alternation("reason_verb")
+    documents = _documents(ds)
+    out = []
+    for doc_id, flow in _flows(ds).items():
+        document = documents.get(doc_id)
+        if document is None:
+            continue
+        for match in _explained_change().finditer(flow.text):
+            sign = words.get(match[2])
+            if not sign:
+                continue
+            head, reason = match[1], match[3]
+            acts = [
+                *((m, verbs[m[1]], m[2]) for m in re.finditer(rf"({verb_word})了?{_ACTED_ON}", reason)),
+                *((m, verbs[m[2]], m[1]) for m in re.finditer(rf"从{_NAME}(?:预算|经费|支出)?中({verb_word})", reason)),
+                *((m, 1, m[1]) for m in re.finditer(rf"{_TRANSFER}用于{_ACTED_ON}", reason)),
+            ]
+            for act, acted, name in acts:
+                if acted != -sign or len(name) < 3 or name not in head or _EARLIER_YEAR.search(reason[: act.start()]):
+                    continue
+                at = match.start(2)
+                out.append(
+                    _text_finding(
+                        document,
+                        flow,
+                        at,
+                        f"action|{match[0][-60:]}",
+                        (
+                            f"{_where(flow, at)}称{name}“{match[2]}”，而所述原因是“{act[0]}”。请说明实际的增减方向",
+                            f"{_where_en(flow, at)} says {name} {_WENT[sign]} ({match[2]!r}) for the reason "
+                            f"{act[0]!r}, which does the opposite; ask which direction is right",
+                        ),
+                    )
+                )
+                break
     return out
 
 
