@@ -211,10 +211,12 @@ def _part_changes(ds: Dataset, step: Decimal) -> list[dict[str, object]]:
     if linked.is_empty():
         return []
     by_seq = {(row[s.DOC_ID], row[s.SEQ]): row for row in ds.statements.iter_rows(named=True)}
+    groups: dict[tuple[object, object], list[dict[str, object]]] = {}
+    for row in linked.iter_rows(named=True):
+        groups.setdefault((row[s.DOC_ID], row["parent_seq"]), []).append(row)
     out = []
-    for (doc_id, parent_seq), group in linked.group_by([s.DOC_ID, "parent_seq"], maintain_order=True):
+    for (doc_id, parent_seq), parts in groups.items():
         parent = by_seq[(doc_id, parent_seq)]
-        parts = group.to_dicts()
         total_change = _signed(parent)
         changes = [_signed(p) for p in parts]
         amounts = [p[s.AMOUNT_YUAN] for p in parts]
@@ -324,14 +326,24 @@ def _reason_directions(ds: Dataset) -> list[dict[str, object]]:
 
 @cache
 def _explained_change() -> re.Pattern[str]:
-    """A sentence stating a change against a year before and then its reason: "公务接待费预算支出 185.72 万元，本年数
-    小于上年预算数的主要原因是…压减了公务接待费的预算安排". Groups: the sentence up to the direction word, the word,
-    the reason."""
+    """A change stated against a year before and then its reason: "本年数小于上年预算数的主要原因是…压减了公务接待费的
+    预算安排". Groups: the direction word, the reason (the sentence before it is ``_sentence_before``'s)."""
     word = f"{alternation('change_word')}|{alternation('change_comparative')}"
     return re.compile(
-        rf"([^。；;]*?(?:本年数?|本年度|比上年|较上年|与上年相比|比\d{{4}}\s*年|较\d{{4}}\s*年)[^。；;，,]{{0,12}}?)"
+        rf"(?:本年数?|本年度|比上年|较上年|与上年相比|比\d{{4}}\s*年|较\d{{4}}\s*年)[^。；;，,]{{0,12}}?"
         rf"({word})[^。；;]{{0,30}}?(?:主要)?(?:原因|主要是)(?:是|为|：|:)?([^。]{{1,160}})"
     )
+
+
+_SENTENCE_END = re.compile(r"[。；;]")
+_SENTENCE_LOOK_BACK = 200
+
+
+def _sentence_before(text: str, end: int) -> str:
+    """The sentence ``text`` holds up to ``end`` (at most ``_SENTENCE_LOOK_BACK`` characters)."""
+    window = text[max(end - _SENTENCE_LOOK_BACK, 0) : end]
+    stops = list(_SENTENCE_END.finditer(window))
+    return window[stops[-1].end() :] if stops else window
 
 
 #: What a reason's verb acts on: "压减了公务接待费的…" (the words after the verb) and "从会议费预算中调减" (the
@@ -359,10 +371,10 @@ def _reason_actions(ds: Dataset) -> list[dict[str, object]]:
         if document is None:
             continue
         for match in _explained_change().finditer(flow.text):
-            sign = words.get(match[2])
+            sign = words.get(match[1])
             if not sign:
                 continue
-            head, reason = match[1], match[3]
+            head, reason = _sentence_before(flow.text, match.start(1)), match[2]
             acts = [
                 *((m, verbs[m[1]], m[2]) for m in re.finditer(rf"({verb_word})了?{_ACTED_ON}", reason)),
                 *((m, verbs[m[2]], m[1]) for m in re.finditer(rf"从{_NAME}(?:预算|经费|支出)?中({verb_word})", reason)),
@@ -371,7 +383,7 @@ def _reason_actions(ds: Dataset) -> list[dict[str, object]]:
             for act, acted, name in acts:
                 if acted != -sign or len(name) < 3 or name not in head or _EARLIER_YEAR.search(reason[: act.start()]):
                     continue
-                at = match.start(2)
+                at = match.start(1)
                 out.append(
                     _text_finding(
                         document,
@@ -379,8 +391,8 @@ def _reason_actions(ds: Dataset) -> list[dict[str, object]]:
                         at,
                         f"action|{match[0][-60:]}",
                         (
-                            f"{_where(flow, at)}称{name}“{match[2]}”，而所述原因是“{act[0]}”。请说明实际的增减方向",
-                            f"{_where_en(flow, at)} says {name} {_WENT[sign]} ({match[2]!r}) for the reason "
+                            f"{_where(flow, at)}称{name}“{match[1]}”，而所述原因是“{act[0]}”。请说明实际的增减方向",
+                            f"{_where_en(flow, at)} says {name} {_WENT[sign]} ({match[1]!r}) for the reason "
                             f"{act[0]!r}, which does the opposite; ask which direction is right",
                         ),
                     )
