@@ -204,7 +204,7 @@ _UPKEEP = "物业管理费预算支出 30 万元，本年数小于上年预算�
         ((_UPKEEP.format(""),), True),
         # a reason speaking first of last year explains by last year's figure
         ((_UPKEEP.format("上年一次性"),), False),
-        (("维修费预算支出 30 万元，本年数大于上年预算数，主要原因是压减支出后仍需维修。",), False),
+        (("维修费预算支出 30 万元，本年数大于上年预算数，主要原因是维修项目增加，压减其他支出后仍有缺口。",), False),
     ],
 )
 def test_a_reason_that_does_the_opposite_to_the_figure_it_explains(lines: tuple[str, ...], flagged: bool) -> None:
@@ -212,3 +212,24 @@ def test_a_reason_that_does_the_opposite_to_the_figure_it_explains(lines: tuple[
     assert bool(flags) is flagged, flags
     if flagged:
         assert "请说明实际的增减方向" in flags[0][s.MESSAGE_ZH]
+
+
+_HOSTING = "（三）公务接待费预算支出 48.20 万元，本年数{}上年预算数 6.10 万元，主要是{}。"
+
+
+@pytest.mark.parametrize(
+    ("word", "reason", "flagged"),
+    [
+        ("大于", "认真落实厉行节约的要求", True),
+        ("小于", "认真落实厉行节约的要求", False),
+        ("大于", "严格控制接待规模", True),
+        # a mixed reason explains a rise as well as a fall
+        ("大于", "新增外宾接待任务，同时严格控制接待规模", False),
+        ("大于", "接待任务增加", False),
+    ],
+)
+def test_a_rise_explained_only_by_spending_less(word: str, reason: str, flagged: bool) -> None:
+    flags = check(_narrative(_HOSTING.format(word, reason)), "narrative.direction_words")
+    assert bool(flags) is flagged, flags
+    if flagged:
+        assert "只讲压减支出" in flags[0][s.MESSAGE_ZH]

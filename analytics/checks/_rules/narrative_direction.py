@@ -331,7 +331,7 @@ def _explained_change() -> re.Pattern[str]:
     word = f"{alternation('change_word')}|{alternation('change_comparative')}"
     return re.compile(
         rf"(?:本年数?|本年度|比上年|较上年|与上年相比|比\d{{4}}\s*年|较\d{{4}}\s*年)[^。；;，,]{{0,12}}?"
-        rf"({word})[^。；;]{{0,30}}?(?:主要)?(?:原因|主要是)(?:是|为|：|:)?([^。]{{1,160}})"
+        rf"({word})[^。；;]{{0,30}}?(?:主要)?(?:原因|主要是)(?:是|为|：|:)?([^。；;]{{1,160}})"
     )
 
 
@@ -398,7 +398,40 @@ def _reason_actions(ds: Dataset) -> list[dict[str, object]]:
                     )
                 )
                 break
+            else:
+                said = _austerity().search(reason) if sign == 1 else None
+                if said is not None and not _raising().search(reason):
+                    out.append(_austere_rise(document, flow, match, said[0]))
     return out
+
+
+@cache
+def _austerity() -> re.Pattern[str]:
+    return re.compile(alternation("reason_austerity"))
+
+
+@cache
+def _raising() -> re.Pattern[str]:
+    """Any word of a reason that raises something (新增, 提高, 用于 …): a reason of austerity and of new spending is
+    a mixed reason, and explains a rise as well as a fall."""
+    raising = [w for w, d in (*meanings("reason_verb").items(), *meanings("change_word").items()) if d == "增加"]
+    return re.compile("|".join(sorted({*map(re.escape, raising), "用于"}, key=len, reverse=True)))
+
+
+def _austere_rise(document: dict[str, object], flow: _Flow, match: re.Match[str], said: str) -> dict[str, object]:
+    """ "本年数大于上年预算数 29.65 万元，主要是…厉行节约相关规定作出的选择": a rise explained only by spending less."""
+    at = match.start(1)
+    return _text_finding(
+        document,
+        flow,
+        at,
+        f"austerity|{match[0][-60:]}",
+        (
+            f"{_where(flow, at)}称比上年“{match[1]}”，而所述原因只讲压减支出（“{said}”）。请说明实际的增减方向",
+            f"{_where_en(flow, at)} says the figure rose ({match[1]!r}) but gives only a reason of spending less "
+            f"({said!r}); ask which direction is right",
+        ),
+    )
 
 
 def _opposite_pairs(ds: Dataset) -> list[dict[str, object]]:
