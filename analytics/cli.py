@@ -41,7 +41,7 @@ __all__ = ["main"]
 _EXPORTS = ("xlsx", "csv", "parquet", "fdp")
 
 _EPILOG = """examples:
-  analytics ingest report.txt                       add one disclosure to the default dataset
+  analytics ingest report.txt                       add one disclosure to your working dataset
   analytics ingest a.txt b.txt --dataset work/ds    add two disclosures to the dataset in work/ds
   analytics build-dataset datasets/raw datasets/normalized
                                                     rebuild a dataset from every supported file of a folder
@@ -73,7 +73,15 @@ _EXPORT_EPILOG = """examples:
 
 
 def _dataset_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: the shipped one)")
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help=(
+            "dataset directory (default: $ANALYTICS_DATASET, else your working dataset in the user data directory,"
+            " a copy of the shipped one made on the first write; reads fall back to the shipped one)"
+        ),
+    )
 
 
 def _parser() -> argparse.ArgumentParser:

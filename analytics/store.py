@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ __all__ = [
     "refresh_dataset",
     "save_dataset",
     "update_dataset",
+    "user_data_dir",
+    "working_dataset_path",
+    "writable_dataset_path",
     "write_atomically",
 ]
 
@@ -281,8 +285,24 @@ def _sorted(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     return {name: frame.sort(s.TABLES[name].key, nulls_last=True) for name, frame in tables.items()}
 
 
+def user_data_dir() -> Path:
+    """This tool's folder in the user's data directory: ``$XDG_DATA_HOME/budget-analytics`` (by default under
+    ``~/.local/share``). The working dataset and the triage database live there."""
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "budget-analytics"
+
+
+def working_dataset_path() -> Path:
+    """The dataset a user adds documents to: ``$ANALYTICS_DATASET`` if set, else ``dataset`` in ``user_data_dir()``
+    (a copy of the shipped dataset, made on the first write). The shipped dataset itself is written only when a
+    caller names it."""
+    env = os.environ.get("ANALYTICS_DATASET")
+    return Path(env) if env else user_data_dir() / "dataset"
+
+
 def dataset_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """Where a dataset lives: ``path`` if given, else ``$ANALYTICS_DATASET``, else the shipped default.
+    """Where a dataset is read from: ``path`` if given, else ``$ANALYTICS_DATASET``, else the user's working
+    dataset once it exists, else the shipped default.
 
     Examples
     --------
@@ -291,8 +311,49 @@ def dataset_path(path: str | os.PathLike[str] | None = None) -> Path:
     """
     if path is not None:
         return Path(path)
-    env = os.environ.get("ANALYTICS_DATASET")
-    return Path(env) if env else DEFAULT_DATASET
+    working = working_dataset_path()
+    if os.environ.get("ANALYTICS_DATASET") or (working / MANIFEST).exists():
+        return working
+    return DEFAULT_DATASET
+
+
+def writable_dataset_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Where a write goes: ``path`` if given, else ``working_dataset_path()`` — never the shipped dataset unless a
+    caller names it. The first write to a working dataset that does not exist yet starts it as a copy of the
+    shipped one (copied whole to a temporary sibling, then renamed: never half a copy)."""
+    if path is not None:
+        return Path(path)
+    working = working_dataset_path()
+    if (
+        os.environ.get("ANALYTICS_DATASET")
+        or (working / MANIFEST).exists()
+        or not (DEFAULT_DATASET / MANIFEST).exists()
+    ):
+        return working
+    working.parent.mkdir(parents=True, exist_ok=True)
+    partial = working.parent / f".{working.name}.copying-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(DEFAULT_DATASET, partial, ignore=shutil.ignore_patterns(_LOCK))
+    try:
+        partial.rename(working)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)  # another process made it first, or a folder is in the way
+        if not (working / MANIFEST).exists():
+            raise DatasetError(
+                f"{working}: cannot create the working dataset: the folder exists and holds no {MANIFEST}; "
+                "move it away or choose another folder with ANALYTICS_DATASET"
+            ) from None
+    return working
+
+
+def _write_target(path: str | os.PathLike[str] | None, dataset: Dataset | None = None) -> Path:
+    """The folder a save writes to: the named ``path``, else the dataset's own folder unless that is the shipped
+    one (opened by default, not named), else the working dataset."""
+    if path is not None:
+        return Path(path)
+    if dataset is not None and dataset.path is not None and Path(dataset.path).resolve() != DEFAULT_DATASET:
+        return Path(dataset.path)
+    return writable_dataset_path()
 
 
 def dataset_version(path: str | os.PathLike[str] | None = None) -> str:
@@ -473,7 +534,7 @@ def save_dataset(dataset: Dataset, path: str | os.PathLike[str] | None = None) -
     ...     save_dataset(Dataset.empty(), tmp).documents.height
     0
     """
-    directory = dataset_path(path if path is not None else dataset.path)
+    directory = _write_target(path, dataset)
     with _locked(directory):
         return _save_unlocked(dataset, directory)
 
@@ -490,7 +551,7 @@ def update_dataset(
     saved. The read, merge and write happen under the dataset's lock, so two concurrent ingests cannot lose each
     other's rows. If anything fails, the stored dataset is left exactly as it was.
     """
-    directory = dataset_path(path)
+    directory = _write_target(path)
     with _locked(directory):
         merged = open_dataset(directory, missing_ok=True).replace_documents(incoming)
         return _save_unlocked(refresh(merged) if refresh else merged, directory)
@@ -498,6 +559,6 @@ def update_dataset(
 
 def refresh_dataset(refresh: Callable[[Dataset], Dataset], path: str | os.PathLike[str] | None = None) -> Dataset:
     """Recompute derived tables of the stored dataset (e.g. its flags) and save it atomically, under its lock."""
-    directory = dataset_path(path)
+    directory = _write_target(path)
     with _locked(directory):
         return _save_unlocked(refresh(open_dataset(directory)), directory)

@@ -22,6 +22,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.errors import AnalyticsError
+from analytics.store import user_data_dir
 
 __all__ = ["STATUSES", "TriageError", "TriageStore", "default_triage_path", "open_triage"]
 
@@ -65,8 +66,7 @@ def default_triage_path() -> Path:
     configured = os.environ.get("ANALYTICS_TRIAGE")
     if configured:
         return Path(configured)
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "budget-analytics" / "triage.sqlite"
+    return user_data_dir() / "triage.sqlite"
 
 
 @dataclass(frozen=True)

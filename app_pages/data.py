@@ -12,7 +12,7 @@ import streamlit as st
 import analytics
 from analytics import pipeline
 from analytics import schema as s
-from analytics.store import dataset_path
+from analytics.store import dataset_path, writable_dataset_path
 from app_pages import _data
 from app_pages._i18n import english, phase_labels, t, table_labels
 
@@ -72,7 +72,7 @@ if st.button(t("ingest"), key="data_ingest", disabled=not files, type="primary")
                 bar.progress(len(done) / len(paths), text=f"{t('reading')} {path.name}")
 
             try:
-                outcome = pipeline.ingest_files(paths, dataset_path(), progress=step, workers=1)
+                outcome = pipeline.ingest_files(paths, writable_dataset_path(), progress=step, workers=1)
             except analytics.AnalyticsError as exc:
                 outcome = None
                 st.error(str(exc))

@@ -288,3 +288,73 @@ def test_for_department_keeps_its_facts(tmp_path: Path) -> None:
     update_dataset(_document("c3", "乙局", 2024, ["7.00"]), tmp_path)
     ds = open_dataset(tmp_path).for_department("甲局")
     assert ds.department_facts.get_column(s.DOC_ID).to_list() == ["a1"]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Workspaces: the shipped dataset is read by default and written only when named
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A shipped dataset of one document (丁局 2024) in place of the project's, and no ``ANALYTICS_DATASET``."""
+    folder = tmp_path / "shipped"
+    save_dataset(_document("s1", "丁局", 2024, ["7.00"]), folder)
+    monkeypatch.setattr(store, "DEFAULT_DATASET", folder.resolve())
+    monkeypatch.delenv("ANALYTICS_DATASET", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    return folder
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != ".lock"}
+
+
+def test_reads_fall_back_to_the_shipped_dataset(shipped: Path) -> None:
+    assert store.dataset_path() == shipped.resolve()
+    assert open_dataset().documents.get_column(s.DOC_ID).to_list() == ["s1"]
+
+
+def test_an_ingest_without_a_dataset_writes_a_working_copy_and_leaves_the_shipped_one(shipped: Path) -> None:
+    before = _files(shipped)
+    stored = update_dataset(_document("w1", "戊局", 2025, ["2.00"]))
+    working = Path(shipped.parent / "home" / "budget-analytics" / "dataset")
+    assert stored.path == working
+    assert _files(shipped) == before
+    assert sorted(open_dataset().documents.get_column(s.DOC_ID).to_list()) == ["s1", "w1"]
+    assert store.dataset_path() == working
+    assert open_dataset(shipped).documents.get_column(s.DOC_ID).to_list() == ["s1"]
+
+
+def test_saving_the_dataset_opened_by_default_does_not_write_the_shipped_one(shipped: Path) -> None:
+    before = _files(shipped)
+    ds = open_dataset()
+    stored = save_dataset(ds.replace_documents(_document("w2", "己局", 2025, ["4.00"])))
+    assert _files(shipped) == before
+    assert stored.path == store.working_dataset_path()
+    assert sorted(open_dataset().documents.get_column(s.DOC_ID).to_list()) == ["s1", "w2"]
+
+
+def test_the_shipped_dataset_is_written_when_named(shipped: Path) -> None:
+    update_dataset(_document("w3", "庚局", 2025, ["5.00"]), shipped)
+    assert sorted(open_dataset(shipped).documents.get_column(s.DOC_ID).to_list()) == ["s1", "w3"]
+    assert not store.working_dataset_path().exists()
+
+
+def test_the_environment_variable_names_the_working_dataset(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = tmp_path / "chosen"
+    monkeypatch.setenv("ANALYTICS_DATASET", str(chosen))
+    update_dataset(_document("w4", "辛局", 2025, ["6.00"]))
+    assert open_dataset(chosen).documents.get_column(s.DOC_ID).to_list() == ["w4"]
+    assert open_dataset(shipped).documents.get_column(s.DOC_ID).to_list() == ["s1"]
+
+
+def test_a_folder_in_the_way_of_the_working_dataset_is_a_clear_error(shipped: Path) -> None:
+    in_the_way = store.working_dataset_path()
+    in_the_way.mkdir(parents=True)
+    (in_the_way / "notes.txt").write_text("not a dataset", encoding="utf-8")
+    with pytest.raises(DatasetError, match="cannot create the working dataset"):
+        update_dataset(_document("w5", "壬局", 2025, ["1.00"]))
+    assert (in_the_way / "notes.txt").read_text(encoding="utf-8") == "not a dataset"

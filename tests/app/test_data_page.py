@@ -200,3 +200,25 @@ def test_every_reading_kind_has_a_chinese_and_an_english_label() -> None:
     assert missing == []
     labels = [_STRINGS[f"kind_{kind}"] for kind in s.READING_KINDS]
     assert all(zh and en and zh != en for zh, en in labels)
+
+
+def test_an_upload_goes_to_the_working_dataset_and_leaves_the_shipped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analytics import store
+
+    shipped = tmp_path / "shipped"
+    shutil.copytree(dataset_path(None), shipped)
+    monkeypatch.setattr(store, "DEFAULT_DATASET", shipped.resolve())
+    monkeypatch.delenv("ANALYTICS_DATASET", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    files = {p.name: p.read_bytes() for p in shipped.iterdir() if p.name != ".lock"}
+    text = SyntheticDisclosure(region="南京市玄武区", short_name="玄武区方志馆").text()
+    at = _page()
+    at.file_uploader(key="data_upload").set_value(("xuanwu_gazetteer.txt", text.encode(), "text/plain")).run()
+    at.button(key="data_ingest").click().run()
+    assert not at.exception
+    assert {p.name: p.read_bytes() for p in shipped.iterdir() if p.name != ".lock"} == files
+    working = open_dataset(tmp_path / "home" / "budget-analytics" / "dataset")
+    assert working.documents.height == open_dataset(shipped).documents.height + 1
+    assert "南京市玄武区方志馆" in working.documents.get_column(s.DEPARTMENT_ID).to_list()
