@@ -1,4 +1,4 @@
-"""Command line: ``analytics ingest | build-dataset | check | brief | export | info``.
+"""Command line: ``analytics ingest | build-dataset | check | brief | export | info | remove``.
 
 Examples
 --------
@@ -32,7 +32,14 @@ from analytics.checks import FAMILIES
 from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.pipeline import all_flags, read_summary
-from analytics.store import Dataset, open_dataset, refresh_dataset, save_dataset, update_dataset
+from analytics.store import (
+    Dataset,
+    open_dataset,
+    refresh_dataset,
+    remove_documents,
+    save_dataset,
+    update_dataset,
+)
 from analytics.triage import TriageStore, default_triage_path, open_triage
 
 __all__ = ["main"]
@@ -50,6 +57,7 @@ _EPILOG = """examples:
   analytics brief --all --out briefs                one hearing brief (PDF + HTML) per department
   analytics export --format xlsx --out ds.xlsx      the whole dataset as an Excel workbook
   analytics info --dataset work/ds                  what a dataset holds
+  analytics remove report.txt                       take one disclosure out of your working dataset
 """
 
 _BRIEF_EPILOG = """examples:
@@ -146,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--department", default=None, help="only this department (name or id)")
     _dataset_option(exporter)
     exporter.add_argument("--triage", type=Path, default=None, help="triage database for xlsx (default: the app's)")
+    remove = commands.add_parser(
+        "remove",
+        help="remove documents from a dataset (by file name or doc_id); the auditors' triage is kept",
+    )
+    remove.add_argument("documents", nargs="+", help="file names (as analytics info lists them) or doc_ids")
+    _dataset_option(remove)
     info = commands.add_parser("info", help="summarize what a dataset holds")
     _dataset_option(info)
     return parser
@@ -283,6 +297,17 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
     return 0
 
 
+def _remove(names: Sequence[str], dataset: Path | None, console: Console) -> int:
+    stored, removed = remove_documents(names, dataset, refresh=all_flags)
+    console.print(
+        f"已移除 removed {len(removed)} document(s); 数据集 dataset {stored.path}: {stored.documents.height} "
+        "document(s) left. 核实记录保留 triage decisions are kept.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
 def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
     if out is not None and out.suffix.lower().lstrip(".") not in export.FORMATS:
         raise AnalyticsError(f"{out}: unsupported output type; expected one of .{', .'.join(export.FORMATS)}")
@@ -393,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "brief": lambda: _brief(args, console),
         "export": lambda: _export(args, console),
         "info": lambda: _info(args.dataset, console),
+        "remove": lambda: _remove(args.documents, args.dataset, console),
     }
     try:
         return commands[args.command]()

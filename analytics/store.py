@@ -26,7 +26,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,7 @@ __all__ = [
     "fact_columns",
     "open_dataset",
     "refresh_dataset",
+    "remove_documents",
     "save_dataset",
     "update_dataset",
     "user_data_dir",
@@ -174,6 +175,51 @@ class Dataset:
             path=self.path,
             fact_rows=facts,
         )
+
+    def document_ids(self, names: Sequence[str]) -> list[str]:
+        """The ``doc_id`` of each of ``names``, each a ``doc_id`` or a document's file name (``source_name``).
+
+        Raises ``DatasetError`` naming every name the dataset does not hold (a file name held twice, by documents
+        read from two folders, names both and must be given by ``doc_id``)."""
+        by_name: dict[str, list[str]] = {}
+        for doc_id, source in self.documents.select(s.DOC_ID, s.SOURCE_NAME).iter_rows():
+            by_name.setdefault(str(doc_id), []).append(str(doc_id))
+            if source is not None and source != doc_id:
+                by_name.setdefault(str(source), []).append(str(doc_id))
+        unknown = [name for name in names if name not in by_name]
+        if unknown:
+            raise DatasetError(
+                f"{self.path or 'dataset'}: no document {', '.join(map(repr, unknown))}; expected a doc_id or the file "
+                "name of a document it holds (analytics info lists them)"
+            )
+        ambiguous = [name for name in names if len(set(by_name[name])) > 1]
+        if ambiguous:
+            raise DatasetError(
+                f"{self.path or 'dataset'}: {', '.join(map(repr, ambiguous))} names several documents; "
+                "give their doc_id"
+            )
+        return list(dict.fromkeys(by_name[name][0] for name in names))
+
+    def without_documents(self, doc_ids: Sequence[str]) -> Dataset:
+        """Return the dataset without the rows of ``doc_ids`` (from ``document_ids``). Department-years they
+        described are merged again from the documents that remain; the flags are left empty, to be derived again
+        (``remove_documents`` does that). An auditor's triage is kept apart (``analytics.triage``) and is untouched:
+        re-adding the document brings its findings back with their decisions.
+
+        Examples
+        --------
+        >>> Dataset.empty().without_documents([]).documents.height
+        0
+        """
+        ids = pl.Series(s.DOC_ID, list(doc_ids), dtype=pl.String)
+        kept: dict[str, pl.DataFrame] = {}
+        for name, frame in self.tables.items():
+            if name == s.FLAGS:
+                kept[name] = frame.clear()
+            elif name != s.DEPARTMENTS:
+                kept[name] = frame.filter(~pl.col(s.DOC_ID).is_in(ids.implode()))
+        kept[s.DEPARTMENTS], facts = _merge_facts(self, Dataset.empty(), ids)
+        return dataclasses.replace(Dataset.from_tables(_sorted(kept), path=self.path), fact_rows=_sorted_facts(facts))
 
     def replace_documents(self, incoming: Dataset) -> Dataset:
         """Return a dataset where every document of ``incoming`` replaces its earlier rows (same ``doc_id``).
@@ -555,6 +601,23 @@ def update_dataset(
     with _locked(directory):
         merged = open_dataset(directory, missing_ok=True).replace_documents(incoming)
         return _save_unlocked(refresh(merged) if refresh else merged, directory)
+
+
+def remove_documents(
+    names: Sequence[str],
+    path: str | os.PathLike[str] | None = None,
+    *,
+    refresh: Callable[[Dataset], Dataset] | None = None,
+) -> tuple[Dataset, list[str]]:
+    """Remove the documents ``names`` (doc_ids or file names) from the dataset at ``path`` and save atomically,
+    under its lock; ``refresh`` derives the flags again. Returns the stored dataset and the removed doc_ids. A name
+    the dataset does not hold is a ``DatasetError`` and nothing is written."""
+    directory = _write_target(path)
+    with _locked(directory):
+        current = open_dataset(directory)
+        doc_ids = current.document_ids(names)
+        remaining = current.without_documents(doc_ids)
+        return _save_unlocked(refresh(remaining) if refresh else remaining, directory), doc_ids
 
 
 def refresh_dataset(refresh: Callable[[Dataset], Dataset], path: str | os.PathLike[str] | None = None) -> Dataset:

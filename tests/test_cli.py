@@ -257,3 +257,47 @@ def test_the_summary_fits_the_terminal(width: int, other: Path, doubtful: Path) 
     assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in table)
     assert any("doubts" in line for line in table)
     assert _row(out, doubtful.name)[-1] == "1"
+
+
+def test_removing_a_document_is_as_if_it_had_never_been_ingested(
+    tmp_path: Path, other: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both, alone = tmp_path / "both", tmp_path / "alone"
+    assert main(["ingest", str(SEED), str(other), "--dataset", str(both)]) == 0
+    assert main(["ingest", str(SEED), "--dataset", str(alone)]) == 0
+    capsys.readouterr()
+    assert main(["remove", "other.txt", "--dataset", str(both)]) == 0
+    assert "已移除 removed 1 document(s)" in capsys.readouterr().out
+    removed, expected = open_dataset(both), open_dataset(alone)
+    for name in (s.DOCUMENTS, s.DEPARTMENTS, s.LINES, s.STATEMENTS, s.FLAGS):
+        assert removed.tables[name].equals(expected.tables[name]), name
+
+
+def test_removing_an_unknown_document_names_it_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "ds"
+    assert main(["ingest", str(SEED), "--dataset", str(dataset)]) == 0
+    before = _snapshot(dataset)
+    capsys.readouterr()
+    assert main(["remove", "missing_2024_budget.pdf", "--dataset", str(dataset)]) == 1
+    out = capsys.readouterr().out
+    assert "missing_2024_budget.pdf" in out and "expected a doc_id or the file name" in out
+    assert _snapshot(dataset) == before
+
+
+def test_a_removed_documents_findings_come_back_with_their_triage(tmp_path: Path, other: Path) -> None:
+    from analytics.triage import open_triage
+
+    dataset = tmp_path / "ds"
+    assert main(["ingest", str(SEED), str(other), "--dataset", str(dataset)]) == 0
+    ds = open_dataset(dataset)
+    seed_doc = ds.documents.filter(pl.col(s.SOURCE_NAME) == SEED.name).get_column(s.DOC_ID).item()
+    flag_id = ds.flags.filter(pl.col(s.DOC_ID) == seed_doc).get_column(s.FLAG_ID)[0]
+    triage = open_triage(tmp_path / "triage.sqlite")
+    triage.record(flag_id, "已解释", note="见说明第2页", author="审计甲")
+    assert main(["remove", seed_doc, "--dataset", str(dataset)]) == 0
+    assert flag_id not in open_dataset(dataset).flags.get_column(s.FLAG_ID).to_list()
+    assert main(["ingest", str(SEED), "--dataset", str(dataset)]) == 0
+    annotated = triage.annotate(open_dataset(dataset).flags).filter(pl.col(s.FLAG_ID) == flag_id)
+    assert annotated.get_column("status").to_list() == ["已解释"]

@@ -358,3 +358,13 @@ def test_a_folder_in_the_way_of_the_working_dataset_is_a_clear_error(shipped: Pa
     with pytest.raises(DatasetError, match="cannot create the working dataset"):
         update_dataset(_document("w5", "壬局", 2025, ["1.00"]))
     assert (in_the_way / "notes.txt").read_text(encoding="utf-8") == "not a dataset"
+
+
+def test_removing_from_the_default_dataset_leaves_the_shipped_one(shipped: Path) -> None:
+    update_dataset(_document("w6", "癸局", 2025, ["8.00"]), shipped)
+    before = _files(shipped)
+    stored, removed = store.remove_documents(["w6.txt"])
+    assert removed == ["w6"]
+    assert stored.documents.get_column(s.DOC_ID).to_list() == ["s1"]
+    assert stored.departments.get_column(s.DEPARTMENT_ID).to_list() == ["丁局"]
+    assert _files(shipped) == before
