@@ -31,12 +31,11 @@ from analytics import schema as s
 from analytics.checks import FAMILIES
 from analytics.errors import AnalyticsError
 from analytics.ingest import Batch, read_batch, supported_suffixes
-from analytics.pipeline import all_flags, read_summary
+from analytics.pipeline import all_flags, read_summary, remove_files
 from analytics.store import (
     Dataset,
     open_dataset,
     refresh_dataset,
-    remove_documents,
     save_dataset,
     update_dataset,
 )
@@ -298,7 +297,7 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
 
 
 def _remove(names: Sequence[str], dataset: Path | None, console: Console) -> int:
-    stored, removed = remove_documents(names, dataset, refresh=all_flags)
+    stored, removed = remove_files(names, dataset)
     console.print(
         f"已移除 removed {len(removed)} document(s); 数据集 dataset {stored.path}: {stored.documents.height} "
         "document(s) left. 核实记录保留 triage decisions are kept.",

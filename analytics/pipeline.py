@@ -16,7 +16,7 @@ from analytics import schema as s
 from analytics.checks import with_flags
 from analytics.errors import ReaderError
 from analytics.ingest import read_batch
-from analytics.store import Dataset, update_dataset
+from analytics.store import Dataset, remove_documents, update_dataset
 
 __all__ = ["SUMMARY_COLUMNS", "IngestOutcome", "all_flags", "ingest_files", "read_summary"]
 
@@ -59,6 +59,12 @@ def ingest_files(
         return IngestOutcome(stored=None, read=list(batch.read), errors=list(batch.errors))
     stored = update_dataset(batch.merged(), dataset, refresh=all_flags)
     return IngestOutcome(stored=stored, read=list(batch.read))
+
+
+def remove_files(names: Sequence[str], dataset: str | os.PathLike[str] | None = None) -> tuple[Dataset, list[str]]:
+    """Remove the documents ``names`` (file names or doc_ids) from ``dataset`` and derive the flags again; returns
+    the stored dataset and the removed doc_ids. Nothing is written when a name is not held (``DatasetError``)."""
+    return remove_documents(names, dataset, refresh=all_flags)
 
 
 #: Columns of ``read_summary``: the file and its disclosure, what was read, and its disclosure's reading report.

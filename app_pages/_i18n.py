@@ -167,6 +167,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "formula runs. Fiscal Data Package: datapackage.json plus CSV with functional, economic and "
         "administrative classification by level, readable by OpenSpending-style tools.",
     ),
+    "remove_title": ("移除文件", "Remove documents"),
+    "remove_caption": (
+        "从工作数据集中移除所选文件：其数字和疑点一并移除，核实记录保留，重新导入后恢复。随项目提供的数据集不受影响。",
+        "Take the chosen documents out of the working dataset: their figures and findings go, the triage decisions "
+        "stay and come back when a document is read again. The shipped dataset is never changed.",
+    ),
+    "remove_pick": ("要移除的文件", "Documents to remove"),
+    "remove_placeholder": ("选择一份或多份文件", "Choose one or more documents"),
+    "remove_confirm": ("确认移除所选 {n} 份文件", "Yes, remove the {n} chosen document(s)"),
+    "remove_confirm_none": ("确认移除所选文件", "Yes, remove the chosen documents"),
+    "remove_button": ("移除", "Remove"),
+    "removed": ("已移除 {n} 份文件；数据集现有 {documents} 份文件。", "Removed {n} document(s); {documents} left."),
     "dataset_where": ("数据集位置：{path}（{documents} 份文件）", "Dataset: {path} ({documents} documents)"),
     "brief_title": ("简报", "Brief"),
     "brief_caption": (

@@ -227,4 +227,38 @@ if fmt != "fdp":  # a Fiscal Data Package holds budget lines only
         key="download_flags",
     )
 st.caption(t("export_note"))
+
+st.subheader(t("remove_title"))
+st.caption(t("remove_caption"))
+if "remove_done" in st.session_state:
+    st.success(st.session_state.pop("remove_done"))
+held = dataset.documents.sort(s.SOURCE_NAME)
+labels = {
+    row[
+        s.DOC_ID
+    ]: f"{row[s.SOURCE_NAME]}（{names.get(row[s.DEPARTMENT_ID], row[s.DEPARTMENT_ID])} {row[s.FISCAL_YEAR]}）"
+    if not english()
+    else f"{row[s.SOURCE_NAME]} ({names.get(row[s.DEPARTMENT_ID], row[s.DEPARTMENT_ID])} {row[s.FISCAL_YEAR]})"
+    for row in held.iter_rows(named=True)
+}
+doomed = st.multiselect(
+    t("remove_pick"),
+    list(labels),
+    format_func=labels.__getitem__,
+    key="remove_documents",
+    placeholder=t("remove_placeholder"),
+)
+confirm = t("remove_confirm").format(n=len(doomed)) if doomed else t("remove_confirm_none")
+sure = st.checkbox(confirm, key="remove_sure", disabled=not doomed)
+if st.button(t("remove_button"), key="remove_go", disabled=not (doomed and sure)):
+    try:
+        stored, removed = pipeline.remove_files(doomed, writable_dataset_path())
+    except analytics.AnalyticsError as exc:
+        st.error(str(exc))
+        st.warning(t("dataset_unchanged"))
+    else:
+        for key in ("remove_documents", "remove_sure"):
+            st.session_state.pop(key, None)
+        st.session_state["remove_done"] = t("removed").format(n=len(removed), documents=stored.documents.height)
+        st.rerun()
 st.caption(t("dataset_where").format(path=dataset_path(), documents=dataset.documents.height))

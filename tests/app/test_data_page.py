@@ -222,3 +222,19 @@ def test_an_upload_goes_to_the_working_dataset_and_leaves_the_shipped_one(
     working = open_dataset(tmp_path / "home" / "budget-analytics" / "dataset")
     assert working.documents.height == open_dataset(shipped).documents.height + 1
     assert "南京市玄武区方志馆" in working.documents.get_column(s.DEPARTMENT_ID).to_list()
+
+
+def test_removing_a_document_on_the_data_page(dataset: Path) -> None:
+    held = open_dataset(dataset).documents
+    victim = held.sort(s.SOURCE_NAME).row(0, named=True)
+    at = _page()
+    assert at.button(key="remove_go").disabled  # nothing chosen, nothing to confirm
+    at.multiselect(key="remove_documents").set_value([victim[s.DOC_ID]]).run()
+    assert at.button(key="remove_go").disabled  # chosen but not confirmed
+    at.checkbox(key="remove_sure").check().run()
+    at.button(key="remove_go").click().run()
+    assert not at.exception
+    assert any(f"已移除 1 份文件；数据集现有 {held.height - 1} 份文件" in m.value for m in at.success)
+    stored = open_dataset(dataset)
+    assert victim[s.DOC_ID] not in stored.documents.get_column(s.DOC_ID).to_list()
+    assert stored.documents.height == held.height - 1
