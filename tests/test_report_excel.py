@@ -442,3 +442,13 @@ def test_a_department_workbook_ranks_it_among_the_whole_district(corpus: Dataset
     assert set(_sheet(workbook_bytes(corpus, department_id=department_id), COVERAGE_SHEET)[s.DEPARTMENT_ID]) == {
         department_id
     }
+
+
+def test_every_sheet_names_the_document_by_its_file_beside_its_id(corpus: Dataset, corpus_bytes: bytes) -> None:
+    files = dict(corpus.documents.select(s.DOC_ID, s.SOURCE_NAME).iter_rows())
+    for name in (s.LINES, s.STATEMENTS, s.FLAGS, s.DOCUMENT_TABLES):
+        sheet = _sheet(corpus_bytes, name)
+        assert sheet.columns.index(s.SOURCE_NAME) == sheet.columns.index(s.DOC_ID) + 1, name
+        held = sheet.filter(pl.col(s.DOC_ID).is_not_null())
+        assert held.height > 0, name
+        assert held.get_column(s.SOURCE_NAME).to_list() == [files[d] for d in held.get_column(s.DOC_ID)], name

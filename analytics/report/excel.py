@@ -110,6 +110,18 @@ _LABEL = {"bold": True}
 _WRAP = {"text_wrap": True, "valign": "top"}
 
 
+def _with_file_names(frame: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the file name of each row's document (``source_name``) right after its ``doc_id``: an auditor
+    finds a document by its file, not by its hash."""
+    if s.DOC_ID not in frame.columns or s.SOURCE_NAME in frame.columns:
+        return frame
+    names = documents.select(s.DOC_ID, s.SOURCE_NAME).unique(s.DOC_ID)
+    joined = frame.join(names, on=s.DOC_ID, how="left", maintain_order="left")
+    order = list(frame.columns)
+    order.insert(order.index(s.DOC_ID) + 1, s.SOURCE_NAME)
+    return joined.select(order)
+
+
 def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage: TriageStore | None = None) -> bytes:
     """The auditors' workbook as the bytes of an ``.xlsx`` file.
 
@@ -143,6 +155,8 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
         if name == s.READING_FINDINGS:
             sheets[READING_REPORT_SHEET] = _reading_report(chosen)
         sheets[name] = _with_wan(flat(frame))
+    sheets = {name: _with_file_names(frame, chosen.documents) if name != s.DOCUMENTS else frame
+              for name, frame in sheets.items()}  # fmt: skip
     sheets[s.FLAGS] = _with_triage(sheets[s.FLAGS], triage)
     sheets |= _coverage_and_score(dataset, department_id)
     buffer = io.BytesIO()
