@@ -276,3 +276,13 @@ def score_catalog() -> pl.DataFrame:
     from analytics.score import score_catalog as catalog
 
     return catalog()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _execution_by_line(path: str, version: str) -> pl.DataFrame:
+    return compare.execution_by_line(_load(path, version))
+
+
+def execution_by_line() -> pl.DataFrame:
+    """Every 科目 of every final account against its 年初预算 (``analytics.compare.execution_by_line``)."""
+    return _execution_by_line(*current())

@@ -37,6 +37,41 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_document": ("文件", "Document"),
     "income": ("收入", "Income"),
     "department_title": ("部门画像", "Department profile"),
+    "year_column": ("{year}年", "{year}"),
+    "col_latest_change": ("最近一年比上年（%）", "Latest change on the year before (%)"),
+    "key_figures_caption": (
+        "金额单位：万元，按公开文件所列数字。",
+        "Amounts in 10k yuan, as the documents print them.",
+    ),
+    "key_figures_doubt_caption": (
+        "数字后的“⚠”：该年读数存疑，见“读数”列。",
+        "⚠ after a figure: its reading is in doubt (see Reading).",
+    ),
+    "key_figures_long": ("逐年明细（含每个数字的出处文件）", "Year by year (with each figure's document)"),
+    "execution_lines": ("决算：按科目的预算执行", "Final accounts: execution by line"),
+    "execution_table": ("年度与表", "Year and table"),
+    "budget_from_final_column": ("本决算表列", "this final account's table"),
+    "budget_from_final_narrative": ("本决算文字说明", "this final account's text"),
+    "budget_from_budget_document": ("当年预算", "the year's budget"),
+    "budget_from_parts": ("下级科目合计", "sum of its parts"),
+    "page_word": ("第{page}页", "p. {page}"),
+    "narrative_agrees": ("一致", "agrees"),
+    "narrative_differs": ("不一致：文字说明为", "differs: the text says "),
+    "col_code": ("科目编码", "Code"),
+    "col_subject": ("科目名称", "Subject"),
+    "col_initial_budget": ("年初预算（万元）", "Initial budget (10k yuan)"),
+    "col_final": ("决算数（万元）", "Actual (10k yuan)"),
+    "col_difference": ("决算数减年初预算（万元）", "Actual less initial budget (10k yuan)"),
+    "col_execution_rate": ("执行率（%）", "Execution rate (%)"),
+    "col_budget_from": ("年初预算出处", "Initial budget from"),
+    "col_narrative_final": ("与文字说明的决算数", "Against the text's actual"),
+    "execution_lines_caption": (
+        "执行率 = 决算数 ÷ 年初预算 × 100。年初预算依次取自：决算表所列年初预算数、决算文字说明逐项所述、当年部门预算；"
+        "类、款无所述时为其下级科目之和（仅当每个下级科目均有年初预算）。",
+        "Execution rate = actual ÷ initial budget × 100. The initial budget is, in order: the final account's "
+        "initial-budget column, its text item by item, the year's budget; a 类 or 款 with none takes the sum of its "
+        "parts (only when every part has one).",
+    ),
     "department_caption": (
         "一个部门的收支趋势、结构、人均水平、绩效目标与疑点；每个数字均可追溯到公开文件。",
         "One department: trends, structure, per-staff figures, performance targets and findings, each traceable.",

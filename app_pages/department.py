@@ -45,33 +45,81 @@ if trends.is_empty():
 trends = trends.sort(measure_order, s.FISCAL_YEAR)
 st.subheader(t("key_figures" if phase == "budget" else "key_figures_final"))
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
-columns = [
-    pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
-    pl.col(s.FISCAL_YEAR).alias(t("col_year")),
-    analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
-    # A first year has no change: a dash, not an empty number.
-    pl.col(c.CHANGE_PCT).round(1).cast(pl.String).fill_null(t("none")).alias(t("col_change_pct")),
-    # Where the figure was published: the document it was read from.
-    pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
-    # A figure whose reading is contradicted, or that no table prints (the narrative's, or one the form's identities
-    # determine), is marked beside it.
-    *mark_columns(trends),
-]
+year_label = t("year_column")
+# Years side by side, one row per measure: each cell the printed figure in 万元 (⚠ where its reading is in doubt);
+# what is not a table's figure is said in the 读数 column, year by year; the long form (with each figure's document)
+# stays below.
+cells = trends.with_columns(
+    pl.concat_str(
+        wan_text(s.AMOUNT_YUAN),
+        pl.when(pl.col(s.VERIFICATION) == "contradicted").then(pl.lit(" ⚠")).otherwise(pl.lit("")),
+    ).alias("_cell"),
+    pl.col(s.FISCAL_YEAR).map_elements(lambda year: year_label.format(year=year), return_dtype=pl.String).alias("_y"),
+    mark().alias("_mark"),
+)
+year_columns = [year_label.format(year=year) for year in sorted(set(trends.get_column(s.FISCAL_YEAR).to_list()))]
 if trends.is_empty():
     st.info(t("no_key_figures"))
 else:
+    wide = cells.pivot(on="_y", index=c.MEASURE, values="_cell", aggregate_function="first", maintain_order=True)
+    notes = (
+        cells.filter(pl.col("_mark") != "")
+        .group_by(c.MEASURE, maintain_order=True)
+        .agg(pl.concat_str(pl.col("_y"), pl.col("_mark")).str.join(t("list_separator")).alias(t("col_reading")))
+    )
+    latest = cells.group_by(c.MEASURE, maintain_order=True).agg(
+        pl.col(c.CHANGE_PCT).last().round(1).cast(pl.String).fill_null(t("none")).alias(t("col_latest_change")),
+        pl.col(s.DOC_ID)
+        .replace_strict(documents, default=pl.col(s.DOC_ID))
+        .unique(maintain_order=True)
+        .str.join(t("list_separator"))
+        .alias(t("col_document")),
+    )
+    shown = wide.join(latest, on=c.MEASURE, how="left").join(notes, on=c.MEASURE, how="left")
+    shown = shown.select(
+        pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
+        *[pl.col(year).fill_null(t("none")) for year in year_columns],
+        t("col_latest_change"),
+        t("col_document"),
+        *([pl.col(t("col_reading")).fill_null("")] if not notes.is_empty() else []),
+    )
     st.dataframe(
-        trends.select(columns),
+        shown,
         hide_index=True,
         column_config={
-            **number_formats(money=("col_amount",), year=("col_year",)),
-            t("col_change_pct"): st.column_config.TextColumn(alignment="right"),
+            **{year: st.column_config.TextColumn(alignment="right") for year in year_columns},
+            t("col_latest_change"): st.column_config.TextColumn(alignment="right"),
             **mark_config(),
         },
-        height=_data.table_height(trends.height),
+        height=_data.table_height(shown.height),
         key="department_figures",
     )
+    st.caption(t("key_figures_caption"))
+    if (trends.get_column(s.VERIFICATION) == "contradicted").any():
+        st.caption(t("key_figures_doubt_caption"))
     mark_captions(trends)
+    with st.expander(t("key_figures_long")):
+        columns = [
+            pl.col(c.MEASURE).replace_strict(measure_names, default=pl.col(c.MEASURE)).alias(t("col_measure")),
+            pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+            analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+            # A first year has no change: a dash, not an empty number.
+            pl.col(c.CHANGE_PCT).round(1).cast(pl.String).fill_null(t("none")).alias(t("col_change_pct")),
+            # Where the figure was published: the document it was read from.
+            pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
+            *mark_columns(trends),
+        ]
+        st.dataframe(
+            trends.select(columns),
+            hide_index=True,
+            column_config={
+                **number_formats(money=("col_amount",), year=("col_year",)),
+                t("col_change_pct"): st.column_config.TextColumn(alignment="right"),
+                **mark_config(),
+            },
+            height=_data.table_height(trends.height),
+            key="department_figures_long",
+        )
 if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.PHASE) == "final")).is_empty():
     # A final account (决算): its 决算数, with the 年初预算 (and 调整预算) it prints beside them, else the year's
     # budget's. Only departments with one pay for this (not cached yet: see the report to the lead).
@@ -145,6 +193,77 @@ if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl
             pl.concat_list(pl.col(o) for o, _, _ in figure_origins.values()).alias(c.STATED_IN),
         ).explode(s.VERIFICATION, c.STATED_IN)
     )
+
+by_line = _data.execution_by_line().filter(pl.col(s.DEPARTMENT_ID) == department_id)
+if not by_line.is_empty():
+    # Line by line: each 科目 of the final account against its 年初预算, and where that budget was read.
+    st.subheader(t("execution_lines"))
+    tables = table_labels()
+    # The table whose lines have the most budgets first (the one the final account's text speaks of), latest year first.
+    keys = (
+        by_line.group_by(s.FISCAL_YEAR, s.TABLE)
+        .agg(pl.col(c.BUDGET_YUAN).is_not_null().sum().alias("_budgets"))
+        .sort(s.FISCAL_YEAR, "_budgets", s.TABLE, descending=[True, True, False])
+        .select(s.FISCAL_YEAR, s.TABLE)
+        .rows()
+    )
+    pick_key = st.selectbox(
+        t("execution_table"),
+        keys,
+        format_func={key: f"{year_label.format(year=key[0])} {tables.get(key[1], key[1])}" for key in keys}.get,
+        # Labels follow the language: a widget of each language keeps its own choice.
+        key=f"department_execution_table_{language}",
+    )
+    chosen = by_line.filter((pl.col(s.FISCAL_YEAR) == pick_key[0]) & (pl.col(s.TABLE) == pick_key[1]))
+    sources = {
+        "final_column": t("budget_from_final_column"),
+        "final_narrative": t("budget_from_final_narrative"),
+        "budget_document": t("budget_from_budget_document"),
+        "sum_of_parts": t("budget_from_parts"),
+    }
+    where = (
+        pl.when(pl.col(compare.BUDGET_SOURCE) == "budget_document")
+        .then(pl.col("budget_doc_id").replace_strict(documents, default=pl.col("budget_doc_id")))
+        .otherwise(pl.col(compare.BUDGET_SOURCE).replace_strict(sources, default=None))
+    )
+    before, after = t("page_word").split("{page}")
+    page = pl.when(pl.col("budget_page").is_not_null()).then(
+        pl.concat_str(pl.lit(before), pl.col("budget_page").cast(pl.String), pl.lit(after))
+    )
+    agrees = (
+        pl.when(pl.col(compare.NARRATIVE_AGREES))
+        .then(pl.lit(t("narrative_agrees")))
+        .when(pl.col(compare.NARRATIVE_AGREES).not_())
+        .then(pl.concat_str(pl.lit(t("narrative_differs")), wan_text(compare.NARRATIVE_FINAL_YUAN)))
+        .otherwise(pl.lit(""))
+    )
+    indent = pl.lit("\u3000").repeat_by(pl.col(s.LEVEL).cast(pl.Int64) - 1).list.join("")
+    shown = chosen.select(
+        pl.col(s.CODE).alias(t("col_code")),
+        pl.concat_str(indent, pl.col(s.NAME)).alias(t("col_subject")),
+        wan_text(c.BUDGET_YUAN).alias(t("col_initial_budget")),
+        wan_text(c.FINAL_YUAN).alias(t("col_final")),
+        wan_text(compare.DIFFERENCE_YUAN).alias(t("col_difference")),
+        pl.col(c.EXECUTION_PCT).round(1).cast(pl.String).fill_null(t("none")).alias(t("col_execution_rate")),
+        pl.concat_str(where.fill_null(t("none")), page.fill_null(""), separator=" ")
+        .str.strip_chars()
+        .alias(t("col_budget_from")),
+        agrees.alias(t("col_narrative_final")),
+    )
+    if chosen.get_column(compare.NARRATIVE_FINAL_YUAN).is_null().all():
+        shown = shown.drop(t("col_narrative_final"))
+    money = [t(k) for k in ("col_initial_budget", "col_final", "col_difference", "col_execution_rate")]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            t("col_subject"): st.column_config.TextColumn(width="medium"),
+            **{label: st.column_config.TextColumn(alignment="right") for label in money},
+        },
+        height=_data.table_height(shown.height),
+        key="department_execution_lines",
+    )
+    st.caption(t("execution_lines_caption"))
 
 with st.expander(t("sources")):
     # Every total and category line of the department as printed: document, table, page, line and text.

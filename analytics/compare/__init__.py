@@ -20,15 +20,25 @@ from analytics.compare._analysis import (
     structure,
 )
 from analytics.compare._crosswalk import crosswalk_codes, crosswalk_summary
-from analytics.compare._execution import execution_by_line
+from analytics.compare._execution import (
+    BUDGET_SOURCE,
+    DIFFERENCE_YUAN,
+    NARRATIVE_AGREES,
+    NARRATIVE_FINAL_YUAN,
+    execution_by_line,
+)
 from analytics.compare._measures import COMPONENT_LABELS, MEASURE_LABELS, measures, trends
 from analytics.compare._targets import PRIOR_TEXT, TARGET_CHANGED, target_history
 from analytics.compare._totals import TOTAL_SOURCES, yearly_totals
 
 __all__ = [
+    "BUDGET_SOURCE",
     "COMPONENT_LABELS",
+    "DIFFERENCE_YUAN",
     "DIMENSIONS",
     "MEASURE_LABELS",
+    "NARRATIVE_AGREES",
+    "NARRATIVE_FINAL_YUAN",
     "PRIOR_TEXT",
     "TARGET_CHANGED",
     "TOTAL_SOURCES",

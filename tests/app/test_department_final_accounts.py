@@ -29,7 +29,12 @@ def planning_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _final_accounts(at: AppTest, actual_label: str) -> pd.DataFrame:
-    frames = [frame.value for frame in at.dataframe if actual_label in frame.value.columns]
+    # The table by measure, not the one by 科目 (which has a code column).
+    frames = [
+        frame.value
+        for frame in at.dataframe
+        if actual_label in frame.value.columns and not {"科目编码", "Code"} & set(frame.value.columns)
+    ]
     assert len(frames) == 1, "one table of the final accounts"
     return frames[0]
 
@@ -83,3 +88,21 @@ def test_a_department_with_final_accounts_only_shows_their_actual_as_key_figures
     assert figures["指标"].iloc[0] == "收入合计"
     marks = dict(zip(figures["指标"], figures["读数"], strict=True))
     assert marks["机关运行经费"] == "（据文字说明）" and marks["三公经费"] == ""
+
+
+def test_a_final_account_shows_each_line_against_its_initial_budget(planning_dataset: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/department.py").run()
+    at.selectbox(key="department_pick").select(PLANNING).run()
+    assert not at.exception
+    assert any(header.value == "决算：按科目的预算执行" for header in at.subheader)
+    # The table the narrative speaks of comes first: the 一般公共预算财政拨款支出决算表.
+    assert at.selectbox(key="department_execution_table_zh").value[1] == "general_budget_function"
+    lines = next(frame.value for frame in at.dataframe if "科目编码" in frame.value.columns)
+    # p. 9 of the narrative: “9、城乡社区支出（类）城乡社区规划与管理（款）城乡社区规划与管理（项）。…年初预算为
+    # 3110.14 万元，支出决算为 2739.56 万元，完成年初预算的 88.08%”; the 决算表 prints 2120201 … 2739.56.
+    row = lines[lines["科目编码"] == "2120201"].iloc[0]
+    assert (row["年初预算（万元）"], row["决算数（万元）"], row["执行率（%）"]) == ("3,110.14", "2,739.56", "88.1")
+    assert row["决算数减年初预算（万元）"] == "-370.58"
+    assert row["年初预算出处"].startswith("本决算文字说明 第") and row["与文字说明的决算数"] == "一致"
+    assert not lines.isna().any().any()

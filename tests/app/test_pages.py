@@ -33,10 +33,16 @@ def test_department_profile() -> None:
     assert at.title[0].value == "部门画像"
     at.selectbox(key="department_pick").select("武汉市汉阳区大数据中心").run()
     assert not at.exception
+    # Years side by side, as printed (万元, two decimals).
     figures = at.dataframe[0].value
-    income = figures[figures["指标"] == "收入合计"].sort_values("年度")
+    income = figures[figures["指标"] == "收入合计"].iloc[0]
+    assert [income["2021年"], income["2022年"], income["2023年"]] == ["2,330.28", "1,652.62", "1,370.19"]
+    assert income["最近一年比上年（%）"] == "-17.1" and not figures.isna().any().any()
+    # The long form keeps each year's figure and change; the first year has none.
+    long = next(frame.value for frame in at.dataframe if "同比（%）" in frame.value.columns)
+    income = long[long["指标"] == "收入合计"].sort_values("年度")
     assert income["金额（万元）"].to_list() == [2330.28, 1652.62, 1370.19]
-    assert income["同比（%）"].iloc[0] == "—" and not figures.isna().any().any()  # the first year has no change
+    assert income["同比（%）"].iloc[0] == "—" and not long.isna().any().any()
     # The seed's findings are listed with where they were published.
     findings = next(frame.value for frame in at.dataframe if "说明" in frame.value.columns)
     assert any("安全报告" in text for text in findings["说明"].to_list())
