@@ -620,3 +620,29 @@ def test_the_printed_brief_carries_the_hearing_sentence(
     printed = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", sentence) in printed
     assert "孤立森林" not in printed and "n=" not in printed
+
+
+def test_a_final_account_brief_lists_the_lines_furthest_from_their_budget() -> None:
+    """普陀区财政局 2024 决算, p. 22 (万元): 行政运行（项）年初预算 1560.05, 支出决算 1511.89; 行政单位医疗 62.29,
+    60.99; p. 21: 一般公共预算财政拨款支出年初预算 2993.92, 支出决算 2940.05, 完成年初预算的 98.20%."""
+    ds = open_dataset()
+    brief = build_brief(ds, "上海市普陀区财政局", 2024, phase="final")
+    lines = brief.execution_lines
+    assert lines is not None
+    first = lines.row(0, named=True)
+    assert (first[s.CODE], first[c.BUDGET_YUAN], first[c.FINAL_YUAN]) == (
+        "2010601", Decimal("15600500.00"), Decimal("15118900.00"),
+    )  # fmt: skip
+    assert lines.get_column(s.CODE).to_list()[1] == "2101101"  # the next largest difference: 1.30
+    total = brief.execution.filter(pl.col("measure") == "general_budget_total").row(0, named=True)
+    assert (total["budget_yuan"], total["final_yuan"]) == (Decimal("29939200.00"), Decimal("29400500.00"))
+    html = render_html(brief, charts_svg=False)
+    section = _section(html, "偏离年初预算最多的科目")
+    assert re.search(
+        r"2010601</td><td>行政运行</td><td[^>]*>1,560\.05</td><td[^>]*>1,511\.89</td><td[^>]*>-48\.16</td>", section
+    )
+    assert "本决算文字说明 第22页" in section
+    # A budget brief has no such table.
+    budget = build_brief(ds, "上海市普陀区财政局", 2025)
+    assert budget.execution_lines is None
+    assert "偏离年初预算最多的科目" not in render_html(budget, charts_svg=False)

@@ -35,9 +35,11 @@ from analytics import charts
 from analytics import schema as s
 from analytics.compare import (
     COMPONENT_LABELS,
+    DIFFERENCE_YUAN,
     MEASURE_LABELS,
     PRIOR_TEXT,
     TARGET_CHANGED,
+    execution_by_line,
     execution_rates,
     measures,
     peer_groups,
@@ -77,6 +79,9 @@ PEER_GROUPINGS = ("region", "unit_type", "function")
 BRIEF_FORMATS = ("pdf", "html")
 #: The measures of the key-figure table, in the order they are shown.
 KEY_MEASURES = ("income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public")
+#: The measures of a final account measured against their budget: the key ones and the 一般公共预算财政拨款支出, the
+#: total a 决算's text reports the execution of.
+EXECUTION_MEASURES = (*KEY_MEASURES, "general_budget_total")
 #: Triage decisions that take a flag out of the questions (the auditor found nothing to ask).
 _SETTLED = ("误报",)
 #: How much a brief shows at each level of detail: the first that fits on two pages is printed.
@@ -155,6 +160,10 @@ class Brief:
     #: The disclosure score of the brief's disclosure (``analytics.score.disclosure_scores``: ``score``, ``rank``,
     #: ``rank_of``, ``region``), or ``None`` when it has none.
     score: dict[str, Any] | None = None
+    #: The 项 of the year's final account furthest from their 年初预算 (``analytics.compare.execution_by_line``:
+    #: ``code, name, budget_yuan, final_yuan, difference_yuan, execution_pct, budget_source, budget_page``),
+    #: largest difference first; empty for a budget.
+    execution_lines: pl.DataFrame | None = None
     #: Why checks did not run on the brief's disclosure (``analytics.coverage.not_run_reasons``): ``missing`` (zh
     #: and en) and how many ``checks`` each stopped.
     not_run: pl.DataFrame | None = None
@@ -259,6 +268,7 @@ def build_brief(
     targets = _targets(ds, department_id, year)
     questions, settled = _questions(ds, department_id, year, names, triage)
     execution = _execution(ds, department_id, year, names)
+    execution_lines = _execution_lines(ds, department_id, year) if phase == "final" else None
     doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
     score, not_run = _score_and_coverage(ds, documents)
     return Brief(
@@ -281,6 +291,7 @@ def build_brief(
         reading_doubts=doubts,
         score=score,
         not_run=not_run,
+        execution_lines=execution_lines,
     )
 
 
@@ -302,6 +313,27 @@ def _score_and_coverage(ds: Dataset, documents: pl.DataFrame) -> tuple[dict[str,
     return (scores.row(0, named=True) if scores.height else None), reasons
 
 
+#: How many of a final account's 项 the brief lists, furthest from their budget first.
+EXECUTION_LINES = 6
+
+
+def _execution_lines(ds: Dataset, department_id: str, year: int) -> pl.DataFrame:
+    """The 项 of the year's final account with a 年初预算 of their own (not a sum of parts), the largest
+    difference from it first: the table the final account's text speaks of where it has one."""
+    lines = execution_by_line(ds.for_department(department_id)).filter(
+        (pl.col(s.FISCAL_YEAR) == year) & (pl.col(s.LEVEL) == 3) & pl.col(c.BUDGET_YUAN).is_not_null()
+    )
+    if lines.is_empty():
+        return lines
+    # One table: the one with most budgets (the 一般公共预算 table the narrative speaks of, where it does).
+    table = lines.group_by(s.TABLE).len().sort("len", s.TABLE, descending=[True, False]).get_column(s.TABLE).first()
+    return (
+        lines.filter(pl.col(s.TABLE) == table)
+        .sort(pl.col(DIFFERENCE_YUAN).abs(), s.CODE, descending=[True, False])
+        .head(EXECUTION_LINES)
+    )
+
+
 def _execution(ds: Dataset, department_id: str, year: int, names: dict[str, str]) -> pl.DataFrame:
     """The key measures of the year's final account that have a budget to be measured against, in key order."""
     budgeted = pl.col(c.BUDGET_YUAN).is_not_null() | pl.col(ADJUSTED_BUDGET_YUAN).is_not_null()
@@ -310,10 +342,10 @@ def _execution(ds: Dataset, department_id: str, year: int, names: dict[str, str]
         .filter(
             (pl.col(s.DEPARTMENT_ID) == department_id)
             & (pl.col(s.FISCAL_YEAR) == year)
-            & pl.col(c.MEASURE).is_in(KEY_MEASURES)
+            & pl.col(c.MEASURE).is_in(EXECUTION_MEASURES)
             & budgeted
         )
-        .sort(pl.col(c.MEASURE).replace_strict({m: i for i, m in enumerate(KEY_MEASURES)}))
+        .sort(pl.col(c.MEASURE).replace_strict({m: i for i, m in enumerate(EXECUTION_MEASURES)}))
         .select(
             c.MEASURE,
             c.BUDGET_YUAN,
@@ -459,6 +491,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "final_amount": BASIS_LABELS["actual"][0],
         "execution_rate": "执行率",
         "budget_source": "年初预算出处",
+        "execution_lines": "偏离年初预算最多的科目（万元）",
+        "code": "科目编码",
+        "subject": "科目名称",
+        "difference": "决算数减年初预算",
+        "this_final_text": "本决算文字说明",
+        "year_budget": "当年预算",
         "this_final": "本决算",
         "composition": "二、支出构成",
         "component": "构成",
@@ -530,6 +568,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "final_amount": BASIS_LABELS["actual"][1],
         "execution_rate": "Execution rate",
         "budget_source": "Initial budget from",
+        "execution_lines": "Lines furthest from their initial budget (10k yuan)",
+        "code": "Code",
+        "subject": "Subject",
+        "difference": "Actual less initial budget",
+        "this_final_text": "this final account's text",
+        "year_budget": "the year's budget",
         "this_final": "this final account",
         "composition": "2. Composition of spending",
         "component": "Component",
@@ -762,6 +806,24 @@ def _context(
                 else (r["budget_document"] or text["none"]),
             }
         )
+    budget_from = {
+        "final_column": text["this_final"],
+        "final_narrative": text["this_final_text"],
+        "budget_document": text["year_budget"],
+    }
+    execution_lines = [
+        {
+            "code": r[s.CODE],
+            "name": r[s.NAME],
+            "budget": _wan(r[c.BUDGET_YUAN]),
+            "final": _wan(r[c.FINAL_YUAN]),
+            "difference": _wan(r[DIFFERENCE_YUAN]),
+            "rate": _pct(r[c.EXECUTION_PCT], signed=False),
+            "source": budget_from.get(r["budget_source"], text["none"])
+            + (" " + text["page"].format(page=r["budget_page"]) if r["budget_page"] is not None else ""),
+        }
+        for r in (brief.execution_lines if brief.execution_lines is not None else pl.DataFrame()).iter_rows(named=True)
+    ]
     question_column = "question_en" if lang == "en" else "question_zh"
     questions = [
         {
@@ -791,6 +853,7 @@ def _context(
         "questions": questions,
         "key_figures": text["key_figures_final" if brief.phase == "final" else "key_figures"],
         "execution": execution,
+        "execution_lines": execution_lines,
         "marks_legend": marks.legend(),
         "execution_adjusted": brief.execution.get_column(ADJUSTED_BUDGET_YUAN).is_not_null().any(),
         "questions_more": max(0, brief.questions.height - len(questions)),
