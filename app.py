@@ -31,8 +31,5 @@ pages = [
     st.Page("app_pages/brief.py", title=t("brief_title"), icon=":material/description:", url_path="brief"),
 ]
 page = st.navigation(pages)
-try:
-    page.run()
-finally:
-    # After the page (its widgets write the URL), and even when it stops early (st.stop() on an empty state).
-    share_link(page.url_path)
+share_link(page.url_path)
+page.run()

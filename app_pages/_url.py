@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -25,6 +25,8 @@ LANG_PARAM, LANG_EN = "lang", "en"
 #: How several values are written in one parameter (several ``?x=a&x=b`` are read as well).
 SEPARATOR = ","
 
+#: Where the link to the view is drawn (UI state: the sidebar's slot of this run, and the page's address).
+_LINK_SLOT = "_url_link_slot"
 #: Widgets that take options, with the keyword their initial value goes in.
 _INITIAL = {"selectbox": "index", "radio": "index", "multiselect": "default", "select_slider": "value"}
 
@@ -70,6 +72,7 @@ def bound(
         kwargs[_INITIAL[kind]] = initial
     value = widget(label, options, **kwargs)
     _to_url(param, value, default, encode)
+    _show_link()
     return value
 
 
@@ -92,15 +95,31 @@ def current_link(url_path: str) -> str:
     'http://localhost:8501/flags?severity=error&lang=en'
     """
     page = st.context.url or f"/{quote(url_path)}"
-    pairs = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
-    query = urlencode(pairs, safe=SEPARATOR)
+    query = "&".join(
+        f"{_readable(key)}={_readable(value)}" for key in st.query_params for value in st.query_params.get_all(key)
+    )
     return f"{page}?{query}" if query else page
 
 
 def share_link(url_path: str) -> None:
-    """The sidebar's “copy the link to this view”: the link in a code block, whose button copies it."""
+    """The sidebar's “copy the link to this view”: the link in a code block, whose button copies it. Shown before
+    the page runs and redrawn by every bound widget the page shows (a page may stop early: nothing after it runs)."""
     st.sidebar.caption(t("share_link"))
-    st.sidebar.code(current_link(url_path), language=None, wrap_lines=True)
+    st.session_state[_LINK_SLOT] = (st.sidebar.empty(), url_path)
+    _show_link()
+
+
+def _show_link() -> None:
+    """Redraw the link to the view, if the app shows one."""
+    if (shown := st.session_state.get(_LINK_SLOT)) is not None:
+        slot, url_path = shown
+        slot.code(current_link(url_path), language=None, wrap_lines=True)
+
+
+def _readable(text: str) -> str:
+    """``text`` escaped for a query string, its Chinese kept as it is (a link a reader can read; browsers and
+    mail clients take it as it is)."""
+    return "".join(quote(char, safe=SEPARATOR) if char.isascii() else char for char in text)
 
 
 def _default(kind: str, options: list[Any], kwargs: dict[str, Any]) -> Any:
