@@ -269,7 +269,7 @@ def test_a_view_opens_from_its_link(page: object, server: dict[str, object]) -> 
     assert page.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
     severities = page.locator(".st-key-flags_severity").inner_text()  # type: ignore[attr-defined]
     assert "警示" in severities and "错误" in severities and "提示" not in severities
-    assert name in page.locator(".st-key-flags_department").inner_text()  # type: ignore[attr-defined]
+    assert page.locator(".st-key-flags_department input").input_value() == name  # type: ignore[attr-defined]
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()  # type: ignore[attr-defined]
     assert values[:3] == [*expected[:2], "0"]  # no 提示 chosen: none counted
     link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()  # type: ignore[attr-defined]
@@ -278,7 +278,7 @@ def test_a_view_opens_from_its_link(page: object, server: dict[str, object]) -> 
 
     _open(page, server, f"department?dept={department_id}&lang=en", "Department profile")
     assert page.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
-    assert name in page.locator(".st-key-department_pick").inner_text()  # type: ignore[attr-defined]
+    assert page.locator(".st-key-department_pick input").input_value() == name  # type: ignore[attr-defined]
     _shot(page, "url-department")
     # The language goes along to another page, and stays after a reload.
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Findings").click()  # type: ignore[attr-defined]
