@@ -94,6 +94,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "表格中未读取到支出结构（基本支出与项目支出）。",
         "No table of spending structure (basic and project) was read.",
     ),
+    # Shareable views (app_pages/_url.py): the link to the view on screen, and a link's value that is ignored.
+    "share_link": ("复制本页链接（含当前筛选）", "Copy the link to this view (with its filters)"),
+    "url_ignored": ("链接中的“{label}”无效，已忽略：{values}", "Ignored from the link, not a valid {label}: {values}"),
     "evidence_page": ("第{n}页", "p. {n}"),
     "evidence_line": ("第{n}行", "l. {n}"),
     "no_key_figures": ("未读取到该部门的主要数字。", "No key figure of this department was read."),

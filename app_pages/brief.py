@@ -9,13 +9,14 @@ from analytics import schema as s
 from analytics.report.brief import PEER_GROUPINGS
 from app_pages import _data
 from app_pages._i18n import lang, t
+from app_pages._url import bound
 
 st.title(t("brief_title"))
 st.caption(t("brief_caption"))
 
 dataset = _data.dataset_or_stop()
 options = _data.department_options()
-name = st.selectbox(t("pick_department"), list(options), key="brief_department")
+name = bound(st.selectbox, "dept", t("pick_department"), list(options), encode=options.get, key="brief_department")
 department_id = options[name]
 years = (
     dataset.departments.filter(pl.col(s.DEPARTMENT_ID) == department_id)
@@ -24,7 +25,7 @@ years = (
     .sort(descending=True)
     .to_list()
 )
-year = st.selectbox(t("brief_year"), years, key="brief_year")
+year = bound(st.selectbox, "year", t("brief_year"), years, key="brief_year")
 phases = [
     p
     for p in s.PHASES
@@ -34,7 +35,9 @@ phases = [
 ] or ["budget"]
 # A year with both a budget and a final account: choose which one the brief is about.
 phase = (
-    st.radio(
+    bound(
+        st.radio,
+        "phase",
         t("brief_phase"),
         phases,
         format_func={p: t(f"phase_{p}") for p in phases}.get,
@@ -45,7 +48,9 @@ phase = (
     else phases[0]
 )
 
-peer_by = st.radio(
+peer_by = bound(
+    st.radio,
+    "peers",
     t("pick_peer_basis"),
     list(PEER_GROUPINGS),
     # Labels fixed when the page runs (a lambda calling t() later would read another run's language).

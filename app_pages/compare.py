@@ -13,6 +13,7 @@ from analytics.compare import _columns as c
 from app_pages import _data
 from app_pages._i18n import lang, number_formats, pick, t
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config
+from app_pages._url import bound
 
 st.title(t("compare_title"))
 st.caption(t("compare_caption"))
@@ -24,7 +25,9 @@ trends = _data.trends()
 shown = set(trends.get_column(c.MEASURE).to_list())
 # Labels fixed when the page runs (a lambda calling pick() later would read another run's language).
 measure_names = {m: pick(pair) for m, pair in MEASURE_LABELS.items() if m in shown}
-measure = st.selectbox(
+measure = bound(
+    st.selectbox,
+    "measure",
     t("pick_measure"),
     list(measure_names),
     format_func=measure_names.get,
@@ -32,9 +35,10 @@ measure = st.selectbox(
 )
 names = dict(trends.select(s.NAME, s.DEPARTMENT_ID).unique().sort(s.NAME).rows())
 # Default: the departments with the longest series, which make the most telling first view.
-chosen = st.multiselect(
-    t("pick_departments"), list(names), default=_data.longest_series()[:4], key="compare_departments"
-)
+chosen = bound(
+    st.multiselect, "dept", t("pick_departments"), list(names), encode=names.get, default=_data.longest_series()[:4],
+    key="compare_departments",
+)  # fmt: skip
 if not chosen:
     st.info(t("nothing_to_compare"))
     st.stop()
@@ -69,7 +73,9 @@ marked_figures(selected, "compare_marked")
 years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
 if len(years) >= 2:
     st.subheader(t("slope"))
-    first, last = st.select_slider(t("pick_years"), options=years, value=(years[-2], years[-1]), key="compare_years")
+    first, last = bound(
+        st.select_slider, "years", t("pick_years"), years, value=(years[-2], years[-1]), key="compare_years"
+    )
     both = selected.filter(pl.col(s.FISCAL_YEAR).is_in([first, last])).group_by(s.DEPARTMENT_ID).len()
     if first != last and both.filter(pl.col("len") == 2).is_empty():
         st.info(t("no_pair"))
@@ -77,7 +83,9 @@ if len(years) >= 2:
         st.altair_chart(charts.slope_chart(selected, first, last, measure=measure, lang=language), key="compare_slope")
 
 st.subheader(t("peers"))
-basis = st.radio(
+basis = bound(
+    st.radio,
+    "peers",
     t("pick_peer_basis"),
     ["region", "unit_type", "function"],
     format_func={b: t(f"peer_{b}") for b in ("region", "unit_type", "function")}.get,
@@ -89,7 +97,9 @@ peers = _data.peers(basis, measure)
 # Default focus: the first chosen department that has peers to stand among.
 groups = {n: compare.latest_peer_group(peers, names[n]) for n in chosen}
 default_focus = next((i for i, group in enumerate(groups.values()) if group.height >= 2), 0)
-focus_name = st.selectbox(t("pick_focus"), chosen, index=default_focus, key="compare_focus")
+focus_name = bound(
+    st.selectbox, "focus", t("pick_focus"), chosen, encode=names.get, index=default_focus, key="compare_focus"
+)
 group = groups[focus_name]
 if group.height < 2:
     st.info(t("no_peers"))

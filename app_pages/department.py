@@ -17,6 +17,7 @@ from app_pages import _data
 from app_pages._coverage import show_coverage
 from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable, wan_text
+from app_pages._url import bound
 
 st.title(t("department_title"))
 st.caption(t("department_caption"))
@@ -33,7 +34,9 @@ options = _data.department_options()
 names = list(options)
 # Default: the department with the longest series (a budget also states the years before it).
 default = next((names.index(n) for n in _data.longest_series() if n in options), 0)
-name = st.selectbox(t("pick_department"), names, index=default, key="department_pick")
+name = bound(
+    st.selectbox, "dept", t("pick_department"), names, encode=options.get, index=default, key="department_pick"
+)
 department_id = options[name]
 
 own = pl.col(s.DEPARTMENT_ID) == department_id

@@ -13,6 +13,7 @@ from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
 from app_pages import _data
 from app_pages._coverage import show_coverage
 from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
+from app_pages._url import bound
 
 st.title(t("flags_title"))
 st.caption(t("flags_caption"))
@@ -54,24 +55,32 @@ status_labels = {key: pick((key, en)) for key, en in STATUSES.items()}
 #: Who raised a flag: the document's own findings (the checks and the models) or the readers' doubts.
 SOURCES = {"all": None, "document": ("rule", "model"), "reader": ("reader",)}
 source_labels = {key: t(f"source_{key}") for key in SOURCES}
-origin = st.radio(t("filter_source"), list(SOURCES), format_func=source_labels.get, horizontal=True, key="flags_source")
+origin = bound(
+    st.radio, "source", t("filter_source"), list(SOURCES), format_func=source_labels.get, horizontal=True,
+    key="flags_source",
+)  # fmt: skip
 left, middle, right = st.columns(3)
-severities = left.multiselect(
-    t("filter_severity"), list(severity_names), default=list(severity_names), format_func=severity_names.get,
-    key="flags_severity",
+severities = bound(
+    left.multiselect, "severity", t("filter_severity"), list(severity_names), default=list(severity_names),
+    format_func=severity_names.get, key="flags_severity",
 )  # fmt: skip
-families = middle.multiselect(
-    t("filter_family"), [f for f in FAMILIES if f in set(flags.get_column(s.FAMILY))], format_func=family_labels.get,
-    key="flags_family", placeholder=t("all"),
+families = bound(
+    middle.multiselect, "family", t("filter_family"), [f for f in FAMILIES if f in set(flags.get_column(s.FAMILY))],
+    format_func=family_labels.get, key="flags_family", placeholder=t("all"),
 )  # fmt: skip
-statuses = right.multiselect(
-    t("filter_status"), list(STATUSES), format_func=status_labels.get, key="flags_status", placeholder=t("all")
-)
+statuses = bound(
+    right.multiselect, "status", t("filter_status"), list(STATUSES), format_func=status_labels.get,
+    key="flags_status", placeholder=t("all"),
+)  # fmt: skip
 left, right = st.columns(2)
 department_options = sorted(set(flags.get_column("department_name").drop_nulls()))
-department = left.selectbox(t("pick_department"), [t("all_departments"), *department_options], key="flags_department")
+department_ids = {name: department_id for department_id, name in names.items()}
+department = bound(
+    left.selectbox, "dept", t("pick_department"), [t("all_departments"), *department_options],
+    encode=lambda name: department_ids.get(name, "all"), key="flags_department",
+)  # fmt: skip
 years = sorted(set(flags.get_column(s.FISCAL_YEAR).drop_nulls()))
-chosen_years = right.multiselect(t("filter_year"), years, key="flags_year", placeholder=t("all"))
+chosen_years = bound(right.multiselect, "year", t("filter_year"), years, key="flags_year", placeholder=t("all"))
 
 shown = flags.filter(pl.col(s.SEVERITY).is_in(severities))
 if SOURCES[origin] is not None:
@@ -125,7 +134,7 @@ labels = {
     f"{rules.get(row[s.RULE_ID], row[s.RULE_ID])} · {row[s.FLAG_ID][:6]}"
     for row in shown.select(s.FLAG_ID, s.SEVERITY, s.RULE_ID, s.SUBJECT).iter_rows(named=True)
 }
-picked = st.selectbox(t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")
+picked = bound(st.selectbox, "flag", t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")
 flag = shown.filter(pl.col(s.FLAG_ID) == picked).row(0, named=True)
 st.markdown(f"**{flag[message]}**")
 if flag[s.SOURCE] == "reader":

@@ -12,6 +12,7 @@ from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
 from app_pages._i18n import english, lang, number_formats, phase_labels, severity_labels, t
 from app_pages._marks import mark_captions, mark_columns, mark_config
+from app_pages._url import bound
 
 st.title(t("overview_title"))
 st.caption(t("overview_caption"))
@@ -39,7 +40,11 @@ st.dataframe(
 st.subheader(t("totals"))
 totals = _data.totals()
 names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
-choice = st.selectbox(t("pick_department"), [t("all_departments"), *names], key="overview_department")
+ids = dict(totals.select(s.NAME, s.DEPARTMENT_ID).rows())
+choice = bound(
+    st.selectbox, "dept", t("pick_department"), [t("all_departments"), *names], encode=lambda n: ids.get(n, "all"),
+    key="overview_department",
+)  # fmt: skip
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
 st.altair_chart(charts.totals_chart(shown, lang=lang()), key="totals_chart")
 columns = [

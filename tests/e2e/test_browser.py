@@ -251,3 +251,41 @@ def test_download_the_audit_workbook(page: object, server: dict[str, object]) ->
         assert book.sheetnames[0] == "说明" and "flags" in book.sheetnames
     finally:
         book.close()
+
+
+def test_a_view_opens_from_its_link(page: object, server: dict[str, object]) -> None:
+    """A shared link opens its page (no “Page not found”) with its filters, language and department applied."""
+    import polars as pl
+
+    from analytics import open_dataset
+
+    # A department whose id (the link's code) is not its name: 委员会 is 委 in the id.
+    department_id, name, year = "上海市普陀区商务委", "上海市普陀区商务委员会", 2025
+    flags = open_dataset(server["dataset"]).flags.filter(  # type: ignore[arg-type]
+        (pl.col("department_id") == department_id) & (pl.col("fiscal_year") == year)
+    )
+    expected = [str(flags.filter(pl.col("severity") == severity).height) for severity in ("error", "warning", "info")]
+    _open(page, server, f"flags?severity=warning,error&dept={department_id}&year={year}", "疑点")
+    assert page.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
+    severities = page.locator(".st-key-flags_severity").inner_text()  # type: ignore[attr-defined]
+    assert "警示" in severities and "错误" in severities and "提示" not in severities
+    assert page.locator(".st-key-flags_department input").input_value() == name  # type: ignore[attr-defined]
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()  # type: ignore[attr-defined]
+    assert values[:3] == [*expected[:2], "0"]  # no 提示 chosen: none counted
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()  # type: ignore[attr-defined]
+    assert f"dept={department_id}" in link and "/flags?" in link
+    _shot(page, "url-flags")
+
+    _open(page, server, f"department?dept={department_id}&lang=en", "Department profile")
+    assert page.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
+    assert page.locator(".st-key-department_pick input").input_value() == name  # type: ignore[attr-defined]
+    _shot(page, "url-department")
+    # The language goes along to another page, and stays after a reload.
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Findings").click()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Findings").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: "lang=en" in page.url)  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Findings").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "url-flags-english")
