@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal, assert_series_equal
 
-from analytics import export
+from analytics import compare, export
 from analytics import schema as s
 from analytics.coverage import coverage
 from analytics.errors import AnalyticsError
@@ -43,8 +43,8 @@ FORMULAS = ("=1+1", "+SUM(A1)", "-2", "@cmd", "\t=cmd")
 DATA_SHEETS = [
     name for table in s.TABLES for name in ((READING_REPORT_SHEET, table) if table == s.READING_FINDINGS else (table,))
 ]
-# Then the coverage ledger and the disclosure score.
-DATA_SHEETS += [COVERAGE_SHEET, SCORE_SHEET, SCORE_ITEMS_SHEET]
+# Then budget execution (by measure, by 科目), the coverage ledger and the disclosure score.
+DATA_SHEETS += ["budget_execution", "budget_execution_lines", COVERAGE_SHEET, SCORE_SHEET, SCORE_ITEMS_SHEET]
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +148,8 @@ def test_readme_comes_first_and_counts_every_sheet(corpus: Dataset, corpus_bytes
     )
     assert counts == {table: getattr(corpus, table).height for table in tables} | {
         READING_REPORT_SHEET: reading_report(corpus).height,
+        "budget_execution": compare.execution_rates(corpus).height,
+        "budget_execution_lines": compare.execution_by_line(corpus).height,
         COVERAGE_SHEET: coverage(corpus).height,
         SCORE_SHEET: disclosure_scores(corpus).height,
         SCORE_ITEMS_SHEET: disclosure_score_items(corpus).height,
@@ -452,3 +454,22 @@ def test_every_sheet_names_the_document_by_its_file_beside_its_id(corpus: Datase
         held = sheet.filter(pl.col(s.DOC_ID).is_not_null())
         assert held.height > 0, name
         assert held.get_column(s.SOURCE_NAME).to_list() == [files[d] for d in held.get_column(s.DOC_ID)], name
+
+
+def test_the_workbook_has_budget_execution_by_measure_and_by_line(tmp_path: Path) -> None:
+    # 普陀区财政局 2024 决算 p. 22: 行政运行（项）年初预算 1560.05 万元，支出决算 1511.89 万元.
+    ds = open_dataset()
+    data = workbook_bytes(ds, department_id="上海市普陀区财政局")
+    lines = pl.read_excel(io.BytesIO(data), sheet_name="budget_execution_lines", engine="openpyxl")
+    row = lines.filter((pl.col("code") == "2010601") & (pl.col("table") == "general_budget_function")).row(
+        0, named=True
+    )
+    assert (row["budget_yuan_wan"], row["final_yuan_wan"], row["budget_source"]) == (
+        1560.05,
+        1511.89,
+        "final_narrative",
+    )
+    assert row["source_name"] == "putuo_finance_2024_dept_final.pdf"
+    measures = pl.read_excel(io.BytesIO(data), sheet_name="budget_execution", engine="openpyxl")
+    total = measures.filter(pl.col("measure") == "general_budget_total").row(0, named=True)
+    assert (total["budget_yuan_wan"], total["final_yuan_wan"]) == (2993.92, 2940.05)

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COVERAGE_SHEET",
+    "EXECUTION_LINES_SHEET",
+    "EXECUTION_SHEET",
     "READING_REPORT_SHEET",
     "README_SHEET",
     "SCORE_ITEMS_SHEET",
@@ -52,6 +54,9 @@ READING_REPORT_SHEET = "reading_report"
 COVERAGE_SHEET = "coverage"
 SCORE_SHEET = "disclosure_score"
 SCORE_ITEMS_SHEET = "disclosure_score_items"
+#: The sheets of budget execution (决算数 against 年初预算): by measure, then by 科目.
+EXECUTION_SHEET = "budget_execution"
+EXECUTION_LINES_SHEET = "budget_execution_lines"
 #: Suffix of the 万元 column written beside each money column (``amount_yuan`` → ``amount_yuan_wan``).
 WAN_SUFFIX = "_wan"
 # The triage state as ``TriageStore.annotate`` names it; present (and empty) when no triage store is given.
@@ -77,6 +82,12 @@ _SHEET_CONTENTS = {
     s.FLAGS: "疑点标记：规则与模型发现的问题、读取程序的读数存疑（source = reader）、证据（出处与原文）及审计核查状态",
     COVERAGE_SHEET: "核对覆盖：每份公开、每项核对一行，status 为 ran（已进行）或 not_run（未能进行），"
     "reason_zh 为未能进行的原因（表未公开或无法读取、无文字说明数字、无绩效目标、未披露人数、数据集中无上年文件等）",
+    EXECUTION_SHEET: "预算执行（按指标）：每份决算的主要指标一行，年初预算 budget_yuan、调整预算 adjusted_budget_yuan、"
+    "决算数 final_yuan、执行率 execution_pct（决算数 ÷ 年初预算 × 100），及每个数字的出处（stated_in）与核实状态",
+    EXECUTION_LINES_SHEET: "预算执行（按科目）：每份决算的每个科目一行，决算数 final_yuan 与年初预算 budget_yuan、"
+    "差额、执行率；"
+    "budget_source 为年初预算出处（final_column 决算表所列、final_narrative 决算文字说明、budget_document 当年预算、"
+    "sum_of_parts 下级科目之和），budget_page 为其页码；narrative_agrees 为文字说明所述决算数与表是否一致",
     SCORE_SHEET: "公开质量评分：每份公开一行，各评分项目得分（空为未评分）、总分（满分 100，按已评分项目折算）"
     "与同地区、同年度、同类公开中的排名；"
     "评分项目、分值与依据见 disclosure_score_items 表与 analytics/reference/disclosure_score.csv",
@@ -158,6 +169,7 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
     sheets = {name: _with_file_names(frame, chosen.documents) if name != s.DOCUMENTS else frame
               for name, frame in sheets.items()}  # fmt: skip
     sheets[s.FLAGS] = _with_triage(sheets[s.FLAGS], triage)
+    sheets |= _execution(chosen)
     sheets |= _coverage_and_score(dataset, department_id)
     buffer = io.BytesIO()
     with SafeWorkbook(buffer) as book:
@@ -246,6 +258,15 @@ def _reading_report(dataset: Dataset) -> pl.DataFrame:
         else:
             columns.append(pl.col(column))
     return report.select(columns)
+
+
+def _execution(dataset: Dataset) -> dict[str, pl.DataFrame]:
+    """Budget execution of the final accounts: by measure (``compare.execution_rates``) and by 科目
+    (``compare.execution_by_line``), money with its 万元 beside it and each figure's document by file name."""
+    from analytics.compare import execution_by_line, execution_rates
+
+    frames = {EXECUTION_SHEET: execution_rates(dataset), EXECUTION_LINES_SHEET: execution_by_line(dataset)}
+    return {name: _with_file_names(_with_wan(flat(frame)), dataset.documents) for name, frame in frames.items()}
 
 
 def _coverage_and_score(dataset: Dataset, department_id: str | None) -> dict[str, pl.DataFrame]:
