@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._auth import require_sign_in
 from app_pages._i18n import t
 
 st.set_page_config(page_title="预算公开分析 Budget disclosures", page_icon="📊", layout="wide")
+require_sign_in()
 st.sidebar.toggle("English", key="lang_en")
 
 pages = [

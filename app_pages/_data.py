@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import compare, export
+from analytics import auth, compare, export
 from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.store import dataset_path, dataset_version
@@ -276,3 +276,21 @@ def score_catalog() -> pl.DataFrame:
     from analytics.score import score_catalog as catalog
 
     return catalog()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _users(path: str, version: int) -> dict[str, auth.User]:
+    del version  # part of the cache key only: an edited users file is read again
+    return auth.load_users(path)
+
+
+def users() -> dict[str, auth.User] | None:
+    """The users of ``$ANALYTICS_USERS`` (read again when the file changes), or ``None`` when it is not set."""
+    path = auth.default_users_path()
+    if path is None:
+        return None
+    try:
+        version = path.stat().st_mtime_ns
+    except OSError:
+        version = -1  # missing: load_users says so (errors are never cached)
+    return _users(str(path), version)
