@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._auth import require_sign_in
 from app_pages._i18n import t
 from app_pages._url import language_toggle, share_link
 
 st.set_page_config(page_title="预算公开分析 Budget disclosures", page_icon="📊", layout="wide")
 language_toggle()
+require_sign_in()
 
 overview = st.Page(
     "app_pages/overview.py", title=t("overview_title"), icon=":material/account_balance:", url_path="overview"

@@ -1,4 +1,4 @@
-"""Command line: ``analytics ingest | build-dataset | check | brief | export | info | remove``.
+"""Command line: ``analytics ingest | build-dataset | check | brief | export | info | remove | user``.
 
 Examples
 --------
@@ -39,7 +39,7 @@ from analytics.store import (
     save_dataset,
     update_dataset,
 )
-from analytics.triage import TriageStore, default_triage_path, open_triage
+from analytics.triage import TriageStore, has_triage, open_triage
 
 __all__ = ["main"]
 
@@ -57,6 +57,17 @@ _EPILOG = """examples:
   analytics export --format xlsx --out ds.xlsx      the whole dataset as an Excel workbook
   analytics info --dataset work/ds                  what a dataset holds
   analytics remove report.txt                       take one disclosure out of your working dataset
+  analytics user zhang --role auditor --display-name 张审计 --users users.toml
+                                                    add a user of a team's app (asks for the password)
+"""
+
+_USER_EPILOG = """examples:
+  analytics user zhang --role auditor --display-name 张审计 --users users.toml
+                                                    add an auditor; the password is asked twice, never shown
+  printf '%s\\n' "$PASSWORD" | analytics user li --role viewer --password-stdin
+                                                    a viewer, in the file $ANALYTICS_USERS, password from a script
+  analytics user zhang --replace                    a new password for zhang (name and role stay)
+  analytics user --hash-only                        print a password hash to paste into a users file
 """
 
 _BRIEF_EPILOG = """examples:
@@ -141,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--out", type=Path, default=Path("briefs"), help="folder to write into (default ./briefs)")
     _dataset_option(brief)
-    brief.add_argument("--triage", type=Path, default=None, help="triage database (default: the app's)")
+    brief.add_argument("--triage", default=None, help="triage database, path or URL (default: the app's)")
     exporter = commands.add_parser(
         "export",
         help="write the dataset (or one department) as Excel, CSV, Parquet or a Fiscal Data Package",
@@ -152,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--out", type=Path, required=True, help="file (xlsx, csv/parquet zip) or folder (fdp)")
     exporter.add_argument("--department", default=None, help="only this department (name or id)")
     _dataset_option(exporter)
-    exporter.add_argument("--triage", type=Path, default=None, help="triage database for xlsx (default: the app's)")
+    exporter.add_argument("--triage", default=None, help="triage database for xlsx (default: the app's)")
     remove = commands.add_parser(
         "remove",
         help="remove documents from a dataset (by file name or doc_id); the auditors' triage is kept",
@@ -161,6 +172,19 @@ def _parser() -> argparse.ArgumentParser:
     _dataset_option(remove)
     info = commands.add_parser("info", help="summarize what a dataset holds")
     _dataset_option(info)
+    user = commands.add_parser(
+        "user",
+        help="add a user to a team app's users file (or change one); the password is hashed, never echoed",
+        epilog=_USER_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    user.add_argument("name", nargs="?", help="the name the user signs in with (not needed with --hash-only)")
+    user.add_argument("--users", type=Path, default=None, help="users file (default: $ANALYTICS_USERS)")
+    user.add_argument("--display-name", default=None, help="the name triage decisions carry (default: the name)")
+    user.add_argument("--role", choices=("viewer", "auditor"), default=None, help="viewer reads; auditor triages")
+    user.add_argument("--replace", action="store_true", help="change a user already in the file")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.add_argument("--hash-only", action="store_true", help="print a hash of the password; write no file")
     return parser
 
 
@@ -330,9 +354,10 @@ def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
     return 0
 
 
-def _triage(path: Path | None) -> TriageStore | None:
-    """The triage database named, else the app's when it exists (nobody decided anything otherwise)."""
-    return open_triage(path) if path is not None or default_triage_path().exists() else None
+def _triage(path: str | None) -> TriageStore | None:
+    """The triage database named (a path or a URL), else the app's when it exists (nobody decided anything
+    otherwise)."""
+    return open_triage(path) if path is not None or has_triage() else None
 
 
 def _brief(args: argparse.Namespace, console: Console) -> int:
@@ -405,6 +430,48 @@ def _info(dataset: Path | None, console: Console) -> int:
     return 0
 
 
+def _password(from_stdin: bool) -> str:
+    """The new password: one line of standard input, or asked twice on the terminal without echo."""
+    import getpass
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        raise AnalyticsError("no terminal to ask the password on; pipe it in with --password-stdin")
+    else:
+        password = getpass.getpass("密码 password: ")
+        if getpass.getpass("再输一次 again: ") != password:
+            raise AnalyticsError("the two passwords differ; nothing written")
+    if not password:
+        raise AnalyticsError("empty password; nothing written")
+    return password
+
+
+def _user(args: argparse.Namespace, console: Console) -> int:
+    from analytics import auth
+
+    if args.hash_only:
+        console.print(auth.hash_password(_password(args.password_stdin)), highlight=False, soft_wrap=True)
+        return 0
+    path = args.users or auth.default_users_path()
+    if path is None:
+        raise AnalyticsError("which users file? give --users FILE or set $ANALYTICS_USERS")
+    if not args.name:
+        raise AnalyticsError("name the user (analytics user NAME …), or use --hash-only")
+    if path.exists():
+        auth.load_users(path)  # a broken file is reported before a password is asked for
+    user = auth.add_user(
+        path,
+        args.name,
+        _password(args.password_stdin),
+        display_name=args.display_name,
+        role=args.role,
+        replace=args.replace,
+    )
+    console.print(f"写入用户 user written: {user.name} ({user.display_name}, {user.role}) → {path}", highlight=False)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``analytics`` command; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -418,6 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": lambda: _export(args, console),
         "info": lambda: _info(args.dataset, console),
         "remove": lambda: _remove(args.documents, args.dataset, console),
+        "user": lambda: _user(args, console),
     }
     try:
         return commands[args.command]()

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import compare, export
+from analytics import auth, compare, export
 from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.store import dataset_path, dataset_version
@@ -286,3 +286,21 @@ def _execution_by_line(path: str, version: str) -> pl.DataFrame:
 def execution_by_line() -> pl.DataFrame:
     """Every 科目 of every final account against its 年初预算 (``analytics.compare.execution_by_line``)."""
     return _execution_by_line(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _users(path: str, version: int) -> dict[str, auth.User]:
+    del version  # part of the cache key only: an edited users file is read again
+    return auth.load_users(path)
+
+
+def users() -> dict[str, auth.User] | None:
+    """The users of ``$ANALYTICS_USERS`` (read again when the file changes), or ``None`` when it is not set."""
+    path = auth.default_users_path()
+    if path is None:
+        return None
+    try:
+        version = path.stat().st_mtime_ns
+    except OSError:
+        version = -1  # missing: load_users says so (errors are never cached)
+    return _users(str(path), version)

@@ -159,6 +159,45 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "col_time": ("时间", "Time"),
     "flag_detail": ("疑点详情与出处", "Finding and its sources"),
     "pick_flag": ("选择疑点", "Pick a finding"),
+    # --- sign-in, roles and the triage author (app_pages/_auth.py) ---
+    "sign_in_title": ("登录", "Sign in"),
+    "sign_in_caption": (
+        "本应用供团队使用，请用管理员为你开设的账号登录。",
+        "This app is served to a team: sign in with the account your administrator made for you.",
+    ),
+    "sign_in_name": ("用户名", "User name"),
+    "sign_in_password": ("密码", "Password"),
+    "sign_in_submit": ("登录", "Sign in"),
+    "sign_in_failed": ("用户名或密码不正确，请重新输入。", "Wrong user name or password; please try again."),
+    "sign_in_slow": (
+        "登录失败次数较多，之后每次尝试需稍候片刻。",
+        "Several failed attempts: each new one waits a moment.",
+    ),
+    "sign_in_oidc": ("通过单位统一身份认证登录", "Sign in with your organization's account"),
+    "sign_in_oidc_error": ("无法转到身份认证服务：", "Cannot reach the identity provider: "),
+    "sign_in_not_listed": (
+        "你已通过身份认证，但此账号不在本应用的用户名单中，请联系管理员。",
+        "You are signed in with the identity provider, but this account is not in the app's users file; "
+        "ask an administrator.",
+    ),
+    "sign_in_or": ("或使用用户名和密码登录：", "Or sign in with a user name and password:"),
+    "sign_out": ("退出登录", "Sign out"),
+    "signed_in_as": ("已登录：**{name}**（{role}）", "Signed in: **{name}** ({role})"),
+    "local_user": (
+        "本机使用，无需登录；核实人记为 {name}",
+        "Local use, no sign-in; decisions are recorded as by {name}",
+    ),
+    "local_user_unknown": ("本机用户", "local user"),
+    "users_file_error": (
+        "用户名单有误，修正之前任何人都不能登录：",
+        "The users file is not valid; nobody can sign in until it is fixed: ",
+    ),
+    "triage_by": ("核实人：{name}", "By: {name}"),
+    "triage_viewer_only": (
+        "你的角色为只读：可以查看疑点及其核实记录，但不能记录核实结论。如需核实，请联系管理员开通核实权限。",
+        "Your role is viewer: you can read the findings and their triage history but not record a decision. "
+        "Ask an administrator for the auditor role.",
+    ),
     "triage": ("核实结论", "Triage"),
     "triage_note": ("说明", "Note"),
     "triage_author": ("核实人", "By"),

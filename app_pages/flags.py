@@ -10,7 +10,7 @@ import analytics
 from analytics import schema as s
 from analytics.checks import FAMILIES, rule_catalog
 from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
-from app_pages import _data
+from app_pages import _auth, _data
 from app_pages._coverage import show_coverage
 from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
 from app_pages._url import bound
@@ -177,26 +177,28 @@ st.dataframe(
 )
 
 st.subheader(t("triage"))
-with st.container(border=True, key="triage_box"):
-    status = st.radio(
-        t("col_status"), list(STATUSES), index=list(STATUSES).index(flag["status"]), format_func=status_labels.get,
-        horizontal=True, key=f"triage_status_{picked}",
-    )  # fmt: skip
-    # Keys per flag: each flag shows its own decision, not the last one typed.
-    note = st.text_area(t("triage_note"), value=flag["note"] or "", key=f"triage_note_{picked}")
-    author = st.text_input(
-        t("triage_author"), value=st.session_state.get("triage_author_last", ""), key="triage_author"
-    )
-    submitted = st.button(t("triage_save"), key="triage_save", type="primary")
-if submitted:
-    try:
-        store.record(picked, status, note=note, author=author)
-    except TriageError as exc:
-        st.error(str(exc))
-    else:
-        st.session_state["triage_author_last"] = author
-        st.session_state["triage_just_saved"] = True
-        st.rerun()
+# The author is who this session belongs to (the signed-in user, or the machine's user), never a field of the form.
+who = _auth.identity()
+if who is None or not who.can_triage:
+    st.info(t("triage_viewer_only"))
+else:
+    with st.container(border=True, key="triage_box"):
+        status = st.radio(
+            t("col_status"), list(STATUSES), index=list(STATUSES).index(flag["status"]),
+            format_func=status_labels.get, horizontal=True, key=f"triage_status_{picked}",
+        )  # fmt: skip
+        # Keys per flag: each flag shows its own decision, not the last one typed.
+        note = st.text_area(t("triage_note"), value=flag["note"] or "", key=f"triage_note_{picked}")
+        st.caption(t("triage_by").format(name=who.display_name))
+        submitted = st.button(t("triage_save"), key="triage_save", type="primary")
+    if submitted:
+        try:
+            store.record(picked, status, note=note, author=who.display_name)
+        except TriageError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["triage_just_saved"] = True
+            st.rerun()
 history = store.history(picked)
 if not history.is_empty():
     st.dataframe(

@@ -111,7 +111,7 @@ def test_a_kuan_and_a_lei_take_the_sum_of_their_parts_budgets_marked_so() -> Non
 
 
 def test_a_line_without_any_budget_keeps_its_actual_and_no_rate() -> None:
-    narrative = NARRATIVE.split("2、")[0]
+    narrative = NARRATIVE.split("2、", maxsplit=1)[0]
     rows = _by_code(compare.execution_by_line(dataset(_final(narrative))))
     assert rows["2130306"]["budget_yuan"] is None and rows["2130306"]["execution_pct"] is None
     assert rows["2130306"]["final_yuan"] == Decimal("1500000.00")
@@ -121,7 +121,7 @@ def test_a_line_without_any_budget_keeps_its_actual_and_no_rate() -> None:
 
 def test_the_years_budget_document_gives_the_budget_where_the_final_account_states_none_and_is_kept_beside() -> None:
     budget_rows = [("213", 1, "农林水支出", "3400000.00"), ("2130306", 3, "水利工程运行与维护", "1300000.00")]
-    narrative = NARRATIVE.split("2、")[0]
+    narrative = NARRATIVE.split("2、", maxsplit=1)[0]
     rows = _by_code(compare.execution_by_line(dataset(_final(narrative), _budget(budget_rows))))
     assert rows["2130306"]["budget_yuan"] == Decimal("1300000.00")
     assert rows["2130306"]["budget_source"] == "budget_document"

@@ -23,6 +23,7 @@ def triage_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every app test gets its own triage database: none ever touches the user's."""
     path = tmp_path / "triage.sqlite"
     monkeypatch.setenv("ANALYTICS_TRIAGE", str(path))
+    monkeypatch.delenv("ANALYTICS_USERS", raising=False)  # one local user unless a test serves the app to a team
     return path
 
 
