@@ -102,7 +102,6 @@ def _sidebar(who: Identity) -> None:
 
 def _sign_in_form(users: dict[str, auth.User] | None, oidc: bool) -> None:
     """The sign-in page; stops the run (no page is shown until someone signs in)."""
-    st.sidebar.toggle("English", key="lang_en")  # app.py's switch is not reached before signing in
     # A form of a readable width, not the whole of the wide layout.
     with st.columns([2, 3])[0]:
         _sign_in_parts(users, oidc)

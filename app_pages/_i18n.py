@@ -72,6 +72,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "initial-budget column, its text item by item, the year's budget; a 类 or 款 with none takes the sum of its "
         "parts (only when every part has one).",
     ),
+    "viewer_no_changes": (
+        "你的角色为只读：可查看和下载数据，导入或移除文件需审计人员账号。",
+        "You are signed in read-only: you may view and download the data; importing or removing files needs an "
+        "auditor's account.",
+    ),
     "department_caption": (
         "一个部门的收支趋势、结构、人均水平、绩效目标与疑点；每个数字均可追溯到公开文件。",
         "One department: trends, structure, per-staff figures, performance targets and findings, each traceable.",

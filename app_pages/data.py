@@ -13,7 +13,7 @@ import analytics
 from analytics import pipeline
 from analytics import schema as s
 from analytics.store import dataset_path, writable_dataset_path
-from app_pages import _data
+from app_pages import _auth, _data
 from app_pages._i18n import english, phase_labels, t, table_labels
 
 #: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
@@ -46,9 +46,19 @@ def _text(column: str) -> pl.Expr:
 st.title(t("data_title"))
 st.caption(t("data_caption"))
 
+# Only those who may record decisions change the dataset: a viewer reads it.
+who = _auth.identity()
+may_change = who is None or who.can_triage
 st.subheader(t("upload"))
-files = st.file_uploader(t("upload_label"), type=ACCEPTED, accept_multiple_files=True, key="data_upload") or []
-if st.button(t("ingest"), key="data_ingest", disabled=not files, type="primary"):
+if not may_change:
+    st.info(t("viewer_no_changes"))
+files = (
+    st.file_uploader(
+        t("upload_label"), type=ACCEPTED, accept_multiple_files=True, key="data_upload", disabled=not may_change
+    )
+    or []
+)
+if st.button(t("ingest"), key="data_ingest", disabled=not (files and may_change), type="primary"):
     too_big = [f.name for f in files if f.size > MAX_BYTES]
     wrong = [f.name for f in files if Path(f.name).suffix.lower().lstrip(".") not in ACCEPTED]
     if too_big or wrong:
@@ -247,10 +257,11 @@ doomed = st.multiselect(
     format_func=labels.__getitem__,
     key="remove_documents",
     placeholder=t("remove_placeholder"),
+    disabled=not may_change,
 )
 confirm = t("remove_confirm").format(n=len(doomed)) if doomed else t("remove_confirm_none")
 sure = st.checkbox(confirm, key="remove_sure", disabled=not doomed)
-if st.button(t("remove_button"), key="remove_go", disabled=not (doomed and sure)):
+if st.button(t("remove_button"), key="remove_go", disabled=not (doomed and sure and may_change)):
     try:
         stored, removed = pipeline.remove_files(doomed, writable_dataset_path())
     except analytics.AnalyticsError as exc:

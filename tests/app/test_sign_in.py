@@ -175,3 +175,18 @@ def test_the_sign_in_page_switches_to_english(users_file: Path) -> None:
     next(button for button in at.button if button.label == "Sign in").click().run()
     assert not _has_form(at)
     assert any("Signed in" in md.value for md in at.sidebar.markdown)
+
+
+def test_a_viewer_cannot_import_or_remove_documents(users_file: Path, triage_in_tmp: Path) -> None:
+    at = _sign_in(_app(), "li", PASSWORDS["li"])
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert any("只读" in info.value and "导入或移除" in info.value for info in at.info)
+    assert next(button for button in at.button if button.key == "data_ingest").disabled
+    assert next(button for button in at.button if button.key == "remove_go").disabled
+    assert at.multiselect(key="remove_documents").disabled
+    # An auditor may.
+    at = _sign_in(_app(), "zhang", PASSWORDS["zhang"])
+    at.switch_page("app_pages/data.py").run()
+    assert not at.multiselect(key="remove_documents").disabled
+    assert not any("导入或移除" in info.value for info in at.info)
