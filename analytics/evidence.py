@@ -41,6 +41,7 @@ __all__ = [
     "PageImage",
     "SourceMissingError",
     "cited_lines",
+    "figure_sources",
     "find_source",
     "page_image",
     "render_page",
@@ -108,11 +109,46 @@ class PageImage:
     scale: float
     source: Path
     note: str | None = None
+    #: The vertical extent of each line of the page in image pixels (top, bottom), for ``excerpt``.
+    line_bands: tuple[tuple[float, float], ...] = ()
 
     @property
     def matched(self) -> bool:
         """Whether the cited line was found and highlighted."""
         return self.box is not None
+
+    def excerpt(self, margin: float = 90.0) -> bytes:
+        """The band of the page around the highlight (``margin`` points above and below it), full width, as a
+        PNG; the whole page when nothing is highlighted. Legible where the whole page, scaled to a screen, is not.
+
+        Examples
+        --------
+        >>> import io
+        >>> from PIL import Image
+        >>> buffer = io.BytesIO()
+        >>> Image.new("RGB", (200, 400), "white").save(buffer, format="PNG")
+        >>> shown = PageImage(buffer.getvalue(), 1, 1, (3,), (10, 100, 190, 120), 1.0, Path("x.pdf"))
+        >>> Image.open(io.BytesIO(shown.excerpt(margin=50))).size
+        (200, 120)
+        """
+        if self.box is None:
+            return self.png
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(self.png))
+        pad = int(margin * self.scale)
+        top, bottom = max(self.box[1] - pad, 0), min(self.box[3] + pad, image.height)
+        # Cut between printed lines, never through one.
+        inside = [(a, b) for a, b in self.line_bands if a >= top and b <= bottom]
+        if inside:
+            top, bottom = (
+                max(min(a for a, _ in inside) - 3 * self.scale, 0),
+                min(max(b for _, b in inside) + 3 * self.scale, image.height),
+            )
+        band = image.crop((0, int(top), image.width, int(bottom)))
+        buffer = io.BytesIO()
+        band.save(buffer, format="PNG")
+        return buffer.getvalue()
 
 
 def source_folders(dataset: Dataset) -> list[Path]:
@@ -323,7 +359,8 @@ def render_page(
         image = Image.alpha_composite(image, overlay)
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="PNG", optimize=False)
-    return PageImage(buffer.getvalue(), page, count, tuple(chosen), box, scale, source, note)
+    bands = tuple((pl_.top * scale, pl_.bottom * scale) for pl_ in page_lines)
+    return PageImage(buffer.getvalue(), page, count, tuple(chosen), box, scale, source, note, bands)
 
 
 def page_image(
@@ -405,3 +442,36 @@ def text_context(
         .with_columns(pl.col(s.SEQ).is_in(chosen).alias(CITED))
         .select(s.PAGE, s.LINE, s.SOURCE_TEXT, CITED)
     )
+
+
+#: ``figure_sources``' part of a narrative statement (a flag's evidence names it so too).
+TEXT_PART = "text"
+
+
+def figure_sources(
+    dataset: Dataset, doc_id: str, amount_yuan: object, *, fiscal_year: int | None = None
+) -> pl.DataFrame:
+    """Where document ``doc_id`` prints ``amount_yuan`` (for ``fiscal_year``, when given): its table lines, then
+    its narrative statements, each with ``doc_id``, ``table_or_part`` (a table key, or ``"text"``), ``page``,
+    ``line`` and ``source_text`` — the places to show a key figure on its page.
+
+    Examples
+    --------
+    >>> figure_sources(Dataset.empty(), "x", 1).columns
+    ['doc_id', 'table_or_part', 'page', 'line', 'source_text']
+    """
+    columns = [s.DOC_ID, "table_or_part", s.PAGE, s.LINE, s.SOURCE_TEXT]
+    if amount_yuan is None:
+        return pl.DataFrame(schema=s.EVIDENCE_ITEM.to_schema()).select(columns)
+    frames = []
+    for frame, part in ((dataset.lines, pl.col(s.TABLE)), (dataset.statements, pl.lit(TEXT_PART))):
+        wanted = (pl.col(s.DOC_ID) == doc_id) & (pl.col(s.AMOUNT_YUAN) == pl.lit(amount_yuan))
+        if fiscal_year is not None:
+            wanted &= pl.col(s.FISCAL_YEAR) == fiscal_year
+        frames.append(
+            frame.filter(wanted)
+            .select(s.DOC_ID, part.alias("table_or_part"), s.PAGE, s.LINE, s.SOURCE_TEXT)
+            .unique(maintain_order=True)
+            .sort(s.PAGE, s.LINE, nulls_last=True, maintain_order=True)
+        )
+    return pl.concat(frames, how="vertical").select(columns)
