@@ -335,10 +335,10 @@ def render_page(
             pdf_page.close()
     finally:
         document.close()
-    chosen = cited_lines([(pl_.number, pl_.text) for pl_ in page_lines], line, source_text)
+    chosen = cited_lines([(row.number, row.text) for row in page_lines], line, source_text)
     box, note = None, None if chosen else NOT_FOUND
     if chosen:
-        covered = [pl_ for pl_ in page_lines if pl_.number in chosen]
+        covered = [row for row in page_lines if row.number in chosen]
         pad = 2.0
         left = min(w.x0 for c in covered for w in c.words) - pad
         right = max(w.x1 for c in covered for w in c.words) + pad
@@ -359,7 +359,7 @@ def render_page(
         image = Image.alpha_composite(image, overlay)
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="PNG", optimize=False)
-    bands = tuple((pl_.top * scale, pl_.bottom * scale) for pl_ in page_lines)
+    bands = tuple((row.top * scale, row.bottom * scale) for row in page_lines)
     return PageImage(buffer.getvalue(), page, count, tuple(chosen), box, scale, source, note, bands)
 
 
@@ -464,14 +464,19 @@ def figure_sources(
     if amount_yuan is None:
         return pl.DataFrame(schema=s.EVIDENCE_ITEM.to_schema()).select(columns)
     frames = []
-    for frame, part in ((dataset.lines, pl.col(s.TABLE)), (dataset.statements, pl.lit(TEXT_PART))):
+    # A key figure is a total or a column of one: a table's total rows come before its other rows.
+    kinds = (
+        (dataset.lines, pl.col(s.TABLE), [pl.col(s.CLASSIFICATION) != "total"]),
+        (dataset.statements, pl.lit(TEXT_PART), []),
+    )
+    for frame, part, later in kinds:
         wanted = (pl.col(s.DOC_ID) == doc_id) & (pl.col(s.AMOUNT_YUAN) == pl.lit(amount_yuan))
         if fiscal_year is not None:
             wanted &= pl.col(s.FISCAL_YEAR) == fiscal_year
         frames.append(
             frame.filter(wanted)
+            .sort([*later, s.PAGE, s.LINE], nulls_last=True, maintain_order=True)
             .select(s.DOC_ID, part.alias("table_or_part"), s.PAGE, s.LINE, s.SOURCE_TEXT)
             .unique(maintain_order=True)
-            .sort(s.PAGE, s.LINE, nulls_last=True, maintain_order=True)
         )
     return pl.concat(frames, how="vertical").select(columns)

@@ -154,8 +154,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "The source file is not kept with the dataset, so the page cannot be shown; below is the text as it was read.",
     ),
     "source_missing_hint": (
-        "重新导入该文件，或将其所在文件夹加入环境变量 ANALYTICS_SOURCES，即可显示原文页面。",
-        "Ingest the file again, or add its folder to ANALYTICS_SOURCES, to see the page.",
+        "重新导入该文件，或将其所在文件夹加入环境变量 `ANALYTICS_SOURCES`，即可显示原文页面。",
+        "Ingest the file again, or add its folder to `ANALYTICS_SOURCES`, to see the page.",
     ),
     "source_not_found": (
         "未能在该页找到所引文字，显示整页（未标出）。",

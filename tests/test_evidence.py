@@ -218,3 +218,17 @@ def test_the_command_line_ingest_keeps_the_source_file_too(tmp_path: Path) -> No
     assert main(["ingest", str(pdf), "--dataset", str(tmp_path / "ds")]) == 0
     sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert [p.name for p in (tmp_path / "ds" / SOURCES_DIR).iterdir()] == [f"{sha}.pdf"]
+
+
+def test_a_key_figure_is_found_where_its_document_prints_it() -> None:
+    from decimal import Decimal
+
+    ds = open_dataset(DEFAULT_DATASET)
+    doc_id = ds.documents.filter(pl.col(s.SOURCE_NAME) == "putuo_commerce_2025_dept_budget.pdf").item(0, s.DOC_ID)
+    # pdftotext -layout: 基本支出 19,830,655.00 元 is printed in the 合计 rows of the 支出总表 (page 13) and of the
+    # 一般公共预算支出表 (page 16), and heads the 基本支出 economic table (page 20).
+    places = evidence.figure_sources(ds, doc_id, Decimal("19830655.00"), fiscal_year=2025)
+    assert places.get_column(s.PAGE).to_list() == [13, 16, 20]
+    assert places.get_column(s.SOURCE_TEXT).str.starts_with("合计").all()
+    assert evidence.figure_sources(ds, doc_id, Decimal("19830655.00"), fiscal_year=2024).is_empty()
+    assert evidence.figure_sources(ds, doc_id, None).is_empty()
