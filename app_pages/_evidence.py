@@ -16,7 +16,7 @@ import analytics
 from analytics import schema as s
 from analytics.evidence import CITED, NOT_FOUND, OFF_PAGE, TEXT_PART, SourceMissingError
 from app_pages import _data
-from app_pages._i18n import t, table_labels
+from app_pages._i18n import lang, t, table_labels
 
 
 def _name(doc_id: str) -> str:
@@ -118,9 +118,10 @@ def pick_source(items: Sequence[Mapping[str, object]], *, label: str, key: str) 
     if not usable:
         st.info(t("source_no_place"))
         return
-    # Labels made now, in this run's language: a format function reading the language later would not match them.
+    # Labels made now, in this run's language (a format function reading the language later would not match them);
+    # each language has its own widget, so that a switch shows the labels of the new one.
     labels = [source_label(item) for item in usable]
-    chosen = st.selectbox(label, range(len(usable)), format_func=labels.__getitem__, key=key)
+    chosen = st.selectbox(label, range(len(usable)), format_func=labels.__getitem__, key=f"{key}_{lang()}")
     item = usable[chosen if chosen is not None else 0]
     show_source(
         str(item[s.DOC_ID]),
@@ -147,7 +148,7 @@ def show_figure_source(figures: pl.DataFrame, measure_names: Mapping[str, str], 
         f"{analytics.format_wan(row[s.AMOUNT_YUAN])}"
         for row in rows
     ]
-    chosen = st.selectbox(t("pick_figure"), range(len(rows)), format_func=labels.__getitem__, key=key)
+    chosen = st.selectbox(t("pick_figure"), range(len(rows)), format_func=labels.__getitem__, key=f"{key}_{lang()}")
     row = rows[chosen if chosen is not None else 0]
     places = _data.figure_sources(row[s.DOC_ID], row[s.AMOUNT_YUAN], row[s.FISCAL_YEAR])
     if places.is_empty():

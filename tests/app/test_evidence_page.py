@@ -43,7 +43,7 @@ def test_a_findings_evidence_is_shown_on_its_pdf_page() -> None:
     assert _captions(at) == [expected]
     if len(items) > 1:
         # Another evidence item: its own page.
-        at.selectbox(key=f"flags_evidence_pick_{flag_id}").set_value(1).run()
+        at.selectbox(key=f"flags_evidence_pick_{flag_id}_zh").set_value(1).run()
         second = items[1]
         assert _captions(at) == [f"{_names(shipped)[second[s.DOC_ID]]} · 第{second[s.PAGE]}页 · 第{second[s.LINE]}行"]
     # The whole page on demand.
@@ -57,7 +57,7 @@ def test_a_text_documents_evidence_is_shown_as_its_lines() -> None:
     at = page("app_pages/flags.py")
     at.selectbox(key="flags_pick").set_value(flag_id).run()
     chosen = next(i for i, item in enumerate(items) if item[s.DOC_ID] and item[s.LINE])
-    at.selectbox(key=f"flags_evidence_pick_{flag_id}").set_value(chosen).run()
+    at.selectbox(key=f"flags_evidence_pick_{flag_id}_zh").set_value(chosen).run()
     assert not at.exception and not _captions(at)
     (lines,) = tables(at, "所引", "行号", "原文")
     cited = lines[lines["所引"] == "▶"]
@@ -98,7 +98,7 @@ def test_a_key_figure_is_shown_where_its_document_prints_it() -> None:
     assert not at.exception
     documents = open_dataset(DEFAULT_DATASET).documents
     commerce = documents.filter(documents[s.SOURCE_NAME] == "putuo_commerce_2025_dept_budget.pdf")
-    figure = at.selectbox(key=f"figure_source_{commerce.item(0, s.DEPARTMENT_ID)}")
+    figure = at.selectbox(key=f"figure_source_{commerce.item(0, s.DEPARTMENT_ID)}_zh")
     index = next(i for i, label in enumerate(figure.options) if label.startswith("基本支出 · 2025"))
     figure.select_index(index).run()
     assert not at.exception
