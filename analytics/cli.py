@@ -294,7 +294,7 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
             f"数据集未改动 dataset left unchanged: {len(batch.errors)} of {len(paths)} file(s) could not be read."
         )
         return 1
-    stored = update_dataset(batch.merged(), dataset, refresh=all_flags)
+    stored = update_dataset(batch.merged(), dataset, refresh=all_flags, sources=paths)
     _report_read(batch.read, stored, console)
     _report_unknown_codes(batch.read, console)
     console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")

@@ -57,7 +57,8 @@ def ingest_files(
     batch = read_batch(paths, progress=progress, workers=workers)
     if batch.errors:
         return IngestOutcome(stored=None, read=list(batch.read), errors=list(batch.errors))
-    stored = update_dataset(batch.merged(), dataset, refresh=all_flags)
+    # The files themselves are kept with the dataset, so that any figure can be shown on its page.
+    stored = update_dataset(batch.merged(), dataset, refresh=all_flags, sources=paths)
     return IngestOutcome(stored=stored, read=list(batch.read))
 
 

@@ -4,11 +4,13 @@ Layout of a dataset directory::
 
     manifest.json            {"format": 1, "tables": {"lines": "lines-<sha>.parquet", ...}}
     lines-<sha>.parquet      one file per table, named by a hash of its content
+    sources/<sha256>.pdf     the source file of each document ingested into it (its bytes, named by their hash)
 
 A save writes the new table files first (content-addressed, so an unchanged table keeps its file), flushes them to
 disk, and only then replaces ``manifest.json`` with ``os.replace``, which is atomic. A process that dies before that
 point leaves the previous manifest, and so the previous dataset, intact; files no manifest names are removed by the
-next save. A lock file keeps two writers (the CLI and the app, say) from interleaving.
+next save. A lock file keeps two writers (the CLI and the app, say) from interleaving. The source files of an
+ingest are written the same way, before the manifest, and one no document names any more is removed after it.
 
 Beside the tables of the data contract the store keeps ``department_facts``: the department facts (name, unit
 type, staff, subordinate units …) as each document states them. ``departments`` has one row per department-year,
@@ -39,6 +41,7 @@ __all__ = [
     "DEFAULT_DATASET",
     "DEPARTMENT_FACTS",
     "READ_ORDER",
+    "SOURCES_DIR",
     "Dataset",
     "dataset_path",
     "dataset_version",
@@ -59,6 +62,8 @@ DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "datasets" / "normali
 MANIFEST = "manifest.json"
 _FORMAT = 1
 _LOCK = ".lock"
+#: The folder of a dataset that keeps each document's source file, content-addressed: ``<sha256><suffix>``.
+SOURCES_DIR = "sources"
 #: The store's table of per-document department facts (not a table of the data contract: no reader writes it).
 DEPARTMENT_FACTS = "department_facts"
 #: The order in which documents were merged into the dataset, later ones higher: their facts win.
@@ -546,9 +551,36 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
+def _keep_sources(directory: Path, named: set[str], paths: Sequence[str | os.PathLike[str]]) -> None:
+    """Write each file of ``paths`` whose SHA-256 a document names (``named``) into ``sources/``, atomically."""
+    folder = directory / SOURCES_DIR
+    for path in map(Path, paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DatasetError(f"{path}: cannot keep the source file with the dataset ({exc})") from None
+        sha = hashlib.sha256(data).hexdigest()
+        target = folder / f"{sha}{path.suffix.lower()}"
+        if sha in named and not target.exists():
+            folder.mkdir(exist_ok=True)
+            write_atomically(target, data)
+
+
+def _drop_stale_sources(directory: Path, named: set[str]) -> None:
+    folder = directory / SOURCES_DIR
+    if not folder.is_dir():
+        return
+    for kept in folder.iterdir():
+        # Half-written files (".<name>.tmp") of a save that died are stale too.
+        if kept.is_file() and (kept.name.startswith(".") or kept.name.partition(".")[0] not in named):
+            kept.unlink()
+
+
+def _save_unlocked(dataset: Dataset, directory: Path, sources: Sequence[str | os.PathLike[str]] = ()) -> Dataset:
     checked = Dataset.from_tables(_sorted(dataset.tables), path=directory)
     facts = _checked_facts(_sorted_facts(dataset.department_facts))
+    named = set(checked.documents.get_column(s.SOURCE_SHA256).drop_nulls().to_list())
+    _keep_sources(directory, named, sources)
     names: dict[str, str] = {}
     for name, frame in {**checked.tables, DEPARTMENT_FACTS: facts}.items():
         buffer = io.BytesIO()
@@ -565,6 +597,7 @@ def _save_unlocked(dataset: Dataset, directory: Path) -> Dataset:
     for stale in directory.glob("*.parquet"):
         if stale.name not in keep:
             stale.unlink()
+    _drop_stale_sources(directory, named)
     return dataclasses.replace(checked, fact_rows=facts)
 
 
@@ -590,17 +623,20 @@ def update_dataset(
     path: str | os.PathLike[str] | None = None,
     *,
     refresh: Callable[[Dataset], Dataset] | None = None,
+    sources: Sequence[str | os.PathLike[str]] = (),
 ) -> Dataset:
     """Merge ``incoming`` documents into the dataset at ``path`` (replacing same ``doc_id``) and save atomically.
 
     ``refresh`` derives what depends on the whole dataset (the checks' flags) from the merged dataset before it is
     saved. The read, merge and write happen under the dataset's lock, so two concurrent ingests cannot lose each
-    other's rows. If anything fails, the stored dataset is left exactly as it was.
+    other's rows. If anything fails, the stored dataset is left exactly as it was. ``sources`` are the files the
+    documents were read from: each one a document names (by ``source_sha256``) is kept in the dataset's
+    ``sources/`` folder, so that a figure can be shown on its page (``analytics.evidence``).
     """
     directory = _write_target(path)
     with _locked(directory):
         merged = open_dataset(directory, missing_ok=True).replace_documents(incoming)
-        return _save_unlocked(refresh(merged) if refresh else merged, directory)
+        return _save_unlocked(refresh(merged) if refresh else merged, directory, sources)
 
 
 def remove_documents(

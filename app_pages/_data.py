@@ -304,3 +304,54 @@ def users() -> dict[str, auth.User] | None:
     except OSError:
         version = -1  # missing: load_users says so (errors are never cached)
     return _users(str(path), version)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _source_of(path: str, version: str, doc_id: str) -> tuple[str, str]:
+    from analytics.evidence import find_source
+
+    ds = _load(path, version)
+    sha = ds.documents.filter(pl.col(s.DOC_ID) == doc_id).get_column(s.SOURCE_SHA256).first()
+    return str(find_source(ds, doc_id)), str(sha)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _page_image(sha: str, source: str, page: int, line: int | None, text: str | None) -> analytics.evidence.PageImage:
+    from analytics.evidence import render_page
+
+    return render_page(source, page, line=line, source_text=text)
+
+
+def page_image(doc_id: str, page: int, line: int | None, text: str | None) -> analytics.evidence.PageImage:
+    """The page of a PDF document with the cited line highlighted (``analytics.evidence.PageImage``), rendered
+    once per file, page and citation (cached by the file's hash, so a re-ingest of other documents keeps it).
+    Raises ``SourceMissingError`` when the file is not at hand."""
+    source, sha = _source_of(*current(), doc_id)
+    return _page_image(sha, source, page, line, text)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _text_context(
+    path: str, version: str, doc_id: str, where: tuple[int | None, int], text: str | None
+) -> pl.DataFrame:
+    page, line = where
+    from analytics.evidence import text_context as context
+
+    return context(_load(path, version), doc_id, page, line, source_text=text)
+
+
+def text_context(doc_id: str, page: int | None, line: int, text: str | None) -> pl.DataFrame:
+    """The lines of a document around a cited one, the cited ones marked (``analytics.evidence.text_context``)."""
+    return _text_context(*current(), doc_id, (page, line), text)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _figure_sources(path: str, version: str, doc_id: str, amount: object, year: int | None) -> pl.DataFrame:
+    from analytics.evidence import figure_sources as sources
+
+    return sources(_load(path, version), doc_id, amount, fiscal_year=year)
+
+
+def figure_sources(doc_id: str, amount: object, year: int | None) -> pl.DataFrame:
+    """Where a document prints an amount: its table lines, then its sentences (``analytics.evidence``)."""
+    return _figure_sources(*current(), doc_id, amount, year)

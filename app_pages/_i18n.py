@@ -225,6 +225,40 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ingest": ("导入", "Ingest"),
     "reading": ("读取", "Reading"),
+    # The published page behind a figure (app_pages/_evidence.py).
+    "source_page": ("原文页面", "The published page"),
+    "pick_evidence": ("选择一条证据，查看其原文页面", "Evidence to show on its published page"),
+    "source_caption": ("{name} · 第{page}页 · 第{line}行", "{name} · page {page} · line {line}"),
+    "source_caption_page": ("{name} · 第{page}页", "{name} · page {page}"),
+    "source_caption_text": ("{name} · 第{line}行", "{name} · line {line}"),
+    "source_missing": (
+        "原文件不在数据集中，无法显示页面图像；以下是读取时记录的该处文字。",
+        "The source file is not kept with the dataset, so the page cannot be shown; below is the text as it was read.",
+    ),
+    "source_missing_hint": (
+        "重新导入该文件，或将其所在文件夹加入环境变量 `ANALYTICS_SOURCES`，即可显示原文页面。",
+        "Ingest the file again, or add its folder to `ANALYTICS_SOURCES`, to see the page.",
+    ),
+    "source_not_found": (
+        "未能在该页找到所引文字，显示整页（未标出）。",
+        "The cited text was not found on this page: the whole page is shown, unmarked.",
+    ),
+    "source_off_page": (
+        "所引文字位于页面可见范围之外（文件的文字层中有，印出的页面上看不到），显示整页（未标出）。",
+        "The cited text lies beyond the page's edge (in the file's text layer, not on the printed page): "
+        "the whole page is shown, unmarked.",
+    ),
+    "source_whole_page": ("整页", "Whole page"),
+    "source_no_place": ("该证据未记录页码或行号，无法定位原文。", "This evidence has no page or line to show."),
+    "source_text_lines": ("原文（所引行已标出）", "The text (cited lines marked)"),
+    "col_cited": ("所引", "Cited"),
+    "figure_source": ("关键数字的原文页面", "A key figure on its published page"),
+    "pick_figure": ("选择关键数字", "Key figure"),
+    "figure_no_source": (
+        "该数字由其他数字推算得出，或在其文件的表格和文字中找不到同一金额。",
+        "This figure is derived from others, or no table or sentence of its document prints the amount.",
+    ),
+    "pick_figure_place": ("该数字的出处", "Where it is printed"),
     "too_big": ("{name}：文件超过 {limit} MB 上限。", "{name}: larger than the {limit} MB limit."),
     "wrong_type": ("{name}：不支持的文件类型，应为 {types}。", "{name}: unsupported type; expected {types}."),
     "unexpected": ("读取时出现意外错误：{error}", "Unexpected error while reading: {error}"),

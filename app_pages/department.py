@@ -15,6 +15,7 @@ from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FIN
 from analytics.compare._measures import BASIS_LABELS
 from app_pages import _data
 from app_pages._coverage import show_coverage
+from app_pages._evidence import show_figure_source
 from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable, wan_text
 from app_pages._url import bound
@@ -123,6 +124,8 @@ else:
             height=_data.table_height(trends.height),
             key="department_figures_long",
         )
+    with st.expander(t("figure_source")):
+        show_figure_source(trends, measure_names, key=f"figure_source_{department_id}")
 if not dataset.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.PHASE) == "final")).is_empty():
     # A final account (决算): its 决算数, with the 年初预算 (and 调整预算) it prints beside them, else the year's
     # budget's. Only departments with one pay for this (not cached yet: see the report to the lead).

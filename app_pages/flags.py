@@ -12,6 +12,7 @@ from analytics.checks import FAMILIES, rule_catalog
 from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
 from app_pages import _auth, _data
 from app_pages._coverage import show_coverage
+from app_pages._evidence import pick_source
 from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
 from app_pages._url import bound
 
@@ -175,6 +176,10 @@ st.dataframe(
     hide_index=True,
     key="flags_evidence",
 )
+# The page each evidence item was read from, its line highlighted (one select per finding: its own choice).
+with st.container(border=True, key="flags_source_box"):
+    st.markdown(f"**{t('source_page')}**")
+    pick_source(evidence.to_dicts(), label=t("pick_evidence"), key=f"flags_evidence_pick_{picked}")
 
 st.subheader(t("triage"))
 # The author is who this session belongs to (the signed-in user, or the machine's user), never a field of the form.

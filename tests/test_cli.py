@@ -15,7 +15,12 @@ from tests.synthetic import SyntheticDisclosure
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != ".lock"}
+    # Recursive: the source files kept in ``sources/`` are part of the dataset too.
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 @pytest.fixture

@@ -171,9 +171,13 @@ def test_bad_pdf_gets_a_clear_error_and_nothing_is_written(tmp_path: Path, case_
     dataset = tmp_path / "ds"
     good = build_disclosure_pdf(tmp_path / "good.pdf", DisclosureSpec())
     assert main(["ingest", str(good), "--dataset", str(dataset)]) == 0
-    before = {p.name: p.read_bytes() for p in dataset.iterdir() if p.name != ".lock"}
+    before = {
+        str(p.relative_to(dataset)): p.read_bytes() for p in dataset.rglob("*") if p.is_file() and p.name != ".lock"
+    }
     assert main(["ingest", str(path), "--dataset", str(dataset)]) == 1
-    assert {p.name: p.read_bytes() for p in dataset.iterdir() if p.name != ".lock"} == before
+    assert {
+        str(p.relative_to(dataset)): p.read_bytes() for p in dataset.rglob("*") if p.is_file() and p.name != ".lock"
+    } == before
     assert open_dataset(dataset).documents.height == 1
 
 

@@ -58,14 +58,14 @@ def test_uploading_a_disclosure_adds_it_with_a_summary(dataset: Path) -> None:
 
 
 def test_a_file_that_cannot_be_read_leaves_the_dataset_as_it_was(dataset: Path) -> None:
-    files = {p.name: p.read_bytes() for p in dataset.iterdir()}
+    files = {str(p.relative_to(dataset)): p.read_bytes() for p in dataset.rglob("*") if p.is_file()}
     at = _page()
     at.file_uploader(key="data_upload").set_value(("broken.pdf", b"%PDF-1.7 truncated", "application/pdf")).run()
     at.button(key="data_ingest").click().run()
     assert not at.exception  # a message, never a traceback
     assert any("broken.pdf" in e.value for e in at.error)
     assert any("数据集未改动" in w.value for w in at.warning)
-    assert {p.name: p.read_bytes() for p in dataset.iterdir()} == files
+    assert {str(p.relative_to(dataset)): p.read_bytes() for p in dataset.rglob("*") if p.is_file()} == files
 
 
 def test_downloads_hold_every_table_and_the_flags(dataset: Path) -> None:
