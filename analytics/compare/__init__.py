@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from analytics.compare._analysis import (
     DIMENSIONS,
+    MIN_PEER_GROUP,
     components,
     composition_shift,
     decompose_change,
@@ -28,6 +29,7 @@ __all__ = [
     "COMPONENT_LABELS",
     "DIMENSIONS",
     "MEASURE_LABELS",
+    "MIN_PEER_GROUP",
     "PRIOR_TEXT",
     "TARGET_CHANGED",
     "TOTAL_SOURCES",
