@@ -18,6 +18,8 @@ from analytics.errors import AnalyticsError, SchemaError
 
 JIA, YI, BING = "测试区甲局", "测试区乙局", "测试区丙局"
 WAN = ",.2f"
+# Axis ticks trim needless decimals (30,000 not 30,000.00); labels and tooltips keep two.
+AXIS_WAN = ",.2~f"
 
 
 def _money(*values: str | None) -> list[Decimal | None]:
@@ -208,7 +210,7 @@ def test_trend_chart_lines_points_labels_and_tooltips(trends: pl.DataFrame) -> N
     line, point, text = _units(spec)
     assert _channel(line, "x") == ("年度", "ordinal")
     assert _channel(line, "y") == ("金额", "quantitative")
-    assert line["encoding"]["y"]["axis"]["format"] == WAN
+    assert line["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert _channel(line, "color") == ("部门", "nominal")
     assert _channel(line, "strokeDash") == ("指标", "nominal")
     assert line["encoding"]["strokeDash"]["sort"] == ["收入合计", "支出合计"]
@@ -278,8 +280,9 @@ def test_small_multiples_chart(trends: pl.DataFrame) -> None:
     assert unit["mark"]["point"]
     assert _channel(unit, "x") == ("年度", "ordinal")
     assert _channel(unit, "y") == ("金额", "quantitative")
-    assert unit["encoding"]["y"]["axis"]["format"] == WAN
-    assert unit["encoding"]["y"]["scale"]["zero"] is False
+    assert unit["encoding"]["y"]["axis"]["format"] == AXIS_WAN
+    # Zero-based in every panel (the scales differ between panels, but +0.7 % no longer looks steep).
+    assert unit["encoding"]["y"]["scale"]["zero"] is True
     assert _tooltips(unit)["金额"]["format"] == WAN
     assert [(row["部门"], row["年度"], row["金额"]) for row in _values(spec)] == [
         (JIA, 2022, 2330.28),
@@ -292,16 +295,16 @@ def test_small_multiples_chart(trends: pl.DataFrame) -> None:
 
 
 def test_slope_chart(trends: pl.DataFrame) -> None:
-    # 乙局 has no 2022 figure here: a slope needs both ends, so it is left out.
+    # 乙局 has no 2022 figure here: a slope needs both ends, so it is left out, and the subtitle says so.
     partial = trends.filter(~((pl.col(s.DEPARTMENT_ID) == "yi") & (pl.col(s.FISCAL_YEAR) == 2022)))
     spec = _spec(charts.slope_chart(partial, 2022, 2024, measure="income_total"))
-    assert spec["title"] == "收入合计：2022年与2024年对比（万元）"
+    assert spec["title"] == {"text": "收入合计：2022年与2024年对比（万元）", "subtitle": ["缺少2022年数据：测试区乙局"]}
     assert _marks(spec) == ["line", "text", "text"]
     line, left, right = _units(spec)
     assert _channel(line, "x") == ("年度", "ordinal")
     assert line["encoding"]["x"]["scale"]["domain"] == [2022, 2024]
     assert _channel(line, "y") == ("金额", "quantitative")
-    assert line["encoding"]["y"]["axis"]["format"] == WAN
+    assert line["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert _channel(line, "color") == ("部门", "nominal")
     assert _tooltips(line)["增减"]["title"] == "2022—2024年增减（万元）"
     assert _tooltips(line)["增减"]["format"] == "+,.2f"
@@ -310,6 +313,7 @@ def test_slope_chart(trends: pl.DataFrame) -> None:
     assert left["transform"][1]["calculate"] == "format(datum['金额'], ',.2f')"
     assert "datum['部门']" in right["transform"][1]["calculate"]
     assert (left["mark"]["align"], right["mark"]["align"]) == ("right", "left")
+    assert line["encoding"]["y"]["scale"]["zero"] is True
     assert _values(spec) == [
         {"部门": JIA, "年度": 2022, "金额": 2330.28, "增减": -960.09, "增减率": pytest.approx(-41.2006, abs=1e-4)},
         {"部门": JIA, "年度": 2024, "金额": 1370.19, "增减": -960.09, "增减率": pytest.approx(-41.2006, abs=1e-4)},
@@ -335,7 +339,7 @@ def test_waterfall_chart_bars_start_where_the_previous_ended(decomposition: pl.D
     assert _channel(bars, "x") == ("项目", "nominal")
     assert bars["encoding"]["x"]["sort"] == steps
     assert _channel(bars, "y") == ("起点", "quantitative")
-    assert bars["encoding"]["y"]["axis"]["format"] == WAN
+    assert bars["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert bars["encoding"]["y2"] == {"field": "终点"}
     color = bars["encoding"]["color"]
     assert (color["field"], color["type"]) == ("类型", "nominal")
@@ -417,36 +421,71 @@ def test_composition_chart_amounts_for_one_department(structure: pl.DataFrame) -
     assert spec["title"] == f"{JIA}：支出构成：按支出类别（万元）"
     assert "facet" not in spec
     assert _channel(spec, "y") == ("金额", "quantitative")
-    assert spec["encoding"]["y"]["axis"]["format"] == WAN
+    assert spec["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert sorted(row["金额"] for row in _values(spec)) == [80.0, 100.0, 300.0, 320.0]
 
 
 # --- peers --------------------------------------------------------------------------------------------------------
-def test_peer_strip_chart_highlights_the_focus(peers: pl.DataFrame) -> None:
+def test_peer_strip_chart_names_every_dot_and_highlights_the_focus(peers: pl.DataFrame) -> None:
     spec = _spec(charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel"))
+    # Five peers: a rank, and no note about one.
     assert spec["title"] == "人员经费：同组比较（2024年，万元）"
     assert _marks(spec) == ["bar", "tick", "circle", "text"]
-    band, median, dots, label = spec["layer"]
-    # The focus department's latest year and its own group only.
-    assert _values(band) == [{"同组": "区级行政单位", "下四分位数": 300.0, "中位数": 400.0, "上四分位数": 500.0}]
+    band, median, dots, values = spec["layer"]
+    # The focus department's latest year and its own group only, largest first: one named row per department.
+    rows = _values(spec)
+    assert [(row["部门"], row["数值"]) for row in rows] == [
+        ("测试区戊局", 800.0),
+        (BING, 500.0),
+        ("测试区丁局", 400.0),
+        (YI, 300.0),
+        (JIA, 200.0),
+    ]
+    for unit in (band, median, dots, values):
+        assert _channel(unit, "y") == ("部门", "nominal")
+        assert unit["encoding"]["y"]["sort"] == [row["部门"] for row in rows]
+    assert "bold" in dots["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
+    assert f'"{YI}"' in dots["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
     assert _channel(band, "x") == ("下四分位数", "quantitative")
     assert band["encoding"]["x2"] == {"field": "上四分位数"}
+    assert {(row["下四分位数"], row["中位数"], row["上四分位数"]) for row in rows} == {(300.0, 400.0, 500.0)}
     assert _channel(median, "x") == ("中位数", "quantitative")
     assert _channel(dots, "x") == ("数值", "quantitative")
-    assert dots["encoding"]["x"]["axis"]["format"] == WAN
+    assert dots["encoding"]["x"]["axis"]["format"] == AXIS_WAN
+    assert dots["encoding"]["x"]["scale"]["zero"] is True
     assert dots["encoding"]["x"]["title"] == "人员经费（万元）"
-    assert _channel(dots, "y") == ("同组", "nominal")
     assert _channel(dots, "color") == ("角色", "nominal")
     assert dots["encoding"]["color"]["scale"]["domain"] == ["本部门", "同组部门"]
-    points = _values(dots)
-    assert [row["数值"] for row in points] == [200.0, 300.0, 400.0, 500.0, 800.0]
-    assert [row["部门"] for row in points if row["角色"] == "本部门"] == [YI]
-    focus = next(row for row in points if row["角色"] == "本部门")
+    assert [row["部门"] for row in rows if row["角色"] == "本部门"] == [YI]
+    focus = next(row for row in rows if row["角色"] == "本部门")
     assert (focus["排名"], focus["百分位"], focus["中位数"]) == ("4/5", 25.0, 400.0)
     tips = _tooltips(dots)
+    assert list(tips)[:2] == ["部门", "同组"]
     assert tips["数值"]["format"] == WAN and tips["中位数"]["title"] == "同组中位数（万元）"
-    assert label["transform"] == [{"filter": "(datum['角色'] === '本部门')"}]
-    assert _channel(label, "text") == ("部门", "nominal")
+    # Every dot carries its value, formatted like the tooltip.
+    assert values["transform"] == [{"calculate": "format(datum['数值'], ',.2f')", "as": "数值标签"}]
+    assert _channel(values, "text") == ("数值标签", "nominal")
+
+
+def test_peer_strip_chart_ranks_no_group_smaller_than_the_minimum(peers: pl.DataFrame) -> None:
+    # Three of the five peers: fewer than compare.MIN_PEER_GROUP (5), so no rank even where the frame has one.
+    three = peers.filter(pl.col(s.DEPARTMENT_ID).is_in(["jia", "yi", "bing"])).with_columns(
+        pl.lit(3, pl.Int32).alias(c.PEER_COUNT)
+    )
+    spec = _spec(charts.peer_strip_chart(three, focus_department_id="yi", measure="personnel"))
+    assert spec["title"] == {
+        "text": "人员经费：同组比较（2024年，万元）",
+        "subtitle": ["同组仅3个部门（少于5个），不排名"],
+    }
+    assert {row["排名"] for row in _values(spec)} == {"不排名（同组少于5个部门）"}
+    assert {row["百分位"] for row in _values(spec)} == {None}
+    assert "第" not in json.dumps(spec, ensure_ascii=False)
+    # The frame of compare.peer_stats has no rank there either: the chart says why instead of "null/3".
+    spec = _spec(
+        charts.peer_strip_chart(three.with_columns(pl.lit(None, pl.Int32).alias(c.RANK)), focus_department_id="yi",
+                                measure="personnel")
+    )
+    assert {row["排名"] for row in _values(spec)} == {"不排名（同组少于5个部门）"}
 
 
 def test_peer_strip_chart_ratio_year_and_missing_focus(peers: pl.DataFrame) -> None:
@@ -456,26 +495,30 @@ def test_peer_strip_chart_ratio_year_and_missing_focus(peers: pl.DataFrame) -> N
             ratios, focus_department_id="yi", measure="personnel", unit="", value_format=".1%", fiscal_year=2023
         )
     )
-    assert spec["title"] == "人员经费：同组比较（2023年）"
+    assert spec["title"] == {"text": "人员经费：同组比较（2023年）", "subtitle": ["同组仅1个部门（少于5个），不排名"]}
     dots = spec["layer"][2]
-    assert dots["encoding"]["x"]["axis"]["format"] == ".1%"
-    assert _values(dots) == [
+    assert dots["encoding"]["x"]["axis"]["format"] == ".1~%"
+    assert _tooltips(dots)["数值"]["format"] == ".1%"
+    assert _values(spec) == [
         {
             "部门": YI,
             "同组": "区级行政单位",
             "数值": 0.25,
             "角色": "本部门",
-            "排名": "1/1",
-            "百分位": 100.0,
+            "排名": "不排名（同组少于5个部门）",
+            "百分位": None,
             "中位数": 0.25,
+            "下四分位数": 0.25,
+            "上四分位数": 0.25,
         }
     ]
     # A department outside the frame: every group of the latest year, nothing highlighted.
     spec = _spec(charts.peer_strip_chart(peers, focus_department_id="nobody", measure="personnel", unit="元"))
-    points = _values(spec["layer"][2])
+    points = _values(spec)
     assert {row["同组"] for row in points} == {"区级行政单位", "区级事业单位"}
     assert {row["角色"] for row in points} == {"同组部门"}
     assert max(row["数值"] for row in points) == 9e6
+    assert spec["layer"][2]["encoding"]["y"]["axis"]["labelFontWeight"]["expr"].startswith("false")
 
 
 # --- flags --------------------------------------------------------------------------------------------------------
@@ -735,7 +778,9 @@ def test_english_titles_of_every_builder(
             peers, focus_department_id="yi", measure="public", unit="元/人", lang="en"
         ),
     }
-    assert {key: _spec(chart)["title"] for key, chart in title.items()} == {
+    titles = {key: _spec(chart)["title"] for key, chart in title.items()}
+    assert titles["ratio"]["subtitle"] == ["Only 1 in the peer group (fewer than 5): no rank"]
+    assert {key: text if isinstance(text, str) else text["text"] for key, text in titles.items()} == {
         "small_multiples": "Expenditure: trend by department (10k yuan)",
         "slope": "Income: 2022 and 2024 compared (10k yuan)",
         "waterfall": "Change from 2023 to 2024 by spending category (10k yuan)",
@@ -766,14 +811,14 @@ def test_english_labels_of_values(decomposition: pl.DataFrame, structure: pl.Dat
     assert unit["encoding"]["color"]["sort"] == ["Basic spending", "Project spending"]
     assert unit["encoding"]["color"]["title"] == "Spending category"
     spec = _spec(charts.peer_strip_chart(_ascii(peers), focus_department_id="yi", measure="personnel", lang="en"))
-    band, _median, dots, label = spec["layer"]
-    assert _values(band) == [
-        {"Peer group": "District offices", "Lower quartile": 300.0, "Median": 400.0, "Upper quartile": 500.0}
-    ]
+    _band, _median, dots, _values_text = spec["layer"]
+    assert {(row["Peer group"], row["Lower quartile"], row["Median"], row["Upper quartile"]) for row in _values(spec)} == {
+        ("District offices", 300.0, 400.0, 500.0)
+    }
     assert dots["encoding"]["x"]["title"] == "Personnel costs (10k yuan)"
     assert dots["encoding"]["color"]["scale"]["domain"] == ["This department", "Peer department"]
     assert _tooltips(dots)["Median"]["title"] == "Peer median (10k yuan)"
-    assert label["transform"] == [{"filter": "(datum['Role'] === 'This department')"}]
+    assert _tooltips(dots)["Rank"]["title"] == "Rank (highest first)"
 
 
 @pytest.mark.parametrize("kind", BUILDERS)

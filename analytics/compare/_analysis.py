@@ -345,7 +345,7 @@ def peer_stats(values: pl.DataFrame, groups: pl.DataFrame, *, min_group: int = M
     ...                        "measure": ["income_total"] * 2, "value": [1.0, 2.0]})
     >>> groups = pl.DataFrame({"department_id": ["a", "b"], "fiscal_year": [2024, 2024], "peer_group": ["区"] * 2})
     >>> peer_stats(values, groups).select("name", "rank", "peer_count", "median").rows()
-    [('甲', None, 2, 1.5), ('乙', None, 2, 1.5)]
+    [('乙', None, 2, 1.5), ('甲', None, 2, 1.5)]
     >>> peer_stats(values, groups, min_group=2).get_column("rank").to_list()
     [1, 2]
     """
