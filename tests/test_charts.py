@@ -482,8 +482,9 @@ def test_peer_strip_chart_ranks_no_group_smaller_than_the_minimum(peers: pl.Data
     assert "第" not in json.dumps(spec, ensure_ascii=False)
     # The frame of compare.peer_stats has no rank there either: the chart says why instead of "null/3".
     spec = _spec(
-        charts.peer_strip_chart(three.with_columns(pl.lit(None, pl.Int32).alias(c.RANK)), focus_department_id="yi",
-                                measure="personnel")
+        charts.peer_strip_chart(
+            three.with_columns(pl.lit(None, pl.Int32).alias(c.RANK)), focus_department_id="yi", measure="personnel"
+        )
     )
     assert {row["排名"] for row in _values(spec)} == {"不排名（同组少于5个部门）"}
 
@@ -812,9 +813,8 @@ def test_english_labels_of_values(decomposition: pl.DataFrame, structure: pl.Dat
     assert unit["encoding"]["color"]["title"] == "Spending category"
     spec = _spec(charts.peer_strip_chart(_ascii(peers), focus_department_id="yi", measure="personnel", lang="en"))
     _band, _median, dots, _values_text = spec["layer"]
-    assert {(row["Peer group"], row["Lower quartile"], row["Median"], row["Upper quartile"]) for row in _values(spec)} == {
-        ("District offices", 300.0, 400.0, 500.0)
-    }
+    spread = {(row["Peer group"], row["Lower quartile"], row["Median"], row["Upper quartile"]) for row in _values(spec)}
+    assert spread == {("District offices", 300.0, 400.0, 500.0)}
     assert dots["encoding"]["x"]["title"] == "Personnel costs (10k yuan)"
     assert dots["encoding"]["color"]["scale"]["domain"] == ["This department", "Peer department"]
     assert _tooltips(dots)["Median"]["title"] == "Peer median (10k yuan)"
