@@ -256,6 +256,7 @@ MAX_SERIES_COLORS = 8
 # Wide enough for the longest department names (上海市普陀区人民政府万里街道办事处 is 17 characters, ~200 px).
 _LEGEND_LABEL_LIMIT = 360
 _AXIS_LABEL_LIMIT = 280
+_SLOPE_WIDTH = 620
 
 _WAN_FORMAT = ",.2f"
 # Axis ticks: thousands separators, decimals only where a tick has them (30,000 not 30,000.00; 0.5 stays 0.5).
@@ -405,10 +406,10 @@ def _wan_title(words: Mapping[str, str], label: str) -> str:
     return _with_unit(words, label, words["unit:万元"])
 
 
-def _wan_y(field: str, title: str, **options: object) -> alt.Y:
+def _wan_y(field: str, title: str, *, grid: bool = True, **options: object) -> alt.Y:
     """A quantitative y of 万元 on a zero-based scale, thousands separators and no needless decimals on the axis."""
     options.setdefault("scale", alt.Scale(zero=True))
-    return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_AXIS_WAN_FORMAT), **options)
+    return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_AXIS_WAN_FORMAT, grid=grid), **options)
 
 
 def _axis_format(value_format: str) -> str:
@@ -450,18 +451,25 @@ def _highlight_label(frame: pl.DataFrame, highlight: str | None) -> str | None:
 
 
 def _series_colors(
-    records: pl.DataFrame, dept: str, amount: str, highlight: str | None, words: Mapping[str, str]
+    records: pl.DataFrame,
+    dept: str,
+    amount: str,
+    highlight: str | None,
+    words: Mapping[str, str],
+    *,
+    named: bool = False,
 ) -> tuple[pl.DataFrame, dict[str, object], str | None]:
     """How departments are told apart: one colour each up to ``MAX_SERIES_COLORS`` (no legend for a single one),
     else one department highlighted against grey peers (``highlight``, by default the largest amount).
 
     Returns the records (when highlighting, with a ``series`` field and the highlighted department last, drawn on
     top), the
-    encodings (``color`` and, when highlighting, ``detail``) and the highlighted label or ``None``.
+    encodings (``color`` and, when highlighting, ``detail``) and the highlighted label or ``None``. ``named``: the
+    chart writes each department's name beside its line, so the colours need no legend.
     """
     names = records.get_column(dept).drop_nulls().unique(maintain_order=True)
     if highlight is None and len(names) <= MAX_SERIES_COLORS:
-        legend = None if len(names) <= 1 else alt.Legend(labelLimit=_LEGEND_LABEL_LIMIT)
+        legend = None if len(names) <= 1 or named else alt.Legend(labelLimit=_LEGEND_LABEL_LIMIT)
         color = alt.Color(f"{dept}:N", title=dept, legend=legend, sort=names.to_list())
         return records, {"color": color}, None
     if highlight is None:
@@ -481,11 +489,17 @@ def _series_colors(
     return records, {"color": color, "detail": alt.Detail(f"{dept}:N")}, highlight
 
 
-def _amount_labels(base: alt.Chart, field: str, *, only: tuple[str, str] | None = None) -> alt.Chart:
-    """Each point of ``base`` labelled with its amount in 万元, just above it (``only``: where a field has a value)."""
+def _amount_labels(base: alt.Chart, field: str, year: str, *, only: tuple[str, str] | None = None) -> alt.Chart:
+    """Each point of ``base`` labelled with its amount in 万元 (``only``: where a field has a value).
+
+    Labels of even years sit above their point, of odd years below it, so that neighbours on a narrow axis do not
+    run into each other ("16,497.8615,621.11").
+    """
     if only is not None:
         base = base.transform_filter(alt.datum[only[0]] == only[1])
-    return base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{field}:Q", format=_WAN_FORMAT))
+    return base.mark_text(dy=alt.expr(f"datum['{year}'] % 2 ? 16 : -10"), fontSize=11).encode(
+        text=alt.Text(f"{field}:Q", format=_WAN_FORMAT)
+    )
 
 
 def _year_x(field: str, **options: object) -> alt.X:
@@ -554,7 +568,7 @@ def totals_chart(
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    labels = _amount_labels(base, amount, only=None if focus is None else (dept, focus))
+    labels = _amount_labels(base, amount, year, only=None if focus is None else (dept, focus))
     return _finish(
         alt.layer(lines, labels, data=alt.Data(values=records))
         .properties(width=320, height=260)
@@ -679,7 +693,7 @@ def trend_chart(
             )
         )
     points = base.mark_point(filled=True, size=50, opacity=1)
-    labels = _amount_labels(base, words[_AMOUNT], only=None if focus is None else (words[_DEPT], focus))
+    labels = _amount_labels(base, words[_AMOUNT], words[_YEAR], only=None if focus is None else (words[_DEPT], focus))
     return _finish(
         alt.layer(lines, points, labels, data=alt.Data(values=_records(records))).properties(
             title=title, width=480, height=300
@@ -813,12 +827,15 @@ def slope_chart(
         wan_yuan("_change").alias(change),
         pl.when(base_amount != 0).then(pl.col("_change").cast(pl.Float64) / base_amount * 100).alias(change_pct),
     )
-    drawn, series, _ = _series_colors(drawn, dept, amount, _highlight_label(ends, highlight), words)
+    drawn, series, _ = _series_colors(drawn, dept, amount, _highlight_label(ends, highlight), words, named=True)
     records = _records(drawn)
     between = words["change_between"].format(start=from_year, end=to_year)
     base = alt.Chart().encode(
-        x=_year_x(year, scale=alt.Scale(domain=[from_year, to_year], padding=0.8)),
-        y=_wan_y(amount, _wan_title(words, amount)),
+        # The two years at fixed positions: room on the left for the base-year amounts, on the right for the
+        # department names and report-year amounts (17-character names fit).
+        x=_year_x(year, scale=alt.Scale(domain=[from_year, to_year], range=[90, _SLOPE_WIDTH - 290])),
+        # No grid: it would end where the years' range ends, short of the names on the right.
+        y=_wan_y(amount, _wan_title(words, amount), grid=False),
         **series,
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
@@ -843,11 +860,15 @@ def slope_chart(
         .encode(text=alt.Text(f"{label}:N"))
     )
     default_title = words["slope_title"].format(measure=_measure_label(measure, lang), start=from_year, end=to_year)
-    gaps = slope_chart_gaps(frame, from_year, to_year, measure=measure, lang=lang)
+    gaps = [
+        line
+        for note in slope_chart_gaps(frame, from_year, to_year, measure=measure, lang=lang)
+        for line in _wrapped(note, words["list_separator"])
+    ]
     return _finish(
         alt.layer(lines, left, right, data=alt.Data(values=records)).properties(
             title=alt.TitleParams(title or default_title, subtitle=gaps) if gaps else title or default_title,
-            width=420,
+            width=_SLOPE_WIDTH,
             height=320,
         )
     )
@@ -911,6 +932,19 @@ def slope_chart_gaps(
         if len(names):
             notes.append(words["missing_years"].format(years=years, names=words["list_separator"].join(names)))
     return notes
+
+
+def _wrapped(note: str, separator: str, width: int = 60) -> list[str]:
+    """``note`` in lines of about ``width`` characters, broken after a list separator (a subtitle does not wrap)."""
+    lines: list[str] = []
+    for part in note.split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            if lines:
+                lines[-1] += separator.rstrip()
+            lines.append(part)
+    return lines
 
 
 def _amount_in_year(year: int) -> pl.Expr:
@@ -1155,9 +1189,11 @@ def composition_chart(
     frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(
         _label_expr(c.COMPONENT, compare.COMPONENT_LABELS, lang)
     )
-    frame = _top_components(frame, _words(lang)["other_components"])
-    weight = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(c.COMPONENT)
-    ordered = frame.with_columns(weight.alias("_weight")).sort(
+    other = words["other_components"]
+    frame = _top_components(frame, other)
+    # Largest first, and "其他" (the smallest added up) last whatever its size.
+    weight = pl.when(pl.col(c.COMPONENT) == other).then(-1.0).otherwise(pl.col(s.AMOUNT_YUAN).cast(pl.Float64))
+    ordered = frame.with_columns(weight.sum().over(c.COMPONENT).alias("_weight")).sort(
         ["_weight", c.COMPONENT, s.DEPARTMENT_ID, s.FISCAL_YEAR], descending=[True, False, False, False]
     )
     order = ordered.get_column(c.COMPONENT).unique(maintain_order=True).to_list()

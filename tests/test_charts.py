@@ -849,3 +849,235 @@ def test_render_svg_of_an_english_chart(trends: pl.DataFrame) -> None:
     svg = charts.render_svg(charts.trend_chart(_ascii(trends), measure="income_total", lang="en"))
     assert "Income: trend (10k yuan)" in svg
     assert not CJK.search(svg)
+
+
+# --- charts that do not mislead -----------------------------------------------------------------------------------
+WANLI, BANGONG = "上海市普陀区人民政府万里街道办事处", "上海市普陀区人民政府办公室"  # 17 and 13 characters, same prefix
+SC = "Noto Sans CJK SC"
+
+
+def _many_departments(count: int) -> pl.DataFrame:
+    """Income of ``count`` departments in 2023 and 2024; department i has (i + 1) × 1,000,000 元 in 2023 and 1 %
+    more in 2024; the first two carry the two long 普陀区 names."""
+    ids = [f"d{i:02d}" for i in range(count)]
+    names = [WANLI, BANGONG, *(f"测试区第{i}局" for i in range(2, count))]
+    base = [Decimal((i + 1) * 1_000_000) for i in range(count)]
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ids * 2,
+            s.NAME: names * 2,
+            c.MEASURE: ["income_total"] * (2 * count),
+            s.FISCAL_YEAR: [2023] * count + [2024] * count,
+            s.AMOUNT_YUAN: [*base, *(amount * Decimal("1.01") for amount in base)],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+
+
+def _as_totals(trends: pl.DataFrame) -> pl.DataFrame:
+    return trends.select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, pl.lit("income").alias(s.SIDE), s.AMOUNT_YUAN)
+
+
+def _quantitative_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        unit["encoding"][channel]
+        for unit in _units(spec)
+        for channel in ("x", "y")
+        if unit.get("encoding", {}).get(channel, {}).get("type") == "quantitative"
+    ]
+
+
+@pytest.mark.parametrize("kind", [*BUILDERS, "totals"])
+def test_every_chart_draws_its_text_in_the_simplified_chinese_face(kind: str, request: pytest.FixtureRequest) -> None:
+    # The first face of the Noto CJK collection is the Japanese one: every text must name the SC face first.
+    if kind == "totals":
+        spec = _spec(charts.totals_chart(_as_totals(request.getfixturevalue("trends"))))
+    else:
+        fixture, build = BUILDERS[kind]
+        spec = _spec(build(request.getfixturevalue(fixture)))
+    config = spec["config"]
+    assert charts.CHART_FONT == SC
+    fonts = [
+        config["font"],
+        config["axis"]["labelFont"],
+        config["axis"]["titleFont"],
+        config["legend"]["labelFont"],
+        config["legend"]["titleFont"],
+        config["title"]["font"],
+        config["title"]["subtitleFont"],
+        config["header"]["labelFont"],
+        config["text"]["font"],
+    ]
+    assert all(font.split(",")[0] == SC for font in fonts)
+    # Full department names in legends and on axes (the old default of 160 px cut 万里街道办事处 and 办公室 to the
+    # same prefix); few ticks that never overlap; room so no title is clipped.
+    assert config["legend"]["labelLimit"] >= 300
+    assert config["axis"]["labelLimit"] >= 250
+    assert config["axis"]["labelOverlap"]
+    assert config["axisQuantitative"]["tickCount"] <= 6
+    assert min(config["padding"].values()) >= 5
+
+
+def test_the_svg_names_the_simplified_chinese_face(trends: pl.DataFrame) -> None:
+    svg = charts.render_svg(charts.trend_chart(trends))
+    families = set(re.findall(r'font-family="([^"]*)"', svg))
+    assert families and all(family.startswith(SC) for family in families)
+
+
+@pytest.mark.skipif(not charts.cjk_font_directories(), reason="no CJK font on this system")
+def test_rendered_glyphs_are_the_simplified_chinese_ones() -> None:
+    # 骨 and 直 are drawn differently by the Japanese and the Simplified Chinese faces of one collection; the font
+    # a chart names must be the one the renderer finds (an unknown family would fall back to the collection's JP).
+    vl_convert = pytest.importorskip("vl_convert")
+    chart = charts.trend_chart(pl.DataFrame(), title="骨直过")
+    drawn = charts.render_png(chart, scale=1)  # registers the system's CJK fonts
+    spec = chart.to_json()
+    stack = json.loads(spec)["config"]["font"]
+
+    def with_font(family: str) -> bytes:
+        return vl_convert.vegalite_to_png(spec.replace(stack, family), scale=1)
+
+    assert drawn == with_font("Noto Sans CJK SC")
+    assert drawn != with_font("Noto Sans CJK JP")
+
+
+def test_amount_axes_start_at_zero_and_tick_without_decimals(
+    trends: pl.DataFrame, decomposition: pl.DataFrame, structure: pl.DataFrame, peers: pl.DataFrame
+) -> None:
+    built = {
+        "totals": charts.totals_chart(_as_totals(trends)),
+        "trend": charts.trend_chart(trends),
+        "small_multiples": charts.small_multiples_chart(trends, measure="income_total"),
+        "slope": charts.slope_chart(trends, 2022, 2024, measure="income_total"),
+        "waterfall": charts.waterfall_chart(decomposition),
+        "amounts": charts.composition_chart(structure, dimension="category", normalize=False),
+        "peers": charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel"),
+    }
+    for name, chart in built.items():
+        axes = [axis for axis in _quantitative_axes(_spec(chart)) if "scale" in axis]
+        assert axes, name
+        # A 万元 axis starts at zero: +0.7 % between two years looks like +0.7 %, not like a cliff.
+        assert all(axis["scale"].get("zero") is True for axis in axes), name
+        # Decimals belong in labels and tooltips; an axis tick reads 30,000, not 30,000.00.
+        assert all("~" in axis["axis"]["format"] for axis in axes if "axis" in axis), name
+    shares = _spec(charts.composition_chart(structure, dimension="category"))
+    assert next(_units(shares))["encoding"]["y"]["scale"]["domain"] == [0, 1]
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_up_to_eight_departments_each_have_a_colour_and_a_full_name(count: int) -> None:
+    trends = _many_departments(count)
+    for chart in (charts.trend_chart(trends), charts.totals_chart(_as_totals(trends))):
+        spec = _spec(chart)
+        line = next(_units(spec))
+        assert _channel(line, "color") == ("部门", "nominal")
+        assert line["encoding"]["color"]["legend"]["labelLimit"] >= 300
+        assert len({row["部门"] for row in _values(spec)}) == count
+        assert {WANLI, BANGONG} <= {row["部门"] for row in _values(spec)}
+        assert "detail" not in line["encoding"]
+
+
+@pytest.mark.parametrize("builder", ["trend", "totals", "slope"])
+def test_more_than_eight_departments_highlight_one_against_grey_peers(builder: str) -> None:
+    trends = _many_departments(12)
+
+    def build(**kw: Any) -> dict[str, Any]:
+        if builder == "trend":
+            return _spec(charts.trend_chart(trends, **kw))
+        if builder == "totals":
+            return _spec(charts.totals_chart(_as_totals(trends), **kw))
+        return _spec(charts.slope_chart(trends, 2023, 2024, measure="income_total", **kw))
+
+    for kw, highlighted in (
+        ({}, "测试区第11局"),  # by default the largest amount
+        ({"highlight": "d00"}, WANLI),  # by id
+        ({"highlight": BANGONG}, BANGONG),  # by name
+    ):
+        spec = build(**kw)
+        line = next(_units(spec))
+        color = line["encoding"]["color"]
+        # Two colours, not twelve: the highlighted department and its eleven grey peers, each still a line.
+        assert color["scale"]["domain"] == [highlighted, "其他11个部门（灰色）"]
+        assert len(set(color["scale"]["range"])) == 2
+        assert color["legend"]["labelLimit"] >= 300
+        assert _channel(line, "detail") == ("部门", "nominal")
+        assert _tooltips(line)["部门"]["type"] == "nominal"
+        rows = _values(spec)
+        assert len({row["部门"] for row in rows}) == 12
+        assert rows[-1]["部门"] == highlighted  # drawn last, on top
+        if builder != "slope":
+            # Only the highlighted department's points carry amount labels.
+            labels = [unit for unit in _units(spec) if unit["mark"]["type"] == "text"]
+            assert [unit["transform"] for unit in labels] == [[{"filter": f"(datum['部门'] === '{highlighted}')"}]]
+
+
+def test_a_highlight_with_few_departments_greys_the_others(trends: pl.DataFrame) -> None:
+    spec = _spec(charts.trend_chart(trends, measure="income_total", highlight="yi"))
+    assert next(_units(spec))["encoding"]["color"]["scale"]["domain"] == [YI, "其他1个部门（灰色）"]
+    # A single department needs no colour legend.
+    spec = _spec(charts.trend_chart(trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")))
+    assert next(_units(spec))["encoding"]["color"]["legend"] is None
+
+
+def test_slope_chart_names_every_department_it_cannot_draw() -> None:
+    # Four chosen departments: only 甲 has both 2023 and 2024; 乙 lacks 2023, 丙 lacks 2024, 丁 has only 2022.
+    trends = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia", "jia", "yi", "bing", "ding"],
+            s.NAME: [JIA, JIA, YI, BING, "测试区丁局"],
+            c.MEASURE: ["income_total"] * 5,
+            s.FISCAL_YEAR: [2023, 2024, 2024, 2023, 2022],
+            s.AMOUNT_YUAN: _money("1000000.00", "1100000.00", "500000.00", "700000.00", "900000.00"),
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+    notes = charts.slope_chart_gaps(trends, 2023, 2024, measure="income_total")
+    assert notes == [f"缺少2023年数据：{YI}", f"缺少2024年数据：{BING}", "缺少2023年和2024年数据：测试区丁局"]
+    spec = _spec(charts.slope_chart(trends, 2023, 2024, measure="income_total"))
+    assert {row["部门"] for row in _values(spec)} == {JIA}
+    assert spec["title"]["subtitle"] == notes
+    assert charts.slope_chart_gaps(trends, 2023, 2024, measure="income_total", lang="en") == [
+        f"No figure for 2023: {YI}",
+        f"No figure for 2024: {BING}",
+        "No figure for 2023 and 2024: 测试区丁局",
+    ]
+    # Every department with both years: nothing to say, and the title stays a plain string.
+    both = trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")
+    assert charts.slope_chart_gaps(both, 2023, 2024, measure="income_total") == []
+    assert _spec(charts.slope_chart(both, 2023, 2024, measure="income_total"))["title"] == (
+        "收入合计：2023年与2024年对比（万元）"
+    )
+    # Another measure's rows say nothing about this one.
+    assert charts.slope_chart_gaps(trends, 2023, 2024, measure="expenditure_total") == []
+
+
+def test_a_long_list_of_missing_departments_is_wrapped() -> None:
+    trends = _many_departments(12).filter((pl.col(s.FISCAL_YEAR) == 2024) | (pl.col(s.DEPARTMENT_ID) == "d00"))
+    (note,) = charts.slope_chart_gaps(trends, 2023, 2024, measure="income_total")
+    subtitle = _spec(charts.slope_chart(trends, 2023, 2024, measure="income_total"))["title"]["subtitle"]
+    assert len(subtitle) > 1 and "".join(subtitle) == note
+    assert all(len(line) <= 61 for line in subtitle)
+
+
+def test_more_than_eight_components_keep_seven_and_add_up_the_rest() -> None:
+    components = [f"2{i:02d} 第{i}类支出" for i in range(10)]  # component i: (10 - i) × 100,000 元
+    structure = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 10,
+            s.NAME: [JIA] * 10,
+            s.FISCAL_YEAR: [2024] * 10,
+            c.DIMENSION: ["function"] * 10,
+            c.COMPONENT: components,
+            s.AMOUNT_YUAN: [Decimal((10 - i) * 100_000) for i in range(10)],
+            c.SHARE: [(10 - i) / 55 for i in range(10)],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+    spec = _spec(charts.composition_chart(structure, dimension="function", normalize=False))
+    unit = next(_units(spec))
+    assert unit["encoding"]["color"]["sort"] == [*components[:7], "其他"]
+    rows = {row["构成"]: row for row in _values(spec)}
+    # 其他 = components 7, 8, 9: 300,000 + 200,000 + 100,000 元 = 60 万元, 6 / 55 of the total.
+    assert rows["其他"]["金额"] == 60.0
+    assert rows["其他"]["占比"] == pytest.approx(6 / 55)
+    assert sum(row["金额"] for row in rows.values()) == 550.0
