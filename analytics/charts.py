@@ -832,8 +832,13 @@ def slope_chart(
     between = words["change_between"].format(start=from_year, end=to_year)
     base = alt.Chart().encode(
         # The two years at fixed positions: room on the left for the base-year amounts, on the right for the
-        # department names and report-year amounts (17-character names fit).
-        x=_year_x(year, scale=alt.Scale(domain=[from_year, to_year], range=[90, _SLOPE_WIDTH - 290])),
+        # department names and report-year amounts (17-character names fit), whatever width the page gives it.
+        x=alt.X(
+            f"{year}:O",
+            title=year,
+            scale=alt.Scale(domain=[from_year, to_year], range=[alt.expr("width * 0.15"), alt.expr("width * 0.55")]),
+            axis=alt.Axis(labelAngle=0, domain=False, ticks=False),
+        ),
         # No grid: it would end where the years' range ends, short of the names on the right.
         y=_wan_y(amount, _wan_title(words, amount), grid=False),
         **series,
