@@ -8,20 +8,30 @@ Every builder takes ``lang``: ``"zh"`` (default) titles, axes, legends, tooltips
 data in Chinese, ``"en"`` in English (万元 reads "10k yuan", i.e. 10,000 yuan). Department names and components
 printed in a document are data and show as they are. All texts come from one table of (Chinese, English) pairs.
 
+Charts do not mislead by their form: amounts sit on zero-based axes (axis ticks without decimals, which belong in
+labels and tooltips); legends show full department names; more than ``MAX_SERIES_COLORS`` departments are never told
+apart by colour, one is highlighted against grey peers instead; a slope chart names the departments it cannot draw;
+a peer chart names every dot and ranks only in a group of at least ``analytics.compare.MIN_PEER_GROUP``.
+
 ``render_png`` and ``render_svg`` turn a chart into an image through ``vl_convert``. It ships no CJK font: a font
 found on the system (``fc-list :lang=zh``, e.g. Debian's ``fonts-noto-cjk``) is registered before the first render.
-Without one, images are still rendered, but Chinese text shows as empty boxes (tofu).
+Without one, images are still rendered, but Chinese text shows as empty boxes (tofu). Every chart's config names
+``CHART_FONT`` (Noto Sans CJK SC) first: the first face of the Noto CJK collection is the Japanese one, whose 骨, 直
+and 过 are not the Simplified Chinese glyphs.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 import altair as alt
 import polars as pl
@@ -34,8 +44,10 @@ from analytics.errors import AnalyticsError, SchemaError
 from analytics.units import UNIT_FACTORS, wan_yuan
 
 __all__ = [
+    "CHART_FONT",
     "DIMENSION_LABELS",
     "LANGUAGES",
+    "MAX_SERIES_COLORS",
     "MEASURE_LABELS",
     "SEVERITY_LABELS",
     "SIDE_LABELS",
@@ -46,11 +58,14 @@ __all__ = [
     "render_png",
     "render_svg",
     "slope_chart",
+    "slope_chart_gaps",
     "small_multiples_chart",
     "totals_chart",
     "trend_chart",
     "waterfall_chart",
 ]
+
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 #: The languages of a chart's texts, in the order of the (Chinese, English) label pairs.
 LANGUAGES = ("zh", "en")
@@ -87,6 +102,8 @@ _Q1 = "q1"
 _Q3 = "q3"
 _FAMILY = "family"
 _COUNT = "count"
+_SERIES = "series"
+_DOT_LABEL = "dot_label"
 
 # (Chinese, English) of every text the charts show: the module's one table of labels. "group:key" entries label the
 # values of a group (sides, dimensions, severities, waterfall kinds, peer roles, units); templates take
@@ -124,6 +141,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     _Q3: ("上四分位数", "Upper quartile"),
     _FAMILY: ("规则类别", "Rule family"),
     _COUNT: ("发现数", "Findings"),
+    _SERIES: ("图例", "Legend"),
+    _DOT_LABEL: ("数值标签", "Value label"),
     # Values.
     "side:income": ("收入", "Income"),
     "side:expenditure": ("支出", "Expenditure"),
@@ -149,6 +168,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "unit:元/人": ("元/人", "yuan per person"),
     "unit:万元/人": ("万元/人", "10k yuan per person"),
     "no_department": ("（未指明部门）", "(no department)"),
+    "other_departments": ("其他{n}个部门（灰色）", "{n} other departments (grey)"),
+    "other_components": ("其他", "Other"),
+    "no_rank": ("不排名（同组少于{minimum}个部门）", "no rank (fewer than {minimum} in the group)"),
+    "no_rank_note": (
+        "同组仅{count}个部门（少于{minimum}个），不排名",
+        "Only {count} in the peer group (fewer than {minimum}): no rank",
+    ),
+    "missing_years": ("缺少{years}数据：{names}", "No figure for {years}: {names}"),
+    "two_years": ("{start}年和{end}年", "{start} and {end}"),
     # Words and templates of titles.
     "with_unit": ("{label}（{unit}）", "{label} ({unit})"),
     "year_of": ("{year}年", "{year}"),
@@ -220,7 +248,19 @@ DIMENSION_LABELS = _group("dimension", "zh")
 #: Chinese labels of the flag severities, most severe first.
 SEVERITY_LABELS = _group("severity", "zh")
 
+#: The font of every chart text: the Simplified Chinese face first (a CJK collection's first face is Japanese).
+CHART_FONT = "Noto Sans CJK SC"
+_FONT_STACK = f"{CHART_FONT}, Source Han Sans SC, Microsoft YaHei, sans-serif"
+#: The most departments a chart tells apart by colour; beyond it one is highlighted and the others are grey.
+MAX_SERIES_COLORS = 8
+# Wide enough for the longest department names (上海市普陀区人民政府万里街道办事处 is 17 characters, ~200 px).
+_LEGEND_LABEL_LIMIT = 360
+_AXIS_LABEL_LIMIT = 280
+_SLOPE_WIDTH = 620
+
 _WAN_FORMAT = ",.2f"
+# Axis ticks: thousands separators, decimals only where a tick has them (30,000 not 30,000.00; 0.5 stays 0.5).
+_AXIS_WAN_FORMAT = ",.2~f"
 _SIGNED_WAN_FORMAT = "+,.2f"
 _PCT_FORMAT = "+,.2f"
 _SHARE_FORMAT = ".2%"
@@ -232,6 +272,7 @@ _INCREASE_COLOR = "#009E73"  # bluish green
 _DECREASE_COLOR = "#D55E00"  # vermillion
 _TOTAL_COLOR = "#0072B2"  # blue
 _NEUTRAL_COLOR = "#999999"  # grey
+_PEER_LINE_COLOR = "#BBBBBB"  # lighter grey: peers behind a highlighted department
 _FOCUS_COLOR = "#D55E00"
 _BAND_COLOR = "#56B4E9"  # sky blue
 _EMPTY_CELL_COLOR = "#F2F2F2"
@@ -365,14 +406,100 @@ def _wan_title(words: Mapping[str, str], label: str) -> str:
     return _with_unit(words, label, words["unit:万元"])
 
 
-def _wan_y(field: str, title: str, **options: object) -> alt.Y:
-    """A quantitative y of 万元 with two decimals and thousands separators on the axis."""
-    return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_WAN_FORMAT), **options)
+def _wan_y(field: str, title: str, *, grid: bool = True, **options: object) -> alt.Y:
+    """A quantitative y of 万元 on a zero-based scale, thousands separators and no needless decimals on the axis."""
+    options.setdefault("scale", alt.Scale(zero=True))
+    return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_AXIS_WAN_FORMAT, grid=grid), **options)
 
 
-def _amount_labels(base: alt.Chart, field: str) -> alt.Chart:
-    """Each point of ``base`` labelled with its amount in 万元, just above it."""
-    return base.mark_text(dy=-10, fontSize=11).encode(text=alt.Text(f"{field}:Q", format=_WAN_FORMAT))
+def _axis_format(value_format: str) -> str:
+    """The axis form of a d3 format of labels: trailing zeros trimmed (``,.2f`` → ``,.2~f``)."""
+    return value_format if "~" in value_format else re.sub(r"(\.\d+)([a-z%])$", r"\1~\2", value_format)
+
+
+def _finish(chart: ChartT) -> ChartT:
+    """``chart`` with the config every chart shares: the Simplified Chinese font for every text, legends and axis
+    labels wide enough for full department names, few and non-overlapping ticks, and padding so titles are not cut.
+    """
+    return (
+        chart.configure(font=_FONT_STACK, padding={"left": 8, "top": 8, "right": 16, "bottom": 8})
+        .configure_axis(
+            labelFont=_FONT_STACK,
+            titleFont=_FONT_STACK,
+            labelOverlap="greedy",
+            labelLimit=_AXIS_LABEL_LIMIT,
+            titlePadding=8,
+        )
+        .configure_axisQuantitative(tickCount=5)
+        .configure_legend(
+            labelFont=_FONT_STACK, titleFont=_FONT_STACK, labelLimit=_LEGEND_LABEL_LIMIT, titleLimit=_LEGEND_LABEL_LIMIT
+        )
+        .configure_header(labelFont=_FONT_STACK, titleFont=_FONT_STACK)
+        .configure_title(font=_FONT_STACK, subtitleFont=_FONT_STACK, anchor="start", offset=10)
+        .configure_text(font=_FONT_STACK)
+    )
+
+
+def _highlight_label(frame: pl.DataFrame, highlight: str | None) -> str | None:
+    """The label (name, else id) of the department ``highlight`` names by id or name, or ``None``."""
+    if highlight is None or frame.is_empty():
+        return None
+    hits = frame.filter(
+        (pl.col(s.DEPARTMENT_ID) == highlight) | (pl.col(s.NAME) == highlight if s.NAME in frame.columns else False)
+    )
+    return None if hits.is_empty() else hits.select(_department_label(hits)).item(0, 0)
+
+
+def _series_colors(
+    records: pl.DataFrame,
+    dept: str,
+    amount: str,
+    highlight: str | None,
+    words: Mapping[str, str],
+    *,
+    named: bool = False,
+) -> tuple[pl.DataFrame, dict[str, object], str | None]:
+    """How departments are told apart: one colour each up to ``MAX_SERIES_COLORS`` (no legend for a single one),
+    else one department highlighted against grey peers (``highlight``, by default the largest amount).
+
+    Returns the records (when highlighting, with a ``series`` field and the highlighted department last, drawn on
+    top), the
+    encodings (``color`` and, when highlighting, ``detail``) and the highlighted label or ``None``. ``named``: the
+    chart writes each department's name beside its line, so the colours need no legend.
+    """
+    names = records.get_column(dept).drop_nulls().unique(maintain_order=True)
+    if highlight is None and len(names) <= MAX_SERIES_COLORS:
+        legend = None if len(names) <= 1 or named else alt.Legend(labelLimit=_LEGEND_LABEL_LIMIT)
+        color = alt.Color(f"{dept}:N", title=dept, legend=legend, sort=names.to_list())
+        return records, {"color": color}, None
+    if highlight is None:
+        largest = records.filter(pl.col(amount).is_not_null()).sort(amount, descending=True, maintain_order=True)
+        highlight = largest.item(0, dept) if largest.height else names[0]
+    other = words["other_departments"].format(n=len(names) - 1)
+    series = words[_SERIES]
+    records = records.with_columns(
+        pl.when(pl.col(dept) == highlight).then(pl.lit(highlight)).otherwise(pl.lit(other)).alias(series)
+    ).sort(pl.col(dept) == highlight, maintain_order=True)
+    color = alt.Color(
+        f"{series}:N",
+        title=dept,
+        scale=alt.Scale(domain=[highlight, other], range=[_FOCUS_COLOR, _PEER_LINE_COLOR]),
+        legend=alt.Legend(labelLimit=_LEGEND_LABEL_LIMIT),
+    )
+    return records, {"color": color, "detail": alt.Detail(f"{dept}:N")}, highlight
+
+
+def _amount_labels(base: alt.Chart, field: str, year: str, *, only: tuple[str, str] | None = None) -> alt.Chart:
+    """Each point of ``base`` labelled with its amount in 万元 (``only``: where a field has a value).
+
+    Labels of even years sit above their point, of odd years below it, so that neighbours on a narrow axis do not
+    run into each other ("16,497.8615,621.11").
+    """
+    if only is not None:
+        base = base.transform_filter(alt.datum[only[0]] == only[1])
+    return base.mark_text(dy=alt.expr(f"datum['{year}'] % 2 ? 16 : -10"), fontSize=11).encode(
+        text=alt.Text(f"{field}:Q", format=_WAN_FORMAT)
+    )
 
 
 def _year_x(field: str, **options: object) -> alt.X:
@@ -381,13 +508,22 @@ def _year_x(field: str, **options: object) -> alt.X:
 
 
 # --- totals -------------------------------------------------------------------------------------------------------
-def totals_chart(totals: pl.DataFrame, *, title: str | None = None, lang: str = "zh") -> alt.FacetChart:
+def totals_chart(
+    totals: pl.DataFrame, *, highlight: str | None = None, title: str | None = None, lang: str = "zh"
+) -> alt.FacetChart:
     """Income and expenditure totals by year: one panel per side, one labelled line per department.
+
+    Up to ``MAX_SERIES_COLORS`` departments each have a colour; with more (or with ``highlight``), one department
+    is drawn and labelled in colour and the others are grey lines, named in the tooltip. Amounts are on a
+    zero-based axis.
 
     Parameters
     ----------
     totals
         The frame of ``analytics.compare.yearly_totals`` (with ``name`` when departments were joined).
+    highlight
+        The department (id or name) to highlight; by default none up to ``MAX_SERIES_COLORS`` departments, the
+        one with the largest amount beyond.
     title
         Chart title; by default ``年度收支总额（万元）`` (in English ``Income and expenditure by year (10k yuan)``).
     lang
@@ -411,17 +547,19 @@ def totals_chart(totals: pl.DataFrame, *, title: str | None = None, lang: str = 
     words = _words(lang)
     sides = _group("side", lang)
     dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
-    records = totals.select(
+    frame = totals.select(
         _department_label(totals).alias(dept),
         pl.col(s.FISCAL_YEAR).alias(year),
         pl.col(s.SIDE).replace_strict(sides, default=pl.col(s.SIDE)).alias(side),
         wan_yuan(s.AMOUNT_YUAN).alias(amount),
-    ).to_dicts()
+    )
+    frame, series, focus = _series_colors(frame, dept, amount, _highlight_label(totals, highlight), words)
+    records = frame.to_dicts()
     amount_title = _wan_title(words, amount)
     base = alt.Chart().encode(
         x=_year_x(year),
         y=_wan_y(amount, amount_title),
-        color=alt.Color(f"{dept}:N", title=dept),
+        **series,
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{side}:N", title=side),
@@ -430,8 +568,8 @@ def totals_chart(totals: pl.DataFrame, *, title: str | None = None, lang: str = 
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    labels = _amount_labels(base, amount)
-    return (
+    labels = _amount_labels(base, amount, year, only=None if focus is None else (dept, focus))
+    return _finish(
         alt.layer(lines, labels, data=alt.Data(values=records))
         .properties(width=320, height=260)
         .facet(column=alt.Column(f"{side}:N", title=None, sort=list(sides.values())))
@@ -440,19 +578,17 @@ def totals_chart(totals: pl.DataFrame, *, title: str | None = None, lang: str = 
 
 
 # --- trends -------------------------------------------------------------------------------------------------------
-def _trend_records(frame: pl.DataFrame, lang: str) -> list[dict[str, object]]:
+def _trend_frame(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     words = _words(lang)
-    return _records(
-        frame.sort(c.MEASURE, s.DEPARTMENT_ID, s.FISCAL_YEAR).select(
-            _department_label(frame).alias(words[_DEPT]),
-            _label_expr(c.MEASURE, compare.MEASURE_LABELS, lang).alias(words[_MEASURE]),
-            pl.col(s.FISCAL_YEAR).alias(words[_YEAR]),
-            wan_yuan(s.AMOUNT_YUAN).alias(words[_AMOUNT]),
-            wan_yuan(c.CHANGE_YUAN).alias(words[_CHANGE]),
-            pl.col(c.CHANGE_PCT).cast(pl.Float64).alias(words[_CHANGE_PCT]),
-            pl.col(c.INDEX).cast(pl.Float64).alias(words[_INDEX]),
-            pl.col(c.CAGR_PCT).cast(pl.Float64).alias(words[_CAGR]),
-        )
+    return frame.sort(c.MEASURE, s.DEPARTMENT_ID, s.FISCAL_YEAR).select(
+        _department_label(frame).alias(words[_DEPT]),
+        _label_expr(c.MEASURE, compare.MEASURE_LABELS, lang).alias(words[_MEASURE]),
+        pl.col(s.FISCAL_YEAR).alias(words[_YEAR]),
+        wan_yuan(s.AMOUNT_YUAN).alias(words[_AMOUNT]),
+        wan_yuan(c.CHANGE_YUAN).alias(words[_CHANGE]),
+        pl.col(c.CHANGE_PCT).cast(pl.Float64).alias(words[_CHANGE_PCT]),
+        pl.col(c.INDEX).cast(pl.Float64).alias(words[_INDEX]),
+        pl.col(c.CAGR_PCT).cast(pl.Float64).alias(words[_CAGR]),
     )
 
 
@@ -476,13 +612,16 @@ def trend_chart(
     trends: pl.DataFrame,
     *,
     measure: str | Sequence[str] | None = None,
+    highlight: str | None = None,
     title: str | None = None,
     lang: str = "zh",
 ) -> alt.LayerChart:
     """Amounts by year: one line per department (colour) and, with several measures, per measure (dash).
 
-    Points are labelled with their amount in 万元; the tooltip adds the change on the year before (万元 and %),
-    the index (first year = 100) and the compound annual growth rate.
+    Points are labelled with their amount in 万元, on a zero-based axis; the tooltip adds the change on the year
+    before (万元 and %), the index (first year = 100) and the compound annual growth rate. Beyond
+    ``MAX_SERIES_COLORS`` departments (or with ``highlight``) one department is coloured and labelled, the others
+    are grey; a single department has no colour legend.
 
     Parameters
     ----------
@@ -491,6 +630,8 @@ def trend_chart(
         when present, ``name, change_yuan, change_pct, index, cagr_pct``; percentages in percent, e.g. 12.5).
     measure
         One measure or several to draw; ``None`` draws every measure of the frame.
+    highlight
+        The department (id or name) to highlight against grey peers.
     title
         Chart title; by default the measures' names (up to three), e.g. ``收入合计变化趋势（万元）`` (in English
         ``Income: trend (10k yuan)``).
@@ -530,10 +671,17 @@ def trend_chart(
         names = [_measure_label(name, lang) for name in shown]
         subject = words["list_separator"].join(names) if 0 < len(shown) <= 3 else words["all_measures"]
         title = words["trend_title"].format(subject=subject)
+    records, series, focus = _series_colors(
+        _trend_frame(frame, lang),
+        words[_DEPT],
+        words[_AMOUNT],
+        _highlight_label(frame, highlight),
+        words,
+    )
     base = alt.Chart().encode(
         x=_year_x(words[_YEAR]),
         y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT])),
-        color=alt.Color(f"{words[_DEPT]}:N", title=words[_DEPT]),
+        **series,
         tooltip=_trend_tooltip(lang),
     )
     lines = base.mark_line()
@@ -545,9 +693,11 @@ def trend_chart(
             )
         )
     points = base.mark_point(filled=True, size=50, opacity=1)
-    labels = _amount_labels(base, words[_AMOUNT])
-    return alt.layer(lines, points, labels, data=alt.Data(values=_trend_records(frame, lang))).properties(
-        title=title, width=480, height=300
+    labels = _amount_labels(base, words[_AMOUNT], words[_YEAR], only=None if focus is None else (words[_DEPT], focus))
+    return _finish(
+        alt.layer(lines, points, labels, data=alt.Data(values=_records(records))).properties(
+            title=title, width=480, height=300
+        )
     )
 
 
@@ -555,6 +705,9 @@ def small_multiples_chart(
     trends: pl.DataFrame, *, measure: str, columns: int = 3, title: str | None = None, lang: str = "zh"
 ) -> alt.FacetChart:
     """One small trend panel per department (wrapped in ``columns`` columns), each with its own y scale.
+
+    Each panel's scale starts at zero, so a change of 0.7 % looks like one; the scales differ between panels (a
+    small department's line is not flattened by a large one's), which the axis labels show.
 
     Parameters
     ----------
@@ -587,16 +740,16 @@ def small_multiples_chart(
     frame = _conform(trends, _TRENDS_REQUIRED, _TRENDS_OPTIONAL, "small_multiples_chart")
     frame = frame.filter(pl.col(c.MEASURE) == measure)
     chart = (
-        alt.Chart(alt.Data(values=_trend_records(frame, lang)))
+        alt.Chart(alt.Data(values=_records(_trend_frame(frame, lang))))
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
             x=_year_x(words[_YEAR]),
-            y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT]), scale=alt.Scale(zero=False)),
+            y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT])),
             tooltip=_trend_tooltip(lang),
         )
         .properties(width=180, height=120)
     )
-    return (
+    return _finish(
         chart.facet(
             facet=alt.Facet(f"{words[_DEPT]}:N", title=None, header=alt.Header(labelLimit=220)),
             columns=columns,
@@ -613,12 +766,15 @@ def slope_chart(
     to_year: int,
     *,
     measure: str,
+    highlight: str | None = None,
     title: str | None = None,
     lang: str = "zh",
 ) -> alt.LayerChart:
     """Each department's amount in two years, joined by a line; both ends labelled in 万元, names on the right.
 
-    Departments without a figure in both years are left out.
+    Amounts are on a zero-based axis. A department without a figure in both years cannot be drawn: the subtitle
+    names it (``缺少2023年数据：…``, the notes of ``slope_chart_gaps``), so no department is left out silently.
+    Beyond ``MAX_SERIES_COLORS`` departments (or with ``highlight``) one is coloured and the others are grey.
 
     Parameters
     ----------
@@ -628,6 +784,8 @@ def slope_chart(
         The two years compared.
     measure
         The measure to compare, e.g. ``"income_total"``.
+    highlight
+        The department (id or name) to highlight against grey peers.
     title
         Chart title; by default ``<measure>：<from_year>年与<to_year>年对比（万元）`` (in English
         ``<measure>: <from_year> and <to_year> compared (10k yuan)``).
@@ -662,20 +820,28 @@ def slope_chart(
         .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR)
     )
     base_amount = pl.col("_base").cast(pl.Float64)
-    records = _records(
-        ends.select(
-            _department_label(ends).alias(dept),
-            pl.col(s.FISCAL_YEAR).alias(year),
-            wan_yuan(s.AMOUNT_YUAN).alias(amount),
-            wan_yuan("_change").alias(change),
-            pl.when(base_amount != 0).then(pl.col("_change").cast(pl.Float64) / base_amount * 100).alias(change_pct),
-        )
+    drawn = ends.select(
+        _department_label(ends).alias(dept),
+        pl.col(s.FISCAL_YEAR).alias(year),
+        wan_yuan(s.AMOUNT_YUAN).alias(amount),
+        wan_yuan("_change").alias(change),
+        pl.when(base_amount != 0).then(pl.col("_change").cast(pl.Float64) / base_amount * 100).alias(change_pct),
     )
+    drawn, series, _ = _series_colors(drawn, dept, amount, _highlight_label(ends, highlight), words, named=True)
+    records = _records(drawn)
     between = words["change_between"].format(start=from_year, end=to_year)
     base = alt.Chart().encode(
-        x=_year_x(year, scale=alt.Scale(domain=[from_year, to_year], padding=0.8)),
-        y=_wan_y(amount, _wan_title(words, amount), scale=alt.Scale(zero=False)),
-        color=alt.Color(f"{dept}:N", title=dept),
+        # The two years at fixed positions: room on the left for the base-year amounts, on the right for the
+        # department names and report-year amounts (17-character names fit), whatever width the page gives it.
+        x=alt.X(
+            f"{year}:O",
+            title=year,
+            scale=alt.Scale(domain=[from_year, to_year], range=[alt.expr("width * 0.15"), alt.expr("width * 0.55")]),
+            axis=alt.Axis(labelAngle=0, domain=False, ticks=False),
+        ),
+        # No grid: it would end where the years' range ends, short of the names on the right.
+        y=_wan_y(amount, _wan_title(words, amount), grid=False),
+        **series,
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{year}:O", title=year),
@@ -699,9 +865,91 @@ def slope_chart(
         .encode(text=alt.Text(f"{label}:N"))
     )
     default_title = words["slope_title"].format(measure=_measure_label(measure, lang), start=from_year, end=to_year)
-    return alt.layer(lines, left, right, data=alt.Data(values=records)).properties(
-        title=title or default_title, width=420, height=320
+    gaps = [
+        line
+        for note in slope_chart_gaps(frame, from_year, to_year, measure=measure, lang=lang)
+        for line in _wrapped(note, words["list_separator"])
+    ]
+    return _finish(
+        alt.layer(lines, left, right, data=alt.Data(values=records)).properties(
+            title=alt.TitleParams(title or default_title, subtitle=gaps) if gaps else title or default_title,
+            width=_SLOPE_WIDTH,
+            height=320,
+        )
     )
+
+
+def slope_chart_gaps(
+    trends: pl.DataFrame, from_year: int, to_year: int, *, measure: str, lang: str = "zh"
+) -> list[str]:
+    """The departments of ``trends`` a slope chart of ``measure`` cannot draw, one note per missing year (or pair).
+
+    A department has a slope only with a figure in both years; every other department of the frame that has the
+    measure in some year is named, so a page can say why a chosen department is not in the chart.
+
+    Parameters
+    ----------
+    trends
+        The trends frame of ``analytics.compare`` (the rows of the departments chosen).
+    from_year, to_year
+        The two years compared.
+    measure
+        The measure compared.
+    lang
+        Language of the notes: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Returns
+    -------
+    list[str]
+        E.g. ``["缺少2023年数据：测试区乙局、测试区丙局"]``; empty when every department has both years.
+
+    Examples
+    --------
+    >>> trends = pl.DataFrame(
+    ...     {
+    ...         s.DEPARTMENT_ID: ["a", "a", "b"],
+    ...         s.NAME: ["测试区甲局", "测试区甲局", "测试区乙局"],
+    ...         c.MEASURE: ["income_total"] * 3,
+    ...         s.FISCAL_YEAR: [2023, 2024, 2024],
+    ...         s.AMOUNT_YUAN: [Decimal("1.00"), Decimal("2.00"), Decimal("3.00")],
+    ...     }
+    ... )
+    >>> slope_chart_gaps(trends, 2023, 2024, measure="income_total")
+    ['缺少2023年数据：测试区乙局']
+    >>> slope_chart_gaps(trends, 2023, 2024, measure="income_total", lang="en")
+    ['No figure for 2023: 测试区乙局']
+    """
+    words = _words(lang)
+    frame = _conform(trends, _TRENDS_REQUIRED, _TRENDS_OPTIONAL, "slope_chart_gaps")
+    frame = frame.filter((pl.col(c.MEASURE) == measure) & pl.col(s.AMOUNT_YUAN).is_not_null())
+    has = frame.group_by(s.DEPARTMENT_ID, maintain_order=True).agg(
+        _department_label(frame).first().alias(_DEPT),
+        (pl.col(s.FISCAL_YEAR) == from_year).any().alias("_from"),
+        (pl.col(s.FISCAL_YEAR) == to_year).any().alias("_to"),
+    )
+    notes = []
+    for missing_from, missing_to, years in (
+        (True, False, words["year_of"].format(year=from_year)),
+        (False, True, words["year_of"].format(year=to_year)),
+        (True, True, words["two_years"].format(start=from_year, end=to_year)),
+    ):
+        names = has.filter((pl.col("_from") != missing_from) & (pl.col("_to") != missing_to)).get_column(_DEPT)
+        if len(names):
+            notes.append(words["missing_years"].format(years=years, names=words["list_separator"].join(names)))
+    return notes
+
+
+def _wrapped(note: str, separator: str, width: int = 60) -> list[str]:
+    """``note`` in lines of about ``width`` characters, broken after a list separator (a subtitle does not wrap)."""
+    lines: list[str] = []
+    for part in note.split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            if lines:
+                lines[-1] += separator.rstrip()
+            lines.append(part)
+    return lines
 
 
 def _amount_in_year(year: int) -> pl.Expr:
@@ -874,8 +1122,10 @@ def waterfall_chart(decomposition: pl.DataFrame, *, title: str | None = None, la
     change_labels = label.transform_filter(alt.datum[kind] != kinds["total"]).encode(
         text=alt.Text(f"{amount}:Q", format=_SIGNED_WAN_FORMAT)
     )
-    return alt.layer(bars, total_labels, change_labels, data=alt.Data(values=_records(steps))).properties(
-        title=title, width=max(240, 70 * steps.height), height=320
+    return _finish(
+        alt.layer(bars, total_labels, change_labels, data=alt.Data(values=_records(steps))).properties(
+            title=title, width=max(240, 70 * steps.height), height=320
+        )
     )
 
 
@@ -892,7 +1142,8 @@ def composition_chart(
     """Stacked bars of a dimension's components per year: shares (``normalize``) or amounts in 万元.
 
     With more than one department, one panel per department (wrapped in ``columns`` columns). Components are
-    stacked and coloured by their total amount, largest first, at the bottom.
+    stacked and coloured by their total amount, largest first, at the bottom; beyond ``MAX_SERIES_COLORS``
+    components, the smallest are added up as one ``其他`` (Other), so no two colours are hard to tell apart.
 
     Parameters
     ----------
@@ -943,8 +1194,11 @@ def composition_chart(
     frame = frame.filter(pl.col(c.DIMENSION) == dimension).with_columns(
         _label_expr(c.COMPONENT, compare.COMPONENT_LABELS, lang)
     )
-    weight = pl.col(s.AMOUNT_YUAN).cast(pl.Float64).sum().over(c.COMPONENT)
-    ordered = frame.with_columns(weight.alias("_weight")).sort(
+    other = words["other_components"]
+    frame = _top_components(frame, other)
+    # Largest first, and "其他" (the smallest added up) last whatever its size.
+    weight = pl.when(pl.col(c.COMPONENT) == other).then(-1.0).otherwise(pl.col(s.AMOUNT_YUAN).cast(pl.Float64))
+    ordered = frame.with_columns(weight.sum().over(c.COMPONENT).alias("_weight")).sort(
         ["_weight", c.COMPONENT, s.DEPARTMENT_ID, s.FISCAL_YEAR], descending=[True, False, False, False]
     )
     order = ordered.get_column(c.COMPONENT).unique(maintain_order=True).to_list()
@@ -992,7 +1246,30 @@ def composition_chart(
         chart = chart.properties(width=200, height=220).facet(facet=alt.Facet(f"{dept}:N", title=None), columns=columns)
     else:
         chart = chart.properties(width=320, height=280)
-    return chart.properties(title=title)
+    return _finish(chart.properties(title=title))
+
+
+def _top_components(frame: pl.DataFrame, other: str) -> pl.DataFrame:
+    """``frame`` with at most ``MAX_SERIES_COLORS`` components: the largest overall, the rest summed as ``other``
+    in each department and year (amounts stay exact; shares add up)."""
+    if frame.get_column(c.COMPONENT).n_unique() <= MAX_SERIES_COLORS:
+        return frame
+    kept = (
+        frame.group_by(c.COMPONENT)
+        .agg(pl.col(s.AMOUNT_YUAN).sum())
+        .sort([s.AMOUNT_YUAN, c.COMPONENT], descending=[True, False])
+        .head(MAX_SERIES_COLORS - 1)
+        .get_column(c.COMPONENT)
+    )
+    keys = [s.DEPARTMENT_ID, s.FISCAL_YEAR, c.DIMENSION, c.COMPONENT]
+    return (
+        frame.with_columns(
+            pl.when(pl.col(c.COMPONENT).is_in(kept.implode())).then(pl.col(c.COMPONENT)).otherwise(pl.lit(other))
+        )
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col(s.NAME).first(), pl.col(s.AMOUNT_YUAN).sum(), pl.col(c.SHARE).sum())
+        .select(frame.columns)
+    )
 
 
 # --- peers --------------------------------------------------------------------------------------------------------
@@ -1007,10 +1284,14 @@ def peer_strip_chart(
     title: str | None = None,
     lang: str = "zh",
 ) -> alt.LayerChart:
-    """A department among its peers: one dot per department, the focus highlighted and named, median and IQR.
+    """A department among its peers: one named row per department, largest first, the focus highlighted.
 
-    The band spans the first to the third quartile, the tick marks the median. Only the focus department's peer
-    group(s) are drawn (every group when the focus is not in the frame), one row per group.
+    Each row is a dot at the department's value, labelled with it; behind the dots, the peer group's band from the
+    first to the third quartile and its median (a tick per row, so the ticks form a line). The department names
+    are the y axis, so every dot is named; the tooltip adds the rank among the peers, given only in a group of at
+    least ``analytics.compare.MIN_PEER_GROUP`` departments (a smaller group's subtitle says why there is none).
+    Only the focus department's peer group is drawn (every group when the focus is not in the frame). The value
+    axis starts at zero.
 
     Parameters
     ----------
@@ -1026,7 +1307,8 @@ def peer_strip_chart(
         ``""``) shows values as they are. Always given in Chinese; an English chart shows it in English (万元 as
         ``10k yuan``), an unknown unit as it is.
     value_format
-        d3 format of values in the axis and tooltips, e.g. ``",.2f"`` or ``".1%"`` for a ratio.
+        d3 format of values in labels and tooltips, e.g. ``",.2f"`` or ``".1%"`` for a ratio (the axis trims its
+        trailing zeros).
     fiscal_year
         The year to draw; by default the focus department's latest year (the frame's latest without the focus).
     title
@@ -1051,17 +1333,20 @@ def peer_strip_chart(
     ...         s.FISCAL_YEAR: [2024] * 3,
     ...         c.MEASURE: ["personnel"] * 3,
     ...         c.VALUE: [2_000_000.0, 3_000_000.0, 5_000_000.0],
+    ...         c.PEER_COUNT: [3] * 3,
     ...     }
     ... )
     >>> spec = peer_strip_chart(peers, focus_department_id="b", measure="personnel").to_dict(validate=True)
-    >>> spec["title"], [row["部门"] for row in spec["layer"][2]["data"]["values"] if row["角色"] == "本部门"]
-    ('人员经费：同组比较（2024年，万元）', ['测试区乙局'])
-    >>> peer_strip_chart(peers, focus_department_id="b", measure="personnel", lang="en").to_dict()["title"]
+    >>> spec["title"]["text"], spec["title"]["subtitle"]
+    ('人员经费：同组比较（2024年，万元）', ['同组仅3个部门（少于5个），不排名'])
+    >>> [(row["部门"], row["角色"]) for row in spec["data"]["values"]]
+    [('测试区丙局', '同组部门'), ('测试区乙局', '本部门'), ('测试区甲局', '同组部门')]
+    >>> peer_strip_chart(peers, focus_department_id="b", measure="personnel", lang="en").to_dict()["title"]["text"]
     'Personnel costs among peers (2024, 10k yuan)'
     """
     words = _words(lang)
-    dept, group, value, role, rank, percentile, median_field, q1, q3 = (
-        words[key] for key in (_DEPT, _GROUP, _VALUE, _ROLE, _RANK, _PERCENTILE, _MEDIAN, _Q1, _Q3)
+    dept, group, value, role, rank, percentile, median_field, q1, q3, dot_label = (
+        words[key] for key in (_DEPT, _GROUP, _VALUE, _ROLE, _RANK, _PERCENTILE, _MEDIAN, _Q1, _Q3, _DOT_LABEL)
     )
     roles = _group("role", lang)
     frame = _conform(peers, _PEERS_REQUIRED, _PEERS_OPTIONAL, "peer_strip_chart")
@@ -1079,87 +1364,107 @@ def peer_strip_chart(
         (pl.col(name).cast(pl.Float64) / float(factor) if factor is not None else pl.col(name).cast(pl.Float64))
         for name in (c.VALUE, c.MEDIAN, c.Q1, c.Q3)
     ]
-    frame = frame.with_columns(scaled).sort(c.PEER_GROUP, c.VALUE)
-    dots = _records(
-        frame.select(
-            _department_label(frame).alias(dept),
-            pl.col(c.PEER_GROUP).alias(group),
-            pl.col(c.VALUE).alias(value),
-            pl.when(is_focus).then(pl.lit(roles["focus"])).otherwise(pl.lit(roles["peer"])).alias(role),
-            pl.format("{}/{}", c.RANK, c.PEER_COUNT).alias(rank),
-            pl.col(c.PERCENTILE).alias(percentile),
-            pl.col(c.MEDIAN).alias(median_field),
-        )
+    # The group's size: the frame's own count, else the rows it has (a frame built by hand may lack it).
+    size = pl.coalesce(pl.col(c.PEER_COUNT), pl.len().over(c.PEER_GROUP).cast(pl.Int32))
+    frame = (
+        frame.with_columns(scaled)
+        .with_columns(size.alias(c.PEER_COUNT))
+        .sort([c.PEER_GROUP, c.VALUE], descending=[False, True])
     )
-    spread = _records(
-        frame.group_by(c.PEER_GROUP, maintain_order=True)
-        .agg(pl.col(c.Q1).first(), pl.col(c.MEDIAN).first(), pl.col(c.Q3).first(), pl.len().alias("_size"))
-        .select(
-            pl.col(c.PEER_GROUP).alias(group),
-            pl.col(c.Q1).alias(q1),
-            pl.col(c.MEDIAN).alias(median_field),
-            pl.col(c.Q3).alias(q3),
-        )
+    minimum = compare.MIN_PEER_GROUP
+    no_rank = words["no_rank"].format(minimum=minimum)
+    label = _department_label(frame)
+    dots = frame.select(
+        label.alias(dept),
+        pl.col(c.PEER_GROUP).alias(group),
+        pl.col(c.VALUE).alias(value),
+        pl.when(is_focus).then(pl.lit(roles["focus"])).otherwise(pl.lit(roles["peer"])).alias(role),
+        # A rank only where the group is large enough for one (``analytics.compare.peer_stats`` leaves it null).
+        pl.when(pl.col(c.RANK).is_not_null() & (pl.col(c.PEER_COUNT) >= minimum))
+        .then(pl.format("{}/{}", c.RANK, c.PEER_COUNT))
+        .otherwise(pl.lit(no_rank))
+        .alias(rank),
+        pl.when(pl.col(c.PEER_COUNT) >= minimum).then(pl.col(c.PERCENTILE)).alias(percentile),
+        pl.col(c.MEDIAN).alias(median_field),
+        pl.col(c.Q1).alias(q1),
+        pl.col(c.Q3).alias(q3),
     )
+    order = dots.get_column(dept).to_list()
+    small = frame.filter(pl.col(c.PEER_COUNT) < minimum).get_column(c.PEER_COUNT).unique().sort()
+    notes = [words["no_rank_note"].format(count=count, minimum=minimum) for count in small]
+    focus_name = dots.filter(pl.col(role) == roles["focus"]).get_column(dept)
     unit_name = _group("unit", lang).get(unit, unit)
     suffix = _with_unit(words, "", unit_name) if unit else ""
     measure_name = _measure_label(measure, lang)
-    y = alt.Y(f"{group}:N", title=group)
     value_title = f"{measure_name}{suffix}"
+    # Names on the axis; the focus department's in bold and in its colour.
+    emphasis = f"datum.value === {json.dumps(focus_name[0], ensure_ascii=False)}" if len(focus_name) else "false"
+    y = alt.Y(
+        f"{dept}:N",
+        title=None,
+        sort=order,
+        axis=alt.Axis(
+            labelLimit=_AXIS_LABEL_LIMIT,
+            labelFontWeight=alt.ExprRef(f"{emphasis} ? 'bold' : 'normal'"),
+            labelColor=alt.ExprRef(f"{emphasis} ? '{_FOCUS_COLOR}' : '#333333'"),
+        ),
+    )
+    x_scale = alt.Scale(zero=True)
     spread_tooltip = [
         alt.Tooltip(f"{group}:N", title=group),
         alt.Tooltip(f"{q1}:Q", title=f"{q1}{suffix}", format=value_format),
         alt.Tooltip(f"{median_field}:Q", title=f"{median_field}{suffix}", format=value_format),
         alt.Tooltip(f"{q3}:Q", title=f"{q3}{suffix}", format=value_format),
     ]
-    band = (
-        alt.Chart(alt.Data(values=spread))
-        .mark_bar(color=_BAND_COLOR, opacity=0.3)
-        .encode(
-            x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=value_format)),
-            x2=alt.X2(f"{q3}:Q"),
-            y=y,
-            tooltip=spread_tooltip,
-        )
+    base = alt.Chart()
+    band = base.mark_bar(color=_BAND_COLOR, opacity=0.3, height={"band": 1}).encode(
+        x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
+        x2=alt.X2(f"{q3}:Q"),
+        y=y,
+        tooltip=spread_tooltip,
     )
-    median = (
-        alt.Chart(alt.Data(values=spread))
-        .mark_tick(color="#000000", thickness=2)
-        .encode(x=alt.X(f"{median_field}:Q"), y=y, tooltip=spread_tooltip)
+    median = base.mark_tick(color="#000000", thickness=2, bandSize=1, opacity=0.8).encode(
+        x=alt.X(f"{median_field}:Q"), y=y, tooltip=spread_tooltip
     )
     role_domain = [roles["focus"], roles["peer"]]
-    points = (
-        alt.Chart(alt.Data(values=dots))
-        .mark_circle(opacity=0.85)
-        .encode(
-            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
-            y=y,
-            color=alt.Color(
-                f"{role}:N", title=None, scale=alt.Scale(domain=role_domain, range=[_FOCUS_COLOR, _NEUTRAL_COLOR])
-            ),
-            size=alt.Size(f"{role}:N", legend=None, scale=alt.Scale(domain=role_domain, range=[200, 70])),
-            tooltip=[
-                alt.Tooltip(f"{dept}:N", title=dept),
-                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
-                alt.Tooltip(f"{rank}:N", title=words["rank_title"]),
-                alt.Tooltip(f"{percentile}:Q", title=percentile, format=".1f"),
-                alt.Tooltip(f"{median_field}:Q", title=f"{words['peer_median']}{suffix}", format=value_format),
-            ],
-        )
+    points = base.mark_circle(opacity=0.9).encode(
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
+        y=y,
+        color=alt.Color(
+            f"{role}:N", title=None, scale=alt.Scale(domain=role_domain, range=[_FOCUS_COLOR, _NEUTRAL_COLOR])
+        ),
+        size=alt.Size(f"{role}:N", legend=None, scale=alt.Scale(domain=role_domain, range=[180, 70])),
+        tooltip=[
+            alt.Tooltip(f"{dept}:N", title=dept),
+            alt.Tooltip(f"{group}:N", title=group),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+            alt.Tooltip(f"{rank}:N", title=words["rank_title"]),
+            alt.Tooltip(f"{percentile}:Q", title=percentile, format=".1f"),
+            alt.Tooltip(f"{median_field}:Q", title=f"{words['peer_median']}{suffix}", format=value_format),
+        ],
     )
-    label = (
-        alt.Chart(alt.Data(values=dots))
-        .transform_filter(alt.datum[role] == roles["focus"])
-        .mark_text(dy=-16, fontSize=12, fontWeight="bold", color=_FOCUS_COLOR)
-        .encode(x=alt.X(f"{value}:Q"), y=y, text=alt.Text(f"{dept}:N"))
+    values_text = (
+        base.transform_calculate(as_=dot_label, calculate=f"format(datum['{value}'], '{value_format}')")
+        .mark_text(align="left", dx=10, fontSize=11)
+        .encode(
+            x=alt.X(f"{value}:Q"),
+            y=y,
+            text=alt.Text(f"{dot_label}:N"),
+            color=alt.condition(alt.datum[role] == roles["focus"], alt.value(_FOCUS_COLOR), alt.value("#333333")),
+        )
     )
     year_name = words["year_of"].format(year=fiscal_year) if fiscal_year is not None else ""
     context = words["context_separator"].join(part for part in (year_name, unit_name) if part)
     default_title = words["peer_title"].format(measure=measure_name)
     if context:
         default_title = _with_unit(words, default_title, context)
-    return alt.layer(band, median, points, label).properties(
-        title=title or default_title, width=480, height=alt.Step(70)
+    layered = alt.layer(band, median, points, values_text, data=alt.Data(values=_records(dots)))
+    return _finish(
+        layered.properties(
+            title=alt.TitleParams(title or default_title, subtitle=notes) if notes else title or default_title,
+            width=420,
+            height=alt.Step(24),
+        )
     )
 
 
@@ -1275,8 +1580,10 @@ def flags_heatmap(
         .mark_text(fontSize=12)
         .encode(x=x, y=y, text=alt.Text(f"{count}:Q", format=_COUNT_FORMAT))
     )
-    return alt.layer(cells, counts_text, data=alt.Data(values=records)).properties(
-        title=title if title is not None else words["flags_title"], width=alt.Step(90), height=alt.Step(28)
+    return _finish(
+        alt.layer(cells, counts_text, data=alt.Data(values=records)).properties(
+            title=title if title is not None else words["flags_title"], width=alt.Step(90), height=alt.Step(28)
+        )
     )
 
 

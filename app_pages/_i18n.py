@@ -135,6 +135,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "flags_title": ("疑点", "Findings"),
     "flags_overview": ("疑点概况", "Findings at a glance"),
     "to_flags": ("查看全部疑点", "See every finding"),
+    "highlight_department": ("突出显示的部门", "Department to highlight"),
+    "highlight_help": (
+        "部门较多时，只有所选部门以彩色显示并标注金额，其他部门为灰色（鼠标悬停可见名称）。",
+        "With many departments, only this one is drawn in colour and labelled; the others are grey (hover for names).",
+    ),
     "missing": ("缺失与未公开", "What is missing"),
     "nothing_missing": ("未发现缺失的表格或信息。", "Nothing missing was found."),
     "flags_caption": (

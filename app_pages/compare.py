@@ -79,6 +79,9 @@ if len(years) >= 2:
     both = selected.filter(pl.col(s.FISCAL_YEAR).is_in([first, last])).group_by(s.DEPARTMENT_ID).len()
     if first != last and both.filter(pl.col("len") == 2).is_empty():
         st.info(t("no_pair"))
+        # Which chosen department lacks which year (a drawn chart says it in its subtitle).
+        for note in charts.slope_chart_gaps(selected, first, last, measure=measure, lang=language):
+            st.caption(note)
     elif first != last:
         st.altair_chart(charts.slope_chart(selected, first, last, measure=measure, lang=language), key="compare_slope")
 

@@ -46,7 +46,11 @@ choice = bound(
     key="overview_department",
 )  # fmt: skip
 shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
-st.altair_chart(charts.totals_chart(shown, lang=lang()), key="totals_chart")
+highlight = None
+if choice == t("all_departments") and len(names) > charts.MAX_SERIES_COLORS:
+    # More departments than colours a reader can tell apart: one in colour, the others grey.
+    highlight = st.selectbox(t("highlight_department"), names, key="overview_highlight", help=t("highlight_help"))
+st.altair_chart(charts.totals_chart(shown, highlight=highlight, lang=lang()), key="totals_chart")
 columns = [
     pl.col(s.NAME).alias(t("col_name")),
     pl.col(s.FISCAL_YEAR).alias(t("col_year")),

@@ -18,6 +18,8 @@ from analytics.errors import AnalyticsError, SchemaError
 
 JIA, YI, BING = "测试区甲局", "测试区乙局", "测试区丙局"
 WAN = ",.2f"
+# Axis ticks trim needless decimals (30,000 not 30,000.00); labels and tooltips keep two.
+AXIS_WAN = ",.2~f"
 
 
 def _money(*values: str | None) -> list[Decimal | None]:
@@ -208,7 +210,7 @@ def test_trend_chart_lines_points_labels_and_tooltips(trends: pl.DataFrame) -> N
     line, point, text = _units(spec)
     assert _channel(line, "x") == ("年度", "ordinal")
     assert _channel(line, "y") == ("金额", "quantitative")
-    assert line["encoding"]["y"]["axis"]["format"] == WAN
+    assert line["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert _channel(line, "color") == ("部门", "nominal")
     assert _channel(line, "strokeDash") == ("指标", "nominal")
     assert line["encoding"]["strokeDash"]["sort"] == ["收入合计", "支出合计"]
@@ -278,8 +280,9 @@ def test_small_multiples_chart(trends: pl.DataFrame) -> None:
     assert unit["mark"]["point"]
     assert _channel(unit, "x") == ("年度", "ordinal")
     assert _channel(unit, "y") == ("金额", "quantitative")
-    assert unit["encoding"]["y"]["axis"]["format"] == WAN
-    assert unit["encoding"]["y"]["scale"]["zero"] is False
+    assert unit["encoding"]["y"]["axis"]["format"] == AXIS_WAN
+    # Zero-based in every panel (the scales differ between panels, but +0.7 % no longer looks steep).
+    assert unit["encoding"]["y"]["scale"]["zero"] is True
     assert _tooltips(unit)["金额"]["format"] == WAN
     assert [(row["部门"], row["年度"], row["金额"]) for row in _values(spec)] == [
         (JIA, 2022, 2330.28),
@@ -292,16 +295,16 @@ def test_small_multiples_chart(trends: pl.DataFrame) -> None:
 
 
 def test_slope_chart(trends: pl.DataFrame) -> None:
-    # 乙局 has no 2022 figure here: a slope needs both ends, so it is left out.
+    # 乙局 has no 2022 figure here: a slope needs both ends, so it is left out, and the subtitle says so.
     partial = trends.filter(~((pl.col(s.DEPARTMENT_ID) == "yi") & (pl.col(s.FISCAL_YEAR) == 2022)))
     spec = _spec(charts.slope_chart(partial, 2022, 2024, measure="income_total"))
-    assert spec["title"] == "收入合计：2022年与2024年对比（万元）"
+    assert spec["title"] == {"text": "收入合计：2022年与2024年对比（万元）", "subtitle": ["缺少2022年数据：测试区乙局"]}
     assert _marks(spec) == ["line", "text", "text"]
     line, left, right = _units(spec)
     assert _channel(line, "x") == ("年度", "ordinal")
     assert line["encoding"]["x"]["scale"]["domain"] == [2022, 2024]
     assert _channel(line, "y") == ("金额", "quantitative")
-    assert line["encoding"]["y"]["axis"]["format"] == WAN
+    assert line["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert _channel(line, "color") == ("部门", "nominal")
     assert _tooltips(line)["增减"]["title"] == "2022—2024年增减（万元）"
     assert _tooltips(line)["增减"]["format"] == "+,.2f"
@@ -310,6 +313,7 @@ def test_slope_chart(trends: pl.DataFrame) -> None:
     assert left["transform"][1]["calculate"] == "format(datum['金额'], ',.2f')"
     assert "datum['部门']" in right["transform"][1]["calculate"]
     assert (left["mark"]["align"], right["mark"]["align"]) == ("right", "left")
+    assert line["encoding"]["y"]["scale"]["zero"] is True
     assert _values(spec) == [
         {"部门": JIA, "年度": 2022, "金额": 2330.28, "增减": -960.09, "增减率": pytest.approx(-41.2006, abs=1e-4)},
         {"部门": JIA, "年度": 2024, "金额": 1370.19, "增减": -960.09, "增减率": pytest.approx(-41.2006, abs=1e-4)},
@@ -335,7 +339,7 @@ def test_waterfall_chart_bars_start_where_the_previous_ended(decomposition: pl.D
     assert _channel(bars, "x") == ("项目", "nominal")
     assert bars["encoding"]["x"]["sort"] == steps
     assert _channel(bars, "y") == ("起点", "quantitative")
-    assert bars["encoding"]["y"]["axis"]["format"] == WAN
+    assert bars["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert bars["encoding"]["y2"] == {"field": "终点"}
     color = bars["encoding"]["color"]
     assert (color["field"], color["type"]) == ("类型", "nominal")
@@ -417,36 +421,72 @@ def test_composition_chart_amounts_for_one_department(structure: pl.DataFrame) -
     assert spec["title"] == f"{JIA}：支出构成：按支出类别（万元）"
     assert "facet" not in spec
     assert _channel(spec, "y") == ("金额", "quantitative")
-    assert spec["encoding"]["y"]["axis"]["format"] == WAN
+    assert spec["encoding"]["y"]["axis"]["format"] == AXIS_WAN
     assert sorted(row["金额"] for row in _values(spec)) == [80.0, 100.0, 300.0, 320.0]
 
 
 # --- peers --------------------------------------------------------------------------------------------------------
-def test_peer_strip_chart_highlights_the_focus(peers: pl.DataFrame) -> None:
+def test_peer_strip_chart_names_every_dot_and_highlights_the_focus(peers: pl.DataFrame) -> None:
     spec = _spec(charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel"))
+    # Five peers: a rank, and no note about one.
     assert spec["title"] == "人员经费：同组比较（2024年，万元）"
     assert _marks(spec) == ["bar", "tick", "circle", "text"]
-    band, median, dots, label = spec["layer"]
-    # The focus department's latest year and its own group only.
-    assert _values(band) == [{"同组": "区级行政单位", "下四分位数": 300.0, "中位数": 400.0, "上四分位数": 500.0}]
+    band, median, dots, values = spec["layer"]
+    # The focus department's latest year and its own group only, largest first: one named row per department.
+    rows = _values(spec)
+    assert [(row["部门"], row["数值"]) for row in rows] == [
+        ("测试区戊局", 800.0),
+        (BING, 500.0),
+        ("测试区丁局", 400.0),
+        (YI, 300.0),
+        (JIA, 200.0),
+    ]
+    for unit in (band, median, dots, values):
+        assert _channel(unit, "y") == ("部门", "nominal")
+        assert unit["encoding"]["y"]["sort"] == [row["部门"] for row in rows]
+    assert "bold" in dots["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
+    assert f'"{YI}"' in dots["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
     assert _channel(band, "x") == ("下四分位数", "quantitative")
     assert band["encoding"]["x2"] == {"field": "上四分位数"}
+    assert {(row["下四分位数"], row["中位数"], row["上四分位数"]) for row in rows} == {(300.0, 400.0, 500.0)}
     assert _channel(median, "x") == ("中位数", "quantitative")
     assert _channel(dots, "x") == ("数值", "quantitative")
-    assert dots["encoding"]["x"]["axis"]["format"] == WAN
+    assert dots["encoding"]["x"]["axis"]["format"] == AXIS_WAN
+    assert dots["encoding"]["x"]["scale"]["zero"] is True
     assert dots["encoding"]["x"]["title"] == "人员经费（万元）"
-    assert _channel(dots, "y") == ("同组", "nominal")
     assert _channel(dots, "color") == ("角色", "nominal")
     assert dots["encoding"]["color"]["scale"]["domain"] == ["本部门", "同组部门"]
-    points = _values(dots)
-    assert [row["数值"] for row in points] == [200.0, 300.0, 400.0, 500.0, 800.0]
-    assert [row["部门"] for row in points if row["角色"] == "本部门"] == [YI]
-    focus = next(row for row in points if row["角色"] == "本部门")
+    assert [row["部门"] for row in rows if row["角色"] == "本部门"] == [YI]
+    focus = next(row for row in rows if row["角色"] == "本部门")
     assert (focus["排名"], focus["百分位"], focus["中位数"]) == ("4/5", 25.0, 400.0)
     tips = _tooltips(dots)
+    assert list(tips)[:2] == ["部门", "同组"]
     assert tips["数值"]["format"] == WAN and tips["中位数"]["title"] == "同组中位数（万元）"
-    assert label["transform"] == [{"filter": "(datum['角色'] === '本部门')"}]
-    assert _channel(label, "text") == ("部门", "nominal")
+    # Every dot carries its value, formatted like the tooltip.
+    assert values["transform"] == [{"calculate": "format(datum['数值'], ',.2f')", "as": "数值标签"}]
+    assert _channel(values, "text") == ("数值标签", "nominal")
+
+
+def test_peer_strip_chart_ranks_no_group_smaller_than_the_minimum(peers: pl.DataFrame) -> None:
+    # Three of the five peers: fewer than compare.MIN_PEER_GROUP (5), so no rank even where the frame has one.
+    three = peers.filter(pl.col(s.DEPARTMENT_ID).is_in(["jia", "yi", "bing"])).with_columns(
+        pl.lit(3, pl.Int32).alias(c.PEER_COUNT)
+    )
+    spec = _spec(charts.peer_strip_chart(three, focus_department_id="yi", measure="personnel"))
+    assert spec["title"] == {
+        "text": "人员经费：同组比较（2024年，万元）",
+        "subtitle": ["同组仅3个部门（少于5个），不排名"],
+    }
+    assert {row["排名"] for row in _values(spec)} == {"不排名（同组少于5个部门）"}
+    assert {row["百分位"] for row in _values(spec)} == {None}
+    assert "第" not in json.dumps(spec, ensure_ascii=False)
+    # The frame of compare.peer_stats has no rank there either: the chart says why instead of "null/3".
+    spec = _spec(
+        charts.peer_strip_chart(
+            three.with_columns(pl.lit(None, pl.Int32).alias(c.RANK)), focus_department_id="yi", measure="personnel"
+        )
+    )
+    assert {row["排名"] for row in _values(spec)} == {"不排名（同组少于5个部门）"}
 
 
 def test_peer_strip_chart_ratio_year_and_missing_focus(peers: pl.DataFrame) -> None:
@@ -456,26 +496,30 @@ def test_peer_strip_chart_ratio_year_and_missing_focus(peers: pl.DataFrame) -> N
             ratios, focus_department_id="yi", measure="personnel", unit="", value_format=".1%", fiscal_year=2023
         )
     )
-    assert spec["title"] == "人员经费：同组比较（2023年）"
+    assert spec["title"] == {"text": "人员经费：同组比较（2023年）", "subtitle": ["同组仅1个部门（少于5个），不排名"]}
     dots = spec["layer"][2]
-    assert dots["encoding"]["x"]["axis"]["format"] == ".1%"
-    assert _values(dots) == [
+    assert dots["encoding"]["x"]["axis"]["format"] == ".1~%"
+    assert _tooltips(dots)["数值"]["format"] == ".1%"
+    assert _values(spec) == [
         {
             "部门": YI,
             "同组": "区级行政单位",
             "数值": 0.25,
             "角色": "本部门",
-            "排名": "1/1",
-            "百分位": 100.0,
+            "排名": "不排名（同组少于5个部门）",
+            "百分位": None,
             "中位数": 0.25,
+            "下四分位数": 0.25,
+            "上四分位数": 0.25,
         }
     ]
     # A department outside the frame: every group of the latest year, nothing highlighted.
     spec = _spec(charts.peer_strip_chart(peers, focus_department_id="nobody", measure="personnel", unit="元"))
-    points = _values(spec["layer"][2])
+    points = _values(spec)
     assert {row["同组"] for row in points} == {"区级行政单位", "区级事业单位"}
     assert {row["角色"] for row in points} == {"同组部门"}
     assert max(row["数值"] for row in points) == 9e6
+    assert spec["layer"][2]["encoding"]["y"]["axis"]["labelFontWeight"]["expr"].startswith("false")
 
 
 # --- flags --------------------------------------------------------------------------------------------------------
@@ -735,7 +779,9 @@ def test_english_titles_of_every_builder(
             peers, focus_department_id="yi", measure="public", unit="元/人", lang="en"
         ),
     }
-    assert {key: _spec(chart)["title"] for key, chart in title.items()} == {
+    titles = {key: _spec(chart)["title"] for key, chart in title.items()}
+    assert titles["ratio"]["subtitle"] == ["Only 1 in the peer group (fewer than 5): no rank"]
+    assert {key: text if isinstance(text, str) else text["text"] for key, text in titles.items()} == {
         "small_multiples": "Expenditure: trend by department (10k yuan)",
         "slope": "Income: 2022 and 2024 compared (10k yuan)",
         "waterfall": "Change from 2023 to 2024 by spending category (10k yuan)",
@@ -766,14 +812,13 @@ def test_english_labels_of_values(decomposition: pl.DataFrame, structure: pl.Dat
     assert unit["encoding"]["color"]["sort"] == ["Basic spending", "Project spending"]
     assert unit["encoding"]["color"]["title"] == "Spending category"
     spec = _spec(charts.peer_strip_chart(_ascii(peers), focus_department_id="yi", measure="personnel", lang="en"))
-    band, _median, dots, label = spec["layer"]
-    assert _values(band) == [
-        {"Peer group": "District offices", "Lower quartile": 300.0, "Median": 400.0, "Upper quartile": 500.0}
-    ]
+    _band, _median, dots, _values_text = spec["layer"]
+    spread = {(row["Peer group"], row["Lower quartile"], row["Median"], row["Upper quartile"]) for row in _values(spec)}
+    assert spread == {("District offices", 300.0, 400.0, 500.0)}
     assert dots["encoding"]["x"]["title"] == "Personnel costs (10k yuan)"
     assert dots["encoding"]["color"]["scale"]["domain"] == ["This department", "Peer department"]
     assert _tooltips(dots)["Median"]["title"] == "Peer median (10k yuan)"
-    assert label["transform"] == [{"filter": "(datum['Role'] === 'This department')"}]
+    assert _tooltips(dots)["Rank"]["title"] == "Rank (highest first)"
 
 
 @pytest.mark.parametrize("kind", BUILDERS)
@@ -804,3 +849,235 @@ def test_render_svg_of_an_english_chart(trends: pl.DataFrame) -> None:
     svg = charts.render_svg(charts.trend_chart(_ascii(trends), measure="income_total", lang="en"))
     assert "Income: trend (10k yuan)" in svg
     assert not CJK.search(svg)
+
+
+# --- charts that do not mislead -----------------------------------------------------------------------------------
+WANLI, BANGONG = "上海市普陀区人民政府万里街道办事处", "上海市普陀区人民政府办公室"  # 17 and 13 characters, same prefix
+SC = "Noto Sans CJK SC"
+
+
+def _many_departments(count: int) -> pl.DataFrame:
+    """Income of ``count`` departments in 2023 and 2024; department i has (i + 1) × 1,000,000 元 in 2023 and 1 %
+    more in 2024; the first two carry the two long 普陀区 names."""
+    ids = [f"d{i:02d}" for i in range(count)]
+    names = [WANLI, BANGONG, *(f"测试区第{i}局" for i in range(2, count))]
+    base = [Decimal((i + 1) * 1_000_000) for i in range(count)]
+    return pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ids * 2,
+            s.NAME: names * 2,
+            c.MEASURE: ["income_total"] * (2 * count),
+            s.FISCAL_YEAR: [2023] * count + [2024] * count,
+            s.AMOUNT_YUAN: [*base, *(amount * Decimal("1.01") for amount in base)],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+
+
+def _as_totals(trends: pl.DataFrame) -> pl.DataFrame:
+    return trends.select(s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, pl.lit("income").alias(s.SIDE), s.AMOUNT_YUAN)
+
+
+def _quantitative_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        unit["encoding"][channel]
+        for unit in _units(spec)
+        for channel in ("x", "y")
+        if unit.get("encoding", {}).get(channel, {}).get("type") == "quantitative"
+    ]
+
+
+@pytest.mark.parametrize("kind", [*BUILDERS, "totals"])
+def test_every_chart_draws_its_text_in_the_simplified_chinese_face(kind: str, request: pytest.FixtureRequest) -> None:
+    # The first face of the Noto CJK collection is the Japanese one: every text must name the SC face first.
+    if kind == "totals":
+        spec = _spec(charts.totals_chart(_as_totals(request.getfixturevalue("trends"))))
+    else:
+        fixture, build = BUILDERS[kind]
+        spec = _spec(build(request.getfixturevalue(fixture)))
+    config = spec["config"]
+    assert charts.CHART_FONT == SC
+    fonts = [
+        config["font"],
+        config["axis"]["labelFont"],
+        config["axis"]["titleFont"],
+        config["legend"]["labelFont"],
+        config["legend"]["titleFont"],
+        config["title"]["font"],
+        config["title"]["subtitleFont"],
+        config["header"]["labelFont"],
+        config["text"]["font"],
+    ]
+    assert all(font.split(",")[0] == SC for font in fonts)
+    # Full department names in legends and on axes (the old default of 160 px cut 万里街道办事处 and 办公室 to the
+    # same prefix); few ticks that never overlap; room so no title is clipped.
+    assert config["legend"]["labelLimit"] >= 300
+    assert config["axis"]["labelLimit"] >= 250
+    assert config["axis"]["labelOverlap"]
+    assert config["axisQuantitative"]["tickCount"] <= 6
+    assert min(config["padding"].values()) >= 5
+
+
+def test_the_svg_names_the_simplified_chinese_face(trends: pl.DataFrame) -> None:
+    svg = charts.render_svg(charts.trend_chart(trends))
+    families = set(re.findall(r'font-family="([^"]*)"', svg))
+    assert families and all(family.startswith(SC) for family in families)
+
+
+@pytest.mark.skipif(not charts.cjk_font_directories(), reason="no CJK font on this system")
+def test_rendered_glyphs_are_the_simplified_chinese_ones() -> None:
+    # 骨 and 直 are drawn differently by the Japanese and the Simplified Chinese faces of one collection; the font
+    # a chart names must be the one the renderer finds (an unknown family would fall back to the collection's JP).
+    vl_convert = pytest.importorskip("vl_convert")
+    chart = charts.trend_chart(pl.DataFrame(), title="骨直过")
+    drawn = charts.render_png(chart, scale=1)  # registers the system's CJK fonts
+    spec = chart.to_json()
+    stack = json.loads(spec)["config"]["font"]
+
+    def with_font(family: str) -> bytes:
+        return vl_convert.vegalite_to_png(spec.replace(stack, family), scale=1)
+
+    assert drawn == with_font("Noto Sans CJK SC")
+    assert drawn != with_font("Noto Sans CJK JP")
+
+
+def test_amount_axes_start_at_zero_and_tick_without_decimals(
+    trends: pl.DataFrame, decomposition: pl.DataFrame, structure: pl.DataFrame, peers: pl.DataFrame
+) -> None:
+    built = {
+        "totals": charts.totals_chart(_as_totals(trends)),
+        "trend": charts.trend_chart(trends),
+        "small_multiples": charts.small_multiples_chart(trends, measure="income_total"),
+        "slope": charts.slope_chart(trends, 2022, 2024, measure="income_total"),
+        "waterfall": charts.waterfall_chart(decomposition),
+        "amounts": charts.composition_chart(structure, dimension="category", normalize=False),
+        "peers": charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel"),
+    }
+    for name, chart in built.items():
+        axes = [axis for axis in _quantitative_axes(_spec(chart)) if "scale" in axis]
+        assert axes, name
+        # A 万元 axis starts at zero: +0.7 % between two years looks like +0.7 %, not like a cliff.
+        assert all(axis["scale"].get("zero") is True for axis in axes), name
+        # Decimals belong in labels and tooltips; an axis tick reads 30,000, not 30,000.00.
+        assert all("~" in axis["axis"]["format"] for axis in axes if "axis" in axis), name
+    shares = _spec(charts.composition_chart(structure, dimension="category"))
+    assert next(_units(shares))["encoding"]["y"]["scale"]["domain"] == [0, 1]
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_up_to_eight_departments_each_have_a_colour_and_a_full_name(count: int) -> None:
+    trends = _many_departments(count)
+    for chart in (charts.trend_chart(trends), charts.totals_chart(_as_totals(trends))):
+        spec = _spec(chart)
+        line = next(_units(spec))
+        assert _channel(line, "color") == ("部门", "nominal")
+        assert line["encoding"]["color"]["legend"]["labelLimit"] >= 300
+        assert len({row["部门"] for row in _values(spec)}) == count
+        assert {WANLI, BANGONG} <= {row["部门"] for row in _values(spec)}
+        assert "detail" not in line["encoding"]
+
+
+@pytest.mark.parametrize("builder", ["trend", "totals", "slope"])
+def test_more_than_eight_departments_highlight_one_against_grey_peers(builder: str) -> None:
+    trends = _many_departments(12)
+
+    def build(**kw: Any) -> dict[str, Any]:
+        if builder == "trend":
+            return _spec(charts.trend_chart(trends, **kw))
+        if builder == "totals":
+            return _spec(charts.totals_chart(_as_totals(trends), **kw))
+        return _spec(charts.slope_chart(trends, 2023, 2024, measure="income_total", **kw))
+
+    for kw, highlighted in (
+        ({}, "测试区第11局"),  # by default the largest amount
+        ({"highlight": "d00"}, WANLI),  # by id
+        ({"highlight": BANGONG}, BANGONG),  # by name
+    ):
+        spec = build(**kw)
+        line = next(_units(spec))
+        color = line["encoding"]["color"]
+        # Two colours, not twelve: the highlighted department and its eleven grey peers, each still a line.
+        assert color["scale"]["domain"] == [highlighted, "其他11个部门（灰色）"]
+        assert len(set(color["scale"]["range"])) == 2
+        assert color["legend"]["labelLimit"] >= 300
+        assert _channel(line, "detail") == ("部门", "nominal")
+        assert _tooltips(line)["部门"]["type"] == "nominal"
+        rows = _values(spec)
+        assert len({row["部门"] for row in rows}) == 12
+        assert rows[-1]["部门"] == highlighted  # drawn last, on top
+        if builder != "slope":
+            # Only the highlighted department's points carry amount labels.
+            labels = [unit for unit in _units(spec) if unit["mark"]["type"] == "text"]
+            assert [unit["transform"] for unit in labels] == [[{"filter": f"(datum['部门'] === '{highlighted}')"}]]
+
+
+def test_a_highlight_with_few_departments_greys_the_others(trends: pl.DataFrame) -> None:
+    spec = _spec(charts.trend_chart(trends, measure="income_total", highlight="yi"))
+    assert next(_units(spec))["encoding"]["color"]["scale"]["domain"] == [YI, "其他1个部门（灰色）"]
+    # A single department needs no colour legend.
+    spec = _spec(charts.trend_chart(trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")))
+    assert next(_units(spec))["encoding"]["color"]["legend"] is None
+
+
+def test_slope_chart_names_every_department_it_cannot_draw() -> None:
+    # Four chosen departments: only 甲 has both 2023 and 2024; 乙 lacks 2023, 丙 lacks 2024, 丁 has only 2022.
+    trends = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia", "jia", "yi", "bing", "ding"],
+            s.NAME: [JIA, JIA, YI, BING, "测试区丁局"],
+            c.MEASURE: ["income_total"] * 5,
+            s.FISCAL_YEAR: [2023, 2024, 2024, 2023, 2022],
+            s.AMOUNT_YUAN: _money("1000000.00", "1100000.00", "500000.00", "700000.00", "900000.00"),
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+    notes = charts.slope_chart_gaps(trends, 2023, 2024, measure="income_total")
+    assert notes == [f"缺少2023年数据：{YI}", f"缺少2024年数据：{BING}", "缺少2023年和2024年数据：测试区丁局"]
+    spec = _spec(charts.slope_chart(trends, 2023, 2024, measure="income_total"))
+    assert {row["部门"] for row in _values(spec)} == {JIA}
+    assert spec["title"]["subtitle"] == notes
+    assert charts.slope_chart_gaps(trends, 2023, 2024, measure="income_total", lang="en") == [
+        f"No figure for 2023: {YI}",
+        f"No figure for 2024: {BING}",
+        "No figure for 2023 and 2024: 测试区丁局",
+    ]
+    # Every department with both years: nothing to say, and the title stays a plain string.
+    both = trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")
+    assert charts.slope_chart_gaps(both, 2023, 2024, measure="income_total") == []
+    assert _spec(charts.slope_chart(both, 2023, 2024, measure="income_total"))["title"] == (
+        "收入合计：2023年与2024年对比（万元）"
+    )
+    # Another measure's rows say nothing about this one.
+    assert charts.slope_chart_gaps(trends, 2023, 2024, measure="expenditure_total") == []
+
+
+def test_a_long_list_of_missing_departments_is_wrapped() -> None:
+    trends = _many_departments(12).filter((pl.col(s.FISCAL_YEAR) == 2024) | (pl.col(s.DEPARTMENT_ID) == "d00"))
+    (note,) = charts.slope_chart_gaps(trends, 2023, 2024, measure="income_total")
+    subtitle = _spec(charts.slope_chart(trends, 2023, 2024, measure="income_total"))["title"]["subtitle"]
+    assert len(subtitle) > 1 and "".join(subtitle) == note
+    assert all(len(line) <= 61 for line in subtitle)
+
+
+def test_more_than_eight_components_keep_seven_and_add_up_the_rest() -> None:
+    components = [f"2{i:02d} 第{i}类支出" for i in range(10)]  # component i: (10 - i) × 100,000 元
+    structure = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["jia"] * 10,
+            s.NAME: [JIA] * 10,
+            s.FISCAL_YEAR: [2024] * 10,
+            c.DIMENSION: ["function"] * 10,
+            c.COMPONENT: components,
+            s.AMOUNT_YUAN: [Decimal((10 - i) * 100_000) for i in range(10)],
+            c.SHARE: [(10 - i) / 55 for i in range(10)],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32, s.AMOUNT_YUAN: s.MONEY},
+    )
+    spec = _spec(charts.composition_chart(structure, dimension="function", normalize=False))
+    unit = next(_units(spec))
+    assert unit["encoding"]["color"]["sort"] == [*components[:7], "其他"]
+    rows = {row["构成"]: row for row in _values(spec)}
+    # 其他 = components 7, 8, 9: 300,000 + 200,000 + 100,000 元 = 60 万元, 6 / 55 of the total.
+    assert rows["其他"]["金额"] == 60.0
+    assert rows["其他"]["占比"] == pytest.approx(6 / 55)
+    assert sum(row["金额"] for row in rows.values()) == 550.0

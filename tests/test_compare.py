@@ -354,12 +354,39 @@ def test_peer_stats() -> None:
         {s.DEPARTMENT_ID: ["a", "b", "c", "d"], s.FISCAL_YEAR: [2024] * 4, c.PEER_GROUP: ["区"] * 4},
         schema_overrides={s.FISCAL_YEAR: pl.Int32},
     )
-    got = compare.peer_stats(values, groups).sort(s.DEPARTMENT_ID)
+    got = compare.peer_stats(values, groups, min_group=4).sort(s.DEPARTMENT_ID)
     assert got.get_column(c.RANK).to_list() == [4, 1, 3, 2]
     assert got.get_column(c.PERCENTILE).to_list() == [25.0, 100.0, 50.0, 75.0]
     assert got.get_column(c.MEDIAN).to_list() == [25.0] * 4
     assert got.get_column(c.Q1).to_list() == [17.5] * 4
     assert got.get_column(c.Q3).to_list() == [32.5] * 4
+
+
+def test_peer_stats_rank_no_group_smaller_than_the_minimum() -> None:
+    # Four peers are fewer than the default minimum of five: no rank and no percentile, but the spread stays.
+    values = pl.DataFrame(
+        {
+            s.DEPARTMENT_ID: ["a", "b", "c", "d", "e"],
+            s.NAME: ["甲", "乙", "丙", "丁", "戊"],
+            s.FISCAL_YEAR: [2024] * 5,
+            c.MEASURE: ["income_total"] * 5,
+            c.VALUE: [10.0, 40.0, 20.0, 30.0, 50.0],
+        },
+        schema_overrides={s.FISCAL_YEAR: pl.Int32},
+    )
+    groups = pl.DataFrame(
+        {s.DEPARTMENT_ID: ["a", "b", "c", "d", "e"], s.FISCAL_YEAR: [2024] * 5, c.PEER_GROUP: ["区"] * 4 + ["市"]},
+        schema_overrides={s.FISCAL_YEAR: pl.Int32},
+    )
+    assert compare.MIN_PEER_GROUP == 5
+    small = compare.peer_stats(values, groups).sort(s.DEPARTMENT_ID)
+    assert small.get_column(c.RANK).to_list() == [None] * 5
+    assert small.get_column(c.PERCENTILE).to_list() == [None] * 5
+    assert small.get_column(c.PEER_COUNT).to_list() == [4, 4, 4, 4, 1]
+    assert small.get_column(c.MEDIAN).to_list() == [25.0] * 4 + [50.0]
+    whole = compare.peer_stats(values, groups.with_columns(pl.lit("区").alias(c.PEER_GROUP)))
+    assert whole.get_column(s.NAME).to_list() == ["戊", "乙", "丁", "丙", "甲"]
+    assert whole.get_column(c.RANK).to_list() == [1, 2, 3, 4, 5]
 
 
 def test_execution_rate_where_budget_and_final_exist() -> None:

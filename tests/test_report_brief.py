@@ -139,10 +139,16 @@ def test_pdf_pages_are_a4_not_blank_and_carry_the_chinese_text(tmp_path: Path, a
 def test_peers_rank_and_questions_with_evidence(three: Dataset, archives: SyntheticDisclosure) -> None:
     brief = build_brief(three, archives.full_name)
     spending = brief.peers.filter(pl.col("measure") == "expenditure_total").row(0, named=True)
-    # 图书馆 spends more and 博物馆 less than the archives (see the fixture): second of three.
-    assert (spending["rank"], spending["peer_count"]) == (2, 3)
+    # Three peers are fewer than analytics.compare.MIN_PEER_GROUP (5): no rank (it was "排第2位" of three), the
+    # sentence says why, and the peer chart ranks no one either.
+    assert (spending["rank"], spending["peer_count"]) == (None, 3)
     html = render_html(brief)
-    assert f"在“{REGION}”3个部门中排第2位" in html
+    assert f"“{REGION}”仅3个部门，少于5个，不排名" in html
+    assert "排第" not in html
+    assert "同组仅3个部门（少于5个），不排名" in html
+    # In a group of five the rank is given: 图书馆 spends more and 博物馆 less than the archives, second.
+    five = brief.peers.with_columns(pl.lit(2, pl.Int32).alias(c.RANK), pl.lit(5, pl.Int32).alias(c.PEER_COUNT))
+    assert f"在“{REGION}”5个部门中排第2位" in render_html(replace(brief, peers=five), charts_svg=False)
     assert not brief.questions.is_empty()
     first = brief.questions.row(0, named=True)
     assert first["evidence"], "each question carries where its figures were published"
@@ -398,7 +404,8 @@ def test_peers_by_unit_type(three: Dataset, archives: SyntheticDisclosure) -> No
     assert len(unit_types) == 1 and unit_types[0] is not None  # all three say the same sentence
     brief = build_brief(three, archives.full_name, peer_by="unit_type")
     spending = brief.peers.filter(pl.col("measure") == "expenditure_total").row(0, named=True)
-    assert (spending["peer_group"], spending["rank"], spending["peer_count"]) == (unit_types[0], 2, 3)
+    # Three peers: fewer than analytics.compare.MIN_PEER_GROUP, so no rank (it was 2 of 3).
+    assert (spending["peer_group"], spending["rank"], spending["peer_count"]) == (unit_types[0], None, 3)
     with pytest.raises(BriefError, match="unknown peer grouping 'size'"):
         build_brief(three, archives.full_name, peer_by="size")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from analytics.compare._analysis import (
     DIMENSIONS,
+    MIN_PEER_GROUP,
     components,
     composition_shift,
     decompose_change,
@@ -37,6 +38,7 @@ __all__ = [
     "DIFFERENCE_YUAN",
     "DIMENSIONS",
     "MEASURE_LABELS",
+    "MIN_PEER_GROUP",
     "NARRATIVE_AGREES",
     "NARRATIVE_FINAL_YUAN",
     "PRIOR_TEXT",

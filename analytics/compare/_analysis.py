@@ -18,6 +18,7 @@ __all__ = [
     "BUDGET_DOC_ID",
     "DIMENSIONS",
     "FINAL_DOC_ID",
+    "MIN_PEER_GROUP",
     "components",
     "composition_shift",
     "decompose_change",
@@ -28,6 +29,11 @@ __all__ = [
     "per_staff",
     "structure",
 ]
+
+#: The fewest departments a peer group needs for a rank or a percentile to mean something: in a group of two,
+#: "first" says little more than "larger than the other one". Below it, ``peer_stats`` leaves rank and percentile
+#: empty (the median and quartiles stay), and the charts and briefs say why there is no rank.
+MIN_PEER_GROUP = 5
 
 Dimension = Literal["category", "function", "economic", "project", "source"]
 #: What a change or a structure can be broken down by, with the Chinese label.
@@ -314,7 +320,7 @@ def peer_groups(ds: Dataset, by: Literal["unit_type", "region", "function"] = "r
     return ds.departments.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, pl.col(column).fill_null("未知").alias(c.PEER_GROUP))
 
 
-def peer_stats(values: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+def peer_stats(values: pl.DataFrame, groups: pl.DataFrame, *, min_group: int = MIN_PEER_GROUP) -> pl.DataFrame:
     """Rank, percentile, median and IQR of a value among a department's peers (same group, year and measure).
 
     Parameters
@@ -323,28 +329,42 @@ def peer_stats(values: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
         ``department_id, name, fiscal_year, measure, value`` (Float64; e.g. ``amount_yuan`` cast, or a ratio).
     groups
         ``peer_groups(...)``.
+    min_group
+        The fewest members a group needs for a rank and a percentile (``MIN_PEER_GROUP`` by default); a smaller
+        group's are null.
 
     Returns
     -------
     pl.DataFrame
         ``values``' columns plus ``peer_group, rank`` (1 = highest), ``percentile`` (0–100, share of peers at or
         below), ``peer_count, median, q1, q3``.
+
+    Examples
+    --------
+    >>> values = pl.DataFrame({"department_id": ["a", "b"], "name": ["甲", "乙"], "fiscal_year": [2024, 2024],
+    ...                        "measure": ["income_total"] * 2, "value": [1.0, 2.0]})
+    >>> groups = pl.DataFrame({"department_id": ["a", "b"], "fiscal_year": [2024, 2024], "peer_group": ["区"] * 2})
+    >>> peer_stats(values, groups).select("name", "rank", "peer_count", "median").rows()
+    [('乙', None, 2, 1.5), ('甲', None, 2, 1.5)]
+    >>> peer_stats(values, groups, min_group=2).get_column("rank").to_list()
+    [1, 2]
     """
     keys = [c.PEER_GROUP, s.FISCAL_YEAR, c.MEASURE]
     value = pl.col(c.VALUE)
+    large_enough = pl.len().over(keys) >= min_group
     return (
         values.lazy()
         .join(groups.lazy(), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="inner")
         .filter(value.is_not_null())
         .with_columns(
-            value.rank("min", descending=True).over(keys).cast(pl.Int32).alias(c.RANK),
-            (value.rank("max").over(keys) / pl.len().over(keys) * 100).alias(c.PERCENTILE),
+            pl.when(large_enough).then(value.rank("min", descending=True).over(keys)).cast(pl.Int32).alias(c.RANK),
+            pl.when(large_enough).then(value.rank("max").over(keys) / pl.len().over(keys) * 100).alias(c.PERCENTILE),
             pl.len().over(keys).cast(pl.Int32).alias(c.PEER_COUNT),
             value.median().over(keys).alias(c.MEDIAN),
             value.quantile(0.25, "linear").over(keys).alias(c.Q1),
             value.quantile(0.75, "linear").over(keys).alias(c.Q3),
         )
-        .sort([*keys, c.RANK])
+        .sort([*keys, c.VALUE], descending=[False, False, False, True])
         .collect()
     )
 

@@ -37,6 +37,7 @@ from analytics.compare import (
     COMPONENT_LABELS,
     DIFFERENCE_YUAN,
     MEASURE_LABELS,
+    MIN_PEER_GROUP,
     PRIOR_TEXT,
     TARGET_CHANGED,
     execution_by_line,
@@ -512,6 +513,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "no_staff": "未披露人员数，无法计算人均指标。",
         "peers": "四、同组比较",
         "peer_line": "在“{group}”{count}个部门中排第{rank}位（中位数 {median}，四分位 {q1}–{q3}）",
+        "peer_line_unranked": "“{group}”仅{count}个部门，少于{minimum}个，不排名（中位数 {median}，四分位 {q1}–{q3}）",
         "no_peers": "本年度没有可比较的同组部门。",
         "targets": "五、绩效目标",
         "targets_summary": "共 {total} 项指标，{changed} 项较以前年度有变化；下表列出其中 {shown} 项。",
@@ -589,6 +591,9 @@ _TEXT: dict[str, dict[str, Any]] = {
         "no_staff": "No staff numbers disclosed: per-staff figures cannot be computed.",
         "peers": "4. Standing among peers",
         "peer_line": "rank {rank} of {count} in “{group}” (median {median}, quartiles {q1}–{q3})",
+        "peer_line_unranked": (
+            "only {count} in “{group}”, fewer than {minimum}: no rank (median {median}, quartiles {q1}–{q3})"
+        ),
         "no_peers": "No peer department to compare with this year.",
         "targets": "5. Performance targets",
         "targets_summary": "{total} indicators, {changed} changed from earlier years; {shown} shown below.",
@@ -764,10 +769,14 @@ def _context(
         {
             "measure": _measure_name(r[c.MEASURE], lang),
             "value": _wan(r[c.VALUE]),
-            "line": text["peer_line"].format(
+            # A rank only in a group large enough for one (“排第1位” of two says little).
+            "line": text[
+                "peer_line" if r[c.RANK] is not None and r[c.PEER_COUNT] >= MIN_PEER_GROUP else "peer_line_unranked"
+            ].format(
                 group=r[c.PEER_GROUP],
                 count=r[c.PEER_COUNT],
                 rank=r[c.RANK],
+                minimum=MIN_PEER_GROUP,
                 median=_wan(r[c.MEDIAN]),
                 q1=_wan(r[c.Q1]),
                 q3=_wan(r[c.Q3]),

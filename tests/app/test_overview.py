@@ -135,3 +135,27 @@ def test_a_contradicted_total_is_marked_beside_it(tmp_path: Path, monkeypatch: p
     assert marked["金额（万元）"].item() == float(doubtful.total)
     assert (totals.loc[totals["读数"] == "", "口径"] == "支出").any()
     assert any("读数存疑" in c.value for c in at.caption)
+
+
+def _chart_spec(at: AppTest, index: int = 0) -> dict[str, object]:
+    import json
+
+    return json.loads(at.get("vega_lite_chart")[index].proto.spec)
+
+
+def test_many_departments_highlight_one_and_grey_the_others() -> None:
+    at = _app().run()
+    # The shipped dataset has 14 departments, more than eight colours can tell apart.
+    highlight = at.selectbox(key="overview_highlight")
+    assert highlight.value == "上海市普陀区人民政府万里街道办事处"
+    color = _chart_spec(at)["spec"]["layer"][0]["encoding"]["color"]
+    assert color["scale"]["domain"] == ["上海市普陀区人民政府万里街道办事处", "其他13个部门（灰色）"]
+    highlight.select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    color = _chart_spec(at)["spec"]["layer"][0]["encoding"]["color"]
+    assert color["scale"]["domain"] == ["武汉市汉阳区大数据中心", "其他13个部门（灰色）"]
+    # One department: its own colour, nothing to highlight.
+    at.selectbox(key="overview_department").select("武汉市汉阳区大数据中心").run()
+    assert not at.exception
+    assert "overview_highlight" not in [box.key for box in at.selectbox]
+    assert _chart_spec(at)["spec"]["layer"][0]["encoding"]["color"]["field"] == "部门"

@@ -82,6 +82,28 @@ def test_compare_defaults_to_long_series_and_says_when_no_department_has_both_ye
     assert len(at.get("vega_lite_chart")) == 4
 
 
+def test_compare_names_the_departments_a_slope_cannot_draw() -> None:
+    import json
+
+    at = _page("app_pages/compare.py")
+    at.selectbox(key="compare_measure").select("income_total").run()
+    # 万里街道 published 2023 and 2024, 商务委员会 only 2025, 检察院 2017 and 2018.
+    chosen = ["上海市普陀区人民政府万里街道办事处", "上海市普陀区商务委员会", "江苏省人民检察院"]
+    at.multiselect(key="compare_departments").set_value(chosen).run()
+    at.select_slider(key="compare_years").set_value((2023, 2025)).run()
+    assert not at.exception
+    assert [caption.value for caption in at.caption if caption.value.startswith("缺少")] == [
+        "缺少2023年数据：上海市普陀区商务委员会",
+        "缺少2025年数据：上海市普陀区人民政府万里街道办事处",
+        "缺少2023年和2025年数据：江苏省人民检察院",
+    ]
+    # A drawn slope (万里街道 has both years) names the others in its subtitle.
+    at.select_slider(key="compare_years").set_value((2023, 2024)).run()
+    slope = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    assert slope["title"]["subtitle"] == ["缺少2023年和2024年数据：上海市普陀区商务委员会、江苏省人民检察院"]
+    assert slope["title"]["text"] == "收入合计：2023年与2024年对比（万元）"
+
+
 def test_department_page_opens_on_the_longest_series() -> None:
     at = _page("app_pages/department.py")
     assert at.selectbox(key="department_pick").value == "武汉市汉阳区大数据中心"
