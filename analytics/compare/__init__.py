@@ -20,6 +20,7 @@ from analytics.compare._analysis import (
     structure,
 )
 from analytics.compare._crosswalk import crosswalk_codes, crosswalk_summary
+from analytics.compare._drilldown import drilldown
 from analytics.compare._measures import COMPONENT_LABELS, MEASURE_LABELS, measures, trends
 from analytics.compare._targets import PRIOR_TEXT, TARGET_CHANGED, target_history
 from analytics.compare._totals import TOTAL_SOURCES, yearly_totals
@@ -36,6 +37,7 @@ __all__ = [
     "crosswalk_codes",
     "crosswalk_summary",
     "decompose_change",
+    "drilldown",
     "execution_rates",
     "latest_peer_group",
     "measures",
