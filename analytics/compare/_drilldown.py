@@ -25,7 +25,7 @@ from analytics.errors import QueryError
 from analytics.reference.classification import changed_codes
 from analytics.store import Dataset
 
-__all__ = ["COMPARISONS", "DRILLDOWN_SCHEMA", "IDENTITIES", "drilldown"]
+__all__ = ["COMPARISONS", "DRILLDOWN_SCHEMA", "IDENTITIES", "drilldown", "drilldown_years"]
 
 # Column names of the frame returned here (an analysis output, not a stored table).
 PREVIOUS_YEAR = "previous_year"
@@ -304,3 +304,32 @@ def drilldown(
         .sort(s.CODE)
     )
     return out.collect()
+
+
+def drilldown_years(ds: Dataset, *, classification: str = "function", phase: str = "budget") -> pl.DataFrame:
+    """``department_id, fiscal_year``: the department-years :func:`drilldown` has 类 figures for, by department and
+    year.
+
+    Examples
+    --------
+    >>> from analytics.store import Dataset
+    >>> drilldown_years(Dataset.empty()).columns
+    ['department_id', 'fiscal_year']
+    """
+    if classification not in CLASSIFIED_TABLES:
+        raise QueryError(f"unknown classification {classification!r}; expected one of {', '.join(CLASSIFIED_TABLES)}")
+    tables = CLASSIFIED_TABLES[classification]
+    return (
+        ds.lines.lazy()
+        .filter(
+            (pl.col(s.PHASE) == phase)
+            & pl.col(s.TABLE).is_in(tables)
+            & (pl.col(s.COLUMN) == "total")
+            & (pl.col(s.CLASSIFICATION) == classification)
+            & (_level(pl.col(s.CODE)) == 1)
+        )
+        .select(s.DEPARTMENT_ID, s.FISCAL_YEAR)
+        .unique()
+        .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR)
+        .collect()
+    )
