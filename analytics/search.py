@@ -4,7 +4,8 @@ One query looks through the lines of the tables (their 科目 and the text they 
 narrative's statements, the performance indicators and the flags. Matching is on folded text: Unicode NFKC (which
 turns full-width letters, digits and brackets into their half-width forms), lower case, and every whitespace removed
 (a PDF's text layer breaks words with spaces: ``公务 接待费`` is ``公务接待费``). A query of several words, split on
-whitespace, matches a row that has all of them, in any of its searched fields.
+whitespace, matches a row that has all of them, in any of its searched fields or in its context: the name of its
+department and its fiscal year (``万里 行政运行 2024``).
 
 The work is a handful of Polars string expressions over each whole table (no loop over rows), then a sort of the
 rows found.
@@ -97,11 +98,13 @@ def _locator(word: str) -> str:
     return "(?i)" + r"\s?".join(_variants(char) for char in word)
 
 
-def _snippet(text: pl.Expr, word: str) -> pl.Expr:
-    """A short piece of ``text`` (display form) around the first place ``word`` occurs; its start if not found."""
+def _snippet(text: pl.Expr, words: Sequence[str]) -> pl.Expr:
+    """A short piece of ``text`` (display form) around the first place any of ``words`` occurs; its start if none
+    does."""
     display = _display(text)
+    anywhere = "|".join(f"(?:{_locator(word)})" for word in words)
     # Character offset of the match: the length of what precedes it (``str.find`` counts bytes).
-    before = display.str.extract(f"(?s)^(.*?){_locator(word)}", 1).str.len_chars().fill_null(0).cast(pl.Int64)
+    before = display.str.extract(f"(?s)^(.*?)(?:{anywhere})", 1).str.len_chars().fill_null(0).cast(pl.Int64)
     start = pl.max_horizontal(before - _BEFORE, pl.lit(0, pl.Int64))
     length = _BEFORE + _AFTER
     end = start + length
@@ -113,24 +116,37 @@ def _snippet(text: pl.Expr, word: str) -> pl.Expr:
 
 
 def _matched(
-    frame: pl.LazyFrame, fields: Sequence[str], words: Sequence[str], shown: Sequence[str] | None = None
+    frame: pl.LazyFrame, names: pl.LazyFrame, fields: Sequence[str], words: Sequence[str], shown: Sequence[str] = ()
 ) -> pl.LazyFrame:
-    """The rows of ``frame`` whose ``fields`` hold every word, with ``text`` (the first of the ``shown`` fields, all by
-    default, holding the first word; else the first field), its ``snippet`` and ``_primary`` (whether the first word
-    is in the row's first field: its name, not its source text)."""
-    folded = {name: _folded(pl.col(name).cast(pl.String).fill_null("")) for name in fields}
+    """The rows of ``frame`` that hold every word in their ``fields`` or their context (the department's name from
+    ``names``, the fiscal year), with ``text`` (the first of the ``shown`` fields, all by default, that holds a
+    word, the earlier words first; else the first field), its ``snippet`` and ``_primary`` (whether a word is in the
+    row's first field: its name, not its source text)."""
+    context = frame.join(names, on=s.DEPARTMENT_ID, how="left", maintain_order="left").with_columns(
+        pl.col(s.FISCAL_YEAR).cast(pl.String).alias("_year")
+    )
+    folded = {name: _folded(pl.col(name).cast(pl.String).fill_null("")) for name in [*fields, DEPARTMENT_NAME, "_year"]}
     together = pl.concat_str(list(folded.values()), separator=_FIELD_BREAK)
-    found = frame.with_columns(together.alias("_all")).filter(
+    found = context.with_columns(together.alias("_all")).filter(
         pl.all_horizontal(pl.col("_all").str.contains(word, literal=True) for word in words)
     )
-    first = words[0]
+    holds = {name: pl.any_horizontal(folded[name].str.contains(w, literal=True) for w in words) for name in fields}
     text = pl.coalesce(
-        *(pl.when(folded[name].str.contains(first, literal=True)).then(pl.col(name)) for name in shown or fields),
+        *(
+            pl.when(folded[name].str.contains(word, literal=True)).then(pl.col(name))
+            for word in words
+            for name in shown or fields
+        ),
         pl.col(fields[0]),
     )
-    return found.with_columns(
-        text.alias(TEXT), folded[fields[0]].str.contains(first, literal=True).alias("_primary")
-    ).with_columns(_snippet(pl.col(TEXT), first).alias(SNIPPET), _display(pl.col(TEXT)).alias(TEXT))
+    return found.with_columns(text.alias(TEXT), holds[fields[0]].alias("_primary")).with_columns(
+        _snippet(pl.col(TEXT), words).alias(SNIPPET), _display(pl.col(TEXT)).alias(TEXT)
+    )
+
+
+def _names(ds: Dataset) -> pl.LazyFrame:
+    """``department_id, department_name``: each department's latest name."""
+    return latest_names(ds.departments).rename({s.NAME: DEPARTMENT_NAME})
 
 
 def _lines(ds: Dataset, words: Sequence[str]) -> pl.LazyFrame:
@@ -140,7 +156,7 @@ def _lines(ds: Dataset, words: Sequence[str]) -> pl.LazyFrame:
         .otherwise(pl.col(s.NAME))
         .alias("_label")
     )
-    found = _matched(lines, ["_label", s.SOURCE_TEXT], words)
+    found = _matched(lines, _names(ds), ["_label", s.SOURCE_TEXT], words)
     # A printed row is one line per amount column: one result, with the row's 合计 where it has one.
     return (
         found.sort(pl.col(s.COLUMN) != "total", s.COLUMN)
@@ -167,7 +183,7 @@ def _from_documents(
     """The rows of a table keyed by document (projects, statements, indicators) that match, with their phase."""
     phases = ds.documents.lazy().select(s.DOC_ID, s.PHASE)
     return (
-        _matched(table.lazy(), fields, words)
+        _matched(table.lazy(), _names(ds), fields, words)
         .join(phases, on=s.DOC_ID, how="left")
         .select(
             pl.lit(kind).alias(KIND),
@@ -195,7 +211,9 @@ def _flags(ds: Dataset, words: Sequence[str]) -> pl.LazyFrame:
     )
     return (
         # A rule's id is found, never shown: the message stands for it.
-        _matched(flags, [s.MESSAGE_ZH, s.MESSAGE_EN, s.SUBJECT, s.RULE_ID], words, [s.MESSAGE_ZH, s.SUBJECT])
+        _matched(
+            flags, _names(ds), [s.MESSAGE_ZH, s.MESSAGE_EN, s.SUBJECT, s.RULE_ID], words, [s.MESSAGE_ZH, s.SUBJECT]
+        )
         .join(phases, on=s.DOC_ID, how="left")
         .select(
             pl.lit("flag").alias(KIND),
@@ -223,7 +241,8 @@ def search(ds: Dataset, query: str, *, kinds: Iterable[str] | None = None, limit
         The dataset.
     query
         One or more words, separated by whitespace; case, full-width / half-width forms and spaces inside the
-        searched text do not matter. A query with no word finds nothing.
+        searched text do not matter. A word may also be the department's name (or part of it) or the fiscal year.
+        A query with no word finds nothing.
     kinds
         Which of ``KINDS`` to search (all when None): ``line`` (a table row's code and name, and the text it was
         read from), ``project`` (name, category, purpose, text), ``statement`` (subject and sentence),
@@ -237,8 +256,8 @@ def search(ds: Dataset, query: str, *, kinds: Iterable[str] | None = None, limit
     pl.DataFrame
         Columns of ``SEARCH_SCHEMA``: ``kind``, the ``department_id`` and its latest name (``department_name``),
         ``fiscal_year``, ``phase``, where it was published (``doc_id, source_name, page, line``), the matched
-        ``text`` (the first searched field holding the first word, whitespace collapsed), a ``snippet`` of it
-        around the match, and ``amount_yuan`` (Decimal 元) where the row has one: a line's (its 合计 column where it
+        ``text`` (the first searched field holding a word, whitespace collapsed), a ``snippet`` of it around the
+        first match, and ``amount_yuan`` (Decimal 元) where the row has one: a line's (its 合计 column where it
         prints one), a project's 本年预算, a statement's figure, a flag's observed figure when it is in 元. Matches
         in a row's name (a line's 科目, a project's name, a statement's subject, an indicator, a flag's message)
         come first, then the latest years; within those, kinds in the order of ``KINDS``.

@@ -213,7 +213,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "explore_comparison_compared": ("可比", "comparable"),
     "explore_comparison_new": ("上年未列", "not printed the year before"),
     "explore_comparison_no_prior_year": ("无上年数据", "no figures of the year before"),
-    "explore_comparison_code_changed": ("科目含义变化（{why}），不作比较", "meaning changed ({why}): not compared"),
+    "explore_comparison_code_changed": ("口径变化，不比较（{why}）", "not compared: meaning changed ({why})"),
     "explore_change_renamed": ("科目更名", "renamed"),
     "explore_change_added": ("新设科目", "new code"),
     "explore_change_removed": ("科目已撤销", "code withdrawn"),

@@ -267,12 +267,12 @@ def _search() -> None:
         pl.coalesce(DEPARTMENT_NAME, s.DEPARTMENT_ID).fill_null(dash).alias(t("explore_col_department")),
         pl.col(s.FISCAL_YEAR).cast(pl.String).fill_null(dash).alias(t("explore_col_year")),
         pl.col(s.PHASE).replace_strict(phases, default=dash).alias(t("explore_col_phase")),
-        pl.col(s.SOURCE_NAME).fill_null(dash).alias(t("explore_col_file")),
-        # As text: a text disclosure has lines but no pages, and a dash reads better than an empty number.
-        pl.col(s.PAGE).cast(pl.String).fill_null(dash).alias(t("explore_col_page")),
-        pl.col(s.LINE).cast(pl.String).fill_null(dash).alias(t("explore_col_line")),
         pl.col(SNIPPET).alias(t("explore_col_snippet")),
         wan_text(s.AMOUNT_YUAN).alias(t("explore_col_found_amount")),
+        # Where it was published, last: the file, then the page and line (a text disclosure has no pages).
+        pl.col(s.SOURCE_NAME).fill_null(dash).alias(t("explore_col_file")),
+        pl.col(s.PAGE).cast(pl.String).fill_null(dash).alias(t("explore_col_page")),
+        pl.col(s.LINE).cast(pl.String).fill_null(dash).alias(t("explore_col_line")),
     )
     right = st.column_config.TextColumn(alignment="right")
     texts = ("explore_col_year", "explore_col_page", "explore_col_line", "explore_col_found_amount")
@@ -281,7 +281,6 @@ def _search() -> None:
         hide_index=True,
         column_config={
             **dict.fromkeys((t(key) for key in texts), right),
-            t("explore_col_snippet"): st.column_config.TextColumn(width="large"),
         },
         height=_data.table_height(results.height),
         key="explore_results",
