@@ -114,7 +114,7 @@ def _figures(ds: Dataset, department_id: str, classification: str, phase: str) -
     )
     code = pl.col(s.CODE)
     level = pl.coalesce(pl.col(s.LEVEL), _level(code))
-    from_code = code.str.slice(0, 2 * level.cast(pl.Int32) - 3)  # a 项's first 5 digits, a 款's first 3
+    from_code = code.str.slice(0, 2 * level.cast(pl.Int32) - 1)  # a 项's first 5 digits, a 款's first 3
     parent = pl.when(level > 1).then(pl.coalesce(pl.col(s.PARENT_CODE), from_code))
     return (
         coded.join(sources, on=keys)
