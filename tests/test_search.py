@@ -22,13 +22,27 @@ def _frame(table: str, rows: list[dict[str, object]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=s.TABLES[table].schema, orient="row")
 
 
-def _line(code: str | None, name: str, column: str, amount: str, line: int, text: str) -> dict[str, object]:
+def _line(code: str | None, name: str, column: str, amount: str, *, line: int, text: str) -> dict[str, object]:
     return {
-        s.DOC_ID: "d24", s.DEPARTMENT_ID: "gulou", s.FISCAL_YEAR: 2024, s.AS_OF_YEAR: 2024, s.PHASE: "budget",
-        s.TABLE: "general_budget_basic_economic", s.SIDE: "expenditure", s.CLASSIFICATION: "economic",
-        s.CODE: code, s.NAME: name, s.LEVEL: 2, s.COLUMN: column, s.AMOUNT_BASIS: "budget",
-        s.AMOUNT_YUAN: D(amount), s.VERIFICATION: "unverified", s.PAGE: 12, s.LINE: line, s.SOURCE_TEXT: text,
-    }  # fmt: skip
+        s.DOC_ID: "d24",
+        s.DEPARTMENT_ID: "gulou",
+        s.FISCAL_YEAR: 2024,
+        s.AS_OF_YEAR: 2024,
+        s.PHASE: "budget",
+        s.TABLE: "general_budget_basic_economic",
+        s.SIDE: "expenditure",
+        s.CLASSIFICATION: "economic",
+        s.CODE: code,
+        s.NAME: name,
+        s.LEVEL: 2,
+        s.COLUMN: column,
+        s.AMOUNT_BASIS: "budget",
+        s.AMOUNT_YUAN: D(amount),
+        s.VERIFICATION: "unverified",
+        s.PAGE: 12,
+        s.LINE: line,
+        s.SOURCE_TEXT: text,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +60,7 @@ def ds() -> Dataset:
                 s.PHASE: phase,
                 s.SCOPE: "department",
                 s.DISCLOSURE_ID: doc,
-            }  # fmt: skip
+            }
             for doc, year, phase in (("d24", 2024, "budget"), ("f23", 2023, "final"))
         ],
     )
@@ -61,10 +75,13 @@ def ds() -> Dataset:
         s.LINES,
         [
             # One printed row, two amount columns: one result, with its 合计.
-            _line("30217", "公务接待费", "total", "12345.00", 3, "30217 公务 接 待费 1.23 1.23"),
-            _line("30217", "公务接待费", "basic", "12345.00", 3, "30217 公务 接 待费 1.23 1.23"),
-            _line("30216", "培训费", "total", "5000.00", 4, "30216 培训费 0.50"),
-            *(_line(f"3020{i}", f"印刷费{i}", "total", f"{i}00.00", 10 + i, f"印刷费{i}") for i in range(1, 6)),
+            _line("30217", "公务接待费", "total", "12345.00", line=3, text="30217 公务 接 待费 1.23 1.23"),
+            _line("30217", "公务接待费", "basic", "12345.00", line=3, text="30217 公务 接 待费 1.23 1.23"),
+            _line("30216", "培训费", "total", "5000.00", line=4, text="30216 培训费 0.50"),
+            *(
+                _line(f"3020{i}", f"印刷费{i}", "total", f"{i}00.00", line=10 + i, text=f"印刷费{i}")
+                for i in range(1, 6)
+            ),
         ],
     )
     projects = _frame(
@@ -83,7 +100,7 @@ def ds() -> Dataset:
                 s.PAGE: 20,
                 s.LINE: 2,
                 s.SOURCE_TEXT: "ＰＰＰ档案数字化项目 90 30",
-            }  # fmt: skip
+            }
         ],
     )
     statements = _frame(
@@ -99,7 +116,7 @@ def ds() -> Dataset:
                 s.PAGE: 5,
                 s.LINE: 9,
                 s.SOURCE_TEXT: LONG,
-            }  # fmt: skip
+            }
         ],
     )
     indicators = _frame(
@@ -117,7 +134,7 @@ def ds() -> Dataset:
                 s.PAGE: 22,
                 s.LINE: 7,
                 s.SOURCE_TEXT: "满意度指标 服务对象满意度 查档群众满意度 ≥95%",
-            }  # fmt: skip
+            }
         ],
     )
     flags = _frame(
@@ -127,7 +144,8 @@ def ds() -> Dataset:
                 s.FLAG_ID: "f1", s.SOURCE: "rule", s.RULE_ID: "checks.stale_year", s.FAMILY: "hygiene",
                 s.SEVERITY: "warning", s.DEPARTMENT_ID: "gulou", s.FISCAL_YEAR: 2024, s.DOC_ID: "d24",
                 s.SUBJECT: "年份", s.MEASURE: "yuan", s.OBSERVED: D("777.0000"),
-                s.MESSAGE_ZH: "文中出现往年年份，请核对是否沿用旧稿。", s.MESSAGE_EN: "an earlier year appears in the text",
+                s.MESSAGE_ZH: "文中出现往年年份，请核对是否沿用旧稿。",
+                s.MESSAGE_EN: "an earlier year appears in the text",
                 s.EVIDENCE: [{s.DOC_ID: "d24", "table_or_part": "narrative", s.PAGE: 3, s.LINE: 4, s.SOURCE_TEXT: "x"}],
             },
             {
@@ -222,7 +240,7 @@ def test_kinds_and_limit(ds: Dataset) -> None:
     assert analytics.search(ds, "满意度", kinds=["flag"]).get_column("kind").to_list() == ["flag"]
     assert analytics.search(ds, "满意度", kinds=[]).is_empty()
     assert set(KINDS) == {"line", "project", "statement", "indicator", "flag"}
-    with pytest.raises(QueryError, match="unknown kind.*'lines'.*expected some of line, project"):
+    with pytest.raises(QueryError, match=r"unknown kind.*'lines'.*expected some of line, project"):
         analytics.search(ds, "印刷费", kinds=["lines"])
     with pytest.raises(QueryError, match="limit 0 is below 1"):
         analytics.search(ds, "印刷费", limit=0)
