@@ -178,12 +178,19 @@ def _lines(ds: Dataset, words: Sequence[str]) -> pl.LazyFrame:
 
 
 def _from_documents(
-    ds: Dataset, kind: str, table: pl.DataFrame, *, fields: Sequence[str], words: Sequence[str], amount: pl.Expr
+    ds: Dataset,
+    kind: str,
+    table: pl.DataFrame,
+    *,
+    fields: Sequence[str],
+    words: Sequence[str],
+    amount: pl.Expr,
+    shown: Sequence[str] = (),
 ) -> pl.LazyFrame:
     """The rows of a table keyed by document (projects, statements, indicators) that match, with their phase."""
     phases = ds.documents.lazy().select(s.DOC_ID, s.PHASE)
     return (
-        _matched(table.lazy(), _names(ds), fields, words)
+        _matched(table.lazy(), _names(ds), fields, words, shown)
         .join(phases, on=s.DOC_ID, how="left")
         .select(
             pl.lit(kind).alias(KIND),
@@ -306,6 +313,8 @@ def search(ds: Dataset, query: str, *, kinds: Iterable[str] | None = None, limit
             fields=[s.SUBJECT, s.SOURCE_TEXT, s.PARENT_SUBJECT],
             words=words,
             amount=pl.col(s.AMOUNT_YUAN),
+            # The sentence says more than its subject (公务接待费): it is what a statement shows.
+            shown=[s.SOURCE_TEXT, s.SUBJECT, s.PARENT_SUBJECT],
         ),
         "indicator": lambda: _from_documents(
             ds,

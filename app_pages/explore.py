@@ -281,6 +281,11 @@ def _search() -> None:
         hide_index=True,
         column_config={
             **dict.fromkeys((t(key) for key in texts), right),
+            t("explore_col_kind"): st.column_config.TextColumn(width=80),
+            t("explore_col_department"): st.column_config.TextColumn(width="medium"),
+            t("explore_col_phase"): st.column_config.TextColumn(width=50),
+            t("explore_col_snippet"): st.column_config.TextColumn(width="large"),
+            t("explore_col_file"): st.column_config.TextColumn(width="medium"),
         },
         height=_data.table_height(results.height),
         key="explore_results",
