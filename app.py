@@ -29,6 +29,7 @@ pages = [
     st.Page("app_pages/department.py", title=t("department_title"), icon=":material/domain:", url_path="department"),
     st.Page("app_pages/compare.py", title=t("compare_title"), icon=":material/compare_arrows:", url_path="compare"),
     st.Page("app_pages/flags.py", title=t("flags_title"), icon=":material/flag:", url_path="flags"),
+    st.Page("app_pages/explore.py", title=t("explore_title"), icon=":material/manage_search:", url_path="explore"),
     st.Page("app_pages/data.py", title=t("data_title"), icon=":material/upload_file:", url_path="data"),
     st.Page("app_pages/brief.py", title=t("brief_title"), icon=":material/description:", url_path="brief"),
 ]

@@ -12,9 +12,10 @@ Decimal(precision=18, scale=2)
 
 from __future__ import annotations
 
-from analytics.errors import AnalyticsError, DatasetError, ReaderError, SchemaError
+from analytics.errors import AnalyticsError, DatasetError, QueryError, ReaderError, SchemaError
 from analytics.ingest import read_disclosure
 from analytics.schema import TABLES, validate
+from analytics.search import search
 from analytics.store import Dataset, open_dataset, save_dataset, update_dataset
 from analytics.units import format_wan, to_yuan, wan_yuan, yuan_to_wan
 
@@ -23,12 +24,14 @@ __all__ = [
     "AnalyticsError",
     "Dataset",
     "DatasetError",
+    "QueryError",
     "ReaderError",
     "SchemaError",
     "format_wan",
     "open_dataset",
     "read_disclosure",
     "save_dataset",
+    "search",
     "to_yuan",
     "update_dataset",
     "validate",

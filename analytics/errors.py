@@ -6,7 +6,7 @@ can show it to a user as it is, without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["AnalyticsError", "DatasetError", "ReaderError", "SchemaError"]
+__all__ = ["AnalyticsError", "DatasetError", "QueryError", "ReaderError", "SchemaError"]
 
 
 class AnalyticsError(Exception):
@@ -19,6 +19,11 @@ class SchemaError(AnalyticsError):
 
 class DatasetError(AnalyticsError):
     """A dataset directory cannot be opened or written."""
+
+
+class QueryError(AnalyticsError, ValueError):
+    """An analysis was asked for what the dataset or the vocabulary does not have (an unknown department, phase,
+    classification or code); the message names what was asked and what is available."""
 
 
 class ReaderError(AnalyticsError):

@@ -355,3 +355,44 @@ def _figure_sources(path: str, version: str, doc_id: str, amount: object, year: 
 def figure_sources(doc_id: str, amount: object, year: int | None) -> pl.DataFrame:
     """Where a document prints an amount: its table lines, then its sentences (``analytics.evidence``)."""
     return _figure_sources(*current(), doc_id, amount, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _drilldown_years(path: str, version: str, classification: str, phase: str) -> pl.DataFrame:
+    from analytics.compare._drilldown import drilldown_years as years
+
+    return years(_load(path, version), classification=classification, phase=phase)
+
+
+def drilldown_years(classification: str, phase: str) -> pl.DataFrame:
+    """``department_id, fiscal_year``: the department-years with 类 figures of a classification and phase."""
+    return _drilldown_years(*current(), classification, phase)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _drilldown(  # noqa: PLR0917 - the cache key
+    path: str, version: str, department_id: str, classification: str, phase: str, year: int, parent: str | None
+) -> pl.DataFrame:
+    return compare.drilldown(
+        _load(path, version),
+        department_id,
+        classification=classification,  # type: ignore[arg-type]
+        phase=phase,
+        year=year,
+        parent=parent,
+    )
+
+
+def drilldown(department_id: str, classification: str, phase: str, year: int, parent: str | None) -> pl.DataFrame:
+    """The 科目 below ``parent`` (the 类 when None) of a department-year, with the year before and the identities."""
+    return _drilldown(*current(), department_id, classification, phase, year, parent)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _search(path: str, version: str, query: str, kinds: tuple[str, ...], limit: int) -> pl.DataFrame:
+    return analytics.search(_load(path, version), query, kinds=kinds, limit=limit)
+
+
+def search(query: str, kinds: tuple[str, ...], limit: int) -> pl.DataFrame:
+    """The rows of the current dataset that hold every word of ``query`` (of ``kinds``), at most ``limit``."""
+    return _search(*current(), query, kinds, limit)

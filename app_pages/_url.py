@@ -76,6 +76,18 @@ def bound(
     return value
 
 
+def bound_text(widget: Callable[..., Any], param: str, label: str, **kwargs: Any) -> str:
+    """Show a text widget (``st.text_input`` or a column's) bound to the query parameter ``param``: it starts from
+    the URL's text when first shown, and an empty text is no parameter. ``kwargs`` must hold a ``key``."""
+    key = kwargs["key"]
+    if key not in st.session_state and param in st.query_params:
+        st.session_state[key] = st.query_params.get(param, "")
+    value = widget(label, **kwargs) or ""
+    _write(param, value.strip() or None)
+    _show_link()
+    return value
+
+
 def language_toggle() -> bool:
     """The sidebar's English switch, bound to ``?lang=en``: the language carries across page switches (the switch
     is the app's, on every page) and reloads (the URL keeps it)."""

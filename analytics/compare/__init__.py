@@ -21,6 +21,7 @@ from analytics.compare._analysis import (
     structure,
 )
 from analytics.compare._crosswalk import crosswalk_codes, crosswalk_summary
+from analytics.compare._drilldown import drilldown
 from analytics.compare._execution import (
     BUDGET_SOURCE,
     DIFFERENCE_YUAN,
@@ -49,6 +50,7 @@ __all__ = [
     "crosswalk_codes",
     "crosswalk_summary",
     "decompose_change",
+    "drilldown",
     "execution_by_line",
     "execution_rates",
     "latest_peer_group",

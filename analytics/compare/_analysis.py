@@ -16,6 +16,7 @@ from analytics.store import Dataset
 __all__ = [
     "ADJUSTED_BUDGET_YUAN",
     "BUDGET_DOC_ID",
+    "CLASSIFIED_TABLES",
     "DIMENSIONS",
     "FINAL_DOC_ID",
     "MIN_PEER_GROUP",
@@ -24,6 +25,7 @@ __all__ = [
     "decompose_change",
     "execution_rates",
     "latest_peer_group",
+    "one_source",
     "peer_groups",
     "peer_stats",
     "per_staff",
@@ -46,6 +48,24 @@ DIMENSIONS: dict[str, str] = {
 }
 _COMPOSITION = "performance_fund_composition"
 _UNLISTED = "未列明部分"
+
+
+#: The tables that print the 科目 of each classification, most authoritative first: the figures of a department-year's
+#: 类 (and their 款 and 项) are those of one of them, see :func:`one_source`.
+CLASSIFIED_TABLES: dict[str, tuple[str, ...]] = {
+    "function": ("expenditure_summary", "general_budget_function"),
+    "economic": ("general_budget_basic_economic", "fiscal_appropriation_basic_economic"),
+}
+
+
+def one_source(picked: pl.LazyFrame, documents: pl.DataFrame) -> pl.LazyFrame:
+    """``department_id, fiscal_year, doc_id, _rank``: the one document and table (``_rank``) each department-year's
+    components are taken from, as :func:`~analytics.compare._common.prefer` picks it among those of ``picked``
+    (which carries ``department_id, fiscal_year, as_of_year, doc_id, _rank``). One source, because components from
+    different tables or documents need not add up."""
+    base = [s.DEPARTMENT_ID, s.FISCAL_YEAR, s.AS_OF_YEAR, s.DOC_ID, "_rank"]
+    sources = picked.select(base).unique().join(scopes(documents), on=s.DOC_ID, how="inner")
+    return prefer(sources, [s.DEPARTMENT_ID, s.FISCAL_YEAR]).select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank")
 
 
 def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> pl.DataFrame:
@@ -93,11 +113,7 @@ def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> p
             ).select(*base, pl.col(s.NAME).alias(c.COMPONENT), s.AMOUNT_YUAN, pl.lit(1).alias("_rank"))
         picked = pl.concat([composition, fallback])
     else:
-        tables = (
-            ["expenditure_summary", "general_budget_function"]
-            if dimension == "function"
-            else ["general_budget_basic_economic", "fiscal_appropriation_basic_economic"]
-        )
+        tables = list(CLASSIFIED_TABLES[dimension])
         picked = lines.filter(
             pl.col(s.TABLE).is_in(tables)
             & (pl.col(s.CLASSIFICATION) == dimension)
@@ -109,13 +125,8 @@ def components(ds: Dataset, dimension: Dimension, *, phase: str = "budget") -> p
             s.AMOUNT_YUAN,
             pl.col(s.TABLE).replace_strict({t: i for i, t in enumerate(tables)}, return_dtype=pl.Int32).alias("_rank"),
         )
-    # One source per department-year: the components must come from the same table to add up.
-    sources = picked.select(*base, "_rank").unique().join(scopes(ds.documents), on=s.DOC_ID, how="inner")
-    best_source = prefer(sources, [s.DEPARTMENT_ID, s.FISCAL_YEAR]).select(
-        s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank"
-    )
     return (
-        picked.join(best_source, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank"], how="inner")
+        picked.join(one_source(picked, ds.documents), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR, s.DOC_ID, "_rank"])
         .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.COMPONENT)
         .agg(pl.col(s.AMOUNT_YUAN).sum().cast(s.MONEY))
         .sort(s.DEPARTMENT_ID, s.FISCAL_YEAR, c.COMPONENT)

@@ -64,7 +64,7 @@ def test_the_root_opens_the_overview_and_keeps_the_query() -> None:
 
 def test_every_page_opens_in_english_from_the_link() -> None:
     titles = {"overview": "Departments and totals", "department": "Department profile", "compare": "Compare",
-              "flags": "Findings", "data": "Data", "brief": "Brief"}  # fmt: skip
+              "flags": "Findings", "explore": "Explore and search", "data": "Data", "brief": "Brief"}  # fmt: skip
     for page, title in titles.items():
         at = _open(f"app_pages/{page}.py", lang="en")
         assert at.title[0].value == title, page
