@@ -220,7 +220,8 @@ def department_inventory(ds: Dataset, *, years: pl.DataFrame | None = None) -> p
     -------
     polars.DataFrame
         ``INVENTORY_COLUMNS``: ``department_id, name``, ``years``, ``budget_years``, ``final_years`` (sorted lists
-        of years with documents), the counts of ``department_years`` summed, ``budget_total_years`` and
+        of years with documents), the counts of ``department_years`` summed (``flags``: every flag of the
+        department, those about no particular year too), ``budget_total_years`` and
         ``final_total_years`` (sorted lists); sorted by name.
 
     Examples
@@ -230,6 +231,12 @@ def department_inventory(ds: Dataset, *, years: pl.DataFrame | None = None) -> p
     """
     years = department_years(ds) if years is None else years
     year = pl.col(s.FISCAL_YEAR)
+    # Every flag of the department, those about no particular year too.
+    flags = (
+        ds.flags.filter(pl.col(s.DEPARTMENT_ID).is_not_null())
+        .group_by(s.DEPARTMENT_ID)
+        .agg(pl.len().cast(pl.Int64).alias(s.FLAGS))
+    )
 
     def where(condition: pl.Expr) -> pl.Expr:
         return year.filter(condition).sort()
@@ -243,11 +250,13 @@ def department_inventory(ds: Dataset, *, years: pl.DataFrame | None = None) -> p
             where(pl.col(FINAL_DOCUMENTS) > 0).alias(FINAL_YEARS),
             *(
                 pl.col(column).sum()
-                for column in (BUDGET_DOCUMENTS, FINAL_DOCUMENTS, DOCUMENTS, DISCLOSURES, *_FIGURES, s.FLAGS)
+                for column in (BUDGET_DOCUMENTS, FINAL_DOCUMENTS, DOCUMENTS, DISCLOSURES, *_FIGURES)
             ),
             where(pl.col(BUDGET_TOTALS)).alias(BUDGET_TOTAL_YEARS),
             where(pl.col(FINAL_TOTALS)).alias(FINAL_TOTAL_YEARS),
         )
+        .join(flags, on=s.DEPARTMENT_ID, how="left")
+        .with_columns(pl.col(s.FLAGS).fill_null(0))
         .select(INVENTORY_COLUMNS)
         .sort(s.NAME, s.DEPARTMENT_ID)
     )
