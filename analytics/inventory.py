@@ -34,6 +34,10 @@ __all__ = [
     "FINAL_TOTAL_YEARS",
     "FINAL_YEARS",
     "INVENTORY_COLUMNS",
+    "PHASE_DOCUMENTS",
+    "PHASE_TOTALS",
+    "PHASE_TOTAL_YEARS",
+    "PHASE_YEARS",
     "TOTAL_MEASURES",
     "YEARS",
     "YEAR_COLUMNS",
@@ -53,8 +57,11 @@ BUDGET_TOTALS, FINAL_TOTALS = "budget_totals", "final_totals"
 #: Years (sorted lists) of ``department_inventory``: with documents, by phase, and with totals by phase.
 YEARS, BUDGET_YEARS, FINAL_YEARS = "years", "budget_years", "final_years"
 BUDGET_TOTAL_YEARS, FINAL_TOTAL_YEARS = "budget_total_years", "final_total_years"
-_DOCUMENT_COUNTS = {"budget": BUDGET_DOCUMENTS, "final": FINAL_DOCUMENTS}
-_TOTAL_FLAGS = {"budget": BUDGET_TOTALS, "final": FINAL_TOTALS}
+#: Phase → its column of documents (a count), of totals read (Boolean), of years and of years of totals (lists).
+PHASE_DOCUMENTS = {"budget": BUDGET_DOCUMENTS, "final": FINAL_DOCUMENTS}
+PHASE_TOTALS = {"budget": BUDGET_TOTALS, "final": FINAL_TOTALS}
+PHASE_YEARS = {"budget": BUDGET_YEARS, "final": FINAL_YEARS}
+PHASE_TOTAL_YEARS = {"budget": BUDGET_TOTAL_YEARS, "final": FINAL_TOTAL_YEARS}
 #: Figures of the documents of a department-year (counted by the year of the document that prints them) and its
 #: flags (by the year each flag is about).
 _FIGURES = (s.LINES, s.STATEMENTS, s.INDICATORS)
@@ -166,7 +173,7 @@ def department_years(ds: Dataset, *, measured: Mapping[str, pl.DataFrame] | None
     """
     counts = pl.Int64()
     documents = ds.documents.group_by(_KEYS).agg(
-        *((pl.col(s.PHASE) == phase).sum().cast(counts).alias(column) for phase, column in _DOCUMENT_COUNTS.items()),
+        *((pl.col(s.PHASE) == phase).sum().cast(counts).alias(column) for phase, column in PHASE_DOCUMENTS.items()),
         pl.len().cast(counts).alias(DOCUMENTS),
         pl.col(s.DISCLOSURE_ID).n_unique().cast(counts).alias(DISCLOSURES),
     )
@@ -185,7 +192,7 @@ def department_years(ds: Dataset, *, measured: Mapping[str, pl.DataFrame] | None
         .agg(pl.len().cast(counts).alias(s.FLAGS))
     )
     totals = []
-    for phase, column in _TOTAL_FLAGS.items():
+    for phase, column in PHASE_TOTALS.items():
         frame = phase_totals(ds, phase, measured=None if measured is None else measured.get(phase))
         totals.append(frame.select(_KEYS).unique().with_columns(pl.lit(True).alias(column)))
     keys = pl.concat([frame.select(_KEYS) for frame in (documents, flags, *totals)], how="vertical_relaxed").unique()

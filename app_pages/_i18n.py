@@ -149,6 +149,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "inventory_shown_none": ("此处所示{what}未读出。", "{what} shown here: none read."),
     "inventory_what_key_figures": ("{phase}主要数字", "key figures of the {phase}"),
+    "inventory_title": ("所选部门的年度与文件", "Years and documents of the chosen departments"),
+    "inventory_of": ("{name}：{text}", "{name}: {text}"),
     "inventory_what_totals": ("{phase}收支合计", "totals of the {phase}"),
     "inventory_what_measure": ("“{measure}”", "“{measure}”"),
     "inventory_what_drilldown": ("{phase}{classification}类级数字", "{classification} 类 figures of the {phase}"),

@@ -14,9 +14,11 @@ from analytics import schema as s
 from app_pages import _data
 from app_pages._i18n import english, t
 
-_TOTAL_YEARS = {"budget": inventory.BUDGET_TOTAL_YEARS, "final": inventory.FINAL_TOTAL_YEARS}
-_PHASE_YEARS = {"budget": inventory.BUDGET_YEARS, "final": inventory.FINAL_YEARS}
-_PHASE_DOCUMENTS = {"budget": inventory.BUDGET_DOCUMENTS, "final": inventory.FINAL_DOCUMENTS}
+_TOTAL_YEARS, _PHASE_YEARS, _PHASE_DOCUMENTS = (
+    inventory.PHASE_TOTAL_YEARS,
+    inventory.PHASE_YEARS,
+    inventory.PHASE_DOCUMENTS,
+)
 
 
 def phase_word(phase: str) -> str:
