@@ -153,7 +153,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "inventory_of": ("{name}：{text}", "{name}: {text}"),
     "inventory_what_totals": ("{phase}收支合计", "totals of the {phase}"),
     "inventory_what_measure": ("“{measure}”", "“{measure}”"),
-    "inventory_what_drilldown": ("{phase}{classification}类级数字", "{classification} 类 figures of the {phase}"),
+    "inventory_what_drilldown": (
+        "{phase}{classification}类级数字",
+        "class-level figures ({classification}) of the {phase}",
+    ),
     "pick_totals_phase": ("预算或决算", "Budget or final account"),
     "no_phase_totals": ("未读出该部门的{phase}收支合计。", "No totals of the {phase} were read for this department."),
     "nothing_to_compare": ("请选择至少一个部门。", "Pick at least one department."),
