@@ -427,6 +427,24 @@ def _info(dataset: Path | None, console: Console) -> int:
     for name, frame in ds.tables.items():
         table.add_row(name, str(frame.height))
     console.print(table)
+    # Each department's years and documents, counted as the app's pages count them (analytics.inventory).
+    from analytics import inventory
+
+    def years(values: list[int]) -> str:
+        return ", ".join(map(str, values)) or "—"
+
+    departments = Table(title="部门 departments")
+    headers = ("部门 department", "预算 budget: 份 files, 年 years", "决算 final", "收支合计 totals: 预算 / 决算")
+    for header in headers:
+        departments.add_column(header)
+    for row in inventory.department_inventory(ds).iter_rows(named=True):
+        departments.add_row(
+            row[s.NAME],
+            f"{row[inventory.BUDGET_DOCUMENTS]}: {years(row[inventory.BUDGET_YEARS])}",
+            f"{row[inventory.FINAL_DOCUMENTS]}: {years(row[inventory.FINAL_YEARS])}",
+            f"{years(row[inventory.BUDGET_TOTAL_YEARS])} / {years(row[inventory.FINAL_TOTAL_YEARS])}",
+        )
+    console.print(departments)
     return 0
 
 

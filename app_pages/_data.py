@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import auth, compare, export
+from analytics import auth, compare, export, inventory
 from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.store import dataset_path, dataset_version
@@ -35,19 +35,42 @@ def load_dataset() -> analytics.Dataset:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _totals(path: str, version: str) -> pl.DataFrame:
-    ds = _load(path, version)
-    return compare.yearly_totals(ds.lines, ds.departments, ds.documents)
-
-
-def totals() -> pl.DataFrame:
-    """Income and expenditure totals by department and year."""
-    return _totals(*current())
+def _measures(path: str, version: str, phase: str = "budget") -> pl.DataFrame:
+    return compare.measures(_load(path, version), phase=phase)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _measures(path: str, version: str, phase: str = "budget") -> pl.DataFrame:
-    return compare.measures(_load(path, version), phase=phase)
+def _totals(path: str, version: str, phase: str) -> pl.DataFrame:
+    return inventory.phase_totals(_load(path, version), phase, measured=_measures(path, version, phase))
+
+
+def totals(phase: str = "budget") -> pl.DataFrame:
+    """Income and expenditure totals of one phase by department and year: the trends' ``income_total`` and
+    ``expenditure_total`` (``analytics.inventory.phase_totals``)."""
+    return _totals(*current(), phase)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _department_years(path: str, version: str) -> pl.DataFrame:
+    measured = {phase: _measures(path, version, phase) for phase in s.PHASES}
+    return inventory.department_years(_load(path, version), measured=measured)
+
+
+def department_years() -> pl.DataFrame:
+    """Per department and year: documents by phase, figures, flags, whether its totals were read
+    (``analytics.inventory.department_years``): what every page counts a department's years by."""
+    return _department_years(*current())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _department_inventory(path: str, version: str) -> pl.DataFrame:
+    return inventory.department_inventory(_load(path, version), years=_department_years(path, version))
+
+
+def department_inventory() -> pl.DataFrame:
+    """Per department: its years with documents by phase, documents, figures, flags and years of totals
+    (``analytics.inventory.department_inventory``)."""
+    return _department_inventory(*current())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -116,7 +116,49 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "flags": ("疑点", "Findings"),
     "evidence": ("出处", "Where published"),
     "no_flags": ("没有发现疑点。", "No findings."),
-    "one_year_only": ("该部门只有一个年度的数据，无法显示趋势。", "Only one year of data: no trend to show."),
+    "one_year_only": (
+        "{phase}收支合计只读出 {n} 年，无法显示趋势。",
+        "Totals of the {phase} read for {n} year(s) only: no trend to show.",
+    ),
+    # What the dataset holds for a department (analytics.inventory), said the same way on every page; a page that
+    # shows fewer years says which and why beside it.
+    "inventory_years": ("{n} 年有文件（{documents}）：{years}。", "Documents for {n} year(s) ({documents}): {years}."),
+    "inventory_no_documents": ("没有该部门的文件。", "No document of this department."),
+    "inventory_documents": ("{phase} {n} 份", "{n} {phase}"),
+    "inventory_year_phases": ("{year} 年{phases}", "{year} {phases}"),
+    "inventory_phase_budget": ("预算", "budget"),
+    "inventory_phase_final": ("决算", "final account"),
+    "inventory_and": ("、", ", "),
+    "inventory_totals": ("{phase}收支合计读出 {n} 年：{years}", "totals of the {phase} read for {n} year(s): {years}"),
+    "inventory_no_totals": ("未读出{phase}收支合计", "no totals of the {phase} read"),
+    "inventory_printed_earlier": (
+        "（{years} 年为之后年度文件所列的往年数）",
+        " ({years}: prior-year figures printed by a later year's document)",
+    ),
+    "inventory_figures": (
+        "表格数字 {lines} 个，文字说明数字 {statements} 个，绩效指标 {indicators} 个，疑点 {flags} 条。",
+        "{lines} table figures, {statements} narrative figures, {indicators} indicators, {flags} findings.",
+    ),
+    "inventory_dataset": (
+        "{departments} 个部门，{n} 份文件（{documents}）。",
+        "{departments} departments, {n} documents ({documents}).",
+    ),
+    "inventory_shown_years": (
+        "此处所示{what}读出 {n} 年：{years}。",
+        "{what} shown here read for {n} year(s): {years}.",
+    ),
+    "inventory_shown_none": ("此处所示{what}未读出。", "{what} shown here: none read."),
+    "inventory_what_key_figures": ("{phase}主要数字", "key figures of the {phase}"),
+    "inventory_title": ("所选部门的年度与文件", "Years and documents of the chosen departments"),
+    "inventory_of": ("{name}：{text}", "{name}: {text}"),
+    "inventory_what_totals": ("{phase}收支合计", "totals of the {phase}"),
+    "inventory_what_measure": ("“{measure}”", "“{measure}”"),
+    "inventory_what_drilldown": (
+        "{phase}{classification}类级数字",
+        "class-level figures ({classification}) of the {phase}",
+    ),
+    "pick_totals_phase": ("预算或决算", "Budget or final account"),
+    "no_phase_totals": ("未读出该部门的{phase}收支合计。", "No totals of the {phase} were read for this department."),
     "nothing_to_compare": ("请选择至少一个部门。", "Pick at least one department."),
     "pick_focus": ("突出显示的部门", "Department to highlight"),
     "no_peers": (

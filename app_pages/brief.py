@@ -5,34 +5,32 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from analytics import inventory
 from analytics import schema as s
 from analytics.report.brief import PEER_GROUPINGS
 from app_pages import _data
 from app_pages._i18n import lang, t
+from app_pages._inventory import show_inventory
 from app_pages._url import bound
 
 st.title(t("brief_title"))
 st.caption(t("brief_caption"))
 
-dataset = _data.dataset_or_stop()
+_data.dataset_or_stop()
 options = _data.department_options()
 name = bound(st.selectbox, "dept", t("pick_department"), list(options), encode=options.get, key="brief_department")
 department_id = options[name]
-years = (
-    dataset.departments.filter(pl.col(s.DEPARTMENT_ID) == department_id)
-    .get_column(s.FISCAL_YEAR)
-    .unique()
-    .sort(descending=True)
-    .to_list()
+# The years it has documents for, and each year's phases, as every page counts them (analytics.inventory).
+documented = (
+    _data.department_years()
+    .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(inventory.DOCUMENTS) > 0))
+    .sort(s.FISCAL_YEAR, descending=True)
 )
+show_inventory(department_id)
+years = documented.get_column(s.FISCAL_YEAR).to_list()
 year = bound(st.selectbox, "year", t("brief_year"), years, key="brief_year")
-phases = [
-    p
-    for p in s.PHASES
-    if not dataset.documents.filter(
-        (pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year) & (pl.col(s.PHASE) == p)
-    ).is_empty()
-] or ["budget"]
+counts = documented.filter(pl.col(s.FISCAL_YEAR) == year).row(0, named=True)
+phases = [p for p in s.PHASES if counts[inventory.PHASE_DOCUMENTS[p]]] or ["budget"]
 # A year with both a budget and a final account: choose which one the brief is about.
 phase = (
     bound(

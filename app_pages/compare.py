@@ -11,7 +11,8 @@ from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
 from analytics.compare import _columns as c
 from app_pages import _data
-from app_pages._i18n import lang, number_formats, pick, t
+from app_pages._i18n import english, lang, number_formats, pick, t
+from app_pages._inventory import department_summary, shown_years
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config
 from app_pages._url import bound
 
@@ -69,6 +70,15 @@ def marked_figures(frame: pl.DataFrame, key: str) -> None:
 st.subheader(t("trend"))
 st.altair_chart(charts.small_multiples_chart(selected, measure=measure, lang=language), key="compare_multiples")
 marked_figures(selected, "compare_marked")
+# Each chosen department's years and documents as every page counts them, and the years the chart has of this
+# measure (of their budgets): fewer when a year's document does not state it, more when a budget prints the
+# years before it.
+with st.expander(t("inventory_title")):
+    what = t("inventory_what_measure").format(measure=measure_names[measure])
+    for chosen_name in chosen:
+        years_shown = selected.filter(pl.col(s.DEPARTMENT_ID) == names[chosen_name]).get_column(s.FISCAL_YEAR)
+        text = f"{department_summary(names[chosen_name])}{' ' if english() else ''}{shown_years(what, years_shown)}"
+        st.caption(t("inventory_of").format(name=chosen_name, text=text))
 
 years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
 if len(years) >= 2:

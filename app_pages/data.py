@@ -15,6 +15,7 @@ from analytics import schema as s
 from analytics.store import dataset_path, writable_dataset_path
 from app_pages import _auth, _data
 from app_pages._i18n import english, phase_labels, t, table_labels
+from app_pages._inventory import show_inventory
 
 #: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
 MAX_BYTES = 50 * 1024 * 1024
@@ -130,6 +131,8 @@ chosen = st.selectbox(t("pick_department"), [everyone, *reported], key="reading_
 department_name = pl.col(s.DEPARTMENT_ID).replace_strict(names, default=pl.col(s.DEPARTMENT_ID))
 if chosen != everyone:
     report = report.filter(department_name == chosen)
+    # One row per disclosure below; the department's years and documents as every page counts them.
+    show_inventory(next(i for i, n in names.items() if n == chosen), figures=True)
 if report.is_empty():
     st.info(t("no_reading_report"))
 else:

@@ -13,10 +13,12 @@ from analytics.compare import MEASURE_LABELS, PRIOR_TEXT, TARGET_CHANGED
 from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
+from analytics.inventory import TOTAL_MEASURES
 from app_pages import _data
 from app_pages._coverage import show_coverage
 from app_pages._evidence import show_figure_source
 from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
+from app_pages._inventory import phase_word, show_inventory, shown_years
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config, readable, wan_text
 from app_pages._url import bound
 
@@ -39,6 +41,8 @@ name = bound(
     st.selectbox, "dept", t("pick_department"), names, encode=options.get, index=default, key="department_pick"
 )
 department_id = options[name]
+# Its years, documents and figures, said the way every page says them (analytics.inventory).
+show_inventory(department_id, figures=True)
 
 own = pl.col(s.DEPARTMENT_ID) == department_id
 trends = _data.trends().filter(own)
@@ -48,6 +52,11 @@ if trends.is_empty():
     trends, phase = _data.trends("final").filter(own), "final"
 trends = trends.sort(measure_order, s.FISCAL_YEAR)
 st.subheader(t("key_figures" if phase == "budget" else "key_figures_final"))
+st.caption(
+    shown_years(
+        t("inventory_what_key_figures").format(phase=phase_word(phase)), trends.get_column(s.FISCAL_YEAR).to_list()
+    )
+)
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
 year_label = t("year_column")
 # Years side by side, one row per measure: each cell the printed figure in 万元 (⚠ where its reading is in doubt);
@@ -303,10 +312,14 @@ with st.expander(t("sources")):
         )
 
 st.subheader(t("trend"))
-totals = trends.filter(pl.col(c.MEASURE).is_in(["income_total", "expenditure_total"]))
+totals = trends.filter(pl.col(c.MEASURE).is_in(list(TOTAL_MEASURES)))
+total_years = totals.get_column(s.FISCAL_YEAR).unique().to_list()
+# The years the trend draws, beside the years with documents above: a year of documents whose totals were not
+# read is not drawn, and a prior year a later document prints is.
+st.caption(shown_years(t("inventory_what_totals").format(phase=phase_word(phase)), total_years))
 # One year draws no trend: the empty state says so, and no empty chart stands beside it.
-if totals.get_column(s.FISCAL_YEAR).n_unique() < 2:
-    st.info(t("one_year_only"))
+if len(total_years) < 2:
+    st.info(t("one_year_only").format(phase=phase_word(phase), n=len(total_years)))
 else:
     st.altair_chart(charts.trend_chart(totals, lang=language), key="department_trend")
 

@@ -19,6 +19,7 @@ from analytics.compare._drilldown import (
 from analytics.search import DEPARTMENT_NAME, KIND, KINDS, SNIPPET
 from app_pages import _data
 from app_pages._i18n import number_formats, phase_labels, t
+from app_pages._inventory import phase_word, show_inventory, shown_years
 from app_pages._marks import wan_text
 from app_pages._url import bound, bound_text
 
@@ -129,6 +130,11 @@ def _choices() -> tuple[str, str, str, int] | None:
     )
     department_id = options[name]
     years = years_of.get(department_id, [])
+    # The years with documents as every page counts them, and those of them (or a prior year a budget prints) the
+    # drill-down has 类 figures of this classification and phase for.
+    show_inventory(department_id)
+    what = t("inventory_what_drilldown").format(phase=phase_word(phase), classification=classifications[classification])
+    st.caption(shown_years(what, years))
     if not years:
         st.info(t("explore_no_figures"))
         return None

@@ -14,6 +14,7 @@ from app_pages import _auth, _data
 from app_pages._coverage import show_coverage
 from app_pages._evidence import pick_source
 from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
+from app_pages._inventory import show_inventory
 from app_pages._url import bound
 
 st.title(t("flags_title"))
@@ -82,6 +83,9 @@ department = bound(
 )  # fmt: skip
 years = sorted(set(flags.get_column(s.FISCAL_YEAR).drop_nulls()))
 chosen_years = bound(right.multiselect, "year", t("filter_year"), years, key="flags_year", placeholder=t("all"))
+if department != t("all_departments") and department in department_ids:
+    # The department's years and documents as every page counts them (its findings of every year among them).
+    show_inventory(department_ids[department], figures=True)
 
 shown = flags.filter(pl.col(s.SEVERITY).is_in(severities))
 if SOURCES[origin] is not None:

@@ -6,11 +6,12 @@ import polars as pl
 import streamlit as st
 
 import analytics
-from analytics import charts
+from analytics import charts, inventory
 from analytics import schema as s
 from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
 from app_pages._i18n import english, lang, number_formats, phase_labels, severity_labels, t
+from app_pages._inventory import dataset_summary, department_summary, inventory_row, phase_word, shown_years
 from app_pages._marks import mark_captions, mark_columns, mark_config
 from app_pages._url import bound
 
@@ -38,35 +39,53 @@ st.dataframe(
 )
 
 st.subheader(t("totals"))
-totals = _data.totals()
-names = totals.get_column(s.NAME).unique(maintain_order=True).to_list()
-ids = dict(totals.select(s.NAME, s.DEPARTMENT_ID).rows())
+# Every department is listed, and its years are said the way every page says them (analytics.inventory): the chart
+# draws one phase, the budget's or the final account's totals, never the two mixed in one line.
+options = _data.department_options()
 choice = bound(
-    st.selectbox, "dept", t("pick_department"), [t("all_departments"), *names], encode=lambda n: ids.get(n, "all"),
-    key="overview_department",
+    st.selectbox, "dept", t("pick_department"), [t("all_departments"), *options],
+    encode=lambda n: options.get(n, "all"), key="overview_department",
 )  # fmt: skip
-shown = totals if choice == t("all_departments") else totals.filter(pl.col(s.NAME) == choice)
-highlight = None
-if choice == t("all_departments") and len(names) > charts.MAX_SERIES_COLORS:
-    # More departments than colours a reader can tell apart: one in colour, the others grey.
-    highlight = st.selectbox(t("highlight_department"), names, key="overview_highlight", help=t("highlight_help"))
-st.altair_chart(charts.totals_chart(shown, highlight=highlight, lang=lang()), key="totals_chart")
-columns = [
-    pl.col(s.NAME).alias(t("col_name")),
-    pl.col(s.FISCAL_YEAR).alias(t("col_year")),
-    pl.col(s.SIDE).replace_strict({"income": t("income"), "expenditure": t("expenditure")}).alias(t("col_side")),
-    analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
-    # A total an identity of its table contradicts is marked beside it, with the identity that fails (every total
-    # here is a table's: a 收支总表's, or the 总体资金情况 form's).
-    *mark_columns(shown, stated_in=None),
-]
-st.dataframe(
-    shown.select(columns),
-    hide_index=True,
-    column_config={**number_formats(money=("col_amount",), year=("col_year",)), **mark_config()},
-    key="totals_table",
-)
-mark_captions(shown, stated_in=None)
+department_id = options.get(choice)
+row = None if department_id is None else inventory_row(department_id)
+# A department with final accounts only opens on them.
+only_final = row is not None and not row[inventory.BUDGET_TOTAL_YEARS] and bool(row[inventory.FINAL_TOTAL_YEARS])
+phases = phase_labels()
+phase = bound(
+    st.radio, "phase", t("pick_totals_phase"), list(s.PHASES), format_func=phases.get, horizontal=True,
+    index=1 if only_final else 0, key="overview_phase",
+)  # fmt: skip
+st.caption(dataset_summary() if department_id is None else department_summary(department_id))
+totals = _data.totals(phase)
+shown = totals if department_id is None else totals.filter(pl.col(s.DEPARTMENT_ID) == department_id)
+totals_of = t("inventory_what_totals").format(phase=phase_word(phase))
+if shown.is_empty():
+    st.info(t("no_phase_totals").format(phase=phase_word(phase)))
+else:
+    names = shown.get_column(s.NAME).unique(maintain_order=True).to_list()
+    highlight = None
+    if department_id is None and len(names) > charts.MAX_SERIES_COLORS:
+        # More departments than colours a reader can tell apart: one in colour, the others grey.
+        highlight = st.selectbox(t("highlight_department"), names, key="overview_highlight", help=t("highlight_help"))
+    st.altair_chart(charts.totals_chart(shown, highlight=highlight, lang=lang()), key="totals_chart")
+    if department_id is not None:
+        st.caption(shown_years(totals_of, shown.get_column(s.FISCAL_YEAR).to_list()))
+    columns = [
+        pl.col(s.NAME).alias(t("col_name")),
+        pl.col(s.FISCAL_YEAR).alias(t("col_year")),
+        pl.col(s.SIDE).replace_strict({"income": t("income"), "expenditure": t("expenditure")}).alias(t("col_side")),
+        analytics.wan_yuan(s.AMOUNT_YUAN).alias(t("col_amount")),
+        # A total an identity of its table contradicts is marked beside it, with the identity that fails; one only
+        # the narrative states, as such.
+        *mark_columns(shown),
+    ]
+    st.dataframe(
+        shown.select(columns),
+        hide_index=True,
+        column_config={**number_formats(money=("col_amount",), year=("col_year",)), **mark_config()},
+        key="totals_table",
+    )
+    mark_captions(shown)
 
 with st.expander(t("sources")):
     evidence = (
