@@ -70,19 +70,26 @@ def wan_yuan(column: str | pl.Expr, places: int = 2) -> pl.Expr:
     return (expr.cast(pl.Decimal(38, 6)) / 10_000).cast(pl.Float64).round(places)
 
 
-def format_wan(amount_yuan: Decimal | None, places: int = 2, unit: bool = True) -> str:
+#: How an amount's 万元 reads in each language (``format_wan``): English names the unit "10k yuan", as the charts'
+#: and the brief's headings do.
+WAN_UNIT = {"zh": " 万元", "en": " × 10k yuan"}
+
+
+def format_wan(amount_yuan: Decimal | None, places: int = 2, unit: bool = True, *, lang: str = "zh") -> str:
     """Format exact 元 as 万元 with thousands separators, the way Chinese disclosures print it.
 
-    ``None`` (not disclosed) prints as an em dash, never as zero.
+    ``None`` (not disclosed) prints as an em dash, never as zero. ``lang="en"`` writes the unit in English.
 
     Examples
     --------
     >>> format_wan(Decimal("23302800.00"))
     '2,330.28 万元'
+    >>> format_wan(Decimal("23302800.00"), lang="en")
+    '2,330.28 × 10k yuan'
     >>> format_wan(None)
     '—'
     """
     if amount_yuan is None:
         return "—"
     text = f"{yuan_to_wan(amount_yuan, places):,.{places}f}"
-    return f"{text} 万元" if unit else text
+    return f"{text}{WAN_UNIT[lang]}" if unit else text

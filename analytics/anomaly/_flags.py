@@ -259,8 +259,8 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
             column=row[s.COLUMN],
             year=year,
             change_pct=change,
-            previous=format_wan(row["previous_yuan"]),
-            amount=format_wan(row[s.AMOUNT_YUAN]),
+            previous=row["previous_yuan"],
+            amount=row[s.AMOUNT_YUAN],
             peer_median_pct=_change_pct(row["code_median" if by_code else "level_median"]),
             peer_scope="code" if by_code else "level",
             department_median_pct=_change_pct(row["own_median"]) if row["own_lines"] >= own_lines else None,
@@ -458,7 +458,7 @@ def _repeated_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any
         departments = row[DEPARTMENT_IDS]
         amount = row[s.AMOUNT_YUAN]
         wan = format_wan(amount)
-        message_zh, message_en = repeated_amount_message(wan, departments)
+        message_zh, message_en = repeated_amount_message(amount, departments)
         out.append(
             {
                 s.FLAG_ID: flag_id("anomaly.repeated_amount", str(amount)),

@@ -13,14 +13,20 @@ brief adds no question of its own.
 Examples
 --------
 >>> zh, en = line_growth_message(
-...     name="工会经费", code="30228", column="total", year=2018, change_pct=60.5, previous="12.60 万元",
-...     amount="20.22 万元", peer_median_pct=0.0, peer_scope="code", department_median_pct=None)
+...     name="工会经费", code="30228", column="total", year=2018, change_pct=60.5, previous=Decimal("126000"),
+...     amount=Decimal("202200"), peer_median_pct=0.0, peer_scope="code", department_median_pct=None)
 >>> print(zh.replace("，", "，\n"))
 工会经费（30228）2018年预算比上年增长 60.5%（由 12.60 万元增至 20.22 万元），
 同类部门同一科目的中位数为 0.0%。请说明增长原因及测算依据。
+>>> en.split(";")[0]
+'工会经费 (30228) rose 60.5% in the 2018 budget (from 12.60 × 10k yuan to 20.22 × 10k yuan)'
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
+
+from analytics.units import format_wan
 
 __all__ = ["line_growth_message", "profile_message", "repeated_amount_message"]
 
@@ -60,15 +66,15 @@ def line_growth_message(
     column: str,
     year: int,
     change_pct: float,
-    previous: str,
-    amount: str,
+    previous: Decimal,
+    amount: Decimal,
     peer_median_pct: float,
     peer_scope: str,
     department_median_pct: float | None,
 ) -> tuple[str, str]:
     """A line's change put to a hearing (Chinese, English), with the question to ask.
 
-    ``previous`` and ``amount`` are the two years' figures as printed for a reader (万元); ``peer_scope`` is
+    ``previous`` and ``amount`` are the two years' figures (元, shown in 万元 in each language); ``peer_scope`` is
     ``code`` when ``peer_median_pct`` is the same code's in peer departments, ``level`` when it is their lines of
     the same level; ``department_median_pct`` the median change of the department's other lines, if it has enough.
     """
@@ -80,11 +86,12 @@ def line_growth_message(
     peers_zh, peers_en = _PEERS[peer_scope]
     zh = (
         f"{what_zh}{year}年预算比上年{'增长' if up else '下降'} {abs(change_pct):.1f}%"
-        f"（由 {previous}{'增至' if up else '减至'} {amount}），{peers_zh}为 {_num(peer_median_pct)}"
+        f"（由 {format_wan(previous)}{'增至' if up else '减至'} {format_wan(amount)}），"
+        f"{peers_zh}为 {_num(peer_median_pct)}"
     )
     en = (
-        f"{what_en} {'rose' if up else 'fell'} {abs(change_pct):.1f}% in the {year} budget (from {previous} to "
-        f"{amount}); {peers_en} is {_num(peer_median_pct)}"
+        f"{what_en} {'rose' if up else 'fell'} {abs(change_pct):.1f}% in the {year} budget (from "
+        f"{format_wan(previous, lang='en')} to {format_wan(amount, lang='en')}); {peers_en} is {_num(peer_median_pct)}"
     )
     if department_median_pct is not None:
         zh += f"，本部门其他科目的中位数为 {_num(department_median_pct)}"
@@ -152,20 +159,24 @@ def profile_message(
     return zh, en
 
 
-def repeated_amount_message(amount: str, departments: list[str]) -> tuple[str, str]:
+def repeated_amount_message(amount: Decimal, departments: list[str]) -> tuple[str, str]:
     """The same non-round amount in several departments, put to a hearing (Chinese, English).
 
     Examples
     --------
-    >>> repeated_amount_message("12.34 万元", ["甲局", "乙局"])[0]
+    >>> zh, en = repeated_amount_message(Decimal("123400"), ["甲局", "乙局"])
+    >>> zh
     '同一非整数金额 12.34 万元出现在 2 个部门：甲局、乙局。请说明该金额的测算依据，是否按同一标准核定。'
+    >>> en.split(" appears")[0]
+    'the same non-round amount 12.34 × 10k yuan'
     """
     zh = (
-        f"同一非整数金额 {amount}出现在 {len(departments)} 个部门：{'、'.join(departments)}。"
+        f"同一非整数金额 {format_wan(amount)}出现在 {len(departments)} 个部门：{'、'.join(departments)}。"
         "请说明该金额的测算依据，是否按同一标准核定。"
     )
     en = (
-        f"the same non-round amount {amount} appears in {len(departments)} departments: {', '.join(departments)}. "
+        f"the same non-round amount {format_wan(amount, lang='en')} appears in {len(departments)} departments: "
+        f"{', '.join(departments)}. "
         "Ask how the amount was calculated and whether the departments share one standard."
     )
     return zh, en

@@ -35,6 +35,7 @@ __all__ = [
     "row_score",
     "scored_placement",
     "step_of",
+    "verified_by_en",
     "verify_rows",
 ]
 
@@ -239,6 +240,42 @@ def row_score(table: str, side: str, values: Mapping[str, Decimal], step: Decima
     results = _row_results(table, side, values, step)
     fails = sum(1 for _, holds, _ in results if not holds)
     return fails, len(results) - fails
+
+
+#: The English of what ``verified_by`` says besides the identities of ``identities.csv`` (their ``description_en``):
+#: the checks of ``verify_rows`` named in code, and the words that join them.
+_WHY_EN = {
+    "上级科目 = 下级科目之和": "a parent line = the sum of its lines",
+    "合计 = 各类科目之和": "the total = the sum of its classes",
+    "收入总计 = 各来源小计之和": "total income = the sum of the sources' subtotals",
+    "采购合计 = 货物 + 工程 + 服务": "procurement total = goods + works + services",
+    "收入总计 = 支出总计": "total income = total expenditure",
+    "不符：": "fails: ",
+    "另表同数：": "same figure in ",
+    "（数值经 ": " (values confirmed by ",
+    " 核实）": ")",
+    "；": "; ",
+    "、": ", ",
+}
+
+
+def verified_by_en(verified_by: str) -> str:
+    """A ``verified_by`` (written in Chinese by ``verify_rows``) in English, for an English page.
+
+    Table keys stay keys (a page names them); text it does not know stays as it is.
+
+    Examples
+    --------
+    >>> verified_by_en("不符：合计 = 基本支出 + 项目支出（数值经 上级科目 = 下级科目之和 核实）")
+    'fails: total = basic + project spending (values confirmed by a parent line = the sum of its lines)'
+    >>> verified_by_en("另表同数：expenditure_summary、income_summary")
+    'same figure in expenditure_summary, income_summary'
+    """
+    words = {row["description"]: row["description_en"] for row in reference_rows("identities.csv")} | _WHY_EN
+    # The longest first: an identity may be part of another (合计 = 基本支出 + 项目支出 in 支出合计 = …).
+    for zh in sorted(words, key=len, reverse=True):
+        verified_by = verified_by.replace(zh, words[zh])
+    return verified_by
 
 
 def _mark(row: dict[str, object], how: str) -> None:

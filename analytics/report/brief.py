@@ -526,6 +526,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "settled": "{settled} 条疑点经审核标为误报，未列入。",
         "reading_doubts": "读数存疑 {n} 处（见数据页读数报告）：部分数字未能核实或未能读取，引用前请核对原文。",
         "score_line": "公开质量评分 {score} / 100，{region}同类公开中第 {rank} / {of}",
+        "score_line_unranked": "公开质量评分 {score} / 100（{region}同类公开仅{of}份，少于{minimum}份，不排名）",
         "score_line_alone": "公开质量评分 {score} / 100",
         "not_run": "{n} 项核对未能进行：{reasons}。",
         "not_run_item": "{missing}（{n} 项）",
@@ -605,6 +606,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "questions_more": "{more} more findings are not listed here; see the list of flags.",
         "settled": "{settled} findings were marked false positives by the auditors and are left out.",
         "score_line": "Disclosure score {score} / 100, {rank} of {of} in {region}",
+        "score_line_unranked": "Disclosure score {score} / 100 (only {of} like disclosures in {region}, fewer than "
+        "{minimum}: no rank)",
         "score_line_alone": "Disclosure score {score} / 100",
         "not_run": "{n} checks could not run: {reasons}.",
         "not_run_item": "{missing} ({n})",
@@ -877,13 +880,16 @@ def _context(
 
 
 def _score_line(brief: Brief, text: dict[str, Any]) -> str | None:
-    """公开质量评分 N / 100，<region>同类公开中第 k / m (the rank only among more than one)."""
+    """公开质量评分 N / 100，<region>同类公开中第 k / m: the rank only among ``MIN_PEER_GROUP`` or more, as the
+    peers' ranks (“第 1 / 2” says little); among fewer, how many and that there is no rank."""
     if brief.score is None or brief.score["score"] is None:
         return None
     score = f"{brief.score['score']:.1f}"
-    if brief.score["rank_of"] > 1 and brief.score[s.REGION]:
-        return text["score_line"].format(
-            score=score, rank=brief.score["rank"], of=brief.score["rank_of"], region=brief.score[s.REGION]
+    of, region = brief.score["rank_of"], brief.score[s.REGION]
+    if of > 1 and region:
+        ranked = of >= MIN_PEER_GROUP
+        return text["score_line" if ranked else "score_line_unranked"].format(
+            score=score, rank=brief.score["rank"], of=of, region=region, minimum=MIN_PEER_GROUP
         )
     return text["score_line_alone"].format(score=score)
 

@@ -11,7 +11,7 @@ from analytics.checks._engine import Settings
 from analytics.store import Dataset
 from analytics.units import format_wan
 
-__all__ = ["line_evidence", "lines_with_step", "pct", "wan", "yuan_step"]
+__all__ = ["line_evidence", "lines_with_step", "pct", "wan", "wan_en", "yuan_step"]
 
 
 def yuan_step(settings: Settings) -> dict[str, Decimal]:
@@ -45,6 +45,11 @@ def lines_with_step(ds: Dataset, settings: Settings) -> pl.DataFrame:
 def wan(amount: object) -> str:
     """An amount in 元 as '1,234.56 万元' for a message."""
     return format_wan(amount if isinstance(amount, Decimal) else Decimal(str(amount)))
+
+
+def wan_en(amount: object) -> str:
+    """An amount in 元 as '1,234.56 × 10k yuan' for an English message (no Chinese unit in English text)."""
+    return format_wan(amount if isinstance(amount, Decimal) else Decimal(str(amount)), lang="en")
 
 
 def pct(value: object) -> str:

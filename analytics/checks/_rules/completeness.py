@@ -231,7 +231,7 @@ _RUNNING = re.compile(r"(?:运行|运维)[^，。；,;]{0,10}?\d")
     "completeness",
     "warning",
     "“三公”说明未将公务用车购置费与运行费分开说明",
-    "The 三公 explanation does not give 公务用车 purchase and running costs separately",
+    "The “three public” explanation does not give official vehicles' purchase and running costs separately",
 )
 def vehicle_split(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """A narrative that states 公务用车购置及运行费 (an amount other than 0) must give its 购置费 and its 运行（维护）费
@@ -246,7 +246,9 @@ def vehicle_split(ds: Dataset, settings: Settings) -> pl.DataFrame:
         if not any(Decimal(amount.replace(",", "")) for amount in stated):
             continue
         text = _COMBINED.sub("", joined)
-        lacking = [word for word, pattern in (("购置费", _PURCHASE), ("运行费", _RUNNING)) if not pattern.search(text)]
+        found = (("购置费", "purchase", _PURCHASE), ("运行费", "running", _RUNNING))
+        lacking = [word for word, _, pattern in found if not pattern.search(text)]
+        lacking_en = [word for _, word, pattern in found if not pattern.search(text)]
         if not lacking:
             continue
         first = next((row for row in lines if _COMBINED.search(str(row[s.SOURCE_TEXT]))), None) or next(
@@ -262,7 +264,8 @@ def vehicle_split(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MEASURE: "count",
                 s.MESSAGE_ZH: f"“三公”经费说明提到公务用车，但未单独说明公务用车{'、'.join(lacking)}。"
                 "请分别说明购置费和运行费的金额及变化",
-                s.MESSAGE_EN: f"the 三公 explanation mentions 公务用车 but gives no {' / '.join(lacking)}; ask for "
+                s.MESSAGE_EN: f"the explanation of the “three public” spending mentions official vehicles but gives no "
+                f"{' / '.join(lacking_en)} costs; ask for "
                 "purchase and running costs apart",
                 s.EVIDENCE: [line_evidence(first, part="narrative")],
             }

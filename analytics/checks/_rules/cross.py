@@ -10,7 +10,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule, shared
-from analytics.checks._rules._common import line_evidence, lines_with_step, wan
+from analytics.checks._rules._common import line_evidence, lines_with_step, wan, wan_en
 from analytics.checks._rules.table import column_zh
 from analytics.ingest.numbers import normalize_text
 from analytics.reference import reference_rows, table_catalog
@@ -335,9 +335,9 @@ def _same_figure_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> 
                 s.MESSAGE_ZH: f"{subject_zh}{basis_zh}：{table_a_zh}（{way_a.label_zh}）为 {wan(observed)}，"
                 f"{table_b_zh}（{way_b.label_zh}）为 {wan(expected)}，两表应一致，相差 {wan(variance)}；"
                 f"请核实哪张表的数字有误",
-                s.MESSAGE_EN: f"{subject_en}{basis_en}: {wan(observed)} in the {table_a_en} table "
-                f"({way_a.label_en}) but {wan(expected)} in the {table_b_en} table ({way_b.label_en}); "
-                f"they should agree (difference {wan(variance)}); ask which table is wrong",
+                s.MESSAGE_EN: f"{subject_en}{basis_en}: {wan_en(observed)} in the {table_a_en} table "
+                f"({way_a.label_en}) but {wan_en(expected)} in the {table_b_en} table ({way_b.label_en}); "
+                f"they should agree (difference {wan_en(variance)}); ask which table is wrong",
                 s.EVIDENCE: evidence(involved),
             }
             out.append((finding, frozenset(cells)))
@@ -406,7 +406,7 @@ def restatement(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MESSAGE_ZH: f"{row[s.AS_OF_YEAR]} 年文件所列 {row[s.FISCAL_YEAR]} 年{row[s.NAME]} {wan(row[s.AMOUNT_YUAN])}，"
                 f"而 {row[s.FISCAL_YEAR]} 年文件公开为 {wan(row[f'{s.AMOUNT_YUAN}_original'])}",
                 s.MESSAGE_EN: f"the {row[s.AS_OF_YEAR]} document prints {row[s.NAME]} {row[s.FISCAL_YEAR]} as "
-                f"{wan(row[s.AMOUNT_YUAN])}; the {row[s.FISCAL_YEAR]} document published {wan(row[f'{s.AMOUNT_YUAN}_original'])}",
+                f"{wan_en(row[s.AMOUNT_YUAN])}; the {row[s.FISCAL_YEAR]} document published {wan_en(row[f'{s.AMOUNT_YUAN}_original'])}",
                 s.EVIDENCE: [line_evidence(row), line_evidence(row, "_original")],
             }
         )
@@ -607,9 +607,9 @@ def _carryover_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> li
                             message_zh=f"{table_zh}{column}{basis_zh}：{row[s.NAME]} {wan(observed)}，而 {parts_zh}"
                             f"{missing_zh} 为 {wan(expected)}，相差 {wan(observed - expected)}；"
                             f"{row[s.NAME]}应等于{parts_zh}，请核实总计或结转结余数",
-                            message_en=f"{table_en}{basis_en}, {side} side ({row[s.COLUMN]}): {row[s.NAME]} is {wan(observed)} "
+                            message_en=f"{table_en}{basis_en}, {side} side ({row[s.COLUMN]}): {row[s.NAME]} is {wan_en(observed)} "
                             f"but the year's figure plus the balances carried ({len(carry_names)} printed) come to "
-                            f"{wan(expected)}, {wan(observed - expected)} apart; ask which figure is wrong",
+                            f"{wan_en(expected)}, {wan_en(observed - expected)} apart; ask which figure is wrong",
                             involved=lines.filter(pl.col("_row").is_in(cells)),
                         ),
                         frozenset(cells),
@@ -705,8 +705,8 @@ def _by_code_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list
                     message_zh=f"{row[s.CODE]} {row[s.NAME]}{basis_zh}：{income_zh}（合计）为 {wan(observed)}，{spending_zh}（合计）为 "
                     f"{wan(expected)}，相差 {wan(observed - expected)}；两表合计一致，同一科目的收入与支出也应一致，"
                     f"请核实该科目在哪张表中有误",
-                    message_en=f"{row[s.CODE]} {row[s.NAME]}{basis_en}: {wan(observed)} in the {income_en} table but "
-                    f"{wan(expected)} in the {spending_en} table ({wan(observed - expected)} apart), though the two "
+                    message_en=f"{row[s.CODE]} {row[s.NAME]}{basis_en}: {wan_en(observed)} in the {income_en} table but "
+                    f"{wan_en(expected)} in the {spending_en} table ({wan_en(observed - expected)} apart), though the two "
                     f"tables' totals agree; ask which table misstates the code",
                     involved=lines.filter(pl.col("_row").is_in(cells)),
                 ),
@@ -855,8 +855,8 @@ def _split_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list[_
                         message_zh=f"基本支出中的{label}{basis_zh}：{summary_zh}（{row[s.NAME]}·{label}）为 {wan(observed)}，"
                         f"{economic_zh}（{row['_label']}）为 {wan(expected)}，相差 {wan(observed - expected)}；"
                         f"请核实{label}在哪张表中有误",
-                        message_en=f"{group} expenditure{basis_en}: {wan(observed)} in the {summary_en} table but "
-                        f"{wan(expected)} in the {economic_en} table ({wan(observed - expected)} apart); ask which "
+                        message_en=f"{group} expenditure{basis_en}: {wan_en(observed)} in the {summary_en} table but "
+                        f"{wan_en(expected)} in the {economic_en} table ({wan_en(observed - expected)} apart); ask which "
                         f"table is wrong",
                         involved=lines.filter(pl.col("_row").is_in(cells)),
                     ),
@@ -995,7 +995,7 @@ def _zero_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list[_F
             )
             en = (
                 f"{table_en}: {label} ({row[s.COLUMN]}){basis_en} is {'0' if row['_row'] is not None else 'blank'} "
-                f"but its parts add up to {wan(expected)}; ask whether the total was left out"
+                f"but its parts add up to {wan_en(expected)}; ask whether the total was left out"
             )
         else:
             zh = (
@@ -1003,7 +1003,7 @@ def _zero_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list[_F
                 f"请核实该栏的明细是否漏填"
             )
             en = (
-                f"{table_en}: {label} ({row[s.COLUMN]}){basis_en} is {wan(observed)} but its parts are all 0 or "
+                f"{table_en}: {label} ({row[s.COLUMN]}){basis_en} is {wan_en(observed)} but its parts are all 0 or "
                 f"blank in that column; ask whether the detail was left out"
             )
         finding = _finding(

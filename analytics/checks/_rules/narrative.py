@@ -12,7 +12,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import line_evidence, pct, wan
+from analytics.checks._rules._common import line_evidence, pct, wan, wan_en
 from analytics.compare import yearly_totals
 from analytics.reference import reference_rows
 from analytics.store import Dataset
@@ -149,8 +149,8 @@ def change_pct(ds: Dataset, settings: Settings) -> pl.DataFrame:
             f"{row[s.SUBJECT]}：文中{row[s.DIRECTION]} {wan(row[s.STATED_CHANGE_YUAN])}、{row['_printed']}，"
             f"按 {wan(row[s.AMOUNT_YUAN])} 与上年 {wan(row['_previous'])} 计算为 {pct(row['_expected'])}，"
             f"应印为 {_readings_text(row, '或')}",
-            f"{row[s.SUBJECT]}: the text states a change of {wan(row[s.STATED_CHANGE_YUAN])} and "
-            f"{row['_printed']}; from {wan(row[s.AMOUNT_YUAN])} against {wan(row['_previous'])} it is "
+            f"{row[s.SUBJECT]}: the text states a change of {wan_en(row[s.STATED_CHANGE_YUAN])} and "
+            f"{row['_printed']}; from {wan_en(row[s.AMOUNT_YUAN])} against {wan_en(row['_previous'])} it is "
             f"{pct(row['_expected'])}, to be printed {_readings_text(row, 'or')}",
         )
         for row in misses
@@ -177,8 +177,8 @@ def share(ds: Dataset, settings: Settings) -> pl.DataFrame:
             s.STATED_SHARE_PCT,
             f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} 占 {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} "
             f"为 {pct(row['_expected'])}，应印为 {_readings_text(row, '或')}，文中为 {row['_printed']}",
-            f"{row[s.SUBJECT]} {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
-            f"{wan(row['parent_amount'])}, to be printed {_readings_text(row, 'or')}; the text says {row['_printed']}",
+            f"{row[s.SUBJECT]} {wan_en(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])} of {row[s.PARENT_SUBJECT]} "
+            f"{wan_en(row['parent_amount'])}, to be printed {_readings_text(row, 'or')}; the text says {row['_printed']}",
         )
         for row in misses
     )
@@ -269,8 +269,8 @@ def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.SEVERITY: "info",
                 s.MESSAGE_ZH: f"{row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} 的 {row['_count']} 个分项合计 "
                 f"{wan(row['_items'])}，{'超出' if over else '少于'}总额 {wan(abs(row['_variance']))}",
-                s.MESSAGE_EN: f"the {row['_count']} items of {row[s.PARENT_SUBJECT]} {wan(row['parent_amount'])} add up "
-                f"to {wan(row['_items'])}, {wan(abs(row['_variance']))} {'more' if over else 'less'} than the total",
+                s.MESSAGE_EN: f"the {row['_count']} items of {row[s.PARENT_SUBJECT]} {wan_en(row['parent_amount'])} add up "
+                f"to {wan_en(row['_items'])}, {wan_en(abs(row['_variance']))} {'more' if over else 'less'} than the total",
                 s.EVIDENCE: evidence(pl.concat([parent, items.select(parent.columns)]), _PART),
             }
         )
@@ -330,7 +330,7 @@ def repeated_value(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.THRESHOLD: step,
                 s.MESSAGE_ZH: f"“{row[s.SUBJECT]}”在文中出现不同金额：{wan(row['_low'])} 与 {wan(row['_high'])}"
                 "（可能口径不同，如部门预算与财政拨款，请核实）",
-                s.MESSAGE_EN: f"'{row[s.SUBJECT]}' is stated as both {wan(row['_low'])} and {wan(row['_high'])} "
+                s.MESSAGE_EN: f"'{row[s.SUBJECT]}' is stated as both {wan_en(row['_low'])} and {wan_en(row['_high'])} "
                 "(possibly different scopes, e.g. whole budget vs fiscal appropriations: verify)",
                 s.EVIDENCE: evidence(involved, _PART),
             }
@@ -406,7 +406,7 @@ def total_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     variance=amount - table,
                     threshold=tolerance,
                     message_zh=f"文中{row[s.SUBJECT]} {wan(amount)}，表中总计 {wan(table)}",
-                    message_en=f"the text states {row[s.SUBJECT]} {wan(amount)}; the tables' total is {wan(table)}",
+                    message_en=f"the text states {row[s.SUBJECT]} {wan_en(amount)}; the tables' total is {wan_en(table)}",
                 )
             )
         before = row["_table_previous"]
@@ -429,8 +429,8 @@ def total_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     threshold=2 * tolerance,
                     message_zh=f"{row[s.SUBJECT]}：文中比 {row[s.COMPARE_YEAR]} 年{row[s.DIRECTION]} "
                     f"{wan(row[s.STATED_CHANGE_YUAN])}，表中由 {wan(before)} 变为 {wan(table)}（{wan(change)}）",
-                    message_en=f"{row[s.SUBJECT]}: the text states a change of {wan(stated_change)} against "
-                    f"{row[s.COMPARE_YEAR]}; the tables go from {wan(before)} to {wan(table)} ({wan(change)})",
+                    message_en=f"{row[s.SUBJECT]}: the text states a change of {wan_en(stated_change)} against "
+                    f"{row[s.COMPARE_YEAR]}; the tables go from {wan_en(before)} to {wan_en(table)} ({wan_en(change)})",
                     severity="error" if wrong_direction else "warning",
                 )
             )
@@ -480,7 +480,7 @@ def subject_naming(ds: Dataset, settings: Settings) -> pl.DataFrame:
             key=f"{row[s.DOC_ID]}|{row['_item']}",
             measure="count",
             message_zh=f"文中科目“{row['_item']}”（项）在本文件的表中找不到同名科目",
-            message_en=f"the text names the 科目 '{row['_item']}' (项), which no table of this disclosure prints",
+            message_en=f"the text names the item '{row['_item']}' (an item-level line of the classification), which no table of this disclosure prints",
         )
         for row in unknown.iter_rows(named=True)
     )
@@ -579,6 +579,11 @@ def _place(page: object, line: object) -> str:
     return (f"第 {page} 页" if page is not None else "") + (f"第 {line} 行" if line is not None else "")
 
 
+def _place_en(page: object, line: object) -> str:
+    """``_place`` in English: p. 3, line 12 (a text document's line only: line 12)."""
+    return ", ".join(([f"p. {page}"] if page is not None else []) + ([f"line {line}"] if line is not None else []))
+
+
 @rule(
     "narrative.vs_tables",
     "narrative",
@@ -636,6 +641,7 @@ def vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
         table = _table_name(nearest[s.TABLE])
         here = _place(row[s.PAGE], row[s.LINE])
         there = _place(nearest["_cell_page"], nearest["_cell_line"])
+        here_en, there_en = _place_en(row[s.PAGE], row[s.LINE]), _place_en(nearest["_cell_page"], nearest["_cell_line"])
         out.append(
             _row(
                 row,
@@ -647,8 +653,8 @@ def vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 threshold=tolerance,
                 message_zh=f"文字说明（{here}）{row[s.SUBJECT]} {wan(amount)}，{table}（{there}）为 "
                 f"{wan(nearest['_cell'])}，相差 {wan(abs(amount - nearest['_cell']))}；请说明哪一处为准",
-                message_en=f"the narrative ({here}) states {row[s.SUBJECT]} {wan(amount)}; the {nearest[s.TABLE]} "
-                f"table ({there}) prints {wan(nearest['_cell'])}: ask which is right",
+                message_en=f"the narrative ({here_en}) states {row[s.SUBJECT]} {wan_en(amount)}; the {nearest[s.TABLE]} "
+                f"table ({there_en}) prints {wan_en(nearest['_cell'])}: ask which is right",
                 evidence=[
                     line_evidence(row, part=_PART),
                     {
@@ -721,8 +727,8 @@ def change_recomputed(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     severity="error" if sign and _signed(direction) == -sign else "warning",
                     message_zh=f"{row[s.SUBJECT]}：文中{both}{places}，实为{'增加' if sign > 0 else '减少' if sign else '持平'}"
                     f" {wan(abs(change))}，文中却称“{direction}”；请核实增减方向",
-                    message_en=f"{row[s.SUBJECT]}: the text states {wan(row['_prior'])} then {wan(row[s.AMOUNT_YUAN])} "
-                    f"(a change of {wan(change)}) but says {direction}: ask which is right",
+                    message_en=f"{row[s.SUBJECT]}: the text states {wan_en(row['_prior'])} then {wan_en(row[s.AMOUNT_YUAN])} "
+                    f"(a change of {wan_en(change)}) but says {direction}: ask which is right",
                     evidence=where,
                 )
             )
@@ -739,8 +745,8 @@ def change_recomputed(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     threshold=3 * step,
                     message_zh=f"{row[s.SUBJECT]}：文中{both}{places}，相差 {wan(change)}，文中增减额为 "
                     f"{wan(stated)}；请核实",
-                    message_en=f"{row[s.SUBJECT]}: {wan(row['_prior'])} then {wan(row[s.AMOUNT_YUAN])} is a change "
-                    f"of {wan(change)}; the text states {wan(stated)}",
+                    message_en=f"{row[s.SUBJECT]}: {wan_en(row['_prior'])} then {wan_en(row[s.AMOUNT_YUAN])} is a change "
+                    f"of {wan_en(change)}; the text states {wan_en(stated)}",
                     evidence=where,
                 )
             )
@@ -753,7 +759,7 @@ def change_recomputed(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 f"{row[s.SUBJECT]}：由 {row[s.COMPARE_YEAR]} 年 {wan(row['_prior'])} 到 {row[s.FISCAL_YEAR]} 年 "
                 f"{wan(row[s.AMOUNT_YUAN])}，变动 {pct(row['_expected'])}，应印为 {_readings_text(row, '或')}，"
                 f"文中为 {row['_printed']}",
-                f"{row[s.SUBJECT]}: from {wan(row['_prior'])} to {wan(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])}, "
+                f"{row[s.SUBJECT]}: from {wan_en(row['_prior'])} to {wan_en(row[s.AMOUNT_YUAN])} is {pct(row['_expected'])}, "
                 f"to be printed {_readings_text(row, 'or')}; the text says {row['_printed']}",
             )
         )
@@ -796,7 +802,7 @@ def rates(ds: Dataset, settings: Settings) -> pl.DataFrame:
     for row in text.join(documents, on=s.DOC_ID).iter_rows(named=True):
         window, own = row["_window"], row[s.SOURCE_TEXT]
         offset = len(window) - len(own)
-        here = _place(row[s.PAGE], row[s.LINE])
+        here, here_en = _place(row[s.PAGE], row[s.LINE]), _place_en(row[s.PAGE], row[s.LINE])
         problems: list[tuple[str, str, str, str]] = []
         for match in _RATE_RE.finditer(window):
             if match.end() <= offset:
@@ -810,7 +816,7 @@ def rates(ds: Dataset, settings: Settings) -> pl.DataFrame:
                         match[1],
                         "zero_base",
                         f"文中（{here}）年初预算为 0，却列出{match[1]} {match[2]}%：基数为 0 的比率无意义，请说明",
-                        f"the text ({here}) states a rate of {match[2]}% of a 年初预算 of 0: ask what it is measured on",
+                        f"the text ({here_en}) states a rate of {match[2]}% of an initial budget of 0: ask what it is measured on",
                     )
                 )
             elif not _BASE_RE.search(before):
@@ -819,7 +825,7 @@ def rates(ds: Dataset, settings: Settings) -> pl.DataFrame:
                         match[1],
                         "no_base",
                         f"文中（{here}）{match[1]} {match[2]}% 未写明基数（年初预算、调整预算或全年预算），请说明",
-                        f"the text ({here}) states a rate of {match[2]}% without naming its base: ask which budget",
+                        f"the text ({here_en}) states a rate of {match[2]}% without naming its base: ask which budget",
                     )
                 )
         for match in _BARE_SHARE_RE.finditer(window):
@@ -829,7 +835,7 @@ def rates(ds: Dataset, settings: Settings) -> pl.DataFrame:
                         "占比",
                         "bare_share",
                         f"文中（{here}）占比“{match[0]}”未带 %，请核实是否为百分比",
-                        f"the text ({here}) prints a share without %: '{match[0]}'",
+                        f"the text ({here_en}) prints a share without %: '{match[0]}'",
                     )
                 )
         for subject, kind, message_zh, message_en in problems:

@@ -23,7 +23,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
-from analytics.checks._rules._common import line_evidence, wan
+from analytics.checks._rules._common import line_evidence, wan, wan_en
 from analytics.checks._rules.hygiene import _Flow, _flows, _Line
 from analytics.checks._rules.narrative import _with_parent
 from analytics.ingest.lexicon import alternation, meanings
@@ -165,7 +165,7 @@ def direction_words(ds: Dataset, settings: Settings) -> pl.DataFrame:
                         f"{_where(flow, match.start())}称“{match[0]}”，而前文所列预算数 {wan(planned)}、决算数 "
                         f"{wan(spent)}。请说明决算数与预算数的实际关系",
                         f"{_where_en(flow, match.start())} says {match[0]!r} but the text states a budget of "
-                        f"{wan(planned)} and a 决算 of {wan(spent)}; ask which is right",
+                        f"{wan_en(planned)} and an actual of {wan_en(spent)}; ask which is right",
                     ),
                     measure="yuan",
                     observed=spent,
@@ -258,7 +258,7 @@ def _say(change: Decimal) -> str:
 
 
 def _say_en(change: Decimal) -> str:
-    return "nothing" if change == 0 else f"{'+' if change > 0 else '−'}{wan(abs(change))}"
+    return "nothing" if change == 0 else f"{'+' if change > 0 else '−'}{wan_en(abs(change))}"
 
 
 #: "财政拨款收入支出增加的主要原因是…": the direction a reason names for the figures it explains.
@@ -463,7 +463,7 @@ def _opposite_pairs(ds: Dataset) -> list[dict[str, object]]:
                 s.MESSAGE_ZH: f"同为 {wan(up[s.AMOUNT_YUAN])} 的两项，文中一处称{up[s.SUBJECT]}比上年增加 "
                 f"{wan(abs(up[s.STATED_CHANGE_YUAN]))}，另一处称{down[s.SUBJECT]}比上年减少 "
                 f"{wan(abs(down[s.STATED_CHANGE_YUAN]))}。请说明实际是增加还是减少",
-                s.MESSAGE_EN: f"two figures of {wan(up[s.AMOUNT_YUAN])} with the same change are said to rise "
+                s.MESSAGE_EN: f"two figures of {wan_en(up[s.AMOUNT_YUAN])} with the same change are said to rise "
                 f"({up[s.SUBJECT]}) and to fall ({down[s.SUBJECT]}); ask which is right",
                 s.EVIDENCE: [line_evidence(up, part=_PART), line_evidence(down, part=_PART)],
             }
@@ -574,8 +574,8 @@ def change_vs_prior_year(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MESSAGE_ZH: f"{row[s.SUBJECT]} {wan(amount)}，文中称比 {row[s.COMPARE_YEAR]} 年{row[s.DIRECTION]} "
                 f"{wan(abs(change))}，而 {row[s.COMPARE_YEAR]} 年公开数为 {wan(previous)}，实为{actual} {wan(abs(true))}。"
                 "请说明增减方向",
-                s.MESSAGE_EN: f"{row[s.SUBJECT]} {wan(amount)} is said to be {row[s.DIRECTION]} {wan(abs(change))} on "
-                f"{row[s.COMPARE_YEAR]}, whose disclosure prints {wan(previous)}: it is {actual} {wan(abs(true))}; "
+                s.MESSAGE_EN: f"{row[s.SUBJECT]} {wan_en(amount)} is said to be {row[s.DIRECTION]} {wan_en(abs(change))} on "
+                f"{row[s.COMPARE_YEAR]}, whose disclosure prints {wan_en(previous)}: it is {actual} {wan_en(abs(true))}; "
                 "ask which direction is right",
                 s.EVIDENCE: [
                     line_evidence(row, part=_PART),

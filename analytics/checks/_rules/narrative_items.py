@@ -20,7 +20,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
-from analytics.checks._rules._common import line_evidence, wan
+from analytics.checks._rules._common import line_evidence, wan, wan_en
 from analytics.reference import reference_rows
 from analytics.store import Dataset
 
@@ -105,7 +105,7 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """Every narrative figure whose subject names a 科目 (its 项 and 款, or a 款, or a 类) against the rows of that
     name in the same disclosure's function and basic-spending tables, for the figure's year and basis: a figure
     no such row prints (within the figure's printed rounding and the table's) is a finding naming both places."""
-    from analytics.checks._rules.narrative import _basis, _place, _printed_step, _table_name
+    from analytics.checks._rules.narrative import _basis, _place, _place_en, _printed_step, _table_name
 
     table_step = settings.decimal("tolerance", "wan_per_figure_yuan")
     rows = _rows(ds)
@@ -144,6 +144,8 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
             continue
         table = _table_name(nearest[s.TABLE])
         here, there = _place(statement[s.PAGE], statement[s.LINE]), _place(nearest[s.PAGE], nearest[s.LINE])
+        here_en = _place_en(statement[s.PAGE], statement[s.LINE])
+        there_en = _place_en(nearest[s.PAGE], nearest[s.LINE])
         label = f"{nearest[s.CODE]} {nearest[s.NAME]}" if nearest[s.CODE] else str(nearest[s.NAME])
         out.append(
             {
@@ -159,8 +161,8 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.THRESHOLD: tolerance,
                 s.MESSAGE_ZH: f"文字说明（{here}）{statement[s.SUBJECT]} {wan(amount)}，{table}（{there}）{label} 为 "
                 f"{wan(nearest[s.AMOUNT_YUAN])}，相差 {wan(abs(amount - nearest[s.AMOUNT_YUAN]))}；请说明哪一处为准",
-                s.MESSAGE_EN: f"the narrative ({here}) states {statement[s.SUBJECT]} {wan(amount)}; the "
-                f"{nearest[s.TABLE]} table ({there}) prints {label} {wan(nearest[s.AMOUNT_YUAN])}: ask which is right",
+                s.MESSAGE_EN: f"the narrative ({here_en}) states {statement[s.SUBJECT]} {wan_en(amount)}; the "
+                f"{nearest[s.TABLE]} table ({there_en}) prints {label} {wan_en(nearest[s.AMOUNT_YUAN])}: ask which is right",
                 s.EVIDENCE: [line_evidence(statement, part=_PART), line_evidence(nearest)],
             }
         )

@@ -6,7 +6,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import line_evidence, wan
+from analytics.checks._rules._common import line_evidence, wan, wan_en
 from analytics.store import Dataset
 
 
@@ -41,7 +41,7 @@ def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MEASURE: "yuan",
                 s.OBSERVED: row[s.YEAR_BUDGET_YUAN],
                 s.MESSAGE_ZH: f"项目“{row[s.NAME]}”（{wan(row[s.YEAR_BUDGET_YUAN] or 0)}）的用途涉及人员经费：{row[s.PURPOSE]}",
-                s.MESSAGE_EN: f"project '{row[s.NAME]}' ({wan(row[s.YEAR_BUDGET_YUAN] or 0)}) names personnel costs in "
+                s.MESSAGE_EN: f"project '{row[s.NAME]}' ({wan_en(row[s.YEAR_BUDGET_YUAN] or 0)}) names personnel costs in "
                 f"its purpose: {row[s.PURPOSE]}",
                 s.EVIDENCE: [line_evidence(row, part="projects")],
             }
@@ -65,7 +65,7 @@ def personnel_in_projects(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MEASURE: "yuan",
                 s.OBSERVED: row[s.AMOUNT_YUAN],
                 s.MESSAGE_ZH: f"项目支出下的“{row[s.SUBJECT]}”（{wan(row[s.AMOUNT_YUAN])}）说明中涉及人员经费",
-                s.MESSAGE_EN: f"'{row[s.SUBJECT]}' ({wan(row[s.AMOUNT_YUAN])}) under project spending names personnel costs",
+                s.MESSAGE_EN: f"'{row[s.SUBJECT]}' ({wan_en(row[s.AMOUNT_YUAN])}) under project spending names personnel costs",
                 s.EVIDENCE: [line_evidence(row, part="narrative")],
             }
         )
@@ -149,7 +149,7 @@ def three_public_rising(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.EXPECTED: row["_before"],
                 s.VARIANCE: row[s.AMOUNT_YUAN] - row["_before"],
                 s.MESSAGE_ZH: f"“三公”经费由 {wan(row['_before'])} 增至 {wan(row[s.AMOUNT_YUAN])}",
-                s.MESSAGE_EN: f"三公 spending rose from {wan(row['_before'])} to {wan(row[s.AMOUNT_YUAN])}",
+                s.MESSAGE_EN: f"spending on the “three public” items (travel abroad, vehicles, receptions) rose from {wan_en(row['_before'])} to {wan_en(row[s.AMOUNT_YUAN])}",
                 s.EVIDENCE: evidence(involved),
             }
         )

@@ -8,7 +8,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import line_evidence, lines_with_step, wan
+from analytics.checks._rules._common import line_evidence, lines_with_step, wan, wan_en
 from analytics.reference import reference_rows
 from analytics.store import Dataset
 
@@ -69,8 +69,8 @@ def _difference_rows(
                 s.MESSAGE_ZH: f"{row[subject]}（{column_zh(row[s.COLUMN])}）{wan(row[s.AMOUNT_YUAN])}，{what_zh}"
                 f"{wan(row['expected'])}，"
                 f"相差 {wan(row['variance'])}（容差 {wan(row['tolerance'])}）",
-                s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan(row[s.AMOUNT_YUAN])}; {what_en} is "
-                f"{wan(row['expected'])}, {wan(row['variance'])} apart (tolerance {wan(row['tolerance'])})",
+                s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan_en(row[s.AMOUNT_YUAN])}; {what_en} is "
+                f"{wan_en(row['expected'])}, {wan_en(row['variance'])} apart (tolerance {wan_en(row['tolerance'])})",
                 s.EVIDENCE: evidence(involved),
             }
         )
@@ -200,8 +200,8 @@ def columns_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     s.MESSAGE_ZH: f"{row[s.NAME]}：{identity['description']} 不成立，{column_zh(total)} 为 "
                     f"{wan(row['_total'])}，"
                     f"分栏合计 {wan(row['expected'])}，相差 {wan(row['variance'])}",
-                    s.MESSAGE_EN: f"{row[s.NAME]}: {total} is {wan(row['_total'])} but its part columns add up to "
-                    f"{wan(row['expected'])} ({wan(row['variance'])} apart)",
+                    s.MESSAGE_EN: f"{row[s.NAME]}: {total} is {wan_en(row['_total'])} but its part columns add up to "
+                    f"{wan_en(row['expected'])} ({wan_en(row['variance'])} apart)",
                     s.EVIDENCE: [line_evidence(row)],
                 }
             )
@@ -300,8 +300,8 @@ def balance(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.VARIANCE: row["variance"],
                 s.THRESHOLD: row["tolerance"],
                 s.MESSAGE_ZH: f"收入总计 {wan(row['income'])} 与支出总计 {wan(row['expenditure'])} 不相等，相差 {wan(row['variance'])}",
-                s.MESSAGE_EN: f"income total {wan(row['income'])} differs from expenditure total "
-                f"{wan(row['expenditure'])} by {wan(row['variance'])}",
+                s.MESSAGE_EN: f"income total {wan_en(row['income'])} differs from expenditure total "
+                f"{wan_en(row['expenditure'])} by {wan_en(row['variance'])}",
                 s.EVIDENCE: evidence(involved),
             }
         )

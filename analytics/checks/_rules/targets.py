@@ -8,7 +8,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import line_evidence, wan
+from analytics.checks._rules._common import line_evidence, wan, wan_en
 from analytics.compare import yearly_totals
 from analytics.store import Dataset
 
@@ -188,7 +188,7 @@ def cost_above_budget(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     variance=cost - row["_total"],
                     message_zh=f"{row[s.LEVEL3]}：成本指标 {row[s.TARGET_TEXT]} 超过部门当年支出总额 {wan(row['_total'])}",
                     message_en=f"{row[s.LEVEL3]}: cost target {row[s.TARGET_TEXT]} exceeds the year's total spending "
-                    f"{wan(row['_total'])}",
+                    f"{wan_en(row['_total'])}",
                 )
             )
     return findings(out)
