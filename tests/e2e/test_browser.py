@@ -7,8 +7,11 @@ dataset and the triage database.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.store import dataset_path
+from analytics.store import DEFAULT_DATASET
 from analytics.triage import open_triage
 from tests.synthetic import SyntheticDisclosure
 
@@ -39,26 +42,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)")
-    folder = tmp_path_factory.mktemp("e2e")
-    dataset = folder / "ds"
-    shutil.copytree(dataset_path(None), dataset)
-    triage = folder / "triage.sqlite"
+@contextlib.contextmanager
+def _serve(env: dict[str, str], log_name: str) -> Iterator[str]:
+    """``streamlit run app.py`` with ``env`` on a free port until the block ends; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "ANALYTICS_DATASET": str(dataset), "ANALYTICS_TRIAGE": str(triage)}
-    env.pop("ANALYTICS_USERS", None)  # one local user: no sign-in
     # No file watcher (screenshots written under the project would flood it), and the server's log goes to a file:
     # a pipe nobody reads fills up and blocks the server's logging, which hangs it.
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]  # fmt: skip
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "server.log").open("w", encoding="utf-8")
+    log = (ARTIFACTS / log_name).open("w", encoding="utf-8")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while True:
@@ -71,14 +65,62 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
             log.close()
-            pytest.fail(f"streamlit did not come up: {(ARTIFACTS / 'server.log').read_text()[-2000:]}")
+            pytest.fail(f"streamlit did not come up: {(ARTIFACTS / log_name).read_text()[-2000:]}")
         time.sleep(0.5)
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "dataset": dataset, "triage": triage, "folder": folder}
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def _require_chromium() -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("e2e")
+    dataset = folder / "ds"
+    # The shipped dataset, not a working dataset the machine may have: the tests read its figures.
+    shutil.copytree(DEFAULT_DATASET, dataset)
+    triage = folder / "triage.sqlite"
+    env = {**os.environ, "ANALYTICS_DATASET": str(dataset), "ANALYTICS_TRIAGE": str(triage),
+           "XDG_DATA_HOME": str(folder / "data")}  # fmt: skip
+    env.pop("ANALYTICS_USERS", None)  # one local user: no sign-in
+    with _serve(env, "server.log") as url:
+        yield {"url": url, "dataset": dataset, "triage": triage, "folder": folder}
+
+
+#: The team's users (name → display name, role, password) of the server with sign-in.
+TEAM = {"zhang": ("张审计", "auditor", "zhang-secret-1"), "li": ("李查看", "viewer", "li-secret-2")}
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """The app served to a team: a users file, sign-in, and no dataset or triage database named, so that both are
+    the defaults of the user's data directory (a private ``XDG_DATA_HOME``): the working dataset starts as a copy
+    of the shipped one on the first upload, and triage goes to SQLite there."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("e2e-team")
+    users = folder / "users.toml"
+    env = {**os.environ, "XDG_DATA_HOME": str(folder / "data"), "ANALYTICS_USERS": str(users)}
+    for variable in ("ANALYTICS_DATASET", "ANALYTICS_TRIAGE"):
+        env.pop(variable, None)
+    for name, (display_name, role, password) in TEAM.items():
+        subprocess.run(
+            [sys.executable, "-m", "analytics.cli", "user", name, "--role", role, "--display-name", display_name,
+             "--users", str(users), "--password-stdin"],
+            input=f"{password}\n", text=True, cwd=ROOT, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    data = folder / "data" / "budget-analytics"
+    with _serve(env, "server-team.log") as url:
+        yield {"url": url, "folder": folder, "working": data / "dataset", "triage": data / "triage.sqlite"}
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +170,65 @@ def _until(check: object, timeout: float = 30.0) -> bool:
 
 
 def _shot(page: object, name: str) -> None:
+    """A screenshot of the whole page. Streamlit scrolls its main block, not the document, so a full-page
+    screenshot alone shows the first screen only: the window is made as tall as the page for the moment."""
+    size = page.viewport_size  # type: ignore[attr-defined]
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0"
+    )
+    tall = height > size["height"]
+    if tall:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 16_000)})  # type: ignore[attr-defined]
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    if tall:
+        page.set_viewport_size(size)  # type: ignore[attr-defined]
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+
+
+def _table(page: object, header: str) -> object:
+    """The data frame with a column named ``header``."""
+    frames = page.locator('[data-testid="stDataFrame"]')  # type: ignore[attr-defined]
+    return frames.filter(has=page.locator("th", has_text=header)).first  # type: ignore[attr-defined]
+
+
+def _rows(frame: object) -> list[list[str]]:
+    """The cells of a data frame as text, row by row (its grid is a canvas; this reads the table it keeps for
+    screen readers)."""
+    frame.locator("tbody tr").first.wait_for(state="attached")  # type: ignore[attr-defined]
+    return frame.locator("tbody tr").evaluate_all(  # type: ignore[attr-defined]
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent.trim()))"
+    )
+
+
+def _header(frame: object) -> list[str]:
+    return frame.locator("thead th").all_text_contents()  # type: ignore[attr-defined]
+
+
+def _no_error(page: object) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
+    assert page.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
+
+
+def _choose(page: object, widget: object, option: str | re.Pattern[str]) -> None:
+    """Pick ``option`` in a select box or multiselect and wait for the run it starts."""
+    widget.click()  # type: ignore[attr-defined]
+    page.get_by_role("option", name=option).first.click()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]  # a multiselect stays open
+    _settle(page)
+
+
+def _tags(page: object, key: str) -> list[str]:
+    """The options chosen in the multiselect of widget key ``key``."""
+    return page.locator(f".st-key-{key} [data-tag] > span[title]").all_inner_texts()  # type: ignore[attr-defined]
+
+
+def _sha256(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_every_page_opens(page: object, server: dict[str, object]) -> None:
@@ -287,3 +387,57 @@ def test_a_view_opens_from_its_link(page: object, server: dict[str, object]) -> 
     page.get_by_role("heading", name="Findings").first.wait_for()  # type: ignore[attr-defined]
     _settle(page)
     _shot(page, "url-flags-english")
+
+
+def test_budget_against_actual(page: object, server: dict[str, object]) -> None:
+    """A department with a final account (决算) shows its 年初预算, 决算数 and 执行率 side by side."""
+    _open(page, server, "department?dept=西南大学", "部门画像")
+    _no_error(page)
+    page.get_by_role("heading", name="决算：年初预算与决算数").wait_for()  # type: ignore[attr-defined]
+    table = _table(page, "执行率（%）")
+    assert _header(table)[:6] == ["年度", "指标", "年初预算（万元）", "决算数（万元）", "执行率（%）", "年初预算出处"]
+    rows = {row[1]: row for row in _rows(table)}
+    # Read from the pages: chongqing_swu_2023_dept_budget.pdf p. 7 prints 支出总计 557,259.13 (万元);
+    # chongqing_swu_2023_dept_final.pdf p. 9 (表1 收入支出决算总表) prints 合计 569,496.54. 569,496.54 / 557,259.13.
+    assert rows["支出合计"][:6] == ["2023", "支出合计", "557,259.13", "569,496.54", "102.2",
+                                   "chongqing_swu_2023_dept_budget.pdf"]  # fmt: skip
+    assert all("None" not in cell for row in rows.values() for cell in row)
+    table.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    _shot(page, "department-final-accounts")
+
+
+def _charts(page: object, name: str, expected: int) -> None:
+    """Screenshot each chart of the page as ``chart_<name>_<n>.png`` and check that it is drawn: a sensible size
+    and more than the background in it."""
+    from PIL import Image
+
+    charts = page.locator('[data-testid="stVegaLiteChart"]')  # type: ignore[attr-defined]
+    assert _until(lambda: charts.count() == expected), f"{name}: {charts.count()} charts, expected {expected}"
+    for number in range(1, expected + 1):
+        chart = charts.nth(number - 1)
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.marks, canvas.marks").first.wait_for()
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]  # the marks' transitions
+        path = ARTIFACTS / f"chart_{name}_{number}.png"
+        chart.screenshot(path=str(path))
+        image = Image.open(path).convert("RGB")
+        width, height = image.size
+        assert width >= 300 and height >= 150, f"{path.name}: {image.size}"
+        colours = image.getcolors(maxcolors=width * height)
+        background = max(colours)[0] / (width * height)
+        assert len(colours) > 8 and background < 0.97, f"{path.name}: blank ({len(colours)} colours)"
+
+
+def test_every_chart_is_drawn(page: object, server: dict[str, object]) -> None:
+    _open(page, server, "overview", "部门与收支总览")
+    _charts(page, "overview", 1)
+    # The default department has the longest series: a trend and a structure.
+    _open(page, server, "department", "部门画像")
+    _charts(page, "department", 2)
+    # Several departments with the same two years: small multiples, the two years' slope, the peers' strip and
+    # the findings' heat map.
+    jiangsu = ["江苏省人民检察院", "江苏省高级人民法院", "江苏省委办公厅", "江苏省政协办公厅"]
+    _open(page, server, f"compare?dept={','.join(jiangsu)}&years=2017,2018", "对比")
+    assert _tags(page, "compare_departments") == jiangsu
+    _charts(page, "compare", 4)
+    _shot(page, "compare-charts")
