@@ -69,7 +69,7 @@ def _difference_rows(
                 s.MESSAGE_ZH: f"{row[subject]}（{column_zh(row[s.COLUMN])}）{wan(row[s.AMOUNT_YUAN])}，{what_zh}"
                 f"{wan(row['expected'])}，"
                 f"相差 {wan(row['variance'])}（容差 {wan(row['tolerance'])}）",
-                s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan_en(row[s.AMOUNT_YUAN])}; {what_en} is "
+                s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan_en(row[s.AMOUNT_YUAN])}; {what_en} "
                 f"{wan_en(row['expected'])}, {wan_en(row['variance'])} apart (tolerance {wan_en(row['tolerance'])})",
                 s.EVIDENCE: evidence(involved),
             }
