@@ -5,9 +5,8 @@ unit), unknown rules, the empty dataset and the catalog."""
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
