@@ -171,6 +171,25 @@ _FIXED: dict[str, dict[str, Pair]] = {
     # The forms of disclosure whose standard tables a disclosure is held to (reference/requirements.csv).
     "form": {"local": ("地方部门", "Local department"), "university": ("高校", "University")},
     "boolean": {"true": ("是", "Yes"), "false": ("否", "No")},
+    # The sheets of the auditors' workbook (analytics.report.excel): the tables, then the analyses.
+    "sheet": {
+        s.DOCUMENTS: ("来源文件", "Documents"),
+        s.DEPARTMENTS: ("部门概况", "Departments"),
+        s.LINES: ("收支表数字", "Table figures"),
+        s.STATEMENTS: ("文字说明数字", "Narrative figures"),
+        s.INDICATORS: ("绩效指标", "Performance indicators"),
+        s.PROJECTS: ("项目支出", "Projects"),
+        s.DOCUMENT_TABLES: ("文件中的表", "Tables of each document"),
+        "reading_report": ("读数报告", "Reading report"),
+        s.READING_FINDINGS: ("读数存疑", "Reading doubts"),
+        s.DOCUMENT_TEXT: ("原文", "Document text"),
+        s.FLAGS: ("疑点", "Findings"),
+        "budget_execution": ("预算执行（按指标）", "Budget execution by measure"),
+        "budget_execution_lines": ("预算执行（按科目）", "Budget execution by line"),
+        "coverage": ("核对覆盖", "Coverage of the checks"),
+        "disclosure_score": ("公开质量评分", "Disclosure score"),
+        "disclosure_score_items": ("公开质量评分明细", "Disclosure score by item"),
+    },
 }
 
 # --- column names ------------------------------------------------------------------------------------------------
