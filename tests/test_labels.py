@@ -129,3 +129,19 @@ def test_an_unlabelled_code_or_column_is_a_clear_error() -> None:
 def test_label_expr_keeps_a_code_it_does_not_know_and_leaves_nulls_empty() -> None:
     frame = pl.DataFrame({s.SEVERITY: ["error", None, "later"]})
     assert frame.select(labels.label_expr(s.SEVERITY, "severity")).to_series().to_list() == ["错误", None, "later"]
+
+
+def test_the_labels_of_a_vocabulary_are_distinct_in_each_language() -> None:
+    # A reader tells two codes apart by their labels, and a label reads back to one code.
+    for name, pairs in labels.vocabularies().items():
+        for index in (0, 1):
+            shown = [pair[index] for pair in pairs.values()]
+            assert len(set(shown)) == len(shown), (name, index)
+
+
+def test_every_sheet_of_the_workbook_has_a_chinese_name() -> None:
+    sheets = labels.labels("sheet")
+    assert set(s.TABLES) <= set(sheets)
+    assert sheets[s.LINES] == "收支表数字"
+    assert sheets[s.READING_FINDINGS] == "读数存疑"
+    assert all(CJK.search(name) for name in sheets.values())

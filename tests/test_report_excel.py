@@ -513,7 +513,7 @@ def test_every_sheet_names_the_document_by_its_file_beside_its_id(corpus: Datase
     files = dict(corpus.documents.select(s.DOC_ID, s.SOURCE_NAME).iter_rows())
     named = [(sheet, s.DOC_ID) for sheet in (LINES, STATEMENTS, FLAGS, DOCUMENT_TABLES, EXECUTION_LINES_SHEET)]
     named += [(EXECUTION_SHEET, "budget_doc_id"), (EXECUTION_SHEET, "final_doc_id")]
-    named += [(EXECUTION_LINES_SHEET, "budget_doc_id")]
+    named += [(EXECUTION_LINES_SHEET, "budget_doc_id"), (COVERAGE_SHEET, s.DOC_ID)]
     for name, doc_id in named:
         sheet = _sheet(corpus_bytes, name)
         source_name = doc_id.removesuffix(s.DOC_ID) + s.SOURCE_NAME

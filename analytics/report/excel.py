@@ -301,7 +301,10 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
     sheets = {name: _with_file_names(frame, documents) if name != s.DOCUMENTS else frame
               for name, frame in sheets.items()}  # fmt: skip
     sheets |= _execution(chosen)
-    sheets |= _coverage_and_score(dataset, department_id)
+    sheets |= {
+        key: _with_file_names(frame, dataset.documents)
+        for key, frame in _coverage_and_score(dataset, department_id).items()
+    }
     sheets = {key: _labelled(key, frame) for key, frame in sheets.items()}
     headers = {key: _headers(key, frame) for key, frame in sheets.items()}
     buffer = io.BytesIO()
