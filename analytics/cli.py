@@ -201,7 +201,7 @@ def _read_all(paths: Sequence[Path], console: Console) -> Batch:
 
 
 #: How the summary names a phase, and a unit's own disclosure (单位预算) beside its department's.
-_PHASE_NAMES = {"budget": "预算", "final": "决算"}
+_PHASE_NAMES = labels.labels("phase")
 _SCOPE_NAMES = {"department": "", "unit": "（单位）"}
 
 
