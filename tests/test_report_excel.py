@@ -618,3 +618,14 @@ def test_sheet_names_are_the_chinese_labels_of_their_tables() -> None:
     assert SHEET_NAMES[s.FLAGS] == "疑点"
     assert (READING_REPORT_SHEET, COVERAGE_SHEET, SCORE_SHEET) == ("读数报告", "核对覆盖", "公开质量评分")
     assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in SHEET_NAMES.values())
+
+
+def test_nested_values_read_as_chinese_text(corpus_bytes: bytes) -> None:
+    # 汉阳区大数据中心 2023: 全年发布信息数量 ≥3300条, printed beside 2021 无 and 2022 3000条以上.
+    indicators = _sheet(corpus_bytes, "绩效指标")
+    row = indicators.filter(pl.col(s.LEVEL3) == "全年发布信息数量").row(0, named=True)
+    assert row[s.PRIOR_VALUES] == "2021年：无；2022年：3000条以上"
+    flags = _sheet(corpus_bytes, FLAGS)
+    stats = flags.filter(pl.col(s.SOURCE) == "异常模型").get_column(s.PEER_STATS).drop_nulls()
+    assert stats.len() > 0
+    assert stats.str.starts_with("同类 ").all() and stats.str.contains("中位数").all()
