@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from analytics.errors import AnalyticsError, DatasetError, QueryError, ReaderError, SchemaError
 from analytics.ingest import read_disclosure
+from analytics.labels import column_label, label
 from analytics.schema import TABLES, validate
 from analytics.search import search
 from analytics.store import Dataset, open_dataset, save_dataset, update_dataset
@@ -27,7 +28,9 @@ __all__ = [
     "QueryError",
     "ReaderError",
     "SchemaError",
+    "column_label",
     "format_wan",
+    "label",
     "open_dataset",
     "read_disclosure",
     "save_dataset",

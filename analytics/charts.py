@@ -36,7 +36,7 @@ from typing import TypeVar
 import altair as alt
 import polars as pl
 
-from analytics import compare
+from analytics import compare, labels
 from analytics import schema as s
 from analytics.checks import FAMILIES
 from analytics.compare import _columns as c
@@ -144,16 +144,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     _SERIES: ("图例", "Legend"),
     _DOT_LABEL: ("数值标签", "Value label"),
     # Values.
-    "side:income": ("收入", "Income"),
-    "side:expenditure": ("支出", "Expenditure"),
-    "dimension:category": ("支出类别", "Spending category"),
-    "dimension:function": ("功能分类", "Functional classification"),
-    "dimension:economic": ("经济分类", "Economic classification"),
-    "dimension:source": ("资金来源", "Funding source"),
-    "dimension:project": ("项目", "Project"),
-    "severity:error": ("错误", "Error"),
-    "severity:warning": ("警告", "Warning"),
-    "severity:info": ("提示", "Info"),
+    # Codes of the dataset, by their labels in analytics.labels.
+    **{f"side:{side}": pair for side, pair in labels.SIDES.items()},
+    **{
+        f"dimension:{dimension}": labels.CLASSIFICATIONS[dimension]
+        for dimension in ("category", "function", "economic", "source", "project")
+    },
+    **{f"severity:{severity}": pair for severity, pair in labels.SEVERITIES.items()},
     "kind:total": ("合计", "Total"),
     "kind:increase": ("增加", "Increase"),
     "kind:decrease": ("减少", "Decrease"),

@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from analytics import export
+from analytics import export, labels
 from analytics import schema as s
 from analytics.checks import FAMILIES
 from analytics.errors import AnalyticsError
@@ -201,7 +201,7 @@ def _read_all(paths: Sequence[Path], console: Console) -> Batch:
 
 
 #: How the summary names a phase, and a unit's own disclosure (单位预算) beside its department's.
-_PHASE_NAMES = {"budget": "预算", "final": "决算"}
+_PHASE_NAMES = labels.labels("phase")
 _SCOPE_NAMES = {"department": "", "unit": "（单位）"}
 
 
@@ -260,9 +260,10 @@ def _report_read(read: Sequence[tuple[Path, Dataset]], stored: Dataset, console:
             files = "、".join(rows.get_column("file"))
             console.print(f"[yellow]读数 reading[/yellow] {files}: {'; '.join(parts)}", highlight=False)
     if summary.get_column(s.READING_FINDINGS).sum():
+        sheet = labels.label("sheet", s.READING_FINDINGS)
         console.print(
-            "读数存疑的页码与原文见应用数据页的读数报告，或 analytics export --format xlsx 的 reading_findings 表 "
-            "(where each doubt is: the app's Data page, or the reading_findings sheet of the workbook)",
+            f"读数存疑的页码与原文见应用数据页的读数报告，或 analytics export --format xlsx 的“{sheet}”表 "
+            f"(where each doubt is: the app's Data page, or the {sheet} sheet of the workbook)",
             highlight=False,
         )
 

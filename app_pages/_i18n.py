@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import labels
 from analytics import schema as s
 
 _STRINGS: dict[str, tuple[str, str]] = {
@@ -192,9 +193,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "no_flags_at_all": ("数据集中没有疑点。", "The dataset has no findings."),
     "no_flags_match": ("没有符合筛选条件的疑点。", "No finding matches the filters."),
-    "severity_error": ("错误", "Error"),
-    "severity_warning": ("警示", "Warning"),
-    "severity_info": ("提示", "Info"),
+    # Codes read by their labels in analytics.labels (severities and phases).
+    **{f"severity_{code}": pair for code, pair in labels.SEVERITIES.items()},
     "filter_severity": ("级别", "Severity"),
     "filter_family": ("规则族", "Rule family"),
     "filter_status": ("核实状态", "Triage status"),
@@ -639,15 +639,13 @@ def t(key: str) -> str:
 
 def phase_labels() -> dict[str, str]:
     """Phase → 预算 / 决算 (Budget / Final account)."""
-    return {phase: pick(pair) for phase, pair in {"budget": ("预算", "Budget"), "final": ("决算", "Final")}.items()}
+    return labels.labels("phase", lang=lang())
 
 
 def table_labels() -> dict[str, str]:
     """Table key (and the parts a flag's evidence names: narrative, targets, document) → its name."""
-    from analytics.reference import table_catalog
-
-    catalog = table_catalog().select("key", "name_en" if english() else "name_zh").rows()
-    return {**dict(catalog), **{part: t(f"part_{part}") for part in ("narrative", "targets", "document")}}
+    catalog = labels.labels("table", lang=lang())
+    return {**catalog, **{part: t(f"part_{part}") for part in ("narrative", "targets", "document")}}
 
 
 def severity_labels() -> dict[str, str]:

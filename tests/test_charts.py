@@ -536,14 +536,14 @@ def test_flags_heatmap_counts_by_department_and_family(flags: pl.DataFrame, depa
     assert cells["encoding"]["y"]["sort"] == [YI, JIA, "（未指明部门）"]
     color = cells["encoding"]["color"]
     assert (color["condition"]["field"], color["condition"]["type"]) == ("发现数", "quantitative")
-    assert list(_tooltips(cells)) == ["部门", "规则类别", "发现数", "错误", "警告", "提示"]
+    assert list(_tooltips(cells)) == ["部门", "规则类别", "发现数", "错误", "警示", "提示"]
     assert text["transform"] == [{"filter": "(datum['发现数'] > 0)"}]
     rows = {(row["部门"], row["规则类别"]): row for row in _values(spec)}
     assert len(rows) == 3 * len(FAMILIES)
-    assert rows[YI, "表内勾稽"] == {"部门": YI, "规则类别": "表内勾稽", "发现数": 2, "错误": 1, "警告": 1, "提示": 0}
+    assert rows[YI, "表内勾稽"] == {"部门": YI, "规则类别": "表内勾稽", "发现数": 2, "错误": 1, "警示": 1, "提示": 0}
     assert rows[JIA, "跨表与跨年"]["发现数"] == 1
     assert rows[JIA, "绩效目标"]["发现数"] == 0
-    assert rows["（未指明部门）", "完整性"]["警告"] == 1
+    assert rows["（未指明部门）", "完整性"]["警示"] == 1
 
 
 def test_flags_heatmap_without_names_and_unknown_family(flags: pl.DataFrame) -> None:

@@ -161,10 +161,10 @@ def test_export_every_format(tmp_path: Path, other: Path, capsys: pytest.Capture
     # One department's workbook holds its rows only, money in exact 元.
     book = tmp_path / "gulou.xlsx"
     assert main(["export", "--format", "xlsx", "--department", "南京市鼓楼区档案馆", "--out", str(book), *common]) == 0
-    lines = pl.read_excel(book, sheet_name="lines", engine="openpyxl")
-    assert set(lines.get_column(s.DEPARTMENT_ID)) == {"南京市鼓楼区档案馆"}
+    lines = pl.read_excel(book, sheet_name="收支表数字", engine="openpyxl")
+    assert set(lines.get_column("部门编号")) == {"南京市鼓楼区档案馆"}
     expected = ds.lines.filter(pl.col(s.DEPARTMENT_ID) == "南京市鼓楼区档案馆").get_column(s.AMOUNT_YUAN)
-    assert sorted(lines.get_column(s.AMOUNT_YUAN).to_list()) == sorted(float(v) for v in expected)
+    assert sorted(lines.get_column("金额（元）").to_list()) == sorted(float(v) for v in expected)
     # The whole dataset as CSV in a zip, every table.
     archive = tmp_path / "ds.zip"
     assert main(["export", "--format", "csv", "--out", str(archive), *common]) == 0

@@ -561,3 +561,18 @@ def test_the_package_carries_each_disclosures_score(default_package: Path) -> No
     expected = disclosure_scores(open_dataset())
     assert frame.get_column("score").to_list() == expected.get_column("score").to_list()
     assert set(frame.get_column("phase")) <= {"approved", "executed"}
+
+
+def test_the_package_keeps_english_names_with_chinese_titles(default_package: Path) -> None:
+    """Machines read the English field names; a person reads the titles, the workbook's headers."""
+    descriptor = _descriptor(default_package)
+    score = next(r for r in descriptor["resources"] if r["path"] == "disclosure-score.csv")
+    titles = {field["name"]: field["title"] for field in score["schema"]["fields"]}
+    assert titles["department_id"] == "部门编号"
+    assert titles["name"] == "部门名称"
+    assert titles["tables"] == "应公开的报表均已公开且可读取"
+    assert titles["score"] == "总分"
+    rows = _rows(default_package)
+    # A table and a printed column by their Chinese names beside their keys.
+    assert "一般公共预算支出功能分类表" in {row["table_label"] for row in rows}
+    assert "财政拨款" in {row["value_kind_label"] for row in rows}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal, assert_series_equal
 
-from analytics import compare, export
+from analytics import compare, export, labels
 from analytics import schema as s
 from analytics.coverage import coverage
 from analytics.errors import AnalyticsError
@@ -21,10 +22,15 @@ from analytics.ingest import read_disclosure
 from analytics.pipeline import all_flags
 from analytics.reading import reading_report, required_tables
 from analytics.report.excel import (
+    COLUMNS_HEADER,
+    COLUMNS_TITLE,
     COVERAGE_SHEET,
+    EXECUTION_LINES_SHEET,
+    EXECUTION_SHEET,
     READING_REPORT_SHEET,
     SCORE_ITEMS_SHEET,
     SCORE_SHEET,
+    SHEET_NAMES,
     workbook_bytes,
     write_workbook,
 )
@@ -39,12 +45,32 @@ from tests.synthetic import SyntheticDisclosure
 CORPUS = ROOT / "datasets" / "normalized"
 WUHOU = "成都市武侯区政务服务中心"
 FORMULAS = ("=1+1", "+SUM(A1)", "-2", "@cmd", "\t=cmd")
-# Every table of the dataset, and the reading report of its disclosures before the reading findings it sums up.
+# The sheets a Chinese reader finds, in order: every table of the dataset (the reading report of its disclosures
+# before the reading findings it sums up), then budget execution (by measure, by 科目), the coverage ledger and the
+# disclosure score.
 DATA_SHEETS = [
-    name for table in s.TABLES for name in ((READING_REPORT_SHEET, table) if table == s.READING_FINDINGS else (table,))
+    "来源文件",
+    "部门概况",
+    "收支表数字",
+    "文字说明数字",
+    "绩效指标",
+    "项目支出",
+    "文件中的表",
+    "读数报告",
+    "读数存疑",
+    "原文",
+    "疑点",
+    "预算执行（按指标）",
+    "预算执行（按科目）",
+    "核对覆盖",
+    "公开质量评分",
+    "公开质量评分明细",
 ]
-# Then budget execution (by measure, by 科目), the coverage ledger and the disclosure score.
-DATA_SHEETS += ["budget_execution", "budget_execution_lines", COVERAGE_SHEET, SCORE_SHEET, SCORE_ITEMS_SHEET]
+# Sheets by the table they hold.
+DOCUMENTS, DEPARTMENTS, LINES, STATEMENTS, PROJECTS, DOCUMENT_TABLES, FINDINGS, FLAGS = (
+    "来源文件", "部门概况", "收支表数字", "文字说明数字", "项目支出", "文件中的表", "读数存疑", "疑点"
+)  # fmt: skip
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +91,33 @@ def corpus_bytes(corpus: Dataset) -> bytes:
     return workbook_bytes(corpus)
 
 
+def _column_names(data: bytes) -> dict[str, dict[str, str]]:
+    """The 说明 sheet's table of every sheet's columns: sheet → Chinese header → English column name."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True)["说明"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == COLUMNS_TITLE)
+    assert rows[start + 1][:4] == COLUMNS_HEADER
+    names: dict[str, dict[str, str]] = {}
+    for sheet, header, column, *_ in rows[start + 2 :]:
+        names.setdefault(sheet, {})[header] = column
+    return names
+
+
 def _sheet(data: bytes, name: str) -> pl.DataFrame:
-    return pl.read_excel(io.BytesIO(data), sheet_name=name, engine="openpyxl")
+    """A sheet as it reads back, its Chinese headers renamed to the English column names the 说明 sheet gives."""
+    read = pl.read_excel(io.BytesIO(data), sheet_name=name, engine="openpyxl")
+    names = _column_names(data)[name]
+    assert list(names) == read.columns, name
+    return read.rename(names)
+
+
+def _codes(frame: pl.DataFrame, **vocabularies: str) -> pl.DataFrame:
+    """``frame`` with the labels of its code columns back to codes (the labels of one vocabulary are distinct)."""
+    return frame.with_columns(
+        pl.col(column).replace_strict(
+            {zh: code for code, zh in labels.labels(vocabulary).items()}, default=pl.col(column)
+        )
+        for column, vocabulary in vocabularies.items()
+    )
 
 
 def _yuan(values: pl.Series) -> pl.Series:
@@ -75,7 +126,7 @@ def _yuan(values: pl.Series) -> pl.Series:
 
 
 def _lines_as_read(data: bytes) -> pl.DataFrame:
-    read = _sheet(data, s.LINES)
+    read = _codes(_sheet(data, LINES), table="table", side="side", classification="classification", column="column")
     # A column with no value at all reads back as Null: the text columns are text whatever they hold.
     text = [s.DOC_ID, s.DEPARTMENT_ID, s.TABLE, s.SIDE, s.CLASSIFICATION, s.CODE, s.NAME, s.COLUMN]
     return read.select(
@@ -114,12 +165,12 @@ def _with_formulas(ds: Dataset) -> Dataset:
 
 def test_whole_workbook_reads_back_to_the_dataset(corpus: Dataset, corpus_bytes: bytes) -> None:
     assert_frame_equal(_lines_as_read(corpus_bytes), _lines_expected(corpus))
-    departments = _sheet(corpus_bytes, s.DEPARTMENTS)
+    departments = _sheet(corpus_bytes, DEPARTMENTS)
     assert_frame_equal(
         departments.select(s.DEPARTMENT_ID, pl.col(s.FISCAL_YEAR).cast(pl.Int32), s.NAME, s.REGION),
         corpus.departments.select(s.DEPARTMENT_ID, s.FISCAL_YEAR, s.NAME, s.REGION),
     )
-    flags = _sheet(corpus_bytes, s.FLAGS)
+    flags = _sheet(corpus_bytes, FLAGS)
     assert flags.get_column(s.FLAG_ID).to_list() == corpus.flags.get_column(s.FLAG_ID).to_list()
     assert flags.height == corpus.flags.height > 0
 
@@ -134,27 +185,28 @@ def test_readme_comes_first_and_counts_every_sheet(corpus: Dataset, corpus_bytes
     assert "万元" in facts["金额单位"] and "元" in facts["金额单位"]
     assert "生成日期" in facts
     counts = {row[0]: row[2] for row in rows if isinstance(row[2], int)}
-    tables = (
-        "documents",
-        "departments",
-        "lines",
-        "statements",
-        "indicators",
-        "projects",
-        "document_tables",
-        "flags",
-        "reading_findings",
-        "document_text",
-    )
-    assert counts == {table: getattr(corpus, table).height for table in tables} | {
-        READING_REPORT_SHEET: reading_report(corpus).height,
-        "budget_execution": compare.execution_rates(corpus).height,
-        "budget_execution_lines": compare.execution_by_line(corpus).height,
-        COVERAGE_SHEET: coverage(corpus).height,
-        SCORE_SHEET: disclosure_scores(corpus).height,
-        SCORE_ITEMS_SHEET: disclosure_score_items(corpus).height,
+    tables = {
+        "来源文件": "documents",
+        "部门概况": "departments",
+        "收支表数字": "lines",
+        "文字说明数字": "statements",
+        "绩效指标": "indicators",
+        "项目支出": "projects",
+        "文件中的表": "document_tables",
+        "疑点": "flags",
+        "读数存疑": "reading_findings",
+        "原文": "document_text",
     }
-    assert "读数核实" in facts and "contradicted" in facts["读数核实"]
+    assert counts == {sheet: getattr(corpus, table).height for sheet, table in tables.items()} | {
+        "读数报告": reading_report(corpus).height,
+        "预算执行（按指标）": compare.execution_rates(corpus).height,
+        "预算执行（按科目）": compare.execution_by_line(corpus).height,
+        "核对覆盖": coverage(corpus).height,
+        "公开质量评分": disclosure_scores(corpus).height,
+        "公开质量评分明细": disclosure_score_items(corpus).height,
+    }
+    assert "读数核实" in facts and "不符" in facts["读数核实"]
+    assert "各表的列" in facts["代码与列名"]
     assert min(counts.values()) > 0
 
 
@@ -165,14 +217,14 @@ def test_department_workbook_holds_only_that_department(corpus: Dataset, departm
     expected_lines = _lines_expected(corpus).filter(mine)
     assert expected_lines.height > 0
     assert_frame_equal(_lines_as_read(data), expected_lines)
-    flags = _sheet(data, s.FLAGS)
+    flags = _sheet(data, FLAGS)
     assert flags.get_column(s.FLAG_ID).to_list() == corpus.flags.filter(mine).get_column(s.FLAG_ID).to_list()
     documents = set(corpus.documents.filter(mine).get_column(s.DOC_ID))
-    assert set(_sheet(data, s.DOCUMENTS).get_column(s.DOC_ID)) == documents
-    tables = _sheet(data, s.DOCUMENT_TABLES)
+    assert set(_sheet(data, DOCUMENTS).get_column(s.DOC_ID)) == documents
+    tables = _sheet(data, DOCUMENT_TABLES)
     assert tables.height > 0
     assert set(tables.get_column(s.DOC_ID)) <= documents
-    for name in (s.DOCUMENTS, s.DEPARTMENTS, s.LINES, s.STATEMENTS, s.FLAGS):
+    for name in (DOCUMENTS, DEPARTMENTS, LINES, STATEMENTS, FLAGS):
         sheet = _sheet(data, name)
         assert set(sheet.get_column(s.DEPARTMENT_ID)) == {department_id}, name
     readme = dict(openpyxl.load_workbook(io.BytesIO(data))["说明"].iter_rows(min_col=1, max_col=2, values_only=True))
@@ -187,10 +239,10 @@ def test_synthetic_department_among_the_corpus(corpus: Dataset, wuhou: Dataset) 
     data = workbook_bytes(both, department_id=department_id)
     # The stored dataset keeps rows in key order; the reader keeps them in document order.
     assert_frame_equal(_lines_as_read(data), _lines_expected(wuhou), check_row_order=False)
-    departments = _sheet(data, s.DEPARTMENTS)
+    departments = _sheet(data, DEPARTMENTS)
     assert departments.get_column(s.NAME).to_list() == [WUHOU]
     assert departments.get_column(s.STAFF_AUTHORIZED).to_list() == [35]
-    projects = _sheet(data, s.PROJECTS)
+    projects = _sheet(data, PROJECTS)
     assert projects.get_column(s.NAME).to_list() == ["老旧小区改造类项目", "专项业务类项目"]
     assert _yuan(projects.get_column(s.TOTAL_BUDGET_YUAN)).to_list() == [Decimal("12000000"), Decimal("5000000")]
 
@@ -204,11 +256,13 @@ def test_unknown_department_is_refused_with_the_known_ones(wuhou: Dataset) -> No
 
 
 def test_wan_column_is_yuan_over_ten_thousand(wuhou: Dataset) -> None:
-    lines = _sheet(workbook_bytes(wuhou), s.LINES)
-    columns = lines.columns
-    assert columns[columns.index(s.AMOUNT_YUAN) + 1] == "amount_yuan_wan"
+    data = workbook_bytes(wuhou)
+    headers = pl.read_excel(io.BytesIO(data), sheet_name=LINES, engine="openpyxl").columns
+    assert headers[headers.index("金额（元）") + 1] == "金额（万元）"
+    lines = _sheet(data, LINES)
+    assert lines.columns[lines.columns.index(s.AMOUNT_YUAN) + 1] == "amount_yuan_wan"
     totals = lines.filter(
-        (pl.col(s.CLASSIFICATION) == "total") & (pl.col(s.SIDE) == "expenditure") & (pl.col(s.FISCAL_YEAR) == 2025)
+        (pl.col(s.CLASSIFICATION) == "合计") & (pl.col(s.SIDE) == "支出") & (pl.col(s.FISCAL_YEAR) == 2025)
     )
     # The synthetic 2025 expenditure is 900.1 + 99.9 + 1500 万元.
     assert totals.get_column(s.AMOUNT_YUAN).unique().to_list() == [25_000_000]
@@ -222,15 +276,15 @@ def test_wan_column_is_yuan_over_ten_thousand(wuhou: Dataset) -> None:
 
 def test_cells_have_types_and_formats(wuhou: Dataset) -> None:
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(wuhou)))
-    sheet = book[s.PROJECTS]
+    sheet = book[PROJECTS]
     header = [cell.value for cell in sheet[1]]
-    total, total_wan = (sheet.cell(2, header.index(c) + 1) for c in ("total_budget_yuan", "total_budget_yuan_wan"))
+    total, total_wan = (sheet.cell(2, header.index(c) + 1) for c in ("项目总预算（元）", "项目总预算（万元）"))
     assert (total.data_type, total.value, total.number_format) == ("n", 12_000_000, "#,##0.00")
     assert (total_wan.data_type, total_wan.value, total_wan.number_format) == ("n", 1200, "#,##0.00")
-    assert "万元" in sheet.cell(1, header.index("total_budget_yuan_wan") + 1).comment.text
-    year = sheet.cell(2, header.index(s.FISCAL_YEAR) + 1)
+    assert "万元" in sheet.cell(1, header.index("项目总预算（万元）") + 1).comment.text
+    year = sheet.cell(2, header.index("年度") + 1)
     assert (year.value, year.number_format) == (2025, "General")
-    page = sheet.cell(2, header.index(s.PAGE) + 1)
+    page = sheet.cell(2, header.index("页码") + 1)
     assert page.value is None  # a text disclosure has no pages: the cell stays empty
 
 
@@ -317,7 +371,10 @@ def test_flags_sheet_carries_evidence_and_triage_state(corpus: Dataset, tmp_path
     store.record(explained, "已解释", note="预算调整，见说明第3页", author="张审计",
                  at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))  # fmt: skip
     store.record(referred, "移交", note='=HYPERLINK("http://x")', author="王", at=datetime(2026, 3, 3, tzinfo=UTC))
-    flags = _sheet(workbook_bytes(corpus, triage=store), s.FLAGS)
+    data = workbook_bytes(corpus, triage=store)
+    flags = _sheet(data, FLAGS)
+    headers = pl.read_excel(io.BytesIO(data), sheet_name=FLAGS, engine="openpyxl").columns
+    assert headers[-4:] == ["核查状态", "核查说明", "核查人", "核查时间（UTC）"]
     assert flags.columns[-4:] == ["status", "note", "author", "at"]
     state = {row[0]: row[1:] for row in flags.select(s.FLAG_ID, "status", "note", "author", "at").rows()}
     assert state[explained] == ("已解释", "预算调整，见说明第3页", "张审计", datetime(2026, 3, 2, 9, 30))
@@ -327,12 +384,16 @@ def test_flags_sheet_carries_evidence_and_triage_state(corpus: Dataset, tmp_path
     assert {row[1:] for row in others.values()} == {(None, None, None)}
     evidence = flags.get_column(s.EVIDENCE).drop_nulls()
     assert evidence.len() == corpus.flags.height
-    first_doc = corpus.flags.get_column(s.EVIDENCE)[0][0][s.DOC_ID]
-    assert evidence[0].startswith(f"{first_doc} p.")
+    # Evidence names the document by its file, then the page and line in Chinese.
+    first = corpus.flags.get_column(s.EVIDENCE)[0][0]
+    file_name = corpus.documents.filter(pl.col(s.DOC_ID) == first[s.DOC_ID]).item(0, s.SOURCE_NAME)
+    where = (f"第{first[s.PAGE]}页" if first[s.PAGE] else "") + (f"第{first[s.LINE]}行" if first[s.LINE] else "")
+    assert evidence[0].startswith(f"{file_name} {where} ")
+    assert not evidence.str.contains(first[s.DOC_ID]).any()
 
 
 def test_flags_sheet_without_triage_has_empty_triage_columns(corpus: Dataset, corpus_bytes: bytes) -> None:
-    flags = _sheet(corpus_bytes, s.FLAGS)
+    flags = _sheet(corpus_bytes, FLAGS)
     assert flags.columns[-4:] == ["status", "note", "author", "at"]
     assert flags.select(pl.col("status", "note", "author", "at").null_count()).row(0) == (corpus.flags.height,) * 4
 
@@ -362,13 +423,15 @@ def doubtful(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 
 
 def test_lines_sheet_carries_each_figures_verification(corpus: Dataset, corpus_bytes: bytes) -> None:
-    lines = _sheet(corpus_bytes, s.LINES)
-    assert lines.get_column(s.VERIFICATION).to_list() == corpus.lines.get_column(s.VERIFICATION).to_list()
+    lines = _sheet(corpus_bytes, LINES)
+    read = {"verified": "已核实", "unverified": "未核实", "contradicted": "不符"}
+    expected = corpus.lines.get_column(s.VERIFICATION).replace_strict(read).to_list()
+    assert lines.get_column(s.VERIFICATION).to_list() == expected
     assert lines.get_column(s.VERIFIED_BY).to_list() == corpus.lines.get_column(s.VERIFIED_BY).to_list()
-    sheet = openpyxl.load_workbook(io.BytesIO(corpus_bytes))[s.LINES]
+    sheet = openpyxl.load_workbook(io.BytesIO(corpus_bytes))[LINES]
     header = [cell.value for cell in sheet[1]]
-    assert "已核实" in sheet.cell(1, header.index(s.VERIFICATION) + 1).comment.text
-    assert "不符" in sheet.cell(1, header.index(s.VERIFIED_BY) + 1).comment.text
+    assert "已核实" in sheet.cell(1, header.index("核实状态") + 1).comment.text
+    assert "不符" in sheet.cell(1, header.index("核实依据") + 1).comment.text
 
 
 def test_reading_report_and_findings_sheets_of_a_doubtful_document(doubtful: Dataset, wuhou: Dataset) -> None:
@@ -395,13 +458,13 @@ def test_reading_report_and_findings_sheets_of_a_doubtful_document(doubtful: Dat
     assert row["tables_unreadable"] is None  # nothing unreadable: an empty cell
     share = openpyxl.load_workbook(io.BytesIO(data))[READING_REPORT_SHEET]
     header = [cell.value for cell in share[1]]
-    assert share.cell(2, header.index("share_verified") + 1).number_format == "0.0%"
-    findings = _sheet(data, s.READING_FINDINGS)
-    assert findings.select(s.KIND, s.TABLE, s.PAGE).rows() == [("contradicted", "three_public_and_operation", 3)]
+    assert share.cell(2, header.index("已核实占比") + 1).number_format == "0.0%"
+    findings = _sheet(data, FINDINGS)
+    assert findings.select(s.KIND, s.TABLE, s.PAGE).rows() == [("恒等式不成立", "三公经费和机关运行经费表", 3)]
     assert findings.get_column(s.MESSAGE_ZH).item().startswith("读数未能核实")
     # The reader's doubt is among the flags too, as the reader's own.
-    flags = _sheet(data, s.FLAGS)
-    assert flags.filter(pl.col(s.SOURCE) == "reader").get_column(s.FAMILY).to_list() == ["reading"]
+    flags = _sheet(data, FLAGS)
+    assert flags.filter(pl.col(s.SOURCE) == "读取程序").get_column(s.FAMILY).to_list() == ["读数存疑"]
 
 
 def test_a_department_workbook_reports_its_own_disclosures_only(doubtful: Dataset, wuhou: Dataset) -> None:
@@ -411,9 +474,9 @@ def test_a_department_workbook_reports_its_own_disclosures_only(doubtful: Datase
     assert report.get_column(s.DEPARTMENT_ID).to_list() == [WUHOU]
     assert report.get_column("reading_findings").to_list() == [0]
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book[s.READING_FINDINGS].max_row == 1  # the header only
-    counts = {row[0]: row[2] for row in book["说明"].iter_rows(values_only=True)}
-    assert (counts[READING_REPORT_SHEET], counts[s.READING_FINDINGS]) == (1, 0)
+    assert book[FINDINGS].max_row == 1  # the header only
+    counts = {row[0]: row[2] for row in book["说明"].iter_rows(values_only=True) if isinstance(row[2], int)}
+    assert (counts["读数报告"], counts["读数存疑"]) == (1, 0)
 
 
 # --- the coverage ledger and the disclosure score -------------------------------------------------------------------
@@ -427,7 +490,7 @@ def test_coverage_and_score_sheets_say_what_was_not_checked_and_how_each_disclos
     assert ledger.height == coverage(ds).height
     stopped = ledger.filter((pl.col("rule_id") == "cross.restatement") & (pl.col(s.FISCAL_YEAR) == 2024))
     assert stopped.select("status", "reason_zh").row(0) == (
-        "not_run", "数据集中没有上年（2023年）的预算文件，无法核对所列上年数与上年文件是否一致"
+        "未能进行", "数据集中没有上年（2023年）的预算文件，无法核对所列上年数与上年文件是否一致"
     )  # fmt: skip
     scores = _sheet(data, SCORE_SHEET).sort(s.FISCAL_YEAR)
     assert scores.get_column("tables").to_list() == [40.0, 35.0]
@@ -448,28 +511,121 @@ def test_a_department_workbook_ranks_it_among_the_whole_district(corpus: Dataset
 
 def test_every_sheet_names_the_document_by_its_file_beside_its_id(corpus: Dataset, corpus_bytes: bytes) -> None:
     files = dict(corpus.documents.select(s.DOC_ID, s.SOURCE_NAME).iter_rows())
-    for name in (s.LINES, s.STATEMENTS, s.FLAGS, s.DOCUMENT_TABLES):
+    named = [(sheet, s.DOC_ID) for sheet in (LINES, STATEMENTS, FLAGS, DOCUMENT_TABLES, EXECUTION_LINES_SHEET)]
+    named += [(EXECUTION_SHEET, "budget_doc_id"), (EXECUTION_SHEET, "final_doc_id")]
+    named += [(EXECUTION_LINES_SHEET, "budget_doc_id"), (COVERAGE_SHEET, s.DOC_ID)]
+    for name, doc_id in named:
         sheet = _sheet(corpus_bytes, name)
-        assert sheet.columns.index(s.SOURCE_NAME) == sheet.columns.index(s.DOC_ID) + 1, name
-        held = sheet.filter(pl.col(s.DOC_ID).is_not_null())
+        source_name = doc_id.removesuffix(s.DOC_ID) + s.SOURCE_NAME
+        assert sheet.columns.index(source_name) == sheet.columns.index(doc_id) + 1, name
+        held = sheet.filter(pl.col(doc_id).is_not_null())
         assert held.height > 0, name
-        assert held.get_column(s.SOURCE_NAME).to_list() == [files[d] for d in held.get_column(s.DOC_ID)], name
+        assert held.get_column(source_name).to_list() == [files[d] for d in held.get_column(doc_id)], name
 
 
 def test_the_workbook_has_budget_execution_by_measure_and_by_line(tmp_path: Path) -> None:
     # 普陀区财政局 2024 决算 p. 22: 行政运行（项）年初预算 1560.05 万元，支出决算 1511.89 万元.
     ds = open_dataset()
     data = workbook_bytes(ds, department_id="上海市普陀区财政局")
-    lines = pl.read_excel(io.BytesIO(data), sheet_name="budget_execution_lines", engine="openpyxl")
-    row = lines.filter((pl.col("code") == "2010601") & (pl.col("table") == "general_budget_function")).row(
+    lines = pl.read_excel(io.BytesIO(data), sheet_name="预算执行（按科目）", engine="openpyxl")
+    row = lines.filter((pl.col("科目编码") == "2010601") & (pl.col("表") == "一般公共预算支出功能分类表")).row(
         0, named=True
     )
-    assert (row["budget_yuan_wan"], row["final_yuan_wan"], row["budget_source"]) == (
-        1560.05,
-        1511.89,
-        "final_narrative",
-    )
+    assert (row["年初预算（万元）"], row["决算数（万元）"], row["年初预算出处"]) == (1560.05, 1511.89, "决算文字说明")
+    row = _sheet(data, EXECUTION_LINES_SHEET).filter(pl.col("code") == "2010601").row(0, named=True)
     assert row["source_name"] == "putuo_finance_2024_dept_final.pdf"
-    measures = pl.read_excel(io.BytesIO(data), sheet_name="budget_execution", engine="openpyxl")
-    total = measures.filter(pl.col("measure") == "general_budget_total").row(0, named=True)
+    measures = _sheet(data, "预算执行（按指标）")
+    total = measures.filter(pl.col("measure") == "一般公共预算支出合计").row(0, named=True)
     assert (total["budget_yuan_wan"], total["final_yuan_wan"]) == (2993.92, 2940.05)
+
+
+# --- a workbook a person reads: Chinese sheets, headers and codes ---------------------------------------------------
+
+
+def test_every_header_is_chinese_and_the_readme_names_its_english_column(corpus_bytes: bytes) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(corpus_bytes), read_only=True)
+    names = _column_names(corpus_bytes)
+    assert list(names) == DATA_SHEETS
+    for sheet in DATA_SHEETS:
+        header = next(book[sheet].iter_rows(max_row=1, values_only=True))
+        assert list(header) == list(names[sheet]), sheet
+        assert all(CJK.search(h) for h in header), (sheet, [h for h in header if not CJK.search(h)])
+        assert len(set(header)) == len(header), sheet
+    # A few headers as a Chinese reader expects them, with the dataset's column beside each.
+    assert names["收支表数字"]["部门编号"] == "department_id"
+    assert names["收支表数字"]["金额（元）"] == "amount_yuan"
+    assert names["收支表数字"]["金额（万元）"] == "amount_yuan_wan"
+    assert names["收支表数字"]["科目名称"] == "name"
+    assert names["部门概况"]["部门名称"] == "name"
+    assert names["疑点"]["级别"] == "severity"
+    assert names["疑点"]["文件名"] == "source_name"
+
+
+def test_codes_read_as_their_chinese_labels(corpus_bytes: bytes) -> None:
+    flags = _sheet(corpus_bytes, FLAGS)
+    assert set(flags.get_column(s.SEVERITY)) <= {"错误", "警示", "提示"}
+    assert set(flags.get_column(s.SOURCE)) <= {"核查规则", "异常模型", "读取程序"}
+    assert {"完整性", "异常模型"} <= set(flags.get_column(s.FAMILY))
+    # The rule's id stays (to look it up), its title beside it.
+    repeated = flags.filter(pl.col(s.RULE_ID) == "anomaly.repeated_amount")
+    assert set(repeated.get_column("title_zh")) == {"不同部门出现相同金额"}
+    lines = _sheet(corpus_bytes, LINES)
+    assert set(lines.get_column(s.PHASE)) == {"预算", "决算"}
+    assert set(lines.get_column(s.SIDE)) == {"收入", "支出"}
+    assert "收支总表" in set(lines.get_column(s.TABLE))
+    assert "财政拨款" in set(lines.get_column(s.COLUMN))
+    assert set(lines.get_column(s.AMOUNT_BASIS)) <= {"预算数", "年初预算", "调整预算", "决算数"}
+    tables = _sheet(corpus_bytes, DOCUMENT_TABLES)
+    assert "有数据" in set(tables.get_column(s.STATUS))
+
+
+def test_booleans_read_yes_or_no(corpus_bytes: bytes) -> None:
+    items = _sheet(corpus_bytes, SCORE_ITEMS_SHEET)
+    assert set(items.get_column("scored")) == {"是", "否"}
+    assert set(_sheet(corpus_bytes, COVERAGE_SHEET).get_column("needs_known").drop_nulls()) <= {"是", "否"}
+
+
+def test_no_cell_reads_none_null_or_an_empty_text(corpus_bytes: bytes) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(corpus_bytes), read_only=True)
+    bad = [
+        (sheet, value)
+        for sheet in DATA_SHEETS
+        for row in book[sheet].iter_rows(min_row=2, values_only=True)
+        for value in row
+        if isinstance(value, str) and (value.strip() in {"", "None", "null", "nan", "[]"})
+    ]
+    assert not bad[:5]
+
+
+def test_money_reads_in_wan_with_two_decimals(wuhou: Dataset) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(wuhou)))[LINES]
+    header = [cell.value for cell in sheet[1]]
+    yuan, wan = header.index("金额（元）") + 1, header.index("金额（万元）") + 1
+    cells = [(sheet.cell(row, yuan), sheet.cell(row, wan)) for row in range(2, sheet.max_row + 1)]
+    assert {(a.number_format, b.number_format) for a, b in cells if a.value is not None} == {("#,##0.00", "#,##0.00")}
+    assert "万元" in sheet.cell(1, wan).comment.text and "两位小数" in sheet.cell(1, wan).comment.text
+
+
+def test_a_column_without_a_chinese_label_is_refused(wuhou: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    columns = {k: v for k, v in labels._COLUMNS.items() if k != s.PURPOSE}
+    monkeypatch.setattr(labels, "_COLUMNS", columns)
+    with pytest.raises(AnalyticsError, match=r"no label for column 'purpose' of table 'projects'"):
+        workbook_bytes(wuhou)
+
+
+def test_sheet_names_are_the_chinese_labels_of_their_tables() -> None:
+    assert SHEET_NAMES[s.LINES] == "收支表数字"
+    assert SHEET_NAMES[s.FLAGS] == "疑点"
+    assert (READING_REPORT_SHEET, COVERAGE_SHEET, SCORE_SHEET) == ("读数报告", "核对覆盖", "公开质量评分")
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in SHEET_NAMES.values())
+
+
+def test_nested_values_read_as_chinese_text(corpus_bytes: bytes) -> None:
+    # 汉阳区大数据中心 2023: 全年发布信息数量 ≥3300条, printed beside 2021 无 and 2022 3000条以上.
+    indicators = _sheet(corpus_bytes, "绩效指标")
+    row = indicators.filter(pl.col(s.LEVEL3) == "全年发布信息数量").row(0, named=True)
+    assert row[s.PRIOR_VALUES] == "2021年：无；2022年：3000条以上"
+    flags = _sheet(corpus_bytes, FLAGS)
+    stats = flags.filter(pl.col(s.SOURCE) == "异常模型").get_column(s.PEER_STATS).drop_nulls()
+    assert stats.len() > 0
+    assert stats.str.starts_with("同类 ").all() and stats.str.contains("中位数").all()

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from analytics import labels
 from analytics import schema as s
 from analytics.anomaly._estimators import (
     _MAD_TO_SIGMA,
@@ -65,7 +66,7 @@ _COLUMN_ZH = {
     "operating_costs": "机关运行经费",
 }
 _LEVEL_ZH = {1: "类", 2: "款", 3: "项"}
-_CLASSIFICATION_ZH = {"function": "功能分类", "economic": "经济分类", "source": "资金来源", "project": "项目"}
+_CLASSIFICATION_ZH = {k: labels.CLASSIFICATIONS[k][0] for k in ("function", "economic", "source", "project")}
 
 
 def load_anomaly_settings(overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:

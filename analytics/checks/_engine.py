@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from analytics import labels
 from analytics import schema as s
 from analytics.errors import AnalyticsError
 from analytics.store import Dataset
@@ -51,20 +52,8 @@ FINDING: dict[str, pl.DataType] = {
     s.PEER_STATS: s.PEER_STATS_ITEM,
 }
 
-FAMILIES = {
-    "table": ("表内勾稽", "Inside a table"),
-    "cross": ("跨表与跨年", "Across tables and years"),
-    "narrative": ("文字说明与数字", "Narrative vs numbers"),
-    "targets": ("绩效目标", "Performance targets"),
-    "spending": ("支出分类", "Spending classification"),
-    "completeness": ("完整性", "Completeness"),
-    # The words a disclosure prints: placeholders and template residue left in, stale years, scope named wrongly.
-    "hygiene": ("文字规范", "Text hygiene"),
-    # Findings of the anomaly models (analytics.anomaly): unusual, not necessarily wrong.
-    "anomaly": ("异常模型", "Anomaly models"),
-    # The readers' doubts about their own reading (source "reader"): a page to look at, not a question to ask.
-    "reading": ("读数存疑", "Reading doubts"),
-}
+#: The rule families (their labels are ``analytics.labels``' one table).
+FAMILIES = labels.FAMILIES
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from analytics import labels
 from analytics import schema as s
 from analytics.compare import _columns as c
 from analytics.compare._common import latest_names, prefer, scopes
@@ -41,25 +42,8 @@ __all__ = [
     "trends",
 ]
 
-MEASURE_LABELS = {
-    "income_total": ("收入合计", "Income"),
-    "expenditure_total": ("支出合计", "Expenditure"),
-    "income_year_total": ("本年收入合计", "Income of the year"),
-    "expenditure_year_total": ("本年支出合计", "Expenditure of the year"),
-    "basic": ("基本支出", "Basic spending"),
-    "project": ("项目支出", "Project spending"),
-    "personnel": ("人员经费", "Personnel costs"),
-    "public": ("公用经费", "Public (office) costs"),
-    "three_public": ("三公经费", "Three public expenses"),
-    "overseas_travel": ("因公出国(境)费", "Official travel abroad"),
-    "vehicles": ("公务用车购置及运行费", "Official vehicles"),
-    "vehicle_purchase": ("公务用车购置费", "Vehicle purchase"),
-    "vehicle_operation": ("公务用车运行维护费", "Vehicle operation"),
-    "reception": ("公务接待费", "Official receptions"),
-    "operating_costs": ("机关运行经费", "Operating costs of the offices"),
-    "fiscal_appropriation_total": ("财政拨款收入合计", "Fiscal appropriations"),
-    "general_budget_total": ("一般公共预算支出合计", "General budget expenditure"),
-}
+#: Chinese and English labels of the measures (``analytics.labels``).
+MEASURE_LABELS = labels.MEASURES
 #: Measures read as one column of the 三公 table's total row (the column is the measure's name).
 _THREE_PUBLIC_PARTS = ("overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
 #: The 三公经费 and its three parts, of which a department-year's shown figures may determine one not stated.
@@ -76,12 +60,7 @@ COMPONENT_LABELS = {
 }
 
 #: Chinese and English labels of what a figure is (``schema.AMOUNT_BASES``).
-BASIS_LABELS = {
-    "budget": ("预算数", "Budget"),
-    "initial_budget": ("年初预算", "Initial budget"),
-    "adjusted_budget": ("调整预算", "Adjusted budget"),
-    "actual": ("决算数", "Actual"),
-}
+BASIS_LABELS = labels.AMOUNT_BASES
 #: The bases a document of each phase prints, its own figure first: a budget only its budget; a final account its
 #: 决算数 and, where its tables have the columns, the 年初预算 and the 调整预算 it is measured against.
 PHASE_BASES = {"budget": ("budget",), "final": ("actual", "initial_budget", "adjusted_budget")}

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from analytics import charts
+from analytics import charts, labels
 from analytics import schema as s
 from analytics.compare import (
     COMPONENT_LABELS,
@@ -550,7 +550,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "list_separator": "、",
         "open_paren": "（",
         "close_paren": "）",
-        "severity": {"error": "错误", "warning": "警示", "info": "提示"},
+        "severity": labels.labels("severity"),
     },
     "en": {
         "title": "{year} department {phase}: hearing brief",

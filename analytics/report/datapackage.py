@@ -61,9 +61,9 @@ from typing import Any
 
 import polars as pl
 
+from analytics import labels
 from analytics import schema as s
 from analytics.errors import AnalyticsError
-from analytics.reference import reference_rows, table_catalog
 from analytics.reference.classification import KINDS, classification_codes
 from analytics.store import Dataset
 
@@ -346,9 +346,14 @@ _FIELDS: tuple[_Field, ...] = (
 _COLUMNS = [field.name for field in _FIELDS]
 
 
+def _title(column: str) -> str:
+    """A score field's title: the column's Chinese label, as the workbook's 公开质量评分 sheet heads it."""
+    return labels.column_label(column, table="disclosure_score")
+
+
 @cache
 def _value_kind_labels() -> dict[str, str]:
-    return {row["key"]: row["name_zh"] for row in reference_rows("columns.csv")}
+    return labels.labels("column")
 
 
 def _leaves(lines: pl.LazyFrame) -> pl.LazyFrame:
@@ -513,7 +518,7 @@ def budget_lines(dataset: Dataset, *, department_id: str | None = None) -> pl.Da
     )
     leaves = _without_covered_units(_leaves(lines).join(documents, on=s.DOC_ID, how="left"))
     frame = _with_levels(leaves, lines).join(departments, on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="left")
-    tables = table_catalog().lazy().select(pl.col("key").alias(s.TABLE), pl.col("name_zh").alias(TABLE_LABEL))
+    tables = pl.LazyFrame(list(labels.labels("table").items()), schema=[s.TABLE, TABLE_LABEL], orient="row")
     line_id = pl.concat_str([s.DOC_ID, s.TABLE, s.CODE, s.COLUMN], separator=":")
     repeat = pl.int_range(pl.len()).over(line_id)
     region = pl.coalesce("_region", "_document_region")
@@ -708,24 +713,42 @@ def _score_frame(dataset: Dataset, department_id: str | None) -> tuple[pl.DataFr
         "rank_of",
     )
     fields = [
-        _Field(s.DISCLOSURE_ID, "string", "unknown:string", "公开", "The disclosure (its files share this id)."),
-        _Field(s.FISCAL_YEAR, "integer", "date:fiscal-year", "年度", "The fiscal year of the disclosure."),
+        _Field(
+            s.DISCLOSURE_ID,
+            "string",
+            "unknown:string",
+            _title(s.DISCLOSURE_ID),
+            "The disclosure (its files share this id).",
+        ),
+        _Field(
+            s.FISCAL_YEAR, "integer", "date:fiscal-year", _title(s.FISCAL_YEAR), "The fiscal year of the disclosure."
+        ),
         _Field(s.PHASE, "string", "phase:id", "阶段", "approved (部门预算) or executed (部门决算)."),
         _Field(PHASE_LABEL, "string", "phase:label", "阶段名称", "部门预算 or 部门决算."),
         _Field(s.SCOPE, "string", "unknown:string", "范围", "department (部门) or unit (单位)."),
-        _Field(s.DEPARTMENT_ID, "string", "administrator:generic:id", "部门编号", "The department's id."),
-        _Field(s.NAME, "string", "administrator:generic:name", "部门", "The department's name that year."),
-        _Field(s.REGION, "string", "unknown:string", "地区", "The region the department belongs to."),
+        _Field(s.DEPARTMENT_ID, "string", "administrator:generic:id", _title(s.DEPARTMENT_ID), "The department's id."),
+        _Field(s.NAME, "string", "administrator:generic:name", _title(s.NAME), "The department's name that year."),
+        _Field(s.REGION, "string", "unknown:string", _title(s.REGION), "The region the department belongs to."),
         *(
-            _Field(item, "number", "unknown:number", name_zh, f"{name_en}: points of {points} (empty: not scored).")
-            for item, name_zh, name_en, points in items.select("item", "name_zh", "name_en", "points").rows()
+            _Field(
+                item, "number", "unknown:number", _title(item), f"{name_en}: points of {points} (empty: not scored)."
+            )
+            for item, name_en, points in items.select("item", "name_en", "points").rows()
         ),
-        _Field("points", "number", "unknown:number", "得分", "Points earned on the items scored."),
-        _Field("scored_max", "number", "unknown:number", "已评分项目满分", "The points of the items scored."),
+        _Field("points", "number", "unknown:number", _title("points"), "Points earned on the items scored."),
+        _Field("scored_max", "number", "unknown:number", _title("scored_max"), "The points of the items scored."),
         # Not the package's ``value``: a score is no amount of money.
-        _Field("score", "number", "unknown:number", "公开质量评分", "points ÷ scored_max × 100 (one decimal), of 100."),
-        _Field("rank", "integer", "unknown:integer", "排名", "Rank among the disclosures of its region, year, phase."),
-        _Field("rank_of", "integer", "unknown:integer", "参与排名数", "How many disclosures it is ranked among."),
+        _Field(
+            "score", "number", "unknown:number", _title("score"), "points ÷ scored_max × 100 (one decimal), of 100."
+        ),
+        _Field(
+            "rank",
+            "integer",
+            "unknown:integer",
+            _title("rank"),
+            "Rank among the disclosures of its region, year, phase.",
+        ),
+        _Field("rank_of", "integer", "unknown:integer", _title("rank_of"), "How many disclosures it is ranked among."),
     ]
     return frame, fields
 

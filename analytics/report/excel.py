@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from analytics import labels
 from analytics import schema as s
 from analytics._xlsx import YUAN_FORMAT, SafeWorkbook
 from analytics.errors import AnalyticsError
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from analytics.triage import TriageStore
 
 __all__ = [
+    "COLUMNS_HEADER",
+    "COLUMNS_TITLE",
     "COVERAGE_SHEET",
     "EXECUTION_LINES_SHEET",
     "EXECUTION_SHEET",
@@ -40,25 +43,39 @@ __all__ = [
     "README_SHEET",
     "SCORE_ITEMS_SHEET",
     "SCORE_SHEET",
+    "SHEET_NAMES",
     "WAN_SUFFIX",
     "workbook_bytes",
     "write_workbook",
 ]
 
-#: The first sheet: what the workbook holds.
+# The sheets' keys: the tables' names, then the analyses after them. A sheet is named by its key's Chinese label.
+_READING_REPORT = "reading_report"
+_COVERAGE = "coverage"
+_SCORE = "disclosure_score"
+_SCORE_ITEMS = "disclosure_score_items"
+_EXECUTION = "budget_execution"
+_EXECUTION_LINES = "budget_execution_lines"
+#: The sheet name of each sheet key (a table's name, or an analysis): its Chinese label (``analytics.labels``).
+SHEET_NAMES: dict[str, str] = labels.labels("sheet")
+#: The first sheet: what the workbook holds, and the English name of every column.
 README_SHEET = "说明"
 #: The sheet of ``analytics.reading.reading_report``: one row per disclosure, before the reading findings.
-READING_REPORT_SHEET = "reading_report"
+READING_REPORT_SHEET = SHEET_NAMES[_READING_REPORT]
 #: The sheets after the tables: the coverage ledger (``analytics.coverage``) and the disclosure score
 #: (``analytics.score``), each disclosure's total and rank, then its points item by item.
-COVERAGE_SHEET = "coverage"
-SCORE_SHEET = "disclosure_score"
-SCORE_ITEMS_SHEET = "disclosure_score_items"
+COVERAGE_SHEET = SHEET_NAMES[_COVERAGE]
+SCORE_SHEET = SHEET_NAMES[_SCORE]
+SCORE_ITEMS_SHEET = SHEET_NAMES[_SCORE_ITEMS]
 #: The sheets of budget execution (决算数 against 年初预算): by measure, then by 科目.
-EXECUTION_SHEET = "budget_execution"
-EXECUTION_LINES_SHEET = "budget_execution_lines"
+EXECUTION_SHEET = SHEET_NAMES[_EXECUTION]
+EXECUTION_LINES_SHEET = SHEET_NAMES[_EXECUTION_LINES]
+#: The 说明 sheet's table of every sheet's columns: its title, then its header (sheet, Chinese header, English
+#: column name as the dataset has it, English label).
+COLUMNS_TITLE = "各表的列"
+COLUMNS_HEADER = ("工作表", "列", "英文列名", "英文说明")
 #: Suffix of the 万元 column written beside each money column (``amount_yuan`` → ``amount_yuan_wan``).
-WAN_SUFFIX = "_wan"
+WAN_SUFFIX = labels.WAN_SUFFIX
 # The triage state as ``TriageStore.annotate`` names it; present (and empty) when no triage store is given.
 _TRIAGE_COLUMNS: dict[str, pl.DataType] = {
     "status": pl.String(),
@@ -66,53 +83,71 @@ _TRIAGE_COLUMNS: dict[str, pl.DataType] = {
     "author": pl.String(),
     "at": pl.Datetime("us", "UTC"),
 }
+#: The rule's title, written beside its id on the flags sheet.
+_RULE_TITLE = "title_zh"
+# Codes written as their Chinese labels: column → vocabulary of ``analytics.labels``, in any sheet, then by sheet.
+_CODES = {
+    s.SEVERITY: "severity",
+    s.FAMILY: "family",
+    s.PHASE: "phase",
+    s.SCOPE: "scope",
+    s.SIDE: "side",
+    s.CLASSIFICATION: "classification",
+    s.AMOUNT_BASIS: "amount_basis",
+    s.VERIFICATION: "verification",
+    s.GOAL_SCOPE: "goal_scope",
+    s.TABLE: "table",
+    s.COLUMN: "column",
+    "form": "form",
+    "budget_source": "budget_source",
+    **{f"{basis}_stated_in": "stated_in" for basis in ("budget", "adjusted_budget", "final")},
+    **{f"{basis}_verification": "verification" for basis in ("budget", "adjusted_budget", "final")},
+}
+_SHEET_CODES = {
+    s.FLAGS: {s.SOURCE: "flag_source", s.MEASURE: "flag_measure"},
+    s.READING_FINDINGS: {s.KIND: "reading_kind"},
+    s.DOCUMENT_TABLES: {s.STATUS: "table_status"},
+    _COVERAGE: {s.KIND: "coverage_kind", s.STATUS: "coverage_status"},
+    _EXECUTION: {s.MEASURE: "measure"},
+}
 _SHEET_CONTENTS = {
     s.DOCUMENTS: "来源文件：每份公开文件一行（地区、部门、年度、预算/决算）",
     s.DEPARTMENTS: "部门概况：每个部门每年一行（单位性质、编制与实有人数、下属单位数）",
-    s.LINES: "收支表的每一行：表、收支方向、分类、科目编码与名称、栏目、金额；"
-    "verification 为核实状态，verified_by 为核实依据",
+    s.LINES: "收支表的每一个数字：表、收支方向、分类、科目编码与名称、栏目、金额（元，及万元）、核实状态与核实依据",
     s.STATEMENTS: "说明文字中的金额陈述：金额、增减额与增减幅度",
     s.INDICATORS: "绩效目标与指标",
     s.PROJECTS: "项目支出：项目总预算与本年度预算",
     s.DOCUMENT_TABLES: "每份文件包含的标准表及其页码、状态与行数",
-    READING_REPORT_SHEET: "读数报告：每份公开一行，应有表与已读表、缺表、无法读取的表、数字的已核实占比与读数存疑数",
+    _READING_REPORT: "读数报告：每份公开一行，应有表与已读表、缺表、无法读取的表、数字的已核实占比与读数存疑数",
     s.READING_FINDINGS: "读数存疑：读取程序未能核实或未能读取之处（恒等式不成立、无法识读的单元格、无法读取的表格、"
     "推定的单位），附页码与原文",
     s.DOCUMENT_TEXT: "原文：每份文件印出的文字，逐行，附页码与行号（用于核对疑点所在之处）",
-    s.FLAGS: "疑点标记：规则与模型发现的问题、读取程序的读数存疑（source = reader）、证据（出处与原文）及审计核查状态",
-    COVERAGE_SHEET: "核对覆盖：每份公开、每项核对一行，status 为 ran（已进行）或 not_run（未能进行），"
-    "reason_zh 为未能进行的原因（表未公开或无法读取、无文字说明数字、无绩效目标、未披露人数、数据集中无上年文件等）",
-    EXECUTION_SHEET: "预算执行（按指标）：每份决算的主要指标一行，年初预算 budget_yuan、调整预算 adjusted_budget_yuan、"
-    "决算数 final_yuan、执行率 execution_pct（决算数 ÷ 年初预算 × 100），及每个数字的出处（stated_in）与核实状态",
-    EXECUTION_LINES_SHEET: "预算执行（按科目）：每份决算的每个科目一行，决算数 final_yuan 与年初预算 budget_yuan、"
-    "差额、执行率；"
-    "budget_source 为年初预算出处（final_column 决算表所列、final_narrative 决算文字说明、budget_document 当年预算、"
-    "sum_of_parts 下级科目之和），budget_page 为其页码；narrative_agrees 为文字说明所述决算数与表是否一致",
-    SCORE_SHEET: "公开质量评分：每份公开一行，各评分项目得分（空为未评分）、总分（满分 100，按已评分项目折算）"
+    s.FLAGS: "疑点：规则与模型发现的问题、读取程序的读数存疑（疑点来源为“读取程序”）、证据（文件、页、行与原文）"
+    "及审计核查状态",
+    _COVERAGE: "核对覆盖：每份公开、每项核对一行，核对状态为“已进行”或“未能进行”，并写明未能进行的原因"
+    "（表未公开或无法读取、无文字说明数字、无绩效目标、未披露人数、数据集中无上年文件等）",
+    _EXECUTION: "预算执行（按指标）：每份决算的主要指标一行，年初预算、调整预算、决算数、"
+    "执行率（决算数 ÷ 年初预算 × 100），及每个数字的出处与核实状态",
+    _EXECUTION_LINES: "预算执行（按科目）：每份决算的每个科目一行，决算数与年初预算、差额、执行率；"
+    "年初预算出处为决算表所列、决算文字说明、当年预算或下级科目之和，并附其页码；"
+    "“文字说明与表一致”为文字说明所述决算数与表是否一致",
+    _SCORE: "公开质量评分：每份公开一行，各评分项目得分（空为未评分）、总分（满分 100，按已评分项目折算）"
     "与同地区、同年度、同类公开中的排名；"
-    "评分项目、分值与依据见 disclosure_score_items 表与 analytics/reference/disclosure_score.csv",
-    SCORE_ITEMS_SHEET: "公开质量评分明细：每份公开、每个评分项目一行，得分、满分、是否评分与所衡量的情况",
+    "评分项目、分值与依据见“公开质量评分明细”表与 analytics/reference/disclosure_score.csv",
+    _SCORE_ITEMS: "公开质量评分明细：每份公开、每个评分项目一行，得分、满分、是否评分与所衡量的情况",
 }
 #: Header notes (Excel comments) of the lines sheet's verification columns and of the reading report's columns.
 _NOTES = {
     s.LINES: {
-        s.VERIFICATION: "核实状态：verified 已核实（表内恒等式或第二来源一致）；unverified 未核实（无可核对者）；"
-        "contradicted 不符（所在恒等式不成立，读数存疑）",
+        s.VERIFICATION: "核实状态：已核实（表内恒等式或第二来源一致）；未核实（无可核对者）；"
+        "不符（所在恒等式不成立，读数存疑）",
         s.VERIFIED_BY: "核实依据：一致的恒等式或第二来源；不符时以“不符：”开头，写明不成立的恒等式",
     },
-    READING_REPORT_SHEET: {
-        "sources": "文件",
+    _READING_REPORT: {
         "tables_expected": "应有表：该阶段与范围的公开应有的标准表数",
         "tables_found": "已读表：应有表中已读取（含空表）的张数",
-        "tables_missing": "缺表（表名代码）",
-        "tables_missing_zh": "缺表",
-        "tables_unreadable": "无法读取的表（表名代码）",
-        "tables_unreadable_zh": "无法读取的表",
-        "figures": "读取的数字数",
-        "figures_verified": "已核实的数字数",
-        "figures_contradicted": "不符的数字数",
         "share_verified": "已核实占比（无表格数字时为空）",
-        s.READING_FINDINGS: "读数存疑数（明细见 reading_findings 表）",
+        s.READING_FINDINGS: "读数存疑数（明细见“读数存疑”表）",
     },
 }
 _PERCENT_FORMAT = "0.0%"
@@ -122,19 +157,113 @@ _WRAP = {"text_wrap": True, "valign": "top"}
 
 
 def _with_file_names(frame: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with the file name of each row's document (``source_name``) right after its ``doc_id``: an auditor
-    finds a document by its file, not by its hash."""
-    if s.DOC_ID not in frame.columns or s.SOURCE_NAME in frame.columns:
-        return frame
-    names = documents.select(s.DOC_ID, s.SOURCE_NAME).unique(s.DOC_ID)
-    joined = frame.join(names, on=s.DOC_ID, how="left", maintain_order="left")
-    order = list(frame.columns)
-    order.insert(order.index(s.DOC_ID) + 1, s.SOURCE_NAME)
-    return joined.select(order)
+    """``frame`` with the file name of each document it names right after the document's id (``doc_id`` →
+    ``source_name``, ``budget_doc_id`` → ``budget_source_name`` …): an auditor finds a document by its file, not by
+    its hash."""
+    names = dict(documents.select(s.DOC_ID, s.SOURCE_NAME).unique(s.DOC_ID).iter_rows())
+    columns: list[pl.Expr] = []
+    for column in frame.columns:
+        columns.append(pl.col(column))
+        if column.endswith(s.DOC_ID):
+            name = column.removesuffix(s.DOC_ID) + s.SOURCE_NAME
+            if name not in frame.columns:
+                columns.append(pl.col(column).replace_strict(names, default=None, return_dtype=pl.String).alias(name))
+    return frame.select(columns)
+
+
+def _evidence_text(documents: pl.DataFrame) -> pl.Expr:
+    """A flag's evidence as text, one line per figure: its file, page and line, and what is printed there."""
+    names = dict(documents.select(s.DOC_ID, s.SOURCE_NAME).unique(s.DOC_ID).iter_rows())
+    item = pl.element().struct
+    page = pl.concat_str(pl.lit("第"), item.field(s.PAGE).cast(pl.String), pl.lit("页"))
+    line = pl.concat_str(pl.lit("第"), item.field(s.LINE).cast(pl.String), pl.lit("行"))
+    text = pl.concat_str(
+        [
+            item.field(s.DOC_ID).replace_strict(names, default=item.field(s.DOC_ID), return_dtype=pl.String),
+            pl.concat_str([page, line], ignore_nulls=True),
+            item.field(s.SOURCE_TEXT),
+        ],
+        separator=" ",
+        ignore_nulls=True,
+    )
+    joined = pl.col(s.EVIDENCE).list.eval(text).list.join("\n")
+    # No evidence is an empty cell, not an empty text.
+    return pl.when(pl.col(s.EVIDENCE).list.len() > 0).then(joined).alias(s.EVIDENCE)
+
+
+def _prior_values_text() -> pl.Expr:
+    """An indicator's prior-year values as text (2022年：≥95%；2023年：≥96%); none is an empty cell."""
+    item = pl.element().struct
+    text = pl.concat_str(item.field(s.FISCAL_YEAR).cast(pl.String), pl.lit("年："), item.field(s.TARGET_TEXT))
+    joined = pl.col(s.PRIOR_VALUES).list.eval(text).list.join("；")
+    return pl.when(pl.col(s.PRIOR_VALUES).list.len() > 0).then(joined).alias(s.PRIOR_VALUES)
+
+
+def _peer_stats_text() -> pl.Expr:
+    """A model flag's peer statistics as text, in the flag's measure: 同类 8 个，中位数 0.1219 …"""
+    stats = pl.col(s.PEER_STATS).struct
+    parts = [pl.lit("同类 "), stats.field("count").cast(pl.String), pl.lit(" 个")]
+    for field, name in (("median", "中位数"), ("q1", "下四分位数"), ("q3", "上四分位数"), ("scale", "稳健尺度")):
+        parts += [pl.lit(f"，{name} "), stats.field(field).round(4).cast(pl.String)]
+    return pl.concat_str(parts).alias(s.PEER_STATS)
+
+
+def _for_reading(frame: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with no nested column: evidence and prior-year values as Chinese text, anything else flat."""
+    readable = []
+    if s.EVIDENCE in frame.columns:
+        readable.append(_evidence_text(documents))
+    if s.PRIOR_VALUES in frame.columns:
+        readable.append(_prior_values_text())
+    if s.PEER_STATS in frame.columns:
+        readable.append(_peer_stats_text())
+    text = frame.select(readable) if readable else None
+    flattened = flat(frame)
+    return flattened if text is None else flattened.with_columns(text)
+
+
+def _labelled(key: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` as a person reads it: codes as their Chinese labels (a rule's title beside its id), booleans as
+    是 / 否; a code the label table lacks stays as it is, a null stays an empty cell."""
+    codes = _CODES | _SHEET_CODES.get(key, {})
+    yes, no = labels.label("boolean", "true"), labels.label("boolean", "false")
+    columns: list[pl.Expr] = []
+    for column, dtype in frame.schema.items():
+        if dtype == pl.Boolean:
+            columns.append(
+                pl.when(pl.col(column)).then(pl.lit(yes)).when(~pl.col(column)).then(pl.lit(no)).alias(column)
+            )
+        elif column in codes and dtype == pl.String:
+            columns.append(labels.label_expr(column, codes[column]))
+        elif dtype == pl.String:
+            # An empty text is an empty cell.
+            columns.append(pl.when(pl.col(column) != "").then(pl.col(column)).alias(column))
+        else:
+            columns.append(pl.col(column))
+        if column == s.RULE_ID and key == s.FLAGS:
+            columns.append(labels.label_expr(column, "rule").alias(_RULE_TITLE))
+    return frame.select(columns)
+
+
+def _headers(key: str, frame: pl.DataFrame) -> dict[str, str]:
+    """Each column's Chinese header on sheet ``key``; two columns of one sheet never share a header."""
+    headers = {column: labels.column_label(column, table=key) for column in frame.columns}
+    seen: dict[str, str] = {}
+    for column, header in headers.items():
+        if header in seen:
+            raise AnalyticsError(
+                f"sheet {SHEET_NAMES[key]!r}: columns {seen[header]!r} and {column!r} share the header {header!r}; "
+                "give one its own label in analytics/labels.py"
+            )
+        seen[header] = column
+    return headers
 
 
 def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage: TriageStore | None = None) -> bytes:
     """The auditors' workbook as the bytes of an ``.xlsx`` file.
+
+    Sheets, headers and codes are in Chinese (``analytics.labels``); the 说明 sheet maps every header to its
+    English column name.
 
     Parameters
     ----------
@@ -150,7 +279,8 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
     Raises
     ------
     AnalyticsError
-        When ``department_id`` is not in the dataset (the message lists the departments it has).
+        When ``department_id`` is not in the dataset (the message lists the departments it has), or a column has
+        no Chinese label.
 
     Examples
     --------
@@ -158,36 +288,43 @@ def workbook_bytes(dataset: Dataset, *, department_id: str | None = None, triage
     >>> import openpyxl
     >>> book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(Dataset.empty())))
     >>> book.sheetnames[:3]
-    ['说明', 'documents', 'departments']
+    ['说明', '来源文件', '部门概况']
     """
     chosen = dataset if department_id is None else dataset.for_department(department_id)
+    documents = chosen.documents
     sheets: dict[str, pl.DataFrame] = {}
     for name, frame in chosen.tables.items():
         if name == s.READING_FINDINGS:
-            sheets[READING_REPORT_SHEET] = _reading_report(chosen)
-        sheets[name] = _with_wan(flat(frame))
-    sheets = {name: _with_file_names(frame, chosen.documents) if name != s.DOCUMENTS else frame
+            sheets[_READING_REPORT] = _reading_report(chosen)
+        table = _with_triage(frame, triage) if name == s.FLAGS else frame
+        sheets[name] = _with_wan(_for_reading(table, documents))
+    sheets = {name: _with_file_names(frame, documents) if name != s.DOCUMENTS else frame
               for name, frame in sheets.items()}  # fmt: skip
-    sheets[s.FLAGS] = _with_triage(sheets[s.FLAGS], triage)
     sheets |= _execution(chosen)
-    sheets |= _coverage_and_score(dataset, department_id)
+    sheets |= {
+        key: _with_file_names(frame, dataset.documents)
+        for key, frame in _coverage_and_score(dataset, department_id).items()
+    }
+    sheets = {key: _labelled(key, frame) for key, frame in sheets.items()}
+    headers = {key: _headers(key, frame) for key, frame in sheets.items()}
     buffer = io.BytesIO()
     with SafeWorkbook(buffer) as book:
-        _write_readme(book, dataset, department_id, triage, {name: frame.height for name, frame in sheets.items()})
-        for name, frame in sheets.items():
+        _write_readme(book, dataset, department_id, triage, sheets, headers)
+        for key, frame in sheets.items():
+            header = headers[key]
             wan = [c for c in frame.columns if c.endswith(WAN_SUFFIX) and c.removesuffix(WAN_SUFFIX) in frame.columns]
-            formats = dict.fromkeys(wan, YUAN_FORMAT)
-            if name == READING_REPORT_SHEET:
-                formats["share_verified"] = _PERCENT_FORMAT
-            book.write_table(
-                name[:31],
-                frame,
-                number_formats=formats,
-                notes={
-                    **{c: f"万元：{c.removesuffix(WAN_SUFFIX)} ÷ 10,000（仅供阅读，精确金额见元列）" for c in wan},
-                    **{c: note for c, note in _NOTES.get(name, {}).items() if c in frame.columns},
+            formats = {header[c]: YUAN_FORMAT for c in wan}
+            if key == _READING_REPORT:
+                formats[header["share_verified"]] = _PERCENT_FORMAT
+            notes = {
+                **{
+                    header[c]: f"万元：{header[c.removesuffix(WAN_SUFFIX)]} ÷ 10,000，保留两位小数显示"
+                    "（仅供阅读，精确金额见元列）"
+                    for c in wan
                 },
-            )
+                **{header[c]: note for c, note in _NOTES.get(key, {}).items() if c in frame.columns},
+            }
+            book.write_table(SHEET_NAMES[key][:31], frame.rename(header), number_formats=formats, notes=notes)
     return buffer.getvalue()
 
 
@@ -235,9 +372,8 @@ def _with_wan(frame: pl.DataFrame) -> pl.DataFrame:
 def _reading_report(dataset: Dataset) -> pl.DataFrame:
     """``reading_report`` flat: file names and table keys as text, each list of tables also in Chinese names."""
     from analytics.reading import reading_report
-    from analytics.reference import table_catalog
 
-    names = dict(table_catalog().select("key", "name_zh").rows())
+    names = labels.labels("table")
 
     def joined(column: str, separator: str, *, chinese: bool = False) -> pl.Expr:
         items = pl.col(column)
@@ -265,7 +401,7 @@ def _execution(dataset: Dataset) -> dict[str, pl.DataFrame]:
     (``compare.execution_by_line``), money with its 万元 beside it and each figure's document by file name."""
     from analytics.compare import execution_by_line, execution_rates
 
-    frames = {EXECUTION_SHEET: execution_rates(dataset), EXECUTION_LINES_SHEET: execution_by_line(dataset)}
+    frames = {_EXECUTION: execution_rates(dataset), _EXECUTION_LINES: execution_by_line(dataset)}
     return {name: _with_file_names(_with_wan(flat(frame)), dataset.documents) for name, frame in frames.items()}
 
 
@@ -276,9 +412,9 @@ def _coverage_and_score(dataset: Dataset, department_id: str | None) -> dict[str
     from analytics.score import disclosure_score_items, disclosure_scores
 
     frames = {
-        COVERAGE_SHEET: coverage(dataset),
-        SCORE_SHEET: disclosure_scores(dataset),
-        SCORE_ITEMS_SHEET: disclosure_score_items(dataset),
+        _COVERAGE: coverage(dataset),
+        _SCORE: disclosure_scores(dataset),
+        _SCORE_ITEMS: disclosure_score_items(dataset),
     }
     if department_id is not None:
         frames = {name: frame.filter(pl.col(s.DEPARTMENT_ID) == department_id) for name, frame in frames.items()}
@@ -303,39 +439,43 @@ def _department_name(dataset: Dataset, department_id: str) -> str:
     return names[-1] if names.len() and names[-1] else department_id
 
 
-def _write_readme(
+def _write_readme(  # noqa: PLR0917
     book: SafeWorkbook,
     dataset: Dataset,
     department_id: str | None,
     triage: TriageStore | None,
-    counts: dict[str, int],
+    sheets: dict[str, pl.DataFrame],
+    headers: dict[str, dict[str, str]],
 ) -> None:
     sheet = book.workbook.add_worksheet(README_SHEET)
-    sheet.set_column(0, 0, 14)
+    sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 90)
-    sheet.set_column(2, 2, 10)
+    sheet.set_column(2, 3, 28)
     if department_id is None:
         scope = "全部"
     else:
         name = _department_name(dataset, department_id)
         scope = name if name == department_id else f"{name}（{department_id}）"
+    flags, lines = SHEET_NAMES[s.FLAGS], SHEET_NAMES[s.LINES]
     facts = {
         "数据集": str(dataset.path) if dataset.path is not None else "（未保存的数据集）",
         "部门": scope,
         "生成日期": date.today().isoformat(),
-        "金额单位": "金额列以元为单位，精确到分，与数据集一致；每个金额列右侧的 <列名>_wan 列是同一金额的万元值"
-        "（元 ÷ 10,000），仅供阅读与汇总。",
-        "疑点数值": "flags 表的 observed、expected、variance、threshold 以该疑点的 measure 为单位"
-        "（yuan 元、percent 百分比、count 个数）；evidence 每行一处出处：文件、页、行、原文。",
+        "金额单位": "标为（元）的金额列以元为单位，精确到分，与数据集一致；其右侧标为（万元）的列是同一金额的万元值"
+        "（元 ÷ 10,000，显示两位小数），仅供阅读与汇总。",
+        "疑点数值": f"“{flags}”表的实际值、应为、差异、阈值以该疑点的数值单位为单位（元、百分比或个数）；"
+        "证据每行一处出处：文件名、页、行、原文。",
         "核查状态": (
-            f"flags 表末尾的 status、note、author、at（UTC 时间）为审计核查记录，取自 {triage.path}。"
+            f"“{flags}”表末尾的核查状态、核查说明、核查人、核查时间（UTC）为审计核查记录，取自 {triage.path}。"
             if triage is not None
-            else "未提供核查记录：flags 表末尾的 status、note、author、at 列为空。"
+            else f"未提供核查记录：“{flags}”表末尾的核查状态、核查说明、核查人、核查时间列为空。"
         ),
-        "读数核实": "lines 表的 verification 为每个数字的核实状态（verified 已核实：表内恒等式或第二来源一致；"
-        "unverified 未核实；contradicted 不符），verified_by 为核实依据；reading_report 表为每份公开的读数报告，"
-        "reading_findings 表为读取程序的存疑之处（附页码与原文）。读数存疑是读取上的疑问，不是文件本身的错误："
-        "它们在 flags 表中为 source = reader、family = reading，与规则和模型发现的疑点分开。",
+        "读数核实": f"“{lines}”表的核实状态为每个数字的核实状态（已核实：表内恒等式或第二来源一致；未核实；不符），"
+        f"核实依据为一致或不成立的恒等式；“{READING_REPORT_SHEET}”表为每份公开的读数报告，"
+        f"“{SHEET_NAMES[s.READING_FINDINGS]}”表为读取程序的存疑之处（附页码与原文）。读数存疑是读取上的疑问，"
+        f"不是文件本身的错误：它们在“{flags}”表中疑点来源为“读取程序”、规则族为“读数存疑”，与规则和模型发现的疑点分开。",
+        "代码与列名": "表名、收支方向、分类、级别、规则族等代码均以中文名称显示，是/否即真/假；"
+        "各表的中文列名与数据集中的英文列名的对照见本表末尾的“各表的列”。",
         "公式安全": "以 = + - @ 开头的文字按文本保存（单元格带引号前缀），不会作为公式执行。",
     }
     book.write_text(sheet, 0, 0, "部门预算公开数据 · 审计工作簿", **_TITLE)
@@ -345,10 +485,23 @@ def _write_readme(
         book.write_text(sheet, row, 1, text, **_WRAP)
         row += 1
     row += 1
+    heading = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}
     for col, header in enumerate(("工作表", "内容", "行数")):
-        book.write_text(sheet, row, col, header, bold=True, bg_color="#DDEBF7", bottom=1)
-    for name, height in counts.items():
+        book.write_text(sheet, row, col, header, **heading)
+    for key, frame in sheets.items():
         row += 1
-        book.write_text(sheet, row, 0, name[:31])
-        book.write_text(sheet, row, 1, _SHEET_CONTENTS.get(name, name))
-        sheet.write_number(row, 2, height)
+        book.write_text(sheet, row, 0, SHEET_NAMES[key][:31])
+        book.write_text(sheet, row, 1, _SHEET_CONTENTS[key])
+        sheet.write_number(row, 2, frame.height)
+    row += 2
+    book.write_text(sheet, row, 0, COLUMNS_TITLE, **_TITLE)
+    row += 1
+    for col, header in enumerate(COLUMNS_HEADER):
+        book.write_text(sheet, row, col, header, **heading)
+    for key, columns in headers.items():
+        for column, header in columns.items():
+            row += 1
+            book.write_text(sheet, row, 0, SHEET_NAMES[key][:31])
+            book.write_text(sheet, row, 1, header)
+            book.write_text(sheet, row, 2, column)
+            book.write_text(sheet, row, 3, labels.column_label(column, table=key, lang="en"))

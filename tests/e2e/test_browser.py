@@ -346,7 +346,7 @@ def test_download_the_audit_workbook(page: object, server: dict[str, object]) ->
 
     book = openpyxl.load_workbook(saved, read_only=True)
     try:
-        assert book.sheetnames[0] == "说明" and "flags" in book.sheetnames
+        assert book.sheetnames[0] == "说明" and "疑点" in book.sheetnames
     finally:
         book.close()
 
