@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from analytics import charts
+from analytics import charts, inventory
 from analytics import schema as s
 from analytics.compare import (
     COMPONENT_LABELS,
@@ -54,6 +54,7 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from analytics.errors import AnalyticsError
+from analytics.inventory import department_years
 from analytics.store import Dataset, write_atomically
 from analytics.triage import TriageStore
 from analytics.units import format_wan
@@ -168,6 +169,9 @@ class Brief:
     #: Why checks did not run on the brief's disclosure (``analytics.coverage.not_run_reasons``): ``missing`` (zh
     #: and en) and how many ``checks`` each stopped.
     not_run: pl.DataFrame | None = None
+    #: The department's years with documents and how many of each phase (``analytics.inventory.department_years``:
+    #: ``fiscal_year, budget_documents, final_documents``), as every page of the app counts them.
+    holdings: pl.DataFrame | None = None
 
 
 # --- assembling ---------------------------------------------------------------------------------------------------
@@ -201,6 +205,7 @@ def build_brief(
     phase: str | None = None,
     peer_by: str = "region",
     today: dt.date | None = None,
+    years: pl.DataFrame | None = None,
 ) -> Brief:
     """Assemble the brief of ``department`` (its id or name) for ``fiscal_year`` (default: its latest year).
 
@@ -214,6 +219,9 @@ def build_brief(
         per-staff figures and peers are of that phase only.
     peer_by
         How peers are grouped (``region``, ``unit_type`` or ``function``; see ``analytics.compare.peer_groups``).
+    years
+        ``analytics.inventory.department_years(ds)`` when the caller has it already: the department's years and
+        phases, and the dataset's holdings the brief states, are counted there as on every page of the app.
 
     Raises
     ------
@@ -223,13 +231,25 @@ def build_brief(
     if peer_by not in PEER_GROUPINGS:
         raise BriefError(f"unknown peer grouping {peer_by!r}; expected {', '.join(PEER_GROUPINGS)}")
     department_id, rows = _resolve(ds, department)
-    years = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())
-    year = years[-1] if fiscal_year is None else fiscal_year
-    if year not in years:
-        raise BriefError(f"department {department!r} has no disclosure for {year}; it has {', '.join(map(str, years))}")
-    row = rows.filter(pl.col(s.FISCAL_YEAR) == year).row(0, named=True)
+    # The years and phases a department has documents for, as every page of the app counts them.
+    held = (department_years(ds) if years is None else years).filter(
+        (pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(inventory.DOCUMENTS) > 0)
+    )
+    documented = held.get_column(s.FISCAL_YEAR).sort().to_list()
+    if not documented:
+        documented = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())  # a department with no document
+    year = documented[-1] if fiscal_year is None else fiscal_year
+    if year not in documented:
+        raise BriefError(
+            f"department {department!r} has no disclosure for {year}; it has {', '.join(map(str, documented))}"
+        )
+    named = rows.filter(pl.col(s.FISCAL_YEAR) == year)
+    row = (named if named.height else rows.sort(s.FISCAL_YEAR)).row(-1, named=True)
+    counts = held.filter(pl.col(s.FISCAL_YEAR) == year)
+    phases = [
+        p for p in s.PHASES if counts.height and counts.get_column(inventory.PHASE_DOCUMENTS[p]).item() > 0
+    ] or ["budget"]
     documents = ds.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-    phases = [p for p in s.PHASES if p in documents.get_column(s.PHASE)] or ["budget"]
     if phase is None:
         phase = phases[0]  # the budget when the year has both
     elif phase not in phases:
@@ -272,6 +292,7 @@ def build_brief(
     execution_lines = _execution_lines(ds, department_id, year) if phase == "final" else None
     doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
     score, not_run = _score_and_coverage(ds, documents)
+    holdings = held.select(s.FISCAL_YEAR, *inventory.PHASE_DOCUMENTS.values())
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -293,6 +314,7 @@ def build_brief(
         score=score,
         not_run=not_run,
         execution_lines=execution_lines,
+        holdings=holdings,
     )
 
 
@@ -1058,23 +1080,25 @@ def write_briefs(
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
         raise BriefError(f"{target} is a file; expected a folder for the briefs")
-    chosen = ds.departments
+    # The department-years with documents, counted as every page of the app counts them (analytics.inventory).
+    held = department_years(ds)
+    chosen = held.filter(pl.col(inventory.DOCUMENTS) > 0)
     if region is not None:
-        chosen = chosen.filter(pl.col(s.REGION) == region)
-        if chosen.is_empty():
+        of_region = ds.departments.filter(pl.col(s.REGION) == region)
+        if of_region.is_empty():
             regions = "、".join(ds.departments.get_column(s.REGION).drop_nulls().unique().sort().to_list()) or "none"
             raise BriefError(f"no department of region {region!r} in the dataset (regions: {regions})")
+        chosen = chosen.join(of_region.select(s.DEPARTMENT_ID).unique(), on=s.DEPARTMENT_ID, how="semi")
     if phase is not None:
         if phase not in s.PHASES:
             raise BriefError(f"unknown phase {phase!r}; expected {' or '.join(s.PHASES)}")
-        published = ds.documents.filter(pl.col(s.PHASE) == phase).select(s.DEPARTMENT_ID, s.FISCAL_YEAR)
-        chosen = chosen.join(published.unique(), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="semi")
+        chosen = chosen.filter(pl.col(inventory.PHASE_DOCUMENTS[phase]) > 0)
     if fiscal_year is not None:
         chosen = chosen.filter(pl.col(s.FISCAL_YEAR) == fiscal_year)
     wanted = (
         list(dict.fromkeys(departments))
         if departments is not None
-        else chosen.sort(s.NAME).get_column(s.DEPARTMENT_ID).unique(maintain_order=True).to_list()
+        else chosen.sort(s.NAME, s.DEPARTMENT_ID).get_column(s.DEPARTMENT_ID).unique(maintain_order=True).to_list()
     )
     if not wanted:
         raise BriefError("no department to write a brief for" + (f" in {fiscal_year}" if fiscal_year else ""))
@@ -1084,7 +1108,7 @@ def write_briefs(
     years = dict(latest.rows())
     for done, department in enumerate(wanted, start=1):
         year = fiscal_year if fiscal_year is not None else years.get(department)
-        brief = build_brief(ds, department, year, phase=phase, triage=triage, peer_by=peer_by)
+        brief = build_brief(ds, department, year, phase=phase, triage=triage, peer_by=peer_by, years=held)
         for fmt in formats:
             data = render_pdf(brief, lang=lang) if fmt == "pdf" else render_html(brief, lang=lang).encode("utf-8")
             path = target / brief_file_name(brief.name, brief.fiscal_year, fmt, brief.phase)
