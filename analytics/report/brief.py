@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from markupsafe import Markup, escape
 
 from analytics import charts, inventory
 from analytics import schema as s
@@ -54,9 +55,10 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from analytics.errors import AnalyticsError
+from analytics.ingest._verify import verified_by_en
 from analytics.inventory import department_years
 from analytics.store import Dataset, write_atomically
-from analytics.triage import TriageStore
+from analytics.triage import STATUSES, TriageStore
 from analytics.units import format_wan
 
 if TYPE_CHECKING:
@@ -246,9 +248,9 @@ def build_brief(
     named = rows.filter(pl.col(s.FISCAL_YEAR) == year)
     row = (named if named.height else rows.sort(s.FISCAL_YEAR)).row(-1, named=True)
     counts = held.filter(pl.col(s.FISCAL_YEAR) == year)
-    phases = [
-        p for p in s.PHASES if counts.height and counts.get_column(inventory.PHASE_DOCUMENTS[p]).item() > 0
-    ] or ["budget"]
+    phases = [p for p in s.PHASES if counts.height and counts.get_column(inventory.PHASE_DOCUMENTS[p]).item() > 0] or [
+        "budget"
+    ]
     documents = ds.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
     if phase is None:
         phase = phases[0]  # the budget when the year has both
@@ -502,6 +504,13 @@ _TEXT: dict[str, dict[str, Any]] = {
         "region": "地区",
         "sources": "依据文件",
         "generated": "生成日期",
+        "holdings": "数据集所收文件",
+        "holdings_line": "{n} 年有文件（{documents}）：{years}。",
+        "holdings_documents": "{phase} {n} 份",
+        "holdings_year": "{year} 年{phases}",
+        "holdings_separator": "；",
+        "phase_word": {"budget": "预算", "final": "决算"},
+        "and": "、",
         "key_figures": "一、主要数字（万元）",
         "key_figures_final": "一、主要数字（决算数，万元）",
         "measure": "指标",
@@ -581,6 +590,13 @@ _TEXT: dict[str, dict[str, Any]] = {
         "region": "Region",
         "sources": "Documents",
         "generated": "Generated",
+        "holdings": "In the dataset",
+        "holdings_line": "Documents for {n} year(s) ({documents}): {years}.",
+        "holdings_documents": "{n} {phase}",
+        "holdings_year": "{year} {phases}",
+        "holdings_separator": "; ",
+        "phase_word": {"budget": "budget", "final": "final account"},
+        "and": ", ",
         "key_figures": "1. Key figures (10k yuan)",
         "key_figures_final": "1. Key figures (actual, 10k yuan)",
         "measure": "Measure",
@@ -719,10 +735,19 @@ def _readable(why: str, lang: str) -> str:
     from analytics.reference import table_catalog
 
     labels = dict(table_catalog().select("key", "name_en" if lang == "en" else "name_zh").rows())
+    if lang == "en":
+        why = verified_by_en(why)
     # The longest first: ``expenditure_summary`` is part of ``income_expenditure_summary``.
     for key in sorted(labels, key=len, reverse=True):
         why = why.replace(key, labels[key])
     return why
+
+
+def _component_name(component: str, lang: str) -> Markup:
+    """A component of the composition: the brief's name of a spending category, else the document's name of a
+    function class (``208 社会保障和就业支出``), quoted."""
+    names = MEASURE_LABELS.get(component) or COMPONENT_LABELS.get(component)
+    return escape(_measure_name(component, lang)) if names else _quoted(component, lang)
 
 
 def _measure_name(measure: str, lang: str) -> str:
@@ -730,18 +755,41 @@ def _measure_name(measure: str, lang: str) -> str:
     return (names[1] if lang == "en" else names[0]) if names else measure
 
 
-def _evidence_text(item: dict[str, object], text: dict[str, str]) -> str:
-    where = [str(item["document"])]
+def _quoted(value: object, lang: str) -> Markup:
+    """``value`` (a name or words from a document) escaped; in an English brief marked as Chinese quoted from the
+    document (``<span class="quoted" lang="zh-CN">``), so that a reader, a screen reader and the fonts know it is
+    the document's own Chinese, not the brief's words.
+
+    Examples
+    --------
+    >>> str(_quoted("甲局<b>", "en"))
+    '<span class="quoted" lang="zh-CN">甲局&lt;b&gt;</span>'
+    >>> str(_quoted("甲局", "zh"))
+    '甲局'
+    """
+    if lang != "en" or value is None or value == "":
+        return escape("" if value is None else value)
+    return Markup('<span class="quoted" lang="zh-CN">{}</span>').format(value)
+
+
+def _sentence(template: str, **values: object) -> Markup:
+    """``template`` (the brief's own words) with ``values`` escaped, or kept as markup when already marked."""
+    return escape(template).format(**values)
+
+
+def _evidence_text(item: dict[str, object], text: dict[str, str], lang: str = "zh") -> Markup:
+    where = [_quoted(item["document"], lang)]
     if item.get(s.PAGE) is not None:
-        where.append(text["page"].format(page=item[s.PAGE]))
+        where.append(escape(text["page"].format(page=item[s.PAGE])))
     elif item.get(s.LINE) is not None:
-        where.append(text["line"].format(line=item[s.LINE]))
+        where.append(escape(text["line"].format(line=item[s.LINE])))
     source = str(item.get(s.SOURCE_TEXT) or "")
     if source == item["document"]:
         source = ""
     if len(source) > _SOURCE_CHARS:
         source = source[: _SOURCE_CHARS - 1] + "…"
-    return f"{' '.join(where)}{text['colon']}{source}" if source else " ".join(where)
+    joined = Markup(" ").join(where)
+    return joined + escape(text["colon"]) + _quoted(source, lang) if source else joined
 
 
 def _context(
@@ -773,7 +821,7 @@ def _context(
     composition = {
         dimension: [
             {
-                "component": _measure_name(str(r[c.COMPONENT]), lang),
+                "component": _component_name(str(r[c.COMPONENT]), lang),
                 "amount": _wan(r[s.AMOUNT_YUAN]),
                 "share": _pct(None if r[c.SHARE] is None else r[c.SHARE] * 100, signed=False),
             }
@@ -795,10 +843,11 @@ def _context(
             "measure": _measure_name(r[c.MEASURE], lang),
             "value": _wan(r[c.VALUE]),
             # A rank only in a group large enough for one (“排第1位” of two says little).
-            "line": text[
-                "peer_line" if r[c.RANK] is not None and r[c.PEER_COUNT] >= MIN_PEER_GROUP else "peer_line_unranked"
-            ].format(
-                group=r[c.PEER_GROUP],
+            "line": _sentence(
+                text[
+                    "peer_line" if r[c.RANK] is not None and r[c.PEER_COUNT] >= MIN_PEER_GROUP else "peer_line_unranked"
+                ],
+                group=_quoted(r[c.PEER_GROUP], lang),
                 count=r[c.PEER_COUNT],
                 rank=r[c.RANK],
                 minimum=MIN_PEER_GROUP,
@@ -811,10 +860,10 @@ def _context(
     ]
     targets = [
         {
-            "level1": r[s.LEVEL1] or "",
-            "indicator": r[s.LEVEL3] or "",
-            "target": r[s.TARGET_TEXT] or "—",
-            "prior": r[PRIOR_TEXT] or "—",
+            "level1": _quoted(r[s.LEVEL1] or "", lang),
+            "indicator": _quoted(r[s.LEVEL3] or "", lang),
+            "target": _quoted(r[s.TARGET_TEXT], lang) if r[s.TARGET_TEXT] else "—",
+            "prior": _quoted(r[PRIOR_TEXT], lang) if r[PRIOR_TEXT] else "—",
             "changed": r[TARGET_CHANGED],
         }
         for r in brief.targets.head(max_targets).iter_rows(named=True)
@@ -837,7 +886,7 @@ def _context(
                 "rate": _pct(r[c.EXECUTION_PCT], signed=False),
                 "source": text["this_final"]
                 if r[BUDGET_DOC_ID] == r[FINAL_DOC_ID]
-                else (r["budget_document"] or text["none"]),
+                else (_quoted(r["budget_document"], lang) if r["budget_document"] else text["none"]),
             }
         )
     budget_from = {
@@ -848,7 +897,7 @@ def _context(
     execution_lines = [
         {
             "code": r[s.CODE],
-            "name": r[s.NAME],
+            "name": _quoted(r[s.NAME], lang),
             "budget": _wan(r[c.BUDGET_YUAN]),
             "final": _wan(r[c.FINAL_YUAN]),
             "difference": _wan(r[DIFFERENCE_YUAN]),
@@ -864,8 +913,9 @@ def _context(
             "severity": r[s.SEVERITY],
             "severity_label": text["severity"].get(r[s.SEVERITY], r[s.SEVERITY]),
             "text": r[question_column],
-            "status": r["status"],
-            "evidence": [_evidence_text(item, text) for item in (r[s.EVIDENCE] or [])[:2]],
+            # The auditors' status (待核实, 已解释, …) in the brief's language.
+            "status": STATUSES.get(r["status"], r["status"]) if lang == "en" and r["status"] else r["status"],
+            "evidence": [_evidence_text(item, text, lang) for item in (r[s.EVIDENCE] or [])[:2]],
         }
         for r in brief.questions.head(max_questions).iter_rows(named=True)
     ]
@@ -873,9 +923,10 @@ def _context(
         "lang": lang,
         "t": text,
         "title": text["title"].format(year=brief.fiscal_year, phase=phase),
-        "name": brief.name,
-        "region": brief.region or "—",
-        "documents": brief.documents.get_column(s.SOURCE_NAME).to_list(),
+        "name": _quoted(brief.name, lang),
+        "region": _quoted(brief.region, lang) if brief.region else "—",
+        "documents": [_quoted(name, lang) for name in brief.documents.get_column(s.SOURCE_NAME).to_list()],
+        "holdings": _holdings_line(brief, text),
         "generated": brief.generated.isoformat(),
         "figures": figures,
         "composition": composition,
@@ -893,7 +944,7 @@ def _context(
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
         "reading_doubts": brief.reading_doubts,
-        "score_line": _score_line(brief, text),
+        "score_line": _score_line(brief, text, lang),
         "not_run": _not_run_note(brief, text, lang),
         "footer": text["footer"].format(phase=phase),
         "trend_svg": svgs[0],
@@ -901,7 +952,29 @@ def _context(
     }
 
 
-def _score_line(brief: Brief, text: dict[str, Any]) -> str | None:
+def _holdings_line(brief: Brief, text: dict[str, Any]) -> str | None:
+    """N 年有文件（预算 a 份、决算 b 份）：2023 年预算、决算；2024 年预算。 — the department's documents in the
+    dataset, counted by ``analytics.inventory`` and said in the words of the app's pages."""
+    if brief.holdings is None or brief.holdings.is_empty():
+        return None
+    columns = inventory.PHASE_DOCUMENTS
+    totals = brief.holdings.select(pl.col(list(columns.values())).sum()).row(0, named=True)
+    documents = text["and"].join(
+        text["holdings_documents"].format(phase=text["phase_word"][phase], n=totals[column])
+        for phase, column in columns.items()
+        if totals[column]
+    )
+    years = text["holdings_separator"].join(
+        text["holdings_year"].format(
+            year=row[s.FISCAL_YEAR],
+            phases=text["and"].join(text["phase_word"][phase] for phase, column in columns.items() if row[column]),
+        )
+        for row in brief.holdings.sort(s.FISCAL_YEAR).iter_rows(named=True)
+    )
+    return text["holdings_line"].format(n=brief.holdings.height, documents=documents, years=years)
+
+
+def _score_line(brief: Brief, text: dict[str, Any], lang: str = "zh") -> Markup | None:
     """公开质量评分 N / 100，<region>同类公开中第 k / m: the rank only among ``MIN_PEER_GROUP`` or more, as the
     peers' ranks (“第 1 / 2” says little); among fewer, how many and that there is no rank."""
     if brief.score is None or brief.score["score"] is None:
@@ -910,8 +983,13 @@ def _score_line(brief: Brief, text: dict[str, Any]) -> str | None:
     of, region = brief.score["rank_of"], brief.score[s.REGION]
     if of > 1 and region:
         ranked = of >= MIN_PEER_GROUP
-        return text["score_line" if ranked else "score_line_unranked"].format(
-            score=score, rank=brief.score["rank"], of=of, region=region, minimum=MIN_PEER_GROUP
+        return _sentence(
+            text["score_line" if ranked else "score_line_unranked"],
+            score=score,
+            rank=brief.score["rank"],
+            of=of,
+            region=_quoted(region, lang),
+            minimum=MIN_PEER_GROUP,
         )
     return text["score_line_alone"].format(score=score)
 
