@@ -655,3 +655,43 @@ def test_a_final_account_brief_lists_the_lines_furthest_from_their_budget() -> N
     budget = build_brief(ds, "上海市普陀区财政局", 2025)
     assert budget.execution_lines is None
     assert "偏离年初预算最多的科目" not in render_html(budget, charts_svg=False)
+
+
+#: 西南大学 2023, read from the pages (``pdftotext -layout -f N -l N``, 万元): the 2023 budget p. 7 收支总表 收入总计
+#: = 支出总计 557,259.13, 本年收入合计 403,484.64, 本年支出合计 468,779.07; p. 9 支出总表 基本支出 376,019.88, 项目
+#: 支出 92,759.19, 2050205 高等教育 396,393.59, 2050204 高中教育 26,098.58. The 2023 决算 p. 9 收支决算总表 合计
+#: 569,496.54, 本年收入合计 430,725.03, 本年支出合计 457,676.75; p. 12 支出决算表 高等教育 389,606.87, 高中教育
+#: 24,239.28; p. 13 合计 457,676.75 = 基本支出 359,781.59 + 项目支出 97,895.15.
+SWU_EXECUTION = {
+    "收入合计": ("557,259.13", "569,496.54", "102.2%"),
+    "本年收入合计": ("403,484.64", "430,725.03", "106.8%"),
+    "支出合计": ("557,259.13", "569,496.54", "102.2%"),
+    "本年支出合计": ("468,779.07", "457,676.75", "97.6%"),
+    "基本支出": ("376,019.88", "359,781.59", "95.7%"),
+    "项目支出": ("92,759.19", "97,895.15", "105.5%"),
+}
+SWU_LINES = {
+    "2050205": ("高等教育", "396,393.59", "389,606.87", "-6,786.72", "98.3%"),
+    "2050204": ("高中教育", "26,098.58", "24,239.28", "-1,859.30", "92.9%"),
+}
+
+
+def test_the_final_account_of_swu_is_measured_against_its_budget_by_total_and_by_line() -> None:
+    """The 决算's brief shows each total's 年初预算 (from the year's budget: this 决算 prints no budget column, nor an
+    调整预算), its 决算数 and the rate; the year's own totals beside the grand totals, which hold the carry-overs
+    (the 总计's 102.2% counts the 年末结转和结余 left unspent; the year spent 97.6% of its budget)."""
+    brief = build_brief(open_dataset(), "西南大学", 2023, phase="final")
+    html = render_html(brief, charts_svg=False)
+    execution = _section(html, "预算执行")
+    assert "调整预算" not in execution
+    for measure, (budget, final, rate) in SWU_EXECUTION.items():
+        cells = rf"<tr><td>{measure}</td><td[^>]*>{budget}</td><td[^>]*>{final}</td><td[^>]*>{rate}</td>"
+        assert re.search(cells, execution), measure
+    assert "含上年结转和年末结转结余" in html
+    lines = _section(html, "偏离年初预算最多的科目")
+    for code, (name, budget, final, difference, rate) in SWU_LINES.items():
+        cells = rf"{code}</td><td>{name}</td><td[^>]*>{budget}</td><td[^>]*>{final}</td><td[^>]*>{difference}</td>"
+        assert re.search(cells + rf"<td[^>]*>{rate}</td><td[^>]*>当年预算 第9页</td>", lines), code
+    english = render_html(brief, lang="en", charts_svg=False)
+    assert 'Expenditure of the year</td><td class="num">468,779.07</td>' in english
+    assert "carry-overs from the year before and to the next included" in english

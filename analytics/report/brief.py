@@ -83,9 +83,19 @@ PEER_GROUPINGS = ("region", "unit_type", "function")
 BRIEF_FORMATS = ("pdf", "html")
 #: The measures of the key-figure table, in the order they are shown.
 KEY_MEASURES = ("income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public")
-#: The measures of a final account measured against their budget: the key ones and the 一般公共预算财政拨款支出, the
-#: total a 决算's text reports the execution of.
-EXECUTION_MEASURES = (*KEY_MEASURES, "general_budget_total")
+#: The measures of a final account measured against their budget: the key ones, each total beside the year's own
+#: (本年收入合计, 本年支出合计: a 总计 also holds the carry-overs, 上年结转 and 年末结转和结余, so that money left
+#: unspent would read as spent), the 财政拨款 and the 一般公共预算财政拨款支出, the total a 决算's text reports the
+#: execution of.
+EXECUTION_MEASURES = (
+    "income_total",
+    "income_year_total",
+    "expenditure_total",
+    "expenditure_year_total",
+    *KEY_MEASURES[2:],
+    "fiscal_appropriation_total",
+    "general_budget_total",
+)
 #: Triage decisions that take a flag out of the questions (the auditor found nothing to ask).
 _SETTLED = ("误报",)
 #: How much a brief shows at each level of detail: the first that fits on two pages is printed.
@@ -523,6 +533,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "final_amount": BASIS_LABELS["actual"][0],
         "execution_rate": "执行率",
         "budget_source": "年初预算出处",
+        "execution_carry_over": "收入合计、支出合计为总计，含上年结转和年末结转结余；"
+        "本年的执行看本年收入合计、本年支出合计。",
         "execution_lines": "偏离年初预算最多的科目（万元）",
         "code": "科目编码",
         "subject": "科目名称",
@@ -609,6 +621,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "final_amount": BASIS_LABELS["actual"][1],
         "execution_rate": "Execution rate",
         "budget_source": "Initial budget from",
+        "execution_carry_over": "Income and Expenditure are the grand totals, carry-overs from the year before and to "
+        "the next included; the year's execution is that of Income of the year and Expenditure of the year.",
         "execution_lines": "Lines furthest from their initial budget (10k yuan)",
         "code": "Code",
         "subject": "Subject",
@@ -941,6 +955,7 @@ def _context(
         "execution_lines": execution_lines,
         "marks_legend": marks.legend(),
         "execution_adjusted": brief.execution.get_column(ADJUSTED_BUDGET_YUAN).is_not_null().any(),
+        "execution_note": text["execution_carry_over"] if _carries_over(brief.execution) else None,
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
         "reading_doubts": brief.reading_doubts,
@@ -950,6 +965,15 @@ def _context(
         "trend_svg": svgs[0],
         "peer_svg": svgs[1],
     }
+
+
+def _carries_over(execution: pl.DataFrame) -> bool:
+    """Whether the execution shows a total beside a different figure of the year's own (a 总计 holding carry-overs)."""
+    figures = dict(execution.select(c.MEASURE, c.FINAL_YUAN).rows())
+    return any(
+        figures.get(total) is not None and figures.get(year) is not None and figures[total] != figures[year]
+        for total, year in (("income_total", "income_year_total"), ("expenditure_total", "expenditure_year_total"))
+    )
 
 
 def _holdings_line(brief: Brief, text: dict[str, Any]) -> str | None:
