@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -30,10 +31,18 @@ from analytics.report.brief import (
 from analytics.store import Dataset, open_dataset, save_dataset
 from analytics.triage import open_triage
 from tests.app.doubtful import DoubtfulDisclosure
+from tests.shipped import shipped_dataset_untouched
 from tests.synthetic import Composition, SyntheticDisclosure
 
 REGION = "南京市鼓楼区"
 MARKUP = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
 
 
 def _read(tmp_path: Path, *documents: SyntheticDisclosure) -> Dataset:
@@ -695,3 +704,13 @@ def test_the_final_account_of_swu_is_measured_against_its_budget_by_total_and_by
     english = render_html(brief, lang="en", charts_svg=False)
     assert 'Expenditure of the year</td><td class="num">468,779.07</td>' in english
     assert "carry-overs from the year before and to the next included" in english
+
+
+def test_the_guard_of_the_shipped_dataset_names_what_a_test_wrote(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with (
+        pytest.raises(AssertionError, match=r"wrote into the shipped dataset .*: \.lock, manifest\.json"),
+        shipped_dataset_untouched(tmp_path),
+    ):
+        (tmp_path / "manifest.json").write_text('{"tables": {}}', encoding="utf-8")
+        (tmp_path / ".lock").touch()

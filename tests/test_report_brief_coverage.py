@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+
+import pytest
 
 from analytics.compare import MIN_PEER_GROUP
 from analytics.report.brief import build_brief, render_html
 from analytics.score import disclosure_scores
 from analytics.store import Dataset
 from tests.disclosures import DEPARTMENT_ID, budget, dataset
+from tests.shipped import shipped_dataset_untouched
 
 TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
+
+
 #: The region in an English brief: the document's Chinese, marked as a quote.
 REGION_EN = '<span class="quoted" lang="zh-CN">嘉兴市南湖区</span>'
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+from collections.abc import Iterator
 from functools import cache
 
 import polars as pl
@@ -14,6 +15,7 @@ import pytest
 from analytics import schema as s
 from analytics.report.brief import build_brief, render_html
 from analytics.store import Dataset, open_dataset
+from tests.shipped import shipped_dataset_untouched
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 #: Words of the brief itself that must never be left in Chinese in the English brief, even beside a quote.
@@ -21,6 +23,13 @@ STATUS_WORDS = re.compile(r"核实|读数存疑|警示|严重|错误|提示|待�
 QUOTED_SPAN = re.compile(r'<span class="quoted" lang="zh-CN">[^<]*</span>')
 #: Quotes inside a finding's English wording: what it cites from the document.
 QUOTES = re.compile(r"'[^']*'|“[^”]*”|‘[^’]*’|\"[^\"]*\"")
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
 
 
 @cache

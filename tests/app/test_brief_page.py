@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.shipped import shipped_dataset_untouched
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
 
 
 def _brief_page() -> AppTest:
