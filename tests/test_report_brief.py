@@ -714,3 +714,17 @@ def test_the_guard_of_the_shipped_dataset_names_what_a_test_wrote(tmp_path: Path
     ):
         (tmp_path / "manifest.json").write_text('{"tables": {}}', encoding="utf-8")
         (tmp_path / ".lock").touch()
+
+
+def test_a_brief_asks_only_about_the_documents_of_its_phase() -> None:
+    """西南大学 2023 has a budget (one narrative finding: 上年结转's share) and a 决算 (findings on its text): each
+    brief asks about its own document, none about the other phase's."""
+    ds = open_dataset()
+    for phase, own, other in (
+        ("final", "chongqing_swu_2023_dept_final.pdf", "chongqing_swu_2023_dept_budget.pdf"),
+        ("budget", "chongqing_swu_2023_dept_budget.pdf", "chongqing_swu_2023_dept_final.pdf"),
+    ):
+        brief = build_brief(ds, "西南大学", 2023, phase=phase)
+        assert not brief.questions.is_empty(), phase
+        questions = render_html(brief, charts_svg=False).split("六、建议质询问题")[1]
+        assert own in questions and other not in questions, phase

@@ -299,7 +299,7 @@ def build_brief(
     staff = _staff(ds, measured, department_id, year)
     peers, peer_values = _peers(ds, measured, department_id, year, peer_by)
     targets = _targets(ds, department_id, year)
-    questions, settled = _questions(ds, department_id, year, names, triage)
+    questions, settled = _questions(ds, department_id, year, names, triage, documents.get_column(s.DOC_ID))
     execution = _execution(ds, department_id, year, names)
     execution_lines = _execution_lines(ds, department_id, year) if phase == "final" else None
     doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
@@ -444,11 +444,18 @@ _ASK = {
                      "Why is this not disclosed, or disclosed empty?"),
     "anomaly": ("与同类部门相比明显异常（不一定是错误）", "请说明原因。",
                 "Unusual compared with peer departments (not necessarily wrong)", "What explains it?"),
+    "hygiene": ("文字说明不规范（套话未改写、漏写原因或字词重复）", "请给出更正后的文字。",
+                "The narrative is left from a template, incomplete or repeated", "What is the corrected text?"),
 }  # fmt: skip
 
 
-def _questions(
-    ds: Dataset, department_id: str, year: int, names: dict[str, str], triage: TriageStore | None
+def _questions(  # noqa: PLR0917 - the brief's department-year, its documents and the auditors' decisions
+    ds: Dataset,
+    department_id: str,
+    year: int,
+    names: dict[str, str],
+    triage: TriageStore | None,
+    doc_ids: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, int]:
     """The flags of the department-year as questions: the family's lead-in, the flag's message, what to ask.
 
@@ -456,6 +463,10 @@ def _questions(
     ``analytics.anomaly._wording``); the family's question is added only to a message that does not ask already.
     The same question twice (several models finding the same figure of the same department-year, such as the
     isolation forest and the local outlier factor on one profile) is asked once, where it ranks first.
+
+    Only the flags of ``doc_ids`` (the documents of the brief's phase) and those of no one document (a model's
+    finding on the department-year): a 决算's brief does not ask about the year's budget, nor a budget's about
+    its 决算.
     """
     flags = ds.flags.filter(
         (pl.col(s.DEPARTMENT_ID) == department_id)
@@ -463,6 +474,8 @@ def _questions(
         # A reader's doubt is a page to look at, not a question to the department (see ``Brief.reading_doubts``).
         & (pl.col(s.SOURCE) != "reader")
     )
+    if doc_ids is not None:
+        flags = flags.filter(pl.col(s.DOC_ID).is_null() | pl.col(s.DOC_ID).is_in(doc_ids.implode()))
     if triage is not None:
         flags = triage.annotate(flags)
     else:
