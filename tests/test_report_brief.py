@@ -15,9 +15,11 @@ import pytest
 from pypdf import PdfReader
 
 import analytics
+from analytics import inventory
 from analytics import schema as s
 from analytics.cli import main
 from analytics.compare import _columns as c
+from analytics.inventory import department_inventory, department_years
 from analytics.pipeline import all_flags
 from analytics.reading import reading_report
 from analytics.report.brief import (
@@ -728,3 +730,25 @@ def test_a_brief_asks_only_about_the_documents_of_its_phase() -> None:
         assert not brief.questions.is_empty(), phase
         questions = render_html(brief, charts_svg=False).split("六、建议质询问题")[1]
         assert own in questions and other not in questions, phase
+
+
+def test_the_brief_counts_years_and_documents_as_analytics_inventory() -> None:
+    """One source of truth: every brief of the shipped dataset has the years, phases and documents of
+    ``analytics.inventory`` (as every page of the app), and says them in its header."""
+    ds = open_dataset()
+    years = department_years(ds)
+    for row in department_inventory(ds, years=years).filter(pl.col(inventory.DOCUMENTS) > 0).iter_rows(named=True):
+        brief = build_brief(ds, row[s.DEPARTMENT_ID], years=years)
+        assert brief.fiscal_year == max(row[inventory.YEARS])
+        holdings = brief.holdings
+        assert holdings is not None
+        for phase, column in inventory.PHASE_DOCUMENTS.items():
+            documented = holdings.filter(pl.col(column) > 0).get_column(s.FISCAL_YEAR).sort().to_list()
+            assert documented == row[inventory.PHASE_YEARS[phase]], (brief.name, phase)
+            assert holdings.get_column(column).sum() == row[column], (brief.name, phase)
+            read = holdings.filter(pl.col(inventory.PHASE_TOTALS[phase])).get_column(s.FISCAL_YEAR).sort().to_list()
+            assert read == row[inventory.PHASE_TOTAL_YEARS[phase]], (brief.name, phase)
+        # A department-year's phase is chosen among those it has documents for (the budget when both).
+        phases = [p for p in s.PHASES if brief.fiscal_year in row[inventory.PHASE_YEARS[p]]]
+        assert brief.phase == phases[0]
+        assert f"数据集所收文件：{len(row[inventory.YEARS])} 年有文件" in render_html(brief, charts_svg=False)

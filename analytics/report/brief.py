@@ -181,8 +181,9 @@ class Brief:
     #: Why checks did not run on the brief's disclosure (``analytics.coverage.not_run_reasons``): ``missing`` (zh
     #: and en) and how many ``checks`` each stopped.
     not_run: pl.DataFrame | None = None
-    #: The department's years with documents and how many of each phase (``analytics.inventory.department_years``:
-    #: ``fiscal_year, budget_documents, final_documents``), as every page of the app counts them.
+    #: The department's years (``analytics.inventory.department_years``: ``fiscal_year, budget_documents,
+    #: final_documents, budget_totals, final_totals``): its documents of each phase and whether the year's totals
+    #: were read, as every page of the app counts them.
     holdings: pl.DataFrame | None = None
 
 
@@ -244,9 +245,8 @@ def build_brief(
         raise BriefError(f"unknown peer grouping {peer_by!r}; expected {', '.join(PEER_GROUPINGS)}")
     department_id, rows = _resolve(ds, department)
     # The years and phases a department has documents for, as every page of the app counts them.
-    held = (department_years(ds) if years is None else years).filter(
-        (pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(inventory.DOCUMENTS) > 0)
-    )
+    every_year = (department_years(ds) if years is None else years).filter(pl.col(s.DEPARTMENT_ID) == department_id)
+    held = every_year.filter(pl.col(inventory.DOCUMENTS) > 0)
     documented = held.get_column(s.FISCAL_YEAR).sort().to_list()
     if not documented:
         documented = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())  # a department with no document
@@ -304,7 +304,7 @@ def build_brief(
     execution_lines = _execution_lines(ds, department_id, year) if phase == "final" else None
     doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
     score, not_run = _score_and_coverage(ds, documents)
-    holdings = held.select(s.FISCAL_YEAR, *inventory.PHASE_DOCUMENTS.values())
+    holdings = every_year.select(s.FISCAL_YEAR, *inventory.PHASE_DOCUMENTS.values(), *inventory.PHASE_TOTALS.values())
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -532,6 +532,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "holdings_documents": "{phase} {n} 份",
         "holdings_year": "{year} 年{phases}",
         "holdings_separator": "；",
+        "holdings_totals": "{phase}收支合计读出 {n} 年：{years}",
+        "holdings_earlier": "（{years} 年为之后年度文件所列的往年数）",
+        "holdings_space": "",
+        "holdings_stop": "。",
         "phase_word": {"budget": "预算", "final": "决算"},
         "and": "、",
         "key_figures": "一、主要数字（万元）",
@@ -620,6 +624,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "holdings_documents": "{n} {phase}",
         "holdings_year": "{year} {phases}",
         "holdings_separator": "; ",
+        "holdings_totals": "Totals of the {phase} read for {n} year(s): {years}",
+        "holdings_earlier": " ({years}: prior-year figures printed by a later year's document)",
+        "holdings_space": " ",
+        "holdings_stop": ".",
         "phase_word": {"budget": "budget", "final": "final account"},
         "and": ", ",
         "key_figures": "1. Key figures (10k yuan)",
@@ -681,8 +689,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "against the published page before quoting them.",
         "no_questions": "The checks found nothing to ask about.",
         "evidence": "Evidence",
-        "page": "p. {page}",
-        "line": "line {line}",
+        "page": "p.\u00a0{page}",
+        "line": "line\u00a0{line}",
         "status": "Triage",
         "trend_title": "Income and expenditure (10k yuan)",
         "peer_title": "Expenditure among peers ({year}, 10k yuan)",
@@ -990,25 +998,39 @@ def _carries_over(execution: pl.DataFrame) -> bool:
 
 
 def _holdings_line(brief: Brief, text: dict[str, Any]) -> str | None:
-    """N 年有文件（预算 a 份、决算 b 份）：2023 年预算、决算；2024 年预算。 — the department's documents in the
-    dataset, counted by ``analytics.inventory`` and said in the words of the app's pages."""
+    """N 年有文件（预算 a 份、决算 b 份）：2023 年预算、决算；2024 年预算。预算收支合计读出 3 年：2021、2022、2023
+    （2021、2022 年为之后年度文件所列的往年数）。 — the department's documents in the dataset and the years of its
+    phase's totals, counted by ``analytics.inventory`` and said in the words of the app's pages."""
     if brief.holdings is None or brief.holdings.is_empty():
         return None
     columns = inventory.PHASE_DOCUMENTS
-    totals = brief.holdings.select(pl.col(list(columns.values())).sum()).row(0, named=True)
+    documented = brief.holdings.filter(pl.sum_horizontal(list(columns.values())) > 0).sort(s.FISCAL_YEAR)
+    counts = documented.select(pl.col(list(columns.values())).sum()).row(0, named=True)
     documents = text["and"].join(
-        text["holdings_documents"].format(phase=text["phase_word"][phase], n=totals[column])
+        text["holdings_documents"].format(phase=text["phase_word"][phase], n=counts[column])
         for phase, column in columns.items()
-        if totals[column]
+        if counts[column]
     )
     years = text["holdings_separator"].join(
         text["holdings_year"].format(
             year=row[s.FISCAL_YEAR],
             phases=text["and"].join(text["phase_word"][phase] for phase, column in columns.items() if row[column]),
         )
-        for row in brief.holdings.sort(s.FISCAL_YEAR).iter_rows(named=True)
+        for row in documented.iter_rows(named=True)
     )
-    return text["holdings_line"].format(n=brief.holdings.height, documents=documents, years=years)
+    line = text["holdings_line"].format(n=documented.height, documents=documents, years=years)
+    # The years of the brief's phase whose totals were read (a budget also prints the two years before it).
+    read = brief.holdings.filter(pl.col(inventory.PHASE_TOTALS[brief.phase])).get_column(s.FISCAL_YEAR).sort()
+    if read.is_empty():
+        return line
+    own = set(documented.filter(pl.col(columns[brief.phase]) > 0).get_column(s.FISCAL_YEAR).to_list())
+    earlier = [year for year in read.to_list() if year not in own]
+    totals = text["holdings_totals"].format(
+        phase=text["phase_word"][brief.phase], n=read.len(), years=text["and"].join(map(str, read.to_list()))
+    )
+    if earlier:
+        totals += text["holdings_earlier"].format(years=text["and"].join(map(str, earlier)))
+    return f"{line}{text['holdings_space']}{totals}{text['holdings_stop']}"
 
 
 def _score_line(brief: Brief, text: dict[str, Any], lang: str = "zh") -> Markup | None:
