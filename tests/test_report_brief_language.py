@@ -20,6 +20,11 @@ from tests.shipped import shipped_dataset_untouched
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 #: Words of the brief itself that must never be left in Chinese in the English brief, even beside a quote.
 STATUS_WORDS = re.compile(r"核实|读数存疑|警示|严重|错误|提示|待核实|误报|已解释|移交|万元|比上年|第\s*\d+\s*[页行]")
+#: What no brief shows: a key of the code (``expenditure_total``, ``income_summary``) or a missing value as Python
+#: prints it; nor, in Chinese, an English status word.
+CODE = r"\b(?:None|nan|NaN|null)\b|\b[a-z]+(?:_[a-z0-9]+)+\b"
+RAW = re.compile(rf"\b(?:error|warning|info|true|false)\b|{CODE}")
+FILE_NAME = re.compile(r"[\w.-]+\.(?:pdf|txt|xlsx?|docx?|html?)\b", re.IGNORECASE)
 QUOTED_SPAN = re.compile(r'<span class="quoted" lang="zh-CN">[^<]*</span>')
 #: Quotes inside a finding's English wording: what it cites from the document.
 QUOTES = re.compile(r"'[^']*'|“[^”]*”|‘[^’]*’|\"[^\"]*\"")
@@ -83,6 +88,9 @@ def test_the_english_brief_has_no_chinese_but_the_documents_own(
     rest = QUOTED_SPAN.sub("", re.sub(r'<span class="question">[^<]*</span>', "", body))
     left = sorted({run for run in CJK.findall(_text(rest))})
     assert not left, f"Chinese in the English brief of {brief.name} {fiscal_year} {phase}: {left}"
+    # No key of the code either (a table's ``income_summary``), nor a missing value as Python prints it.
+    raw = re.findall(CODE, FILE_NAME.sub("", _text(rest) + "\n".join(questions)))
+    assert not raw, f"{brief.name} {fiscal_year} {phase}: {sorted(set(raw))}"
     words = _document_words(department_id)
     for question in map(html_module.unescape, questions):
         unquoted = QUOTES.sub("", question)
@@ -100,12 +108,6 @@ def test_the_english_charts_name_only_departments_in_chinese() -> None:
     assert len(charts) == 2  # the trend and the peers
     texts = {html_module.unescape(t).strip() for t in re.findall(r">([^<]*)<", "".join(charts))}
     assert {t for t in texts if CJK.search(t)} <= names
-
-
-#: What a Chinese brief must never show: an English status word, a key of the code (``expenditure_total``,
-#: ``income_summary``) or a missing value as Python prints it.
-RAW = re.compile(r"\b(?:error|warning|info|None|nan|null|NaN|true|false)\b|\b[a-z]+(?:_[a-z0-9]+)+\b")
-FILE_NAME = re.compile(r"[\w.-]+\.(?:pdf|txt|xlsx?|docx?|html?)\b", re.IGNORECASE)
 
 
 @pytest.mark.parametrize(("department_id", "fiscal_year", "phase"), _briefs())

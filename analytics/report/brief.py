@@ -766,16 +766,22 @@ class _Marks:
 
 
 def _readable(why: str, lang: str) -> str:
-    """A ``verified_by`` with the tables it names (``另表同数：income_summary``) by their names, never a key."""
+    """A ``verified_by`` in the brief's language (it is written in Chinese), the tables it names
+    (``另表同数：income_summary``) by their names, never a key."""
+    return _table_names(verified_by_en(why) if lang == "en" else why, lang)
+
+
+def _table_names(text: str, lang: str, *, quote: bool = False) -> str:
+    """``text`` with every table key it names (``general_budget_function``) replaced by the table's name (in
+    English quotes with ``quote``: a name such as Income reads as a word of the sentence otherwise)."""
     from analytics.reference import table_catalog
 
     labels = dict(table_catalog().select("key", "name_en" if lang == "en" else "name_zh").rows())
-    if lang == "en":
-        why = verified_by_en(why)
     # The longest first: ``expenditure_summary`` is part of ``income_expenditure_summary``.
     for key in sorted(labels, key=len, reverse=True):
-        why = why.replace(key, labels[key])
-    return why
+        name = f"“{labels[key]}”" if quote and lang == "en" else labels[key]
+        text = re.sub(rf"\b{key}\b", name, text)
+    return text
 
 
 def _component_name(component: str, lang: str) -> Markup:
@@ -947,7 +953,8 @@ def _context(
         {
             "severity": r[s.SEVERITY],
             "severity_label": text["severity"].get(r[s.SEVERITY], r[s.SEVERITY]),
-            "text": r[question_column],
+            # A finding's message may name a table by its key (``standard table income_summary not found``).
+            "text": _table_names(r[question_column], lang, quote=True),
             # The auditors' status (待核实, 已解释, …) in the brief's language.
             "status": STATUSES.get(r["status"], r["status"]) if lang == "en" and r["status"] else r["status"],
             "evidence": [_evidence_text(item, text, lang) for item in (r[s.EVIDENCE] or [])[:2]],
