@@ -444,8 +444,8 @@ _ASK = {
                      "Why is this not disclosed, or disclosed empty?"),
     "anomaly": ("与同类部门相比明显异常（不一定是错误）", "请说明原因。",
                 "Unusual compared with peer departments (not necessarily wrong)", "What explains it?"),
-    "hygiene": ("文字说明不规范（套话未改写、漏写原因或字词重复）", "请给出更正后的文字。",
-                "The narrative is left from a template, incomplete or repeated", "What is the corrected text?"),
+    "hygiene": ("文字说明用语（套话未改写、缺少原因或字词重复）", "请给出更正后的文字。",
+                "Narrative wording (template text, a missing reason or repeated words)", "What is the corrected text?"),
 }  # fmt: skip
 
 
