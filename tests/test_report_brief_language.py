@@ -118,3 +118,13 @@ def test_the_chinese_brief_has_no_english_status_words_or_codes(
     page = render_html(brief, charts_svg=False)
     text = FILE_NAME.sub("", _text(_body(page)))
     assert not RAW.findall(text), f"{brief.name} {fiscal_year} {phase}: {sorted(set(RAW.findall(text)))}"
+
+
+def test_the_english_targets_say_their_level_in_english_and_quote_the_rest() -> None:
+    """武汉市汉阳区大数据中心 2023: 产出指标 · 全年发布信息数量 ≥3300条, earlier 2021 无, 2022 3000条以上."""
+    page = render_html(build_brief(_shipped(), "武汉市汉阳区大数据中心", 2023), lang="en", charts_svg=False)
+    quoted = '<span class="quoted" lang="zh-CN">{}</span>'.format
+    assert f"<td>Output · {quoted('全年发布信息数量')}</td>" in page
+    assert f"<td>2021: {quoted('无')}; 2022: {quoted('3000条以上')}</td>" in page
+    chinese = render_html(build_brief(_shipped(), "武汉市汉阳区大数据中心", 2023), charts_svg=False)
+    assert "<td>产出指标 · 全年发布信息数量</td>" in chinese and "<td>2021：无；2022：3000条以上</td>" in chinese

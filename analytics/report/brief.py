@@ -423,7 +423,7 @@ def _targets(ds: Dataset, department_id: str, year: int) -> pl.DataFrame:
     return (
         target_history(ds)
         .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, PRIOR_TEXT, TARGET_CHANGED, s.PAGE, s.LINE)
+        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, PRIOR_TEXT, TARGET_CHANGED, s.PAGE, s.LINE, s.PRIOR_VALUES)
         .sort(TARGET_CHANGED, descending=True, maintain_order=True)
     )
 
@@ -784,6 +784,23 @@ def _table_names(text: str, lang: str, *, quote: bool = False) -> str:
     return text
 
 
+#: The 一级指标 of the performance-target form (the same four in every disclosure), in English.
+_TARGET_LEVELS = {"产出指标": "Output", "成本指标": "Cost", "效益指标": "Benefit", "满意度指标": "Satisfaction"}
+
+
+def _prior_targets(row: dict[str, Any], lang: str) -> Markup | str:
+    """An indicator's targets of earlier years: ``2021：无；2022：3000条以上`` as ``compare.target_history`` words
+    them; in English ``2021: 无; 2022: 3000条以上``, each target the document's text, quoted."""
+    if not row[PRIOR_TEXT]:
+        return "—"
+    if lang != "en" or not row.get(s.PRIOR_VALUES):
+        return _quoted(row[PRIOR_TEXT], lang)
+    return Markup("; ").join(
+        Markup("{}: {}").format(item[s.FISCAL_YEAR], _quoted(item[s.TARGET_TEXT] or "—", lang))
+        for item in row[s.PRIOR_VALUES]
+    )
+
+
 def _component_name(component: str, lang: str) -> Markup:
     """A component of the composition: the brief's name of a spending category, else the document's name of a
     function class (``208 社会保障和就业支出``), quoted."""
@@ -901,10 +918,12 @@ def _context(
     ]
     targets = [
         {
-            "level1": _quoted(r[s.LEVEL1] or "", lang),
+            "level1": _TARGET_LEVELS.get(r[s.LEVEL1] or "", _quoted(r[s.LEVEL1] or "", lang))
+            if lang == "en"
+            else r[s.LEVEL1] or "",
             "indicator": _quoted(r[s.LEVEL3] or "", lang),
             "target": _quoted(r[s.TARGET_TEXT], lang) if r[s.TARGET_TEXT] else "—",
-            "prior": _quoted(r[PRIOR_TEXT], lang) if r[PRIOR_TEXT] else "—",
+            "prior": _prior_targets(r, lang),
             "changed": r[TARGET_CHANGED],
         }
         for r in brief.targets.head(max_targets).iter_rows(named=True)
