@@ -138,7 +138,7 @@ class Brief:
     peer_values
         The peer frame of ``analytics.compare`` for the chart: every peer's value of the brief's year.
     targets
-        ``level1, level3, target_text, prior_text, changed, page, line`` of the brief's year.
+        ``level1, level3, target_text, prior_text, changed, page, line, prior_values`` of the brief's year.
     questions
         ``flag_id, family, severity, rule_id, question_zh, question_en, status, evidence`` (evidence as a list of
         ``document, page, line, source_text`` structs), most serious first. The readers' own doubts (flags of
