@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +15,11 @@ import pytest
 from pypdf import PdfReader
 
 import analytics
+from analytics import inventory
 from analytics import schema as s
 from analytics.cli import main
 from analytics.compare import _columns as c
+from analytics.inventory import department_inventory, department_years
 from analytics.pipeline import all_flags
 from analytics.reading import reading_report
 from analytics.report.brief import (
@@ -30,10 +33,18 @@ from analytics.report.brief import (
 from analytics.store import Dataset, open_dataset, save_dataset
 from analytics.triage import open_triage
 from tests.app.doubtful import DoubtfulDisclosure
+from tests.shipped import shipped_dataset_untouched
 from tests.synthetic import Composition, SyntheticDisclosure
 
 REGION = "南京市鼓楼区"
 MARKUP = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
 
 
 def _read(tmp_path: Path, *documents: SyntheticDisclosure) -> Dataset:
@@ -537,7 +548,9 @@ def test_key_figures_mark_the_narratives_the_derived_and_the_doubted() -> None:
     assert lines[2] == "⚠ 读数存疑，引用前请核对原文：支出合计（2031年）不符：另表同数：收入总表"
     english = _section(render_html(brief, lang="en", charts_svg=False), "1. Key figures")
     assert "* from the narrative" in english and "† derived from the form" in english
-    assert "⚠ reading doubt: check the page before quoting: Expenditure (2031): 不符：另表同数：Income" in english
+    # What fails, in English too (``verified_by`` is written in Chinese), the table by its English name.
+    assert "⚠ reading doubt: check the page before quoting: Expenditure (2031): fails: same figure in Income" in english
+    assert "不符" not in english and "另表同数" not in english
 
 
 def test_a_brief_whose_figures_are_all_a_tables_has_no_legend(tmp_path: Path, archives: SyntheticDisclosure) -> None:
@@ -653,3 +666,89 @@ def test_a_final_account_brief_lists_the_lines_furthest_from_their_budget() -> N
     budget = build_brief(ds, "上海市普陀区财政局", 2025)
     assert budget.execution_lines is None
     assert "偏离年初预算最多的科目" not in render_html(budget, charts_svg=False)
+
+
+#: 西南大学 2023, read from the pages (``pdftotext -layout -f N -l N``, 万元): the 2023 budget p. 7 收支总表 收入总计
+#: = 支出总计 557,259.13, 本年收入合计 403,484.64, 本年支出合计 468,779.07; p. 9 支出总表 基本支出 376,019.88, 项目
+#: 支出 92,759.19, 2050205 高等教育 396,393.59, 2050204 高中教育 26,098.58. The 2023 决算 p. 9 收支决算总表 合计
+#: 569,496.54, 本年收入合计 430,725.03, 本年支出合计 457,676.75; p. 12 支出决算表 高等教育 389,606.87, 高中教育
+#: 24,239.28; p. 13 合计 457,676.75 = 基本支出 359,781.59 + 项目支出 97,895.15.
+SWU_EXECUTION = {
+    "收入合计": ("557,259.13", "569,496.54", "102.2%"),
+    "本年收入合计": ("403,484.64", "430,725.03", "106.8%"),
+    "支出合计": ("557,259.13", "569,496.54", "102.2%"),
+    "本年支出合计": ("468,779.07", "457,676.75", "97.6%"),
+    "基本支出": ("376,019.88", "359,781.59", "95.7%"),
+    "项目支出": ("92,759.19", "97,895.15", "105.5%"),
+}
+SWU_LINES = {
+    "2050205": ("高等教育", "396,393.59", "389,606.87", "-6,786.72", "98.3%"),
+    "2050204": ("高中教育", "26,098.58", "24,239.28", "-1,859.30", "92.9%"),
+}
+
+
+def test_the_final_account_of_swu_is_measured_against_its_budget_by_total_and_by_line() -> None:
+    """The 决算's brief shows each total's 年初预算 (from the year's budget: this 决算 prints no budget column, nor an
+    调整预算), its 决算数 and the rate; the year's own totals beside the grand totals, which hold the carry-overs
+    (the 总计's 102.2% counts the 年末结转和结余 left unspent; the year spent 97.6% of its budget)."""
+    brief = build_brief(open_dataset(), "西南大学", 2023, phase="final")
+    html = render_html(brief, charts_svg=False)
+    execution = _section(html, "预算执行")
+    assert "调整预算" not in execution
+    for measure, (budget, final, rate) in SWU_EXECUTION.items():
+        cells = rf"<tr><td>{measure}</td><td[^>]*>{budget}</td><td[^>]*>{final}</td><td[^>]*>{rate}</td>"
+        assert re.search(cells, execution), measure
+    assert "含上年结转和年末结转结余" in html
+    lines = _section(html, "偏离年初预算最多的科目")
+    for code, (name, budget, final, difference, rate) in SWU_LINES.items():
+        cells = rf"{code}</td><td>{name}</td><td[^>]*>{budget}</td><td[^>]*>{final}</td><td[^>]*>{difference}</td>"
+        assert re.search(cells + rf"<td[^>]*>{rate}</td><td[^>]*>当年预算 第9页</td>", lines), code
+    english = render_html(brief, lang="en", charts_svg=False)
+    assert 'Expenditure of the year</td><td class="num">468,779.07</td>' in english
+    assert "carry-overs from the year before and to the next included" in english
+
+
+def test_the_guard_of_the_shipped_dataset_names_what_a_test_wrote(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with (
+        pytest.raises(AssertionError, match=r"wrote into the shipped dataset .*: \.lock, manifest\.json"),
+        shipped_dataset_untouched(tmp_path),
+    ):
+        (tmp_path / "manifest.json").write_text('{"tables": {}}', encoding="utf-8")
+        (tmp_path / ".lock").touch()
+
+
+def test_a_brief_asks_only_about_the_documents_of_its_phase() -> None:
+    """西南大学 2023 has a budget (one narrative finding: 上年结转's share) and a 决算 (findings on its text): each
+    brief asks about its own document, none about the other phase's."""
+    ds = open_dataset()
+    for phase, own, other in (
+        ("final", "chongqing_swu_2023_dept_final.pdf", "chongqing_swu_2023_dept_budget.pdf"),
+        ("budget", "chongqing_swu_2023_dept_budget.pdf", "chongqing_swu_2023_dept_final.pdf"),
+    ):
+        brief = build_brief(ds, "西南大学", 2023, phase=phase)
+        assert not brief.questions.is_empty(), phase
+        questions = render_html(brief, charts_svg=False).split("六、建议质询问题")[1]
+        assert own in questions and other not in questions, phase
+
+
+def test_the_brief_counts_years_and_documents_as_analytics_inventory() -> None:
+    """One source of truth: every brief of the shipped dataset has the years, phases and documents of
+    ``analytics.inventory`` (as every page of the app), and says them in its header."""
+    ds = open_dataset()
+    years = department_years(ds)
+    for row in department_inventory(ds, years=years).filter(pl.col(inventory.DOCUMENTS) > 0).iter_rows(named=True):
+        brief = build_brief(ds, row[s.DEPARTMENT_ID], years=years)
+        assert brief.fiscal_year == max(row[inventory.YEARS])
+        holdings = brief.holdings
+        assert holdings is not None
+        for phase, column in inventory.PHASE_DOCUMENTS.items():
+            documented = holdings.filter(pl.col(column) > 0).get_column(s.FISCAL_YEAR).sort().to_list()
+            assert documented == row[inventory.PHASE_YEARS[phase]], (brief.name, phase)
+            assert holdings.get_column(column).sum() == row[column], (brief.name, phase)
+            read = holdings.filter(pl.col(inventory.PHASE_TOTALS[phase])).get_column(s.FISCAL_YEAR).sort().to_list()
+            assert read == row[inventory.PHASE_TOTAL_YEARS[phase]], (brief.name, phase)
+        # A department-year's phase is chosen among those it has documents for (the budget when both).
+        phases = [p for p in s.PHASES if brief.fiscal_year in row[inventory.PHASE_YEARS[p]]]
+        assert brief.phase == phases[0]
+        assert f"数据集所收文件：{len(row[inventory.YEARS])} 年有文件" in render_html(brief, charts_svg=False)

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+
+import pytest
 
 from analytics.compare import MIN_PEER_GROUP
 from analytics.report.brief import build_brief, render_html
 from analytics.score import disclosure_scores
 from analytics.store import Dataset
 from tests.disclosures import DEPARTMENT_ID, budget, dataset
+from tests.shipped import shipped_dataset_untouched
 
 TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
+
+
+#: The region in an English brief: the document's Chinese, marked as a quote.
+REGION_EN = '<span class="quoted" lang="zh-CN">嘉兴市南湖区</span>'
 
 
 def _dataset(others: int = 1) -> Dataset:
@@ -35,7 +50,8 @@ def test_the_brief_ranks_the_score_in_a_region_of_min_peer_group_disclosures() -
     brief = build_brief(ds, DEPARTMENT_ID, 2025, today=TODAY)
     ranked = f"公开质量评分 {mine['score']:.1f} / 100，嘉兴市南湖区同类公开中第 {mine['rank']} / {MIN_PEER_GROUP}"
     assert ranked in render_html(brief)
-    english = f"Disclosure score {mine['score']:.1f} / 100, {mine['rank']} of {MIN_PEER_GROUP} in 嘉兴市南湖区"
+    # The region is the document's own Chinese in the English brief, marked as such.
+    english = f"Disclosure score {mine['score']:.1f} / 100, {mine['rank']} of {MIN_PEER_GROUP} in {REGION_EN}"
     assert english in render_html(brief, lang="en")
 
 
@@ -48,7 +64,7 @@ def test_the_brief_gives_no_score_rank_among_fewer_than_min_peer_group() -> None
     assert "同类公开中第" not in html
     english = render_html(brief, lang="en")
     assert (
-        f"Disclosure score {_score(ds):.1f} / 100 (only 2 like disclosures in 嘉兴市南湖区, fewer than 5: no rank)"
+        f"Disclosure score {_score(ds):.1f} / 100 (only 2 like disclosures in {REGION_EN}, fewer than 5: no rank)"
         in english
     )
     assert " of 2 in " not in english

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from markupsafe import Markup, escape
 
-from analytics import charts, labels
+from analytics import charts, inventory, labels
 from analytics import schema as s
 from analytics.compare import (
     COMPONENT_LABELS,
@@ -54,8 +55,10 @@ from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
 from analytics.errors import AnalyticsError
+from analytics.ingest._verify import verified_by_en
+from analytics.inventory import department_years
 from analytics.store import Dataset, write_atomically
-from analytics.triage import TriageStore
+from analytics.triage import STATUSES, TriageStore
 from analytics.units import format_wan
 
 if TYPE_CHECKING:
@@ -80,9 +83,19 @@ PEER_GROUPINGS = ("region", "unit_type", "function")
 BRIEF_FORMATS = ("pdf", "html")
 #: The measures of the key-figure table, in the order they are shown.
 KEY_MEASURES = ("income_total", "expenditure_total", "basic", "project", "personnel", "public", "three_public")
-#: The measures of a final account measured against their budget: the key ones and the 一般公共预算财政拨款支出, the
-#: total a 决算's text reports the execution of.
-EXECUTION_MEASURES = (*KEY_MEASURES, "general_budget_total")
+#: The measures of a final account measured against their budget: the key ones, each total beside the year's own
+#: (本年收入合计, 本年支出合计: a 总计 also holds the carry-overs, 上年结转 and 年末结转和结余, so that money left
+#: unspent would read as spent), the 财政拨款 and the 一般公共预算财政拨款支出, the total a 决算's text reports the
+#: execution of.
+EXECUTION_MEASURES = (
+    "income_total",
+    "income_year_total",
+    "expenditure_total",
+    "expenditure_year_total",
+    *KEY_MEASURES[2:],
+    "fiscal_appropriation_total",
+    "general_budget_total",
+)
 #: Triage decisions that take a flag out of the questions (the auditor found nothing to ask).
 _SETTLED = ("误报",)
 #: How much a brief shows at each level of detail: the first that fits on two pages is printed.
@@ -125,7 +138,7 @@ class Brief:
     peer_values
         The peer frame of ``analytics.compare`` for the chart: every peer's value of the brief's year.
     targets
-        ``level1, level3, target_text, prior_text, changed, page, line`` of the brief's year.
+        ``level1, level3, target_text, prior_text, changed, page, line, prior_values`` of the brief's year.
     questions
         ``flag_id, family, severity, rule_id, question_zh, question_en, status, evidence`` (evidence as a list of
         ``document, page, line, source_text`` structs), most serious first. The readers' own doubts (flags of
@@ -168,6 +181,10 @@ class Brief:
     #: Why checks did not run on the brief's disclosure (``analytics.coverage.not_run_reasons``): ``missing`` (zh
     #: and en) and how many ``checks`` each stopped.
     not_run: pl.DataFrame | None = None
+    #: The department's years (``analytics.inventory.department_years``: ``fiscal_year, budget_documents,
+    #: final_documents, budget_totals, final_totals``): its documents of each phase and whether the year's totals
+    #: were read, as every page of the app counts them.
+    holdings: pl.DataFrame | None = None
 
 
 # --- assembling ---------------------------------------------------------------------------------------------------
@@ -201,6 +218,7 @@ def build_brief(
     phase: str | None = None,
     peer_by: str = "region",
     today: dt.date | None = None,
+    years: pl.DataFrame | None = None,
 ) -> Brief:
     """Assemble the brief of ``department`` (its id or name) for ``fiscal_year`` (default: its latest year).
 
@@ -214,6 +232,9 @@ def build_brief(
         per-staff figures and peers are of that phase only.
     peer_by
         How peers are grouped (``region``, ``unit_type`` or ``function``; see ``analytics.compare.peer_groups``).
+    years
+        ``analytics.inventory.department_years(ds)`` when the caller has it already: the department's years and
+        phases, and the dataset's holdings the brief states, are counted there as on every page of the app.
 
     Raises
     ------
@@ -223,13 +244,24 @@ def build_brief(
     if peer_by not in PEER_GROUPINGS:
         raise BriefError(f"unknown peer grouping {peer_by!r}; expected {', '.join(PEER_GROUPINGS)}")
     department_id, rows = _resolve(ds, department)
-    years = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())
-    year = years[-1] if fiscal_year is None else fiscal_year
-    if year not in years:
-        raise BriefError(f"department {department!r} has no disclosure for {year}; it has {', '.join(map(str, years))}")
-    row = rows.filter(pl.col(s.FISCAL_YEAR) == year).row(0, named=True)
+    # The years and phases a department has documents for, as every page of the app counts them.
+    every_year = (department_years(ds) if years is None else years).filter(pl.col(s.DEPARTMENT_ID) == department_id)
+    held = every_year.filter(pl.col(inventory.DOCUMENTS) > 0)
+    documented = held.get_column(s.FISCAL_YEAR).sort().to_list()
+    if not documented:
+        documented = sorted(rows.get_column(s.FISCAL_YEAR).unique().to_list())  # a department with no document
+    year = documented[-1] if fiscal_year is None else fiscal_year
+    if year not in documented:
+        raise BriefError(
+            f"department {department!r} has no disclosure for {year}; it has {', '.join(map(str, documented))}"
+        )
+    named = rows.filter(pl.col(s.FISCAL_YEAR) == year)
+    row = (named if named.height else rows.sort(s.FISCAL_YEAR)).row(-1, named=True)
+    counts = held.filter(pl.col(s.FISCAL_YEAR) == year)
+    phases = [p for p in s.PHASES if counts.height and counts.get_column(inventory.PHASE_DOCUMENTS[p]).item() > 0] or [
+        "budget"
+    ]
     documents = ds.documents.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-    phases = [p for p in s.PHASES if p in documents.get_column(s.PHASE)] or ["budget"]
     if phase is None:
         phase = phases[0]  # the budget when the year has both
     elif phase not in phases:
@@ -267,11 +299,12 @@ def build_brief(
     staff = _staff(ds, measured, department_id, year)
     peers, peer_values = _peers(ds, measured, department_id, year, peer_by)
     targets = _targets(ds, department_id, year)
-    questions, settled = _questions(ds, department_id, year, names, triage)
+    questions, settled = _questions(ds, department_id, year, names, triage, documents.get_column(s.DOC_ID))
     execution = _execution(ds, department_id, year, names)
     execution_lines = _execution_lines(ds, department_id, year) if phase == "final" else None
     doubts = ds.reading_findings.join(documents.select(s.DOC_ID), on=s.DOC_ID, how="semi").height
     score, not_run = _score_and_coverage(ds, documents)
+    holdings = every_year.select(s.FISCAL_YEAR, *inventory.PHASE_DOCUMENTS.values(), *inventory.PHASE_TOTALS.values())
     return Brief(
         department_id=department_id,
         name=row[s.NAME],
@@ -293,6 +326,7 @@ def build_brief(
         score=score,
         not_run=not_run,
         execution_lines=execution_lines,
+        holdings=holdings,
     )
 
 
@@ -389,7 +423,7 @@ def _targets(ds: Dataset, department_id: str, year: int) -> pl.DataFrame:
     return (
         target_history(ds)
         .filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, PRIOR_TEXT, TARGET_CHANGED, s.PAGE, s.LINE)
+        .select(s.LEVEL1, s.LEVEL3, s.TARGET_TEXT, PRIOR_TEXT, TARGET_CHANGED, s.PAGE, s.LINE, s.PRIOR_VALUES)
         .sort(TARGET_CHANGED, descending=True, maintain_order=True)
     )
 
@@ -410,11 +444,18 @@ _ASK = {
                      "Why is this not disclosed, or disclosed empty?"),
     "anomaly": ("与同类部门相比明显异常（不一定是错误）", "请说明原因。",
                 "Unusual compared with peer departments (not necessarily wrong)", "What explains it?"),
+    "hygiene": ("文字说明用语（套话未改写、缺少原因或字词重复）", "请给出更正后的文字。",
+                "Narrative wording (template text, a missing reason or repeated words)", "What is the corrected text?"),
 }  # fmt: skip
 
 
-def _questions(
-    ds: Dataset, department_id: str, year: int, names: dict[str, str], triage: TriageStore | None
+def _questions(  # noqa: PLR0917 - the brief's department-year, its documents and the auditors' decisions
+    ds: Dataset,
+    department_id: str,
+    year: int,
+    names: dict[str, str],
+    triage: TriageStore | None,
+    doc_ids: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, int]:
     """The flags of the department-year as questions: the family's lead-in, the flag's message, what to ask.
 
@@ -422,6 +463,10 @@ def _questions(
     ``analytics.anomaly._wording``); the family's question is added only to a message that does not ask already.
     The same question twice (several models finding the same figure of the same department-year, such as the
     isolation forest and the local outlier factor on one profile) is asked once, where it ranks first.
+
+    Only the flags of ``doc_ids`` (the documents of the brief's phase) and those of no one document (a model's
+    finding on the department-year): a 决算's brief does not ask about the year's budget, nor a budget's about
+    its 决算.
     """
     flags = ds.flags.filter(
         (pl.col(s.DEPARTMENT_ID) == department_id)
@@ -429,6 +474,8 @@ def _questions(
         # A reader's doubt is a page to look at, not a question to the department (see ``Brief.reading_doubts``).
         & (pl.col(s.SOURCE) != "reader")
     )
+    if doc_ids is not None:
+        flags = flags.filter(pl.col(s.DOC_ID).is_null() | pl.col(s.DOC_ID).is_in(doc_ids.implode()))
     if triage is not None:
         flags = triage.annotate(flags)
     else:
@@ -480,6 +527,17 @@ _TEXT: dict[str, dict[str, Any]] = {
         "region": "地区",
         "sources": "依据文件",
         "generated": "生成日期",
+        "holdings": "数据集所收文件",
+        "holdings_line": "{n} 年有文件（{documents}）：{years}。",
+        "holdings_documents": "{phase} {n} 份",
+        "holdings_year": "{year} 年{phases}",
+        "holdings_separator": "；",
+        "holdings_totals": "{phase}收支合计读出 {n} 年：{years}",
+        "holdings_earlier": "（{years} 年为之后年度文件所列的往年数）",
+        "holdings_space": "",
+        "holdings_stop": "。",
+        "phase_word": {"budget": "预算", "final": "决算"},
+        "and": "、",
         "key_figures": "一、主要数字（万元）",
         "key_figures_final": "一、主要数字（决算数，万元）",
         "measure": "指标",
@@ -492,6 +550,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "final_amount": BASIS_LABELS["actual"][0],
         "execution_rate": "执行率",
         "budget_source": "年初预算出处",
+        "execution_carry_over": "收入合计、支出合计为总计，含上年结转和年末结转结余；"
+        "本年的执行看本年收入合计、本年支出合计。",
         "execution_lines": "偏离年初预算最多的科目（万元）",
         "code": "科目编码",
         "subject": "科目名称",
@@ -559,6 +619,17 @@ _TEXT: dict[str, dict[str, Any]] = {
         "region": "Region",
         "sources": "Documents",
         "generated": "Generated",
+        "holdings": "In the dataset",
+        "holdings_line": "Documents for {n} year(s) ({documents}): {years}.",
+        "holdings_documents": "{n} {phase}",
+        "holdings_year": "{year} {phases}",
+        "holdings_separator": "; ",
+        "holdings_totals": "Totals of the {phase} read for {n} year(s): {years}",
+        "holdings_earlier": " ({years}: prior-year figures printed by a later year's document)",
+        "holdings_space": " ",
+        "holdings_stop": ".",
+        "phase_word": {"budget": "budget", "final": "final account"},
+        "and": ", ",
         "key_figures": "1. Key figures (10k yuan)",
         "key_figures_final": "1. Key figures (actual, 10k yuan)",
         "measure": "Measure",
@@ -571,6 +642,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "final_amount": BASIS_LABELS["actual"][1],
         "execution_rate": "Execution rate",
         "budget_source": "Initial budget from",
+        "execution_carry_over": "Income and Expenditure are the grand totals, carry-overs from the year before and to "
+        "the next included; the year's execution is that of Income of the year and Expenditure of the year.",
         "execution_lines": "Lines furthest from their initial budget (10k yuan)",
         "code": "Code",
         "subject": "Subject",
@@ -616,8 +689,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "against the published page before quoting them.",
         "no_questions": "The checks found nothing to ask about.",
         "evidence": "Evidence",
-        "page": "p. {page}",
-        "line": "line {line}",
+        "page": "p.\u00a0{page}",
+        "line": "line\u00a0{line}",
         "status": "Triage",
         "trend_title": "Income and expenditure (10k yuan)",
         "peer_title": "Expenditure among peers ({year}, 10k yuan)",
@@ -693,14 +766,46 @@ class _Marks:
 
 
 def _readable(why: str, lang: str) -> str:
-    """A ``verified_by`` with the tables it names (``另表同数：income_summary``) by their names, never a key."""
+    """A ``verified_by`` in the brief's language (it is written in Chinese), the tables it names
+    (``另表同数：income_summary``) by their names, never a key."""
+    return _table_names(verified_by_en(why) if lang == "en" else why, lang)
+
+
+def _table_names(text: str, lang: str, *, quote: bool = False) -> str:
+    """``text`` with every table key it names (``general_budget_function``) replaced by the table's name (in
+    English quotes with ``quote``: a name such as Income reads as a word of the sentence otherwise)."""
     from analytics.reference import table_catalog
 
     labels = dict(table_catalog().select("key", "name_en" if lang == "en" else "name_zh").rows())
     # The longest first: ``expenditure_summary`` is part of ``income_expenditure_summary``.
     for key in sorted(labels, key=len, reverse=True):
-        why = why.replace(key, labels[key])
-    return why
+        name = f"“{labels[key]}”" if quote and lang == "en" else labels[key]
+        text = re.sub(rf"\b{key}\b", name, text)
+    return text
+
+
+#: The 一级指标 of the performance-target form (the same four in every disclosure), in English.
+_TARGET_LEVELS = {"产出指标": "Output", "成本指标": "Cost", "效益指标": "Benefit", "满意度指标": "Satisfaction"}
+
+
+def _prior_targets(row: dict[str, Any], lang: str) -> Markup | str:
+    """An indicator's targets of earlier years: ``2021：无；2022：3000条以上`` as ``compare.target_history`` words
+    them; in English ``2021: 无; 2022: 3000条以上``, each target the document's text, quoted."""
+    if not row[PRIOR_TEXT]:
+        return "—"
+    if lang != "en" or not row.get(s.PRIOR_VALUES):
+        return _quoted(row[PRIOR_TEXT], lang)
+    return Markup("; ").join(
+        Markup("{}: {}").format(item[s.FISCAL_YEAR], _quoted(item[s.TARGET_TEXT] or "—", lang))
+        for item in row[s.PRIOR_VALUES]
+    )
+
+
+def _component_name(component: str, lang: str) -> Markup:
+    """A component of the composition: the brief's name of a spending category, else the document's name of a
+    function class (``208 社会保障和就业支出``), quoted."""
+    names = MEASURE_LABELS.get(component) or COMPONENT_LABELS.get(component)
+    return escape(_measure_name(component, lang)) if names else _quoted(component, lang)
 
 
 def _measure_name(measure: str, lang: str) -> str:
@@ -708,18 +813,41 @@ def _measure_name(measure: str, lang: str) -> str:
     return (names[1] if lang == "en" else names[0]) if names else measure
 
 
-def _evidence_text(item: dict[str, object], text: dict[str, str]) -> str:
-    where = [str(item["document"])]
+def _quoted(value: object, lang: str) -> Markup:
+    """``value`` (a name or words from a document) escaped; in an English brief marked as Chinese quoted from the
+    document (``<span class="quoted" lang="zh-CN">``), so that a reader, a screen reader and the fonts know it is
+    the document's own Chinese, not the brief's words.
+
+    Examples
+    --------
+    >>> str(_quoted("甲局<b>", "en"))
+    '<span class="quoted" lang="zh-CN">甲局&lt;b&gt;</span>'
+    >>> str(_quoted("甲局", "zh"))
+    '甲局'
+    """
+    if lang != "en" or value is None or value == "":
+        return escape("" if value is None else value)
+    return Markup('<span class="quoted" lang="zh-CN">{}</span>').format(value)
+
+
+def _sentence(template: str, **values: object) -> Markup:
+    """``template`` (the brief's own words) with ``values`` escaped, or kept as markup when already marked."""
+    return escape(template).format(**values)
+
+
+def _evidence_text(item: dict[str, object], text: dict[str, str], lang: str = "zh") -> Markup:
+    where = [_quoted(item["document"], lang)]
     if item.get(s.PAGE) is not None:
-        where.append(text["page"].format(page=item[s.PAGE]))
+        where.append(escape(text["page"].format(page=item[s.PAGE])))
     elif item.get(s.LINE) is not None:
-        where.append(text["line"].format(line=item[s.LINE]))
+        where.append(escape(text["line"].format(line=item[s.LINE])))
     source = str(item.get(s.SOURCE_TEXT) or "")
     if source == item["document"]:
         source = ""
     if len(source) > _SOURCE_CHARS:
         source = source[: _SOURCE_CHARS - 1] + "…"
-    return f"{' '.join(where)}{text['colon']}{source}" if source else " ".join(where)
+    joined = Markup(" ").join(where)
+    return joined + escape(text["colon"]) + _quoted(source, lang) if source else joined
 
 
 def _context(
@@ -751,7 +879,7 @@ def _context(
     composition = {
         dimension: [
             {
-                "component": _measure_name(str(r[c.COMPONENT]), lang),
+                "component": _component_name(str(r[c.COMPONENT]), lang),
                 "amount": _wan(r[s.AMOUNT_YUAN]),
                 "share": _pct(None if r[c.SHARE] is None else r[c.SHARE] * 100, signed=False),
             }
@@ -773,10 +901,11 @@ def _context(
             "measure": _measure_name(r[c.MEASURE], lang),
             "value": _wan(r[c.VALUE]),
             # A rank only in a group large enough for one (“排第1位” of two says little).
-            "line": text[
-                "peer_line" if r[c.RANK] is not None and r[c.PEER_COUNT] >= MIN_PEER_GROUP else "peer_line_unranked"
-            ].format(
-                group=r[c.PEER_GROUP],
+            "line": _sentence(
+                text[
+                    "peer_line" if r[c.RANK] is not None and r[c.PEER_COUNT] >= MIN_PEER_GROUP else "peer_line_unranked"
+                ],
+                group=_quoted(r[c.PEER_GROUP], lang),
                 count=r[c.PEER_COUNT],
                 rank=r[c.RANK],
                 minimum=MIN_PEER_GROUP,
@@ -789,10 +918,12 @@ def _context(
     ]
     targets = [
         {
-            "level1": r[s.LEVEL1] or "",
-            "indicator": r[s.LEVEL3] or "",
-            "target": r[s.TARGET_TEXT] or "—",
-            "prior": r[PRIOR_TEXT] or "—",
+            "level1": _TARGET_LEVELS.get(r[s.LEVEL1] or "", _quoted(r[s.LEVEL1] or "", lang))
+            if lang == "en"
+            else r[s.LEVEL1] or "",
+            "indicator": _quoted(r[s.LEVEL3] or "", lang),
+            "target": _quoted(r[s.TARGET_TEXT], lang) if r[s.TARGET_TEXT] else "—",
+            "prior": _prior_targets(r, lang),
             "changed": r[TARGET_CHANGED],
         }
         for r in brief.targets.head(max_targets).iter_rows(named=True)
@@ -815,7 +946,7 @@ def _context(
                 "rate": _pct(r[c.EXECUTION_PCT], signed=False),
                 "source": text["this_final"]
                 if r[BUDGET_DOC_ID] == r[FINAL_DOC_ID]
-                else (r["budget_document"] or text["none"]),
+                else (_quoted(r["budget_document"], lang) if r["budget_document"] else text["none"]),
             }
         )
     budget_from = {
@@ -826,7 +957,7 @@ def _context(
     execution_lines = [
         {
             "code": r[s.CODE],
-            "name": r[s.NAME],
+            "name": _quoted(r[s.NAME], lang),
             "budget": _wan(r[c.BUDGET_YUAN]),
             "final": _wan(r[c.FINAL_YUAN]),
             "difference": _wan(r[DIFFERENCE_YUAN]),
@@ -841,9 +972,11 @@ def _context(
         {
             "severity": r[s.SEVERITY],
             "severity_label": text["severity"].get(r[s.SEVERITY], r[s.SEVERITY]),
-            "text": r[question_column],
-            "status": r["status"],
-            "evidence": [_evidence_text(item, text) for item in (r[s.EVIDENCE] or [])[:2]],
+            # A finding's message may name a table by its key (``standard table income_summary not found``).
+            "text": _table_names(r[question_column], lang, quote=True),
+            # The auditors' status (待核实, 已解释, …) in the brief's language.
+            "status": STATUSES.get(r["status"], r["status"]) if lang == "en" and r["status"] else r["status"],
+            "evidence": [_evidence_text(item, text, lang) for item in (r[s.EVIDENCE] or [])[:2]],
         }
         for r in brief.questions.head(max_questions).iter_rows(named=True)
     ]
@@ -851,9 +984,10 @@ def _context(
         "lang": lang,
         "t": text,
         "title": text["title"].format(year=brief.fiscal_year, phase=phase),
-        "name": brief.name,
-        "region": brief.region or "—",
-        "documents": brief.documents.get_column(s.SOURCE_NAME).to_list(),
+        "name": _quoted(brief.name, lang),
+        "region": _quoted(brief.region, lang) if brief.region else "—",
+        "documents": [_quoted(name, lang) for name in brief.documents.get_column(s.SOURCE_NAME).to_list()],
+        "holdings": _holdings_line(brief, text),
         "generated": brief.generated.isoformat(),
         "figures": figures,
         "composition": composition,
@@ -868,10 +1002,11 @@ def _context(
         "execution_lines": execution_lines,
         "marks_legend": marks.legend(),
         "execution_adjusted": brief.execution.get_column(ADJUSTED_BUDGET_YUAN).is_not_null().any(),
+        "execution_note": text["execution_carry_over"] if _carries_over(brief.execution) else None,
         "questions_more": max(0, brief.questions.height - len(questions)),
         "settled": brief.settled,
         "reading_doubts": brief.reading_doubts,
-        "score_line": _score_line(brief, text),
+        "score_line": _score_line(brief, text, lang),
         "not_run": _not_run_note(brief, text, lang),
         "footer": text["footer"].format(phase=phase),
         "trend_svg": svgs[0],
@@ -879,7 +1014,52 @@ def _context(
     }
 
 
-def _score_line(brief: Brief, text: dict[str, Any]) -> str | None:
+def _carries_over(execution: pl.DataFrame) -> bool:
+    """Whether the execution shows a total beside a different figure of the year's own (a 总计 holding carry-overs)."""
+    figures = dict(execution.select(c.MEASURE, c.FINAL_YUAN).rows())
+    return any(
+        figures.get(total) is not None and figures.get(year) is not None and figures[total] != figures[year]
+        for total, year in (("income_total", "income_year_total"), ("expenditure_total", "expenditure_year_total"))
+    )
+
+
+def _holdings_line(brief: Brief, text: dict[str, Any]) -> str | None:
+    """N 年有文件（预算 a 份、决算 b 份）：2023 年预算、决算；2024 年预算。预算收支合计读出 3 年：2021、2022、2023
+    （2021、2022 年为之后年度文件所列的往年数）。 — the department's documents in the dataset and the years of its
+    phase's totals, counted by ``analytics.inventory`` and said in the words of the app's pages."""
+    if brief.holdings is None or brief.holdings.is_empty():
+        return None
+    columns = inventory.PHASE_DOCUMENTS
+    documented = brief.holdings.filter(pl.sum_horizontal(list(columns.values())) > 0).sort(s.FISCAL_YEAR)
+    counts = documented.select(pl.col(list(columns.values())).sum()).row(0, named=True)
+    documents = text["and"].join(
+        text["holdings_documents"].format(phase=text["phase_word"][phase], n=counts[column])
+        for phase, column in columns.items()
+        if counts[column]
+    )
+    years = text["holdings_separator"].join(
+        text["holdings_year"].format(
+            year=row[s.FISCAL_YEAR],
+            phases=text["and"].join(text["phase_word"][phase] for phase, column in columns.items() if row[column]),
+        )
+        for row in documented.iter_rows(named=True)
+    )
+    line = text["holdings_line"].format(n=documented.height, documents=documents, years=years)
+    # The years of the brief's phase whose totals were read (a budget also prints the two years before it).
+    read = brief.holdings.filter(pl.col(inventory.PHASE_TOTALS[brief.phase])).get_column(s.FISCAL_YEAR).sort()
+    if read.is_empty():
+        return line
+    own = set(documented.filter(pl.col(columns[brief.phase]) > 0).get_column(s.FISCAL_YEAR).to_list())
+    earlier = [year for year in read.to_list() if year not in own]
+    totals = text["holdings_totals"].format(
+        phase=text["phase_word"][brief.phase], n=read.len(), years=text["and"].join(map(str, read.to_list()))
+    )
+    if earlier:
+        totals += text["holdings_earlier"].format(years=text["and"].join(map(str, earlier)))
+    return f"{line}{text['holdings_space']}{totals}{text['holdings_stop']}"
+
+
+def _score_line(brief: Brief, text: dict[str, Any], lang: str = "zh") -> Markup | None:
     """公开质量评分 N / 100，<region>同类公开中第 k / m: the rank only among ``MIN_PEER_GROUP`` or more, as the
     peers' ranks (“第 1 / 2” says little); among fewer, how many and that there is no rank."""
     if brief.score is None or brief.score["score"] is None:
@@ -888,8 +1068,13 @@ def _score_line(brief: Brief, text: dict[str, Any]) -> str | None:
     of, region = brief.score["rank_of"], brief.score[s.REGION]
     if of > 1 and region:
         ranked = of >= MIN_PEER_GROUP
-        return text["score_line" if ranked else "score_line_unranked"].format(
-            score=score, rank=brief.score["rank"], of=of, region=region, minimum=MIN_PEER_GROUP
+        return _sentence(
+            text["score_line" if ranked else "score_line_unranked"],
+            score=score,
+            rank=brief.score["rank"],
+            of=of,
+            region=_quoted(region, lang),
+            minimum=MIN_PEER_GROUP,
         )
     return text["score_line_alone"].format(score=score)
 
@@ -1058,23 +1243,25 @@ def write_briefs(
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
         raise BriefError(f"{target} is a file; expected a folder for the briefs")
-    chosen = ds.departments
+    # The department-years with documents, counted as every page of the app counts them (analytics.inventory).
+    held = department_years(ds)
+    chosen = held.filter(pl.col(inventory.DOCUMENTS) > 0)
     if region is not None:
-        chosen = chosen.filter(pl.col(s.REGION) == region)
-        if chosen.is_empty():
+        of_region = ds.departments.filter(pl.col(s.REGION) == region)
+        if of_region.is_empty():
             regions = "、".join(ds.departments.get_column(s.REGION).drop_nulls().unique().sort().to_list()) or "none"
             raise BriefError(f"no department of region {region!r} in the dataset (regions: {regions})")
+        chosen = chosen.join(of_region.select(s.DEPARTMENT_ID).unique(), on=s.DEPARTMENT_ID, how="semi")
     if phase is not None:
         if phase not in s.PHASES:
             raise BriefError(f"unknown phase {phase!r}; expected {' or '.join(s.PHASES)}")
-        published = ds.documents.filter(pl.col(s.PHASE) == phase).select(s.DEPARTMENT_ID, s.FISCAL_YEAR)
-        chosen = chosen.join(published.unique(), on=[s.DEPARTMENT_ID, s.FISCAL_YEAR], how="semi")
+        chosen = chosen.filter(pl.col(inventory.PHASE_DOCUMENTS[phase]) > 0)
     if fiscal_year is not None:
         chosen = chosen.filter(pl.col(s.FISCAL_YEAR) == fiscal_year)
     wanted = (
         list(dict.fromkeys(departments))
         if departments is not None
-        else chosen.sort(s.NAME).get_column(s.DEPARTMENT_ID).unique(maintain_order=True).to_list()
+        else chosen.sort(s.NAME, s.DEPARTMENT_ID).get_column(s.DEPARTMENT_ID).unique(maintain_order=True).to_list()
     )
     if not wanted:
         raise BriefError("no department to write a brief for" + (f" in {fiscal_year}" if fiscal_year else ""))
@@ -1084,7 +1271,7 @@ def write_briefs(
     years = dict(latest.rows())
     for done, department in enumerate(wanted, start=1):
         year = fiscal_year if fiscal_year is not None else years.get(department)
-        brief = build_brief(ds, department, year, phase=phase, triage=triage, peer_by=peer_by)
+        brief = build_brief(ds, department, year, phase=phase, triage=triage, peer_by=peer_by, years=held)
         for fmt in formats:
             data = render_pdf(brief, lang=lang) if fmt == "pdf" else render_html(brief, lang=lang).encode("utf-8")
             path = target / brief_file_name(brief.name, brief.fiscal_year, fmt, brief.phase)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.shipped import shipped_dataset_untouched
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _shipped_dataset_is_read_only() -> Iterator[None]:
+    """No test of the brief writes into ``datasets/normalized`` (it reads it, or a copy in ``tmp_path``)."""
+    with shipped_dataset_untouched():
+        yield
 
 
 def _brief_page() -> AppTest:
@@ -53,3 +64,16 @@ def test_brief_page_groups_peers_as_chosen() -> None:
     assert not at.exception
     html = _html_of(at)
     assert "在“江苏省”" not in html and "204 公共安全支出" in html
+
+
+def test_the_brief_says_what_the_page_says_of_the_departments_documents() -> None:
+    """The inventory caption of the page and the brief's header are one sentence (analytics.inventory, the same
+    words): 1 年有文件 and 3 years of totals, two of them printed by the 2023 budget."""
+    at = _brief_page()
+    at.selectbox(key="brief_department").select("武汉市汉阳区大数据中心").run()
+    caption = next(c.value for c in at.caption if "年有文件" in c.value)
+    assert caption == (
+        "1 年有文件（预算 1 份）：2023 年预算。"
+        "预算收支合计读出 3 年：2021、2022、2023（2021、2022 年为之后年度文件所列的往年数）。"
+    )
+    assert f'<div class="meta holdings">数据集所收文件：{caption}</div>' in _html_of(at)
