@@ -124,7 +124,8 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 
 @pytest.fixture(scope="module")
-def browser(server: dict[str, object]) -> Iterator[object]:
+def browser() -> Iterator[object]:
+    _require_chromium()
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
         try:
@@ -441,3 +442,75 @@ def test_every_chart_is_drawn(page: object, server: dict[str, object]) -> None:
     assert _tags(page, "compare_departments") == jiangsu
     _charts(page, "compare", 4)
     _shot(page, "compare-charts")
+
+
+def _flag_id(dataset: Path, rule_id: str, doc_name: str, line: int) -> str:
+    """The id of the flag of rule ``rule_id`` whose first evidence item is line ``line`` of file ``doc_name`` (ids
+    are hashes: looked up, never typed in)."""
+    import polars as pl
+
+    from analytics import open_dataset
+
+    ds = open_dataset(dataset)
+    doc_id = ds.documents.filter(pl.col("source_name") == doc_name).item(0, "doc_id")
+    first = pl.col("evidence").list.first().struct
+    found = ds.flags.filter(
+        (pl.col("rule_id") == rule_id) & (first.field("doc_id") == doc_id) & (first.field("line") == line)
+    )
+    assert found.height >= 1, f"no {rule_id} flag citing {doc_name} line {line}"
+    return str(found.item(0, "flag_id"))
+
+
+def _highlighted_pixels(png: bytes) -> tuple[int, int]:
+    """How many pixels of a page image are in the highlight's fill (its translucent yellow over white paper) and
+    in its orange outline."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = dict((colour, count) for count, colour in image.getcolors(maxcolors=image.width * image.height))
+    fill = sum(n for (r, g, b), n in colours.items() if r >= 250 and 232 <= g <= 248 and 150 <= b <= 180)
+    outline = sum(n for (r, g, b), n in colours.items() if 220 <= r <= 240 and 70 <= g <= 92 and b <= 12)
+    return fill, outline
+
+
+def test_evidence_shows_the_published_page_or_line(page: object, server: dict[str, object]) -> None:
+    """A finding's evidence: a PDF's page as an image with the cited line boxed; a text document's lines with the
+    cited one marked."""
+    dataset = Path(server["dataset"])  # type: ignore[arg-type]
+    # A PDF: js_procuratorate_2018_dept_budget.pdf, `pdftotext -layout -f 26 -l 26`: the 14th line of page 26 reads
+    # "2．一般行政管理事务（项）支出 3,666 万元，与上年" (增加 21.8 万元, 增长 0.06 %: 21.8 / 3,644.2 is 0.60 %).
+    pdf = "js_procuratorate_2018_dept_budget.pdf"
+    flag = _flag_id(dataset, "narrative.change_pct", pdf, 14)
+    _open(page, server, f"flags?dept=江苏省人民检察院&flag={flag}", "疑点")
+    _no_error(page)
+    box = page.locator(".st-key-flags_source_box")  # type: ignore[attr-defined]
+    image = box.locator('[data-testid="stImage"] img').first
+    image.wait_for()
+    assert box.get_by_text(f"{pdf} · 第26页 · 第14行").count() == 1
+    assert box.locator('[data-testid="stDataFrame"]').count() == 0  # the page, not the text lines
+    source = image.get_attribute("src")
+    png = page.request.get(source if source.startswith("http") else f"{server['url']}{source}").body()  # type: ignore[attr-defined]
+    fill, outline = _highlighted_pixels(png)
+    assert fill > 2_000 and outline > 500, (fill, outline)
+    box.scroll_into_view_if_needed()
+    _shot(page, "evidence-pdf")
+
+    # A text document: hanyang_bigdata_2023_dept_budget.txt, line 131 of the file (`sed -n 131p`) reads
+    # "合 计 1370.19 100% 1652.62 2330.28", line 129 "单位资金 5 0.36% 5 10" (the lines between are blank).
+    text = "hanyang_bigdata_2023_dept_budget.txt"
+    flag = _flag_id(dataset, "anomaly.profile_lof", text, 131)
+    _open(page, server, f"flags?dept=武汉市汉阳区大数据中心&flag={flag}", "疑点")
+    _no_error(page)
+    box = page.locator(".st-key-flags_source_box")  # type: ignore[attr-defined]
+    box.get_by_text(f"{text} · 第131行").wait_for()
+    assert box.locator('[data-testid="stImage"]').count() == 0
+    lines = box.locator('[data-testid="stDataFrame"]').first
+    assert _header(lines)[-3:] == ["所引", "行号", "原文"]
+    rows = {row[-2]: row[-3:] for row in _rows(lines)}
+    assert rows["131"] == ["▶", "131", "合 计 1370.19 100% 1652.62 2330.28"]
+    assert rows["129"] == ["", "129", "单位资金 5 0.36% 5 10"]
+    assert [number for number, row in rows.items() if row[0] == "▶"] == ["131"]
+    box.scroll_into_view_if_needed()
+    _shot(page, "evidence-text")
