@@ -514,3 +514,108 @@ def test_evidence_shows_the_published_page_or_line(page: object, server: dict[st
     assert [number for number, row in rows.items() if row[0] == "▶"] == ["131"]
     box.scroll_into_view_if_needed()
     _shot(page, "evidence-text")
+
+
+def _figure(cell: str) -> str:
+    """An amount in 万元 as ``12345.60``, whether drawn as printed (“12,345.60”) or kept as a number (“12345.6”)."""
+    from decimal import Decimal
+
+    return f"{Decimal(cell.replace(',', '')):.2f}" if re.fullmatch(r"-?[\d,]+(\.\d+)?", cell) else cell
+
+
+def _drill_rows(page: object) -> dict[str, list[str]]:
+    """The drill-down's table now on screen: code → (name, this year, year before, change, rate), amounts read by
+    ``_figure`` (the grid draws 本年 as 3,666.00; the text it keeps for screen readers of a number column is 3666)."""
+    table = _table(page, "科目编码")
+    assert _header(table)[:6] == ["科目编码", "科目名称", "本年（万元）", "上年（万元）", "增减（万元）", "增减率"]
+    return {row[0]: [row[1], *map(_figure, row[2:6])] for row in _rows(table)}
+
+
+def _plain(rows: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Rows of figures as printed (“16,444.36”) read by ``_figure``, as ``_drill_rows`` reads the screen."""
+    return {code: [row[0], *map(_figure, row[1:])] for code, row in rows.items()}
+
+
+def _crumbs(page: object) -> list[str]:
+    return page.locator(".st-key-explore_breadcrumb button").all_inner_texts()  # type: ignore[attr-defined]
+
+
+def test_drill_down_and_search(page: object, server: dict[str, object]) -> None:
+    """钻取与搜索: 类 → 款 → 项 of one department-year with the change on the year before, back up by the breadcrumb;
+    a search finds table lines, statements, findings and projects."""
+    # js_procuratorate_2018_dept_budget.pdf p. 17 (公开 07 表 一般公共预算支出预算表) against
+    # js_procuratorate_2017_dept_budget.pdf p. 14 (八、一般公共预算支出预算表), `pdftotext -layout`, 万元:
+    # 204 公共安全支出 16,444.36 / 13,641.34, 208 社会保障和就业支出 1,836.22 / 2,021.18, 221 住房保障支出 (2018 p. 18)
+    # 3,660.38 / 2,319.16; 20404 检察 16,444.36 / 13,641.34; 2040401 行政运行 10,883.36 / 7,968.14 (its p. 26 prints
+    # 增加 2,915.22 万元, 36.58 %), 2040402 一般行政管理事务 3,666.00 / 3,644.20 (增加 21.8 万元).
+    classes = {
+        "204": ["公共安全支出", "16,444.36", "13,641.34", "2,803.02", "20.5%"],
+        "208": ["社会保障和就业支出", "1,836.22", "2,021.18", "-184.96", "-9.2%"],
+        "221": ["住房保障支出", "3,660.38", "2,319.16", "1,341.22", "57.8%"],
+    }
+    sections = {"20404": ["检察", "16,444.36", "13,641.34", "2,803.02", "20.5%"]}
+    items = {
+        "2040401": ["行政运行", "10,883.36", "7,968.14", "2,915.22", "36.6%"],
+        "2040402": ["一般行政管理事务", "3,666.00", "3,644.20", "21.80", "0.6%"],
+    }
+    _open(page, server, "explore?dept=江苏省人民检察院&year=2018", "钻取与搜索")
+    _no_error(page)
+    assert page.locator(".st-key-explore_department input").input_value() == "江苏省人民检察院"  # type: ignore[attr-defined]
+    drill = page.get_by_role("tabpanel").first  # type: ignore[attr-defined]
+
+    def open_line(label: str) -> None:
+        _choose(page, drill.locator('[data-testid="stSelectbox"]').filter(has_text="查看下级科目").last, label)
+
+    _shot(page, "explore-classes")
+    rows = _drill_rows(page)
+    assert rows == _plain(classes)
+    assert _crumbs(page) == ["全部类"]
+    open_line("204 公共安全支出")
+    assert _until(lambda: _crumbs(page) == ["全部类", "204 公共安全支出"])
+    assert _drill_rows(page) == _plain(sections)
+    open_line("20404 检察")
+    assert _until(lambda: _crumbs(page) == ["全部类", "204 公共安全支出", "20404 检察"])
+    rows = _drill_rows(page)
+    assert {code: rows[code] for code in items} == _plain(items)
+    # 2040405 is 公诉、审判、侦查、执行等检察监督支出 in 2018, 公诉和审判监督 in 2017: not compared.
+    assert rows["2040405"][:2] == ["公诉、审判、侦查、执行等检察监督支出", "1895.00"]  # printed 1895.00
+    assert rows["2040405"][2:] == ["—", "—", "—"]
+    _shot(page, "explore-items")
+    page.locator(".st-key-explore_breadcrumb").get_by_role("button", name="204 公共安全支出").click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: _crumbs(page) == ["全部类", "204 公共安全支出"])
+    assert _drill_rows(page) == _plain(sections)
+    page.locator(".st-key-explore_breadcrumb").get_by_role("button", name="全部类").click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: _crumbs(page) == ["全部类"])
+    assert _drill_rows(page) == _plain(classes)
+
+    # Search: the p. 17 line 2040402 一般行政管理事务 3,666.00, the p. 26 sentence about it and the finding on it.
+    # The results are wider than the page at 1400 px: the grid keeps only the columns in view, file, page and
+    # line last. A wider window shows them all.
+    page.set_viewport_size({"width": 2400, "height": 1000})  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="搜索").click()  # type: ignore[attr-defined]
+    query = page.locator(".st-key-explore_query input")  # type: ignore[attr-defined]
+    query.fill("一般行政管理事务 江苏省人民检察院 2018")
+    query.press("Enter")
+    _settle(page)
+    _shot(page, "explore-search")
+    found = _table(page, "摘录")
+    header = _header(found)
+    assert header == ["类型", "部门", "年度", "口径", "摘录", "金额（万元）", "文件", "页码", "行号"], header
+    hits = _rows(found)
+    kinds = [row[0] for row in hits]
+    assert set(kinds) == {"表格行", "文字说明", "疑点"}, hits
+    assert ["表格行", "江苏省人民检察院", "2018", "预算", "2040402 一般行政管理事务", "3,666.00",
+            "js_procuratorate_2018_dept_budget.pdf", "17", "23"] in hits  # fmt: skip
+    finding = next(row for row in hits if row[0] == "疑点")
+    assert "21.80" in finding[4] and finding[6:] == ["js_procuratorate_2018_dept_budget.pdf", "26", "14"]
+    assert "q=" in page.url  # type: ignore[attr-defined]
+    # A project: hanyang_bigdata_2023_dept_budget.txt line 219 reads "专项业务类项目 本级支出项目 1062.29 1062.29".
+    query.fill("专项业务类项目")
+    query.press("Enter")
+    _settle(page)
+    project = ["项目", "武汉市汉阳区大数据中心", "2023", "预算", "专项业务类项目", "1,062.29",
+               "hanyang_bigdata_2023_dept_budget.txt", "—", "219"]  # fmt: skip
+    assert _until(lambda: project in _rows(_table(page, "摘录")))
+    _shot(page, "explore-search-project")
