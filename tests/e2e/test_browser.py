@@ -619,3 +619,67 @@ def test_drill_down_and_search(page: object, server: dict[str, object]) -> None:
                "hanyang_bigdata_2023_dept_budget.txt", "—", "219"]  # fmt: skip
     assert _until(lambda: project in _rows(_table(page, "摘录")))
     _shot(page, "explore-search-project")
+
+
+def _query(page: object) -> dict[str, list[str]]:
+    """The query parameters of the page's address now."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(page.url).query)  # type: ignore[attr-defined]
+
+
+def test_views_open_from_their_links_and_write_them(page: object, server: dict[str, object]) -> None:
+    """A link to 总览 or 钻取与搜索 opens that page (no “Page not found”) with the link's department, year, phase,
+    classification, language and query shown in the widgets; changing a widget changes the address."""
+    # chongqing_swu_2023_dept_final.pdf p. 9 (表1 收入支出决算总表), `pdftotext -layout` line 18: "合计 569,496.54
+    # 合计 569,496.54" (万元), income and expenditure.
+    _open(page, server, "overview?dept=西南大学&phase=final&lang=en", "Departments and totals")
+    _no_error(page)
+    assert page.locator(".st-key-overview_department input").input_value() == "西南大学"  # type: ignore[attr-defined]
+    assert page.locator(".st-key-overview_phase").get_by_role("radio", name="Final").is_checked()  # type: ignore[attr-defined]
+    assert page.locator(".st-key-lang_en input").is_checked()  # type: ignore[attr-defined]
+    totals = [[name, year, side, _figure(amount)] for name, year, side, amount, *_ in _rows(_table(page, "Side"))]
+    assert totals == [["西南大学", "2023", side, "569496.54"] for side in ("Income", "Expenditure")], totals
+    _shot(page, "url-overview")
+    # Back to the phase the department opens on (its budget): the parameter goes; another department: its id.
+    page.locator(".st-key-overview_phase").get_by_text("Budget", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: "phase" not in _query(page)), page.url  # type: ignore[attr-defined]
+    _choose(page, page.locator(".st-key-overview_department"), "上海市普陀区商务委员会")  # type: ignore[attr-defined]
+    assert _until(lambda: _query(page).get("dept") == ["上海市普陀区商务委"]), page.url  # type: ignore[attr-defined]
+    assert _query(page).get("lang") == ["en"]
+    _no_error(page)
+
+    # The root address opens the overview with the link's choices.
+    _open(page, server, "?dept=西南大学", "部门与收支总览")
+    assert _until(lambda: "/overview" in page.url)  # type: ignore[attr-defined]
+    assert page.locator(".st-key-overview_department input").input_value() == "西南大学"  # type: ignore[attr-defined]
+
+    _open(page, server, "explore?dept=江苏省人民检察院&year=2017&class=economic&q=公务接待", "钻取与搜索")
+    _no_error(page)
+    assert page.locator(".st-key-explore_department input").input_value() == "江苏省人民检察院"  # type: ignore[attr-defined]
+    year = page.locator('[class*="st-key-explore_year_"]')  # type: ignore[attr-defined]
+    assert year.locator("input").input_value() == "2017"
+    assert page.locator(".st-key-explore_classification").get_by_role("radio", name="支出经济分类").is_checked()  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="搜索").click()  # type: ignore[attr-defined]
+    assert page.locator(".st-key-explore_query input").input_value() == "公务接待"  # type: ignore[attr-defined]
+    _shot(page, "url-explore")
+    page.get_by_role("tab", name="逐级查看").click()  # type: ignore[attr-defined]
+    _choose(page, year, "2018")  # the latest year is the default: no parameter
+    assert _until(lambda: "year" not in _query(page)), page.url  # type: ignore[attr-defined]
+    page.locator(".st-key-explore_classification").get_by_text("支出功能分类", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: "class" not in _query(page)), page.url  # type: ignore[attr-defined]
+    page.locator(".st-key-explore_phase").get_by_text("决算", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: _query(page).get("phase") == ["final"]), page.url  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="搜索").click()  # type: ignore[attr-defined]
+    query = page.locator(".st-key-explore_query input")  # type: ignore[attr-defined]
+    query.fill("行政运行")
+    query.press("Enter")
+    _settle(page)
+    assert _until(lambda: _query(page).get("q") == ["行政运行"]), page.url  # type: ignore[attr-defined]
+    assert _query(page).get("dept") == ["江苏省人民检察院"]
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()  # type: ignore[attr-defined]
+    assert "/explore?" in link and "q=行政运行" in link and "dept=江苏省人民检察院" in link, link
+    _shot(page, "url-explore-changed")
