@@ -1,8 +1,12 @@
 """End to end, in a real browser: headless Chromium (Debian's) driven by Playwright against ``streamlit run``.
 
-Opens every page, picks a department, uploads a document, marks a flag, reloads and sees the mark kept. Screenshots
-of every step are saved under ``build/e2e/`` (kept by CI as artifacts). The app runs on private copies of the
-dataset and the triage database.
+Opens every page, picks a department, uploads a document, marks a flag, reloads and sees the mark kept; draws every
+chart; starts the working dataset by an upload and removes the document again (the shipped dataset byte for byte as
+it was); opens views from their links and sees the address follow the widgets; shows a finding's and a key figure's
+published page or lines; drills 类 → 款 → 项 and searches; signs a team in with roles. Screenshots of every step are
+saved under ``build/e2e/`` (kept by CI as artifacts). The app runs on private copies of the dataset and the triage
+database, or on a private data directory. Figures asserted are read from the documents (``pdftotext -layout`` of
+the PDF, or the text file's line), each with where it was read in a comment.
 """
 
 from __future__ import annotations
@@ -528,6 +532,21 @@ def test_evidence_shows_the_published_page_or_line(page: object, server: dict[st
     assert [number for number, row in rows.items() if row[0] == "▶"] == ["131"]
     box.scroll_into_view_if_needed()
     _shot(page, "evidence-text")
+
+    # A key figure of 部门画像 on its page: the same file's 收入 合计 of 2021 is 2330.28 万元, the last column
+    # (“2021年”) of line 131.
+    _open(page, server, "department?dept=武汉市汉阳区大数据中心", "部门画像")
+    page.get_by_text("关键数字的原文页面").click()  # type: ignore[attr-defined]
+    _settle(page)
+    figure = page.locator('[data-testid="stExpander"]').filter(has_text="关键数字的原文页面")  # type: ignore[attr-defined]
+    choices = [field.input_value() for field in figure.locator("input").all()]
+    assert choices[0] == "收入合计 · 2021 · 2,330.28 万元", choices
+    assert choices[1].startswith(f"{text} · 部门整体支出绩效目标申报表（总体资金情况） · 第131行 · "), choices
+    figure.get_by_text(f"{text} · 第131行").wait_for()
+    rows = {row[-2]: row[-3:] for row in _rows(figure.locator('[data-testid="stDataFrame"]').first)}
+    assert rows["131"] == ["▶", "131", "合 计 1370.19 100% 1652.62 2330.28"]
+    figure.scroll_into_view_if_needed()
+    _shot(page, "evidence-figure")
 
 
 def _figure(cell: str) -> str:
