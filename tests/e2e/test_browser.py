@@ -270,6 +270,7 @@ def test_pick_a_department(page: object, server: dict[str, object]) -> None:
 
 
 def test_upload_a_document(page: object, server: dict[str, object]) -> None:
+    shipped = _sha256(DEFAULT_DATASET)
     folder = Path(server["folder"])  # type: ignore[arg-type]
     upload = folder / "gulou_archives_2026.txt"
     upload.write_text(SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区档案馆").text(), encoding="utf-8")
@@ -288,6 +289,7 @@ def test_upload_a_document(page: object, server: dict[str, object]) -> None:
 
     names = open_dataset(server["dataset"]).documents.get_column("department").to_list()  # type: ignore[arg-type]
     assert "南京市鼓楼区档案馆" in names
+    assert _sha256(DEFAULT_DATASET) == shipped  # ANALYTICS_DATASET names the copy: the shipped one is not written
 
 
 def test_mark_a_flag_and_see_it_kept_after_a_reload(page: object, server: dict[str, object]) -> None:
