@@ -1,8 +1,12 @@
 """End to end, in a real browser: headless Chromium (Debian's) driven by Playwright against ``streamlit run``.
 
-Opens every page, picks a department, uploads a document, marks a flag, reloads and sees the mark kept. Screenshots
-of every step are saved under ``build/e2e/`` (kept by CI as artifacts). The app runs on private copies of the
-dataset and the triage database.
+Opens every page, picks a department, uploads a document, marks a flag, reloads and sees the mark kept; draws every
+chart; starts the working dataset by an upload and removes the document again (the shipped dataset byte for byte as
+it was); opens views from their links and sees the address follow the widgets; shows a finding's and a key figure's
+published page or lines; drills 类 → 款 → 项 and searches; signs a team in with roles. Screenshots of every step are
+saved under ``build/e2e/`` (kept by CI as artifacts). The app runs on private copies of the dataset and the triage
+database, or on a private data directory. Figures asserted are read from the documents (``pdftotext -layout`` of
+the PDF, or the text file's line), each with where it was read in a comment.
 """
 
 from __future__ import annotations
@@ -124,7 +128,22 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 
 @pytest.fixture(scope="module")
-def browser(server: dict[str, object]) -> Iterator[object]:
+def workspace_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """The app as one person runs it: no dataset and no triage database named, a private ``XDG_DATA_HOME``. It reads
+    the shipped dataset until the first upload starts the working dataset (a copy) in the data directory."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("e2e-workspace")
+    env = {**os.environ, "XDG_DATA_HOME": str(folder / "data")}
+    for variable in ("ANALYTICS_DATASET", "ANALYTICS_TRIAGE", "ANALYTICS_USERS"):
+        env.pop(variable, None)
+    data = folder / "data" / "budget-analytics"
+    with _serve(env, "server-workspace.log") as url:
+        yield {"url": url, "folder": folder, "working": data / "dataset", "triage": data / "triage.sqlite"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _require_chromium()
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
         try:
@@ -251,6 +270,7 @@ def test_pick_a_department(page: object, server: dict[str, object]) -> None:
 
 
 def test_upload_a_document(page: object, server: dict[str, object]) -> None:
+    shipped = _sha256(DEFAULT_DATASET)
     folder = Path(server["folder"])  # type: ignore[arg-type]
     upload = folder / "gulou_archives_2026.txt"
     upload.write_text(SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区档案馆").text(), encoding="utf-8")
@@ -269,6 +289,7 @@ def test_upload_a_document(page: object, server: dict[str, object]) -> None:
 
     names = open_dataset(server["dataset"]).documents.get_column("department").to_list()  # type: ignore[arg-type]
     assert "南京市鼓楼区档案馆" in names
+    assert _sha256(DEFAULT_DATASET) == shipped  # ANALYTICS_DATASET names the copy: the shipped one is not written
 
 
 def test_mark_a_flag_and_see_it_kept_after_a_reload(page: object, server: dict[str, object]) -> None:
@@ -441,3 +462,444 @@ def test_every_chart_is_drawn(page: object, server: dict[str, object]) -> None:
     assert _tags(page, "compare_departments") == jiangsu
     _charts(page, "compare", 4)
     _shot(page, "compare-charts")
+
+
+def _flag_id(dataset: Path, rule_id: str, doc_name: str, line: int) -> str:
+    """The id of the flag of rule ``rule_id`` whose first evidence item is line ``line`` of file ``doc_name`` (ids
+    are hashes: looked up, never typed in)."""
+    import polars as pl
+
+    from analytics import open_dataset
+
+    ds = open_dataset(dataset)
+    doc_id = ds.documents.filter(pl.col("source_name") == doc_name).item(0, "doc_id")
+    first = pl.col("evidence").list.first().struct
+    found = ds.flags.filter(
+        (pl.col("rule_id") == rule_id) & (first.field("doc_id") == doc_id) & (first.field("line") == line)
+    )
+    assert found.height >= 1, f"no {rule_id} flag citing {doc_name} line {line}"
+    return str(found.item(0, "flag_id"))
+
+
+def _highlighted_pixels(png: bytes) -> tuple[int, int]:
+    """How many pixels of a page image are in the highlight's fill (its translucent yellow over white paper) and
+    in its orange outline."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = dict((colour, count) for count, colour in image.getcolors(maxcolors=image.width * image.height))
+    fill = sum(n for (r, g, b), n in colours.items() if r >= 250 and 232 <= g <= 248 and 150 <= b <= 180)
+    outline = sum(n for (r, g, b), n in colours.items() if 220 <= r <= 240 and 70 <= g <= 92 and b <= 12)
+    return fill, outline
+
+
+def test_evidence_shows_the_published_page_or_line(page: object, server: dict[str, object]) -> None:
+    """A finding's evidence: a PDF's page as an image with the cited line boxed; a text document's lines with the
+    cited one marked."""
+    dataset = Path(server["dataset"])  # type: ignore[arg-type]
+    # A PDF: js_procuratorate_2018_dept_budget.pdf, `pdftotext -layout -f 26 -l 26`: the 14th line of page 26 reads
+    # "2．一般行政管理事务（项）支出 3,666 万元，与上年" (增加 21.8 万元, 增长 0.06 %: 21.8 / 3,644.2 is 0.60 %).
+    pdf = "js_procuratorate_2018_dept_budget.pdf"
+    flag = _flag_id(dataset, "narrative.change_pct", pdf, 14)
+    _open(page, server, f"flags?dept=江苏省人民检察院&flag={flag}", "疑点")
+    _no_error(page)
+    box = page.locator(".st-key-flags_source_box")  # type: ignore[attr-defined]
+    image = box.locator('[data-testid="stImage"] img').first
+    image.wait_for()
+    assert box.get_by_text(f"{pdf} · 第26页 · 第14行").count() == 1
+    assert box.locator('[data-testid="stDataFrame"]').count() == 0  # the page, not the text lines
+    source = image.get_attribute("src")
+    png = page.request.get(source if source.startswith("http") else f"{server['url']}{source}").body()  # type: ignore[attr-defined]
+    fill, outline = _highlighted_pixels(png)
+    assert fill > 2_000 and outline > 500, (fill, outline)
+    box.scroll_into_view_if_needed()
+    _shot(page, "evidence-pdf")
+
+    # A text document: hanyang_bigdata_2023_dept_budget.txt, line 131 of the file (`sed -n 131p`) reads
+    # "合 计 1370.19 100% 1652.62 2330.28", line 129 "单位资金 5 0.36% 5 10" (the lines between are blank).
+    text = "hanyang_bigdata_2023_dept_budget.txt"
+    flag = _flag_id(dataset, "anomaly.profile_lof", text, 131)
+    _open(page, server, f"flags?dept=武汉市汉阳区大数据中心&flag={flag}", "疑点")
+    _no_error(page)
+    box = page.locator(".st-key-flags_source_box")  # type: ignore[attr-defined]
+    box.get_by_text(f"{text} · 第131行").wait_for()
+    assert box.locator('[data-testid="stImage"]').count() == 0
+    lines = box.locator('[data-testid="stDataFrame"]').first
+    assert _header(lines)[-3:] == ["所引", "行号", "原文"]
+    rows = {row[-2]: row[-3:] for row in _rows(lines)}
+    assert rows["131"] == ["▶", "131", "合 计 1370.19 100% 1652.62 2330.28"]
+    assert rows["129"] == ["", "129", "单位资金 5 0.36% 5 10"]
+    assert [number for number, row in rows.items() if row[0] == "▶"] == ["131"]
+    box.scroll_into_view_if_needed()
+    _shot(page, "evidence-text")
+
+    # A key figure of 部门画像 on its page: the same file's 收入 合计 of 2021 is 2330.28 万元, the last column
+    # (“2021年”) of line 131.
+    _open(page, server, "department?dept=武汉市汉阳区大数据中心", "部门画像")
+    page.get_by_text("关键数字的原文页面").click()  # type: ignore[attr-defined]
+    _settle(page)
+    figure = page.locator('[data-testid="stExpander"]').filter(has_text="关键数字的原文页面")  # type: ignore[attr-defined]
+    choices = [field.input_value() for field in figure.locator("input").all()]
+    assert choices[0] == "收入合计 · 2021 · 2,330.28 万元", choices
+    assert choices[1].startswith(f"{text} · 部门整体支出绩效目标申报表（总体资金情况） · 第131行 · "), choices
+    figure.get_by_text(f"{text} · 第131行").wait_for()
+    rows = {row[-2]: row[-3:] for row in _rows(figure.locator('[data-testid="stDataFrame"]').first)}
+    assert rows["131"] == ["▶", "131", "合 计 1370.19 100% 1652.62 2330.28"]
+    figure.scroll_into_view_if_needed()
+    _shot(page, "evidence-figure")
+
+
+def _figure(cell: str) -> str:
+    """An amount in 万元 as ``12345.60``, whether drawn as printed (“12,345.60”) or kept as a number (“12345.6”)."""
+    from decimal import Decimal
+
+    return f"{Decimal(cell.replace(',', '')):.2f}" if re.fullmatch(r"-?[\d,]+(\.\d+)?", cell) else cell
+
+
+def _drill_rows(page: object) -> dict[str, list[str]]:
+    """The drill-down's table now on screen: code → (name, this year, year before, change, rate), amounts read by
+    ``_figure`` (the grid draws 本年 as 3,666.00; the text it keeps for screen readers of a number column is 3666)."""
+    table = _table(page, "科目编码")
+    assert _header(table)[:6] == ["科目编码", "科目名称", "本年（万元）", "上年（万元）", "增减（万元）", "增减率"]
+    return {row[0]: [row[1], *map(_figure, row[2:6])] for row in _rows(table)}
+
+
+def _plain(rows: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Rows of figures as printed (“16,444.36”) read by ``_figure``, as ``_drill_rows`` reads the screen."""
+    return {code: [row[0], *map(_figure, row[1:])] for code, row in rows.items()}
+
+
+def _crumbs(page: object) -> list[str]:
+    return page.locator(".st-key-explore_breadcrumb button").all_inner_texts()  # type: ignore[attr-defined]
+
+
+def test_drill_down_and_search(page: object, server: dict[str, object]) -> None:
+    """钻取与搜索: 类 → 款 → 项 of one department-year with the change on the year before, back up by the breadcrumb;
+    a search finds table lines, statements, findings and projects."""
+    # js_procuratorate_2018_dept_budget.pdf p. 17 (公开 07 表 一般公共预算支出预算表) against
+    # js_procuratorate_2017_dept_budget.pdf p. 14 (八、一般公共预算支出预算表), `pdftotext -layout`, 万元:
+    # 204 公共安全支出 16,444.36 / 13,641.34, 208 社会保障和就业支出 1,836.22 / 2,021.18, 221 住房保障支出 (2018 p. 18)
+    # 3,660.38 / 2,319.16; 20404 检察 16,444.36 / 13,641.34; 2040401 行政运行 10,883.36 / 7,968.14 (its p. 26 prints
+    # 增加 2,915.22 万元, 36.58 %), 2040402 一般行政管理事务 3,666.00 / 3,644.20 (增加 21.8 万元).
+    classes = {
+        "204": ["公共安全支出", "16,444.36", "13,641.34", "2,803.02", "20.5%"],
+        "208": ["社会保障和就业支出", "1,836.22", "2,021.18", "-184.96", "-9.2%"],
+        "221": ["住房保障支出", "3,660.38", "2,319.16", "1,341.22", "57.8%"],
+    }
+    sections = {"20404": ["检察", "16,444.36", "13,641.34", "2,803.02", "20.5%"]}
+    items = {
+        "2040401": ["行政运行", "10,883.36", "7,968.14", "2,915.22", "36.6%"],
+        "2040402": ["一般行政管理事务", "3,666.00", "3,644.20", "21.80", "0.6%"],
+    }
+    _open(page, server, "explore?dept=江苏省人民检察院&year=2018", "钻取与搜索")
+    _no_error(page)
+    assert page.locator(".st-key-explore_department input").input_value() == "江苏省人民检察院"  # type: ignore[attr-defined]
+    drill = page.get_by_role("tabpanel").first  # type: ignore[attr-defined]
+
+    def open_line(label: str) -> None:
+        _choose(page, drill.locator('[data-testid="stSelectbox"]').filter(has_text="查看下级科目").last, label)
+
+    _shot(page, "explore-classes")
+    rows = _drill_rows(page)
+    assert rows == _plain(classes)
+    assert _crumbs(page) == ["全部类"]
+    open_line("204 公共安全支出")
+    assert _until(lambda: _crumbs(page) == ["全部类", "204 公共安全支出"])
+    assert _drill_rows(page) == _plain(sections)
+    open_line("20404 检察")
+    assert _until(lambda: _crumbs(page) == ["全部类", "204 公共安全支出", "20404 检察"])
+    rows = _drill_rows(page)
+    assert {code: rows[code] for code in items} == _plain(items)
+    # 2040405 is 公诉、审判、侦查、执行等检察监督支出 in 2018, 公诉和审判监督 in 2017: not compared.
+    assert rows["2040405"][:2] == ["公诉、审判、侦查、执行等检察监督支出", "1895.00"]  # printed 1895.00
+    assert rows["2040405"][2:] == ["—", "—", "—"]
+    _shot(page, "explore-items")
+    page.locator(".st-key-explore_breadcrumb").get_by_role("button", name="204 公共安全支出").click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: _crumbs(page) == ["全部类", "204 公共安全支出"])
+    assert _drill_rows(page) == _plain(sections)
+    page.locator(".st-key-explore_breadcrumb").get_by_role("button", name="全部类").click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: _crumbs(page) == ["全部类"])
+    assert _drill_rows(page) == _plain(classes)
+
+    # Search: the p. 17 line 2040402 一般行政管理事务 3,666.00, the p. 26 sentence about it and the finding on it.
+    # The results are wider than the page at 1400 px: the grid keeps only the columns in view, file, page and
+    # line last. A wider window shows them all.
+    page.set_viewport_size({"width": 2400, "height": 1000})  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="搜索").click()  # type: ignore[attr-defined]
+    query = page.locator(".st-key-explore_query input")  # type: ignore[attr-defined]
+    query.fill("一般行政管理事务 江苏省人民检察院 2018")
+    query.press("Enter")
+    _settle(page)
+    _shot(page, "explore-search")
+    found = _table(page, "摘录")
+    header = _header(found)
+    assert header == ["类型", "部门", "年度", "口径", "摘录", "金额（万元）", "文件", "页码", "行号"], header
+    hits = _rows(found)
+    kinds = [row[0] for row in hits]
+    assert set(kinds) == {"表格行", "文字说明", "疑点"}, hits
+    assert ["表格行", "江苏省人民检察院", "2018", "预算", "2040402 一般行政管理事务", "3,666.00",
+            "js_procuratorate_2018_dept_budget.pdf", "17", "23"] in hits  # fmt: skip
+    finding = next(row for row in hits if row[0] == "疑点")
+    assert "21.80" in finding[4] and finding[6:] == ["js_procuratorate_2018_dept_budget.pdf", "26", "14"]
+    assert "q=" in page.url  # type: ignore[attr-defined]
+    # A project: hanyang_bigdata_2023_dept_budget.txt line 219 reads "专项业务类项目 本级支出项目 1062.29 1062.29".
+    query.fill("专项业务类项目")
+    query.press("Enter")
+    _settle(page)
+    project = ["项目", "武汉市汉阳区大数据中心", "2023", "预算", "专项业务类项目", "1,062.29",
+               "hanyang_bigdata_2023_dept_budget.txt", "—", "219"]  # fmt: skip
+    assert _until(lambda: project in _rows(_table(page, "摘录")))
+    _shot(page, "explore-search-project")
+
+
+def _query(page: object) -> dict[str, list[str]]:
+    """The query parameters of the page's address now."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(page.url).query)  # type: ignore[attr-defined]
+
+
+def test_views_open_from_their_links_and_write_them(page: object, server: dict[str, object]) -> None:
+    """A link to 总览 or 钻取与搜索 opens that page (no “Page not found”) with the link's department, year, phase,
+    classification, language and query shown in the widgets; changing a widget changes the address."""
+    # chongqing_swu_2023_dept_final.pdf p. 9 (表1 收入支出决算总表), `pdftotext -layout` line 18: "合计 569,496.54
+    # 合计 569,496.54" (万元), income and expenditure.
+    _open(page, server, "overview?dept=西南大学&phase=final&lang=en", "Departments and totals")
+    _no_error(page)
+    assert page.locator(".st-key-overview_department input").input_value() == "西南大学"  # type: ignore[attr-defined]
+    assert page.locator(".st-key-overview_phase").get_by_role("radio", name="Final").is_checked()  # type: ignore[attr-defined]
+    assert page.locator(".st-key-lang_en input").is_checked()  # type: ignore[attr-defined]
+    totals = [[name, year, side, _figure(amount)] for name, year, side, amount, *_ in _rows(_table(page, "Side"))]
+    assert totals == [["西南大学", "2023", side, "569496.54"] for side in ("Income", "Expenditure")], totals
+    _shot(page, "url-overview")
+    # Back to the phase the department opens on (its budget): the parameter goes; another department: its id.
+    page.locator(".st-key-overview_phase").get_by_text("Budget", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: "phase" not in _query(page)), page.url  # type: ignore[attr-defined]
+    _choose(page, page.locator(".st-key-overview_department"), "上海市普陀区商务委员会")  # type: ignore[attr-defined]
+    assert _until(lambda: _query(page).get("dept") == ["上海市普陀区商务委"]), page.url  # type: ignore[attr-defined]
+    assert _query(page).get("lang") == ["en"]
+    _no_error(page)
+
+    # The root address opens the overview with the link's choices.
+    _open(page, server, "?dept=西南大学", "部门与收支总览")
+    assert _until(lambda: "/overview" in page.url)  # type: ignore[attr-defined]
+    assert page.locator(".st-key-overview_department input").input_value() == "西南大学"  # type: ignore[attr-defined]
+
+    _open(page, server, "explore?dept=江苏省人民检察院&year=2017&class=economic&q=公务接待", "钻取与搜索")
+    _no_error(page)
+    assert page.locator(".st-key-explore_department input").input_value() == "江苏省人民检察院"  # type: ignore[attr-defined]
+    year = page.locator('[class*="st-key-explore_year_"]')  # type: ignore[attr-defined]
+    assert year.locator("input").input_value() == "2017"
+    assert page.locator(".st-key-explore_classification").get_by_role("radio", name="支出经济分类").is_checked()  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="搜索").click()  # type: ignore[attr-defined]
+    assert page.locator(".st-key-explore_query input").input_value() == "公务接待"  # type: ignore[attr-defined]
+    _shot(page, "url-explore")
+    page.get_by_role("tab", name="逐级查看").click()  # type: ignore[attr-defined]
+    _choose(page, year, "2018")  # the latest year is the default: no parameter
+    assert _until(lambda: "year" not in _query(page)), page.url  # type: ignore[attr-defined]
+    page.locator(".st-key-explore_classification").get_by_text("支出功能分类", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: "class" not in _query(page)), page.url  # type: ignore[attr-defined]
+    page.locator(".st-key-explore_phase").get_by_text("决算", exact=True).click()  # type: ignore[attr-defined]
+    _settle(page)
+    assert _until(lambda: _query(page).get("phase") == ["final"]), page.url  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="搜索").click()  # type: ignore[attr-defined]
+    query = page.locator(".st-key-explore_query input")  # type: ignore[attr-defined]
+    query.fill("行政运行")
+    query.press("Enter")
+    _settle(page)
+    assert _until(lambda: _query(page).get("q") == ["行政运行"]), page.url  # type: ignore[attr-defined]
+    assert _query(page).get("dept") == ["江苏省人民检察院"]
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()  # type: ignore[attr-defined]
+    assert "/explore?" in link and "q=行政运行" in link and "dept=江苏省人民检察院" in link, link
+    _shot(page, "url-explore-changed")
+
+
+def test_uploads_go_to_the_working_dataset_and_can_be_removed(
+    page: object, workspace_server: dict[str, object]
+) -> None:
+    """数据: an upload starts the working dataset as a copy of the shipped one and goes there; the shipped dataset is
+    byte for byte as it was. Removing the document takes it out again; a decision on one of its findings is kept."""
+    import polars as pl
+
+    from analytics import open_dataset
+
+    server, working = workspace_server, Path(workspace_server["working"])  # type: ignore[arg-type]
+    shipped = _sha256(DEFAULT_DATASET)
+    documents = open_dataset(DEFAULT_DATASET).documents.height
+    upload = Path(server["folder"]) / "xuanwu_archives_2024.txt"  # type: ignore[arg-type]
+    upload.write_text(SyntheticDisclosure(region="南京市玄武区", short_name="玄武区档案馆").text(), encoding="utf-8")
+    _open(page, server, "data", "数据")
+    _no_error(page)
+    assert page.get_by_text(f"数据集位置：{DEFAULT_DATASET}（{documents} 份文件）").count() == 1  # type: ignore[attr-defined]
+    assert not working.exists()
+    page.locator('input[type="file"]').set_input_files(str(upload))  # type: ignore[attr-defined]
+    button = page.get_by_role("button", name="导入")  # type: ignore[attr-defined]
+    assert _until(button.is_enabled, 60)  # enabled once the upload is done
+    button.click()
+    page.get_by_text(f"已导入 1 个文件；数据集现有 {documents + 1} 份文件。").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "workspace-uploaded")
+    assert _sha256(DEFAULT_DATASET) == shipped, "the upload wrote to the shipped dataset"
+    held = open_dataset(working).documents
+    assert held.height == documents + 1
+    added = held.filter(pl.col("source_name") == upload.name)
+    assert added.select("department_id", "fiscal_year").rows() == [("南京市玄武区档案馆", 2024)]
+    # The page now reads the working dataset.
+    page.reload()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="数据").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    assert page.get_by_text(f"数据集位置：{working}（{documents + 1} 份文件）").count() == 1  # type: ignore[attr-defined]
+
+    # A decision on one of the new document's findings, then the document removed on the page.
+    flags = open_dataset(working).flags.filter(pl.col("department_id") == "南京市玄武区档案馆")
+    assert not flags.is_empty()
+    flag = flags.item(0, "flag_id")
+    store = open_triage(Path(server["triage"]))  # type: ignore[arg-type]
+    store.record(flag, "已解释", note="档案馆无政府性基金", author="e2e")
+    label = f"{upload.name}（南京市玄武区档案馆 2024）"
+    # The list is long and draws only the options in view: typed to filter it.
+    page.locator(".st-key-remove_documents").click()  # type: ignore[attr-defined]
+    page.keyboard.type("xuanwu")  # type: ignore[attr-defined]
+    page.get_by_role("option", name=label).click()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    _settle(page)
+    assert _tags(page, "remove_documents") == [label]
+    page.locator(".st-key-remove_sure").get_by_text("确认移除所选 1 份文件").click()  # type: ignore[attr-defined]
+    _settle(page)
+    remove = page.get_by_role("button", name="移除", exact=True)  # type: ignore[attr-defined]
+    assert _until(remove.is_enabled)
+    remove.click()
+    page.get_by_text(f"已移除 1 份文件；数据集现有 {documents} 份文件。").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _shot(page, "workspace-removed")
+    assert _sha256(DEFAULT_DATASET) == shipped, "removing a document wrote to the shipped dataset"
+    after = open_dataset(working)
+    assert after.documents.filter(pl.col("source_name") == upload.name).is_empty()
+    assert after.documents.height == documents
+    assert after.flags.filter(pl.col("flag_id") == flag).is_empty()
+    assert store.current().filter(pl.col("flag_id") == flag).select("status", "note").rows() == [
+        ("已解释", "档案馆无政府性基金")
+    ]
+    # 疑点 says the decision is kept though its finding is gone.
+    _open(page, server, "flags", "疑点")
+    _no_error(page)
+    page.get_by_text("1 条结论所针对的疑点已不再出现").wait_for()  # type: ignore[attr-defined]
+    _shot(page, "workspace-decision-kept")
+
+
+def _sign_in(page: object, name: str, password: str) -> None:
+    form = page.locator('[data-testid="stForm"]')  # type: ignore[attr-defined]
+    form.get_by_label("用户名").fill(name)
+    form.get_by_label("密码").fill(password)
+    form.get_by_role("button", name="登录").click()
+    _settle(page)
+
+
+def _nav(page: object, title: str) -> None:
+    """Open a page by the sidebar's navigation (a new address would start a new session: signed out)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name=title, exact=True).first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def _pick_typed(page: object, key: str, typed: str, option: str | re.Pattern[str]) -> None:
+    """Choose ``option`` in the select box of widget key ``key``, typing ``typed`` first: a long list draws only
+    the options in view."""
+    page.locator(f".st-key-{key}").click()  # type: ignore[attr-defined]
+    page.keyboard.type(typed)  # type: ignore[attr-defined]
+    page.get_by_role("option", name=option).first.click()  # type: ignore[attr-defined]
+    _settle(page)
+
+
+def test_team_roles_and_the_signed_in_author(page: object, team_server: dict[str, object]) -> None:
+    """Served to a team: sign-in before any page; a viewer sees no triage form and cannot change the dataset; an
+    auditor's decision carries the signed-in user's display name, from the session, with no field to type one."""
+    shipped = _sha256(DEFAULT_DATASET)
+    flag = _flag_id(DEFAULT_DATASET, "narrative.change_pct", "js_procuratorate_2018_dept_budget.pdf", 14)
+    server = team_server
+    page.goto(f"{server['url']}/flags")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="登录").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    assert page.get_by_role("heading", name="疑点", exact=True).count() == 0  # type: ignore[attr-defined]
+    _sign_in(page, "li", "not-the-password")
+    page.get_by_text("用户名或密码不正确，请重新输入。").wait_for()  # type: ignore[attr-defined]
+    assert page.get_by_role("heading", name="疑点", exact=True).count() == 0  # type: ignore[attr-defined]
+    _shot(page, "team-sign-in-refused")
+
+    _sign_in(page, "li", TEAM["li"][2])
+    page.get_by_role("heading", name="部门与收支总览").first.wait_for()  # type: ignore[attr-defined]
+    sidebar = page.locator('[data-testid="stSidebar"]')  # type: ignore[attr-defined]
+    assert sidebar.get_by_text("已登录：李查看（只读）").count() == 1
+    _nav(page, "疑点")
+    _no_error(page)
+    assert page.get_by_text("你的角色为只读：可以查看疑点及其核实记录，但不能记录核实结论。").count() == 1  # type: ignore[attr-defined]
+    assert page.locator(".st-key-triage_box").count() == 0  # type: ignore[attr-defined]
+    assert page.get_by_role("button", name="保存结论").count() == 0  # type: ignore[attr-defined]
+    _shot(page, "team-viewer-flags")
+    _nav(page, "数据")
+    assert page.get_by_text("你的角色为只读：可查看和下载数据，导入或移除文件需审计人员账号。").count() == 1  # type: ignore[attr-defined]
+    assert page.locator('input[type="file"]').is_disabled()  # type: ignore[attr-defined]
+    assert page.get_by_role("button", name="导入").is_disabled()  # type: ignore[attr-defined]
+    assert page.get_by_role("button", name="移除", exact=True).is_disabled()  # type: ignore[attr-defined]
+    _shot(page, "team-viewer-data")
+    sidebar.get_by_role("button", name="退出登录").click()
+    page.get_by_role("heading", name="登录").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+
+    _sign_in(page, "zhang", TEAM["zhang"][2])
+    sidebar.get_by_text("已登录：张审计（核实人员）").wait_for()
+    _shot(page, "team-auditor-signed-in")
+    _nav(page, "疑点")
+    _pick_typed(page, "flags_department", "人民检察院", "江苏省人民检察院")
+    _pick_typed(page, "flags_pick", flag[:6], re.compile(re.escape(flag[:6])))
+    assert _until(lambda: f"flag={flag}" in page.url), page.url  # type: ignore[attr-defined]
+    form = page.locator(".st-key-triage_box")  # type: ignore[attr-defined]
+    form.wait_for()
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]  # the first runs may still redraw the form
+    assert form.get_by_text("核实人：张审计").is_visible()
+    assert form.get_by_label("核实人").count() == 0 and form.locator("input[type=text]").count() == 0
+    note = "文中 0.06% 应为 0.60%，已请部门更正"
+
+    def filled() -> bool:
+        return form.get_by_role("radio", name="已解释").is_checked() and form.get_by_label("说明").input_value() == note
+
+    for _ in range(3):  # a rerun still under way may redraw the widgets: fill again until both hold
+        if not form.get_by_role("radio", name="已解释").is_checked():
+            form.get_by_text("已解释", exact=True).click()
+            _settle(page)
+        form.get_by_label("说明").fill(note)
+        form.get_by_label("说明").press("Control+Enter")
+        _settle(page)
+        if filled():
+            break
+    assert filled()
+    form.get_by_role("button", name="保存结论").click()
+    store = open_triage(Path(server["triage"]))  # type: ignore[arg-type]
+    assert _until(lambda: not store.current().is_empty())
+    page.get_by_text("已保存。").wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    assert store.current().select("flag_id", "status", "note", "author").rows() == [(flag, "已解释", note, "张审计")]
+    history = _rows(_table(page, "核实人"))
+    assert [row[-3:] for row in history] == [["已解释", note, "张审计"]], history
+    _shot(page, "team-auditor-decided")
+    assert _sha256(DEFAULT_DATASET) == shipped
+    assert not Path(server["working"]).exists()  # type: ignore[arg-type]  # a decision does not touch the dataset
+
+
+@pytest.mark.xfail(strict=True, reason="bug: after signing in, a team member is sent to 总览, not the linked page")
+def test_a_link_opens_its_page_after_signing_in(page: object, team_server: dict[str, object]) -> None:
+    """A team member opening a shared link signs in first, then sees the view the link names."""
+    page.goto(f"{team_server['url']}/flags?dept=江苏省人民检察院&severity=warning")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="登录").first.wait_for()  # type: ignore[attr-defined]
+    _settle(page)
+    _sign_in(page, "li", TEAM["li"][2])
+    _shot(page, "team-link-after-sign-in")
+    assert _until(lambda: "/flags?" in page.url, 15), page.url  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="疑点", exact=True).first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    assert page.locator(".st-key-flags_department input").input_value() == "江苏省人民检察院"  # type: ignore[attr-defined]
