@@ -221,6 +221,8 @@ def _rows(frame: object) -> list[list[str]]:
 
 
 def _header(frame: object) -> list[str]:
+    # The grid fills its screen-reader table after it is drawn: wait for it rather than read an empty one.
+    frame.locator("thead th").first.wait_for(state="attached")  # type: ignore[attr-defined]
     return frame.locator("thead th").all_text_contents()  # type: ignore[attr-defined]
 
 
