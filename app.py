@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._auth import require_sign_in
+from app_pages._auth import require_sign_in, sign_in_pending
 from app_pages._i18n import t
 from app_pages._url import language_toggle, share_link
 
 st.set_page_config(page_title="预算公开分析 Budget disclosures", page_icon="📊", layout="wide")
 language_toggle()
-require_sign_in()
 
 overview = st.Page(
     "app_pages/overview.py", title=t("overview_title"), icon=":material/account_balance:", url_path="overview"
@@ -33,6 +32,8 @@ pages = [
     st.Page("app_pages/data.py", title=t("data_title"), icon=":material/upload_file:", url_path="data"),
     st.Page("app_pages/brief.py", title=t("brief_title"), icon=":material/description:", url_path="brief"),
 ]
-page = st.navigation(pages)
+# Routed before the sign-in, so that a shared link's page survives it; its navigation shows once signed in.
+page = st.navigation(pages, position="hidden" if sign_in_pending() else "sidebar")
+require_sign_in()
 share_link(page.url_path)
 page.run()

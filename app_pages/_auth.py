@@ -146,6 +146,24 @@ def _sign_in_parts(users: dict[str, auth.User] | None, oidc: bool) -> None:
                 st.rerun()
 
 
+def sign_in_pending() -> bool:
+    """Whether this session has still to sign in: a team app (users file or identity provider) and nobody signed in.
+
+    ``app.py`` asks before it routes, so the page a shared link names is resolved (and kept) while the sign-in form
+    shows, with the navigation hidden until someone signs in.
+    """
+    oidc = _oidc_configured()
+    try:
+        users = _data.users()
+    except auth.AuthError:
+        return True  # require_sign_in says why and lets nobody in
+    if users is None and not oidc:
+        return False
+    if users is not None and users.get(st.session_state.get(_USER, "")) is not None:
+        return False
+    return not (oidc and _oidc_identity(users) is not None)
+
+
 def require_sign_in() -> Identity:
     """Who uses this session; with a users file or an identity provider, the sign-in page until someone signs in.
 

@@ -173,9 +173,10 @@ st.dataframe(
     evidence.select(
         pl.col(s.DOC_ID).replace_strict(documents, default=pl.col(s.DOC_ID)).alias(t("col_document")),
         pl.col("table_or_part").replace_strict(table_labels(), default=pl.col("table_or_part")).alias(t("col_table")),
-        pl.col(s.PAGE).alias(t("col_page")),
-        pl.col(s.LINE).alias(t("col_line")),
-        pl.col(s.SOURCE_TEXT).alias(t("col_source_text")),
+        # A text document has lines but no pages: a dash, never "None".
+        pl.col(s.PAGE).cast(pl.String).fill_null(t("none")).alias(t("col_page")),
+        pl.col(s.LINE).cast(pl.String).fill_null(t("none")).alias(t("col_line")),
+        pl.col(s.SOURCE_TEXT).fill_null("").alias(t("col_source_text")),
     ),
     hide_index=True,
     key="flags_evidence",

@@ -59,6 +59,11 @@ def test_a_text_documents_evidence_is_shown_as_its_lines() -> None:
     chosen = next(i for i, item in enumerate(items) if item[s.DOC_ID] and item[s.LINE])
     at.selectbox(key=f"flags_evidence_pick_{flag_id}_zh").set_value(chosen).run()
     assert not at.exception and not _captions(at)
+    # The evidence table: a text document has no page, shown as a dash and never as "None".
+    (listed,) = tables(at, "文件", "页码", "行号")
+    text_rows = listed[listed["文件"] == _names(shipped)[items[chosen][s.DOC_ID]]]
+    assert set(text_rows["页码"]) == {"—"}
+    assert "None" not in listed.astype(str).to_numpy().ravel().tolist()
     (lines,) = tables(at, "所引", "行号", "原文")
     cited = lines[lines["所引"] == "▶"]
     assert items[chosen][s.LINE] in cited["行号"].to_list()

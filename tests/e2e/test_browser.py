@@ -894,7 +894,6 @@ def test_team_roles_and_the_signed_in_author(page: object, team_server: dict[str
     assert not Path(server["working"]).exists()  # type: ignore[arg-type]  # a decision does not touch the dataset
 
 
-@pytest.mark.xfail(strict=True, reason="bug: after signing in, a team member is sent to 总览, not the linked page")
 def test_a_link_opens_its_page_after_signing_in(page: object, team_server: dict[str, object]) -> None:
     """A team member opening a shared link signs in first, then sees the view the link names."""
     page.goto(f"{team_server['url']}/flags?dept=江苏省人民检察院&severity=warning")  # type: ignore[attr-defined]
