@@ -29,6 +29,7 @@ import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
@@ -152,7 +153,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "dimension:source": ("资金来源", "Funding source"),
     "dimension:project": ("项目", "Project"),
     "severity:error": ("错误", "Error"),
-    "severity:warning": ("警告", "Warning"),
+    "severity:warning": ("警示", "Warning"),
     "severity:info": ("提示", "Info"),
     "kind:total": ("合计", "Total"),
     "kind:increase": ("增加", "Increase"),
@@ -257,6 +258,8 @@ MAX_SERIES_COLORS = 8
 _LEGEND_LABEL_LIMIT = 360
 _AXIS_LABEL_LIMIT = 280
 _SLOPE_WIDTH = 620
+_HEATMAP_STEP = 90
+_HEATMAP_LABEL_SIZE = 12
 
 _WAN_FORMAT = ",.2f"
 # Axis ticks: thousands separators, decimals only where a tick has them (30,000 not 30,000.00; 0.5 stays 0.5).
@@ -1547,11 +1550,25 @@ def flags_heatmap(
             *severities.values(),
         )
     )
+    headings = list(family_labels.values())
+    lines = {heading: _heading_lines(heading) for heading in headings}
+    # Every heading shown: no label is dropped for overlapping its neighbour (the axes' default), each column is
+    # wide enough for its heading's longest line, and a long English heading is broken into lines.
+    step = max(_HEATMAP_STEP, *(_text_width(line, _HEATMAP_LABEL_SIZE) + 12 for line in chain(*lines.values())))
     x = alt.X(
         f"{family}:N",
         title=family,
-        scale=alt.Scale(domain=list(family_labels.values())),
-        axis=alt.Axis(labelAngle=0, orient="top"),
+        scale=alt.Scale(domain=headings),
+        axis=alt.Axis(
+            labelAngle=0,
+            orient="top",
+            labelOverlap=False,
+            labelFontSize=_HEATMAP_LABEL_SIZE,
+            # Lines of a label run downwards from its first: the first is raised by the lines below it.
+            labelPadding=4 + round(1.25 * _HEATMAP_LABEL_SIZE) * (max(map(len, lines.values()), default=1) - 1),
+            labelLimit=step,
+            labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.value] || datum.label",
+        ),
     )
     y = alt.Y(f"{dept}:N", title=dept, sort=rows)
     cells = (
@@ -1582,9 +1599,25 @@ def flags_heatmap(
     )
     return _finish(
         alt.layer(cells, counts_text, data=alt.Data(values=records)).properties(
-            title=title if title is not None else words["flags_title"], width=alt.Step(90), height=alt.Step(28)
+            title=title if title is not None else words["flags_title"], width=alt.Step(step), height=alt.Step(28)
         )
     )
+
+
+def _text_width(text: str, size: int) -> int:
+    """About how wide ``text`` is at font ``size`` in pixels: a CJK character a full em, any other character 0.6 em."""
+    return round(sum(size if ord(char) > 0x2E7F else 0.6 * size for char in text))
+
+
+def _heading_lines(heading: str, width: int = 14) -> list[str]:
+    """A column heading in lines of about ``width`` Latin characters, broken between words (CJK text is short)."""
+    lines: list[str] = []
+    for word in heading.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 # --- images -------------------------------------------------------------------------------------------------------

@@ -536,14 +536,55 @@ def test_flags_heatmap_counts_by_department_and_family(flags: pl.DataFrame, depa
     assert cells["encoding"]["y"]["sort"] == [YI, JIA, "（未指明部门）"]
     color = cells["encoding"]["color"]
     assert (color["condition"]["field"], color["condition"]["type"]) == ("发现数", "quantitative")
-    assert list(_tooltips(cells)) == ["部门", "规则类别", "发现数", "错误", "警告", "提示"]
+    assert list(_tooltips(cells)) == ["部门", "规则类别", "发现数", "错误", "警示", "提示"]
     assert text["transform"] == [{"filter": "(datum['发现数'] > 0)"}]
     rows = {(row["部门"], row["规则类别"]): row for row in _values(spec)}
     assert len(rows) == 3 * len(FAMILIES)
-    assert rows[YI, "表内勾稽"] == {"部门": YI, "规则类别": "表内勾稽", "发现数": 2, "错误": 1, "警告": 1, "提示": 0}
+    assert rows[YI, "表内勾稽"] == {"部门": YI, "规则类别": "表内勾稽", "发现数": 2, "错误": 1, "警示": 1, "提示": 0}
     assert rows[JIA, "跨表与跨年"]["发现数"] == 1
     assert rows[JIA, "绩效目标"]["发现数"] == 0
-    assert rows["（未指明部门）", "完整性"]["警告"] == 1
+    assert rows["（未指明部门）", "完整性"]["警示"] == 1
+
+
+@pytest.mark.parametrize("lang", charts.LANGUAGES)
+def test_flags_heatmap_shows_every_column_heading(flags: pl.DataFrame, lang: str) -> None:
+    # The axes' default drops a label that overlaps its neighbour: 跨表与跨年 was lost beside 文字说明与数字.
+    chart = charts.flags_heatmap(flags, lang=lang)
+    spec = _spec(chart)
+    cells = next(_units(spec))
+    axis = cells["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] is False
+    step = spec["width"]["step"]
+    headings = [pair[charts.LANGUAGES.index(lang)] for pair in FAMILIES.values()]
+    lines = json.loads(axis["labelExpr"].split("[datum.value]")[0])
+    assert list(lines) == headings
+    for heading in headings:
+        assert " ".join(lines[heading]) == heading
+        # Each line fits its column: a CJK character is about a full em wide, a Latin one 0.6 em.
+        widest = max(sum(12 if ord(ch) > 0x2E7F else 7.2 for ch in line) for line in lines[heading])
+        assert widest < step <= axis["labelLimit"] + 12
+    # Drawn, and not hidden (a label removed for overlapping is kept in the SVG with opacity 0).
+    svg = charts.render_svg(chart)
+    drawn = {
+        line
+        for attributes, inner in re.findall(r"<text([^>]*)>(.*?)</text>", svg, flags=re.DOTALL)
+        if 'opacity="0"' not in attributes
+        for line in re.findall(r">?([^<>]+)<?", inner)
+    }
+    assert {line for heading in headings for line in lines[heading]} <= drawn
+
+
+def test_chart_severities_are_the_apps() -> None:
+    # One word per severity in charts and pages: the app calls a warning 警示, never 警告.
+    from app_pages._i18n import _STRINGS
+
+    one_flag = pl.DataFrame({s.DEPARTMENT_ID: ["a"], s.FAMILY: ["table"], s.SEVERITY: ["warning"]})
+    for index, lang in enumerate(charts.LANGUAGES):
+        expected = {_STRINGS[f"severity_{severity}"][index] for severity in s.SEVERITIES}
+        assert expected <= set(_tooltips(next(_units(_spec(charts.flags_heatmap(one_flag, lang=lang))))))
+    app = {severity: _STRINGS[f"severity_{severity}"][0] for severity in reversed(s.SEVERITIES)}
+    assert app == charts.SEVERITY_LABELS
+    assert charts.SEVERITY_LABELS["warning"] == "警示"
 
 
 def test_flags_heatmap_without_names_and_unknown_family(flags: pl.DataFrame) -> None:
