@@ -50,6 +50,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_SERIES_COLORS",
     "MEASURE_LABELS",
+    "SERIES_COLORS",
     "SEVERITY_LABELS",
     "SIDE_LABELS",
     "cjk_font_directories",
@@ -275,10 +276,15 @@ _INCREASE_COLOR = "#009E73"  # bluish green
 _DECREASE_COLOR = "#D55E00"  # vermillion
 _TOTAL_COLOR = "#0072B2"  # blue
 _NEUTRAL_COLOR = "#999999"  # grey
-_PEER_LINE_COLOR = "#BBBBBB"  # lighter grey: peers behind a highlighted department
+_PEER_LINE_COLOR = _NEUTRAL_COLOR  # peers behind a highlighted department: the lightest a line may be on white
 _FOCUS_COLOR = "#D55E00"
 _BAND_COLOR = "#56B4E9"  # sky blue
 _EMPTY_CELL_COLOR = "#F2F2F2"
+
+#: The colours of departments (and components) told apart, in order: each a contrast of at least 3:1 on white, as a
+#: line needs (the default scheme's pale pink and yellow have less): Okabe–Ito's blue, vermillion and bluish green,
+#: then darker purple, indigo, olive, wine and brown.
+SERIES_COLORS = ("#0072B2", "#D55E00", "#009E73", "#AA4499", "#332288", "#7A7A00", "#882255", "#8C510A")
 
 _KIND_COLORS = {"total": _TOTAL_COLOR, "increase": _INCREASE_COLOR, "decrease": _DECREASE_COLOR, "flat": _NEUTRAL_COLOR}
 
@@ -473,7 +479,9 @@ def _series_colors(
     names = records.get_column(dept).drop_nulls().unique(maintain_order=True)
     if highlight is None and len(names) <= MAX_SERIES_COLORS:
         legend = None if len(names) <= 1 or named else alt.Legend(labelLimit=_LEGEND_LABEL_LIMIT)
-        color = alt.Color(f"{dept}:N", title=dept, legend=legend, sort=names.to_list())
+        color = alt.Color(
+            f"{dept}:N", title=dept, legend=legend, sort=names.to_list(), scale=alt.Scale(range=list(SERIES_COLORS))
+        )
         return records, {"color": color}, None
     if highlight is None:
         largest = records.filter(pl.col(amount).is_not_null()).sort(amount, descending=True, maintain_order=True)
@@ -1226,7 +1234,9 @@ def composition_chart(
         .encode(
             x=_year_x(year),
             y=y,
-            color=alt.Color(f"{component}:N", title=dimension_name, sort=order),
+            color=alt.Color(
+                f"{component}:N", title=dimension_name, sort=order, scale=alt.Scale(range=list(SERIES_COLORS))
+            ),
             order=alt.Order(f"{order_field}:Q", sort="ascending"),
             tooltip=[
                 alt.Tooltip(f"{dept}:N", title=dept),

@@ -1122,3 +1122,43 @@ def test_more_than_eight_components_keep_seven_and_add_up_the_rest() -> None:
     assert rows["其他"]["金额"] == 60.0
     assert rows["其他"]["占比"] == pytest.approx(6 / 55)
     assert sum(row["金额"] for row in rows.values()) == 550.0
+
+
+def _luminance(color: str) -> float:
+    """The WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _color_ranges(spec: dict[str, Any]) -> list[str]:
+    return [
+        color
+        for unit in _units(spec)
+        if isinstance(unit["encoding"].get("color", {}).get("scale", {}).get("range"), list)
+        for color in unit["encoding"]["color"]["scale"]["range"]
+    ]
+
+
+@pytest.mark.parametrize("count", [2, 8, 12])
+def test_line_colours_are_dark_enough_on_white(count: int) -> None:
+    # The default scheme's pale pink (#FF9DA7) and yellow lines were hard to read on white: none is lighter than
+    # #999999 (the grey of peers, 2.8:1); each department's own colour has a contrast of 3:1 or more.
+    trends = _many_departments(count)
+    limit = _luminance("#999999")
+    built = {
+        "totals": charts.totals_chart(_as_totals(trends)),
+        "trend": charts.trend_chart(trends),
+        "slope": charts.slope_chart(trends, 2023, 2024, measure="income_total"),
+    }
+    for name, chart in built.items():
+        colors = _color_ranges(_spec(chart))
+        assert colors, name
+        assert all(_luminance(color) <= limit + 1e-9 for color in colors), (name, colors)
+    assert len(set(charts.SERIES_COLORS)) == len(charts.SERIES_COLORS) == charts.MAX_SERIES_COLORS
+    assert all(1.05 / (_luminance(color) + 0.05) >= 3 for color in charts.SERIES_COLORS)
+
+
+def test_component_colours_are_dark_enough_on_white(structure: pl.DataFrame) -> None:
+    colors = _color_ranges(_spec(charts.composition_chart(structure, dimension="category")))
+    assert colors == list(charts.SERIES_COLORS)
