@@ -106,6 +106,7 @@ _FAMILY = "family"
 _COUNT = "count"
 _SERIES = "series"
 _DOT_LABEL = "dot_label"
+_KEY = "key"
 
 # (Chinese, English) of every text the charts show: the module's one table of labels. "group:key" entries label the
 # values of a group (sides, dimensions, severities, waterfall kinds, peer roles, units); templates take
@@ -145,6 +146,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     _COUNT: ("发现数", "Findings"),
     _SERIES: ("图例", "Legend"),
     _DOT_LABEL: ("数值标签", "Value label"),
+    _KEY: ("图例", "Key"),
     # Values.
     "side:income": ("收入", "Income"),
     "side:expenditure": ("支出", "Expenditure"),
@@ -194,6 +196,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "share_unit": ("占比", "share"),
     "rank_title": ("排名（由高到低）", "Rank (highest first)"),
     "peer_median": ("同组中位数", "Peer median"),
+    "peer_band": ("同组四分位区间（25%至75%分位）", "Peer interquartile range (25th to 75th percentile)"),
+    "peer_legend": ("同组：{group}（{count}个部门，含本部门）", "Peer group: {group} ({count}, this one included)"),
+    "peer_legend_groups": ("同组（各组分别计算）", "Peer groups (each on its own)"),
     "totals_title": ("年度收支总额（万元）", "Income and expenditure by year (10k yuan)"),
     "trend_title": ("{subject}变化趋势（万元）", "{subject}: trend (10k yuan)"),
     "multiples_title": ("{measure}：各部门变化趋势（万元）", "{measure}: trend by department (10k yuan)"),
@@ -278,7 +283,7 @@ _TOTAL_COLOR = "#0072B2"  # blue
 _NEUTRAL_COLOR = "#999999"  # grey
 _PEER_LINE_COLOR = _NEUTRAL_COLOR  # peers behind a highlighted department: the lightest a line may be on white
 _FOCUS_COLOR = "#D55E00"
-_BAND_COLOR = "#56B4E9"  # sky blue
+_BAND_COLOR = "#CCE9F8"  # sky blue #56B4E9 at 30 % on white: the legend's swatch is the band's colour
 _EMPTY_CELL_COLOR = "#F2F2F2"
 
 #: The colours of departments (and components) told apart, in order: each a contrast of at least 3:1 on white, as a
@@ -1285,6 +1290,38 @@ def _top_components(frame: pl.DataFrame, other: str) -> pl.DataFrame:
     )
 
 
+def _peer_key(dots: pl.DataFrame, words: Mapping[str, str], roles: Mapping[str, str]) -> tuple[str, alt.Color]:
+    """The field naming the band's and the median's marks, and the dots' colour with the one legend of every mark.
+
+    The legend names the dots (this department, its peers), the band (the group's quartiles, as
+    ``analytics.compare.peer_stats`` computes them: the 25th to 75th percentile of every member's value, this one's
+    included) and the median's line; its title names the group and how many are in it.
+    """
+    band_name, median_name, group = words["peer_band"], words["peer_median"], words[_GROUP]
+    group_names = dots.get_column(group).drop_nulls().unique(maintain_order=True)
+    title = (
+        words["peer_legend"].format(group=group_names[0], count=dots.height)
+        if len(group_names) == 1
+        else words["peer_legend_groups"]
+    )
+    shapes = json.dumps({band_name: "square", median_name: "M-0.15,-1H0.15V1H-0.15Z"}, ensure_ascii=False)
+    color = alt.Color(
+        f"{words[_ROLE]}:N",
+        scale=alt.Scale(
+            domain=[roles["focus"], roles["peer"], band_name, median_name],
+            range=[_FOCUS_COLOR, _NEUTRAL_COLOR, _BAND_COLOR, "#000000"],
+        ),
+        legend=alt.Legend(
+            title=title,
+            orient="bottom",
+            direction="vertical",
+            symbolOpacity=1,
+            symbolType=alt.ExprRef(f"{shapes}[datum.label] || 'circle'"),
+        ),
+    )
+    return words[_KEY], color
+
+
 # --- peers --------------------------------------------------------------------------------------------------------
 def peer_strip_chart(
     peers: pl.DataFrame,
@@ -1300,7 +1337,9 @@ def peer_strip_chart(
     """A department among its peers: one named row per department, largest first, the focus highlighted.
 
     Each row is a dot at the department's value, labelled with it; behind the dots, the peer group's band from the
-    first to the third quartile and its median (a tick per row, so the ticks form a line). The department names
+    first to the third quartile (the 25th to 75th percentile of every member's value, the focus department's
+    included) and its median (a tick per row, so the ticks form a line). A legend below names each: this
+    department, its peers, the band and the median; its title names the group and how many it has. The department names
     are the y axis, so every dot is named; the tooltip adds the rank among the peers, given only in a group of at
     least ``analytics.compare.MIN_PEER_GROUP`` departments (a smaller group's subtitle says why there is none).
     Only the focus department's peer group is drawn (every group when the focus is not in the frame). The value
@@ -1354,6 +1393,9 @@ def peer_strip_chart(
     ('人员经费：同组比较（2024年，万元）', ['同组仅3个部门（少于5个），不排名'])
     >>> [(row["部门"], row["角色"]) for row in spec["data"]["values"]]
     [('测试区丙局', '同组部门'), ('测试区乙局', '本部门'), ('测试区甲局', '同组部门')]
+    >>> key = spec["layer"][2]["encoding"]["color"]
+    >>> key["legend"]["title"], key["scale"]["domain"]
+    ('同组：区级部门（3个部门，含本部门）', ['本部门', '同组部门', '同组四分位区间（25%至75%分位）', '同组中位数'])
     >>> peer_strip_chart(peers, focus_department_id="b", measure="personnel", lang="en").to_dict()["title"]["text"]
     'Personnel costs among peers (2024, 10k yuan)'
     """
@@ -1429,23 +1471,29 @@ def peer_strip_chart(
         alt.Tooltip(f"{median_field}:Q", title=f"{median_field}{suffix}", format=value_format),
         alt.Tooltip(f"{q3}:Q", title=f"{q3}{suffix}", format=value_format),
     ]
+    key_field, key = _peer_key(dots, words, roles)
     base = alt.Chart()
-    band = base.mark_bar(color=_BAND_COLOR, opacity=0.3, height={"band": 1}).encode(
-        x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
-        x2=alt.X2(f"{q3}:Q"),
-        y=y,
-        tooltip=spread_tooltip,
+    band = (
+        base.transform_calculate(as_=key_field, calculate=json.dumps(words["peer_band"], ensure_ascii=False))
+        .mark_bar(height={"band": 1})
+        .encode(
+            x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
+            x2=alt.X2(f"{q3}:Q"),
+            y=y,
+            color=alt.Color(f"{key_field}:N"),
+            tooltip=spread_tooltip,
+        )
     )
-    median = base.mark_tick(color="#000000", thickness=2, bandSize=1, opacity=0.8).encode(
-        x=alt.X(f"{median_field}:Q"), y=y, tooltip=spread_tooltip
+    median = (
+        base.transform_calculate(as_=key_field, calculate=json.dumps(words["peer_median"], ensure_ascii=False))
+        .mark_tick(thickness=2, bandSize=1, opacity=0.8)
+        .encode(x=alt.X(f"{median_field}:Q"), y=y, color=alt.Color(f"{key_field}:N"), tooltip=spread_tooltip)
     )
     role_domain = [roles["focus"], roles["peer"]]
     points = base.mark_circle(opacity=0.9).encode(
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
         y=y,
-        color=alt.Color(
-            f"{role}:N", title=None, scale=alt.Scale(domain=role_domain, range=[_FOCUS_COLOR, _NEUTRAL_COLOR])
-        ),
+        color=key,
         size=alt.Size(f"{role}:N", legend=None, scale=alt.Scale(domain=role_domain, range=[180, 70])),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),

@@ -455,7 +455,7 @@ def test_peer_strip_chart_names_every_dot_and_highlights_the_focus(peers: pl.Dat
     assert dots["encoding"]["x"]["scale"]["zero"] is True
     assert dots["encoding"]["x"]["title"] == "人员经费（万元）"
     assert _channel(dots, "color") == ("角色", "nominal")
-    assert dots["encoding"]["color"]["scale"]["domain"] == ["本部门", "同组部门"]
+    assert dots["encoding"]["color"]["scale"]["domain"][:2] == ["本部门", "同组部门"]
     assert [row["部门"] for row in rows if row["角色"] == "本部门"] == [YI]
     focus = next(row for row in rows if row["角色"] == "本部门")
     assert (focus["排名"], focus["百分位"], focus["中位数"]) == ("4/5", 25.0, 400.0)
@@ -465,6 +465,39 @@ def test_peer_strip_chart_names_every_dot_and_highlights_the_focus(peers: pl.Dat
     # Every dot carries its value, formatted like the tooltip.
     assert values["transform"] == [{"calculate": "format(datum['数值'], ',.2f')", "as": "数值标签"}]
     assert _channel(values, "text") == ("数值标签", "nominal")
+
+
+@pytest.mark.parametrize("lang", charts.LANGUAGES)
+def test_peer_strip_chart_legend_says_what_the_band_is(peers: pl.DataFrame, lang: str) -> None:
+    # The band was unexplained: a legend names the dots, the band (the group's quartiles, as
+    # analytics.compare.peer_stats computes them) and the median, and its title names the group and its size.
+    spec = _spec(charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel", lang=lang))
+    band, median, dots, _ = spec["layer"]
+    zh = lang == "zh"
+    band_name = "同组四分位区间（25%至75%分位）" if zh else "Peer interquartile range (25th to 75th percentile)"
+    median_name = "同组中位数" if zh else "Peer median"
+    key = "图例" if zh else "Key"
+    assert band["encoding"]["color"] == {"field": key, "type": "nominal"}
+    color = dots["encoding"]["color"]
+    assert band["transform"] == [{"calculate": json.dumps(band_name, ensure_ascii=False), "as": key}]
+    assert median["transform"] == [{"calculate": json.dumps(median_name, ensure_ascii=False), "as": key}]
+    assert median["encoding"]["color"] == {"field": key, "type": "nominal"}
+    assert color["field"] == ("角色" if zh else "Role")
+    roles = ["本部门", "同组部门"] if zh else ["This department", "Peer department"]
+    assert color["scale"]["domain"] == [*roles, band_name, median_name]
+    assert len(set(color["scale"]["range"])) == 4
+    legend = color["legend"]
+    group = "区级行政单位"
+    assert legend["title"] == (
+        f"同组：{group}（5个部门，含本部门）" if zh else f"Peer group: {group} (5, this one included)"
+    )
+    # The band's swatch is a square, the median's a bar, the departments' circles.
+    assert band_name in legend["symbolType"]["expr"] and "circle" in legend["symbolType"]["expr"]
+    # The band is the 25th to 75th percentile of the group's values, focus included.
+    rows = _values(spec)
+    values = pl.Series([row["数值" if zh else "Value"] for row in rows])
+    q1, q3 = ("下四分位数", "上四分位数") if zh else ("Lower quartile", "Upper quartile")
+    assert {(row[q1], row[q3]) for row in rows} == {(values.quantile(0.25, "linear"), values.quantile(0.75, "linear"))}
 
 
 def test_peer_strip_chart_ranks_no_group_smaller_than_the_minimum(peers: pl.DataFrame) -> None:
@@ -857,7 +890,7 @@ def test_english_labels_of_values(decomposition: pl.DataFrame, structure: pl.Dat
     spread = {(row["Peer group"], row["Lower quartile"], row["Median"], row["Upper quartile"]) for row in _values(spec)}
     assert spread == {("District offices", 300.0, 400.0, 500.0)}
     assert dots["encoding"]["x"]["title"] == "Personnel costs (10k yuan)"
-    assert dots["encoding"]["color"]["scale"]["domain"] == ["This department", "Peer department"]
+    assert dots["encoding"]["color"]["scale"]["domain"][:2] == ["This department", "Peer department"]
     assert _tooltips(dots)["Median"]["title"] == "Peer median (10k yuan)"
     assert _tooltips(dots)["Rank"]["title"] == "Rank (highest first)"
 
