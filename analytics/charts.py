@@ -186,6 +186,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "year_of": ("{year}年", "{year}"),
     "name_prefix": ("{name}：", "{name}: "),
     "list_separator": ("、", ", "),
+    "and": ("与", " and "),
+    "lines_coincide": ("{measures}各年相同，两条线重合", "{measures} are the same every year: their lines coincide"),
     "context_separator": ("，", ", "),
     "all_measures": ("各项指标", "All measures"),
     "change_on_year": ("比上年增减", "Change on the year before"),
@@ -639,6 +641,10 @@ def trend_chart(
     ``MAX_SERIES_COLORS`` departments (or with ``highlight``) one department is coloured and labelled, the others
     are grey; a single department has no colour legend.
 
+    A single department's several measures are told apart by colour as well as by dash, line width, point shape and
+    size, so that lines on top of each other (收入 = 支出 in a balanced budget) still show both; the subtitle then
+    says they coincide (``收入合计与支出合计各年相同，两条线重合``).
+
     Parameters
     ----------
     trends
@@ -694,6 +700,20 @@ def trend_chart(
         _highlight_label(frame, highlight),
         words,
     )
+    measures = frame.get_column(c.MEASURE).n_unique()
+    measure_field, measure_order = words[_MEASURE], [_measure_label(name, lang) for name in shown]
+    by_measure = measures > 1 and frame.get_column(s.DEPARTMENT_ID).n_unique() == 1
+    if by_measure:
+        # One department's measures (收入 and 支出): each its own colour as well as its dash, width and point shape
+        # and size, so that two lines on top of each other (a balanced budget) still show both: a thin dashed line
+        # on a wide solid one, a small square in a large circle. Later measures are drawn on top.
+        series = {
+            "color": alt.Color(
+                f"{measure_field}:N", sort=measure_order, scale=alt.Scale(range=list(SERIES_COLORS)), legend=None
+            )
+        }
+        order = {name: i for i, name in enumerate(measure_order)}
+        records = records.sort(pl.col(measure_field).replace_strict(order, default=len(order)), maintain_order=True)
     base = alt.Chart().encode(
         x=_year_x(words[_YEAR]),
         y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT])),
@@ -701,20 +721,62 @@ def trend_chart(
         tooltip=_trend_tooltip(lang),
     )
     lines = base.mark_line()
-    if frame.get_column(c.MEASURE).n_unique() > 1:
-        # On the line layer only: a legend of the line mark shows dashes, one merged with points would not.
-        lines = lines.encode(
-            strokeDash=alt.StrokeDash(
-                f"{words[_MEASURE]}:N", title=words[_MEASURE], sort=[_measure_label(name, lang) for name in shown]
-            )
-        )
     points = base.mark_point(filled=True, size=50, opacity=1)
+    if measures > 1:
+        # On the line layer only: a legend of the line mark shows dashes, one merged with points would not.
+        lines = lines.encode(strokeDash=alt.StrokeDash(f"{measure_field}:N", title=measure_field, sort=measure_order))
+        points = points.encode(shape=alt.Shape(f"{measure_field}:N", sort=measure_order, legend=None))
+    if by_measure:
+        widths = alt.Scale(domain=measure_order, range=[4.5, 2][: len(measure_order)] + [2] * (len(measure_order) - 2))
+        sizes = alt.Scale(domain=measure_order, range=[110, 35][: len(measure_order)] + [35] * (len(measure_order) - 2))
+        # One legend, of the dashes, each drawn in its measure's colour (a legend per channel would be two).
+        legend = alt.Legend(
+            labelLimit=_LEGEND_LABEL_LIMIT,
+            symbolStrokeWidth=2.5,
+            symbolStrokeColor=alt.ExprRef("scale('color', datum.value)"),
+        )
+        lines = lines.encode(
+            strokeDash=alt.StrokeDash(f"{measure_field}:N", title=measure_field, sort=measure_order, legend=legend),
+            strokeWidth=alt.StrokeWidth(f"{measure_field}:N", scale=widths, legend=None),
+        )
+        points = points.encode(size=alt.Size(f"{measure_field}:N", scale=sizes, legend=None))
     labels = _amount_labels(base, words[_AMOUNT], words[_YEAR], only=None if focus is None else (words[_DEPT], focus))
+    notes = _coinciding(frame, shown, lang)
     return _finish(
         alt.layer(lines, points, labels, data=alt.Data(values=_records(records))).properties(
-            title=title, width=480, height=300
+            title=alt.TitleParams(title, subtitle=notes) if notes else title, width=480, height=300
         )
     )
+
+
+def _coinciding(frame: pl.DataFrame, shown: Sequence[str], lang: str) -> list[str]:
+    """Notes on measures whose lines lie on top of each other: equal in every year a department has them all (收入
+    and 支出 of a balanced budget), e.g. ``收入合计与支出合计各年相同，两条线重合``."""
+    if len(shown) < 2 or frame.is_empty():
+        return []
+    words = _words(lang)
+    years = (
+        frame.filter(pl.col(c.MEASURE).is_in(list(shown)))
+        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR)
+        .agg(
+            (pl.col(c.MEASURE).n_unique() == len(shown)).alias("_all"),
+            (pl.col(s.AMOUNT_YUAN).n_unique() == 1).alias("_equal"),
+        )
+        .filter(pl.col("_all"))
+        .group_by(s.DEPARTMENT_ID)
+        .agg(pl.col("_equal").all())
+    )
+    same = years.filter(pl.col("_equal")).get_column(s.DEPARTMENT_ID)
+    if same.is_empty():
+        return []
+    labels = [_measure_label(name, lang) for name in shown]
+    names = words["and"].join([labels[0], *(_in_sentence(label, lang) for label in labels[1:])])
+    note = words["lines_coincide"].format(measures=names)
+    if frame.get_column(s.DEPARTMENT_ID).n_unique() == 1:
+        return [note]
+    named = frame.filter(pl.col(s.DEPARTMENT_ID).is_in(same.implode())).select(_department_label(frame))
+    departments = words["list_separator"].join(named.to_series().unique(maintain_order=True))
+    return [words["name_prefix"].format(name=departments) + note]
 
 
 def small_multiples_chart(

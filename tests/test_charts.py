@@ -1195,3 +1195,58 @@ def test_line_colours_are_dark_enough_on_white(count: int) -> None:
 def test_component_colours_are_dark_enough_on_white(structure: pl.DataFrame) -> None:
     colors = _color_ranges(_spec(charts.composition_chart(structure, dimension="category")))
     assert colors == list(charts.SERIES_COLORS)
+
+
+def _balanced(*departments: str) -> pl.DataFrame:
+    """Income equal to expenditure in each of three years (a balanced budget), for each department."""
+    rows = [
+        (department, measure, year, amount)
+        for department in departments
+        for measure in ("income_total", "expenditure_total")
+        for year, amount in zip((2021, 2022, 2023), ("23302800.00", "16526200.00", "13701900.00"), strict=True)
+    ]
+    frame = pl.DataFrame(
+        rows, schema=[s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN], orient="row"
+    ).with_columns(pl.col(s.FISCAL_YEAR).cast(pl.Int32), pl.col(s.AMOUNT_YUAN).cast(s.MONEY))
+    return frame.with_columns(pl.col(s.DEPARTMENT_ID).replace_strict({"jia": JIA, "yi": YI}).alias(s.NAME))
+
+
+def test_trend_chart_shows_coinciding_income_and_expenditure() -> None:
+    # 收入 = 支出 in a balanced budget: one line hid the other. Each measure has its colour, dash, width, point
+    # shape and size; the wider solid line and larger point are drawn first, and the subtitle says they coincide.
+    spec = _spec(charts.trend_chart(_balanced("jia")))
+    assert spec["title"] == {
+        "text": "收入合计、支出合计变化趋势（万元）",
+        "subtitle": ["收入合计与支出合计各年相同，两条线重合"],
+    }
+    line, point, text = _units(spec)
+    order = ["收入合计", "支出合计"]
+    for unit in (line, point, text):
+        assert _channel(unit, "color") == ("指标", "nominal")
+    assert line["encoding"]["color"]["scale"]["range"] == list(charts.SERIES_COLORS)
+    assert line["encoding"]["color"]["sort"] == order
+    assert line["encoding"]["strokeDash"]["sort"] == order
+    assert line["encoding"]["strokeWidth"]["scale"] == {"domain": order, "range": [4.5, 2]}
+    assert point["encoding"]["size"]["scale"] == {"domain": order, "range": [110, 35]}
+    assert _channel(point, "shape") == ("指标", "nominal")
+    # One legend: the dashes, each in its measure's colour.
+    legend = line["encoding"]["strokeDash"]["legend"]
+    assert legend["symbolStrokeColor"] == {"expr": "scale('color', datum.value)"}
+    assert all(unit["encoding"]["color"].get("legend", None) is None for unit in (line, point, text))
+    assert [row["指标"] for row in _values(spec)] == ["收入合计"] * 3 + ["支出合计"] * 3
+    english = _spec(charts.trend_chart(_balanced("jia"), lang="en"))
+    assert english["title"]["subtitle"] == ["Income and expenditure are the same every year: their lines coincide"]
+
+
+def test_trend_chart_names_the_departments_whose_lines_coincide(trends: pl.DataFrame) -> None:
+    both = pl.concat([_balanced("yi"), trends.filter(pl.col(s.DEPARTMENT_ID) == "jia").select(_balanced("yi").columns)])
+    spec = _spec(charts.trend_chart(both))
+    assert spec["title"]["subtitle"] == [f"{YI}：收入合计与支出合计各年相同，两条线重合"]
+    # Several departments keep a colour each.
+    assert _channel(next(_units(spec)), "color") == ("部门", "nominal")
+    # Measures that differ in some year need no note.
+    assert spec_title(charts.trend_chart(trends)) == "收入合计、支出合计变化趋势（万元）"
+
+
+def spec_title(chart: alt.TopLevelMixin) -> object:
+    return _spec(chart)["title"]
