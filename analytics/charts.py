@@ -63,6 +63,7 @@ __all__ = [
     "slope_chart_gaps",
     "small_multiples_chart",
     "totals_chart",
+    "totals_multiples_chart",
     "trend_chart",
     "waterfall_chart",
 ]
@@ -202,6 +203,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "peer_legend": ("同组：{group}（{count}个部门，含本部门）", "Peer group: {group} ({count}, this one included)"),
     "peer_legend_groups": ("同组（各组分别计算）", "Peer groups (each on its own)"),
     "totals_title": ("年度收支总额（万元）", "Income and expenditure by year (10k yuan)"),
+    "totals_index_title": (
+        "年度收支总额指数（各部门首年=100）",
+        "Income and expenditure as an index (each department's first year = 100)",
+    ),
+    "totals_coincide": (
+        "{n}个部门的收入与支出各年相同，两条线重合：粗实线为{first}，细虚线为{second}",
+        "Income equals expenditure every year for {n} departments: wide solid line {first}, thin dashed {second}",
+    ),
+    "totals_multiples_title": (
+        "年度收支总额：各部门分图（纵轴各自从0起，万元）",
+        "Income and expenditure by department (each axis from zero, 10k yuan)",
+    ),
     "trend_title": ("{subject}变化趋势（万元）", "{subject}: trend (10k yuan)"),
     "multiples_title": ("{measure}：各部门变化趋势（万元）", "{measure}: trend by department (10k yuan)"),
     "slope_title": ("{measure}：{start}年与{end}年对比（万元）", "{measure}: {start} and {end} compared (10k yuan)"),
@@ -422,7 +435,7 @@ def _wan_title(words: Mapping[str, str], label: str) -> str:
     return _with_unit(words, label, words["unit:万元"])
 
 
-def _wan_y(field: str, title: str, *, grid: bool = True, **options: object) -> alt.Y:
+def _wan_y(field: str, title: str | None, *, grid: bool = True, **options: object) -> alt.Y:
     """A quantitative y of 万元 on a zero-based scale, thousands separators and no needless decimals on the axis."""
     options.setdefault("scale", alt.Scale(zero=True))
     return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_AXIS_WAN_FORMAT, grid=grid), **options)
@@ -507,8 +520,11 @@ def _series_colors(
     return records, {"color": color, "detail": alt.Detail(f"{dept}:N")}, highlight
 
 
-def _amount_labels(base: alt.Chart, field: str, year: str, *, only: tuple[str, str] | None = None) -> alt.Chart:
-    """Each point of ``base`` labelled with its amount in 万元 (``only``: where a field has a value).
+def _amount_labels(
+    base: alt.Chart, field: str, year: str, *, only: tuple[str, str] | None = None, value_format: str = _WAN_FORMAT
+) -> alt.Chart:
+    """Each point of ``base`` labelled with its amount in 万元, or its ``value_format`` (``only``: where a field has
+    a value).
 
     Labels of even years sit above their point, of odd years below it, so that neighbours on a narrow axis do not
     run into each other ("16,497.8615,621.11").
@@ -516,24 +532,32 @@ def _amount_labels(base: alt.Chart, field: str, year: str, *, only: tuple[str, s
     if only is not None:
         base = base.transform_filter(alt.datum[only[0]] == only[1])
     return base.mark_text(dy=alt.expr(f"datum['{year}'] % 2 ? 16 : -10"), fontSize=11).encode(
-        text=alt.Text(f"{field}:Q", format=_WAN_FORMAT)
+        text=alt.Text(f"{field}:Q", format=value_format)
     )
 
 
 def _year_x(field: str, **options: object) -> alt.X:
     """An ordinal x of years, labels upright."""
-    return alt.X(f"{field}:O", title=field, axis=alt.Axis(labelAngle=0), **options)
+    options.setdefault("title", field)
+    return alt.X(f"{field}:O", axis=alt.Axis(labelAngle=0), **options)
 
 
 # --- totals -------------------------------------------------------------------------------------------------------
 def totals_chart(
-    totals: pl.DataFrame, *, highlight: str | None = None, title: str | None = None, lang: str = "zh"
+    totals: pl.DataFrame,
+    *,
+    highlight: str | None = None,
+    indexed: bool = False,
+    title: str | None = None,
+    lang: str = "zh",
 ) -> alt.FacetChart:
     """Income and expenditure totals by year: one panel per side, one labelled line per department.
 
     Up to ``MAX_SERIES_COLORS`` departments each have a colour; with more (or with ``highlight``), one department
     is drawn and labelled in colour and the others are grey lines, named in the tooltip. Amounts are on a
-    zero-based axis.
+    zero-based axis. One very large department flattens every other line on a shared axis: ``indexed`` draws each
+    line as an index of its first year (= 100), titled so, on an axis from zero, the amounts in the tooltip; see
+    also ``totals_multiples_chart``.
 
     Parameters
     ----------
@@ -542,8 +566,13 @@ def totals_chart(
     highlight
         The department (id or name) to highlight; by default none up to ``MAX_SERIES_COLORS`` departments, the
         one with the largest amount beyond.
+    indexed
+        Draw each department's and side's amounts as an index, its first year's amount = 100 (none where that
+        amount is zero).
     title
-        Chart title; by default ``年度收支总额（万元）`` (in English ``Income and expenditure by year (10k yuan)``).
+        Chart title; by default ``年度收支总额（万元）`` (in English ``Income and expenditure by year (10k yuan)``),
+        indexed ``年度收支总额指数（各部门首年=100）`` (``Income and expenditure as an index (each department's first
+        year = 100)``).
     lang
         Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
 
@@ -561,23 +590,120 @@ def totals_chart(
     ('line', '口径')
     >>> totals_chart(yearly_totals(empty_frame("lines")), lang="en").to_dict(validate=True)["title"]
     'Income and expenditure by year (10k yuan)'
+    >>> spec = totals_chart(yearly_totals(empty_frame("lines")), indexed=True).to_dict(validate=True)
+    >>> spec["title"], spec["spec"]["layer"][0]["encoding"]["y"]["title"]
+    ('年度收支总额指数（各部门首年=100）', '指数（首年=100）')
     """
     words = _words(lang)
-    sides = _group("side", lang)
-    dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
+    dept, year, side, amount, index = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT, _INDEX))
+    frame = _totals_frame(totals, lang)
+    shown = index if indexed else amount
+    frame, series, focus = _series_colors(frame, dept, amount, _highlight_label(totals, highlight), words)
+    amount_title = _wan_title(words, amount)
+    if indexed:
+        y = alt.Y(f"{index}:Q", title=words["index_title"], scale=alt.Scale(zero=True), axis=alt.Axis(format=",.1~f"))
+    else:
+        y = _wan_y(amount, amount_title)
+    base = alt.Chart().encode(
+        x=_year_x(year),
+        y=y,
+        **series,
+        tooltip=[
+            alt.Tooltip(f"{dept}:N", title=dept),
+            alt.Tooltip(f"{side}:N", title=side),
+            alt.Tooltip(f"{year}:O", title=year),
+            _wan_tooltip(amount, amount_title),
+            *([alt.Tooltip(f"{index}:Q", title=words["index_title"], format=_INDEX_FORMAT)] if indexed else []),
+        ],
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
+    labels = _amount_labels(
+        base,
+        shown,
+        year,
+        only=None if focus is None else (dept, focus),
+        value_format=_INDEX_FORMAT if indexed else _WAN_FORMAT,
+    )
+    if title is None:
+        title = words["totals_index_title" if indexed else "totals_title"]
+    return _finish(
+        alt.layer(lines, labels, data=alt.Data(values=_records(frame)))
+        .properties(width=320, height=260)
+        .facet(column=alt.Column(f"{side}:N", title=None, sort=list(_group("side", lang).values())))
+        .properties(title=title)
+    )
+
+
+def _totals_frame(totals: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The records of a totals chart: department, year, side, amount in 万元 and the index of the department's and
+    side's first year (= 100; none where that year's amount is zero)."""
+    words = _words(lang)
+    dept, year, side, amount, index = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT, _INDEX))
     frame = totals.select(
         _department_label(totals).alias(dept),
         pl.col(s.FISCAL_YEAR).alias(year),
-        pl.col(s.SIDE).replace_strict(sides, default=pl.col(s.SIDE)).alias(side),
+        pl.col(s.SIDE).replace_strict(_group("side", lang), default=pl.col(s.SIDE)).alias(side),
         wan_yuan(s.AMOUNT_YUAN).alias(amount),
     )
-    frame, series, focus = _series_colors(frame, dept, amount, _highlight_label(totals, highlight), words)
-    records = frame.to_dicts()
+    first = pl.col(amount).sort_by(year).first().over(dept, side)
+    return frame.with_columns(pl.when(first != 0).then(pl.col(amount) / first * 100).alias(index))
+
+
+def totals_multiples_chart(
+    totals: pl.DataFrame, *, columns: int = 4, title: str | None = None, lang: str = "zh"
+) -> alt.FacetChart:
+    """Income and expenditure totals by year, one small panel per department, each with its own y scale from zero.
+
+    A very large department (a university's 50 亿) no longer flattens the others: each panel's scale fits its
+    department and starts at zero, so its changes look their size; the axis labels show that scales differ.
+    Panels are ordered by the department's largest amount, largest first. In a panel, income and expenditure each
+    have a colour, dash, width and point shape, so that the two lines of a balanced budget, one on the other, both
+    show.
+
+    Parameters
+    ----------
+    totals
+        The frame of ``analytics.compare.yearly_totals`` (with ``name`` when departments were joined).
+    columns
+        Panels per row.
+    title
+        Chart title; by default ``年度收支总额：各部门分图（纵轴各自从0起，万元）`` (in English
+        ``Income and expenditure by department (each axis from zero, 10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
+
+    Examples
+    --------
+    >>> from analytics.compare import yearly_totals
+    >>> from analytics.schema import empty_frame
+    >>> spec = totals_multiples_chart(yearly_totals(empty_frame("lines"))).to_dict(validate=True)
+    >>> spec["title"], spec["resolve"]["scale"]["y"], spec["columns"]
+    ('年度收支总额：各部门分图（纵轴各自从0起，万元）', 'independent', 4)
+    """
+    words = _words(lang)
+    dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
+    frame = _totals_frame(totals, lang)
+    departments = (
+        frame.group_by(dept)
+        .agg(pl.col(amount).max())
+        .sort([amount, dept], descending=[True, False], nulls_last=True)
+        .get_column(dept)
+        .to_list()
+    )
+    sides = list(_group("side", lang).values())
     amount_title = _wan_title(words, amount)
+    # No axis titles: the chart's title says what and in which unit, the panels' headers whose.
     base = alt.Chart().encode(
-        x=_year_x(year),
-        y=_wan_y(amount, amount_title),
-        **series,
+        x=_year_x(year, title=None),
+        y=_wan_y(amount, None),
+        color=alt.Color(
+            f"{side}:N", sort=sides, scale=alt.Scale(domain=sides, range=list(SERIES_COLORS[:2])), legend=None
+        ),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{side}:N", title=side),
@@ -585,13 +711,46 @@ def totals_chart(
             _wan_tooltip(amount, amount_title),
         ],
     )
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    labels = _amount_labels(base, amount, year, only=None if focus is None else (dept, focus))
+    # One legend, of the dashes, each in its side's colour; the first side drawn wide and solid, the second thin
+    # and dashed on top of it.
+    legend = alt.Legend(
+        title=side,
+        orient="top",
+        symbolStrokeWidth=2.5,
+        symbolStrokeColor=alt.ExprRef("scale('color', datum.value)"),
+    )
+    lines = base.mark_line().encode(
+        strokeDash=alt.StrokeDash(f"{side}:N", sort=sides, legend=legend),
+        strokeWidth=alt.StrokeWidth(f"{side}:N", scale=alt.Scale(domain=sides, range=[4, 1.8]), legend=None),
+    )
+    points = base.mark_point(filled=True, opacity=1).encode(
+        shape=alt.Shape(f"{side}:N", sort=sides, legend=None),
+        size=alt.Size(f"{side}:N", scale=alt.Scale(domain=sides, range=[80, 25]), legend=None),
+    )
+    order = {name: i for i, name in enumerate(sides)}
+    records = frame.sort(pl.col(side).replace_strict(order, default=len(order)), year, maintain_order=True)
+    balanced = (
+        frame.group_by(dept, year)
+        .agg(((pl.col(side).n_unique() == len(sides)) & (pl.col(amount).n_unique() == 1)).alias("_same"))
+        .group_by(dept)
+        .agg(pl.col("_same").all())
+        .get_column("_same")
+        .sum()
+    )
+    first, second = (_in_sentence(name, lang) for name in sides)
+    notes = [words["totals_coincide"].format(n=balanced, first=first, second=second)] if balanced else []
+    if title is None:
+        title = words["totals_multiples_title"]
     return _finish(
-        alt.layer(lines, labels, data=alt.Data(values=records))
-        .properties(width=320, height=260)
-        .facet(column=alt.Column(f"{side}:N", title=None, sort=list(sides.values())))
-        .properties(title=title if title is not None else words["totals_title"])
+        alt.layer(lines, points, data=alt.Data(values=_records(records)))
+        .properties(width=190, height=120)
+        .facet(
+            facet=alt.Facet(f"{dept}:N", title=None, sort=departments, header=alt.Header(labelLimit=230)),
+            columns=columns,
+            spacing={"row": 30, "column": 36},
+        )
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=alt.TitleParams(title, subtitle=notes) if notes else title)
     )
 
 

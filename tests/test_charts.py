@@ -202,6 +202,86 @@ def test_totals_chart_keeps_working() -> None:
     assert [(row["口径"], row["金额"]) for row in _values(spec)] == [("收入", 1370.19), ("支出", 1360.0)]
 
 
+def _university_and_bureau() -> pl.DataFrame:
+    """A university of about 50亿 beside a bureau of 1,000 万元, two years each, income equal to expenditure."""
+    rows = [
+        (department, name, year, side, amount)
+        for department, name, amounts in (
+            ("uni", "测试大学", ("5000000000.00", "5570000000.00")),
+            ("jia", JIA, ("10000000.00", "9000000.00")),
+        )
+        for year, amount in zip((2023, 2024), amounts, strict=True)
+        for side in ("income", "expenditure")
+    ]
+    return pl.DataFrame(
+        rows, schema=[s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN], orient="row"
+    ).with_columns(pl.col(s.FISCAL_YEAR).cast(pl.Int32), pl.col(s.AMOUNT_YUAN).cast(s.MONEY))
+
+
+def test_totals_multiples_give_each_department_its_own_zero_based_axis() -> None:
+    # One very large department flattened every other line on a shared axis: a panel each, y scales independent,
+    # every one from zero, the largest department first.
+    chart = charts.totals_multiples_chart(_university_and_bureau())
+    spec = _spec(chart)
+    assert spec["title"] == {
+        "text": "年度收支总额：各部门分图（纵轴各自从0起，万元）",
+        "subtitle": ["2个部门的收入与支出各年相同，两条线重合：粗实线为收入，细虚线为支出"],
+    }
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert spec["facet"]["field"] == "部门"
+    assert spec["facet"]["sort"] == ["测试大学", JIA]
+    line, point = _units(spec)
+    for unit in (line, point):
+        assert _channel(unit, "y") == ("金额", "quantitative")
+        assert unit["encoding"]["y"]["scale"]["zero"] is True
+        assert _channel(unit, "color") == ("口径", "nominal")
+    assert line["encoding"]["color"]["scale"] == {"domain": ["收入", "支出"], "range": list(charts.SERIES_COLORS[:2])}
+    assert line["encoding"]["strokeWidth"]["scale"] == {"domain": ["收入", "支出"], "range": [4, 1.8]}
+    assert _channel(point, "shape") == ("口径", "nominal")
+    assert line["encoding"]["strokeDash"]["legend"]["symbolStrokeColor"] == {"expr": "scale('color', datum.value)"}
+    assert _tooltips(line)["金额"]["title"] == "金额（万元）"
+    # Drawn: the bureau's axis reaches its own 1,000 万元, the university's 557,000.
+    svg = charts.render_svg(chart)
+    ticks = set(re.findall(r">([\d,]+)</text>", svg))
+    assert {"1,000", "500,000"} <= ticks
+    assert "收入" in svg and "支出" in svg  # the legend
+
+
+def test_totals_multiples_in_english_and_empty() -> None:
+    spec = _spec(charts.totals_multiples_chart(_totals(), lang="en"))
+    assert spec["title"] == "Income and expenditure by department (each axis from zero, 10k yuan)"
+    assert not re.search(r"[\u4e00-\u9fff]", json.dumps(spec, ensure_ascii=False))
+    assert _spec(charts.totals_multiples_chart(pl.DataFrame(schema=_totals().schema)))["data"]["values"] == []
+
+
+def test_totals_chart_indexed_to_the_first_year() -> None:
+    spec = _spec(charts.totals_chart(_university_and_bureau(), indexed=True))
+    assert spec["title"] == "年度收支总额指数（各部门首年=100）"
+    line, text = _units(spec)
+    assert _channel(line, "y") == ("指数", "quantitative")
+    assert line["encoding"]["y"]["title"] == "指数（首年=100）"
+    assert line["encoding"]["y"]["scale"]["zero"] is True
+    assert _tooltips(line)["金额"]["title"] == "金额（万元）"
+    assert _tooltips(line)["指数"]["title"] == "指数（首年=100）"
+    assert text["encoding"]["text"] == {"field": "指数", "format": ",.1f", "type": "quantitative"}
+    index = {(row["部门"], row["口径"], row["年度"]): row["指数"] for row in _values(spec)}
+    assert index[JIA, "收入", 2023] == 100.0 and index[JIA, "支出", 2024] == pytest.approx(90.0)
+    assert index["测试大学", "收入", 2024] == pytest.approx(111.4)
+    # A first year of zero has no index.
+    zero = _university_and_bureau().with_columns(
+        pl.when((pl.col(s.DEPARTMENT_ID) == "jia") & (pl.col(s.FISCAL_YEAR) == 2023))
+        .then(pl.lit(Decimal("0.00")))
+        .otherwise(pl.col(s.AMOUNT_YUAN))
+        .cast(s.MONEY)
+        .alias(s.AMOUNT_YUAN)
+    )
+    assert {row["指数"] for row in _values(_spec(charts.totals_chart(zero, indexed=True))) if row["部门"] == JIA} == {
+        None
+    }
+    english = _spec(charts.totals_chart(_totals(), indexed=True, lang="en"))
+    assert english["title"] == "Income and expenditure as an index (each department's first year = 100)"
+
+
 # --- trends -------------------------------------------------------------------------------------------------------
 def test_trend_chart_lines_points_labels_and_tooltips(trends: pl.DataFrame) -> None:
     spec = _spec(charts.trend_chart(trends))
