@@ -125,6 +125,7 @@ def _choices() -> tuple[str, str, str, int] | None:
         t("pick_department"),
         names,
         encode=options.get,
+        placeholder=t("choose_one"),
         key="explore_department",
         on_change=_reset_path,
     )
@@ -143,6 +144,7 @@ def _choices() -> tuple[str, str, str, int] | None:
         "year",
         t("explore_year"),
         list(reversed(years)),
+        placeholder=t("choose_one"),
         key=f"explore_year_{department_id}_{classification}_{phase}",
         on_change=_reset_path,
     )
@@ -267,7 +269,12 @@ def _search() -> None:
         st.text_input, "q", t("explore_query"), placeholder=t("explore_query_placeholder"), key="explore_query"
     )
     kinds = st.multiselect(
-        t("explore_kinds"), list(KINDS), default=list(KINDS), format_func=kind_labels.get, key="explore_kinds"
+        t("explore_kinds"),
+        list(KINDS),
+        default=list(KINDS),
+        format_func=kind_labels.get,
+        placeholder=t("choose_many"),
+        key="explore_kinds",
     )
     if not query.strip():
         st.caption(t("explore_search_hint"))

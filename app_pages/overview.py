@@ -44,7 +44,7 @@ st.subheader(t("totals"))
 options = _data.department_options()
 choice = bound(
     st.selectbox, "dept", t("pick_department"), [t("all_departments"), *options],
-    encode=lambda n: options.get(n, "all"), key="overview_department",
+    encode=lambda n: options.get(n, "all"), placeholder=t("choose_one"), key="overview_department",
 )  # fmt: skip
 department_id = options.get(choice)
 row = None if department_id is None else inventory_row(department_id)
@@ -78,7 +78,13 @@ else:
     highlight = None
     if view != "multiples" and department_id is None and len(names) > charts.MAX_SERIES_COLORS:
         # More departments than colours a reader can tell apart: one in colour, the others grey.
-        highlight = st.selectbox(t("highlight_department"), names, key="overview_highlight", help=t("highlight_help"))
+        highlight = st.selectbox(
+            t("highlight_department"),
+            names,
+            placeholder=t("choose_one"),
+            key="overview_highlight",
+            help=t("highlight_help"),
+        )
     if view == "multiples":
         chart = charts.totals_multiples_chart(shown, lang=lang())
         st.caption(
@@ -207,7 +213,9 @@ else:
         f" · {scopes.get(row[s.SCOPE], row[s.SCOPE])}"
         for row in scores.select("disclosure_id", s.NAME, s.FISCAL_YEAR, s.PHASE, s.SCOPE).iter_rows(named=True)
     }
-    picked = st.selectbox(t("pick_score_disclosure"), list(labels), format_func=labels.get, key="score_pick")
+    picked = st.selectbox(
+        t("pick_score_disclosure"), list(labels), format_func=labels.get, placeholder=t("choose_one"), key="score_pick"
+    )
     items = _data.disclosure_score_items().filter(pl.col("disclosure_id") == picked)
     suffix = "en" if english() else "zh"
     st.dataframe(
