@@ -697,13 +697,21 @@ def totals_multiples_chart(
     )
     sides = list(_group("side", lang).values())
     amount_title = _wan_title(words, amount)
+    # One legend for every channel of the sides (a legend turned off on one turns off the merged one): the first
+    # side drawn wide and solid with a large point, the second thin and dashed with a small one, on top of it.
+    legend = alt.Legend(title=side, orient="bottom", direction="horizontal", symbolStrokeWidth=2.5)
+
+    def by(channel: type[alt.FieldChannelMixin], **options: object) -> alt.FieldChannelMixin:
+        return channel(f"{side}:N", title=side, sort=sides, legend=legend, **options)
+
     # No axis titles: the chart's title says what and in which unit, the panels' headers whose.
     base = alt.Chart().encode(
         x=_year_x(year, title=None),
-        y=_wan_y(amount, None),
-        color=alt.Color(
-            f"{side}:N", sort=sides, scale=alt.Scale(domain=sides, range=list(SERIES_COLORS[:2])), legend=None
+        # Few ticks: a small panel's labels must not crowd out each other (a dropped one leaves a gap).
+        y=alt.Y(
+            f"{amount}:Q", title=None, scale=alt.Scale(zero=True), axis=alt.Axis(format=_AXIS_WAN_FORMAT, tickCount=3)
         ),
+        color=by(alt.Color, scale=alt.Scale(domain=sides, range=list(SERIES_COLORS[:2]))),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{side}:N", title=side),
@@ -711,21 +719,11 @@ def totals_multiples_chart(
             _wan_tooltip(amount, amount_title),
         ],
     )
-    # One legend, of the dashes, each in its side's colour; the first side drawn wide and solid, the second thin
-    # and dashed on top of it.
-    legend = alt.Legend(
-        title=side,
-        orient="top",
-        symbolStrokeWidth=2.5,
-        symbolStrokeColor=alt.ExprRef("scale('color', datum.value)"),
-    )
     lines = base.mark_line().encode(
-        strokeDash=alt.StrokeDash(f"{side}:N", sort=sides, legend=legend),
-        strokeWidth=alt.StrokeWidth(f"{side}:N", scale=alt.Scale(domain=sides, range=[4, 1.8]), legend=None),
+        strokeDash=by(alt.StrokeDash), strokeWidth=by(alt.StrokeWidth, scale=alt.Scale(domain=sides, range=[4, 1.8]))
     )
     points = base.mark_point(filled=True, opacity=1).encode(
-        shape=alt.Shape(f"{side}:N", sort=sides, legend=None),
-        size=alt.Size(f"{side}:N", scale=alt.Scale(domain=sides, range=[80, 25]), legend=None),
+        shape=by(alt.Shape), size=by(alt.Size, scale=alt.Scale(domain=sides, range=[80, 25]))
     )
     order = {name: i for i, name in enumerate(sides)}
     records = frame.sort(pl.col(side).replace_strict(order, default=len(order)), year, maintain_order=True)
@@ -743,11 +741,11 @@ def totals_multiples_chart(
         title = words["totals_multiples_title"]
     return _finish(
         alt.layer(lines, points, data=alt.Data(values=_records(records)))
-        .properties(width=190, height=120)
+        .properties(width=150, height=130)
         .facet(
             facet=alt.Facet(f"{dept}:N", title=None, sort=departments, header=alt.Header(labelLimit=230)),
             columns=columns,
-            spacing={"row": 30, "column": 36},
+            spacing={"row": 30, "column": 24},
         )
         .resolve_scale(x="independent", y="independent")
         .properties(title=alt.TitleParams(title, subtitle=notes) if notes else title)
@@ -862,15 +860,17 @@ def trend_chart(
     measures = frame.get_column(c.MEASURE).n_unique()
     measure_field, measure_order = words[_MEASURE], [_measure_label(name, lang) for name in shown]
     by_measure = measures > 1 and frame.get_column(s.DEPARTMENT_ID).n_unique() == 1
+    # Every channel of the measures shares one legend (a legend turned off on one channel turns off the merged one).
+    legend = alt.Legend(title=measure_field, labelLimit=_LEGEND_LABEL_LIMIT, symbolStrokeWidth=2.5)
+
+    def by(channel: type[alt.FieldChannelMixin], **options: object) -> alt.FieldChannelMixin:
+        return channel(f"{measure_field}:N", title=measure_field, sort=measure_order, legend=legend, **options)
+
     if by_measure:
         # One department's measures (收入 and 支出): each its own colour as well as its dash, width and point shape
         # and size, so that two lines on top of each other (a balanced budget) still show both: a thin dashed line
         # on a wide solid one, a small square in a large circle. Later measures are drawn on top.
-        series = {
-            "color": alt.Color(
-                f"{measure_field}:N", sort=measure_order, scale=alt.Scale(range=list(SERIES_COLORS)), legend=None
-            )
-        }
+        series = {"color": by(alt.Color, scale=alt.Scale(range=list(SERIES_COLORS)))}
         order = {name: i for i, name in enumerate(measure_order)}
         records = records.sort(pl.col(measure_field).replace_strict(order, default=len(order)), maintain_order=True)
     base = alt.Chart().encode(
@@ -882,23 +882,12 @@ def trend_chart(
     lines = base.mark_line()
     points = base.mark_point(filled=True, size=50, opacity=1)
     if measures > 1:
-        # On the line layer only: a legend of the line mark shows dashes, one merged with points would not.
-        lines = lines.encode(strokeDash=alt.StrokeDash(f"{measure_field}:N", title=measure_field, sort=measure_order))
-        points = points.encode(shape=alt.Shape(f"{measure_field}:N", sort=measure_order, legend=None))
+        lines = lines.encode(strokeDash=by(alt.StrokeDash))
+        points = points.encode(shape=by(alt.Shape))
     if by_measure:
-        widths = alt.Scale(domain=measure_order, range=[4.5, 2][: len(measure_order)] + [2] * (len(measure_order) - 2))
-        sizes = alt.Scale(domain=measure_order, range=[110, 35][: len(measure_order)] + [35] * (len(measure_order) - 2))
-        # One legend, of the dashes, each drawn in its measure's colour (a legend per channel would be two).
-        legend = alt.Legend(
-            labelLimit=_LEGEND_LABEL_LIMIT,
-            symbolStrokeWidth=2.5,
-            symbolStrokeColor=alt.ExprRef("scale('color', datum.value)"),
-        )
-        lines = lines.encode(
-            strokeDash=alt.StrokeDash(f"{measure_field}:N", title=measure_field, sort=measure_order, legend=legend),
-            strokeWidth=alt.StrokeWidth(f"{measure_field}:N", scale=widths, legend=None),
-        )
-        points = points.encode(size=alt.Size(f"{measure_field}:N", scale=sizes, legend=None))
+        rest = len(measure_order) - 2
+        lines = lines.encode(strokeWidth=by(alt.StrokeWidth, scale=alt.Scale(range=[4.5, 2, *[2] * rest])))
+        points = points.encode(size=by(alt.Size, scale=alt.Scale(range=[110, 35, *[35] * rest])))
     labels = _amount_labels(base, words[_AMOUNT], words[_YEAR], only=None if focus is None else (words[_DEPT], focus))
     notes = _coinciding(frame, shown, lang)
     return _finish(

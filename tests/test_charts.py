@@ -238,12 +238,15 @@ def test_totals_multiples_give_each_department_its_own_zero_based_axis() -> None
     assert line["encoding"]["color"]["scale"] == {"domain": ["收入", "支出"], "range": list(charts.SERIES_COLORS[:2])}
     assert line["encoding"]["strokeWidth"]["scale"] == {"domain": ["收入", "支出"], "range": [4, 1.8]}
     assert _channel(point, "shape") == ("口径", "nominal")
-    assert line["encoding"]["strokeDash"]["legend"]["symbolStrokeColor"] == {"expr": "scale('color', datum.value)"}
+    legends = [unit["encoding"][name]["legend"] for unit in (line, point) for name in ("color",)]
+    legends += [line["encoding"][name]["legend"] for name in ("strokeDash", "strokeWidth")]
+    legends += [point["encoding"][name]["legend"] for name in ("shape", "size")]
+    assert all(legend == legends[0] and legend["title"] == "口径" for legend in legends)
     assert _tooltips(line)["金额"]["title"] == "金额（万元）"
-    # Drawn: the bureau's axis reaches its own 1,000 万元, the university's 557,000.
+    # Drawn: the bureau's axis reaches its own 1,000 万元, the university's 400,000 and more.
     svg = charts.render_svg(chart)
     ticks = set(re.findall(r">([\d,]+)</text>", svg))
-    assert {"1,000", "500,000"} <= ticks
+    assert {"1,000", "400,000"} <= ticks
     assert "收入" in svg and "支出" in svg  # the legend
 
 
@@ -1168,9 +1171,12 @@ def test_more_than_eight_departments_highlight_one_against_grey_peers(builder: s
 def test_a_highlight_with_few_departments_greys_the_others(trends: pl.DataFrame) -> None:
     spec = _spec(charts.trend_chart(trends, measure="income_total", highlight="yi"))
     assert next(_units(spec))["encoding"]["color"]["scale"]["domain"] == [YI, "其他1个部门（灰色）"]
-    # A single department needs no colour legend.
-    spec = _spec(charts.trend_chart(trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")))
+    # A single department needs no colour legend of departments: one measure has none, several have their own.
+    jia = trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")
+    spec = _spec(charts.trend_chart(jia, measure="income_total"))
     assert next(_units(spec))["encoding"]["color"]["legend"] is None
+    spec = _spec(charts.trend_chart(jia))
+    assert next(_units(spec))["encoding"]["color"]["field"] == "指标"
 
 
 def test_slope_chart_names_every_department_it_cannot_draw() -> None:
@@ -1306,13 +1312,17 @@ def test_trend_chart_shows_coinciding_income_and_expenditure() -> None:
     assert line["encoding"]["color"]["scale"]["range"] == list(charts.SERIES_COLORS)
     assert line["encoding"]["color"]["sort"] == order
     assert line["encoding"]["strokeDash"]["sort"] == order
-    assert line["encoding"]["strokeWidth"]["scale"] == {"domain": order, "range": [4.5, 2]}
-    assert point["encoding"]["size"]["scale"] == {"domain": order, "range": [110, 35]}
+    assert line["encoding"]["strokeWidth"]["scale"] == {"range": [4.5, 2]}
+    assert point["encoding"]["size"]["scale"] == {"range": [110, 35]}
     assert _channel(point, "shape") == ("指标", "nominal")
-    # One legend: the dashes, each in its measure's colour.
-    legend = line["encoding"]["strokeDash"]["legend"]
-    assert legend["symbolStrokeColor"] == {"expr": "scale('color', datum.value)"}
-    assert all(unit["encoding"]["color"].get("legend", None) is None for unit in (line, point, text))
+    # One legend: every channel of the measures has the same, sorted alike (a legend turned off on one channel
+    # turns off the merged one in the browser's Vega-Lite).
+    channels = [line["encoding"][name] for name in ("color", "strokeDash", "strokeWidth")]
+    channels += [point["encoding"][name] for name in ("color", "shape", "size")]
+    assert all(channel["field"] == "指标" and channel["sort"] == order for channel in channels)
+    assert all(
+        channel["legend"] == {"labelLimit": 360, "symbolStrokeWidth": 2.5, "title": "指标"} for channel in channels
+    )
     assert [row["指标"] for row in _values(spec)] == ["收入合计"] * 3 + ["支出合计"] * 3
     english = _spec(charts.trend_chart(_balanced("jia"), lang="en"))
     assert english["title"]["subtitle"] == ["Income and expenditure are the same every year: their lines coincide"]
