@@ -29,7 +29,6 @@ import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from itertools import chain
 from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
@@ -279,7 +278,9 @@ MAX_SERIES_COLORS = 8
 _LEGEND_LABEL_LIMIT = 360
 _AXIS_LABEL_LIMIT = 280
 _SLOPE_WIDTH = 620
-_HEATMAP_STEP = 90
+# A column of the findings heat map, and the widest line of its heading (five Chinese characters at 12 px).
+_HEATMAP_STEP = 72
+_HEATMAP_LINE = 62
 _HEATMAP_LABEL_SIZE = 12
 
 _WAN_FORMAT = ",.2f"
@@ -1819,22 +1820,24 @@ def flags_heatmap(
         )
     )
     headings = list(family_labels.values())
-    lines = {heading: _heading_lines(heading) for heading in headings}
-    # Every heading shown: no label is dropped for overlapping its neighbour (the axes' default), each column is
-    # wide enough for its heading's longest line, and a long English heading is broken into lines.
-    step = max(_HEATMAP_STEP, *(_text_width(line, _HEATMAP_LABEL_SIZE) + 12 for line in chain(*lines.values())))
+    # Every heading shown: no label is dropped for overlapping its neighbour (the axes' default). A Chinese heading
+    # is broken into lines as wide as a column (文字说明 / 与数字); English ones, whose words are long, are slanted.
+    english = lang == "en"
+    lines = {heading: [heading] if english else _heading_lines(heading, _HEATMAP_LINE) for heading in headings}
+    step = _HEATMAP_STEP
     x = alt.X(
         f"{family}:N",
         title=family,
         scale=alt.Scale(domain=headings),
         axis=alt.Axis(
-            labelAngle=0,
+            labelAngle=-35 if english else 0,
+            labelAlign="left" if english else "center",
             orient="top",
             labelOverlap=False,
             labelFontSize=_HEATMAP_LABEL_SIZE,
             # Lines of a label run downwards from its first: the first is raised by the lines below it.
             labelPadding=4 + round(1.25 * _HEATMAP_LABEL_SIZE) * (max(map(len, lines.values()), default=1) - 1),
-            labelLimit=step,
+            labelLimit=240 if english else step,
             labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.value] || datum.label",
         ),
     )
@@ -1877,15 +1880,12 @@ def _text_width(text: str, size: int) -> int:
     return round(sum(size if ord(char) > 0x2E7F else 0.6 * size for char in text))
 
 
-def _heading_lines(heading: str, width: int = 14) -> list[str]:
-    """A column heading in lines of about ``width`` Latin characters, broken between words (CJK text is short)."""
-    lines: list[str] = []
-    for word in heading.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines
+def _heading_lines(heading: str, width: int) -> list[str]:
+    """A Chinese column heading in lines of at most ``width`` pixels (at ``_HEATMAP_LABEL_SIZE``), of as even a
+    length as can be: ``文字说明与数字`` is ``文字说明`` and ``与数字``."""
+    count = -(-_text_width(heading, _HEATMAP_LABEL_SIZE) // width)
+    per = -(-len(heading) // max(count, 1))
+    return [heading[start : start + per] for start in range(0, len(heading), per)] or [heading]
 
 
 # --- images -------------------------------------------------------------------------------------------------------

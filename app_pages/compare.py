@@ -130,4 +130,5 @@ else:
 
 st.subheader(t("heatmap"))
 heatmap = charts.flags_heatmap(dataset.flags, departments=dataset.departments, lang=language)
-st.altair_chart(heatmap, key="compare_heatmap")
+# At its own width: stretched or squeezed to the page, its columns would no longer fit their headings.
+st.altair_chart(heatmap, width="content", key="compare_heatmap")
