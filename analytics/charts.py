@@ -49,6 +49,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_SERIES_COLORS",
     "MEASURE_LABELS",
+    "SERIES_COLORS",
     "SEVERITY_LABELS",
     "SIDE_LABELS",
     "cjk_font_directories",
@@ -61,6 +62,7 @@ __all__ = [
     "slope_chart_gaps",
     "small_multiples_chart",
     "totals_chart",
+    "totals_multiples_chart",
     "trend_chart",
     "waterfall_chart",
 ]
@@ -104,6 +106,7 @@ _FAMILY = "family"
 _COUNT = "count"
 _SERIES = "series"
 _DOT_LABEL = "dot_label"
+_KEY = "key"
 
 # (Chinese, English) of every text the charts show: the module's one table of labels. "group:key" entries label the
 # values of a group (sides, dimensions, severities, waterfall kinds, peer roles, units); templates take
@@ -143,6 +146,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     _COUNT: ("发现数", "Findings"),
     _SERIES: ("图例", "Legend"),
     _DOT_LABEL: ("数值标签", "Value label"),
+    _KEY: ("图例", "Key"),
     # Values.
     # Codes of the dataset, by their labels in analytics.labels.
     **{f"side:{side}": pair for side, pair in labels.SIDES.items()},
@@ -179,6 +183,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "year_of": ("{year}年", "{year}"),
     "name_prefix": ("{name}：", "{name}: "),
     "list_separator": ("、", ", "),
+    "and": ("与", " and "),
+    "lines_coincide": ("{measures}各年相同，两条线重合", "{measures} are the same every year: their lines coincide"),
     "context_separator": ("，", ", "),
     "all_measures": ("各项指标", "All measures"),
     "change_on_year": ("比上年增减", "Change on the year before"),
@@ -189,7 +195,22 @@ _LABELS: dict[str, tuple[str, str]] = {
     "share_unit": ("占比", "share"),
     "rank_title": ("排名（由高到低）", "Rank (highest first)"),
     "peer_median": ("同组中位数", "Peer median"),
+    "peer_band": ("同组四分位区间（25%至75%分位）", "Peer interquartile range (25th to 75th percentile)"),
+    "peer_legend": ("同组：{group}（{count}个部门，含本部门）", "Peer group: {group} ({count}, this one included)"),
+    "peer_legend_groups": ("同组（各组分别计算）", "Peer groups (each on its own)"),
     "totals_title": ("年度收支总额（万元）", "Income and expenditure by year (10k yuan)"),
+    "totals_index_title": (
+        "年度收支总额指数（各部门首年=100）",
+        "Income and expenditure as an index (each department's first year = 100)",
+    ),
+    "totals_coincide": (
+        "{n}个部门的收入与支出各年相同，两条线重合：粗实线为{first}，细虚线为{second}",
+        "Income equals expenditure every year for {n} departments: wide solid line {first}, thin dashed {second}",
+    ),
+    "totals_multiples_title": (
+        "年度收支总额：各部门分图（纵轴各自从0起，万元）",
+        "Income and expenditure by department (each axis from zero, 10k yuan)",
+    ),
     "trend_title": ("{subject}变化趋势（万元）", "{subject}: trend (10k yuan)"),
     "multiples_title": ("{measure}：各部门变化趋势（万元）", "{measure}: trend by department (10k yuan)"),
     "slope_title": ("{measure}：{start}年与{end}年对比（万元）", "{measure}: {start} and {end} compared (10k yuan)"),
@@ -254,6 +275,10 @@ MAX_SERIES_COLORS = 8
 _LEGEND_LABEL_LIMIT = 360
 _AXIS_LABEL_LIMIT = 280
 _SLOPE_WIDTH = 620
+# A column of the findings heat map, and the widest line of its heading (five Chinese characters at 12 px).
+_HEATMAP_STEP = 72
+_HEATMAP_LINE = 62
+_HEATMAP_LABEL_SIZE = 12
 
 _WAN_FORMAT = ",.2f"
 # Axis ticks: thousands separators, decimals only where a tick has them (30,000 not 30,000.00; 0.5 stays 0.5).
@@ -269,10 +294,15 @@ _INCREASE_COLOR = "#009E73"  # bluish green
 _DECREASE_COLOR = "#D55E00"  # vermillion
 _TOTAL_COLOR = "#0072B2"  # blue
 _NEUTRAL_COLOR = "#999999"  # grey
-_PEER_LINE_COLOR = "#BBBBBB"  # lighter grey: peers behind a highlighted department
+_PEER_LINE_COLOR = _NEUTRAL_COLOR  # peers behind a highlighted department: the lightest a line may be on white
 _FOCUS_COLOR = "#D55E00"
-_BAND_COLOR = "#56B4E9"  # sky blue
+_BAND_COLOR = "#CCE9F8"  # sky blue #56B4E9 at 30 % on white: the legend's swatch is the band's colour
 _EMPTY_CELL_COLOR = "#F2F2F2"
+
+#: The colours of departments (and components) told apart, in order: each a contrast of at least 3:1 on white, as a
+#: line needs (the default scheme's pale pink and yellow have less): Okabe–Ito's blue, vermillion and bluish green,
+#: then darker purple, indigo, olive, wine and brown.
+SERIES_COLORS = ("#0072B2", "#D55E00", "#009E73", "#AA4499", "#332288", "#7A7A00", "#882255", "#8C510A")
 
 _KIND_COLORS = {"total": _TOTAL_COLOR, "increase": _INCREASE_COLOR, "decrease": _DECREASE_COLOR, "flat": _NEUTRAL_COLOR}
 
@@ -403,7 +433,7 @@ def _wan_title(words: Mapping[str, str], label: str) -> str:
     return _with_unit(words, label, words["unit:万元"])
 
 
-def _wan_y(field: str, title: str, *, grid: bool = True, **options: object) -> alt.Y:
+def _wan_y(field: str, title: str | None, *, grid: bool = True, **options: object) -> alt.Y:
     """A quantitative y of 万元 on a zero-based scale, thousands separators and no needless decimals on the axis."""
     options.setdefault("scale", alt.Scale(zero=True))
     return alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=_AXIS_WAN_FORMAT, grid=grid), **options)
@@ -467,7 +497,9 @@ def _series_colors(
     names = records.get_column(dept).drop_nulls().unique(maintain_order=True)
     if highlight is None and len(names) <= MAX_SERIES_COLORS:
         legend = None if len(names) <= 1 or named else alt.Legend(labelLimit=_LEGEND_LABEL_LIMIT)
-        color = alt.Color(f"{dept}:N", title=dept, legend=legend, sort=names.to_list())
+        color = alt.Color(
+            f"{dept}:N", title=dept, legend=legend, sort=names.to_list(), scale=alt.Scale(range=list(SERIES_COLORS))
+        )
         return records, {"color": color}, None
     if highlight is None:
         largest = records.filter(pl.col(amount).is_not_null()).sort(amount, descending=True, maintain_order=True)
@@ -486,8 +518,11 @@ def _series_colors(
     return records, {"color": color, "detail": alt.Detail(f"{dept}:N")}, highlight
 
 
-def _amount_labels(base: alt.Chart, field: str, year: str, *, only: tuple[str, str] | None = None) -> alt.Chart:
-    """Each point of ``base`` labelled with its amount in 万元 (``only``: where a field has a value).
+def _amount_labels(
+    base: alt.Chart, field: str, year: str, *, only: tuple[str, str] | None = None, value_format: str = _WAN_FORMAT
+) -> alt.Chart:
+    """Each point of ``base`` labelled with its amount in 万元, or its ``value_format`` (``only``: where a field has
+    a value).
 
     Labels of even years sit above their point, of odd years below it, so that neighbours on a narrow axis do not
     run into each other ("16,497.8615,621.11").
@@ -495,24 +530,32 @@ def _amount_labels(base: alt.Chart, field: str, year: str, *, only: tuple[str, s
     if only is not None:
         base = base.transform_filter(alt.datum[only[0]] == only[1])
     return base.mark_text(dy=alt.expr(f"datum['{year}'] % 2 ? 16 : -10"), fontSize=11).encode(
-        text=alt.Text(f"{field}:Q", format=_WAN_FORMAT)
+        text=alt.Text(f"{field}:Q", format=value_format)
     )
 
 
 def _year_x(field: str, **options: object) -> alt.X:
     """An ordinal x of years, labels upright."""
-    return alt.X(f"{field}:O", title=field, axis=alt.Axis(labelAngle=0), **options)
+    options.setdefault("title", field)
+    return alt.X(f"{field}:O", axis=alt.Axis(labelAngle=0), **options)
 
 
 # --- totals -------------------------------------------------------------------------------------------------------
 def totals_chart(
-    totals: pl.DataFrame, *, highlight: str | None = None, title: str | None = None, lang: str = "zh"
+    totals: pl.DataFrame,
+    *,
+    highlight: str | None = None,
+    indexed: bool = False,
+    title: str | None = None,
+    lang: str = "zh",
 ) -> alt.FacetChart:
     """Income and expenditure totals by year: one panel per side, one labelled line per department.
 
     Up to ``MAX_SERIES_COLORS`` departments each have a colour; with more (or with ``highlight``), one department
     is drawn and labelled in colour and the others are grey lines, named in the tooltip. Amounts are on a
-    zero-based axis.
+    zero-based axis. One very large department flattens every other line on a shared axis: ``indexed`` draws each
+    line as an index of its first year (= 100), titled so, on an axis from zero, the amounts in the tooltip; see
+    also ``totals_multiples_chart``.
 
     Parameters
     ----------
@@ -521,8 +564,13 @@ def totals_chart(
     highlight
         The department (id or name) to highlight; by default none up to ``MAX_SERIES_COLORS`` departments, the
         one with the largest amount beyond.
+    indexed
+        Draw each department's and side's amounts as an index, its first year's amount = 100 (none where that
+        amount is zero).
     title
-        Chart title; by default ``年度收支总额（万元）`` (in English ``Income and expenditure by year (10k yuan)``).
+        Chart title; by default ``年度收支总额（万元）`` (in English ``Income and expenditure by year (10k yuan)``),
+        indexed ``年度收支总额指数（各部门首年=100）`` (``Income and expenditure as an index (each department's first
+        year = 100)``).
     lang
         Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
 
@@ -540,23 +588,128 @@ def totals_chart(
     ('line', '口径')
     >>> totals_chart(yearly_totals(empty_frame("lines")), lang="en").to_dict(validate=True)["title"]
     'Income and expenditure by year (10k yuan)'
+    >>> spec = totals_chart(yearly_totals(empty_frame("lines")), indexed=True).to_dict(validate=True)
+    >>> spec["title"], spec["spec"]["layer"][0]["encoding"]["y"]["title"]
+    ('年度收支总额指数（各部门首年=100）', '指数（首年=100）')
     """
     words = _words(lang)
-    sides = _group("side", lang)
-    dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
+    dept, year, side, amount, index = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT, _INDEX))
+    frame = _totals_frame(totals, lang)
+    shown = index if indexed else amount
+    frame, series, focus = _series_colors(frame, dept, amount, _highlight_label(totals, highlight), words)
+    amount_title = _wan_title(words, amount)
+    if indexed:
+        y = alt.Y(f"{index}:Q", title=words["index_title"], scale=alt.Scale(zero=True), axis=alt.Axis(format=",.1~f"))
+    else:
+        y = _wan_y(amount, amount_title)
+    base = alt.Chart().encode(
+        x=_year_x(year),
+        y=y,
+        **series,
+        tooltip=[
+            alt.Tooltip(f"{dept}:N", title=dept),
+            alt.Tooltip(f"{side}:N", title=side),
+            alt.Tooltip(f"{year}:O", title=year),
+            _wan_tooltip(amount, amount_title),
+            *([alt.Tooltip(f"{index}:Q", title=words["index_title"], format=_INDEX_FORMAT)] if indexed else []),
+        ],
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
+    labels = _amount_labels(
+        base,
+        shown,
+        year,
+        only=None if focus is None else (dept, focus),
+        value_format=_INDEX_FORMAT if indexed else _WAN_FORMAT,
+    )
+    if title is None:
+        title = words["totals_index_title" if indexed else "totals_title"]
+    return _finish(
+        alt.layer(lines, labels, data=alt.Data(values=_records(frame)))
+        .properties(width=320, height=260)
+        .facet(column=alt.Column(f"{side}:N", title=None, sort=list(_group("side", lang).values())))
+        .properties(title=title)
+    )
+
+
+def _totals_frame(totals: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The records of a totals chart: department, year, side, amount in 万元 and the index of the department's and
+    side's first year (= 100; none where that year's amount is zero)."""
+    words = _words(lang)
+    dept, year, side, amount, index = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT, _INDEX))
     frame = totals.select(
         _department_label(totals).alias(dept),
         pl.col(s.FISCAL_YEAR).alias(year),
-        pl.col(s.SIDE).replace_strict(sides, default=pl.col(s.SIDE)).alias(side),
+        pl.col(s.SIDE).replace_strict(_group("side", lang), default=pl.col(s.SIDE)).alias(side),
         wan_yuan(s.AMOUNT_YUAN).alias(amount),
     )
-    frame, series, focus = _series_colors(frame, dept, amount, _highlight_label(totals, highlight), words)
-    records = frame.to_dicts()
+    first = pl.col(amount).sort_by(year).first().over(dept, side)
+    return frame.with_columns(pl.when(first != 0).then(pl.col(amount) / first * 100).alias(index))
+
+
+def totals_multiples_chart(
+    totals: pl.DataFrame, *, columns: int = 4, title: str | None = None, lang: str = "zh"
+) -> alt.FacetChart:
+    """Income and expenditure totals by year, one small panel per department, each with its own y scale from zero.
+
+    A very large department (a university's 50 亿) no longer flattens the others: each panel's scale fits its
+    department and starts at zero, so its changes look their size; the axis labels show that scales differ.
+    Panels are ordered by the department's largest amount, largest first. In a panel, income and expenditure each
+    have a colour, dash, width and point shape, so that the two lines of a balanced budget, one on the other, both
+    show.
+
+    Parameters
+    ----------
+    totals
+        The frame of ``analytics.compare.yearly_totals`` (with ``name`` when departments were joined).
+    columns
+        Panels per row.
+    title
+        Chart title; by default ``年度收支总额：各部门分图（纵轴各自从0起，万元）`` (in English
+        ``Income and expenditure by department (each axis from zero, 10k yuan)``).
+    lang
+        Language of the chart's texts: ``"zh"`` (default) or ``"en"``; department names show as they are.
+
+    Raises
+    ------
+    AnalyticsError
+        When ``lang`` is neither ``"zh"`` nor ``"en"``.
+
+    Examples
+    --------
+    >>> from analytics.compare import yearly_totals
+    >>> from analytics.schema import empty_frame
+    >>> spec = totals_multiples_chart(yearly_totals(empty_frame("lines"))).to_dict(validate=True)
+    >>> spec["title"], spec["resolve"]["scale"]["y"], spec["columns"]
+    ('年度收支总额：各部门分图（纵轴各自从0起，万元）', 'independent', 4)
+    """
+    words = _words(lang)
+    dept, year, side, amount = (words[key] for key in (_DEPT, _YEAR, _SIDE, _AMOUNT))
+    frame = _totals_frame(totals, lang)
+    departments = (
+        frame.group_by(dept)
+        .agg(pl.col(amount).max())
+        .sort([amount, dept], descending=[True, False], nulls_last=True)
+        .get_column(dept)
+        .to_list()
+    )
+    sides = list(_group("side", lang).values())
     amount_title = _wan_title(words, amount)
+    # One legend for every channel of the sides (a legend turned off on one turns off the merged one): the first
+    # side drawn wide and solid with a large point, the second thin and dashed with a small one, on top of it.
+    legend = alt.Legend(title=side, orient="bottom", direction="horizontal", symbolStrokeWidth=2.5)
+
+    def by(channel: type[alt.FieldChannelMixin], **options: object) -> alt.FieldChannelMixin:
+        return channel(f"{side}:N", title=side, sort=sides, legend=legend, **options)
+
+    # No axis titles: the chart's title says what and in which unit, the panels' headers whose.
     base = alt.Chart().encode(
-        x=_year_x(year),
-        y=_wan_y(amount, amount_title),
-        **series,
+        x=_year_x(year, title=None),
+        # Few ticks: a small panel's labels must not crowd out each other (a dropped one leaves a gap).
+        y=alt.Y(
+            f"{amount}:Q", title=None, scale=alt.Scale(zero=True), axis=alt.Axis(format=_AXIS_WAN_FORMAT, tickCount=3)
+        ),
+        color=by(alt.Color, scale=alt.Scale(domain=sides, range=list(SERIES_COLORS[:2]))),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
             alt.Tooltip(f"{side}:N", title=side),
@@ -564,13 +717,36 @@ def totals_chart(
             _wan_tooltip(amount, amount_title),
         ],
     )
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=60))
-    labels = _amount_labels(base, amount, year, only=None if focus is None else (dept, focus))
+    lines = base.mark_line().encode(
+        strokeDash=by(alt.StrokeDash), strokeWidth=by(alt.StrokeWidth, scale=alt.Scale(domain=sides, range=[4, 1.8]))
+    )
+    points = base.mark_point(filled=True, opacity=1).encode(
+        shape=by(alt.Shape), size=by(alt.Size, scale=alt.Scale(domain=sides, range=[80, 25]))
+    )
+    order = {name: i for i, name in enumerate(sides)}
+    records = frame.sort(pl.col(side).replace_strict(order, default=len(order)), year, maintain_order=True)
+    balanced = (
+        frame.group_by(dept, year)
+        .agg(((pl.col(side).n_unique() == len(sides)) & (pl.col(amount).n_unique() == 1)).alias("_same"))
+        .group_by(dept)
+        .agg(pl.col("_same").all())
+        .get_column("_same")
+        .sum()
+    )
+    first, second = (_in_sentence(name, lang) for name in sides)
+    notes = [words["totals_coincide"].format(n=balanced, first=first, second=second)] if balanced else []
+    if title is None:
+        title = words["totals_multiples_title"]
     return _finish(
-        alt.layer(lines, labels, data=alt.Data(values=records))
-        .properties(width=320, height=260)
-        .facet(column=alt.Column(f"{side}:N", title=None, sort=list(sides.values())))
-        .properties(title=title if title is not None else words["totals_title"])
+        alt.layer(lines, points, data=alt.Data(values=_records(records)))
+        .properties(width=150, height=130)
+        .facet(
+            facet=alt.Facet(f"{dept}:N", title=None, sort=departments, header=alt.Header(labelLimit=230)),
+            columns=columns,
+            spacing={"row": 30, "column": 24},
+        )
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=alt.TitleParams(title, subtitle=notes) if notes else title)
     )
 
 
@@ -619,6 +795,10 @@ def trend_chart(
     before (万元 and %), the index (first year = 100) and the compound annual growth rate. Beyond
     ``MAX_SERIES_COLORS`` departments (or with ``highlight``) one department is coloured and labelled, the others
     are grey; a single department has no colour legend.
+
+    A single department's several measures are told apart by colour as well as by dash, line width, point shape and
+    size, so that lines on top of each other (收入 = 支出 in a balanced budget) still show both; the subtitle then
+    says they coincide (``收入合计与支出合计各年相同，两条线重合``).
 
     Parameters
     ----------
@@ -675,6 +855,22 @@ def trend_chart(
         _highlight_label(frame, highlight),
         words,
     )
+    measures = frame.get_column(c.MEASURE).n_unique()
+    measure_field, measure_order = words[_MEASURE], [_measure_label(name, lang) for name in shown]
+    by_measure = measures > 1 and frame.get_column(s.DEPARTMENT_ID).n_unique() == 1
+    # Every channel of the measures shares one legend (a legend turned off on one channel turns off the merged one).
+    legend = alt.Legend(title=measure_field, labelLimit=_LEGEND_LABEL_LIMIT, symbolStrokeWidth=2.5)
+
+    def by(channel: type[alt.FieldChannelMixin], **options: object) -> alt.FieldChannelMixin:
+        return channel(f"{measure_field}:N", title=measure_field, sort=measure_order, legend=legend, **options)
+
+    if by_measure:
+        # One department's measures (收入 and 支出): each its own colour as well as its dash, width and point shape
+        # and size, so that two lines on top of each other (a balanced budget) still show both: a thin dashed line
+        # on a wide solid one, a small square in a large circle. Later measures are drawn on top.
+        series = {"color": by(alt.Color, scale=alt.Scale(range=list(SERIES_COLORS)))}
+        order = {name: i for i, name in enumerate(measure_order)}
+        records = records.sort(pl.col(measure_field).replace_strict(order, default=len(order)), maintain_order=True)
     base = alt.Chart().encode(
         x=_year_x(words[_YEAR]),
         y=_wan_y(words[_AMOUNT], _wan_title(words, words[_AMOUNT])),
@@ -682,20 +878,51 @@ def trend_chart(
         tooltip=_trend_tooltip(lang),
     )
     lines = base.mark_line()
-    if frame.get_column(c.MEASURE).n_unique() > 1:
-        # On the line layer only: a legend of the line mark shows dashes, one merged with points would not.
-        lines = lines.encode(
-            strokeDash=alt.StrokeDash(
-                f"{words[_MEASURE]}:N", title=words[_MEASURE], sort=[_measure_label(name, lang) for name in shown]
-            )
-        )
     points = base.mark_point(filled=True, size=50, opacity=1)
+    if measures > 1:
+        lines = lines.encode(strokeDash=by(alt.StrokeDash))
+        points = points.encode(shape=by(alt.Shape))
+    if by_measure:
+        rest = len(measure_order) - 2
+        lines = lines.encode(strokeWidth=by(alt.StrokeWidth, scale=alt.Scale(range=[4.5, 2, *[2] * rest])))
+        points = points.encode(size=by(alt.Size, scale=alt.Scale(range=[110, 35, *[35] * rest])))
     labels = _amount_labels(base, words[_AMOUNT], words[_YEAR], only=None if focus is None else (words[_DEPT], focus))
+    notes = _coinciding(frame, shown, lang)
     return _finish(
         alt.layer(lines, points, labels, data=alt.Data(values=_records(records))).properties(
-            title=title, width=480, height=300
+            title=alt.TitleParams(title, subtitle=notes) if notes else title, width=480, height=300
         )
     )
+
+
+def _coinciding(frame: pl.DataFrame, shown: Sequence[str], lang: str) -> list[str]:
+    """Notes on measures whose lines lie on top of each other: equal in every year a department has them all (收入
+    and 支出 of a balanced budget), e.g. ``收入合计与支出合计各年相同，两条线重合``."""
+    if len(shown) < 2 or frame.is_empty():
+        return []
+    words = _words(lang)
+    years = (
+        frame.filter(pl.col(c.MEASURE).is_in(list(shown)))
+        .group_by(s.DEPARTMENT_ID, s.FISCAL_YEAR)
+        .agg(
+            (pl.col(c.MEASURE).n_unique() == len(shown)).alias("_all"),
+            (pl.col(s.AMOUNT_YUAN).n_unique() == 1).alias("_equal"),
+        )
+        .filter(pl.col("_all"))
+        .group_by(s.DEPARTMENT_ID)
+        .agg(pl.col("_equal").all())
+    )
+    same = years.filter(pl.col("_equal")).get_column(s.DEPARTMENT_ID)
+    if same.is_empty():
+        return []
+    labels = [_measure_label(name, lang) for name in shown]
+    names = words["and"].join([labels[0], *(_in_sentence(label, lang) for label in labels[1:])])
+    note = words["lines_coincide"].format(measures=names)
+    if frame.get_column(s.DEPARTMENT_ID).n_unique() == 1:
+        return [note]
+    named = frame.filter(pl.col(s.DEPARTMENT_ID).is_in(same.implode())).select(_department_label(frame))
+    departments = words["list_separator"].join(named.to_series().unique(maintain_order=True))
+    return [words["name_prefix"].format(name=departments) + note]
 
 
 def small_multiples_chart(
@@ -1220,7 +1447,9 @@ def composition_chart(
         .encode(
             x=_year_x(year),
             y=y,
-            color=alt.Color(f"{component}:N", title=dimension_name, sort=order),
+            color=alt.Color(
+                f"{component}:N", title=dimension_name, sort=order, scale=alt.Scale(range=list(SERIES_COLORS))
+            ),
             order=alt.Order(f"{order_field}:Q", sort="ascending"),
             tooltip=[
                 alt.Tooltip(f"{dept}:N", title=dept),
@@ -1269,6 +1498,38 @@ def _top_components(frame: pl.DataFrame, other: str) -> pl.DataFrame:
     )
 
 
+def _peer_key(dots: pl.DataFrame, words: Mapping[str, str], roles: Mapping[str, str]) -> tuple[str, alt.Color]:
+    """The field naming the band's and the median's marks, and the dots' colour with the one legend of every mark.
+
+    The legend names the dots (this department, its peers), the band (the group's quartiles, as
+    ``analytics.compare.peer_stats`` computes them: the 25th to 75th percentile of every member's value, this one's
+    included) and the median's line; its title names the group and how many are in it.
+    """
+    band_name, median_name, group = words["peer_band"], words["peer_median"], words[_GROUP]
+    group_names = dots.get_column(group).drop_nulls().unique(maintain_order=True)
+    title = (
+        words["peer_legend"].format(group=group_names[0], count=dots.height)
+        if len(group_names) == 1
+        else words["peer_legend_groups"]
+    )
+    shapes = json.dumps({band_name: "square", median_name: "M-0.15,-1H0.15V1H-0.15Z"}, ensure_ascii=False)
+    color = alt.Color(
+        f"{words[_ROLE]}:N",
+        scale=alt.Scale(
+            domain=[roles["focus"], roles["peer"], band_name, median_name],
+            range=[_FOCUS_COLOR, _NEUTRAL_COLOR, _BAND_COLOR, "#000000"],
+        ),
+        legend=alt.Legend(
+            title=title,
+            orient="bottom",
+            direction="vertical",
+            symbolOpacity=1,
+            symbolType=alt.ExprRef(f"{shapes}[datum.label] || 'circle'"),
+        ),
+    )
+    return words[_KEY], color
+
+
 # --- peers --------------------------------------------------------------------------------------------------------
 def peer_strip_chart(
     peers: pl.DataFrame,
@@ -1284,7 +1545,9 @@ def peer_strip_chart(
     """A department among its peers: one named row per department, largest first, the focus highlighted.
 
     Each row is a dot at the department's value, labelled with it; behind the dots, the peer group's band from the
-    first to the third quartile and its median (a tick per row, so the ticks form a line). The department names
+    first to the third quartile (the 25th to 75th percentile of every member's value, the focus department's
+    included) and its median (a tick per row, so the ticks form a line). A legend below names each: this
+    department, its peers, the band and the median; its title names the group and how many it has. The department names
     are the y axis, so every dot is named; the tooltip adds the rank among the peers, given only in a group of at
     least ``analytics.compare.MIN_PEER_GROUP`` departments (a smaller group's subtitle says why there is none).
     Only the focus department's peer group is drawn (every group when the focus is not in the frame). The value
@@ -1338,6 +1601,9 @@ def peer_strip_chart(
     ('人员经费：同组比较（2024年，万元）', ['同组仅3个部门（少于5个），不排名'])
     >>> [(row["部门"], row["角色"]) for row in spec["data"]["values"]]
     [('测试区丙局', '同组部门'), ('测试区乙局', '本部门'), ('测试区甲局', '同组部门')]
+    >>> key = spec["layer"][2]["encoding"]["color"]
+    >>> key["legend"]["title"], key["scale"]["domain"]
+    ('同组：区级部门（3个部门，含本部门）', ['本部门', '同组部门', '同组四分位区间（25%至75%分位）', '同组中位数'])
     >>> peer_strip_chart(peers, focus_department_id="b", measure="personnel", lang="en").to_dict()["title"]["text"]
     'Personnel costs among peers (2024, 10k yuan)'
     """
@@ -1413,23 +1679,29 @@ def peer_strip_chart(
         alt.Tooltip(f"{median_field}:Q", title=f"{median_field}{suffix}", format=value_format),
         alt.Tooltip(f"{q3}:Q", title=f"{q3}{suffix}", format=value_format),
     ]
+    key_field, key = _peer_key(dots, words, roles)
     base = alt.Chart()
-    band = base.mark_bar(color=_BAND_COLOR, opacity=0.3, height={"band": 1}).encode(
-        x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
-        x2=alt.X2(f"{q3}:Q"),
-        y=y,
-        tooltip=spread_tooltip,
+    band = (
+        base.transform_calculate(as_=key_field, calculate=json.dumps(words["peer_band"], ensure_ascii=False))
+        .mark_bar(height={"band": 1})
+        .encode(
+            x=alt.X(f"{q1}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
+            x2=alt.X2(f"{q3}:Q"),
+            y=y,
+            color=alt.Color(f"{key_field}:N"),
+            tooltip=spread_tooltip,
+        )
     )
-    median = base.mark_tick(color="#000000", thickness=2, bandSize=1, opacity=0.8).encode(
-        x=alt.X(f"{median_field}:Q"), y=y, tooltip=spread_tooltip
+    median = (
+        base.transform_calculate(as_=key_field, calculate=json.dumps(words["peer_median"], ensure_ascii=False))
+        .mark_tick(thickness=2, bandSize=1, opacity=0.8)
+        .encode(x=alt.X(f"{median_field}:Q"), y=y, color=alt.Color(f"{key_field}:N"), tooltip=spread_tooltip)
     )
     role_domain = [roles["focus"], roles["peer"]]
     points = base.mark_circle(opacity=0.9).encode(
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=_axis_format(value_format)), scale=x_scale),
         y=y,
-        color=alt.Color(
-            f"{role}:N", title=None, scale=alt.Scale(domain=role_domain, range=[_FOCUS_COLOR, _NEUTRAL_COLOR])
-        ),
+        color=key,
         size=alt.Size(f"{role}:N", legend=None, scale=alt.Scale(domain=role_domain, range=[180, 70])),
         tooltip=[
             alt.Tooltip(f"{dept}:N", title=dept),
@@ -1544,11 +1816,27 @@ def flags_heatmap(
             *severities.values(),
         )
     )
+    headings = list(family_labels.values())
+    # Every heading shown: no label is dropped for overlapping its neighbour (the axes' default). A Chinese heading
+    # is broken into lines as wide as a column (文字说明 / 与数字); English ones, whose words are long, are slanted.
+    english = lang == "en"
+    lines = {heading: [heading] if english else _heading_lines(heading, _HEATMAP_LINE) for heading in headings}
+    step = _HEATMAP_STEP
     x = alt.X(
         f"{family}:N",
         title=family,
-        scale=alt.Scale(domain=list(family_labels.values())),
-        axis=alt.Axis(labelAngle=0, orient="top"),
+        scale=alt.Scale(domain=headings),
+        axis=alt.Axis(
+            labelAngle=-35 if english else 0,
+            labelAlign="left" if english else "center",
+            orient="top",
+            labelOverlap=False,
+            labelFontSize=_HEATMAP_LABEL_SIZE,
+            # Lines of a label run downwards from its first: the first is raised by the lines below it.
+            labelPadding=4 + round(1.25 * _HEATMAP_LABEL_SIZE) * (max(map(len, lines.values()), default=1) - 1),
+            labelLimit=240 if english else step,
+            labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.value] || datum.label",
+        ),
     )
     y = alt.Y(f"{dept}:N", title=dept, sort=rows)
     cells = (
@@ -1579,9 +1867,22 @@ def flags_heatmap(
     )
     return _finish(
         alt.layer(cells, counts_text, data=alt.Data(values=records)).properties(
-            title=title if title is not None else words["flags_title"], width=alt.Step(90), height=alt.Step(28)
+            title=title if title is not None else words["flags_title"], width=alt.Step(step), height=alt.Step(28)
         )
     )
+
+
+def _text_width(text: str, size: int) -> int:
+    """About how wide ``text`` is at font ``size`` in pixels: a CJK character a full em, any other character 0.6 em."""
+    return round(sum(size if ord(char) > 0x2E7F else 0.6 * size for char in text))
+
+
+def _heading_lines(heading: str, width: int) -> list[str]:
+    """A Chinese column heading in lines of at most ``width`` pixels (at ``_HEATMAP_LABEL_SIZE``), of as even a
+    length as can be: ``文字说明与数字`` is ``文字说明`` and ``与数字``."""
+    count = -(-_text_width(heading, _HEATMAP_LABEL_SIZE) // width)
+    per = -(-len(heading) // max(count, 1))
+    return [heading[start : start + per] for start in range(0, len(heading), per)] or [heading]
 
 
 # --- images -------------------------------------------------------------------------------------------------------

@@ -121,7 +121,9 @@ def pick_source(items: Sequence[Mapping[str, object]], *, label: str, key: str) 
     # Labels made now, in this run's language (a format function reading the language later would not match them);
     # each language has its own widget, so that a switch shows the labels of the new one.
     labels = [source_label(item) for item in usable]
-    chosen = st.selectbox(label, range(len(usable)), format_func=labels.__getitem__, key=f"{key}_{lang()}")
+    chosen = st.selectbox(
+        label, range(len(usable)), format_func=labels.__getitem__, placeholder=t("choose_one"), key=f"{key}_{lang()}"
+    )
     item = usable[chosen if chosen is not None else 0]
     show_source(
         str(item[s.DOC_ID]),
@@ -148,7 +150,13 @@ def show_figure_source(figures: pl.DataFrame, measure_names: Mapping[str, str], 
         f"{analytics.format_wan(row[s.AMOUNT_YUAN])}"
         for row in rows
     ]
-    chosen = st.selectbox(t("pick_figure"), range(len(rows)), format_func=labels.__getitem__, key=f"{key}_{lang()}")
+    chosen = st.selectbox(
+        t("pick_figure"),
+        range(len(rows)),
+        format_func=labels.__getitem__,
+        placeholder=t("choose_one"),
+        key=f"{key}_{lang()}",
+    )
     row = rows[chosen if chosen is not None else 0]
     places = _data.figure_sources(row[s.DOC_ID], row[s.AMOUNT_YUAN], row[s.FISCAL_YEAR])
     if places.is_empty():

@@ -161,6 +161,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pick_totals_phase": ("预算或决算", "Budget or final account"),
     "no_phase_totals": ("未读出该部门的{phase}收支合计。", "No totals of the {phase} were read for this department."),
     "nothing_to_compare": ("请选择至少一个部门。", "Pick at least one department."),
+    # A widget's own placeholder would read in English ("Choose an option") in the Chinese pages.
+    "choose_one": ("请选择", "Choose an option"),
+    "choose_many": ("请选择（可多选）", "Choose options"),
     "pick_focus": ("突出显示的部门", "Department to highlight"),
     "no_peers": (
         "该部门在此分组依据下没有可比的同类部门，请换一种分组依据。",

@@ -32,13 +32,14 @@ measure = bound(
     t("pick_measure"),
     list(measure_names),
     format_func=measure_names.get,
+    placeholder=t("choose_one"),
     key="compare_measure",
 )
 names = dict(trends.select(s.NAME, s.DEPARTMENT_ID).unique().sort(s.NAME).rows())
 # Default: the departments with the longest series, which make the most telling first view.
 chosen = bound(
     st.multiselect, "dept", t("pick_departments"), list(names), encode=names.get, default=_data.longest_series()[:4],
-    key="compare_departments",
+    placeholder=t("choose_many"), key="compare_departments",
 )  # fmt: skip
 if not chosen:
     st.info(t("nothing_to_compare"))
@@ -111,8 +112,9 @@ peers = _data.peers(basis, measure)
 groups = {n: compare.latest_peer_group(peers, names[n]) for n in chosen}
 default_focus = next((i for i, group in enumerate(groups.values()) if group.height >= 2), 0)
 focus_name = bound(
-    st.selectbox, "focus", t("pick_focus"), chosen, encode=names.get, index=default_focus, key="compare_focus"
-)
+    st.selectbox, "focus", t("pick_focus"), chosen, encode=names.get, index=default_focus,
+    placeholder=t("choose_one"), key="compare_focus",
+)  # fmt: skip
 group = groups[focus_name]
 if group.height < 2:
     st.info(t("no_peers"))
@@ -122,8 +124,11 @@ else:
         key="compare_peers",
     )
     # The peers' figures of the year the strip shows; the chosen departments' are listed above.
-    marked_figures(group.filter(~pl.col(s.DEPARTMENT_ID).is_in(selected.get_column(s.DEPARTMENT_ID))), "peers_marked")
+    marked_figures(
+        group.filter(~pl.col(s.DEPARTMENT_ID).is_in(selected.get_column(s.DEPARTMENT_ID).implode())), "peers_marked"
+    )
 
 st.subheader(t("heatmap"))
 heatmap = charts.flags_heatmap(dataset.flags, departments=dataset.departments, lang=language)
-st.altair_chart(heatmap, key="compare_heatmap")
+# At its own width: stretched or squeezed to the page, its columns would no longer fit their headings.
+st.altair_chart(heatmap, width="content", key="compare_heatmap")

@@ -38,8 +38,9 @@ names = list(options)
 # Default: the department with the longest series (a budget also states the years before it).
 default = next((names.index(n) for n in _data.longest_series() if n in options), 0)
 name = bound(
-    st.selectbox, "dept", t("pick_department"), names, encode=options.get, index=default, key="department_pick"
-)
+    st.selectbox, "dept", t("pick_department"), names, encode=options.get, index=default,
+    placeholder=t("choose_one"), key="department_pick",
+)  # fmt: skip
 department_id = options[name]
 # Its years, documents and figures, said the way every page says them (analytics.inventory).
 show_inventory(department_id, figures=True)
@@ -226,6 +227,7 @@ if not by_line.is_empty():
         t("execution_table"),
         keys,
         format_func={key: f"{year_label.format(year=key[0])} {tables.get(key[1], key[1])}" for key in keys}.get,
+        placeholder=t("choose_one"),
         # Labels follow the language: a widget of each language keeps its own choice.
         key=f"department_execution_table_{language}",
     )

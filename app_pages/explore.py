@@ -18,7 +18,7 @@ from analytics.compare._drilldown import (
 )
 from analytics.search import DEPARTMENT_NAME, KIND, KINDS, SNIPPET
 from app_pages import _data
-from app_pages._i18n import number_formats, phase_labels, t
+from app_pages._i18n import number_formats, phase_labels, pick, t
 from app_pages._inventory import phase_word, show_inventory, shown_years
 from app_pages._marks import wan_text
 from app_pages._url import bound, bound_text
@@ -125,6 +125,7 @@ def _choices() -> tuple[str, str, str, int] | None:
         t("pick_department"),
         names,
         encode=options.get,
+        placeholder=t("choose_one"),
         key="explore_department",
         on_change=_reset_path,
     )
@@ -143,6 +144,7 @@ def _choices() -> tuple[str, str, str, int] | None:
         "year",
         t("explore_year"),
         list(reversed(years)),
+        placeholder=t("choose_one"),
         key=f"explore_year_{department_id}_{classification}_{phase}",
         on_change=_reset_path,
     )
@@ -267,7 +269,12 @@ def _search() -> None:
         st.text_input, "q", t("explore_query"), placeholder=t("explore_query_placeholder"), key="explore_query"
     )
     kinds = st.multiselect(
-        t("explore_kinds"), list(KINDS), default=list(KINDS), format_func=kind_labels.get, key="explore_kinds"
+        t("explore_kinds"),
+        list(KINDS),
+        default=list(KINDS),
+        format_func=kind_labels.get,
+        placeholder=t("choose_many"),
+        key="explore_kinds",
     )
     if not query.strip():
         st.caption(t("explore_search_hint"))
@@ -285,34 +292,78 @@ def _search() -> None:
     else:
         st.caption(t("explore_results").format(n=found.height))
     dash = t("none")
+    scopes = {scope: t(f"scope_{scope}") for scope in s.SCOPES}
+    # Whether a line is the department's as a whole (部门) or one unit's (单位): its document says.
+    found = found.join(dataset.documents.select(s.DOC_ID, s.SCOPE), on=s.DOC_ID, how="left", maintain_order="left")
     results = found.select(
         pl.col(KIND).replace_strict(kind_labels).alias(t("explore_col_kind")),
         pl.coalesce(DEPARTMENT_NAME, s.DEPARTMENT_ID).fill_null(dash).alias(t("explore_col_department")),
+        pl.col(s.SCOPE).replace_strict(scopes, default=dash).alias(t("col_scope")),
         pl.col(s.FISCAL_YEAR).cast(pl.String).fill_null(dash).alias(t("explore_col_year")),
         pl.col(s.PHASE).replace_strict(phases, default=dash).alias(t("explore_col_phase")),
         pl.col(SNIPPET).alias(t("explore_col_snippet")),
         wan_text(s.AMOUNT_YUAN).alias(t("explore_col_found_amount")),
-        # Where it was published, last: the file, then the page and line (a text disclosure has no pages).
-        pl.col(s.SOURCE_NAME).fill_null(dash).alias(t("explore_col_file")),
+        # Where it was published, last: the file (a long name shortened in its middle), then the page and line (a
+        # text disclosure has no pages).
+        _short_name(pl.col(s.SOURCE_NAME)).fill_null(dash).alias(t("explore_col_file")),
         pl.col(s.PAGE).cast(pl.String).fill_null(dash).alias(t("explore_col_page")),
         pl.col(s.LINE).cast(pl.String).fill_null(dash).alias(t("explore_col_line")),
     )
-    right = st.column_config.TextColumn(alignment="right")
-    texts = ("explore_col_year", "explore_col_page", "explore_col_line", "explore_col_found_amount")
+    files = found.get_column(s.SOURCE_NAME).drop_nulls().unique(maintain_order=True)
     st.dataframe(
         results,
         hide_index=True,
-        column_config={
-            **dict.fromkeys((t(key) for key in texts), right),
-            t("explore_col_kind"): st.column_config.TextColumn(width=80),
-            t("explore_col_department"): st.column_config.TextColumn(width="medium"),
-            t("explore_col_phase"): st.column_config.TextColumn(width=50),
-            t("explore_col_snippet"): st.column_config.TextColumn(width="large"),
-            t("explore_col_file"): st.column_config.TextColumn(width="medium"),
-        },
+        column_config={t(key): column for key, column in _result_columns(files.to_list()).items()},
         height=_data.table_height(results.height),
         key="explore_results",
     )
+    # The files' full names, below the table (a cell shows a long one shortened).
+    shortened = files.filter(files.str.len_chars() > _FILE_CHARS)
+    if len(shortened):
+        st.caption(pick(("完整文件名：", "Full file names: ")) + t("list_separator").join(shortened))
+
+
+#: The most characters of a file name the results show; a longer one keeps its start and end around an ellipsis.
+_FILE_CHARS = 26
+#: Characters a shortened name keeps of its end: the year, scope, phase and extension (``2018_dept_budget.pdf``).
+_FILE_TAIL = 20
+
+
+def _short_name(name: pl.Expr) -> pl.Expr:
+    """A file name of at most ``_FILE_CHARS`` characters: a longer one keeps its start and its end (the year, the
+    phase and the extension) around “…”."""
+    head = _FILE_CHARS - _FILE_TAIL - 1
+    return (
+        pl.when(name.str.len_chars() > _FILE_CHARS)
+        .then(pl.concat_str(name.str.slice(0, head), pl.lit("…"), name.str.slice(-_FILE_TAIL)))
+        .otherwise(name)
+    )
+
+
+def _result_columns(files: list[str]) -> dict[str, object]:
+    """Column widths (in pixels) of the search results, by UI string key: together 940, so that the file and its
+    page fit a page beside the sidebar (a window 1,400 wide) without scrolling sideways."""
+    right = {"alignment": "right"}
+    shortened = pick(
+        (
+            "文件名过长时中间以“…”省略，完整文件名列在表格下方",
+            "A long file name is shortened in its middle; the full names are listed below the table",
+        )
+    )
+    file_help = shortened if any(len(name) > _FILE_CHARS for name in files) else None
+    widths = {
+        "explore_col_kind": (72, {}),
+        "explore_col_department": (170, {}),
+        "col_scope": (48, {}),
+        "explore_col_year": (46, right),
+        "explore_col_phase": (44, {}),
+        "explore_col_snippet": (188, {}),
+        "explore_col_found_amount": (92, right),
+        "explore_col_file": (200, {"help": file_help}),
+        "explore_col_page": (40, right),
+        "explore_col_line": (40, right),
+    }
+    return {key: st.column_config.TextColumn(width=width, **options) for key, (width, options) in widths.items()}
 
 
 drill_tab, search_tab = st.tabs([t("explore_drill"), t("explore_search")])

@@ -10,7 +10,7 @@ from analytics import charts, inventory
 from analytics import schema as s
 from analytics.triage import DEFAULT_STATUS
 from app_pages import _data
-from app_pages._i18n import english, lang, number_formats, phase_labels, severity_labels, t
+from app_pages._i18n import english, lang, number_formats, phase_labels, pick, severity_labels, t
 from app_pages._inventory import dataset_summary, department_summary, inventory_row, phase_word, shown_years
 from app_pages._marks import mark_captions, mark_columns, mark_config
 from app_pages._url import bound
@@ -44,7 +44,7 @@ st.subheader(t("totals"))
 options = _data.department_options()
 choice = bound(
     st.selectbox, "dept", t("pick_department"), [t("all_departments"), *options],
-    encode=lambda n: options.get(n, "all"), key="overview_department",
+    encode=lambda n: options.get(n, "all"), placeholder=t("choose_one"), key="overview_department",
 )  # fmt: skip
 department_id = options.get(choice)
 row = None if department_id is None else inventory_row(department_id)
@@ -63,11 +63,42 @@ if shown.is_empty():
     st.info(t("no_phase_totals").format(phase=phase_word(phase)))
 else:
     names = shown.get_column(s.NAME).unique(maintain_order=True).to_list()
+    view = "amounts"
+    if len(names) > 1:
+        # One very large department (a university's 50 亿) flattens every other line on a shared axis: by default a
+        # panel per department, each axis from zero; or an index of each one's first year; or the shared axis.
+        views = {
+            "multiples": pick(("各部门分图（纵轴各自从0起）", "A panel per department (each axis from zero)")),
+            "index": pick(("指数（各部门首年=100）", "Index (each department's first year = 100)")),
+            "amounts": pick(("金额（同一纵轴）", "Amounts (one shared axis)")),
+        }
+        view = st.radio(
+            pick(("显示方式", "Show as")), list(views), format_func=views.get, horizontal=True, key="overview_view"
+        )
     highlight = None
-    if department_id is None and len(names) > charts.MAX_SERIES_COLORS:
+    if view != "multiples" and department_id is None and len(names) > charts.MAX_SERIES_COLORS:
         # More departments than colours a reader can tell apart: one in colour, the others grey.
-        highlight = st.selectbox(t("highlight_department"), names, key="overview_highlight", help=t("highlight_help"))
-    st.altair_chart(charts.totals_chart(shown, highlight=highlight, lang=lang()), key="totals_chart")
+        highlight = st.selectbox(
+            t("highlight_department"),
+            names,
+            placeholder=t("choose_one"),
+            key="overview_highlight",
+            help=t("highlight_help"),
+        )
+    if view == "multiples":
+        chart = charts.totals_multiples_chart(shown, lang=lang())
+        st.caption(
+            pick(
+                (
+                    "每个部门一张小图，纵轴各自从0起、刻度不同：金额相差很大的部门（如高校与街道）都能看清各自的变化。",
+                    "One small chart per department, each axis from zero at its own scale: departments of very "
+                    "different size (a university, a street office) each show their own change.",
+                )
+            )
+        )
+    else:
+        chart = charts.totals_chart(shown, highlight=highlight, indexed=view == "index", lang=lang())
+    st.altair_chart(chart, key="totals_chart")
     if department_id is not None:
         st.caption(shown_years(totals_of, shown.get_column(s.FISCAL_YEAR).to_list()))
     columns = [
@@ -182,7 +213,9 @@ else:
         f" · {scopes.get(row[s.SCOPE], row[s.SCOPE])}"
         for row in scores.select("disclosure_id", s.NAME, s.FISCAL_YEAR, s.PHASE, s.SCOPE).iter_rows(named=True)
     }
-    picked = st.selectbox(t("pick_score_disclosure"), list(labels), format_func=labels.get, key="score_pick")
+    picked = st.selectbox(
+        t("pick_score_disclosure"), list(labels), format_func=labels.get, placeholder=t("choose_one"), key="score_pick"
+    )
     items = _data.disclosure_score_items().filter(pl.col("disclosure_id") == picked)
     suffix = "en" if english() else "zh"
     st.dataframe(

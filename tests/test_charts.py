@@ -202,6 +202,89 @@ def test_totals_chart_keeps_working() -> None:
     assert [(row["口径"], row["金额"]) for row in _values(spec)] == [("收入", 1370.19), ("支出", 1360.0)]
 
 
+def _university_and_bureau() -> pl.DataFrame:
+    """A university of about 50亿 beside a bureau of 1,000 万元, two years each, income equal to expenditure."""
+    rows = [
+        (department, name, year, side, amount)
+        for department, name, amounts in (
+            ("uni", "测试大学", ("5000000000.00", "5570000000.00")),
+            ("jia", JIA, ("10000000.00", "9000000.00")),
+        )
+        for year, amount in zip((2023, 2024), amounts, strict=True)
+        for side in ("income", "expenditure")
+    ]
+    return pl.DataFrame(
+        rows, schema=[s.DEPARTMENT_ID, s.NAME, s.FISCAL_YEAR, s.SIDE, s.AMOUNT_YUAN], orient="row"
+    ).with_columns(pl.col(s.FISCAL_YEAR).cast(pl.Int32), pl.col(s.AMOUNT_YUAN).cast(s.MONEY))
+
+
+def test_totals_multiples_give_each_department_its_own_zero_based_axis() -> None:
+    # One very large department flattened every other line on a shared axis: a panel each, y scales independent,
+    # every one from zero, the largest department first.
+    chart = charts.totals_multiples_chart(_university_and_bureau())
+    spec = _spec(chart)
+    assert spec["title"] == {
+        "text": "年度收支总额：各部门分图（纵轴各自从0起，万元）",
+        "subtitle": ["2个部门的收入与支出各年相同，两条线重合：粗实线为收入，细虚线为支出"],
+    }
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert spec["facet"]["field"] == "部门"
+    assert spec["facet"]["sort"] == ["测试大学", JIA]
+    line, point = _units(spec)
+    for unit in (line, point):
+        assert _channel(unit, "y") == ("金额", "quantitative")
+        assert unit["encoding"]["y"]["scale"]["zero"] is True
+        assert _channel(unit, "color") == ("口径", "nominal")
+    assert line["encoding"]["color"]["scale"] == {"domain": ["收入", "支出"], "range": list(charts.SERIES_COLORS[:2])}
+    assert line["encoding"]["strokeWidth"]["scale"] == {"domain": ["收入", "支出"], "range": [4, 1.8]}
+    assert _channel(point, "shape") == ("口径", "nominal")
+    legends = [unit["encoding"][name]["legend"] for unit in (line, point) for name in ("color",)]
+    legends += [line["encoding"][name]["legend"] for name in ("strokeDash", "strokeWidth")]
+    legends += [point["encoding"][name]["legend"] for name in ("shape", "size")]
+    assert all(legend == legends[0] and legend["title"] == "口径" for legend in legends)
+    assert _tooltips(line)["金额"]["title"] == "金额（万元）"
+    # Drawn: the bureau's axis reaches its own 1,000 万元, the university's 400,000 and more.
+    svg = charts.render_svg(chart)
+    ticks = set(re.findall(r">([\d,]+)</text>", svg))
+    assert {"1,000", "400,000"} <= ticks
+    assert "收入" in svg and "支出" in svg  # the legend
+
+
+def test_totals_multiples_in_english_and_empty() -> None:
+    spec = _spec(charts.totals_multiples_chart(_totals(), lang="en"))
+    assert spec["title"] == "Income and expenditure by department (each axis from zero, 10k yuan)"
+    assert not re.search(r"[\u4e00-\u9fff]", json.dumps(spec, ensure_ascii=False))
+    assert _spec(charts.totals_multiples_chart(pl.DataFrame(schema=_totals().schema)))["data"]["values"] == []
+
+
+def test_totals_chart_indexed_to_the_first_year() -> None:
+    spec = _spec(charts.totals_chart(_university_and_bureau(), indexed=True))
+    assert spec["title"] == "年度收支总额指数（各部门首年=100）"
+    line, text = _units(spec)
+    assert _channel(line, "y") == ("指数", "quantitative")
+    assert line["encoding"]["y"]["title"] == "指数（首年=100）"
+    assert line["encoding"]["y"]["scale"]["zero"] is True
+    assert _tooltips(line)["金额"]["title"] == "金额（万元）"
+    assert _tooltips(line)["指数"]["title"] == "指数（首年=100）"
+    assert text["encoding"]["text"] == {"field": "指数", "format": ",.1f", "type": "quantitative"}
+    index = {(row["部门"], row["口径"], row["年度"]): row["指数"] for row in _values(spec)}
+    assert index[JIA, "收入", 2023] == 100.0 and index[JIA, "支出", 2024] == pytest.approx(90.0)
+    assert index["测试大学", "收入", 2024] == pytest.approx(111.4)
+    # A first year of zero has no index.
+    zero = _university_and_bureau().with_columns(
+        pl.when((pl.col(s.DEPARTMENT_ID) == "jia") & (pl.col(s.FISCAL_YEAR) == 2023))
+        .then(pl.lit(Decimal("0.00")))
+        .otherwise(pl.col(s.AMOUNT_YUAN))
+        .cast(s.MONEY)
+        .alias(s.AMOUNT_YUAN)
+    )
+    assert {row["指数"] for row in _values(_spec(charts.totals_chart(zero, indexed=True))) if row["部门"] == JIA} == {
+        None
+    }
+    english = _spec(charts.totals_chart(_totals(), indexed=True, lang="en"))
+    assert english["title"] == "Income and expenditure as an index (each department's first year = 100)"
+
+
 # --- trends -------------------------------------------------------------------------------------------------------
 def test_trend_chart_lines_points_labels_and_tooltips(trends: pl.DataFrame) -> None:
     spec = _spec(charts.trend_chart(trends))
@@ -455,7 +538,7 @@ def test_peer_strip_chart_names_every_dot_and_highlights_the_focus(peers: pl.Dat
     assert dots["encoding"]["x"]["scale"]["zero"] is True
     assert dots["encoding"]["x"]["title"] == "人员经费（万元）"
     assert _channel(dots, "color") == ("角色", "nominal")
-    assert dots["encoding"]["color"]["scale"]["domain"] == ["本部门", "同组部门"]
+    assert dots["encoding"]["color"]["scale"]["domain"][:2] == ["本部门", "同组部门"]
     assert [row["部门"] for row in rows if row["角色"] == "本部门"] == [YI]
     focus = next(row for row in rows if row["角色"] == "本部门")
     assert (focus["排名"], focus["百分位"], focus["中位数"]) == ("4/5", 25.0, 400.0)
@@ -465,6 +548,39 @@ def test_peer_strip_chart_names_every_dot_and_highlights_the_focus(peers: pl.Dat
     # Every dot carries its value, formatted like the tooltip.
     assert values["transform"] == [{"calculate": "format(datum['数值'], ',.2f')", "as": "数值标签"}]
     assert _channel(values, "text") == ("数值标签", "nominal")
+
+
+@pytest.mark.parametrize("lang", charts.LANGUAGES)
+def test_peer_strip_chart_legend_says_what_the_band_is(peers: pl.DataFrame, lang: str) -> None:
+    # The band was unexplained: a legend names the dots, the band (the group's quartiles, as
+    # analytics.compare.peer_stats computes them) and the median, and its title names the group and its size.
+    spec = _spec(charts.peer_strip_chart(peers, focus_department_id="yi", measure="personnel", lang=lang))
+    band, median, dots, _ = spec["layer"]
+    zh = lang == "zh"
+    band_name = "同组四分位区间（25%至75%分位）" if zh else "Peer interquartile range (25th to 75th percentile)"
+    median_name = "同组中位数" if zh else "Peer median"
+    key = "图例" if zh else "Key"
+    assert band["encoding"]["color"] == {"field": key, "type": "nominal"}
+    color = dots["encoding"]["color"]
+    assert band["transform"] == [{"calculate": json.dumps(band_name, ensure_ascii=False), "as": key}]
+    assert median["transform"] == [{"calculate": json.dumps(median_name, ensure_ascii=False), "as": key}]
+    assert median["encoding"]["color"] == {"field": key, "type": "nominal"}
+    assert color["field"] == ("角色" if zh else "Role")
+    roles = ["本部门", "同组部门"] if zh else ["This department", "Peer department"]
+    assert color["scale"]["domain"] == [*roles, band_name, median_name]
+    assert len(set(color["scale"]["range"])) == 4
+    legend = color["legend"]
+    group = "区级行政单位"
+    assert legend["title"] == (
+        f"同组：{group}（5个部门，含本部门）" if zh else f"Peer group: {group} (5, this one included)"
+    )
+    # The band's swatch is a square, the median's a bar, the departments' circles.
+    assert band_name in legend["symbolType"]["expr"] and "circle" in legend["symbolType"]["expr"]
+    # The band is the 25th to 75th percentile of the group's values, focus included.
+    rows = _values(spec)
+    values = pl.Series([row["数值" if zh else "Value"] for row in rows])
+    q1, q3 = ("下四分位数", "上四分位数") if zh else ("Lower quartile", "Upper quartile")
+    assert {(row[q1], row[q3]) for row in rows} == {(values.quantile(0.25, "linear"), values.quantile(0.75, "linear"))}
 
 
 def test_peer_strip_chart_ranks_no_group_smaller_than_the_minimum(peers: pl.DataFrame) -> None:
@@ -544,6 +660,52 @@ def test_flags_heatmap_counts_by_department_and_family(flags: pl.DataFrame, depa
     assert rows[JIA, "跨表与跨年"]["发现数"] == 1
     assert rows[JIA, "绩效目标"]["发现数"] == 0
     assert rows["（未指明部门）", "完整性"]["警示"] == 1
+
+
+@pytest.mark.parametrize("lang", charts.LANGUAGES)
+def test_flags_heatmap_shows_every_column_heading(flags: pl.DataFrame, lang: str) -> None:
+    # The axes' default drops a label that overlaps its neighbour: 跨表与跨年 was lost beside 文字说明与数字.
+    chart = charts.flags_heatmap(flags, lang=lang)
+    spec = _spec(chart)
+    cells = next(_units(spec))
+    axis = cells["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] is False
+    step = spec["width"]["step"]
+    headings = [pair[charts.LANGUAGES.index(lang)] for pair in FAMILIES.values()]
+    lines = json.loads(axis["labelExpr"].split("[datum.value]")[0])
+    assert list(lines) == headings
+    if lang == "zh":
+        # Each line fits its column (a Chinese character is about a full em): 文字说明与数字 in two.
+        assert lines["文字说明与数字"] == ["文字说明", "与数字"]
+        assert all("".join(lines[heading]) == heading for heading in headings)
+        assert all(12 * len(line) < step for heading in headings for line in lines[heading])
+        assert axis["labelAngle"] == 0
+    else:
+        # English words are long: the headings are slanted, each on one line, none cut short.
+        assert all(lines[heading] == [heading] for heading in headings)
+        assert axis["labelAngle"] == -35 and axis["labelLimit"] >= 200
+    # Drawn, and not hidden (a label removed for overlapping is kept in the SVG with opacity 0).
+    svg = charts.render_svg(chart)
+    drawn = {
+        line
+        for attributes, inner in re.findall(r"<text([^>]*)>(.*?)</text>", svg, flags=re.DOTALL)
+        if 'opacity="0"' not in attributes
+        for line in re.findall(r">?([^<>]+)<?", inner)
+    }
+    assert {line for heading in headings for line in lines[heading]} <= drawn
+
+
+def test_chart_severities_are_the_apps() -> None:
+    # One word per severity in charts and pages: the app calls a warning 警示, never 警告.
+    from app_pages._i18n import _STRINGS
+
+    one_flag = pl.DataFrame({s.DEPARTMENT_ID: ["a"], s.FAMILY: ["table"], s.SEVERITY: ["warning"]})
+    for index, lang in enumerate(charts.LANGUAGES):
+        expected = {_STRINGS[f"severity_{severity}"][index] for severity in s.SEVERITIES}
+        assert expected <= set(_tooltips(next(_units(_spec(charts.flags_heatmap(one_flag, lang=lang))))))
+    app = {severity: _STRINGS[f"severity_{severity}"][0] for severity in reversed(s.SEVERITIES)}
+    assert app == charts.SEVERITY_LABELS
+    assert charts.SEVERITY_LABELS["warning"] == "警示"
 
 
 def test_flags_heatmap_without_names_and_unknown_family(flags: pl.DataFrame) -> None:
@@ -816,7 +978,7 @@ def test_english_labels_of_values(decomposition: pl.DataFrame, structure: pl.Dat
     spread = {(row["Peer group"], row["Lower quartile"], row["Median"], row["Upper quartile"]) for row in _values(spec)}
     assert spread == {("District offices", 300.0, 400.0, 500.0)}
     assert dots["encoding"]["x"]["title"] == "Personnel costs (10k yuan)"
-    assert dots["encoding"]["color"]["scale"]["domain"] == ["This department", "Peer department"]
+    assert dots["encoding"]["color"]["scale"]["domain"][:2] == ["This department", "Peer department"]
     assert _tooltips(dots)["Median"]["title"] == "Peer median (10k yuan)"
     assert _tooltips(dots)["Rank"]["title"] == "Rank (highest first)"
 
@@ -1014,9 +1176,12 @@ def test_more_than_eight_departments_highlight_one_against_grey_peers(builder: s
 def test_a_highlight_with_few_departments_greys_the_others(trends: pl.DataFrame) -> None:
     spec = _spec(charts.trend_chart(trends, measure="income_total", highlight="yi"))
     assert next(_units(spec))["encoding"]["color"]["scale"]["domain"] == [YI, "其他1个部门（灰色）"]
-    # A single department needs no colour legend.
-    spec = _spec(charts.trend_chart(trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")))
+    # A single department needs no colour legend of departments: one measure has none, several have their own.
+    jia = trends.filter(pl.col(s.DEPARTMENT_ID) == "jia")
+    spec = _spec(charts.trend_chart(jia, measure="income_total"))
     assert next(_units(spec))["encoding"]["color"]["legend"] is None
+    spec = _spec(charts.trend_chart(jia))
+    assert next(_units(spec))["encoding"]["color"]["field"] == "指标"
 
 
 def test_slope_chart_names_every_department_it_cannot_draw() -> None:
@@ -1081,3 +1246,102 @@ def test_more_than_eight_components_keep_seven_and_add_up_the_rest() -> None:
     assert rows["其他"]["金额"] == 60.0
     assert rows["其他"]["占比"] == pytest.approx(6 / 55)
     assert sum(row["金额"] for row in rows.values()) == 550.0
+
+
+def _luminance(color: str) -> float:
+    """The WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _color_ranges(spec: dict[str, Any]) -> list[str]:
+    return [
+        color
+        for unit in _units(spec)
+        if isinstance(unit["encoding"].get("color", {}).get("scale", {}).get("range"), list)
+        for color in unit["encoding"]["color"]["scale"]["range"]
+    ]
+
+
+@pytest.mark.parametrize("count", [2, 8, 12])
+def test_line_colours_are_dark_enough_on_white(count: int) -> None:
+    # The default scheme's pale pink (#FF9DA7) and yellow lines were hard to read on white: none is lighter than
+    # #999999 (the grey of peers, 2.8:1); each department's own colour has a contrast of 3:1 or more.
+    trends = _many_departments(count)
+    limit = _luminance("#999999")
+    built = {
+        "totals": charts.totals_chart(_as_totals(trends)),
+        "trend": charts.trend_chart(trends),
+        "slope": charts.slope_chart(trends, 2023, 2024, measure="income_total"),
+    }
+    for name, chart in built.items():
+        colors = _color_ranges(_spec(chart))
+        assert colors, name
+        assert all(_luminance(color) <= limit + 1e-9 for color in colors), (name, colors)
+    assert len(set(charts.SERIES_COLORS)) == len(charts.SERIES_COLORS) == charts.MAX_SERIES_COLORS
+    assert all(1.05 / (_luminance(color) + 0.05) >= 3 for color in charts.SERIES_COLORS)
+
+
+def test_component_colours_are_dark_enough_on_white(structure: pl.DataFrame) -> None:
+    colors = _color_ranges(_spec(charts.composition_chart(structure, dimension="category")))
+    assert colors == list(charts.SERIES_COLORS)
+
+
+def _balanced(*departments: str) -> pl.DataFrame:
+    """Income equal to expenditure in each of three years (a balanced budget), for each department."""
+    rows = [
+        (department, measure, year, amount)
+        for department in departments
+        for measure in ("income_total", "expenditure_total")
+        for year, amount in zip((2021, 2022, 2023), ("23302800.00", "16526200.00", "13701900.00"), strict=True)
+    ]
+    frame = pl.DataFrame(
+        rows, schema=[s.DEPARTMENT_ID, c.MEASURE, s.FISCAL_YEAR, s.AMOUNT_YUAN], orient="row"
+    ).with_columns(pl.col(s.FISCAL_YEAR).cast(pl.Int32), pl.col(s.AMOUNT_YUAN).cast(s.MONEY))
+    return frame.with_columns(pl.col(s.DEPARTMENT_ID).replace_strict({"jia": JIA, "yi": YI}).alias(s.NAME))
+
+
+def test_trend_chart_shows_coinciding_income_and_expenditure() -> None:
+    # 收入 = 支出 in a balanced budget: one line hid the other. Each measure has its colour, dash, width, point
+    # shape and size; the wider solid line and larger point are drawn first, and the subtitle says they coincide.
+    spec = _spec(charts.trend_chart(_balanced("jia")))
+    assert spec["title"] == {
+        "text": "收入合计、支出合计变化趋势（万元）",
+        "subtitle": ["收入合计与支出合计各年相同，两条线重合"],
+    }
+    line, point, text = _units(spec)
+    order = ["收入合计", "支出合计"]
+    for unit in (line, point, text):
+        assert _channel(unit, "color") == ("指标", "nominal")
+    assert line["encoding"]["color"]["scale"]["range"] == list(charts.SERIES_COLORS)
+    assert line["encoding"]["color"]["sort"] == order
+    assert line["encoding"]["strokeDash"]["sort"] == order
+    assert line["encoding"]["strokeWidth"]["scale"] == {"range": [4.5, 2]}
+    assert point["encoding"]["size"]["scale"] == {"range": [110, 35]}
+    assert _channel(point, "shape") == ("指标", "nominal")
+    # One legend: every channel of the measures has the same, sorted alike (a legend turned off on one channel
+    # turns off the merged one in the browser's Vega-Lite).
+    channels = [line["encoding"][name] for name in ("color", "strokeDash", "strokeWidth")]
+    channels += [point["encoding"][name] for name in ("color", "shape", "size")]
+    assert all(channel["field"] == "指标" and channel["sort"] == order for channel in channels)
+    assert all(
+        channel["legend"] == {"labelLimit": 360, "symbolStrokeWidth": 2.5, "title": "指标"} for channel in channels
+    )
+    assert [row["指标"] for row in _values(spec)] == ["收入合计"] * 3 + ["支出合计"] * 3
+    english = _spec(charts.trend_chart(_balanced("jia"), lang="en"))
+    assert english["title"]["subtitle"] == ["Income and expenditure are the same every year: their lines coincide"]
+
+
+def test_trend_chart_names_the_departments_whose_lines_coincide(trends: pl.DataFrame) -> None:
+    both = pl.concat([_balanced("yi"), trends.filter(pl.col(s.DEPARTMENT_ID) == "jia").select(_balanced("yi").columns)])
+    spec = _spec(charts.trend_chart(both))
+    assert spec["title"]["subtitle"] == [f"{YI}：收入合计与支出合计各年相同，两条线重合"]
+    # Several departments keep a colour each.
+    assert _channel(next(_units(spec)), "color") == ("部门", "nominal")
+    # Measures that differ in some year need no note.
+    assert spec_title(charts.trend_chart(trends)) == "收入合计、支出合计变化趋势（万元）"
+
+
+def spec_title(chart: alt.TopLevelMixin) -> object:
+    return _spec(chart)["title"]

@@ -88,9 +88,13 @@ def test_search_shows_where_a_word_was_published() -> None:
     assert set(found["年度"]) == {"2018"}
     lines = found[found["类型"] == "表格行"]
     assert set(lines["摘录"]) == {"2040401 行政运行"}
-    assert set(lines["文件"]) == {"js_procuratorate_2018_dept_budget.pdf"}
+    # A long file name is shortened in its middle (its year, scope and phase kept); the full one is below the table.
+    assert set(lines["文件"]) == {"js_pr…2018_dept_budget.pdf"}
+    assert any(c.value == "完整文件名：js_procuratorate_2018_dept_budget.pdf" for c in at.caption)
     assert "17" in set(lines["页码"])  # the 一般公共预算支出预算表 page
     assert set(lines["金额（万元）"]) == {"10,883.36"}
+    # The department's own budget, not a unit's.
+    assert set(lines["范围"]) == {"部门"}
     assert not found.isna().any().any()
 
     at.text_input(key="explore_query").input("没有这个词语").run()
@@ -123,3 +127,38 @@ def test_the_drill_down_and_the_search_come_from_the_link() -> None:
     assert at.query_params["class"] == "economic"
     at.radio(key="explore_classification").set_value("function").run()
     assert "class" not in at.query_params
+
+
+def test_search_results_fit_beside_the_sidebar() -> None:
+    # The file and page were off to the right, behind a horizontal scroll: narrow columns, 范围 among them, that add
+    # up to the width beside the sidebar; the file column says where its full name is.
+    import json
+
+    at = page("app_pages/explore.py")
+    at.text_input(key="explore_query").input("行政运行").run()
+    assert not at.exception
+    found = table(at, "类型", "摘录")
+    assert list(found.columns) == [
+        "类型",
+        "部门",
+        "范围",
+        "年度",
+        "口径",
+        "摘录",
+        "金额（万元）",
+        "文件",
+        "页码",
+        "行号",
+    ]
+    assert set(found["范围"]) <= {"部门", "单位"}
+    (frame,) = [frame for frame in at.dataframe if "摘录" in frame.value.columns]
+    config = json.loads(frame.proto.columns)
+    widths = {name: config[name]["width"] for name in found.columns}
+    assert sum(widths.values()) <= 940
+    assert widths["页码"] <= 44 and widths["行号"] <= 44
+    assert "完整文件名列在表格下方" in config["文件"]["help"]
+    assert all(len(name) <= 26 for name in found["文件"])
+    at.toggle(key="lang_en").set_value(True).run()
+    english = table(at, "Kind", "Excerpt")
+    assert "Scope" in english.columns
+    assert set(english["Scope"]) <= {"Department", "Unit"}

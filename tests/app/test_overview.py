@@ -143,8 +143,37 @@ def _chart_spec(at: AppTest, index: int = 0) -> dict[str, object]:
     return json.loads(at.get("vega_lite_chart")[index].proto.spec)
 
 
+def test_totals_open_as_a_panel_per_department_each_axis_from_zero() -> None:
+    # 西南大学's ~50亿 flattened every other department on one shared axis: by default a panel per department, each
+    # y scale its own and from zero; no highlight to pick, two colours (income, expenditure).
+    at = _app().run()
+    view = at.radio(key="overview_view")
+    assert view.label == "显示方式"
+    assert view.value == "multiples"
+    assert view.options == ["各部门分图（纵轴各自从0起）", "指数（各部门首年=100）", "金额（同一纵轴）"]
+    assert "overview_highlight" not in [box.key for box in at.selectbox]
+    spec = _chart_spec(at)
+    assert spec["title"]["text"] == "年度收支总额：各部门分图（纵轴各自从0起，万元）"
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert spec["facet"]["field"] == "部门"
+    assert spec["facet"]["sort"][0] == "西南大学"  # the largest first
+    assert len(spec["facet"]["sort"]) == 13
+    assert all(layer["encoding"]["y"]["scale"]["zero"] is True for layer in spec["spec"]["layer"])
+    # The index of each department's first year, titled so, on an axis from zero.
+    view.set_value("index").run()
+    assert not at.exception
+    spec = _chart_spec(at)
+    assert spec["title"] == "年度收支总额指数（各部门首年=100）"
+    y = spec["spec"]["layer"][0]["encoding"]["y"]
+    assert (y["field"], y["title"], y["scale"]["zero"]) == ("指数", "指数（首年=100）", True)
+    assert at.selectbox(key="overview_highlight").value == "上海市普陀区人民政府万里街道办事处"
+    at.toggle(key="lang_en").set_value(True).run()
+    assert at.radio(key="overview_view").label == "Show as"
+
+
 def test_many_departments_highlight_one_and_grey_the_others() -> None:
     at = _app().run()
+    at.radio(key="overview_view").set_value("amounts").run()
     # The shipped dataset has 13 departments with budget totals (the chart draws one phase), more than eight colours
     # can tell apart.
     highlight = at.selectbox(key="overview_highlight")

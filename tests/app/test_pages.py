@@ -12,7 +12,7 @@ from analytics import schema as s
 from analytics.compare import MEASURE_LABELS
 from analytics.reference import table_catalog
 from analytics.store import Dataset, save_dataset
-from tests.app.conftest import ARCHIVES, built_dataset, table, tables
+from tests.app.conftest import ARCHIVES, built_dataset, page, table, tables
 from tests.app.doubtful import DoubtfulDisclosure
 
 if TYPE_CHECKING:
@@ -325,3 +325,32 @@ def test_compare_lists_the_charted_figures_no_table_prints(narrative_dataset: Da
     assert marked[["读数", "核实依据"]].values.tolist() == [
         ["⚠ 读数存疑", "不符：收入总计 = 支出总计; 另表同数：收入总表"]
     ]
+
+
+@pytest.mark.parametrize(
+    "path", ["app_pages/overview.py", "app_pages/compare.py", "app_pages/department.py", "app_pages/explore.py"]
+)
+def test_widget_labels_and_placeholders_are_chinese(path: str) -> None:
+    # A label a screen reader reads, a placeholder ("Choose an option") in English in the Chinese pages: none. The
+    # sidebar's language switch is named in the language it switches to.
+    import re
+
+    at = page(path)
+    if path.endswith("explore.py"):
+        at.text_input(key="explore_query").input("行政运行").run()
+        assert not at.exception
+    kinds = ("selectbox", "multiselect", "radio", "text_input", "select_slider", "toggle", "checkbox", "button")
+    widgets = [widget for kind in kinds for widget in getattr(at, kind)]
+    assert len(widgets) > 3
+    for widget in widgets:
+        if widget.key == "lang_en":
+            assert widget.label == "English"
+            continue
+        assert not re.search(r"[A-Za-z]", widget.label), (widget.key, widget.label)
+        assert not re.search(r"[A-Za-z]", widget.help or ""), (widget.key, widget.help)
+        placeholder = getattr(widget.proto, "placeholder", "")
+        assert not re.search(r"[A-Za-z]", placeholder), (widget.key, placeholder)
+    boxes = [*at.selectbox, *at.multiselect]
+    assert boxes and all(
+        box.proto.placeholder.startswith("请选择") or box.proto.placeholder == "选择科目" for box in boxes
+    )
