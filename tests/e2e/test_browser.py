@@ -639,21 +639,23 @@ def test_drill_down_and_search(page: object, server: dict[str, object]) -> None:
     _shot(page, "explore-search")
     found = _table(page, "摘录")
     header = _header(found)
-    assert header == ["类型", "部门", "年度", "口径", "摘录", "金额（万元）", "文件", "页码", "行号"], header
+    assert header == ["类型", "部门", "范围", "年度", "口径", "摘录", "金额（万元）", "文件", "页码", "行号"], header
     hits = _rows(found)
     kinds = [row[0] for row in hits]
     assert set(kinds) == {"表格行", "文字说明", "疑点"}, hits
-    assert ["表格行", "江苏省人民检察院", "2018", "预算", "2040402 一般行政管理事务", "3,666.00",
-            "js_procuratorate_2018_dept_budget.pdf", "17", "23"] in hits  # fmt: skip
+    # A long file name is shortened around "…" (its start, and its year, phase and extension), in full below.
+    assert ["表格行", "江苏省人民检察院", "部门", "2018", "预算", "2040402 一般行政管理事务", "3,666.00",
+            "js_pr…2018_dept_budget.pdf", "17", "23"] in hits  # fmt: skip
     finding = next(row for row in hits if row[0] == "疑点")
-    assert "21.80" in finding[4] and finding[6:] == ["js_procuratorate_2018_dept_budget.pdf", "26", "14"]
+    assert "21.80" in finding[5] and finding[7:] == ["js_pr…2018_dept_budget.pdf", "26", "14"]
+    assert page.get_by_text("js_procuratorate_2018_dept_budget.pdf").count() >= 1  # type: ignore[attr-defined]
     assert "q=" in page.url  # type: ignore[attr-defined]
     # A project: hanyang_bigdata_2023_dept_budget.txt line 219 reads "专项业务类项目 本级支出项目 1062.29 1062.29".
     query.fill("专项业务类项目")
     query.press("Enter")
     _settle(page)
-    project = ["项目", "武汉市汉阳区大数据中心", "2023", "预算", "专项业务类项目", "1,062.29",
-               "hanyang_bigdata_2023_dept_budget.txt", "—", "219"]  # fmt: skip
+    project = ["项目", "武汉市汉阳区大数据中心", "部门", "2023", "预算", "专项业务类项目", "1,062.29",
+               "hanya…2023_dept_budget.txt", "—", "219"]  # fmt: skip
     assert _until(lambda: project in _rows(_table(page, "摘录")))
     _shot(page, "explore-search-project")
 
@@ -835,7 +837,8 @@ def test_team_roles_and_the_signed_in_author(page: object, team_server: dict[str
     _shot(page, "team-sign-in-refused")
 
     _sign_in(page, "li", TEAM["li"][2])
-    page.get_by_role("heading", name="部门与收支总览").first.wait_for()  # type: ignore[attr-defined]
+    # Signed in, the page the address names (疑点), not the overview.
+    page.get_by_role("heading", name="疑点", exact=True).first.wait_for()  # type: ignore[attr-defined]
     sidebar = page.locator('[data-testid="stSidebar"]')  # type: ignore[attr-defined]
     assert sidebar.get_by_text("已登录：李查看（只读）").count() == 1
     _nav(page, "疑点")
