@@ -3,6 +3,8 @@ triage. The readers' doubts (读数存疑, source ``reader``) are kept apart fro
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import polars as pl
 import streamlit as st
 
@@ -153,6 +155,9 @@ def _figure(value: object, measure: str | None) -> str | None:
     if measure == "yuan":
         return analytics.format_wan(value)  # type: ignore[arg-type]
     if measure == "percent":
+        # Two decimals at most, as the finding's sentence prints it (0.5982 → 0.60%); exact in the stored flag.
+        if hasattr(value, "quantize") and value.as_tuple().exponent < -2:
+            return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}%"
         return f"{value.normalize():f}%" if hasattr(value, "normalize") else f"{value}%"
     return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
 

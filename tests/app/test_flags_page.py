@@ -89,7 +89,7 @@ def test_reading_doubts_are_filtered_apart_from_the_documents_findings(doubtful_
     # The detail says what a doubt is, and where to look: the page of the document, the table by its name.
     assert any("不是文件本身的错误" in i.value for i in at.info)
     evidence = at.dataframe[1].value
-    assert evidence[["文件", "表或部分", "页码"]].values.tolist() == [["doubtful.pdf", "三公经费和机关运行经费表", 3]]
+    assert evidence[["文件", "表或部分", "页码"]].values.tolist() == [["doubtful.pdf", "三公经费和机关运行经费表", "3"]]
     assert any("读数存疑：表内恒等式不成立" in c.value for c in at.caption)  # the rule by its name, not its id
     at.radio(key="flags_source").set_value("document").run()
     documents = at.dataframe[0].value
@@ -129,3 +129,20 @@ def test_a_flag_is_named_by_its_rule_title_and_its_figures_in_wan_yuan() -> None
     assert f"{money[s.OBSERVED]}" not in caption  # never the raw 元 with four decimals
     labels = [str(option) for option in picker.options]  # as the page shows them
     assert labels and not any(money[s.RULE_ID] in label for label in labels)  # the rule's title, never its id
+
+
+def test_a_percent_finding_shows_its_figures_as_its_sentence_does() -> None:
+    # js_procuratorate_2018_dept_budget.pdf p. 26 l. 14: 一般行政管理事务 3,666 万元, 比上年增加 21.8 万元, 增长 0.06%.
+    # Last year's 3,644.20 (p. 17, and the 2017 budget): 21.80 / 3,644.20 = 0.5982 % — shown as 0.60 %, as the
+    # finding's sentence prints it, never with four decimals.
+    ds = analytics.open_dataset()
+    doc_id = ds.documents.filter(pl.col(s.SOURCE_NAME) == "js_procuratorate_2018_dept_budget.pdf").item(0, s.DOC_ID)
+    first = pl.col(s.EVIDENCE).list.first().struct
+    flag = ds.flags.filter(
+        (pl.col(s.RULE_ID) == "narrative.change_pct") & (first.field(s.DOC_ID) == doc_id) & (first.field(s.LINE) == 14)
+    ).row(0, named=True)
+    at = _page()
+    at.selectbox(key="flags_pick").set_value(flag[s.FLAG_ID]).run()
+    caption = " ".join(c.value for c in at.caption)
+    assert "0.06%" in caption and "0.60%" in caption, caption
+    assert "0.5982" not in caption
