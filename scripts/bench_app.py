@@ -43,6 +43,18 @@ INTERACTIONS: dict[str, tuple[str, Callable[[AppTest], object]]] = {
         "app_pages/flags.py",
         lambda at: at.multiselect(key="flags_severity").set_value(["warning"]).run(),
     ),
+    "钻取与搜索: pick a department": (
+        "app_pages/explore.py",
+        lambda at: at.selectbox(key="explore_department").select("江苏省人民检察院").run(),
+    ),
+    "钻取与搜索: search": (
+        "app_pages/explore.py",
+        lambda at: at.text_input(key="explore_query").input("行政运行").run(),
+    ),
+    "简报: pick a department": (
+        "app_pages/brief.py",
+        lambda at: at.selectbox(key="brief_department").select("西南大学").run(),
+    ),
 }
 
 
