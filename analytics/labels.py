@@ -45,6 +45,7 @@ __all__ = [
     "SIDES",
     "WAN_SUFFIX",
     "column_label",
+    "figure_labels",
     "label",
     "label_expr",
     "labels",
@@ -434,6 +435,36 @@ def labels(vocabulary: str, *, lang: str = "zh") -> dict[str, str]:
     """
     index = _index(lang)
     return {code: pair[index] for code, pair in _vocabulary(vocabulary).items()}
+
+
+#: What a finding's observed and expected figures are, for the rules whose "expected" is not a figure the document
+#: should have printed: last year's value, the sum of the parts, the figure recomputed from the amounts. A rule not
+#: listed compares a printed figure with what it should be (实际 / 应为).
+FIGURE_ROLES: dict[str, tuple[Pair, Pair]] = {
+    "spending.three_public_rising": (("本年", "This year"), ("上年", "Last year")),
+    "targets.less_ambitious": (("本年目标值", "This year's target"), ("上年目标值", "Last year's target")),
+    "narrative.items_sum": (("分项合计", "Sum of the items"), ("总额", "Total")),
+    "narrative.change_pct": (("文中", "In the text"), ("按金额计算", "From the amounts")),
+    "narrative.change_recomputed": (("文中", "In the text"), ("按金额计算", "From the amounts")),
+    "narrative.share": (("文中", "In the text"), ("按金额计算", "From the amounts")),
+    "completeness.missing_tables": (("找到", "Found"), ("应有", "Required")),
+}
+_DEFAULT_ROLES: tuple[Pair, Pair] = (("实际", "Observed"), ("应为", "Expected"))
+
+
+def figure_labels(rule_id: str, *, lang: str = "zh") -> tuple[str, str]:
+    """The words for a finding's observed and expected figures: what each of them is for the rule ``rule_id``.
+
+    Examples
+    --------
+    >>> figure_labels("spending.three_public_rising")
+    ('本年', '上年')
+    >>> figure_labels("table.total_of_rows", lang="en")
+    ('Observed', 'Expected')
+    """
+    index = LANGUAGES.index(lang)
+    observed, expected = FIGURE_ROLES.get(rule_id, _DEFAULT_ROLES)
+    return observed[index], expected[index]
 
 
 def label(vocabulary: str, code: str, *, lang: str = "zh") -> str:

@@ -147,7 +147,7 @@ def show_figure_source(figures: pl.DataFrame, measure_names: Mapping[str, str], 
 
     labels = [
         f"{measure_names.get(row[c.MEASURE], row[c.MEASURE])} · {row[s.FISCAL_YEAR]} · "
-        f"{analytics.format_wan(row[s.AMOUNT_YUAN])}"
+        f"{analytics.format_wan(row[s.AMOUNT_YUAN], lang=lang())}"
         for row in rows
     ]
     chosen = st.selectbox(

@@ -11,11 +11,12 @@ import streamlit as st
 import analytics
 from analytics import schema as s
 from analytics.checks import FAMILIES, rule_catalog
+from analytics.labels import figure_labels
 from analytics.triage import DEFAULT_STATUS, STATUSES, TriageError
 from app_pages import _auth, _data
 from app_pages._coverage import show_coverage
 from app_pages._evidence import pick_source
-from app_pages._i18n import english, number_formats, pick, severity_labels, t, table_labels
+from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
 from app_pages._inventory import show_inventory
 from app_pages._url import bound
 
@@ -153,7 +154,7 @@ def _figure(value: object, measure: str | None) -> str | None:
     if value is None:
         return None
     if measure == "yuan":
-        return analytics.format_wan(value)  # type: ignore[arg-type]
+        return analytics.format_wan(value, lang=lang())  # type: ignore[arg-type]
     if measure == "percent":
         # Two decimals at most, as the finding's sentence prints it (0.5982 → 0.60%); exact in the stored flag.
         if hasattr(value, "quantize") and value.as_tuple().exponent < -2:
@@ -162,11 +163,13 @@ def _figure(value: object, measure: str | None) -> str | None:
     return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
 
 
+observed_label, expected_label = figure_labels(flag[s.RULE_ID], lang=lang())
 facts = {
     t("col_family"): family_labels.get(flag[s.FAMILY], flag[s.FAMILY]),
     t("col_rule"): rules.get(flag[s.RULE_ID], flag[s.RULE_ID]),
-    t("col_observed"): _figure(flag[s.OBSERVED], flag[s.MEASURE]),
-    t("col_expected"): _figure(flag[s.EXPECTED], flag[s.MEASURE]),
+    # Each figure named by what it is for this rule ("上年" for last year's value, never "应为").
+    observed_label: _figure(flag[s.OBSERVED], flag[s.MEASURE]),
+    expected_label: _figure(flag[s.EXPECTED], flag[s.MEASURE]),
     t("col_threshold"): _figure(flag[s.THRESHOLD], flag[s.MEASURE]),
     t("col_peer_group"): flag[s.PEER_GROUP],
     t("col_score"): None if flag[s.SCORE] is None else round(flag[s.SCORE], 2),

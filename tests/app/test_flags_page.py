@@ -146,3 +146,15 @@ def test_a_percent_finding_shows_its_figures_as_its_sentence_does() -> None:
     caption = " ".join(c.value for c in at.caption)
     assert "0.06%" in caption and "0.60%" in caption, caption
     assert "0.5982" not in caption
+
+
+def test_a_rising_three_public_finding_names_last_years_figure_as_such() -> None:
+    # putuo_wanli_2024_dept_budget.pdf p. 31: 2024年“三公”经费预算数 合计 47.91 万元; the 2023 budget, p. 28: 22.91.
+    # The second figure is last year's, not what this year's "should be": 上年, never 应为.
+    ds = analytics.open_dataset()
+    flag = ds.flags.filter(pl.col(s.RULE_ID) == "spending.three_public_rising").row(0, named=True)
+    at = _page()
+    at.selectbox(key="flags_pick").set_value(flag[s.FLAG_ID]).run()
+    caption = " ".join(c.value for c in at.caption)
+    assert "本年: 47.91 万元" in caption and "上年: 22.91 万元" in caption, caption
+    assert "应为" not in caption
