@@ -46,6 +46,7 @@ __all__ = [
     "WAN_SUFFIX",
     "column_label",
     "figure_labels",
+    "figure_roles_expr",
     "label",
     "label_expr",
     "labels",
@@ -298,6 +299,8 @@ _COLUMNS: dict[str, Pair] = {
     # A rule's title beside its id.
     "title_zh": ("规则", "Rule (Chinese)"),
     "title_en": ("规则（英文）", "Rule (English)"),
+    # What a finding's two figures are, where its "expected" is not what the document should print (上年, 总额…).
+    "figure_roles": ("两数的含义", "What the two figures are"),
     # Budget execution (analytics.compare.execution_rates, execution_by_line).
     "budget_yuan": ("年初预算（元）", "Initial budget (yuan)"),
     "adjusted_budget_yuan": ("调整预算（元）", "Adjusted budget (yuan)"),
@@ -450,6 +453,29 @@ FIGURE_ROLES: dict[str, tuple[Pair, Pair]] = {
     "completeness.missing_tables": (("找到", "Found"), ("应有", "Required")),
 }
 _DEFAULT_ROLES: tuple[Pair, Pair] = (("实际", "Observed"), ("应为", "Expected"))
+
+
+def figure_roles_expr(column: str, *, lang: str = "zh") -> pl.Expr:
+    """Polars expression: for the rule ids in ``column``, what their observed and expected figures are ("实际值＝本年；
+    应为＝上年"); null for a rule whose figures are the plain 实际 / 应为.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"rule_id": ["spending.three_public_rising", "table.total_of_rows"]})
+    >>> frame.select(figure_roles_expr("rule_id")).to_series().to_list()
+    ['实际值＝本年；应为＝上年', None]
+    """
+    index = LANGUAGES.index(lang)
+    observed_column, expected_column = (column_label(s.OBSERVED, lang=lang), column_label(s.EXPECTED, lang=lang))
+    words = (
+        {rule: f"{observed_column}＝{o[index]}；{expected_column}＝{e[index]}" for rule, (o, e) in FIGURE_ROLES.items()}
+        if lang == "zh"
+        else {
+            rule: f"{observed_column}: {o[index]}; {expected_column}: {e[index]}"
+            for rule, (o, e) in FIGURE_ROLES.items()
+        }
+    )
+    return pl.col(column).replace_strict(words, default=None, return_dtype=pl.String)
 
 
 def figure_labels(rule_id: str, *, lang: str = "zh") -> tuple[str, str]:

@@ -629,3 +629,15 @@ def test_nested_values_read_as_chinese_text(corpus_bytes: bytes) -> None:
     stats = flags.filter(pl.col(s.SOURCE) == "异常模型").get_column(s.PEER_STATS).drop_nulls()
     assert stats.len() > 0
     assert stats.str.starts_with("同类 ").all() and stats.str.contains("中位数").all()
+
+
+def test_a_findings_two_figures_say_what_they_compare(corpus: Dataset, corpus_bytes: bytes) -> None:
+    # putuo_wanli_2024_dept_budget.pdf p. 31 prints 2024年“三公”经费预算数 合计 47.91 万元, the 2023 budget p. 28
+    # 22.91: the finding's 应为 is last year's figure, and the sheet says so beside it.
+    read = pl.read_excel(io.BytesIO(corpus_bytes), sheet_name="疑点", engine="openpyxl")
+    rising = read.filter(pl.col("规则编号") == "spending.three_public_rising")
+    assert rising.height >= 1
+    assert set(rising["两数的含义"]) == {"实际值＝本年；应为＝上年"}
+    # A rule that compares a printed figure with what it should be keeps the plain words (the cell is empty).
+    plain = read.filter(pl.col("规则编号") == "table.total_of_rows")
+    assert plain.is_empty() or plain["两数的含义"].null_count() == plain.height

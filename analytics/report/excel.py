@@ -85,6 +85,7 @@ _TRIAGE_COLUMNS: dict[str, pl.DataType] = {
 }
 #: The rule's title, written beside its id on the flags sheet.
 _RULE_TITLE = "title_zh"
+_FIGURE_ROLES = "figure_roles"
 # Codes written as their Chinese labels: column → vocabulary of ``analytics.labels``, in any sheet, then by sheet.
 _CODES = {
     s.SEVERITY: "severity",
@@ -242,6 +243,8 @@ def _labelled(key: str, frame: pl.DataFrame) -> pl.DataFrame:
             columns.append(pl.col(column))
         if column == s.RULE_ID and key == s.FLAGS:
             columns.append(labels.label_expr(column, "rule").alias(_RULE_TITLE))
+            # A variance says what it compares: last year's value, the sum of the parts, the recomputed figure.
+            columns.append(labels.figure_roles_expr(column).alias(_FIGURE_ROLES))
     return frame.select(columns)
 
 
