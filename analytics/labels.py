@@ -41,6 +41,7 @@ __all__ = [
     "FAMILIES",
     "LANGUAGES",
     "MEASURES",
+    "NEEDS",
     "SEVERITIES",
     "SIDES",
     "WAN_SUFFIX",
@@ -50,6 +51,7 @@ __all__ = [
     "label",
     "label_expr",
     "labels",
+    "needs_expr",
     "vocabularies",
 ]
 
@@ -453,6 +455,43 @@ FIGURE_ROLES: dict[str, tuple[Pair, Pair]] = {
     "completeness.missing_tables": (("找到", "Found"), ("应有", "Required")),
 }
 _DEFAULT_ROLES: tuple[Pair, Pair] = (("实际", "Observed"), ("应为", "Expected"))
+
+
+#: What a rule needs to run (``analytics.coverage``, the ``needs`` of ``rule_inputs.csv``) other than a standard
+#: table, which reads by the table's name.
+NEEDS: dict[str, Pair] = {
+    "any_table": ("任一标准表的数字", "figures of any standard table"),
+    "coded_tables": ("按科目列示的表", "a table by classification code"),
+    "statements": ("文字说明中的数字", "figures in the narrative"),
+    "indicators": ("绩效目标", "performance targets"),
+    "projects": ("项目明细", "project list"),
+    "staff": ("编制或实有人数", "staff numbers"),
+    "prior_year": ("上年同类文件", "last year's document"),
+    "text": ("文件原文", "the document's text"),
+    "second_document": ("另一份文件", "a second document"),
+}
+
+
+def needs_expr(column: str, *, lang: str = "zh") -> pl.Expr:
+    """Polars expression: a ``needs`` text (``;`` between requirements, ``|`` between alternatives) in words, as
+    "文字说明中的数字、任一标准表的数字" or "收入总表或支出总表"; an empty text is null.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"needs": ["statements;any_table", "income_summary|expenditure_summary", ""]})
+    >>> frame.select(needs_expr("needs")).to_series().to_list()
+    ['文字说明中的数字、任一标准表的数字', '收入总表或支出总表', None]
+    """
+    index = _index(lang)
+    words = {code: pair[index] for code, pair in {**_catalog_vocabularies()["table"], **NEEDS}.items()}
+    both, either = ("、", "或") if lang == "zh" else (" and ", " or ")
+    spelled = (
+        pl.col(column)
+        .str.split(";")
+        .list.eval(pl.element().str.split("|").list.eval(pl.element().replace(words)).list.join(either))
+        .list.join(both)
+    )
+    return pl.when(pl.col(column) != "").then(spelled).alias(column)
 
 
 def figure_roles_expr(column: str, *, lang: str = "zh") -> pl.Expr:

@@ -145,3 +145,15 @@ def test_every_sheet_of_the_workbook_has_a_chinese_name() -> None:
     assert sheets[s.LINES] == "收支表数字"
     assert sheets[s.READING_FINDINGS] == "读数存疑"
     assert all(CJK.search(name) for name in sheets.values())
+
+
+def test_every_need_of_the_rule_inputs_reads_in_words() -> None:
+    # What a rule needs (rule_inputs.csv) is shown to auditors: never a code such as "staff;any_table".
+    from analytics.coverage import rule_inputs
+
+    needs = rule_inputs().select(pl.col("needs").unique()).filter(pl.col("needs") != "")
+    for lang in ("zh", "en"):
+        spelled = needs.select(labels.needs_expr("needs", lang=lang)).to_series().to_list()
+        assert spelled and all(text and not re.search(r"[a-z]+_[a-z]+|;|\|", text) for text in spelled), spelled
+    words = pl.DataFrame({"needs": ["staff;any_table"]}).select(labels.needs_expr("needs")).item()
+    assert words == "编制或实有人数、任一标准表的数字"

@@ -641,3 +641,10 @@ def test_a_findings_two_figures_say_what_they_compare(corpus: Dataset, corpus_by
     # A rule that compares a printed figure with what it should be keeps the plain words (the cell is empty).
     plain = read.filter(pl.col("规则编号") == "table.total_of_rows")
     assert plain.is_empty() or plain["两数的含义"].null_count() == plain.height
+
+
+def test_the_coverage_sheet_says_what_a_rule_needs_in_words(corpus_bytes: bytes) -> None:
+    read = pl.read_excel(io.BytesIO(corpus_bytes), sheet_name="核对覆盖", engine="openpyxl")
+    needs = read.get_column("所需材料").drop_nulls().unique().to_list()
+    assert needs and not [text for text in needs if re.search(r"[a-z]+_[a-z]+|[;|]", text)], needs
+    assert "编制或实有人数、任一标准表的数字" in needs  # staff;any_table

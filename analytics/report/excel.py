@@ -52,6 +52,8 @@ __all__ = [
 # The sheets' keys: the tables' names, then the analyses after them. A sheet is named by its key's Chinese label.
 _READING_REPORT = "reading_report"
 _COVERAGE = "coverage"
+#: The coverage ledger's column of what a rule needs (analytics.coverage.NEEDS; imported late like the ledger).
+_NEEDS = "needs"
 _SCORE = "disclosure_score"
 _SCORE_ITEMS = "disclosure_score_items"
 _EXECUTION = "budget_execution"
@@ -234,6 +236,8 @@ def _labelled(key: str, frame: pl.DataFrame) -> pl.DataFrame:
             columns.append(
                 pl.when(pl.col(column)).then(pl.lit(yes)).when(~pl.col(column)).then(pl.lit(no)).alias(column)
             )
+        elif column == _NEEDS and dtype == pl.String:
+            columns.append(labels.needs_expr(column))
         elif column in codes and dtype == pl.String:
             columns.append(labels.label_expr(column, codes[column]))
         elif dtype == pl.String:
