@@ -12,7 +12,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule, shared
-from analytics.checks._rules._common import line_evidence
+from analytics.checks._rules._common import line_evidence, table_name
 from analytics.reading import expected_form
 from analytics.reference import reference_rows, table_catalog
 from analytics.store import Dataset
@@ -59,7 +59,7 @@ def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                     s.EXPECTED: len(expected),
                     s.MESSAGE_ZH: f"未找到（或无法读取）标准表“{names.get(key, key)}”（应有 {len(expected)} 张，"
                     f"找到 {len(expected) - len(lacking)} 张）。请说明是否公开了该表；如本部门无此项，应公开空表并注明",
-                    s.MESSAGE_EN: f"standard table {key} not found or not readable ({len(expected) - len(lacking)} "
+                    s.MESSAGE_EN: f"standard table “{table_name(key, lang='en')}” not found or not readable ({len(expected) - len(lacking)} "
                     f"of {len(expected)} found); ask whether it was published",
                     s.EVIDENCE: evidence,
                 }
@@ -100,13 +100,13 @@ def empty_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
         if note is None:
             zh, en, severity = (
                 f"{name}公开为空表，未说明原因（应注明本部门无此项）",
-                f"{row[s.TABLE]} is disclosed empty without a note saying why",
+                f"the table “{table_name(row[s.TABLE], lang='en')}” is disclosed empty without a note saying why",
                 "info",
             )
         elif fund and fund not in note and any(word in note for word in others):
             zh, en, severity = (
                 f"{name}为空表，但其说明讲的是另一类资金：“{note}”",
-                f"{row[s.TABLE]} is empty and its note speaks of another fund: {note}",
+                f"the table “{table_name(row[s.TABLE], lang='en')}” is empty and its note speaks of another fund: {note}",
                 "warning",
             )
         else:

@@ -12,7 +12,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, evidence, findings, rule
-from analytics.checks._rules._common import line_evidence, pct, wan, wan_en
+from analytics.checks._rules._common import line_evidence, pct, table_name, wan, wan_en
 from analytics.compare import yearly_totals
 from analytics.reference import reference_rows
 from analytics.store import Dataset
@@ -653,8 +653,8 @@ def vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 threshold=tolerance,
                 message_zh=f"文字说明（{here}）{row[s.SUBJECT]} {wan(amount)}，{table}（{there}）为 "
                 f"{wan(nearest['_cell'])}，相差 {wan(abs(amount - nearest['_cell']))}；请说明哪一处为准",
-                message_en=f"the narrative ({here_en}) states {row[s.SUBJECT]} {wan_en(amount)}; the {nearest[s.TABLE]} "
-                f"table ({there_en}) prints {wan_en(nearest['_cell'])}: ask which is right",
+                message_en=f"the narrative ({here_en}) states {row[s.SUBJECT]} {wan_en(amount)}; the table “{table_name(nearest[s.TABLE], lang='en')}” "
+                f"({there_en}) prints {wan_en(nearest['_cell'])}: ask which is right",
                 evidence=[
                     line_evidence(row, part=_PART),
                     {

@@ -20,7 +20,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.checks._engine import Settings, findings, rule
-from analytics.checks._rules._common import line_evidence, wan, wan_en
+from analytics.checks._rules._common import line_evidence, table_name, wan, wan_en
 from analytics.reference import reference_rows
 from analytics.store import Dataset
 
@@ -162,7 +162,7 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MESSAGE_ZH: f"文字说明（{here}）{statement[s.SUBJECT]} {wan(amount)}，{table}（{there}）{label} 为 "
                 f"{wan(nearest[s.AMOUNT_YUAN])}，相差 {wan(abs(amount - nearest[s.AMOUNT_YUAN]))}；请说明哪一处为准",
                 s.MESSAGE_EN: f"the narrative ({here_en}) states {statement[s.SUBJECT]} {wan_en(amount)}; the "
-                f"{nearest[s.TABLE]} table ({there_en}) prints {label} {wan_en(nearest[s.AMOUNT_YUAN])}: ask which is right",
+                f"table “{table_name(nearest[s.TABLE], lang='en')}” ({there_en}) prints {label} {wan_en(nearest[s.AMOUNT_YUAN])}: ask which is right",
                 s.EVIDENCE: [line_evidence(statement, part=_PART), line_evidence(nearest)],
             }
         )

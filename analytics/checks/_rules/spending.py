@@ -94,7 +94,7 @@ def _under_projects(statements: pl.DataFrame) -> pl.DataFrame:
     "spending",
     "warning",
     "“三公”经费比上年增加",
-    "三公 spending higher than the year before",
+    "“three public” spending higher than the year before",
 )
 def three_public_rising(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """三公 = 因公出国(境)费 + 公务用车购置及运行费 + 公务接待费, summed from the columns each year prints (tables
