@@ -118,7 +118,10 @@ BAD_INPUTS = {
     "blank": (b"  \n\n \n", r"blank\.txt: the file is empty"),
     "binary": (bytes(range(256)) * 8, r"binary\.txt: this is a binary file"),
     "pdf_renamed": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", r"pdf_renamed\.txt: this is a binary file"),
-    "latin1": ("prix: 12 €, café ".encode("cp1252") * 3 + b"\x81\x81", r"latin1\.txt, byte \d+: the bytes are neither"),
+    "latin1": (
+        "prix: 12 €, café ".encode("cp1252") * 3 + b"\x81\x81",
+        r"latin1\.txt, byte \d+ \(line \d+\): the bytes are neither",
+    ),
     "not_disclosure": (
         ("今天天气很好，我们去公园散步。\n\n" * 40).encode(),
         r"not_disclosure\.txt: not a budget disclosure",

@@ -54,6 +54,12 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _byte_place(data: bytes, offset: int) -> str:
+    """Where a bad byte is, for an error: its offset and the line it is on ("byte 15000 (line 412)")."""
+    line = data.count(b"\n", 0, offset) + 1
+    return f"byte {offset} (line {line})"
+
+
 def decode_text(name: str, data: bytes) -> str:
     """Decode the bytes of a text disclosure (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030).
 
@@ -65,19 +71,35 @@ def decode_text(name: str, data: bytes) -> str:
     if not data.strip():
         raise ReaderError(name, "", "the file is empty; expected the text of a budget disclosure")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            # An odd number of bytes, or half of a surrogate pair: the file was cut or damaged.
+            raise ReaderError(
+                name,
+                _byte_place(data, exc.start),
+                f"the UTF-16 text is damaged ({exc.reason}); "
+                "expected whole UTF-16 characters after its byte-order mark",
+            ) from None
     elif b"\x00" in data[:4096] or data.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise ReaderError(name, "", "this is a binary file, not text; expected a UTF-8 or GB18030 text disclosure")
     else:
+        errors: dict[str, UnicodeDecodeError] = {}
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(encoding)
                 break
             except UnicodeDecodeError as exc:
-                error = exc
+                errors[encoding] = exc
         else:
+            # The encoding that read furthest is the file's, most likely: its first bad byte is the place to look.
+            encoding, error = max(errors.items(), key=lambda item: item[1].start)
+            readable = "UTF-8" if encoding == "utf-8-sig" else "GB18030"
             raise ReaderError(
-                name, f"byte {error.start}", "the bytes are neither UTF-8 nor GB18030 text; expected a text disclosure"
+                name,
+                _byte_place(data, error.start),
+                f"the bytes are neither UTF-8 nor GB18030 text (read as {readable}, byte {error.start} "
+                f"is 0x{data[error.start]:02x}); expected a text disclosure",
             )
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > 8:
