@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs
+.PHONY: app test system lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,13 @@ install: $(STAMP)
 app: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: ruff (lint + format check) and every test, doctests included
-test: lint
+## make test: system packages where it can (scripts/system_packages.sh), ruff (lint + format check) and every test
+test: system lint
 	$(PY) -m pytest
+
+## make system: the system packages the briefs and the browser test need, installed when root with apt-get
+system:
+	@bash scripts/system_packages.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
