@@ -38,6 +38,7 @@ from analytics.store import (
     refresh_dataset,
     save_dataset,
     update_dataset,
+    write_atomically,
 )
 from analytics.triage import TriageStore, has_triage, open_triage
 
@@ -414,7 +415,7 @@ def _export(args: argparse.Namespace, console: Console) -> int:
             raise AnalyticsError(f"{out} is a folder; expected a .zip file name for the {args.format} tables")
         tables = (ds.for_department(department_id) if department_id else ds).tables
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(export.dataset_bytes(tables, args.format))
+        write_atomically(out, export.dataset_bytes(tables, args.format))
         written = out
     console.print(f"写出 written: {written}", highlight=False, soft_wrap=True)
     return 0

@@ -6,7 +6,7 @@ can show it to a user as it is, without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["AnalyticsError", "DatasetError", "QueryError", "ReaderError", "SchemaError"]
+__all__ = ["AnalyticsError", "DatasetError", "OutputError", "QueryError", "ReaderError", "SchemaError"]
 
 
 class AnalyticsError(Exception):
@@ -19,6 +19,11 @@ class SchemaError(AnalyticsError):
 
 class DatasetError(AnalyticsError):
     """A dataset directory cannot be opened or written."""
+
+
+class OutputError(AnalyticsError):
+    """An output file (flags, export, brief, workbook, package, dataset table) cannot be written: no space left,
+    no permission … The message names the file and what happened; nothing half-written is left behind."""
 
 
 class QueryError(AnalyticsError, ValueError):

@@ -1,0 +1,123 @@
+"""Output files are written whole or not at all: a unique temporary file beside the target, synced and renamed over
+it; a failure (a full disk, a killed process) leaves the previous file and nothing else."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analytics import export, store
+from analytics.cli import main
+from analytics.errors import OutputError
+from analytics.store import open_dataset, save_dataset, update_dataset, write_atomically
+
+FRAME = pl.DataFrame({"a": list(range(1000)), "b": ["甲乙丙"] * 1000})
+
+
+def _fd_path(fd: int) -> str:
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
+def _full_disk_at(monkeypatch: pytest.MonkeyPatch, fragment: str) -> None:
+    """``fsync`` of a file whose name holds ``fragment`` fails as on a full disk."""
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if fragment in Path(_fd_path(fd)).name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_parallel_writers_to_one_path_never_corrupt_each_other(tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+    payloads = [bytes([n]) * 200_000 for n in range(8)]
+    errors: list[BaseException] = []
+
+    def writer(payload: bytes) -> None:
+        try:
+            for _ in range(20):
+                write_atomically(target, payload)
+        except BaseException as exc:  # collected, and asserted on in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert target.read_bytes() in payloads
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
+
+
+def test_a_write_failing_midway_leaves_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "flags.csv"
+    target.write_bytes(b"previous\n")
+    real_write_csv = pl.DataFrame.write_csv
+
+    def dies_midway(self: pl.DataFrame, file: object = None, **kwargs: object) -> object:
+        data = real_write_csv(self, None, **kwargs).encode("utf-8")
+        if isinstance(file, (str, Path)):
+            Path(file).write_bytes(data[: len(data) // 2])
+        else:
+            file.write(data[: len(data) // 2])
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr(pl.DataFrame, "write_csv", dies_midway)
+    with pytest.raises(KeyboardInterrupt):
+        export.write(FRAME, target, "csv")
+    assert target.read_bytes() == b"previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["flags.csv"]
+
+
+def test_full_disk_gives_a_clear_error_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out.csv"
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes) -> int:
+        if "out.csv" in _fd_path(fd):
+            real_write(fd, bytes(data[: len(data) // 2]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    expected = f"^cannot write {re.escape(str(target))}: no space left on device$"
+    with pytest.raises(OutputError, match=expected):
+        export.write(FRAME, target, "csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_during_a_save_leaves_the_dataset_and_no_orphan_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = open_dataset()
+    first = shipped.documents.get_column("doc_id").head(1).to_list()
+    save_dataset(shipped.without_documents(first), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    _full_disk_at(monkeypatch, "manifest.json")
+    with pytest.raises(OutputError, match=r"manifest\.json: no space left on device$"):
+        update_dataset(shipped, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_cli_export_on_a_full_disk_prints_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "ds.zip"
+    target.write_bytes(b"previous")
+    _full_disk_at(monkeypatch, "ds.zip")
+    status = main(["export", "--format", "csv", "--dataset", str(store.DEFAULT_DATASET), "--out", str(target)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert out.strip().splitlines() == [f"错误 error cannot write {target}: no space left on device"]
+    assert "Traceback" not in out + err
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["ds.zip"]
