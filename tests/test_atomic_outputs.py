@@ -6,7 +6,11 @@ from __future__ import annotations
 import errno
 import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +19,7 @@ import pytest
 from analytics import export, store
 from analytics.cli import main
 from analytics.errors import OutputError
+from analytics.ingest import read_batch
 from analytics.store import open_dataset, save_dataset, update_dataset, write_atomically
 
 FRAME = pl.DataFrame({"a": list(range(1000)), "b": ["甲乙丙"] * 1000})
@@ -121,3 +126,71 @@ def test_cli_export_on_a_full_disk_prints_one_line(
     assert "Traceback" not in out + err
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["ds.zip"]
+
+
+def _children(parent: int) -> list[int]:
+    """The batch reader's worker processes among the children of ``parent``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the workers")
+def test_workers_of_a_killed_batch_ingest_end_with_it(tmp_path: Path) -> None:
+    # Named pipes nobody writes to: each worker blocks on opening its file, as on a long read.
+    files = [tmp_path / f"{name}.txt" for name in "abc"]
+    for path in files:
+        os.mkfifo(path)
+    root = Path(__file__).resolve().parent.parent
+    script = "import sys; from analytics.ingest import read_batch; read_batch(sys.argv[1:], workers=2)"
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    log = tmp_path / "stderr.txt"
+    with log.open("wb") as stderr:
+        parent = subprocess.Popen([sys.executable, "-c", script, *map(str, files)], cwd=root, env=env, stderr=stderr)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
+            time.sleep(0.2)
+            workers = _children(parent.pid)
+        assert len(workers) == 2, f"the batch ingest never started its two workers: {log.read_text()}"
+        time.sleep(1)  # let them get to their files
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in workers if _alive(pid)] == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_workers_that_end_with_their_parent_still_read(tmp_path: Path, seed_path: Path) -> None:
+    files = [tmp_path / f"{name}.txt" for name in "abc"]
+    for path in files:
+        path.write_bytes(seed_path.read_bytes())
+    batch = read_batch(files, workers=2)
+    assert batch.errors == []
+    assert [path for path, _ in batch.read] == files
