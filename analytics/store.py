@@ -550,11 +550,6 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def _output_error(target: Path, exc: OSError) -> OutputError:
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return OutputError(f"cannot write {target}: {reason[:1].lower()}{reason[1:]}")
-
-
 @contextlib.contextmanager
 def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) -> Iterator[Path]:
     """A temporary path beside ``target`` to write it through: on success it is synced and renamed over ``target``
@@ -581,7 +576,7 @@ def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) ->
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise _output_error(target, exc) from None
+        raise OutputError.from_os_error(target, exc) from None
     staged = Path(name)
     try:
         os.close(handle)
@@ -601,7 +596,7 @@ def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) ->
     except BaseException as exc:
         staged.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise _output_error(target, exc) from None
+            raise OutputError.from_os_error(target, exc) from None
         raise
 
 

@@ -194,3 +194,17 @@ def test_workers_that_end_with_their_parent_still_read(tmp_path: Path, seed_path
     batch = read_batch(files, workers=2)
     assert batch.errors == []
     assert [path for path, _ in batch.read] == files
+
+
+def test_full_disk_while_writing_a_data_package_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analytics.report.datapackage import write_data_package
+
+    def full_disk(self: pl.DataFrame, file: object = None, **kwargs: object) -> None:
+        raise OSError("No space left on device (os error 28)")  # as Polars words it
+
+    monkeypatch.setattr(pl.DataFrame, "write_csv", full_disk)
+    target = tmp_path / "fdp"
+    expected = f"^cannot write {re.escape(str(target))}: no space left on device$"
+    with pytest.raises(OutputError, match=expected):
+        write_data_package(open_dataset(), target)
+    assert list(tmp_path.iterdir()) == []
