@@ -29,7 +29,7 @@ from rich.table import Table
 from analytics import export, labels
 from analytics import schema as s
 from analytics.checks import FAMILIES
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, OutputError
 from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.pipeline import all_flags, read_summary, remove_files
 from analytics.store import (
@@ -414,7 +414,10 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         if out.is_dir():
             raise AnalyticsError(f"{out} is a folder; expected a .zip file name for the {args.format} tables")
         tables = (ds.for_department(department_id) if department_id else ds).tables
-        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError.from_os_error(out, exc) from None
         write_atomically(out, export.dataset_bytes(tables, args.format))
         written = out
     console.print(f"写出 written: {written}", highlight=False, soft_wrap=True)

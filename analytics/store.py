@@ -531,8 +531,12 @@ def _read_facts(directory: Path, manifest: Mapping[str, str]) -> pl.DataFrame | 
 
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / _LOCK, "w") as handle:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / _LOCK, "w")  # noqa: SIM115 -- closed by the with below; only opening is guarded
+    except OSError as exc:
+        raise OutputError.from_os_error(directory, exc) from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

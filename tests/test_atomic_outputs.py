@@ -208,3 +208,29 @@ def test_full_disk_while_writing_a_data_package_leaves_nothing(tmp_path: Path, m
     with pytest.raises(OutputError, match=expected):
         write_data_package(open_dataset(), target)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "csv", "--out", "{blocked}/ds.zip"],
+        ["brief", "--all", "--format", "html", "--out", "{blocked}/briefs"],
+        ["ingest", "{seed}", "--dataset", "{blocked}/ds"],
+    ],
+    ids=["export", "brief", "ingest"],
+)
+def test_cli_output_under_a_file_prints_one_line(
+    command: list[str], tmp_path: Path, seed_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A folder that cannot be made (a file is in the way): the error even root meets, unlike a read-only folder.
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    argv = [part.format(blocked=blocked, seed=seed_path) for part in command]
+    if command[0] != "ingest":
+        argv += ["--dataset", str(store.DEFAULT_DATASET)]
+    status = main(argv)
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert out.strip().splitlines()[-1].startswith(f"错误 error cannot write {blocked}/")
+    assert "Traceback" not in out + err
+    assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
