@@ -545,7 +545,12 @@ def _locked(directory: Path) -> Iterator[None]:
 
 
 def _current_umask() -> int:
-    # The umask can only be read by setting it; done once, at import, before any thread writes files.
+    # Linux tells the umask; elsewhere it can only be read by setting it (once, at import), which for an instant
+    # changes it for every thread.
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -234,3 +234,12 @@ def test_cli_output_under_a_file_prints_one_line(
     assert out.strip().splitlines()[-1].startswith(f"错误 error cannot write {blocked}/")
     assert "Traceback" not in out + err
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_a_new_file_follows_the_umask_and_a_rewritten_one_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "flags.csv"
+    write_atomically(target, b"first\n")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~store._UMASK  # not mkstemp's 0o600
+    target.chmod(0o640)
+    write_atomically(target, b"second\n")
+    assert target.stat().st_mode & 0o777 == 0o640
