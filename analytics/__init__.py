@@ -12,7 +12,7 @@ Decimal(precision=18, scale=2)
 
 from __future__ import annotations
 
-from analytics.errors import AnalyticsError, DatasetError, QueryError, ReaderError, SchemaError
+from analytics.errors import AnalyticsError, DatasetError, OutputError, QueryError, ReaderError, SchemaError
 from analytics.ingest import read_disclosure
 from analytics.labels import column_label, label
 from analytics.schema import TABLES, validate
@@ -25,6 +25,7 @@ __all__ = [
     "AnalyticsError",
     "Dataset",
     "DatasetError",
+    "OutputError",
     "QueryError",
     "ReaderError",
     "SchemaError",

@@ -320,7 +320,6 @@ def add_user(
     path.parent.mkdir(parents=True, exist_ok=True)
     # Password hashes are nobody else's business: a new file is the owner's only; a file's own mode is kept.
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
-    write_atomically(path, text.encode("utf-8"))
-    path.chmod(mode)
+    write_atomically(path, text.encode("utf-8"), mode=mode)
     load_users(path)  # what was written reads back
     return user

@@ -29,7 +29,7 @@ from rich.table import Table
 from analytics import export, labels
 from analytics import schema as s
 from analytics.checks import FAMILIES
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, OutputError
 from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.pipeline import all_flags, read_summary, remove_files
 from analytics.store import (
@@ -38,6 +38,7 @@ from analytics.store import (
     refresh_dataset,
     save_dataset,
     update_dataset,
+    write_atomically,
 )
 from analytics.triage import TriageStore, has_triage, open_triage
 
@@ -413,8 +414,11 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         if out.is_dir():
             raise AnalyticsError(f"{out} is a folder; expected a .zip file name for the {args.format} tables")
         tables = (ds.for_department(department_id) if department_id else ds).tables
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(export.dataset_bytes(tables, args.format))
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError.from_os_error(out, exc) from None
+        write_atomically(out, export.dataset_bytes(tables, args.format))
         written = out
     console.print(f"写出 written: {written}", highlight=False, soft_wrap=True)
     return 0

@@ -6,7 +6,9 @@ can show it to a user as it is, without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["AnalyticsError", "DatasetError", "QueryError", "ReaderError", "SchemaError"]
+import re
+
+__all__ = ["AnalyticsError", "DatasetError", "OutputError", "QueryError", "ReaderError", "SchemaError"]
 
 
 class AnalyticsError(Exception):
@@ -19,6 +21,25 @@ class SchemaError(AnalyticsError):
 
 class DatasetError(AnalyticsError):
     """A dataset directory cannot be opened or written."""
+
+
+class OutputError(AnalyticsError):
+    """An output file (flags, export, brief, workbook, package, dataset table) cannot be written: no space left,
+    no permission … The message names the file and what happened; nothing half-written is left behind."""
+
+    @classmethod
+    def from_os_error(cls, path: object, exc: OSError) -> OutputError:
+        """The error for ``exc`` met while writing ``path``: ``cannot write PATH: no space left on device``.
+
+        Examples
+        --------
+        >>> import errno, os
+        >>> print(OutputError.from_os_error("out.csv", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+        cannot write out.csv: no space left on device
+        """
+        # Polars words its IO errors "No space left on device (os error 28)", without strerror.
+        reason = re.sub(r" \(os error \d+\)$", "", exc.strerror or str(exc)) or type(exc).__name__
+        return cls(f"cannot write {path}: {reason[:1].lower()}{reason[1:]}")
 
 
 class QueryError(AnalyticsError, ValueError):

@@ -8,6 +8,7 @@ quote-prefixed, so nothing executes and the value reads back unchanged.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +17,7 @@ import polars as pl
 
 from analytics import schema as s
 from analytics.errors import AnalyticsError
+from analytics.store import write_atomically
 
 __all__ = ["FORMATS", "dataset_bytes", "flat", "to_bytes", "write"]
 
@@ -69,7 +71,14 @@ def _as_json(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def write(frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet: str = "data") -> None:
-    """Write ``frame`` to ``target`` (a path or a binary stream) as ``fmt`` (``csv``, ``xlsx`` or ``parquet``)."""
+    """Write ``frame`` to ``target`` (a path or a binary stream) as ``fmt`` (``csv``, ``xlsx`` or ``parquet``).
+
+    A path is written atomically (see ``analytics.store.write_atomically``): whole or not at all, the previous
+    file intact on failure, and an ``OutputError`` naming it when the disk is full or the folder not writable.
+    """
+    if isinstance(target, (str, os.PathLike)):
+        write_atomically(Path(target), to_bytes(frame, fmt, sheet=sheet))
+        return
     if fmt == "parquet":
         frame.write_parquet(target)
     elif fmt == "csv":

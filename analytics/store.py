@@ -28,6 +28,8 @@ import io
 import json
 import os
 import shutil
+import stat
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +37,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics import schema as s
-from analytics.errors import DatasetError, SchemaError
+from analytics.errors import DatasetError, OutputError, SchemaError
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -43,6 +45,7 @@ __all__ = [
     "READ_ORDER",
     "SOURCES_DIR",
     "Dataset",
+    "atomic_output",
     "dataset_path",
     "dataset_version",
     "fact_columns",
@@ -528,8 +531,12 @@ def _read_facts(directory: Path, manifest: Mapping[str, str]) -> pl.DataFrame | 
 
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / _LOCK, "w") as handle:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / _LOCK, "w")  # noqa: SIM115 -- closed by the with below; only opening is guarded
+    except OSError as exc:
+        raise OutputError.from_os_error(directory, exc) from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -537,22 +544,102 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` whole or not at all: a hidden file beside it, synced, then renamed over it."""
-    tmp = target.with_name(f".{target.name}.tmp")
+def _current_umask() -> int:
+    # Linux tells the umask; elsewhere it can only be read by setting it (once, at import), which for an instant
+    # changes it for every thread.
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write it through: on success it is synced and renamed over ``target``
+    (atomic), on any failure removed, so that ``target`` is either the old file or the new one, whole.
+
+    The temporary name is unique (``tempfile.mkstemp``), so concurrent writers of one target never share a file.
+    The new file gets ``mode`` if given, else the old file's mode, else the usual mode of a new file (umask).
+
+    Raises
+    ------
+    OutputError
+        When the operating system refuses a step (no space left, no permission …), naming ``target``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with atomic_output(Path(tmp) / "out.txt") as staged:
+    ...         _ = staged.write_text("whole")
+    ...     sorted(p.name for p in Path(tmp).iterdir())
+    ['out.txt']
+    """
+    target = Path(target)
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError.from_os_error(target, exc) from None
+    staged = Path(name)
+    try:
+        os.close(handle)
+        yield staged
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(target.stat().st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~_UMASK
+        os.chmod(staged, mode)
+        synced = os.open(staged, os.O_RDONLY)
+        try:
+            os.fsync(synced)
+        finally:
+            os.close(synced)
+        os.replace(staged, target)
+    except BaseException as exc:
+        staged.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError.from_os_error(target, exc) from None
         raise
 
 
-def _keep_sources(directory: Path, named: set[str], paths: Sequence[str | os.PathLike[str]]) -> None:
-    """Write each file of ``paths`` whose SHA-256 a document names (``named``) into ``sources/``, atomically."""
+def write_atomically(target: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``target`` whole or not at all, through :func:`atomic_output`.
+
+    Raises
+    ------
+    OutputError
+        When it cannot be written (no space left, no permission …); ``target`` is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_atomically(Path(tmp) / "out.csv", b"a\\n1\\n")
+    ...     (Path(tmp) / "out.csv").read_bytes()
+    b'a\\n1\\n'
+    """
+    with atomic_output(target, mode=mode) as staged:
+        handle = os.open(staged, os.O_WRONLY | os.O_TRUNC)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
+
+
+def _keep_sources(
+    directory: Path, named: set[str], paths: Sequence[str | os.PathLike[str]], written: list[Path]
+) -> None:
+    """Write each file of ``paths`` whose SHA-256 a document names (``named``) into ``sources/``, atomically;
+    each file written is appended to ``written``."""
     folder = directory / SOURCES_DIR
     for path in map(Path, paths):
         try:
@@ -564,6 +651,7 @@ def _keep_sources(directory: Path, named: set[str], paths: Sequence[str | os.Pat
         if sha in named and not target.exists():
             folder.mkdir(exist_ok=True)
             write_atomically(target, data)
+            written.append(target)
 
 
 def _drop_stale_sources(directory: Path, named: set[str]) -> None:
@@ -571,7 +659,7 @@ def _drop_stale_sources(directory: Path, named: set[str]) -> None:
     if not folder.is_dir():
         return
     for kept in folder.iterdir():
-        # Half-written files (".<name>.tmp") of a save that died are stale too.
+        # Half-written files (".<name>.<random>.tmp") of a save that died are stale too.
         if kept.is_file() and (kept.name.startswith(".") or kept.name.partition(".")[0] not in named):
             kept.unlink()
 
@@ -580,18 +668,27 @@ def _save_unlocked(dataset: Dataset, directory: Path, sources: Sequence[str | os
     checked = Dataset.from_tables(_sorted(dataset.tables), path=directory)
     facts = _checked_facts(_sorted_facts(dataset.department_facts))
     named = set(checked.documents.get_column(s.SOURCE_SHA256).drop_nulls().to_list())
-    _keep_sources(directory, named, sources)
-    names: dict[str, str] = {}
-    for name, frame in {**checked.tables, DEPARTMENT_FACTS: facts}.items():
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer, compression="zstd", statistics=True)
-        data = buffer.getvalue()
-        file_name = f"{name}-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
-        if not (directory / file_name).exists():
-            write_atomically(directory / file_name, data)
-        names[name] = file_name
-    manifest = json.dumps({"format": _FORMAT, "tables": names}, ensure_ascii=False, indent=2) + "\n"
-    write_atomically(directory / MANIFEST, manifest.encode("utf-8"))
+    # Every file this save adds; should it fail before the manifest names them, they are removed again, so that
+    # a full disk leaves the dataset exactly as it was, without orphan table files.
+    written: list[Path] = []
+    try:
+        _keep_sources(directory, named, sources, written)
+        names: dict[str, str] = {}
+        for name, frame in {**checked.tables, DEPARTMENT_FACTS: facts}.items():
+            buffer = io.BytesIO()
+            frame.write_parquet(buffer, compression="zstd", statistics=True)
+            data = buffer.getvalue()
+            file_name = f"{name}-{hashlib.sha256(data).hexdigest()[:16]}.parquet"
+            if not (directory / file_name).exists():
+                write_atomically(directory / file_name, data)
+                written.append(directory / file_name)
+            names[name] = file_name
+        manifest = json.dumps({"format": _FORMAT, "tables": names}, ensure_ascii=False, indent=2) + "\n"
+        write_atomically(directory / MANIFEST, manifest.encode("utf-8"))
+    except BaseException:
+        for added in written:
+            added.unlink(missing_ok=True)
+        raise
     # Only now, with the new manifest in place, are the old table files garbage.
     keep = {*names.values(), MANIFEST, _LOCK}
     for stale in directory.glob("*.parquet"):

@@ -408,7 +408,7 @@ def test_write_workbook_writes_the_same_workbook(wuhou: Dataset, tmp_path: Path)
 
 
 def test_an_unwritable_path_gets_a_clear_error(wuhou: Dataset, tmp_path: Path) -> None:
-    with pytest.raises(AnalyticsError, match=r"missing[/\\]audit\.xlsx: cannot write the workbook"):
+    with pytest.raises(AnalyticsError, match=r"cannot write .*missing[/\\]audit\.xlsx: no such file or directory$"):
         write_workbook(wuhou, tmp_path / "missing" / "audit.xlsx")
 
 

@@ -7,8 +7,11 @@ first. Nothing is stored here: ``analytics.store.update_dataset`` merges what wa
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +22,8 @@ from analytics.store import Dataset
 
 __all__ = ["Batch", "read_batch", "read_disclosure", "supported_suffixes"]
 
+#: ``prctl`` option: the signal a process gets when its parent ends (Linux, <linux/prctl.h>).
+_PR_SET_PDEATHSIG = 1
 _READERS = {".txt": "text", ".pdf": "pdf", ".xlsx": "excel"}
 
 
@@ -79,13 +84,32 @@ def _read_one(path: Path, name: str | None = None) -> object:
         return error
 
 
+def _end_with_parent(parent: int) -> None:
+    """Pool initializer: the worker ends when the process that started it does, even when that one is killed
+    (``SIGKILL`` gives it no chance to stop its pool), instead of reading on as an orphan."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl here: the parent-pid check below still ends an orphan
+            pass
+    # The parent may have died before the death signal was asked for: then there is no one left to signal us.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _read_files(files: list[Path], workers: int | None, progress: Callable[[Path], None] | None) -> list[object]:
     count = workers if workers is not None else (os.cpu_count() or 1)
     results: list[object] = []
     if count > 1 and len(files) > 2:
         # "spawn", not "fork": forking a process whose Polars thread pool is running can deadlock the child.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(count, len(files)), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(count, len(files)),
+            mp_context=context,
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             for path, result in zip(files, pool.map(_read_one, files), strict=True):
                 results.append(result)
                 if progress:

@@ -54,7 +54,7 @@ from analytics.compare import (
 from analytics.compare import _columns as c
 from analytics.compare._analysis import ADJUSTED_BUDGET_YUAN, BUDGET_DOC_ID, FINAL_DOC_ID
 from analytics.compare._measures import BASIS_LABELS
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, OutputError
 from analytics.ingest._verify import verified_by_en
 from analytics.inventory import department_years
 from analytics.store import Dataset, write_atomically
@@ -1265,7 +1265,10 @@ def write_briefs(
     )
     if not wanted:
         raise BriefError("no department to write a brief for" + (f" in {fiscal_year}" if fiscal_year else ""))
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError.from_os_error(target, exc) from None
     written: list[Path] = []
     latest = chosen.group_by(s.DEPARTMENT_ID).agg(pl.col(s.FISCAL_YEAR).max())
     years = dict(latest.rows())

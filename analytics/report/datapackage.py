@@ -63,7 +63,7 @@ import polars as pl
 
 from analytics import labels
 from analytics import schema as s
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, OutputError
 from analytics.reference.classification import KINDS, classification_codes
 from analytics.store import Dataset
 
@@ -848,6 +848,8 @@ def write_data_package(
     DataPackageError
         When there are no function or economic lines to export, ``department_id`` is unknown, ``directory`` is a
         file, or it holds files of its own.
+    OutputError
+        When the package cannot be written (no space left, no permission …); ``directory`` is left as it was.
 
     Examples
     --------
@@ -869,13 +871,18 @@ def write_data_package(
             f"no lines to export{where}: a Fiscal Data Package holds the function (支出功能分类) and economic "
             "(经济分类) classification tables of a document's own year, and the dataset has none"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise OutputError.from_os_error(target, exc) from None
     try:
         staging.chmod(0o755)
         _write_files(dataset, frame, staging, department_id)
         _check_target(target)
         _move_into_place(staging, target)
+    except OSError as exc:  # a full disk, say: the staging folder goes, ``target`` is as it was
+        raise OutputError.from_os_error(target, exc) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

@@ -347,7 +347,8 @@ def write_workbook(
     Raises
     ------
     AnalyticsError
-        When ``department_id`` is not in the dataset, or ``path`` cannot be written.
+        When ``department_id`` is not in the dataset; its ``OutputError`` when ``path`` cannot be written (the
+        file there is left as it was).
 
     Examples
     --------
@@ -359,10 +360,7 @@ def write_workbook(
     """
     target = Path(path)
     data = workbook_bytes(dataset, department_id=department_id, triage=triage)
-    try:
-        write_atomically(target, data)
-    except OSError as exc:
-        raise AnalyticsError(f"{target}: cannot write the workbook ({exc.strerror or exc})") from None
+    write_atomically(target, data)
     return target
 
 
