@@ -164,6 +164,11 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--department", default=None, help="only this department (name or id)")
     _dataset_option(exporter)
     exporter.add_argument("--triage", default=None, help="triage database for xlsx (default: the app's)")
+    exporter.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="csv: write text starting with = + - @ as it is, without the protecting ' (for machines)",
+    )
     remove = commands.add_parser(
         "remove",
         help="remove documents from a dataset (by file name or doc_id); the auditors' triage is kept",
@@ -414,7 +419,7 @@ def _export(args: argparse.Namespace, console: Console) -> int:
             raise AnalyticsError(f"{out} is a folder; expected a .zip file name for the {args.format} tables")
         tables = (ds.for_department(department_id) if department_id else ds).tables
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(export.dataset_bytes(tables, args.format))
+        out.write_bytes(export.dataset_bytes(tables, args.format, raw_cells=args.raw_cells))
         written = out
     console.print(f"写出 written: {written}", highlight=False, soft_wrap=True)
     return 0
