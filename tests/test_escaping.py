@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from analytics import export
+from analytics.cli import main
+from tests.synthetic import SyntheticDisclosure
 
 
 def _tables() -> dict[str, pl.DataFrame]:
@@ -44,3 +47,18 @@ def test_single_table_csv(raw_cells: bool) -> None:
     frame = pl.DataFrame({"name": ["=1+1"], "amount": [-1]})
     text = export.to_bytes(frame, "csv", raw_cells=raw_cells).decode()
     assert text == ("name,amount\n=1+1,-1\n" if raw_cells else "name,amount\n'=1+1,-1\n")
+
+
+def test_ingest_prints_markup_and_escapes_of_a_department_name_as_plain_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The text reader refuses a file holding control characters, so the escape comes in with the file's name.
+    path = tmp_path / "report[2024]\x1b[31m.txt"
+    disclosure = SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区[/]档案馆")
+    path.write_text(disclosure.text(), encoding="utf-8")
+    assert main(["ingest", str(path), "--dataset", str(tmp_path / "ds")]) == 0
+    out = capsys.readouterr().out
+    assert "[/]" in out
+    assert "鼓楼区[/]档案馆" in out
+    assert "report[2024].txt" in out
+    assert "\x1b" not in out
