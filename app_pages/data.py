@@ -16,6 +16,7 @@ from analytics.store import dataset_path, writable_dataset_path
 from app_pages import _auth, _data
 from app_pages._i18n import english, phase_labels, t, table_labels
 from app_pages._inventory import show_inventory
+from app_pages._uploads import stage_uploads
 
 #: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
 MAX_BYTES = 50 * 1024 * 1024
@@ -71,19 +72,20 @@ if st.button(t("ingest"), key="data_ingest", disabled=not (files and may_change)
     else:
         bar = st.progress(0.0, text=t("reading"))
         with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for upload in files:
-                path = Path(folder) / Path(upload.name).name
-                path.write_bytes(upload.getvalue())
-                paths.append(path)
+            # A folder per file: two uploads with one name must not overwrite each other.
+            staged = stage_uploads([(upload.name, upload.getvalue()) for upload in files], Path(folder))
+            paths = staged.paths
+            original = dict(zip(paths, staged.names, strict=True))
             done: list[Path] = []
 
             def step(path: Path) -> None:
                 done.append(path)
-                bar.progress(len(done) / len(paths), text=f"{t('reading')} {path.name}")
+                bar.progress(len(done) / len(paths), text=f"{t('reading')} {original[path]}")
 
             try:
-                outcome = pipeline.ingest_files(paths, writable_dataset_path(), progress=step, workers=1)
+                outcome = pipeline.ingest_files(
+                    paths, writable_dataset_path(), progress=step, workers=1, names=staged.names
+                )
             except analytics.AnalyticsError as exc:
                 outcome = None
                 st.error(str(exc))
@@ -99,7 +101,14 @@ if st.button(t("ingest"), key="data_ingest", disabled=not (files and may_change)
             st.warning(t("dataset_unchanged"))
         elif outcome is not None and outcome.stored is not None:
             st.success(t("ingested").format(n=len(outcome.read), documents=outcome.stored.documents.height))
-            summary = pipeline.read_summary(outcome.read, outcome.stored)
+            comma = ", " if english() else "、"
+            if staged.duplicates:
+                st.info(t("duplicate_uploads").format(names=comma.join(staged.duplicates)))
+            if staged.shared_names:
+                st.info(t("shared_name_uploads").format(names=comma.join(staged.shared_names)))
+            # The summary names each file as uploaded, not by its temporary (perhaps shortened) path.
+            read = [(Path(original.get(path, path.name)), ds) for path, ds in outcome.read]
+            summary = pipeline.read_summary(read, outcome.stored)
             st.dataframe(
                 summary.select(
                     pl.col("file").alias(t("col_document")),
