@@ -62,3 +62,50 @@ def test_ingest_prints_markup_and_escapes_of_a_department_name_as_plain_text(
     assert "鼓楼区[/]档案馆" in out
     assert "report[2024].txt" in out
     assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[x](//evil.example)", "![p](https://evil.example/a.png)", "<https://evil.example>", "**粗** _斜_ `码` # 标题"],
+)
+def test_escape_markdown_renders_the_text_as_it_is(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from app_pages._markdown import escape_markdown
+
+    html = MarkdownIt("commonmark").render(escape_markdown(text))
+    assert "<a" not in html
+    assert "<img" not in html
+    assert "<strong>" not in html and "<em>" not in html and "<code>" not in html and "<h1>" not in html
+    # What the reader sees is the text itself (HTML-escaped by the renderer).
+    shown = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    assert html == f"<p>{shown}</p>\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__粗__",
+        "a_b_c",
+        "_斜_体_",
+        "# 标题",
+        "1. 一",
+        "2) 二",
+        "- 项",
+        "+ 项",
+        "> 引",
+        "---",
+        "===",
+        "行一\n===",
+        "0.06%",
+        "(p. 3) a=b -5",
+    ],
+)
+def test_escape_markdown_keeps_line_starts_as_text(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from app_pages._markdown import escape_markdown
+
+    html = MarkdownIt("commonmark").render(escape_markdown(text))
+    shown = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    assert html == f"<p>{shown}</p>\n"
