@@ -84,3 +84,14 @@ def test_short_file_name_keeps_the_extension_and_whole_characters(name: str, exp
     short = short_file_name(name)
     assert short == expected
     assert len(short.encode()) <= 255
+
+
+def test_an_uploads_name_is_shown_as_text_not_as_a_link(dataset: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    gulou = _text("南京市鼓楼区", "鼓楼区档案馆")
+    at = _upload([("a.txt", gulou, "text/plain"), ("[x](//evil.example).txt", gulou, "text/plain")])
+    (note,) = [m.value for m in at.info if "重复文件" in m.value]
+    html = MarkdownIt("commonmark").render(note)
+    assert "<a" not in html
+    assert "[x](//evil.example).txt" in html
