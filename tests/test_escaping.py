@@ -3,6 +3,7 @@ the command line's output, Markdown in the app's captions."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from pathlib import Path
@@ -11,6 +12,7 @@ import polars as pl
 import pytest
 
 from analytics import export
+from analytics import schema as s
 from analytics.cli import main
 from tests.synthetic import SyntheticDisclosure
 
@@ -109,3 +111,19 @@ def test_escape_markdown_keeps_line_starts_as_text(text: str) -> None:
     html = MarkdownIt("commonmark").render(escape_markdown(text))
     shown = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     assert html == f"<p>{shown}</p>\n"
+
+
+@pytest.mark.parametrize(("flag", "expected"), [([], "'=1+1"), (["--raw-cells"], "=1+1")])
+def test_cli_csv_export_protects_cells_unless_raw(tmp_path: Path, flag: list[str], expected: str) -> None:
+    from analytics.store import open_dataset, save_dataset
+
+    path = tmp_path / "gulou.txt"
+    path.write_text(SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区档案馆").text(), encoding="utf-8")
+    assert main(["ingest", str(path), "--dataset", str(tmp_path / "ds")]) == 0
+    ds = open_dataset(tmp_path / "ds")
+    renamed = ds.documents.with_columns(pl.lit("=1+1").alias(s.DEPARTMENT))
+    save_dataset(dataclasses.replace(ds, documents=renamed), tmp_path / "ds")
+    archive = tmp_path / "out.zip"
+    assert main(["export", "--format", "csv", "--out", str(archive), "--dataset", str(tmp_path / "ds"), *flag]) == 0
+    documents = _read_back(archive.read_bytes())["documents"]
+    assert documents.get_column(s.DEPARTMENT).to_list() == [expected]
