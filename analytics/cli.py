@@ -17,12 +17,14 @@ and exits with status 1; no traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -43,6 +45,25 @@ from analytics.store import (
 from analytics.triage import TriageStore, has_triage, open_triage
 
 __all__ = ["main"]
+
+# Terminal escape sequences (CSI ``ESC [ … final``, OSC ``ESC ] … BEL or ESC \\``, any other ``ESC x``), then the
+# C0 and C1 control characters but newline and tab: a document's text must not move the cursor or recolour the
+# terminal.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: object) -> str:
+    r"""``text`` (a file or department name, a message quoting a document) fit to print: terminal escapes and control
+    characters removed, Rich markup escaped so that ``[/]`` prints as it is.
+
+    Examples
+    --------
+    >>> _plain("a[/]b\x1b[31mred\x07")
+    'a\\[/]bred'
+    """
+    return escape(_CONTROLS.sub("", _ESCAPES.sub("", str(text))))
+
 
 #: What ``analytics export`` writes: an Excel workbook, a zip of CSV or Parquet tables, a Fiscal Data Package.
 _EXPORTS = ("xlsx", "csv", "parquet", "fdp")
@@ -165,6 +186,11 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("--department", default=None, help="only this department (name or id)")
     _dataset_option(exporter)
     exporter.add_argument("--triage", default=None, help="triage database for xlsx (default: the app's)")
+    exporter.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="csv: write text starting with = + - @ as it is, without the protecting ' (for machines)",
+    )
     remove = commands.add_parser(
         "remove",
         help="remove documents from a dataset (by file name or doc_id); the auditors' triage is kept",
@@ -195,7 +221,7 @@ def _read_all(paths: Sequence[Path], console: Console) -> Batch:
         task = progress.add_task("读取文件 reading", total=len(paths))
 
         def done(path: Path) -> None:
-            progress.update(task, description=f"读取 {path.name}")
+            progress.update(task, description=f"读取 {_plain(path.name)}")
             progress.advance(task)
 
         return read_batch(paths, progress=done)
@@ -223,8 +249,8 @@ def _summary(summary: pl.DataFrame) -> Table:
         table.add_column(header, justify="right", no_wrap=True)
     for row in summary.iter_rows(named=True):
         table.add_row(
-            row["file"],
-            (row["department"] or "—") + _SCOPE_NAMES.get(row[s.SCOPE], ""),
+            _plain(row["file"]),
+            _plain(row["department"] or "—") + _SCOPE_NAMES.get(row[s.SCOPE], ""),
             f"{row['year']} {_PHASE_NAMES.get(row['phase'], row['phase'])}",
             f"{row['tables_found']}/{row['tables_expected']}",
             str(row[s.LINES]),
@@ -258,7 +284,7 @@ def _report_read(read: Sequence[tuple[Path, Dataset]], stored: Dataset, console:
             where = f" (p. {', '.join(map(str, pages))})" if pages else ""
             parts.append(f"读数存疑 doubts {row[s.READING_FINDINGS]}{where}")
         if parts:
-            files = "、".join(rows.get_column("file"))
+            files = "、".join(_plain(name) for name in rows.get_column("file"))
             console.print(f"[yellow]读数 reading[/yellow] {files}: {'; '.join(parts)}", highlight=False)
     if summary.get_column(s.READING_FINDINGS).sum():
         sheet = labels.label("sheet", s.READING_FINDINGS)
@@ -280,8 +306,9 @@ def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console
             found += unknown_codes(coded, kind).get_column(s.CODE).unique().sort().to_list()
         if found:
             console.print(
-                f"[yellow]注意 note[/yellow] {path.name}: {len(found)} code(s) not in the classification reference "
-                f"for their year (stored as printed): {', '.join(found[:12])}{' …' if len(found) > 12 else ''}",
+                f"[yellow]注意 note[/yellow] {_plain(path.name)}: {len(found)} code(s) not in the classification "
+                f"reference for their year (stored as printed): {_plain(', '.join(found[:12]))}"
+                f"{' …' if len(found) > 12 else ''}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -290,7 +317,7 @@ def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console
 def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
     batch = _read_all(paths, console)
     for error in batch.errors:
-        console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
+        console.print(f"[red]错误 error[/red] {_plain(error)}", highlight=False, soft_wrap=True)
     if batch.errors:
         console.print(
             f"数据集未改动 dataset left unchanged: {len(batch.errors)} of {len(paths)} file(s) could not be read."
@@ -299,7 +326,9 @@ def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> in
     stored = update_dataset(batch.merged(), dataset, refresh=all_flags, sources=paths)
     _report_read(batch.read, stored, console)
     _report_unknown_codes(batch.read, console)
-    console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s), {stored.lines.height} lines")
+    console.print(
+        f"数据集 dataset {_plain(stored.path)}: {stored.documents.height} document(s), {stored.lines.height} lines"
+    )
     return 0
 
 
@@ -312,20 +341,20 @@ def _build(raw: Path, dataset: Path, console: Console) -> int:
         raise AnalyticsError(f"{raw}: no supported documents ({', '.join(sorted(suffixes))})")
     batch = _read_all(paths, console)
     for error in batch.errors:
-        console.print(f"[red]错误 error[/red] {error}", highlight=False, soft_wrap=True)
+        console.print(f"[red]错误 error[/red] {_plain(error)}", highlight=False, soft_wrap=True)
     if batch.errors:
         return 1
     stored = save_dataset(all_flags(batch.merged()), dataset)
     _report_read(batch.read, stored, console)
     _report_unknown_codes(batch.read, console)
-    console.print(f"数据集 dataset {stored.path}: {stored.documents.height} document(s) rebuilt")
+    console.print(f"数据集 dataset {_plain(stored.path)}: {stored.documents.height} document(s) rebuilt")
     return 0
 
 
 def _remove(names: Sequence[str], dataset: Path | None, console: Console) -> int:
     stored, removed = remove_files(names, dataset)
     console.print(
-        f"已移除 removed {len(removed)} document(s); 数据集 dataset {stored.path}: {stored.documents.height} "
+        f"已移除 removed {len(removed)} document(s); 数据集 dataset {_plain(stored.path)}: {stored.documents.height} "
         "document(s) left. 核实记录保留 triage decisions are kept.",
         highlight=False,
         soft_wrap=True,
@@ -352,7 +381,7 @@ def _check(dataset: Path | None, out: Path | None, console: Console) -> int:
     console.print(table)
     if out is not None:
         export.write(flags, out, out.suffix.lower().lstrip("."), sheet="flags")
-        console.print(f"写出 written: {out}")
+        console.print(f"写出 written: {_plain(out)}")
     return 0
 
 
@@ -377,7 +406,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
         task = progress.add_task("简报 briefs", total=None)
 
         def done(name: str, finished: int, total: int) -> None:
-            progress.update(task, description=f"简报 {name}", completed=finished, total=total)
+            progress.update(task, description=f"简报 {_plain(name)}", completed=finished, total=total)
 
         written = write_briefs(
             ds,
@@ -393,7 +422,7 @@ def _brief(args: argparse.Namespace, console: Console) -> int:
             progress=done,
         )
     for path in written:
-        console.print(f"写出 written: {path}", highlight=False, soft_wrap=True)
+        console.print(f"写出 written: {_plain(path)}", highlight=False, soft_wrap=True)
     console.print(f"{len(written)} file(s) in {args.out}")
     return 0
 
@@ -418,15 +447,15 @@ def _export(args: argparse.Namespace, console: Console) -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError.from_os_error(out, exc) from None
-        write_atomically(out, export.dataset_bytes(tables, args.format))
+        write_atomically(out, export.dataset_bytes(tables, args.format, raw_cells=args.raw_cells))
         written = out
-    console.print(f"写出 written: {written}", highlight=False, soft_wrap=True)
+    console.print(f"写出 written: {_plain(written)}", highlight=False, soft_wrap=True)
     return 0
 
 
 def _info(dataset: Path | None, console: Console) -> int:
     ds = open_dataset(dataset)
-    table = Table(title=f"数据集 {ds.path}")
+    table = Table(title=f"数据集 {_plain(ds.path)}")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, frame in ds.tables.items():
@@ -444,7 +473,7 @@ def _info(dataset: Path | None, console: Console) -> int:
         departments.add_column(header)
     for row in inventory.department_inventory(ds).iter_rows(named=True):
         departments.add_row(
-            row[s.NAME],
+            _plain(row[s.NAME]),
             f"{row[inventory.BUDGET_DOCUMENTS]}: {years(row[inventory.BUDGET_YEARS])}",
             f"{row[inventory.FINAL_DOCUMENTS]}: {years(row[inventory.FINAL_YEARS])}",
             f"{years(row[inventory.BUDGET_TOTAL_YEARS])} / {years(row[inventory.FINAL_TOTAL_YEARS])}",
@@ -491,7 +520,10 @@ def _user(args: argparse.Namespace, console: Console) -> int:
         role=args.role,
         replace=args.replace,
     )
-    console.print(f"写入用户 user written: {user.name} ({user.display_name}, {user.role}) → {path}", highlight=False)
+    console.print(
+        f"写入用户 user written: {_plain(user.name)} ({_plain(user.display_name)}, {user.role}) → {_plain(path)}",
+        highlight=False,
+    )
     return 0
 
 
@@ -513,7 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command]()
     except AnalyticsError as exc:
-        console.print(f"[red]错误 error[/red] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[red]错误 error[/red] {_plain(exc)}", highlight=False, soft_wrap=True)
         return 1
 
 

@@ -2,7 +2,9 @@
 
 Nested columns (a flag's evidence and peer statistics) become text in CSV and Excel; Parquet keeps them. In Excel,
 every text is a string cell and text that would start a formula (= + - @, a tab or a carriage return) is also
-quote-prefixed, so nothing executes and the value reads back unchanged.
+quote-prefixed, so nothing executes and the value reads back unchanged. CSV follows the same rule: a text cell
+that would start a formula gets a leading ``'`` (numbers stay numbers, a negative amount is not quoted), unless
+``raw_cells=True`` asks for the text as it is (for machines reading the CSV, not spreadsheets).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from analytics import schema as s
 from analytics.errors import AnalyticsError
 from analytics.store import write_atomically
 
-__all__ = ["FORMATS", "dataset_bytes", "flat", "to_bytes", "write"]
+__all__ = ["FORMATS", "dataset_bytes", "flat", "protect_cells", "to_bytes", "write"]
 
 FORMATS = ("csv", "xlsx", "parquet")
 
@@ -70,19 +72,41 @@ def _as_json(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def write(frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet: str = "data") -> None:
+def protect_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would take for a formula (``= + - @``, a tab or a carriage
+    return first, the rule of the Excel export) prefixed with ``'``; other columns, numbers included, unchanged.
+
+    Examples
+    --------
+    >>> protect_cells(pl.DataFrame({"t": ["=1+1", "a=b", None], "n": [-1, 2, 3]})).rows()
+    [("'=1+1", -1), ('a=b', 2), (None, 3)]
+    """
+    from analytics._xlsx import formula_like
+
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(formula_like(name)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        for name in text
+    )
+
+
+def write(
+    frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet: str = "data", raw_cells: bool = False
+) -> None:
     """Write ``frame`` to ``target`` (a path or a binary stream) as ``fmt`` (``csv``, ``xlsx`` or ``parquet``).
 
+    A CSV's text cells that would start a formula are quote-prefixed (``protect_cells``) unless ``raw_cells``.
     A path is written atomically (see ``analytics.store.write_atomically``): whole or not at all, the previous
     file intact on failure, and an ``OutputError`` naming it when the disk is full or the folder not writable.
     """
     if isinstance(target, (str, os.PathLike)):
-        write_atomically(Path(target), to_bytes(frame, fmt, sheet=sheet))
+        write_atomically(Path(target), to_bytes(frame, fmt, sheet=sheet, raw_cells=raw_cells))
         return
     if fmt == "parquet":
         frame.write_parquet(target)
     elif fmt == "csv":
-        flat(frame).write_csv(target)
+        cells = flat(frame)
+        (cells if raw_cells else protect_cells(cells)).write_csv(target)
     elif fmt == "xlsx":
         from analytics._xlsx import SafeWorkbook
 
@@ -92,8 +116,8 @@ def write(frame: pl.DataFrame, target: str | Path | BinaryIO, fmt: str, *, sheet
         raise AnalyticsError(f"unsupported export format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def to_bytes(frame: pl.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
-    """``frame`` as the bytes of a ``fmt`` file.
+def to_bytes(frame: pl.DataFrame, fmt: str, *, sheet: str = "data", raw_cells: bool = False) -> bytes:
+    """``frame`` as the bytes of a ``fmt`` file (``raw_cells`` as for ``write``).
 
     Examples
     --------
@@ -101,12 +125,13 @@ def to_bytes(frame: pl.DataFrame, fmt: str, *, sheet: str = "data") -> bytes:
     b'a\\n1\\n'
     """
     buffer = io.BytesIO()
-    write(frame, buffer, fmt, sheet=sheet)
+    write(frame, buffer, fmt, sheet=sheet, raw_cells=raw_cells)
     return buffer.getvalue()
 
 
-def dataset_bytes(tables: dict[str, pl.DataFrame], fmt: str) -> bytes:
-    """Every table of a dataset in one file: an Excel workbook with a sheet per table, or a zip of CSV / Parquet."""
+def dataset_bytes(tables: dict[str, pl.DataFrame], fmt: str, *, raw_cells: bool = False) -> bytes:
+    """Every table of a dataset in one file: an Excel workbook with a sheet per table, or a zip of CSV / Parquet
+    (a CSV's formula-like text quote-prefixed unless ``raw_cells``, as for ``write``)."""
     if fmt == "xlsx":
         from analytics._xlsx import SafeWorkbook
 
@@ -120,5 +145,5 @@ def dataset_bytes(tables: dict[str, pl.DataFrame], fmt: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, frame in tables.items():
-            archive.writestr(f"{name}.{fmt}", to_bytes(frame, fmt))
+            archive.writestr(f"{name}.{fmt}", to_bytes(frame, fmt, raw_cells=raw_cells))
     return buffer.getvalue()

@@ -43,8 +43,10 @@ def ingest_files(
     *,
     progress: Callable[[Path], None] | None = None,
     workers: int | None = None,
+    names: Sequence[str] | None = None,
 ) -> IngestOutcome:
-    """Read ``paths`` and add them to ``dataset`` (replacing documents read before), all or nothing.
+    """Read ``paths`` and add them to ``dataset`` (replacing documents read before), all or nothing; ``names``
+    are the files' ``source_name`` when not their file names (``analytics.ingest.read_batch``).
 
     Examples
     --------
@@ -54,7 +56,7 @@ def ingest_files(
     """
     if not paths:
         return IngestOutcome(stored=None)
-    batch = read_batch(paths, progress=progress, workers=workers)
+    batch = read_batch(paths, progress=progress, workers=workers, names=names)
     if batch.errors:
         return IngestOutcome(stored=None, read=list(batch.read), errors=list(batch.errors))
     # The files themselves are kept with the dataset, so that any figure can be shown on its page.

@@ -17,6 +17,7 @@ from analytics import schema as s
 from analytics.evidence import CITED, NOT_FOUND, OFF_PAGE, TEXT_PART, SourceMissingError
 from app_pages import _data
 from app_pages._i18n import lang, t, table_labels
+from app_pages._markdown import escape_markdown
 
 
 def _name(doc_id: str) -> str:
@@ -25,7 +26,8 @@ def _name(doc_id: str) -> str:
 
 
 def _caption(doc_id: str, page: int | None, line: int | None) -> str:
-    name = _name(doc_id)
+    """Where a line is, for a caption (Markdown): the file's name escaped."""
+    name = escape_markdown(_name(doc_id))
     if page is not None and line is not None:
         return t("source_caption").format(name=name, page=page, line=line)
     if page is not None:

@@ -313,6 +313,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "wrong_type": ("{name}：不支持的文件类型，应为 {types}。", "{name}: unsupported type; expected {types}."),
     "unexpected": ("读取时出现意外错误：{error}", "Unexpected error while reading: {error}"),
     "dataset_unchanged": ("数据集未改动。", "The dataset is unchanged."),
+    "duplicate_uploads": ("重复文件：{names} 只导入一次。", "Duplicate files: {names} imported once."),
+    "shared_name_uploads": (
+        "同名的不同文件：{names}，均已导入。",
+        "Different files with one name: {names}; all were imported.",
+    ),
     "ingested": (
         "已导入 {n} 个文件；数据集现有 {documents} 份文件。",
         "{n} file(s) ingested; the dataset holds {documents} documents.",

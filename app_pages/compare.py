@@ -13,6 +13,7 @@ from analytics.compare import _columns as c
 from app_pages import _data
 from app_pages._i18n import english, lang, number_formats, pick, t
 from app_pages._inventory import department_summary, shown_years
+from app_pages._markdown import escape_markdown
 from app_pages._marks import mark, mark_captions, mark_columns, mark_config
 from app_pages._url import bound
 
@@ -79,7 +80,7 @@ with st.expander(t("inventory_title")):
     for chosen_name in chosen:
         years_shown = selected.filter(pl.col(s.DEPARTMENT_ID) == names[chosen_name]).get_column(s.FISCAL_YEAR)
         text = f"{department_summary(names[chosen_name])}{' ' if english() else ''}{shown_years(what, years_shown)}"
-        st.caption(t("inventory_of").format(name=chosen_name, text=text))
+        st.caption(t("inventory_of").format(name=escape_markdown(chosen_name), text=text))
 
 years = sorted(selected.get_column(s.FISCAL_YEAR).unique().to_list())
 if len(years) >= 2:
@@ -92,7 +93,7 @@ if len(years) >= 2:
         st.info(t("no_pair"))
         # Which chosen department lacks which year (a drawn chart says it in its subtitle).
         for note in charts.slope_chart_gaps(selected, first, last, measure=measure, lang=language):
-            st.caption(note)
+            st.caption(escape_markdown(note))
     elif first != last:
         st.altair_chart(charts.slope_chart(selected, first, last, measure=measure, lang=language), key="compare_slope")
 

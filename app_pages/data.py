@@ -16,6 +16,8 @@ from analytics.store import dataset_path, writable_dataset_path
 from app_pages import _auth, _data
 from app_pages._i18n import english, phase_labels, t, table_labels
 from app_pages._inventory import show_inventory
+from app_pages._markdown import escape_markdown
+from app_pages._uploads import stage_uploads
 
 #: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
 MAX_BYTES = 50 * 1024 * 1024
@@ -64,42 +66,50 @@ if st.button(t("ingest"), key="data_ingest", disabled=not (files and may_change)
     wrong = [f.name for f in files if Path(f.name).suffix.lower().lstrip(".") not in ACCEPTED]
     if too_big or wrong:
         for name in too_big:
-            st.error(t("too_big").format(name=name, limit=MAX_BYTES // (1024 * 1024)))
+            st.error(t("too_big").format(name=escape_markdown(name), limit=MAX_BYTES // (1024 * 1024)))
         for name in wrong:
-            st.error(t("wrong_type").format(name=name, types=", ".join(ACCEPTED)))
+            st.error(t("wrong_type").format(name=escape_markdown(name), types=", ".join(ACCEPTED)))
         st.warning(t("dataset_unchanged"))
     else:
         bar = st.progress(0.0, text=t("reading"))
         with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for upload in files:
-                path = Path(folder) / Path(upload.name).name
-                path.write_bytes(upload.getvalue())
-                paths.append(path)
+            # A folder per file: two uploads with one name must not overwrite each other.
+            staged = stage_uploads([(upload.name, upload.getvalue()) for upload in files], Path(folder))
+            paths = staged.paths
+            original = dict(zip(paths, staged.names, strict=True))
             done: list[Path] = []
 
             def step(path: Path) -> None:
                 done.append(path)
-                bar.progress(len(done) / len(paths), text=f"{t('reading')} {path.name}")
+                bar.progress(len(done) / len(paths), text=f"{t('reading')} {original[path]}")
 
             try:
-                outcome = pipeline.ingest_files(paths, writable_dataset_path(), progress=step, workers=1)
+                outcome = pipeline.ingest_files(
+                    paths, writable_dataset_path(), progress=step, workers=1, names=staged.names
+                )
             except analytics.AnalyticsError as exc:
                 outcome = None
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
                 st.warning(t("dataset_unchanged"))
             except Exception as exc:
                 outcome = None
-                st.error(t("unexpected").format(error=f"{type(exc).__name__}: {exc}"))
+                st.error(t("unexpected").format(error=escape_markdown(f"{type(exc).__name__}: {exc}")))
                 st.warning(t("dataset_unchanged"))
         bar.empty()
         if outcome is not None and outcome.errors:
             for error in outcome.errors:
-                st.error(str(error))
+                st.error(escape_markdown(error))
             st.warning(t("dataset_unchanged"))
         elif outcome is not None and outcome.stored is not None:
             st.success(t("ingested").format(n=len(outcome.read), documents=outcome.stored.documents.height))
-            summary = pipeline.read_summary(outcome.read, outcome.stored)
+            comma = ", " if english() else "、"
+            if staged.duplicates:
+                st.info(t("duplicate_uploads").format(names=escape_markdown(comma.join(staged.duplicates))))
+            if staged.shared_names:
+                st.info(t("shared_name_uploads").format(names=escape_markdown(comma.join(staged.shared_names))))
+            # The summary names each file as uploaded, not by its temporary (perhaps shortened) path.
+            read = [(Path(original.get(path, path.name)), ds) for path, ds in outcome.read]
+            summary = pipeline.read_summary(read, outcome.stored)
             st.dataframe(
                 summary.select(
                     pl.col("file").alias(t("col_document")),
@@ -268,7 +278,7 @@ if st.button(t("remove_button"), key="remove_go", disabled=not (doomed and sure 
     try:
         stored, removed = pipeline.remove_files(doomed, writable_dataset_path())
     except analytics.AnalyticsError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         st.warning(t("dataset_unchanged"))
     else:
         for key in ("remove_documents", "remove_sure"):

@@ -20,6 +20,7 @@ from analytics.search import DEPARTMENT_NAME, KIND, KINDS, SNIPPET
 from app_pages import _data
 from app_pages._i18n import number_formats, phase_labels, pick, t
 from app_pages._inventory import phase_word, show_inventory, shown_years
+from app_pages._markdown import escape_markdown
 from app_pages._marks import wan_text
 from app_pages._url import bound, bound_text
 
@@ -165,14 +166,19 @@ def _breadcrumb(frames: list[pl.DataFrame], path: list[str]) -> None:
             crumbs.caption("›", width="content")
         last = depth == len(labels) - 1
         crumbs.button(
-            label, key=f"explore_crumb_{depth}", on_click=_go_up, args=(depth,), disabled=last, type="tertiary"
+            escape_markdown(label),
+            key=f"explore_crumb_{depth}",
+            on_click=_go_up,
+            args=(depth,),
+            disabled=last,
+            type="tertiary",
         )
     opened = frames[-2].filter(pl.col(s.CODE) == path[-1]) if path else None
     if opened is not None and opened.height:
         row = opened.with_columns(_identity_text().alias("_identity"), wan_text(s.AMOUNT_YUAN).alias("_wan")).row(
             0, named=True
         )
-        name = f"{row[s.CODE]} {row[s.NAME]}"
+        name = escape_markdown(f"{row[s.CODE]} {row[s.NAME]}")
         st.markdown(t("explore_parent_line").format(name=name, amount=row["_wan"], identity=row["_identity"]))
 
 
@@ -320,7 +326,10 @@ def _search() -> None:
     # The files' full names, below the table (a cell shows a long one shortened).
     shortened = files.filter(files.str.len_chars() > _FILE_CHARS)
     if len(shortened):
-        st.caption(pick(("完整文件名：", "Full file names: ")) + t("list_separator").join(shortened))
+        st.caption(
+            pick(("完整文件名：", "Full file names: "))
+            + t("list_separator").join(escape_markdown(f) for f in shortened)
+        )
 
 
 #: The most characters of a file name the results show; a longer one keeps its start and end around an ellipsis.

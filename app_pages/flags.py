@@ -18,6 +18,7 @@ from app_pages._coverage import show_coverage
 from app_pages._evidence import pick_source
 from app_pages._i18n import english, lang, number_formats, pick, severity_labels, t, table_labels
 from app_pages._inventory import show_inventory
+from app_pages._markdown import escape_markdown
 from app_pages._url import bound
 
 st.title(t("flags_title"))
@@ -144,7 +145,7 @@ labels = {
 }
 picked = bound(st.selectbox, "flag", t("pick_flag"), list(labels), format_func=labels.get, key="flags_pick")
 flag = shown.filter(pl.col(s.FLAG_ID) == picked).row(0, named=True)
-st.markdown(f"**{flag[message]}**")
+st.markdown(f"**{escape_markdown(flag[message])}**")
 if flag[s.SOURCE] == "reader":
     st.info(t("reader_flag_note"))
 
@@ -174,7 +175,7 @@ facts = {
     t("col_peer_group"): flag[s.PEER_GROUP],
     t("col_score"): None if flag[s.SCORE] is None else round(flag[s.SCORE], 2),
 }
-st.caption(" · ".join(f"{k}: {v}" for k, v in facts.items() if v is not None))
+st.caption(" · ".join(f"{k}: {escape_markdown(v)}" for k, v in facts.items() if v is not None))
 documents = dict(dataset.documents.select(s.DOC_ID, s.SOURCE_NAME).rows())
 evidence = pl.DataFrame(flag[s.EVIDENCE] or [], schema=s.EVIDENCE_ITEM.to_schema())
 st.dataframe(

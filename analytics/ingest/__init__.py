@@ -98,7 +98,9 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _read_files(files: list[Path], workers: int | None, progress: Callable[[Path], None] | None) -> list[object]:
+def _read_files(
+    files: list[Path], names: list[str | None], workers: int | None, progress: Callable[[Path], None] | None
+) -> list[object]:
     count = workers if workers is not None else (os.cpu_count() or 1)
     results: list[object] = []
     if count > 1 and len(files) > 2:
@@ -110,13 +112,13 @@ def _read_files(files: list[Path], workers: int | None, progress: Callable[[Path
             initializer=_end_with_parent,
             initargs=(os.getpid(),),
         ) as pool:
-            for path, result in zip(files, pool.map(_read_one, files), strict=True):
+            for path, result in zip(files, pool.map(_read_one, files, names), strict=True):
                 results.append(result)
                 if progress:
                     progress(path)
         return results
-    for path in files:
-        results.append(_read_one(path))
+    for path, name in zip(files, names, strict=True):
+        results.append(_read_one(path, name))
         if progress:
             progress(path)
     return results
@@ -127,6 +129,7 @@ def read_batch(
     *,
     workers: int | None = None,
     progress: Callable[[Path], None] | None = None,
+    names: Sequence[str] | None = None,
 ) -> Batch:
     """Read many disclosure files; PDFs split into a narrative and a tables file are paired into one disclosure.
 
@@ -138,12 +141,17 @@ def read_batch(
         Processes for the reading; default: every core when there are several files.
     progress
         Called with each file's path as it is done (for a progress bar).
+    names
+        The name to record as each file's ``source_name`` (default: its file name): an upload's own name, when
+        the file was written to a temporary path under another.
     """
     from analytics.ingest.pdf import PdfRead, assemble_disclosures
 
     files = [Path(p) for p in paths]
+    if names is not None and len(names) != len(files):
+        raise ValueError(f"{len(names)} name(s) for {len(files)} file(s); expected one name per file")
     batch = Batch()
-    results = _read_files(files, workers, progress)
+    results = _read_files(files, list(names) if names is not None else [None] * len(files), workers, progress)
     pdfs: list[PdfRead] = []
     paths_of: dict[str, Path] = {}
     for path, result in zip(files, results, strict=True):
