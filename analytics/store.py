@@ -488,23 +488,56 @@ def open_dataset(path: str | os.PathLike[str] | None = None, *, missing_ok: bool
     """
     directory = dataset_path(path)
     manifest = _read_manifest(directory)
-    if manifest is None:
-        if missing_ok:
-            return Dataset.from_tables({}, path=directory)
-        raise DatasetError(
-            f"{directory}: no dataset here (no {MANIFEST}); "
-            f"build one with `analytics ingest FILE --dataset {directory}`"
-        )
+    # A save writes its new table files, replaces the manifest, then deletes the old files: a reader that read the
+    # old manifest may find a file gone. The new manifest is then in place, so read again (a few saves in a row at
+    # most); a file missing under an unchanged manifest is a damaged dataset.
+    for _ in range(_OPEN_ATTEMPTS):
+        if manifest is None:
+            if missing_ok:
+                return Dataset.from_tables({}, path=directory)
+            raise DatasetError(
+                f"{directory}: no dataset here (no {MANIFEST}); "
+                f"build one with `analytics ingest FILE --dataset {directory}`"
+            )
+        try:
+            return _open_with(directory, manifest)
+        except _TableGoneError as gone:
+            newer = _read_manifest(directory)
+            if newer == manifest:
+                raise gone.error from None
+            manifest = newer
+    raise DatasetError(f"{directory}: the dataset kept changing while it was read ({_OPEN_ATTEMPTS} saves); try again")
+
+
+#: How many saves in a row a reader follows before it gives up.
+_OPEN_ATTEMPTS = 8
+
+
+class _TableGoneError(Exception):
+    """A table file the manifest names is not there (a save may have replaced it): carries the error to raise."""
+
+    def __init__(self, error: DatasetError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _read_table(directory: Path, file_name: str, name: str) -> pl.DataFrame:
+    try:
+        return pl.read_parquet(directory / file_name)
+    except FileNotFoundError as exc:
+        raise _TableGoneError(DatasetError(f"{directory / file_name}: cannot read table {name!r} ({exc})")) from None
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise DatasetError(f"{directory / file_name}: cannot read table {name!r} ({exc})") from None
+
+
+def _open_with(directory: Path, manifest: Mapping[str, str]) -> Dataset:
     frames: dict[str, pl.DataFrame] = {}
     for name in s.TABLES:
         file_name = manifest.get(name)
         if file_name is None:
             frames[name] = s.empty_frame(name)
             continue
-        try:
-            frames[name] = _with_added_columns(name, pl.read_parquet(directory / file_name))
-        except (OSError, pl.exceptions.PolarsError) as exc:
-            raise DatasetError(f"{directory / file_name}: cannot read table {name!r} ({exc})") from None
+        frames[name] = _with_added_columns(name, _read_table(directory, file_name, name))
     try:
         return dataclasses.replace(
             Dataset.from_tables(frames, path=directory), fact_rows=_read_facts(directory, manifest)
@@ -518,10 +551,7 @@ def _read_facts(directory: Path, manifest: Mapping[str, str]) -> pl.DataFrame | 
     file_name = manifest.get(DEPARTMENT_FACTS)
     if file_name is None:
         return None
-    try:
-        frame = pl.read_parquet(directory / file_name)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise DatasetError(f"{directory / file_name}: cannot read table {DEPARTMENT_FACTS!r} ({exc})") from None
+    frame = _read_table(directory, file_name, DEPARTMENT_FACTS)
     # Facts the contract added to ``departments`` after this file was written were stated by no one: nulls.
     schema = _facts_schema()
     protected = {*s.TABLES[s.DEPARTMENTS].key, *s.TABLES[s.DEPARTMENTS].required, READ_ORDER}

@@ -372,3 +372,33 @@ def test_removing_from_the_default_dataset_leaves_the_shipped_one(shipped: Path)
     assert stored.documents.get_column(s.DOC_ID).to_list() == ["s1"]
     assert stored.departments.get_column(s.DEPARTMENT_ID).to_list() == ["丁局"]
     assert _files(shipped) == before
+
+
+def test_a_reader_during_a_save_gets_the_old_or_the_new_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race a reader loses: it has read the manifest, then a save replaces the manifest and deletes the files it
+    # named. The reader must follow the new manifest (the new dataset), not fail with "No such file".
+    save_dataset(_document("a1", "甲局", 2024, ["1.00"]), tmp_path)
+    real = pl.read_parquet
+    saved: list[bool] = []
+
+    def save_in_between(source: object, *args: object, **kwargs: object) -> pl.DataFrame:
+        if not saved and str(source).endswith(".parquet") and s.LINES in Path(str(source)).name:
+            saved.append(True)
+            with monkeypatch.context() as inner:
+                inner.setattr(store.pl, "read_parquet", real)
+                save_dataset(_document("a1", "甲局", 2024, ["2.00", "3.00"]), tmp_path)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(store.pl, "read_parquet", save_in_between)
+    ds = open_dataset(tmp_path)
+    assert saved
+    assert sorted(ds.lines.get_column(s.AMOUNT_YUAN).to_list()) == [Decimal("2.00"), Decimal("3.00")]
+
+
+def test_a_missing_table_under_an_unchanged_manifest_is_still_an_error(tmp_path: Path) -> None:
+    save_dataset(_document("a1", "甲局", 2024, ["1.00"]), tmp_path)
+    next(tmp_path.glob("documents-*.parquet")).unlink()
+    with pytest.raises(DatasetError, match="cannot read table 'documents'"):
+        open_dataset(tmp_path)
