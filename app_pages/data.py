@@ -12,6 +12,7 @@ import streamlit as st
 import analytics
 from analytics import pipeline
 from analytics import schema as s
+from analytics.ingest import MAX_FILE_BYTES
 from analytics.store import dataset_path, writable_dataset_path
 from app_pages import _auth, _data
 from app_pages._i18n import english, phase_labels, t, table_labels
@@ -20,7 +21,7 @@ from app_pages._markdown import escape_markdown
 from app_pages._uploads import stage_uploads
 
 #: Largest file accepted, in bytes (the server refuses more than ``server.maxUploadSize`` anyway).
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES  # the readers' own limit: an upload over it would be refused anyway
 ACCEPTED = ["pdf", "txt", "xlsx"]
 
 phases = phase_labels()

@@ -11,6 +11,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,11 +21,13 @@ from pathlib import Path
 from analytics.errors import ReaderError
 from analytics.store import Dataset
 
-__all__ = ["Batch", "read_batch", "read_disclosure", "supported_suffixes"]
+__all__ = ["MAX_FILE_BYTES", "Batch", "read_batch", "read_disclosure", "supported_suffixes"]
 
 #: ``prctl`` option: the signal a process gets when its parent ends (Linux, <linux/prctl.h>).
 _PR_SET_PDEATHSIG = 1
 _READERS = {".txt": "text", ".pdf": "pdf", ".xlsx": "excel"}
+#: The largest disclosure file read (the app's upload limit too): a published disclosure is a few MB at most.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -64,11 +67,32 @@ def _kind(path: Path, name: str) -> str:
     return kind
 
 
+def _check_file(path: Path, name: str) -> None:
+    """Refuse, before any reading, what is not a regular file of a disclosure's size: a FIFO would block the reader
+    forever and a device (``/dev/zero``) never ends."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ReaderError(name, "", "cannot read the file (no such file); expected a disclosure file") from None
+    except OSError as exc:
+        raise ReaderError(name, "", f"cannot read the file ({exc.strerror}); expected a readable file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ReaderError(name, "", "not a regular file (a folder, pipe or device); expected a disclosure file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ReaderError(
+            name,
+            "",
+            f"the file is {info.st_size / 1024 / 1024:.1f} MB; a disclosure is read up to "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+        )
+
+
 def _read_one(path: Path, name: str | None = None) -> object:
     """Worker: a text or Excel file is read whole; a PDF is opened and identified (its extraction waits for its
     partners). A file that cannot be read gives its ``ReaderError`` back, so that a batch reports every one."""
     try:
         kind = _kind(path, name or path.name)
+        _check_file(path, name or path.name)
         if kind == "text":
             from analytics.ingest.text import read_text_disclosure
 
