@@ -113,6 +113,70 @@ class _Sheet:
 # --- opening ----------------------------------------------------------------------------------------------------
 
 
+#: What a budget workbook never needs, checked before openpyxl builds anything: its parts inflated (a published
+#: workbook is a few MB), cells of one sheet, the cells one merged range covers (openpyxl makes an object per cell:
+#: A100:XFD1048576 is 17 billion) and the characters of one text (Excel's own limit for a cell).
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
+MAX_SHEET_CELLS = 1_000_000
+MAX_MERGED_CELLS = 1_000_000
+MAX_TEXT_CHARS = 32_767
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_TEXT_RUN = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)<")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_limits(name: str, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose size or shape no budget has (a zip bomb, a sheet-wide merged range, millions of
+    cells, one huge string) before it is inflated into memory."""
+    inflated = sum(info.file_size for info in archive.infolist())
+    if inflated > MAX_INFLATED_BYTES:
+        raise ReaderError(
+            name,
+            "",
+            f"the workbook inflates to {inflated / 1024 / 1024:.0f} MB; a budget workbook is read up to "
+            f"{MAX_INFLATED_BYTES // (1024 * 1024)} MB inflated",
+        )
+    for info in archive.infolist():
+        part = info.filename.lower()
+        if not part.endswith(".xml") or not ("worksheets/" in part or part.endswith("sharedstrings.xml")):
+            continue
+        xml = archive.read(info)  # bounded by MAX_INFLATED_BYTES
+        for match in _TEXT_RUN.finditer(xml):
+            if len(match.group(1)) > MAX_TEXT_CHARS * 4:  # bytes: up to 4 per character in UTF-8
+                raise ReaderError(
+                    name, info.filename, f"a text of over {MAX_TEXT_CHARS:,} characters; a cell holds at most that"
+                )
+        if "worksheets/" not in part:
+            continue
+        cells = len(_CELL_TAG.findall(xml))
+        if cells > MAX_SHEET_CELLS:
+            raise ReaderError(
+                name, info.filename, f"{cells:,} cells in one sheet; a budget sheet is read up to {MAX_SHEET_CELLS:,}"
+            )
+        merged = 0
+        for first_col, first_row, last_col, last_row in _MERGE_REF.findall(xml):
+            if not last_col:
+                continue
+            width = abs(_column_number(last_col) - _column_number(first_col)) + 1
+            height = abs(int(last_row) - int(first_row)) + 1
+            merged += width * height
+            if merged > MAX_MERGED_CELLS:
+                ref = f"{first_col.decode()}{int(first_row)}:{last_col.decode()}{int(last_row)}"
+                raise ReaderError(
+                    name,
+                    info.filename,
+                    f"merged ranges cover over {MAX_MERGED_CELLS:,} cells (e.g. {ref}); a budget table merges a "
+                    "few header cells",
+                )
+
+
 def _check_container(name: str, data: bytes) -> None:
     """Refuse what is no .xlsx before openpyxl sees it: empty, an old .xls, an encrypted workbook, not a zip."""
     if not data.strip():
@@ -139,6 +203,8 @@ def _check_container(name: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
+            # Sizes first: testzip and openpyxl would inflate whatever the archive claims.
+            _check_limits(name, archive)
             broken = archive.testzip()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise ReaderError(
