@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import analytics
 from analytics.pipeline import all_flags
-from analytics.store import Dataset, save_dataset
+from analytics.store import Dataset, dataset_path, save_dataset
 from tests.app.doubtful import DoubtfulDisclosure
 from tests.synthetic import SyntheticDisclosure
 
@@ -67,3 +68,12 @@ def table(at: AppTest, *headers: str) -> pd.DataFrame:
 def percent(part: int, whole: int) -> str:
     """How the app prints a share: one decimal and a percent sign (half up, as Polars rounds)."""
     return f"{(Decimal(part) * 100 / Decimal(whole)).quantize(Decimal('0.1'))}%"
+
+
+@pytest.fixture
+def dataset_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the default dataset, so that ingesting never touches the shipped one."""
+    copy = tmp_path / "ds"
+    shutil.copytree(dataset_path(None), copy)
+    monkeypatch.setenv("ANALYTICS_DATASET", str(copy))
+    return copy

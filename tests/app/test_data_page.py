@@ -22,15 +22,6 @@ from tests.synthetic import SyntheticDisclosure
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the default dataset, so that ingesting never touches the shipped one."""
-    copy = tmp_path / "ds"
-    shutil.copytree(dataset_path(None), copy)
-    monkeypatch.setenv("ANALYTICS_DATASET", str(copy))
-    return copy
-
-
 def _page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("app_pages/data.py").run()
@@ -38,8 +29,8 @@ def _page() -> AppTest:
     return at
 
 
-def test_uploading_a_disclosure_adds_it_with_a_summary(dataset: Path) -> None:
-    before = open_dataset(dataset).documents.height
+def test_uploading_a_disclosure_adds_it_with_a_summary(dataset_copy: Path) -> None:
+    before = open_dataset(dataset_copy).documents.height
     text = SyntheticDisclosure(region="南京市鼓楼区", short_name="鼓楼区档案馆").text()
     at = _page()
     at.file_uploader(key="data_upload").set_value(("gulou_archives.txt", text.encode(), "text/plain")).run()
@@ -50,25 +41,25 @@ def test_uploading_a_disclosure_adds_it_with_a_summary(dataset: Path) -> None:
     assert summary["部门"].to_list() == ["南京市鼓楼区档案馆"]
     assert summary["阶段"].to_list() == ["预算"]
     assert summary["文件"].to_list() == ["gulou_archives.txt"]
-    stored = open_dataset(dataset)
+    stored = open_dataset(dataset_copy)
     assert stored.documents.height == before + 1
     mine = reading_report(stored).filter(pl.col(s.DEPARTMENT_ID) == "南京市鼓楼区档案馆").row(0, named=True)
     assert (summary["应有表"].item(), summary["已读表"].item()) == (mine["tables_expected"], mine["tables_found"])
     assert summary["读数存疑"].item() == mine["reading_findings"] == 0
 
 
-def test_a_file_that_cannot_be_read_leaves_the_dataset_as_it_was(dataset: Path) -> None:
-    files = {str(p.relative_to(dataset)): p.read_bytes() for p in dataset.rglob("*") if p.is_file()}
+def test_a_file_that_cannot_be_read_leaves_the_dataset_as_it_was(dataset_copy: Path) -> None:
+    files = {str(p.relative_to(dataset_copy)): p.read_bytes() for p in dataset_copy.rglob("*") if p.is_file()}
     at = _page()
     at.file_uploader(key="data_upload").set_value(("broken.pdf", b"%PDF-1.7 truncated", "application/pdf")).run()
     at.button(key="data_ingest").click().run()
     assert not at.exception  # a message, never a traceback
     assert any("broken.pdf" in e.value for e in at.error)
     assert any("数据集未改动" in w.value for w in at.warning)
-    assert {str(p.relative_to(dataset)): p.read_bytes() for p in dataset.rglob("*") if p.is_file()} == files
+    assert {str(p.relative_to(dataset_copy)): p.read_bytes() for p in dataset_copy.rglob("*") if p.is_file()} == files
 
 
-def test_downloads_hold_every_table_and_the_flags(dataset: Path) -> None:
+def test_downloads_hold_every_table_and_the_flags(dataset_copy: Path) -> None:
     at = _page()
     tables = at.get("download_button")
     assert len(tables) == 2
@@ -81,10 +72,10 @@ def test_downloads_hold_every_table_and_the_flags(dataset: Path) -> None:
     assert [b.proto.label for b in at.get("download_button")] == ["下载全部数据表"]
 
 
-def test_export_bytes_are_real_files(dataset: Path) -> None:
+def test_export_bytes_are_real_files(dataset_copy: Path) -> None:
     from analytics import export
 
-    ds = open_dataset(dataset)
+    ds = open_dataset(dataset_copy)
     book = openpyxl.load_workbook(io.BytesIO(export.dataset_bytes(ds.tables, "xlsx")), read_only=True)
     assert "lines" in book.sheetnames and "flags" in book.sheetnames
     book.close()
@@ -120,8 +111,8 @@ def _tables_named(cell: str) -> set[str]:
     return set() if cell == "—" else set(cell.split("、"))
 
 
-def test_reading_report_of_the_default_dataset(dataset: Path) -> None:
-    ds = open_dataset(dataset)
+def test_reading_report_of_the_default_dataset(dataset_copy: Path) -> None:
+    ds = open_dataset(dataset_copy)
     expected = reading_report(ds)
     at = _page()
     assert any(h.value == "读数报告" for h in at.subheader)
@@ -224,8 +215,8 @@ def test_an_upload_goes_to_the_working_dataset_and_leaves_the_shipped_one(
     assert "南京市玄武区方志馆" in working.documents.get_column(s.DEPARTMENT_ID).to_list()
 
 
-def test_removing_a_document_on_the_data_page(dataset: Path) -> None:
-    held = open_dataset(dataset).documents
+def test_removing_a_document_on_the_data_page(dataset_copy: Path) -> None:
+    held = open_dataset(dataset_copy).documents
     victim = held.sort(s.SOURCE_NAME).row(0, named=True)
     at = _page()
     assert at.button(key="remove_go").disabled  # nothing chosen, nothing to confirm
@@ -235,6 +226,6 @@ def test_removing_a_document_on_the_data_page(dataset: Path) -> None:
     at.button(key="remove_go").click().run()
     assert not at.exception
     assert any(f"已移除 1 份文件；数据集现有 {held.height - 1} 份文件" in m.value for m in at.success)
-    stored = open_dataset(dataset)
+    stored = open_dataset(dataset_copy)
     assert victim[s.DOC_ID] not in stored.documents.get_column(s.DOC_ID).to_list()
     assert stored.documents.height == held.height - 1

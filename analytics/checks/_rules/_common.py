@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 
 import polars as pl
 
+from analytics import labels
 from analytics import schema as s
 from analytics.checks._engine import Settings
 from analytics.store import Dataset
@@ -43,17 +43,10 @@ def lines_with_step(ds: Dataset, settings: Settings) -> pl.DataFrame:
     )
 
 
-@cache
-def _table_names() -> dict[str, tuple[str, str]]:
-    from analytics.reference import reference_rows
-
-    return {row["key"]: (row["name_zh"], row["name_en"]) for row in reference_rows("tables.csv")}
-
-
 def table_name(table: str, *, lang: str = "zh") -> str:
-    """A standard table's name for a message (收入总表, or "Income" in English); an unknown key as it is."""
-    names = _table_names().get(table)
-    return table if names is None else names[0 if lang == "zh" else 1]
+    """A standard table's name for a message (收入总表, or "Income" in English; ``analytics.labels``); an unknown
+    key as it is."""
+    return labels.labels("table", lang=lang).get(table, table)
 
 
 def wan(amount: object) -> str:

@@ -570,10 +570,6 @@ def _cells(ds: Dataset) -> pl.DataFrame:
     )
 
 
-def _table_name(table: str) -> str:
-    return next((row["name_zh"] for row in reference_rows("tables.csv") if row["key"] == table), table)
-
-
 def _place(page: object, line: object) -> str:
     """Where a figure is printed, for a message: 第 3 页第 12 行 (a text document's line only: 第 12 行)."""
     return (f"第 {page} 页" if page is not None else "") + (f"第 {line} 行" if line is not None else "")
@@ -638,7 +634,7 @@ def vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
         nearest = min(group.iter_rows(named=True), key=lambda cell: (abs(cell["_cell"] - amount), cell["_order"]))
         if abs(nearest["_cell"] - amount) <= tolerance:
             continue
-        table = _table_name(nearest[s.TABLE])
+        table = table_name(nearest[s.TABLE])
         here = _place(row[s.PAGE], row[s.LINE])
         there = _place(nearest["_cell_page"], nearest["_cell_line"])
         here_en, there_en = _place_en(row[s.PAGE], row[s.LINE]), _place_en(nearest["_cell_page"], nearest["_cell_line"])

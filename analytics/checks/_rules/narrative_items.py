@@ -105,7 +105,7 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """Every narrative figure whose subject names a 科目 (its 项 and 款, or a 款, or a 类) against the rows of that
     name in the same disclosure's function and basic-spending tables, for the figure's year and basis: a figure
     no such row prints (within the figure's printed rounding and the table's) is a finding naming both places."""
-    from analytics.checks._rules.narrative import _basis, _place, _place_en, _printed_step, _table_name
+    from analytics.checks._rules.narrative import _basis, _place, _place_en, _printed_step
 
     table_step = settings.decimal("tolerance", "wan_per_figure_yuan")
     rows = _rows(ds)
@@ -142,7 +142,7 @@ def items_vs_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
         nearest = min(named, key=lambda row: abs(row[s.AMOUNT_YUAN] - amount))
         if abs(nearest[s.AMOUNT_YUAN] - amount) <= tolerance:
             continue
-        table = _table_name(nearest[s.TABLE])
+        table = table_name(nearest[s.TABLE])
         here, there = _place(statement[s.PAGE], statement[s.LINE]), _place(nearest[s.PAGE], nearest[s.LINE])
         here_en = _place_en(statement[s.PAGE], statement[s.LINE])
         there_en = _place_en(nearest[s.PAGE], nearest[s.LINE])
