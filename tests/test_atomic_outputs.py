@@ -139,7 +139,7 @@ def _children(parent: int) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == parent and b"spawn_main" in command:
+        if ppid == parent and b"analytics.ingest._worker" in command:
             found.append(int(entry.name))
     return found
 
@@ -154,12 +154,16 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the workers")
 def test_workers_of_a_killed_batch_ingest_end_with_it(tmp_path: Path) -> None:
-    # Named pipes nobody writes to: each worker blocks on opening its file, as on a long read.
+    # Workers that take a minute on each file (tests/readers.py), as on a long read, with the batch's own start-up.
     files = [tmp_path / f"{name}.txt" for name in "abc"]
     for path in files:
-        os.mkfifo(path)
+        path.write_text("x")
     root = Path(__file__).resolve().parent.parent
-    script = "import sys; from analytics.ingest import read_batch; read_batch(sys.argv[1:], workers=2)"
+    script = (
+        "import sys; from pathlib import Path; from analytics.ingest._guard import read_watched; "
+        "read_watched([(Path(p), None) for p in sys.argv[1:]], 'tests.readers:sleep_a_minute', "
+        "'analytics.ingest:_end_with_parent', workers=2)"
+    )
     env = {**os.environ, "PYTHONPATH": str(root)}
     log = tmp_path / "stderr.txt"
     with log.open("wb") as stderr:

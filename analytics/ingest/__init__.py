@@ -8,20 +8,27 @@ first. Nothing is stored here: ``analytics.store.update_dataset`` merges what wa
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import signal
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analytics.errors import ReaderError
+from analytics.ingest._guard import READ_MEMORY_BYTES, READ_SECONDS, read_watched
 from analytics.store import Dataset
 
-__all__ = ["MAX_FILE_BYTES", "Batch", "read_batch", "read_disclosure", "supported_suffixes"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "READ_MEMORY_BYTES",
+    "READ_SECONDS",
+    "Batch",
+    "read_batch",
+    "read_disclosure",
+    "supported_suffixes",
+]
 
 #: ``prctl`` option: the signal a process gets when its parent ends (Linux, <linux/prctl.h>).
 _PR_SET_PDEATHSIG = 1
@@ -123,24 +130,19 @@ def _end_with_parent(parent: int) -> None:
 
 
 def _read_files(
-    files: list[Path], names: list[str | None], workers: int | None, progress: Callable[[Path], None] | None
+    files: list[Path],
+    names: list[str | None],
+    workers: int | None,
+    progress: Callable[[Path], None] | None,
+    watched: bool,
 ) -> list[object]:
-    count = workers if workers is not None else (os.cpu_count() or 1)
+    if watched:
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        tasks = list(zip(files, names, strict=True))
+        return read_watched(
+            tasks, f"{__name__}:_read_one", f"{__name__}:_end_with_parent", workers=max(1, count), progress=progress
+        )
     results: list[object] = []
-    if count > 1 and len(files) > 2:
-        # "spawn", not "fork": forking a process whose Polars thread pool is running can deadlock the child.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=min(count, len(files)),
-            mp_context=context,
-            initializer=_end_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            for path, result in zip(files, pool.map(_read_one, files, names), strict=True):
-                results.append(result)
-                if progress:
-                    progress(path)
-        return results
     for path, name in zip(files, names, strict=True):
         results.append(_read_one(path, name))
         if progress:
@@ -154,6 +156,7 @@ def read_batch(
     workers: int | None = None,
     progress: Callable[[Path], None] | None = None,
     names: Sequence[str] | None = None,
+    watched: bool = True,
 ) -> Batch:
     """Read many disclosure files; PDFs split into a narrative and a tables file are paired into one disclosure.
 
@@ -168,6 +171,10 @@ def read_batch(
     names
         The name to record as each file's ``source_name`` (default: its file name): an upload's own name, when
         the file was written to a temporary path under another.
+    watched
+        Read in worker processes that are stopped past ``READ_MEMORY_BYTES`` of memory or ``READ_SECONDS`` on one
+        file (that file is then reported, the others read): the bound on what an input can cost, for any file from
+        elsewhere. ``False`` reads in this process, one file after the other (trusted files, tests).
     """
     from analytics.ingest.pdf import PdfRead, assemble_disclosures
 
@@ -175,7 +182,7 @@ def read_batch(
     if names is not None and len(names) != len(files):
         raise ValueError(f"{len(names)} name(s) for {len(files)} file(s); expected one name per file")
     batch = Batch()
-    results = _read_files(files, list(names) if names is not None else [None] * len(files), workers, progress)
+    results = _read_files(files, list(names) if names is not None else [None] * len(files), workers, progress, watched)
     pdfs: list[PdfRead] = []
     paths_of: dict[str, Path] = {}
     for path, result in zip(files, results, strict=True):

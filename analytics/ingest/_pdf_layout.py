@@ -21,7 +21,27 @@ import pypdfium2.raw as pdfium_c
 
 from analytics.errors import ReaderError
 
-__all__ = ["PageLine", "PdfPage", "Word", "read_pdf_pages"]
+__all__ = [
+    "MAX_PDF_CHARS",
+    "MAX_PDF_INFLATED_BYTES",
+    "MAX_PDF_OBJECTS",
+    "MAX_PDF_PAGES",
+    "MAX_STREAM_BYTES",
+    "PageLine",
+    "PdfPage",
+    "Word",
+    "read_pdf_pages",
+]
+
+# Limits checked while reading, far above any published disclosure (the corpus: at most 40 pages, 3,105 objects,
+# 6 MB of inflated streams, 28,000 characters), so that a small file cannot ask for unbounded work.
+MAX_PDF_PAGES = 2_000
+MAX_PDF_OBJECTS = 200_000
+#: What one stream may inflate to, and all the streams of a file together (images excepted: they are not decoded).
+MAX_STREAM_BYTES = 64 * 1024 * 1024
+MAX_PDF_INFLATED_BYTES = 512 * 1024 * 1024
+#: Characters of text over all pages.
+MAX_PDF_CHARS = 2_000_000
 
 #: A gap wider than this share of the line's character height separates two words (or two table cells).
 _WORD_GAP = 0.75
@@ -96,10 +116,16 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
         raise ReaderError(name, "", f"the PDF is damaged and cannot be opened ({message})") from None
 
 
-def _page_lines(page: pdfium.PdfPage, number: int) -> tuple[float, float, list[PageLine], str]:
+class _LimitError(Exception):
+    """A limit passed; the message says which (``read_pdf_pages`` makes it a ``ReaderError``)."""
+
+
+def _page_lines(page: pdfium.PdfPage, number: int, budget: int) -> tuple[float, float, list[PageLine], str]:
     width, height = page.get_size()
     textpage = page.get_textpage()
     count = textpage.count_chars()
+    if count > budget:
+        raise _LimitError(f"page {number} takes its text past {MAX_PDF_CHARS:,} characters")
     if count <= 0:
         return width, height, [], ""
     text = textpage.get_text_range(0, count)
@@ -204,22 +230,34 @@ def read_pdf_pages(data: bytes, name: str) -> list[PdfPage]:
     pages: list[PdfPage] = []
     scanned: list[int] = []
     try:
+        if len(document) > MAX_PDF_PAGES:
+            raise _LimitError(f"the PDF has {len(document):,} pages")
         damage = _damage(data, trusted_xref=bool(pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(document.raw)))
         if damage:
             raise ReaderError(
                 name, "", f"the PDF is damaged: {damage}; expected the file as published (download it again)"
             )
+        budget = MAX_PDF_CHARS
         for index in range(len(document)):
             page = document[index]
             try:
-                width, height, lines, raw = _page_lines(page, index + 1)
+                width, height, lines, raw = _page_lines(page, index + 1, budget)
                 if not lines and _holds_an_image(page, width * height):
                     scanned.append(index + 1)
             finally:
                 page.close()
+            budget -= len(raw)
             pages.append(PdfPage(index + 1, width, height, tuple(lines), raw))
     except pdfium.PdfiumError as exc:
         raise ReaderError(name, f"page {len(pages) + 1}", f"the page cannot be read ({exc})") from None
+    except _LimitError as exc:
+        raise ReaderError(
+            name,
+            "",
+            f"{exc}; expected a disclosure (read up to {MAX_PDF_PAGES:,} pages, {MAX_PDF_OBJECTS:,} objects, "
+            f"{MAX_PDF_CHARS:,} characters, {MAX_STREAM_BYTES // 2**20} MB a stream inflated, "
+            f"{MAX_PDF_INFLATED_BYTES // 2**20} MB in all)",
+        ) from None
     finally:
         document.close()
     if not pages:
@@ -383,9 +421,11 @@ def _ascii_hex(data: bytes) -> bytes:
 def _inflate(data: bytes) -> bytes:
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(data)
+        out = inflater.decompress(data, MAX_STREAM_BYTES + 1)
     except zlib.error as exc:
         raise ValueError(f"its compressed data is corrupt ({exc})") from None
+    if len(out) > MAX_STREAM_BYTES:
+        raise _LimitError(f"a stream inflates to over {MAX_STREAM_BYTES // 2**20} MB")
     if not inflater.eof:
         raise ValueError("its compressed data stops before the end of the stream")
     return out
@@ -409,6 +449,17 @@ class _Walk:
     #: Some objects could not be read (encrypted, or in an object stream of an unchecked filter): what refers
     #: to what is not fully known.
     opaque: bool = False
+    #: Objects met (in the file and in object streams) and bytes inflated, for the limits.
+    objects: int = 0
+    inflated: int = 0
+
+    def count(self, objects: int = 0, inflated: int = 0) -> None:
+        self.objects += objects
+        self.inflated += inflated
+        if self.objects > MAX_PDF_OBJECTS:
+            raise _LimitError(f"the PDF holds over {MAX_PDF_OBJECTS:,} objects")
+        if self.inflated > MAX_PDF_INFLATED_BYTES:
+            raise _LimitError(f"its streams inflate to over {MAX_PDF_INFLATED_BYTES // 2**20} MB")
 
     def note(self, number: int | None, body: bytes, kind: str | None = None) -> None:
         """Record object ``number`` (its text outside strings and streams) and what it refers to."""
@@ -450,6 +501,7 @@ def _damage(data: bytes, *, trusted_xref: bool) -> str | None:
             break
         number = int(head[1])
         walk.heads[head.start()] = (number, int(head[2]))
+        walk.count(objects=1)
         pos, problem = _object(walk, number, head.end())
         if problem:
             return f"object {number} {problem}"
@@ -582,6 +634,7 @@ def _stream_data(walk: _Walk, number: int, dictionary: bytes, data: bytes) -> st
             data = decoder(data)
         except ValueError as exc:
             return f"is damaged: {exc}"
+        walk.count(inflated=len(data))
     if object_stream:
         return _object_stream(walk, number, dictionary, data)
     if set(_NAME.findall(dictionary)) <= _CONTENT_NAMES and b"BT" in data and (b"Tj" in data or b"TJ" in data):
@@ -596,6 +649,7 @@ def _object_stream(walk: _Walk, number: int, dictionary: bytes, data: bytes) -> 
     if not index or len(index) % 2 or not all(token.isdigit() for token in index):
         return "(an object stream) has a damaged index"
     offsets = [int(first[1]) + int(token) for token in index[1::2]]  # type: ignore[index]
+    walk.count(objects=len(offsets))
     for held, start, end in zip(index[0::2], offsets, [*offsets[1:], len(data)], strict=True):
         walk.note(int(held), data[start:end])
     return None
