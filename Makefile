@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test system lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs
+.PHONY: app test system lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs bench-limits
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,3 +75,7 @@ eval-checks: $(STAMP)
 ## make bench-compare: every comparison over the default dataset and a 1,000,000-line resampled one
 bench-compare: $(STAMP)
 	$(PY) scripts/bench_compare.py
+
+## make bench-limits: what each class of hostile input (bombs, pipes, devices) costs the CLI, against a plain reading
+bench-limits: $(STAMP)
+	$(PY) scripts/bench_limits.py $(ARGS)

@@ -802,7 +802,7 @@ def evaluate_site(
     else:
         files = [baseline.paths[n] for n in baseline.partners[name]]
         with reading_with(site):
-            batch = read_batch(files, workers=1)
+            batch = read_batch(files, workers=1, watched=False)  # the readers are wrapped in this process
         if batch.errors:
             return Outcome(control, "reader", note="refused: " + "; ".join(str(e) for e in batch.errors))
         reread = batch.merged()

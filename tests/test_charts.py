@@ -1086,7 +1086,9 @@ def test_the_svg_names_the_simplified_chinese_face(trends: pl.DataFrame) -> None
     assert families and all(family.startswith(SC) for family in families)
 
 
-@pytest.mark.skipif(not charts.cjk_font_directories(), reason="no CJK font on this system")
+@pytest.mark.skipif(
+    not charts.cjk_font_directories(), reason="no CJK font on this system: apt-get install fonts-noto-cjk fontconfig"
+)
 def test_rendered_glyphs_are_the_simplified_chinese_ones() -> None:
     # 骨 and 直 are drawn differently by the Japanese and the Simplified Chinese faces of one collection; the font
     # a chart names must be the one the renderer finds (an unknown family would fall back to the collection's JP).

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics.errors import ReaderError
-from analytics.ingest import MAX_FILE_BYTES, read_batch, read_disclosure
+from analytics.ingest import MAX_FILE_BYTES, MAX_TEXT_BYTES, read_batch, read_disclosure
 from tests.conftest import ROOT
 
 
@@ -43,10 +43,19 @@ def test_a_folder_named_like_a_pdf_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    big = tmp_path / "big.txt"
+    big = tmp_path / "big.pdf"
     with big.open("wb") as handle:  # sparse: no disk or memory spent, only its size says it is too big
         handle.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(ReaderError, match=r"big\.txt: the file is 50\.0 MB; a disclosure is read up to 50 MB"):
+    with pytest.raises(ReaderError, match=r"big\.pdf: the file is 50\.0 MB; a disclosure is read up to 50 MB"):
+        read_disclosure(big)
+
+
+def test_a_text_over_its_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # 10 MB of text took 16 s and 400 MB to read, 50 MB would take minutes: a text disclosure is under 100 KB.
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_TEXT_BYTES + 1)
+    with pytest.raises(ReaderError, match=r"big\.txt: the file is 10\.0 MB; a text disclosure is read up to 10 MB"):
         read_disclosure(big)
 
 

@@ -17,7 +17,7 @@ from analytics.ingest._pdf_layout import (
     MAX_STREAM_BYTES,
     read_pdf_pages,
 )
-from tests.pdf_bombs import dense_text_pdf, inflating_pdf, pages_pdf, pdf_of, stream_of
+from tests.bombs import dense_text_pdf, inflating_pdf, pages_pdf, pdf_of, stream_of
 
 LIMITS = "expected a disclosure (read up to 2,000 pages, 200,000 objects, 2,000,000 characters, 64 MB a stream "
 

@@ -12,7 +12,7 @@ import pytest
 from analytics.errors import ReaderError
 from analytics.ingest import read_batch
 from analytics.ingest._guard import READ_MEMORY_BYTES, read_watched
-from tests.pdf_bombs import pages_pdf
+from tests.bombs import pages_pdf
 
 SETUP = "analytics.ingest:_end_with_parent"
 linux_only = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="memory is watched through Linux /proc")

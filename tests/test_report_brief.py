@@ -35,6 +35,7 @@ from analytics.triage import open_triage
 from tests.app.doubtful import DoubtfulDisclosure
 from tests.shipped import shipped_dataset_untouched
 from tests.synthetic import Composition, SyntheticDisclosure
+from tests.system import needs_pdf_printing
 
 REGION = "南京市鼓楼区"
 MARKUP = '<img src=x onerror="alert(1)">'
@@ -124,6 +125,7 @@ def test_every_text_from_a_document_is_escaped(tmp_path: Path, archives: Synthet
     assert "&lt;i&gt;≥5&lt;/i&gt;" in html
 
 
+@needs_pdf_printing
 def test_pdf_pages_are_a4_not_blank_and_carry_the_chinese_text(tmp_path: Path, archives: SyntheticDisclosure) -> None:
     pdf = render_pdf(build_brief(_read(tmp_path, archives), archives.full_name))
     document = pypdfium2.PdfDocument(pdf)
@@ -240,6 +242,7 @@ def test_file_names_are_safe() -> None:
     assert "/" not in brief_file_name("a/b\\c:d", 2024, "html")
 
 
+@needs_pdf_printing
 def test_cli_writes_every_department_of_the_default_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ds = open_dataset()
     out = tmp_path / "briefs"
@@ -627,6 +630,7 @@ def test_two_profile_models_on_one_department_year_are_one_question(
     assert not [word for word in ("孤立森林", "局部离群因子", "z 值", "n=") if word in html]
 
 
+@needs_pdf_printing
 def test_the_printed_brief_carries_the_hearing_sentence(
     three: Dataset, archives: SyntheticDisclosure, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,7 +120,9 @@ class _LimitError(Exception):
     """A limit passed; the message says which (``read_pdf_pages`` makes it a ``ReaderError``)."""
 
 
-def _page_lines(page: pdfium.PdfPage, number: int, budget: int) -> tuple[float, float, list[PageLine], str]:
+def _page_lines(
+    page: pdfium.PdfPage, number: int, budget: int = MAX_PDF_CHARS
+) -> tuple[float, float, list[PageLine], str]:
     width, height = page.get_size()
     textpage = page.get_textpage()
     count = textpage.count_chars()

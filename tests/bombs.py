@@ -1,9 +1,14 @@
-"""Hostile PDFs, written object by object: small files that ask a reader for many pages, objects, inflated bytes or
+"""Hostile files: small PDFs and workbooks that ask a reader for many pages, objects, cells, inflated bytes or
 characters (issue 15). Shared by the tests and ``scripts/bench_limits.py``."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 import zlib
+from collections.abc import Callable
+
+import openpyxl
 
 _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
@@ -69,3 +74,63 @@ def dense_text_pdf(pages: int, chars_per_page: int) -> bytes:
     line = b"(" + b"1234567890" * 10 + b") Tj 0 -1 Td\n"
     content = b"BT /F1 1 Tf 10 830 Td\n" + line * max(1, chars_per_page // 100) + b"ET"
     return pages_pdf(pages, content)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Workbooks
+# ---------------------------------------------------------------------------------------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook() -> bytes:
+    """An ordinary one-sheet workbook whose A1 holds a table title."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "部门收支总表"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rewritten(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """``data`` with the zip member ``part`` replaced by ``change(old_xml)``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info.filename, change(body) if info.filename == part else body)
+    return out.getvalue()
+
+
+def merged_range_workbook(ref: str = "A100:XFD1048576") -> bytes:
+    """One merged range over most of a sheet: a few KB that openpyxl expands into a cell per merged cell."""
+    merged = b'<mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % ref.encode()
+    return rewritten(workbook(), SHEET, lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + merged))
+
+
+def many_cells_workbook(rows: int) -> bytes:
+    """A sheet of ``rows`` rows of one number each."""
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(1, rows + 1))
+    return rewritten(
+        workbook(),
+        SHEET,
+        lambda xml: xml.split(b"<sheetData>")[0] + b"<sheetData>" + body + b"</sheetData></worksheet>",
+    )
+
+
+def long_text_workbook(text: str) -> bytes:
+    """The title cell holding ``text``."""
+    return rewritten(workbook(), SHEET, lambda xml: xml.replace("部门收支总表".encode(), text.encode()))
+
+
+def zip_bomb_workbook(inflated_bytes: int) -> bytes:
+    """An ordinary workbook with a member of ``inflated_bytes`` zeros (a thousandth of that zipped)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        with target.open("xl/media/padding.bin", "w") as member:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(inflated_bytes // len(chunk)):
+                member.write(chunk)
+    return out.getvalue()
