@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -65,6 +66,8 @@ DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "datasets" / "normali
 MANIFEST = "manifest.json"
 _FORMAT = 1
 _LOCK = ".lock"
+#: The temporary file of a table or manifest a save writes (``atomic_output``): ``.<name>.<random>.tmp``.
+_STAGED = re.compile(r"\.(?:manifest\.json|[a-z_]+-[0-9a-f]{16}\.parquet)\.[^.]+\.tmp")
 #: The folder of a dataset that keeps each document's source file, content-addressed: ``<sha256><suffix>``.
 SOURCES_DIR = "sources"
 #: The store's table of per-document department facts (not a table of the data contract: no reader writes it).
@@ -724,6 +727,10 @@ def _save_unlocked(dataset: Dataset, directory: Path, sources: Sequence[str | os
     for stale in directory.glob("*.parquet"):
         if stale.name not in keep:
             stale.unlink()
+    # Temporary files of a save that was killed while writing them: this save holds the lock, so none is in use.
+    for staged in directory.glob(".*.tmp"):
+        if _STAGED.fullmatch(staged.name):
+            staged.unlink(missing_ok=True)
     _drop_stale_sources(directory, named)
     return dataclasses.replace(checked, fact_rows=facts)
 

@@ -1,0 +1,322 @@
+"""Hostile runs of real processes: saves and exports killed with SIGKILL at random moments, writers and readers of
+one dataset at once, files with hostile names and texts through the command line, PDFs damaged in bulk.
+
+Each run is a child process with a timeout, ended in a ``finally`` block; every test asserts an outcome that a
+defect would break (a dataset that is neither the old nor the new one, a truncated export, a lost document, a
+traceback, a terminal escape printed, a damaged PDF read differently without an error).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from analytics import schema as s
+from analytics.ingest import read_disclosure
+from analytics.store import MANIFEST, SOURCES_DIR, Dataset, open_dataset, save_dataset, update_dataset
+from tests.synthetic import SyntheticDisclosure
+
+ROOT = Path(__file__).resolve().parent.parent
+LINUX = sys.platform.startswith("linux")
+#: No child may outlive this (seconds): a hung child fails its test instead of the whole run.
+TIMEOUT = 60
+
+#: Departments of different regions, so that each synthetic disclosure is a document of its own.
+DEPARTMENTS = (
+    ("南京市鼓楼区", "鼓楼区档案馆"),
+    ("成都市武侯区", "武侯区政务服务中心"),
+    ("南宁市青秀区", "青秀区档案馆"),
+    ("长沙市岳麓区", "岳麓区城市更新服务中心"),
+)
+#: Tables whose rows belong to one document each (``flags`` depend on the whole dataset and are left out).
+PER_DOCUMENT = (s.DOCUMENTS, s.LINES, s.STATEMENTS, s.DOCUMENT_TEXT, s.DEPARTMENTS)
+#: ESC, BEL and the other C0 / C1 controls but newline, tab and carriage return.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+
+
+def _write_disclosures(folder: Path, count: int = len(DEPARTMENTS)) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, (region, short_name) in enumerate(DEPARTMENTS[:count]):
+        path = folder / f"d{n}.txt"
+        path.write_text(SyntheticDisclosure(region=region, short_name=short_name).text(), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _cli(args: Sequence[str], *, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "analytics.cli", *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def children() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Child processes a test starts: every one still running at its end is killed and reaped."""
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        yield started
+    finally:
+        for child in started:
+            if child.poll() is None:
+                child.kill()
+            child.wait(timeout=10)
+
+
+def _spawn(children: list[subprocess.Popen[bytes]], argv: Sequence[str], **kwargs: object) -> subprocess.Popen[bytes]:
+    child = subprocess.Popen(list(argv), cwd=ROOT, env=_env(), **kwargs)  # type: ignore[call-overload]
+    children.append(child)
+    return child
+
+
+def _counts(ds: Dataset) -> dict[str, int]:
+    return {name: ds.tables[name].height for name in PER_DOCUMENT}
+
+
+def _doc_ids(ds: Dataset) -> frozenset[str]:
+    return frozenset(ds.documents.get_column(s.DOC_ID).to_list())
+
+
+def _leftovers(directory: Path) -> list[str]:
+    """Entries of a dataset folder its manifest does not name (besides the lock and the sources folder)."""
+    named = set(re.findall(r'"([^"]+\.parquet)"', (directory / MANIFEST).read_text(encoding="utf-8")))
+    return sorted(p.name for p in directory.iterdir() if p.name not in {*named, MANIFEST, ".lock", SOURCES_DIR})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# kill -9 during a save
+# ---------------------------------------------------------------------------------------------------------------------
+
+#: The child: saves in a loop, each time one document more, all removed once it holds all; after each save it appends
+#: how many it holds to the log (``os.write`` on an O_APPEND descriptor: a line is whole or absent).
+_SAVER = """
+import os, sys
+from analytics.store import open_dataset, remove_documents, update_dataset
+target, log, *pairs = sys.argv[1:]
+docs = [open_dataset(source) for source in pairs[0::2]]
+files = pairs[1::2]
+out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+while True:
+    held = open_dataset(target).documents.height
+    if held == len(docs):
+        remove_documents(list(open_dataset(target).documents.get_column("doc_id")), target)
+        held = 0
+    else:
+        update_dataset(docs[held], target, sources=[files[held]])
+        held += 1
+    os.write(out, f"{held}\\n".encode())
+"""
+
+
+def test_a_save_killed_at_random_moments_leaves_the_old_or_the_new_dataset(
+    tmp_path: Path, children: list[subprocess.Popen[bytes]]
+) -> None:
+    files = _write_disclosures(tmp_path / "in")
+    docs = [read_disclosure(path) for path in files]
+    sources = []
+    for n, (doc, path) in enumerate(zip(docs, files, strict=True)):
+        save_dataset(doc, tmp_path / f"doc{n}")
+        sources += [str(tmp_path / f"doc{n}"), str(path)]
+    # What the dataset holds after each save: the first k documents.
+    states = [Dataset.empty()]
+    for doc in docs:
+        states.append(states[-1].replace_documents(doc))
+    expected = [(_doc_ids(state), _counts(state)) for state in states]
+    target = tmp_path / "ds"
+    save_dataset(Dataset.empty(), target)
+    log = tmp_path / "saves.log"
+    rng = random.Random(15)
+    held = 0
+    seen_leftovers: list[list[str]] = []
+    saves = 0
+    for kill in range(10):
+        logged = log.read_text().count("\n") if log.exists() else 0
+        child = _spawn(children, [sys.executable, "-c", _SAVER, str(target), str(log), *sources])
+        deadline = time.monotonic() + TIMEOUT
+        while (log.read_text().count("\n") if log.exists() else 0) == logged:
+            assert child.poll() is None, f"the saving child ended with {child.returncode} (kill {kill})"
+            assert time.monotonic() < deadline, "the saving child never saved"
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.4))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        lines = log.read_text().splitlines()
+        saves += len(lines) - logged
+        held = int(lines[-1])
+        successor = 0 if held == len(docs) else held + 1
+        ds = open_dataset(target)
+        state = (_doc_ids(ds), _counts(ds))
+        assert state in (expected[held], expected[successor]), (
+            f"kill {kill}: the dataset holds {len(state[0])} document(s) {state[1]}, neither the last save's "
+            f"({held}) nor the next one's ({successor})"
+        )
+        if state == expected[successor]:
+            held = successor
+        seen_leftovers.append(_leftovers(target))
+    # Whatever the kills left, the next save succeeds and reads back whole.
+    update_dataset(docs[0], target)
+    assert _doc_ids(open_dataset(target)) == _doc_ids(docs[0]) | (expected[held][0])
+    assert saves >= 10
+    # Files a kill left behind are removed by the next save: they never pile up.
+    assert _leftovers(target) == [], (
+        f"left behind after a clean save: {_leftovers(target)} (per kill: {seen_leftovers})"
+    )
+    assert [p.name for p in (target / SOURCES_DIR).iterdir() if p.name.startswith(".")] == []
+
+
+#: The child: the command line, with ``os.fsync`` of a temporary file whose name holds a fragment held up (the flag
+#: file tells the parent), so that a SIGKILL lands exactly while the temporary file is written and not yet renamed.
+_HELD_AT_FSYNC = """
+import os, sys, time
+fragment, flag, *argv = sys.argv[1:]
+real = os.fsync
+def fsync(fd):
+    if fragment in os.path.basename(os.readlink(f"/proc/self/fd/{fd}")):
+        open(flag, "w").close()
+        time.sleep(120)
+    real(fd)
+os.fsync = fsync
+from analytics.cli import main
+sys.exit(main(argv))
+"""
+
+
+def _killed_at_fsync(
+    children: list[subprocess.Popen[bytes]], fragment: str, flag: Path, argv: Sequence[str]
+) -> subprocess.Popen[bytes]:
+    child = _spawn(
+        children, [sys.executable, "-c", _HELD_AT_FSYNC, fragment, str(flag), *argv], stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while not flag.exists():
+        assert child.poll() is None, f"the child ended ({child.returncode}) before writing a file named *{fragment}*"
+        assert time.monotonic() < deadline, f"the child never wrote a file named *{fragment}*"
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    return child
+
+
+@pytest.mark.skipif(not LINUX, reason="finds a descriptor's file name in /proc/self/fd")
+@pytest.mark.parametrize("fragment", ["manifest.json", "lines-", ".txt."], ids=["manifest", "table", "source"])
+def test_a_save_killed_while_a_temporary_file_is_open_leaves_nothing_the_next_save_keeps(
+    tmp_path: Path, children: list[subprocess.Popen[bytes]], fragment: str
+) -> None:
+    first, second, third = _write_disclosures(tmp_path / "in", 3)
+    target = tmp_path / "ds"
+    update_dataset(read_disclosure(first), target, sources=[first])
+    before = _doc_ids(open_dataset(target))
+    _killed_at_fsync(children, fragment, tmp_path / "flag", ["ingest", str(second), "--dataset", str(target)])
+    temporary = [p.name for p in [*target.iterdir(), *(target / SOURCES_DIR).iterdir()] if p.name.endswith(".tmp")]
+    assert temporary, "the kill left no temporary file: it missed the window this test aims at"
+    assert _doc_ids(open_dataset(target)) == before  # the temporary file is not read as a table
+    update_dataset(read_disclosure(third), target, sources=[third])
+    assert len(_doc_ids(open_dataset(target))) == 2
+    assert _leftovers(target) == [], "a killed save's temporary files outlive the next save: they pile up"
+    assert [p.name for p in (target / SOURCES_DIR).iterdir() if p.name.endswith(".tmp")] == []
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# kill -9 during an export
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _tables_of(data: bytes, fmt: str) -> dict[str, pl.DataFrame]:
+    """The tables of an export: a zip of CSV or Parquet files (``export``), or one flags file (``check --out``)."""
+    if data[:2] != b"PK":
+        return {"flags": pl.read_csv(data) if fmt == "csv" else pl.read_parquet(data)}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        read = pl.read_csv if fmt == "csv" else pl.read_parquet
+        return {name: read(archive.read(name)) for name in archive.namelist()}
+
+
+def _same_tables(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> bool:
+    return a.keys() == b.keys() and all(a[name].equals(b[name]) for name in a)
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt", "kills"),
+    [("export", "csv", 4), ("export", "parquet", 3), ("check", "csv", 3)],
+    ids=["export-csv", "export-parquet", "check-csv"],
+)
+def test_an_export_killed_at_random_moments_leaves_the_old_or_the_new_file(
+    tmp_path: Path, children: list[subprocess.Popen[bytes]], command: str, fmt: str, kills: int
+) -> None:
+    from analytics import export
+    from analytics.store import DEFAULT_DATASET
+
+    dataset = tmp_path / "ds"
+    save_dataset(open_dataset(DEFAULT_DATASET), dataset)
+    if command == "export":
+        out = tmp_path / "out.zip"
+        argv = ["export", "--format", fmt, "--dataset", str(dataset), "--out", str(out)]
+        old = export.dataset_bytes({name: frame.head(3) for name, frame in open_dataset(dataset).tables.items()}, fmt)
+    else:
+        out = tmp_path / f"flags.{fmt}"
+        argv = ["check", "--dataset", str(dataset), "--out", str(out)]
+        old = export.to_bytes(open_dataset(dataset).flags.head(3), fmt)
+    # One run to the end: the new file, and how long a run takes.
+    started = time.monotonic()
+    done = _cli(argv)
+    duration = time.monotonic() - started
+    assert done.returncode == 0, done.stdout.decode()
+    new = _tables_of(out.read_bytes(), fmt)
+    previous = _tables_of(old, fmt)
+    assert not _same_tables(new, previous)
+    rng = random.Random(hash((command, fmt)) & 0xFFFF)
+    outcomes = []
+    for kill in range(kills):
+        out.write_bytes(old)
+        child = _spawn(children, [sys.executable, "-m", "analytics.cli", *argv], stdout=subprocess.DEVNULL)
+        # Spread over the run, the start (imports, reading) to the end (writing the file, renaming it).
+        time.sleep(duration * (0.4 + 0.6 * (kill + rng.random()) / kills))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        data = out.read_bytes()
+        assert data, f"kill {kill}: {out.name} is empty"
+        tables = _tables_of(data, fmt)  # a truncated file fails here
+        assert _same_tables(tables, previous) or _same_tables(tables, new), f"kill {kill}: {out.name} is neither"
+        outcomes.append("old" if _same_tables(tables, previous) else "new")
+        if command == "check":
+            open_dataset(dataset)  # ``check`` saves the flags into the dataset: that save was killed too
+    assert len(outcomes) == kills
+
+
+@pytest.mark.skipif(not LINUX, reason="finds a descriptor's file name in /proc/self/fd")
+def test_an_export_killed_while_its_temporary_file_is_written_leaves_the_old_file(
+    tmp_path: Path, children: list[subprocess.Popen[bytes]]
+) -> None:
+    from analytics.store import DEFAULT_DATASET
+
+    out = tmp_path / "out.zip"
+    out.write_bytes(b"PK-the previous export")
+    argv = ["export", "--format", "csv", "--dataset", str(DEFAULT_DATASET), "--out", str(out)]
+    _killed_at_fsync(children, "out.zip", tmp_path / "flag", argv)
+    assert out.read_bytes() == b"PK-the previous export"
+    # The kill leaves the half-written temporary file (hidden, beside the target): no process is left to remove it.
+    staged = [p for p in tmp_path.iterdir() if p.name.startswith(".out.zip.") and p.name.endswith(".tmp")]
+    assert len(staged) == 1
+    assert _cli(argv).returncode == 0
+    assert set(_tables_of(out.read_bytes(), "csv")) >= {"documents.csv", "lines.csv"}
