@@ -111,7 +111,7 @@ def _leftovers(directory: Path) -> list[str]:
 #: The child: saves in a loop, each time one document more, all removed once it holds all; after each save it appends
 #: how many it holds to the log (``os.write`` on an O_APPEND descriptor: a line is whole or absent).
 _SAVER = """
-import os, sys
+import os, sys, time
 from analytics.store import open_dataset, remove_documents, update_dataset
 target, log, *pairs = sys.argv[1:]
 docs = [open_dataset(source) for source in pairs[0::2]]
@@ -320,3 +320,86 @@ def test_an_export_killed_while_its_temporary_file_is_written_leaves_the_old_fil
     assert len(staged) == 1
     assert _cli(argv).returncode == 0
     assert set(_tables_of(out.read_bytes(), "csv")) >= {"documents.csv", "lines.csv"}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Writers and readers of one dataset at once
+# ---------------------------------------------------------------------------------------------------------------------
+
+#: The child: opens the dataset in a loop until the stop file appears; every open must succeed, be consistent (no
+#: row of a document the dataset does not hold) and never go back to fewer documents (the writers only add).
+_READER = """
+import os, sys, time
+from analytics.store import open_dataset
+target, stop = sys.argv[1:]
+opens = held = 0
+while not os.path.exists(stop):
+    ds = open_dataset(target, missing_ok=True)
+    ids = set(ds.documents.get_column("doc_id"))
+    for name in ("lines", "statements", "document_text", "departments"):
+        orphans = set(ds.tables[name].get_column("doc_id")) - ids
+        assert not orphans, f"{name} has rows of documents the dataset does not hold: {orphans}"
+    assert len(ids) >= held, f"went back from {held} to {len(ids)} documents"
+    held = len(ids)
+    opens += 1
+    time.sleep(0.05)
+print(opens, held)
+"""
+
+
+def test_concurrent_ingests_lose_nothing_and_readers_never_fail(
+    tmp_path: Path, children: list[subprocess.Popen[bytes]]
+) -> None:
+    files = _write_disclosures(tmp_path / "in")
+    target = tmp_path / "ds"  # no dataset yet: the first writers race to create it
+    stop = tmp_path / "stop"
+    readers = [
+        _spawn(
+            children,
+            [sys.executable, "-c", _READER, str(target), str(stop)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    writers = [
+        _spawn(
+            children,
+            [sys.executable, "-m", "analytics.cli", "ingest", str(path), "--dataset", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for path in files
+    ]
+    # And one more writer, once the first ingest made the dataset: the checks, saving their flags while the ingests
+    # save theirs.
+    deadline = time.monotonic() + TIMEOUT
+    while not (target / MANIFEST).exists():
+        assert time.monotonic() < deadline, "no ingest ever saved"
+        time.sleep(0.01)
+    writers.append(
+        _spawn(
+            children,
+            [sys.executable, "-m", "analytics.cli", "check", "--dataset", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    try:
+        written = [writer.communicate(timeout=TIMEOUT)[0].decode() for writer in writers]
+    finally:
+        stop.touch()
+    read = [reader.communicate(timeout=TIMEOUT) for reader in readers]
+    for writer, output in zip(writers[:-1], written[:-1], strict=True):
+        assert writer.returncode == 0, output
+    assert writers[-1].returncode == 0, written[-1]
+    for reader, (out, err) in zip(readers, read, strict=True):
+        assert reader.returncode == 0, err.decode()
+        opens, held = map(int, out.split())
+        assert opens > 0
+        assert held == len(files)
+    stored = open_dataset(target)
+    assert sorted(stored.documents.get_column(s.SOURCE_NAME)) == [path.name for path in files]
+    expected = [_counts(read_disclosure(path)) for path in files]
+    assert _counts(stored) == {name: sum(c[name] for c in expected) for name in PER_DOCUMENT}
+    assert _leftovers(target) == []
