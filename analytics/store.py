@@ -590,6 +590,8 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+#: The longest prefix of a temporary name: with ``mkstemp``'s 8 random characters and ".tmp", 255 bytes (NAME_MAX).
+_PREFIX_BYTES = 255 - 8 - 4
 
 
 @contextlib.contextmanager
@@ -615,8 +617,13 @@ def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) ->
     ['out.txt']
     """
     target = Path(target)
+    # The temporary name is the target's and 14 bytes more: a target name near the 255 bytes a name may have is cut,
+    # so that it can still be written.
+    prefix = f".{target.name}."
+    while len(os.fsencode(prefix)) > _PREFIX_BYTES:
+        prefix = f"{prefix[:-2]}."
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError.from_os_error(target, exc) from None
     staged = Path(name)

@@ -403,3 +403,81 @@ def test_concurrent_ingests_lose_nothing_and_readers_never_fail(
     expected = [_counts(read_disclosure(path)) for path in files]
     assert _counts(stored) == {name: sum(c[name] for c in expected) for name in PER_DOCUMENT}
     assert _leftovers(target) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Hostile file names and texts through the command line
+# ---------------------------------------------------------------------------------------------------------------------
+
+#: File names a disclosure may come with (a slash cannot be in a name: ``[/]`` is a folder ``[`` and a file ``]…``).
+HOSTILE_NAMES = (
+    "[bold]报告[red]红.txt",
+    "[/]",  # the folder "[", the file "].txt"
+    "报告\x1b[31m红\x1b[0m.txt",
+    "\x1b]0;owned\x07标题.txt",
+    "部" * 82 + ".txt",  # 250 bytes of UTF-8
+    "第一行\n第二行.txt",
+    "-rf.txt",
+    "a b 'c' \"d\" $(id) `id` %s {0}.txt",
+)
+
+
+def _hostile_paths(folder: Path) -> list[Path]:
+    paths = []
+    for n, name in enumerate(HOSTILE_NAMES):
+        path = folder / "[" / "].txt" if name == "[/]" else folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        region, short_name = DEPARTMENTS[n % len(DEPARTMENTS)]
+        # Other staff figures: another document (the doc_id is the content's hash) of the same department.
+        text = SyntheticDisclosure(region=region, short_name=short_name, staff_authorized=40 + n).text()
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _printable(output: bytes) -> str:
+    text = output.decode("utf-8")
+    assert "Traceback" not in text, text
+    assert "\x1b" not in text, repr(text)
+    assert CONTROLS.findall(text) == [], repr(text)
+    return text
+
+
+def test_hostile_file_names_are_ingested_and_printed_as_plain_text(tmp_path: Path) -> None:
+    assert len(os.fsencode(HOSTILE_NAMES[4])) == 250
+    paths = _hostile_paths(tmp_path / "in")
+    target = tmp_path / "ds"
+    # More than two files: the names go through the worker processes of a batch read too.
+    done = _cli(["ingest", "--dataset", str(target), "--", *map(str, paths)])
+    out = _printable(done.stdout)
+    _printable(done.stderr)
+    assert done.returncode == 0, out
+    assert "[bold]报告[red]红.txt" in out  # shown, not taken for markup
+    assert f"{len(paths)} document(s)" in out
+    stored = open_dataset(target)
+    assert sorted(stored.documents.get_column(s.SOURCE_NAME)) == sorted(path.name for path in paths)
+    assert len(list((target / SOURCES_DIR).iterdir())) == len(paths)
+    info = _cli(["info", "--dataset", str(target)])
+    assert info.returncode == 0
+    _printable(info.stdout)
+    # A document is removed by its hostile name as well (the one with a newline, the one that looks like an option).
+    removed = _cli(["remove", "--dataset", str(target), "--", "第一行\n第二行.txt", "-rf.txt"])
+    assert removed.returncode == 0, _printable(removed.stdout)
+    assert f"{len(paths) - 2} document(s)" in _printable(removed.stdout)
+    assert "-rf.txt" not in open_dataset(target).documents.get_column(s.SOURCE_NAME).to_list()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [HOSTILE_NAMES[2], HOSTILE_NAMES[4], HOSTILE_NAMES[5], HOSTILE_NAMES[7]],
+    ids=["escape", "250-bytes", "newline", "quotes"],
+)
+def test_an_export_to_a_hostile_file_name_is_written(tmp_path: Path, name: str) -> None:
+    from analytics.store import DEFAULT_DATASET
+
+    out = tmp_path / name.replace(".txt", ".zip")
+    done = _cli(["export", "--format", "csv", "--dataset", str(DEFAULT_DATASET), "--out", str(out)])
+    assert done.returncode == 0, _printable(done.stdout)
+    _printable(done.stdout)
+    assert "documents.csv" in _tables_of(out.read_bytes(), "csv")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
