@@ -481,3 +481,84 @@ def test_an_export_to_a_hostile_file_name_is_written(tmp_path: Path, name: str) 
     _printable(done.stdout)
     assert "documents.csv" in _tables_of(out.read_bytes(), "csv")
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+#: Text a document may print that a spreadsheet would run as a formula (the ones the CSV export must protect).
+FORMULAS = ("=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0")
+MARKUP = "<script>alert(1)</script> [x](//evil.example) [bold]粗[/bold]"
+#: A terminal title, a cleared screen: two escapes in the narrative.
+ESCAPES = ("\x1b]0;owned\x07标题被改", "\x1b[2J清屏")
+NAME = "鼓楼区[x](//evil.example)<script>馆"
+
+
+def _hostile_text(short_name: str = "鼓楼区档案馆", narrative: Sequence[str] = (*FORMULAS, MARKUP)) -> str:
+    text = SyntheticDisclosure(region="南京市鼓楼区", short_name=short_name).text()
+    duty = "1.负责全区城市更新项目的统筹。"
+    assert duty in text
+    return text.replace(duty, "\n\n".join([duty, *narrative]))
+
+
+def _unprotected(tables: dict[str, pl.DataFrame]) -> list[str]:
+    """Text cells a spreadsheet would take for a formula: starting with = + @, a tab or a CR, or with - and not a
+    number (the convention of ``analytics.export``, tested in tests/test_escaping.py)."""
+    found = []
+    for name, frame in tables.items():
+        for column in frame.select(pl.col(pl.String)).columns:
+            for value in frame.get_column(column).drop_nulls():
+                if re.match(r"[=+@\t\r]", value) or (value.startswith("-") and not re.fullmatch(r"-[\d.]+", value)):
+                    found.append(f"{name}.{column}: {value!r}")
+    return found
+
+
+def test_hostile_text_goes_through_ingest_export_and_check_as_data(tmp_path: Path) -> None:
+    path = tmp_path / "gulou.txt"
+    # A few control characters pass the text reader (it refuses a file of many as binary): they are kept as data.
+    narrative = (*FORMULAS, MARKUP, *ESCAPES)
+    path.write_text(_hostile_text(NAME, narrative), encoding="utf-8")
+    target = tmp_path / "ds"
+    done = _cli(["ingest", str(path), "--dataset", str(target)])
+    out = _printable(done.stdout)
+    assert done.returncode == 0, out
+    assert f"南京市{NAME}" in out  # printed as it is, not taken for markup
+    text = open_dataset(target).document_text.get_column(s.SOURCE_TEXT).to_list()
+    assert all(line in text for line in narrative), "the reader did not keep the hostile lines"
+    archive = tmp_path / "out.zip"
+    exported = _cli(["export", "--format", "csv", "--dataset", str(target), "--out", str(archive)])
+    assert exported.returncode == 0, _printable(exported.stdout)
+    tables = _tables_of(archive.read_bytes(), "csv")
+    assert _unprotected(tables) == []
+    kept = tables["document_text.csv"].get_column(s.SOURCE_TEXT).to_list()
+    assert [f"'{line}" in kept for line in FORMULAS] == [True] * len(FORMULAS)
+    assert MARKUP in kept  # not a formula: left as it is
+    assert tables["documents.csv"].get_column(s.DEPARTMENT).to_list() == [f"南京市{NAME}"]
+    flags = tmp_path / "flags.csv"
+    checked = _cli(["check", "--dataset", str(target), "--out", str(flags)])
+    assert checked.returncode == 0, _printable(checked.stdout)
+    _printable(checked.stdout)
+    assert _unprotected(_tables_of(flags.read_bytes(), "csv")) == []
+    shown = _cli(["info", "--dataset", str(target)])
+    assert shown.returncode == 0, _printable(shown.stdout)
+    assert f"南京市{NAME}" in _printable(shown.stdout)
+    briefs = tmp_path / "briefs"
+    written = _cli(["brief", "--all", "--format", "html", "--dataset", str(target), "--out", str(briefs)])
+    assert written.returncode == 0, _printable(written.stdout)
+    _printable(written.stdout)
+    (html,) = [path.read_text(encoding="utf-8") for path in briefs.glob("*.html")]
+    assert "<script>馆" not in html and "&lt;script&gt;馆" in html
+
+
+@pytest.mark.parametrize(
+    "short_name",
+    ["鼓楼区\x1b]0;owned\x07档案馆", "=cmd|' /C calc'!A0"],
+    ids=["escapes-in-name", "formula-as-name"],
+)
+def test_hostile_text_the_reader_refuses_is_one_plain_error_line(tmp_path: Path, short_name: str) -> None:
+    path = tmp_path / "hostile.txt"
+    path.write_text(_hostile_text(short_name), encoding="utf-8")
+    done = _cli(["ingest", str(path), "--dataset", str(tmp_path / "ds")])
+    out = _printable(done.stdout)
+    _printable(done.stderr)
+    assert done.returncode == 1, out
+    errors = [line for line in out.splitlines() if line.startswith("错误 error ")]
+    assert len(errors) == 1 and errors[0].startswith("错误 error hostile.txt"), out
+    assert not (tmp_path / "ds").exists()
