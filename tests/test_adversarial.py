@@ -562,3 +562,86 @@ def test_hostile_text_the_reader_refuses_is_one_plain_error_line(tmp_path: Path,
     errors = [line for line in out.splitlines() if line.startswith("错误 error ")]
     assert len(errors) == 1 and errors[0].startswith("错误 error hostile.txt"), out
     assert not (tmp_path / "ds").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# PDFs damaged in bulk
+# ---------------------------------------------------------------------------------------------------------------------
+
+#: Columns that name the file read (its hash, its name), not what was read from it.
+_IDENTITY = (s.DOC_ID, s.SOURCE_SHA256, s.SOURCE_NAME, s.DISCLOSURE_ID)
+
+
+def _what_was_read(ds: Dataset) -> dict[str, pl.DataFrame]:
+    return {name: frame.drop(_IDENTITY, strict=False) for name, frame in ds.tables.items()}
+
+
+def _damaged_pdfs(original: bytes, other: bytes) -> dict[str, bytes]:
+    rng = random.Random(6)
+    table = original.rindex(b"\nxref\n")
+    trailer = original.rindex(b"trailer")
+    damaged = {f"cut-at-{p}pct.pdf": original[: len(original) * p // 100] for p in (10, 20, 30, 40, 50, 60, 70, 80, 90)}
+    damaged |= {
+        "cut-before-eof.pdf": original[:-7],
+        "zero-length.pdf": b"",
+        "header-only.pdf": b"%PDF-1.4\n",
+        "header-and-noise.pdf": b"%PDF-1.4\n" + rng.randbytes(200_000),
+        "header-and-4mb-noise.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + rng.randbytes(4 * 1024 * 1024),
+        "xref-table-removed.pdf": original[:table] + b"\n" + original[trailer:],
+        "xref-and-trailer-removed.pdf": original[:table] + b"\n%%EOF\n",
+        "twice-concatenated.pdf": original + original,
+        "then-another-pdf.pdf": original + other,
+        "then-4mb-noise.pdf": original + rng.randbytes(4 * 1024 * 1024),
+        "body-shuffled.pdf": original[:4096] + bytes(rng.sample(original[4096:table], table - 4096)) + original[table:],
+    }
+    return damaged
+
+
+def test_pdfs_damaged_in_bulk_are_read_as_published_or_refused_by_name(tmp_path: Path) -> None:
+    from analytics.errors import ReaderError
+    from tests.pdf_synthetic import DisclosureSpec, build_disclosure_pdf
+
+    original = build_disclosure_pdf(tmp_path / "original.pdf", DisclosureSpec()).read_bytes()
+    other_spec = DisclosureSpec(department="上海市静安区人民政府静安寺街道办事处", staff_actual=99)
+    other = build_disclosure_pdf(tmp_path / "other.pdf", other_spec).read_bytes()
+    expected = _what_was_read(read_disclosure(tmp_path / "original.pdf"))
+    later = _what_was_read(read_disclosure(tmp_path / "other.pdf"))
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    outcomes: dict[str, str] = {}
+    wrong: list[str] = []
+    for name, data in _damaged_pdfs(original, other).items():
+        (folder / name).write_bytes(data)
+        try:
+            read = _what_was_read(read_disclosure(folder / name))
+        except ReaderError as error:
+            outcomes[name] = "refused"
+            if not str(error).startswith(f"{name}"):
+                wrong.append(f"{name}: the message does not start with the file name: {error}")
+            continue
+        except Exception as error:  # what a user would see as a traceback
+            outcomes[name] = "crashed"
+            wrong.append(f"{name}: {type(error).__name__}: {error}")
+            continue
+        # The last of two PDFs one after the other is the file's last revision: read as that one, never mixed.
+        if _same_tables(read, expected):
+            outcomes[name] = "same"
+        elif name == "then-another-pdf.pdf" and _same_tables(read, later):
+            outcomes[name] = "the later one"
+        else:
+            outcomes[name] = "different"
+            wrong.append(f"{name}: read differently without an error")
+    assert wrong == [], outcomes
+    assert outcomes["zero-length.pdf"] == outcomes["header-and-4mb-noise.pdf"] == "refused"
+    assert [name for name, outcome in outcomes.items() if outcome == "refused" and name.startswith("cut-at")] != []
+    # The command line, all at once (the batch's worker processes): one error line per file refused, no traceback.
+    done = _cli(["ingest", "--dataset", str(tmp_path / "ds"), *map(str, sorted(folder.iterdir()))], timeout=120)
+    out = _printable(done.stdout)
+    _printable(done.stderr)
+    refused = sorted(name for name, outcome in outcomes.items() if outcome == "refused")
+    errors = sorted(
+        line.removeprefix("错误 error ").partition(":")[0] for line in out.splitlines() if "错误 error" in line
+    )
+    assert done.returncode == 1
+    assert errors == refused, out
+    assert not (tmp_path / "ds").exists()
