@@ -19,13 +19,25 @@ import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
+from analytics import export
 from analytics import schema as s
+from analytics.errors import ReaderError
 from analytics.ingest import read_disclosure
-from analytics.store import MANIFEST, SOURCES_DIR, Dataset, open_dataset, save_dataset, update_dataset
+from analytics.store import (
+    DEFAULT_DATASET,
+    MANIFEST,
+    SOURCES_DIR,
+    Dataset,
+    open_dataset,
+    save_dataset,
+    update_dataset,
+)
+from tests.pdf_synthetic import DisclosureSpec, build_disclosure_pdf
 from tests.synthetic import SyntheticDisclosure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,8 +96,8 @@ def children() -> Iterator[list[subprocess.Popen[bytes]]]:
             child.wait(timeout=10)
 
 
-def _spawn(children: list[subprocess.Popen[bytes]], argv: Sequence[str], **kwargs: object) -> subprocess.Popen[bytes]:
-    child = subprocess.Popen(list(argv), cwd=ROOT, env=_env(), **kwargs)  # type: ignore[call-overload]
+def _spawn(children: list[subprocess.Popen[bytes]], argv: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    child = subprocess.Popen(list(argv), cwd=ROOT, env=_env(), **kwargs)
     children.append(child)
     return child
 
@@ -264,9 +276,6 @@ def _same_tables(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> bool
 def test_an_export_killed_at_random_moments_leaves_the_old_or_the_new_file(
     tmp_path: Path, children: list[subprocess.Popen[bytes]], command: str, fmt: str, kills: int
 ) -> None:
-    from analytics import export
-    from analytics.store import DEFAULT_DATASET
-
     dataset = tmp_path / "ds"
     save_dataset(open_dataset(DEFAULT_DATASET), dataset)
     if command == "export":
@@ -285,7 +294,7 @@ def test_an_export_killed_at_random_moments_leaves_the_old_or_the_new_file(
     new = _tables_of(out.read_bytes(), fmt)
     previous = _tables_of(old, fmt)
     assert not _same_tables(new, previous)
-    rng = random.Random(hash((command, fmt)) & 0xFFFF)
+    rng = random.Random(f"{command}-{fmt}")
     outcomes = []
     for kill in range(kills):
         out.write_bytes(old)
@@ -308,8 +317,6 @@ def test_an_export_killed_at_random_moments_leaves_the_old_or_the_new_file(
 def test_an_export_killed_while_its_temporary_file_is_written_leaves_the_old_file(
     tmp_path: Path, children: list[subprocess.Popen[bytes]]
 ) -> None:
-    from analytics.store import DEFAULT_DATASET
-
     out = tmp_path / "out.zip"
     out.write_bytes(b"PK-the previous export")
     argv = ["export", "--format", "csv", "--dataset", str(DEFAULT_DATASET), "--out", str(out)]
@@ -473,8 +480,6 @@ def test_hostile_file_names_are_ingested_and_printed_as_plain_text(tmp_path: Pat
     ids=["escape", "250-bytes", "newline", "quotes"],
 )
 def test_an_export_to_a_hostile_file_name_is_written(tmp_path: Path, name: str) -> None:
-    from analytics.store import DEFAULT_DATASET
-
     out = tmp_path / name.replace(".txt", ".zip")
     done = _cli(["export", "--format", "csv", "--dataset", str(DEFAULT_DATASET), "--out", str(out)])
     assert done.returncode == 0, _printable(done.stdout)
@@ -598,9 +603,6 @@ def _damaged_pdfs(original: bytes, other: bytes) -> dict[str, bytes]:
 
 
 def test_pdfs_damaged_in_bulk_are_read_as_published_or_refused_by_name(tmp_path: Path) -> None:
-    from analytics.errors import ReaderError
-    from tests.pdf_synthetic import DisclosureSpec, build_disclosure_pdf
-
     original = build_disclosure_pdf(tmp_path / "original.pdf", DisclosureSpec()).read_bytes()
     other_spec = DisclosureSpec(department="上海市静安区人民政府静安寺街道办事处", staff_actual=99)
     other = build_disclosure_pdf(tmp_path / "other.pdf", other_spec).read_bytes()
