@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -65,6 +66,8 @@ DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "datasets" / "normali
 MANIFEST = "manifest.json"
 _FORMAT = 1
 _LOCK = ".lock"
+#: The temporary file of a table or manifest a save writes (``atomic_output``): ``.<name>.<random>.tmp``.
+_STAGED = re.compile(r"\.(?:manifest\.json|[a-z_]+-[0-9a-f]{16}\.parquet)\.[^.]+\.tmp")
 #: The folder of a dataset that keeps each document's source file, content-addressed: ``<sha256><suffix>``.
 SOURCES_DIR = "sources"
 #: The store's table of per-document department facts (not a table of the data contract: no reader writes it).
@@ -587,6 +590,8 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+#: The longest prefix of a temporary name: with ``mkstemp``'s 8 random characters and ".tmp", 255 bytes (NAME_MAX).
+_PREFIX_BYTES = 255 - 8 - 4
 
 
 @contextlib.contextmanager
@@ -612,8 +617,13 @@ def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) ->
     ['out.txt']
     """
     target = Path(target)
+    # The temporary name is the target's and 14 bytes more: a target name near the 255 bytes a name may have is cut,
+    # so that it can still be written.
+    prefix = f".{target.name}."
+    while len(os.fsencode(prefix)) > _PREFIX_BYTES:
+        prefix = f"{prefix[:-2]}."
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError.from_os_error(target, exc) from None
     staged = Path(name)
@@ -724,6 +734,10 @@ def _save_unlocked(dataset: Dataset, directory: Path, sources: Sequence[str | os
     for stale in directory.glob("*.parquet"):
         if stale.name not in keep:
             stale.unlink()
+    # Temporary files of a save that was killed while writing them: this save holds the lock, so none is in use.
+    for staged in directory.glob(".*.tmp"):
+        if _STAGED.fullmatch(staged.name):
+            staged.unlink(missing_ok=True)
     _drop_stale_sources(directory, named)
     return dataclasses.replace(checked, fact_rows=facts)
 
