@@ -47,10 +47,11 @@ from analytics.triage import TriageStore, has_triage, open_triage
 __all__ = ["main"]
 
 # Terminal escape sequences (CSI ``ESC [ … final``, OSC ``ESC ] … BEL or ESC \\``, any other ``ESC x``), then the
-# C0 and C1 control characters but newline and tab: a document's text must not move the cursor or recolour the
-# terminal.
+# C0 and C1 control characters: a document's text must not move the cursor or recolour the terminal. A line break
+# or a tab (in a file name, say) is shown as an escape, so that a name cannot print a line of its own.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _plain(text: object) -> str:
@@ -61,8 +62,11 @@ def _plain(text: object) -> str:
     --------
     >>> _plain("a[/]b\x1b[31mred\x07")
     'a\\[/]bred'
+    >>> print(_plain("第一行\n第二行.txt"))
+    第一行\n第二行.txt
     """
-    return escape(_CONTROLS.sub("", _ESCAPES.sub("", str(text))))
+    cleaned = _CONTROLS.sub("", _ESCAPES.sub("", str(text)))
+    return escape("".join(_BREAKS.get(char, char) for char in cleaned))
 
 
 #: What ``analytics export`` writes: an Excel workbook, a zip of CSV or Parquet tables, a Fiscal Data Package.

@@ -465,6 +465,9 @@ def test_hostile_file_names_are_ingested_and_printed_as_plain_text(tmp_path: Pat
     _printable(done.stderr)
     assert done.returncode == 0, out
     assert "[bold]报告[red]红.txt" in out  # shown, not taken for markup
+    # A line break in a name is shown as an escape: no name begins a line of its own (it could fake a status line).
+    assert "第一行\\n第二行.txt" in out
+    assert not any(line.startswith("第二行") for line in out.splitlines())
     assert f"{len(paths)} document(s)" in out
     stored = open_dataset(target)
     assert sorted(stored.documents.get_column(s.SOURCE_NAME)) == sorted(path.name for path in paths)
