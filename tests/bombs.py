@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Callable
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
@@ -108,9 +109,13 @@ def merged_range_workbook(ref: str = "A100:XFD1048576") -> bytes:
     return rewritten(workbook(), SHEET, lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + merged))
 
 
-def many_cells_workbook(rows: int) -> bytes:
-    """A sheet of ``rows`` rows of one number each."""
-    body = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(1, rows + 1))
+def many_cells_workbook(rows: int, columns: int = 1) -> bytes:
+    """A sheet of ``rows`` rows of ``columns`` numbers each."""
+    letters = [get_column_letter(c).encode() for c in range(1, columns + 1)]
+    body = b"".join(
+        b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (letter, r) for letter in letters) + b"</row>"
+        for r in range(1, rows + 1)
+    )
     return rewritten(
         workbook(),
         SHEET,
@@ -129,7 +134,7 @@ def zip_bomb_workbook(inflated_bytes: int) -> bytes:
     with zipfile.ZipFile(io.BytesIO(workbook())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             target.writestr(info.filename, source.read(info))
-        with target.open("xl/media/padding.bin", "w") as member:
+        with target.open("xl/media/padding.bin", "w", force_zip64=True) as member:
             chunk = b"\0" * (1024 * 1024)
             for _ in range(inflated_bytes // len(chunk)):
                 member.write(chunk)

@@ -32,3 +32,8 @@ def crash(path: Path, name: str | None) -> object:
 
 def name_of(path: Path, name: str | None) -> object:
     return f"read {name or path.name}"
+
+
+def fail(path: Path, name: str | None) -> object:
+    """A reader with a defect: an exception that is not a ``ReaderError``."""
+    raise KeyError("row")

@@ -55,6 +55,16 @@ def test_a_crashing_reader_is_reported_and_the_batch_goes_on(tmp_path: Path) -> 
     assert read_watched(tasks, "tests.readers:name_of", SETUP, workers=2) == ["read a.txt", "read b.txt", "read c.txt"]
 
 
+def test_a_defect_of_the_reader_is_reported_as_one_and_the_batch_goes_on(tmp_path: Path) -> None:
+    tasks = _files(tmp_path, "a.txt", "b.txt")
+    results = read_watched(tasks, "tests.readers:fail", SETUP, workers=1)
+    assert [str(r) for r in results] == [
+        f"{n}: the reader failed on this file (KeyError: 'row'); expected to read it — a defect of the reader: please "
+        "report it with the file"
+        for n in ("a.txt", "b.txt")
+    ]
+
+
 def test_names_travel_with_their_files(tmp_path: Path) -> None:
     tasks = [(path, f"上传的{path.name}") for path, _ in _files(tmp_path, "1.txt", "2.txt")]
     assert read_watched(tasks, "tests.readers:name_of", SETUP, workers=1) == ["read 上传的1.txt", "read 上传的2.txt"]

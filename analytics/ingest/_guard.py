@@ -203,11 +203,14 @@ def read_watched(
         while pool.pending or pool.busy():
             pool.hand_out()
             pool.collect(memory_bytes, seconds)
+    except BaseException:  # interrupted (Ctrl-C, an error in ``progress``): the workers go at once
         for worker in pool.workers:
-            worker.requests.send(None)
-    finally:
-        for worker in pool.workers:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(timeout=5)
             _stop(worker)
+        raise
+    for worker in pool.workers:
+        with contextlib.suppress(OSError):
+            worker.requests.send(None)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=5)
+        _stop(worker)
     return pool.results

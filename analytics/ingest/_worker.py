@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+import traceback
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
+
+from analytics.errors import ReaderError
 
 
 def _function(qualified: str) -> Any:
@@ -24,7 +28,17 @@ def serve(requests_fd: int, replies_fd: int, parent: int, read_one: str, setup: 
         if task is None:
             return
         index, path, name = task
-        replies.send((index, reader(path, name)))
+        try:
+            result = reader(path, name)
+        except Exception as exc:  # a defect of the reader, not of the file: said so, and the batch goes on
+            traceback.print_exc()
+            result = ReaderError(
+                name or Path(path).name,
+                "",
+                f"the reader failed on this file ({type(exc).__name__}: {exc}); expected to read it — a defect of "
+                "the reader: please report it with the file",
+            )
+        replies.send((index, result))
 
 
 if __name__ == "__main__":
