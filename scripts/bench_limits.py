@@ -37,6 +37,21 @@ MB = 1024 * 1024
 SEED = ROOT / "datasets" / "raw" / "hanyang_bigdata_2023_dept_budget.txt"
 
 
+def _copies(times: int) -> bytes:
+    """The largest PDF of the corpus (40 pages, 27,842 characters) ``times`` over in one file."""
+    import io
+
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(ROOT / "datasets" / "raw" / "chongqing_swu_2023_dept_budget.pdf")
+    copy = pypdfium2.PdfDocument.new()
+    for _ in range(times):
+        copy.import_pages(source)
+    out = io.BytesIO()
+    copy.save(out)
+    return out.getvalue()
+
+
 def _text_of(megabytes: float) -> bytes:
     seed = SEED.read_bytes()
     return seed * max(1, int(megabytes * MB // len(seed)))
@@ -57,7 +72,7 @@ CASES: dict[str, tuple[str, str, Callable[[], bytes] | None]] = {
     ),
     "xlsx-zip": ("zip.xlsx", "a member inflating to 2 GB", lambda: bombs.zip_bomb_workbook(2048 * MB)),
     "pdf-pages": ("pages.pdf", "100,000 pages", lambda: bombs.pages_pdf(100_000)),
-    "pdf-objects": ("objects.pdf", "1,000,000 objects", lambda: bombs.pages_pdf(1, extra=1_000_000)),
+    "pdf-objects": ("objects.pdf", "500,000 objects", lambda: bombs.pages_pdf(1, extra=500_000)),
     "pdf-inflate": ("inflate.pdf", "a content stream inflating to 4 GB", lambda: bombs.inflating_pdf(4096 * MB)),
     "pdf-text": ("text.pdf", "400 pages of 100,000 characters", lambda: bombs.dense_text_pdf(400, 100_000)),
     "pdf-states": (
@@ -67,11 +82,16 @@ CASES: dict[str, tuple[str, str, Callable[[], bytes] | None]] = {
     ),
     "text-big": ("big.txt", "49 MB of disclosure text", lambda: _text_of(49)),
     # Just under the limits: what an input that is not refused can cost.
-    "edge-xlsx": ("edge.xlsx", "999,999 cells (under the limit)", lambda: bombs.many_cells_workbook(999_999)),
+    "edge-xlsx": ("edge.xlsx", "300,000 cells (at the limit)", lambda: bombs.many_cells_workbook(3_000, 100)),
     "edge-pdf": (
         "edge.pdf",
         "2,000 pages of 916 characters (under the limits)",
         lambda: bombs.dense_text_pdf(2000, 900),
+    ),
+    "edge-disclosure": (
+        "edge-real.pdf",
+        "a published PDF copied to 2,000 pages (under the limits)",
+        lambda: _copies(50),
     ),
     "edge-text": ("edge.txt", "9.9 MB of disclosure text (under the limit)", lambda: _text_of(9.9)),
     "fifo": ("pipe.txt", "a named pipe nobody writes to", None),

@@ -3,7 +3,9 @@ A100:XFD1048576 drove the CLI past 8 GB; millions of cells or one 400 MB string 
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,14 @@ import pytest
 from analytics.errors import ReaderError
 from analytics.ingest import read_disclosure
 from analytics.ingest.excel import MAX_TEXT_CHARS
-from tests.bombs import long_text_workbook, many_cells_workbook, merged_range_workbook, workbook, zip_bomb_workbook
+from tests.bombs import (
+    SHEET,
+    long_text_workbook,
+    many_cells_workbook,
+    merged_range_workbook,
+    workbook,
+    zip_bomb_workbook,
+)
 
 
 def _refused(tmp_path: Path, data: bytes, pattern: str) -> None:
@@ -26,11 +35,27 @@ def _refused(tmp_path: Path, data: bytes, pattern: str) -> None:
 def test_a_sheet_wide_merged_range_is_refused(tmp_path: Path) -> None:
     data = merged_range_workbook("A100:XFD1048576")
     assert len(data) < 20_000  # a few KB on disk
-    _refused(tmp_path, data, r"bomb\.xlsx, xl/worksheets/sheet1\.xml: merged ranges cover over 1,000,000 cells")
+    _refused(tmp_path, data, r"bomb\.xlsx, xl/worksheets/sheet1\.xml: merged ranges cover over 300,000 cells")
 
 
-def test_millions_of_cells_are_refused(tmp_path: Path) -> None:
-    _refused(tmp_path, many_cells_workbook(1_000_001), r"1,000,001 cells in one sheet")
+def test_too_many_cells_are_refused(tmp_path: Path) -> None:
+    # 999,999 cells of one sheet took the reader past 900 MB: a budget workbook has a few thousand.
+    _refused(
+        tmp_path, many_cells_workbook(300_001), r"300,001 cells by this sheet; a budget workbook is read up to 300,000"
+    )
+
+
+def test_cells_count_over_every_sheet(tmp_path: Path) -> None:
+    # Two sheets of 200,000 cells each: each under the limit, the workbook over it.
+    sheet = many_cells_workbook(200_000)
+    with zipfile.ZipFile(io.BytesIO(sheet)) as source:
+        body = source.read(SHEET)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sheet)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr("xl/worksheets/sheet2.xml", body)
+    _refused(tmp_path, out.getvalue(), r"sheet2\.xml: 400,000 cells by this sheet")
 
 
 def test_a_text_longer_than_a_cell_holds_is_refused(tmp_path: Path) -> None:
