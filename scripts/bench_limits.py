@@ -62,7 +62,7 @@ CASES: dict[str, tuple[str, str, Callable[[], bytes] | None]] = {
     "xlsx-merged": ("merged.xlsx", "one merged range A100:XFD1048576", bombs.merged_range_workbook),
     "xlsx-cells": (
         "cells.xlsx",
-        "5,000,000 cells in one sheet (2,500 rows × 2,000)",
+        "5,000,000 cells in one sheet",
         lambda: bombs.many_cells_workbook(2_500, 2_000),
     ),
     "xlsx-string": (
@@ -207,6 +207,8 @@ def main() -> None:
             size = path.stat().st_size if path.is_file() and not path.is_symlink() else 0
             ours = _measure("ours", path, 10 * 1024 * MB, 600)
             said = next((line for line in ours["lines"] if path.name in line), (ours["lines"] or [""])[-1])
+            # The error up to its "; expected …" (the limits are in the README's table), or "read".
+            said = "read" if ours["code"] == 0 else said.removeprefix("错误 error ").split("; ")[0]
             # A pipe blocks a plain reader for ever: there the plain contender is the time cap itself.
             plain = _measure("plain", path, args.cap_mb * MB, 10 if name == "fifo" else args.cap_s)
             cells = [
@@ -214,7 +216,7 @@ def main() -> None:
                 f"{size / 1024:,.0f} KB" if size else "—",
                 f"{ours['seconds']:.1f}",
                 f"{ours['peak'] / MB:,.0f}",
-                said.removeprefix("错误 error ").replace(str(path.parent) + "/", "").replace("|", "/")[:150],
+                said.replace(str(path.parent) + "/", "").replace("|", "/")[:150],
                 f"{plain['seconds']:.1f}",
                 f"{plain['peak'] / MB:,.0f}",
                 str(plain["stopped"] or ("read" if plain["code"] == 0 else f"error: {plain['lines'][-1:]}")),

@@ -51,7 +51,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
 
 
 def test_a_text_over_its_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    # 10 MB of text took 16 s and 400 MB to read, 50 MB would take minutes: a text disclosure is under 100 KB.
+    # 10 MB of text take about 15 s and 600 MB to read, 50 MB would take minutes: a text disclosure is under 100 KB.
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:
         handle.truncate(MAX_TEXT_BYTES + 1)

@@ -1,8 +1,9 @@
 """Readers per format and the extractors they share.
 
-``read_disclosure(path)`` reads one file; ``read_batch(paths)`` reads many, in parallel, pairs the files of a
-disclosure split in two (narrative PDF + tables PDF) and reports every unreadable file instead of stopping at the
-first. Nothing is stored here: ``analytics.store.update_dataset`` merges what was read.
+``read_disclosure(path)`` reads one file in this process; ``read_batch(paths)`` reads many in watched worker
+processes (``_guard``: stopped past a disclosure's memory or time, so that no file from elsewhere can take the
+machine down), pairs the files of a disclosure split in two (narrative PDF + tables PDF) and reports every unreadable
+file instead of stopping at the first. Nothing is stored here: ``analytics.store.update_dataset`` merges what was read.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _PR_SET_PDEATHSIG = 1
 _READERS = {".txt": "text", ".pdf": "pdf", ".xlsx": "excel"}
 #: The largest disclosure file read (the app's upload limit too): a published disclosure is a few MB at most.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-#: The largest text disclosure read: a published one is under 100 KB, and 10 MB of text take about 16 s and 400 MB.
+#: The largest text disclosure read: a published one is under 100 KB; 10 MB of text take about 15 s and 600 MB.
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 
 
@@ -167,7 +168,7 @@ def read_batch(
     paths
         The files.
     workers
-        Processes for the reading; default: every core when there are several files.
+        Worker processes for the reading (at most one per file); default: every core. Ignored when not ``watched``.
     progress
         Called with each file's path as it is done (for a progress bar).
     names
