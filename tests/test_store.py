@@ -402,3 +402,35 @@ def test_a_missing_table_under_an_unchanged_manifest_is_still_an_error(tmp_path:
     next(tmp_path.glob("documents-*.parquet")).unlink()
     with pytest.raises(DatasetError, match="cannot read table 'documents'"):
         open_dataset(tmp_path)
+
+
+def _one_after_the_other(datasets: list[Dataset]) -> Dataset:
+    merged = Dataset.empty()
+    for dataset in datasets:
+        merged = merged.replace_documents(dataset)
+    return merged
+
+
+@pytest.mark.parametrize(
+    "order",
+    [["a1", "b2", "c3", "x9"], ["b2", "a1", "x9", "c3"], ["a1", "b2", "a1"], ["b2", "a1", "c3", "b2", "x9", "a1"]],
+    ids=["in-order", "other-order", "a1-again", "twice-each"],
+)
+def test_a_batch_merged_at_once_is_the_one_merged_file_after_file(order: list[str]) -> None:
+    # a1 and b2 state one department-year (the later one's facts win where it states them), c3 states staff none,
+    # x9 is another department; a document given twice counts once, as its later copy.
+    documents = {
+        "a1": _stating("a1", "budget", page=3, **DOC_A),
+        "b2": _stating("b2", "final", page=5, **DOC_B),
+        "c3": _stating("c3", "budget", page=7, **{s.STAFF_AUTHORIZED: None}),
+        "x9": _document("x9", "乙局", 2024, ["5.00", "4.00"]),
+    }
+    batch = [documents[name] for name in order]
+    at_once, file_after_file = Dataset.combined(batch), _one_after_the_other(batch)
+    for name in s.TABLES:
+        assert_frame_equal(getattr(at_once, name), getattr(file_after_file, name))
+    assert at_once.fact_rows is not None and file_after_file.fact_rows is not None
+    assert_frame_equal(at_once.fact_rows, file_after_file.fact_rows)
+    assert sorted(at_once.documents.get_column(s.DOC_ID)) == sorted(set(order))
+    latest = next(name for name in reversed(order) if name in ("a1", "b2", "c3"))
+    assert at_once.departments.filter(pl.col(s.DEPARTMENT_ID) != "乙局").get_column(s.DOC_ID).to_list() == [latest]

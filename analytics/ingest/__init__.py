@@ -61,10 +61,7 @@ class Batch:
 
     def merged(self) -> Dataset:
         """Every document read, as one dataset (a file given twice counts once)."""
-        merged = Dataset.empty()
-        for _, dataset in self.read:
-            merged = merged.replace_documents(dataset)
-        return merged
+        return Dataset.combined([dataset for _, dataset in self.read])
 
 
 def _kind(path: Path, name: str) -> str:
