@@ -31,6 +31,7 @@ from rich.table import Table
 from analytics import export, labels
 from analytics import schema as s
 from analytics.checks import FAMILIES
+from analytics.cluster import connect
 from analytics.errors import AnalyticsError, OutputError
 from analytics.ingest import Batch, read_batch, supported_suffixes
 from analytics.pipeline import all_flags, read_summary, remove_files
@@ -144,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="disclosure files (.pdf, .txt, .xlsx)")
     _dataset_option(ingest)
+    ingest.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="read on the Dask cluster of this scheduler (tcp://host:8786); its workers must see the files",
+    )
     build = commands.add_parser("build-dataset", help="rebuild a dataset from scratch from a folder of disclosures")
     build.add_argument("raw", type=Path, help="folder of source documents")
     build.add_argument("dataset", type=Path, help="dataset directory to (re)write")
@@ -219,7 +225,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_all(paths: Sequence[Path], console: Console) -> Batch:
+def _read_all(paths: Sequence[Path], console: Console, scheduler: str | None = None) -> Batch:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True, disable=len(paths) < 2) as progress:
         task = progress.add_task("读取文件 reading", total=len(paths))
@@ -228,7 +234,8 @@ def _read_all(paths: Sequence[Path], console: Console) -> Batch:
             progress.update(task, description=f"读取 {_plain(path.name)}")
             progress.advance(task)
 
-        return read_batch(paths, progress=done)
+        executor = connect(scheduler) if scheduler else None
+        return read_batch(paths, progress=done, executor=executor)
 
 
 #: How the summary names a phase, and a unit's own disclosure (单位预算) beside its department's.
@@ -318,8 +325,8 @@ def _report_unknown_codes(read: Sequence[tuple[Path, Dataset]], console: Console
             )
 
 
-def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console) -> int:
-    batch = _read_all(paths, console)
+def _ingest(paths: Sequence[Path], dataset: Path | None, console: Console, scheduler: str | None = None) -> int:
+    batch = _read_all(paths, console, scheduler)
     for error in batch.errors:
         console.print(f"[red]错误 error[/red] {_plain(error)}", highlight=False, soft_wrap=True)
     if batch.errors:
@@ -537,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Piped output (CI logs, tests) gets a wide console so that file and department names are never cut.
     console = Console(width=None if sys.stdout.isatty() else 200)
     commands: dict[str, Callable[[], int]] = {
-        "ingest": lambda: _ingest(args.paths, args.dataset, console),
+        "ingest": lambda: _ingest(args.paths, args.dataset, console, args.scheduler),
         "build-dataset": lambda: _build(args.raw, args.dataset, console),
         "check": lambda: _check(args.dataset, args.out, console),
         "brief": lambda: _brief(args, console),

@@ -14,6 +14,7 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,23 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _read_on(
+    executor: Executor, files: list[Path], names: list[str | None], progress: Callable[[Path], None] | None
+) -> list[object]:
+    """Every file read by ``executor`` (a cluster's, say), results in the order of ``files``."""
+    futures = {
+        executor.submit(_read_one, path, name): index
+        for index, (path, name) in enumerate(zip(files, names, strict=True))
+    }
+    results: list[object] = [None] * len(files)
+    for future in as_completed(futures):
+        index = futures[future]
+        results[index] = future.result()
+        if progress:
+            progress(files[index])
+    return results
+
+
 def _read_files(
     files: list[Path],
     names: list[str | None],
@@ -157,6 +175,7 @@ def read_batch(
     progress: Callable[[Path], None] | None = None,
     names: Sequence[str] | None = None,
     watched: bool = True,
+    executor: Executor | None = None,
 ) -> Batch:
     """Read many disclosure files; PDFs split into a narrative and a tables file are paired into one disclosure.
 
@@ -175,6 +194,10 @@ def read_batch(
         Read in worker processes that are stopped past ``READ_MEMORY_BYTES`` of memory or ``READ_SECONDS`` on one
         file (that file is then reported, the others read): the bound on what an input can cost, for any file from
         elsewhere. ``False`` reads in this process, one file after the other (trusted files, tests).
+    executor
+        Read on this ``concurrent.futures.Executor`` instead — a Dask cluster's (``Client.get_executor()``, see
+        ``analytics.cluster``) spreads the files over machines, which must all see ``paths`` (a shared folder). The
+        cluster's own limits then bound each reading (a Dask worker's ``memory_limit``), not this process's watch.
     """
     from analytics.ingest.pdf import PdfRead, assemble_disclosures
 
@@ -182,7 +205,11 @@ def read_batch(
     if names is not None and len(names) != len(files):
         raise ValueError(f"{len(names)} name(s) for {len(files)} file(s); expected one name per file")
     batch = Batch()
-    results = _read_files(files, list(names) if names is not None else [None] * len(files), workers, progress, watched)
+    named = list(names) if names is not None else [None] * len(files)
+    if executor is not None:
+        results = _read_on(executor, files, named, progress)
+    else:
+        results = _read_files(files, named, workers, progress, watched)
     pdfs: list[PdfRead] = []
     paths_of: dict[str, Path] = {}
     for path, result in zip(files, results, strict=True):
