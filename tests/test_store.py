@@ -380,18 +380,18 @@ def test_a_reader_during_a_save_gets_the_old_or_the_new_dataset(
     # The race a reader loses: it has read the manifest, then a save replaces the manifest and deletes the files it
     # named. The reader must follow the new manifest (the new dataset), not fail with "No such file".
     save_dataset(_document("a1", "甲局", 2024, ["1.00"]), tmp_path)
-    real = pl.read_parquet
+    real = Path.read_bytes
     saved: list[bool] = []
 
-    def save_in_between(source: object, *args: object, **kwargs: object) -> pl.DataFrame:
-        if not saved and str(source).endswith(".parquet") and s.LINES in Path(str(source)).name:
+    def save_in_between(source: Path) -> bytes:
+        if not saved and source.suffix == ".parquet" and source.name.startswith(s.LINES):
             saved.append(True)
             with monkeypatch.context() as inner:
-                inner.setattr(store.pl, "read_parquet", real)
+                inner.setattr(Path, "read_bytes", real)
                 save_dataset(_document("a1", "甲局", 2024, ["2.00", "3.00"]), tmp_path)
-        return real(source, *args, **kwargs)
+        return real(source)
 
-    monkeypatch.setattr(store.pl, "read_parquet", save_in_between)
+    monkeypatch.setattr(Path, "read_bytes", save_in_between)
     ds = open_dataset(tmp_path)
     assert saved
     assert sorted(ds.lines.get_column(s.AMOUNT_YUAN).to_list()) == [Decimal("2.00"), Decimal("3.00")]
@@ -434,3 +434,27 @@ def test_a_batch_merged_at_once_is_the_one_merged_file_after_file(order: list[st
     assert sorted(at_once.documents.get_column(s.DOC_ID)) == sorted(set(order))
     latest = next(name for name in reversed(order) if name in ("a1", "b2", "c3"))
     assert at_once.departments.filter(pl.col(s.DEPARTMENT_ID) != "乙局").get_column(s.DOC_ID).to_list() == [latest]
+
+
+def test_tables_a_save_wrote_are_not_checked_row_by_row_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_dataset(_document("a1", "甲局", 2024, ["1.00", "2.00"]), tmp_path)
+    checked: list[str] = []
+    real = s.validate
+
+    def counting(table: str, frame: pl.DataFrame, *, rows: bool = True) -> pl.DataFrame:
+        if rows and not frame.is_empty():
+            checked.append(table)
+        return real(table, frame, rows=rows)
+
+    monkeypatch.setattr(s, "validate", counting)
+    assert open_dataset(tmp_path).lines.height == 2
+    assert checked == []  # every file still hashes to its name: its rows were checked by the save
+
+
+def test_a_table_file_changed_since_its_save_is_checked_again(tmp_path: Path) -> None:
+    save_dataset(_document("a1", "甲局", 2024, ["1.00", "2.00"]), tmp_path)
+    lines = next(tmp_path.glob("lines-*.parquet"))
+    # The same file rewritten with its two rows made one key twice: its bytes no longer hash to its name.
+    pl.read_parquet(lines).with_columns(pl.lit(2024).cast(pl.Int32).alias(s.FISCAL_YEAR)).write_parquet(lines)
+    with pytest.raises(DatasetError, match=r"stored tables break the data contract: table 'lines': duplicate key"):
+        open_dataset(tmp_path)
