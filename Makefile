@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: app test system lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs bench-limits
+.PHONY: app test system lint dataset briefs install clean bench-ingest bench-checks bench-compare bench-anomaly eval-anomaly eval-checks bench-app bench-briefs bench-limits bench-scale
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,3 +79,7 @@ bench-compare: $(STAMP)
 ## make bench-limits: what each class of hostile input (bombs, pipes, devices) costs the CLI, against a plain reading
 bench-limits: $(STAMP)
 	$(PY) scripts/bench_limits.py $(ARGS)
+
+## make bench-scale: each step's time and peak memory at 1×, 10×, 100× and 1000× the default dataset (ARGS=--sizes …)
+bench-scale: $(STAMP)
+	$(PY) scripts/bench_scale.py $(ARGS)
