@@ -5,6 +5,9 @@ A batch with any unreadable file stores nothing: the dataset stays as it was and
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +24,44 @@ from analytics.store import Dataset, remove_documents, update_dataset
 __all__ = ["SUMMARY_COLUMNS", "IngestOutcome", "all_flags", "ingest_files", "read_summary"]
 
 
-def all_flags(ds: Dataset) -> Dataset:
-    """``ds`` with its flags recomputed: every rule, then every anomaly model."""
-    from analytics.anomaly import with_anomaly_flags  # scikit-learn loads only when flags are computed
+class _AllFlags:
+    """The store's refresh of every flag: ``all_flags(ds)`` runs every rule, then every anomaly model.
 
-    return with_anomaly_flags(with_flags(ds))
+    ``since`` does the same after a change to a few departments (an ingest, a removal): the rules run on those
+    departments only, the others' rule flags are kept (``analytics.checks.checks_since``); the anomaly models,
+    which compare departments with their peers, run on the whole dataset. ``fingerprint`` names the code the flags
+    come from, so that flags derived by another version are derived again in full.
+    """
+
+    def __call__(self, ds: Dataset) -> Dataset:
+        from analytics.anomaly import with_anomaly_flags  # scikit-learn loads only when flags are computed
+
+        return with_anomaly_flags(with_flags(ds))
+
+    def since(self, ds: Dataset, flags: pl.DataFrame, departments: frozenset[str]) -> Dataset:
+        from analytics.anomaly import with_anomaly_flags
+        from analytics.checks import checks_since
+
+        return with_anomaly_flags(dataclasses.replace(ds, flags=checks_since(ds, flags, departments)))
+
+    def fingerprint(self) -> str:
+        return code_fingerprint()
+
+
+#: ``all_flags(ds)``: ``ds`` with its flags recomputed, every rule then every anomaly model (see ``_AllFlags``).
+all_flags = _AllFlags()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the library's code, settings and reference tables: what flags depend on besides the data."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".toml", ".csv"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass

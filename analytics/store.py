@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -46,6 +47,7 @@ __all__ = [
     "READ_ORDER",
     "SOURCES_DIR",
     "Dataset",
+    "IncrementalRefresh",
     "atomic_output",
     "dataset_path",
     "dataset_version",
@@ -474,6 +476,13 @@ def dataset_version(path: str | os.PathLike[str] | None = None) -> str:
 
 
 def _read_manifest(directory: Path) -> dict[str, str] | None:
+    content = _read_manifest_content(directory)
+    if content is None:
+        return None
+    return {str(k): str(v) for k, v in content["tables"].items()}
+
+
+def _read_manifest_content(directory: Path) -> dict[str, Any] | None:
     manifest = directory / MANIFEST
     if not manifest.exists():
         return None
@@ -484,7 +493,7 @@ def _read_manifest(directory: Path) -> dict[str, str] | None:
             raise ValueError("unsupported format")
     except (ValueError, KeyError, TypeError) as exc:
         raise DatasetError(f"{manifest}: not a dataset manifest of format {_FORMAT} ({exc})") from None
-    return {str(k): str(v) for k, v in tables.items()}
+    return dict(content)
 
 
 def _with_defaults(name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -763,7 +772,9 @@ def _drop_stale_sources(directory: Path, named: set[str]) -> None:
             kept.unlink()
 
 
-def _save_unlocked(dataset: Dataset, directory: Path, sources: Sequence[str | os.PathLike[str]] = ()) -> Dataset:
+def _save_unlocked(
+    dataset: Dataset, directory: Path, sources: Sequence[str | os.PathLike[str]] = (), *, flags_of: str | None = None
+) -> Dataset:
     checked = Dataset.from_tables(_sorted(dataset.tables), path=directory)
     facts = _checked_facts(_sorted_facts(dataset.department_facts))
     named = set(checked.documents.get_column(s.SOURCE_SHA256).drop_nulls().to_list())
@@ -782,7 +793,10 @@ def _save_unlocked(dataset: Dataset, directory: Path, sources: Sequence[str | os
                 write_atomically(directory / file_name, data)
                 written.append(directory / file_name)
             names[name] = file_name
-        manifest = json.dumps({"format": _FORMAT, "tables": names}, ensure_ascii=False, indent=2) + "\n"
+        content: dict[str, object] = {"format": _FORMAT, "tables": names}
+        if flags_of is not None:
+            content[_FLAGS_OF] = _flags_basis(names, flags_of)
+        manifest = json.dumps(content, ensure_ascii=False, indent=2) + "\n"
         write_atomically(directory / MANIFEST, manifest.encode("utf-8"))
     except BaseException:
         for added in written:
@@ -835,8 +849,12 @@ def update_dataset(
     """
     directory = _write_target(path)
     with _locked(directory):
-        merged = open_dataset(directory, missing_ok=True).replace_documents(incoming)
-        return _save_unlocked(refresh(merged) if refresh else merged, directory, sources)
+        current = open_dataset(directory, missing_ok=True)
+        merged = current.replace_documents(incoming)
+        replaced = current.documents.filter(pl.col(s.DOC_ID).is_in(incoming.documents.get_column(s.DOC_ID).implode()))
+        touched = _departments(incoming.documents, replaced)
+        refreshed, flags_of = _refreshed(refresh, current, merged, touched, directory)
+        return _save_unlocked(refreshed, directory, sources, flags_of=flags_of)
 
 
 def remove_documents(
@@ -853,11 +871,69 @@ def remove_documents(
         current = open_dataset(directory)
         doc_ids = current.document_ids(names)
         remaining = current.without_documents(doc_ids)
-        return _save_unlocked(refresh(remaining) if refresh else remaining, directory), doc_ids
+        touched = _departments(current.documents.filter(pl.col(s.DOC_ID).is_in(doc_ids)))
+        refreshed, flags_of = _refreshed(refresh, current, remaining, touched, directory)
+        return _save_unlocked(refreshed, directory, flags_of=flags_of), doc_ids
 
 
 def refresh_dataset(refresh: Callable[[Dataset], Dataset], path: str | os.PathLike[str] | None = None) -> Dataset:
     """Recompute derived tables of the stored dataset (e.g. its flags) and save it atomically, under its lock."""
     directory = _write_target(path)
     with _locked(directory):
-        return _save_unlocked(refresh(open_dataset(directory)), directory)
+        return _save_unlocked(refresh(open_dataset(directory)), directory, flags_of=_fingerprint_of(refresh))
+
+
+#: The manifest's record of what the stored flags were derived from (``_flags_basis``).
+_FLAGS_OF = "flags_of"
+
+
+class IncrementalRefresh(Protocol):
+    """A refresh (``refresh(dataset) -> dataset``) that can also derive again only what a change to some
+    departments touched: ``since(dataset, flags, departments)``, given the flags derived before the change; and
+    ``fingerprint()``, what its results depend on besides the data (the code). ``analytics.pipeline.all_flags``."""
+
+    def __call__(self, dataset: Dataset) -> Dataset: ...
+
+    def since(self, dataset: Dataset, flags: pl.DataFrame, departments: frozenset[str]) -> Dataset: ...
+
+    def fingerprint(self) -> str: ...
+
+
+def _fingerprint_of(refresh: object) -> str | None:
+    fingerprint = getattr(refresh, "fingerprint", None)
+    return str(fingerprint()) if callable(fingerprint) else None
+
+
+def _flags_basis(tables: Mapping[str, str], fingerprint: str) -> str:
+    """What stored flags were derived from: every other table's file (named by its content) and the code."""
+    data = {name: file for name, file in sorted(tables.items()) if name != s.FLAGS}
+    return hashlib.sha256(json.dumps([data, fingerprint]).encode()).hexdigest()[:16]
+
+
+def _departments(*documents: pl.DataFrame) -> frozenset[str]:
+    return frozenset(d for frame in documents for d in frame.get_column(s.DEPARTMENT_ID).to_list())
+
+
+def _refreshed(
+    refresh: Callable[[Dataset], Dataset] | None,
+    current: Dataset,
+    changed: Dataset,
+    departments: frozenset[str],
+    directory: Path,
+) -> tuple[Dataset, str | None]:
+    """``changed`` with what depends on the data derived again, and the fingerprint to record with it.
+
+    When the stored flags were derived, by this code, from exactly the stored tables (the manifest's ``flags_of``
+    says so), an ``IncrementalRefresh`` derives again only what ``departments`` touched; otherwise, in full.
+    """
+    if refresh is None:
+        return changed, None
+    fingerprint = _fingerprint_of(refresh)
+    since = getattr(refresh, "since", None)
+    if fingerprint is None or since is None:
+        return refresh(changed), fingerprint
+    stored = _read_manifest_content(directory)
+    tables = stored.get("tables") if stored else None
+    if isinstance(tables, dict) and stored and stored.get(_FLAGS_OF) == _flags_basis(tables, fingerprint):
+        return since(changed, current.flags, departments), fingerprint
+    return refresh(changed), fingerprint

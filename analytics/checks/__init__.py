@@ -12,9 +12,28 @@ from __future__ import annotations
 
 import polars as pl
 
-from analytics.checks._engine import FAMILIES, RULES, Rule, Settings, load_settings, run_checks, with_flags
+from analytics.checks._engine import (
+    FAMILIES,
+    RULES,
+    Rule,
+    Settings,
+    checks_since,
+    load_settings,
+    run_checks,
+    with_flags,
+)
 
-__all__ = ["FAMILIES", "RULES", "Rule", "Settings", "load_settings", "rule_catalog", "run_checks", "with_flags"]
+__all__ = [
+    "FAMILIES",
+    "RULES",
+    "Rule",
+    "Settings",
+    "checks_since",
+    "load_settings",
+    "rule_catalog",
+    "run_checks",
+    "with_flags",
+]
 
 
 def rule_catalog() -> pl.DataFrame:

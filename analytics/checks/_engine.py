@@ -237,6 +237,23 @@ def run_checks(
     return finish_flags(pl.concat(frames, how="vertical"))
 
 
+def checks_since(
+    dataset: Dataset, flags: pl.DataFrame, departments: Iterable[str], settings: Settings | None = None
+) -> pl.DataFrame:
+    """The rule flags of ``dataset`` when only ``departments`` changed since ``flags`` were derived: every rule runs
+    on those departments' rows, the other departments' rule flags are kept — the rows ``run_checks(dataset)``
+    gives, at the cost of the changed departments only (every rule looks at one department's rows;
+    ``tests/test_incremental.py`` holds the catalog to that). Sorted as ``run_checks`` sorts; flags that tie keep
+    the order they come in (``flags`` from a run: that run's).
+    """
+    changed = sorted(set(departments))
+    present = set(dataset.documents.get_column(s.DEPARTMENT_ID)) | set(dataset.departments.get_column(s.DEPARTMENT_ID))
+    kept = flags.filter((pl.col(s.SOURCE) != "model") & ~pl.col(s.DEPARTMENT_ID).is_in(changed))
+    fresh = [run_checks(dataset.for_department(d), settings) for d in changed if d in present]
+    frames = [kept.select(list(s.TABLES[s.FLAGS].columns)), *fresh]
+    return finish_flags(pl.concat(frames, how="vertical"))
+
+
 @cache
 def questions() -> dict[str, tuple[str, str]]:
     """What to ask about each rule's findings (``analytics/checks/questions.csv``): rule id → (Chinese, English)."""
