@@ -304,24 +304,42 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
     return out
 
 
-def _profile_evidence(ds: Dataset, department_id: str, year: int) -> list[dict[str, Any]]:
-    """The department-year's totals where they were printed (its own budget first, then a later one's)."""
-    lines = ds.lines.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-    totals = lines.filter(pl.col(s.CLASSIFICATION).is_in(["total", "category"]))
-    chosen = (totals if not totals.is_empty() else lines).sort(
-        (pl.col(s.AS_OF_YEAR) != year), s.DOC_ID, s.PAGE, s.LINE, nulls_last=True
-    )
-    return (
-        chosen.head(8)
-        .select(
+def _profile_evidence(ds: Dataset, keys: pl.DataFrame) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Per department-year of ``keys`` (``department_id``, ``fiscal_year``): its totals where they were printed
+    (its own budget first, then a later one's), eight at most; its lines if it prints no total.
+
+    One join, sort and group-by over the lines for every department-year at once.
+    """
+    at = [s.DEPARTMENT_ID, s.FISCAL_YEAR]
+    is_total = pl.col(s.CLASSIFICATION).is_in(["total", "category"])
+    lines = ds.lines.join(keys.select(at).unique(), on=at, how="semi")
+    chosen = (
+        lines.filter(is_total | ~is_total.fill_null(False).any().over(at))
+        .sort(
+            *at,
+            pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR),
             s.DOC_ID,
-            pl.col(s.TABLE).alias("table_or_part"),
-            pl.col(s.PAGE).cast(pl.Int32),
-            pl.col(s.LINE).cast(pl.Int32),
-            s.SOURCE_TEXT,
+            s.PAGE,
+            s.LINE,
+            nulls_last=True,
+            maintain_order=True,
         )
-        .to_dicts()
+        .group_by(at, maintain_order=True)
+        .head(8)
+        .select(
+            *at,
+            pl.struct(
+                s.DOC_ID,
+                pl.col(s.TABLE).alias("table_or_part"),
+                pl.col(s.PAGE).cast(pl.Int32),
+                pl.col(s.LINE).cast(pl.Int32),
+                s.SOURCE_TEXT,
+            ).alias(s.EVIDENCE),
+        )
+        .group_by(at, maintain_order=True)
+        .agg(s.EVIDENCE)
     )
+    return {(department, year): items for department, year, items in chosen.iter_rows()}
 
 
 PROFILE_DETECTORS = ("iqr", "isolation_forest", "lof")
@@ -400,6 +418,8 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
     group = f"全部部门-年度（n={len(rows)}）"
     # One sentence per department-year and feature, whichever detectors found it: a brief tells it once.
     whole = {(index, feature) for d in _WHOLE_PROFILE for index, feature, _, _ in scores.found[d]}
+    hit = sorted({index for hits in scores.found.values() for index, _, _, _ in hits})
+    evidence = _profile_evidence(ds, scores.frame[hit] if hit else scores.frame.clear())
     out: list[dict[str, Any]] = []
     for detector, hits in scores.found.items():
         rule_id = f"anomaly.profile_{detector}"
@@ -439,7 +459,7 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
                     s.THRESHOLD: _pct(_profile_pct(feature, cutoff)) if detector == "iqr" else None,
                     s.MESSAGE_ZH: message_zh,
                     s.MESSAGE_EN: message_en,
-                    s.EVIDENCE: _profile_evidence(ds, row[s.DEPARTMENT_ID], row[s.FISCAL_YEAR]),
+                    s.EVIDENCE: evidence.get((row[s.DEPARTMENT_ID], row[s.FISCAL_YEAR]), []),
                     s.SCORE: score,
                     s.PEER_GROUP: group,
                     s.PEER_STATS: stats,
