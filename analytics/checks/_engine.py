@@ -165,9 +165,7 @@ def evidence(frame: pl.DataFrame, part: str = s.TABLE, *, limit: int = 20) -> li
     return frame.head(limit).select(columns).unique(maintain_order=True).to_dicts()
 
 
-def evidence_lists(
-    matches: pl.DataFrame, by: str, order: str, part: str = s.TABLE, *, limit: int = 20
-) -> pl.DataFrame:
+def evidence_lists(matches: pl.DataFrame, by: str, order: str, part: str = s.TABLE, *, limit: int = 20) -> pl.DataFrame:
     """The evidence of many findings at once: ``evidence`` of each finding's rows, as one frame.
 
     ``matches`` holds, for every finding (its id in column ``by``), the rows it rests on, each once, with their

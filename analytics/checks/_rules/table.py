@@ -50,9 +50,7 @@ def _difference_rows(
     on = [s.DOC_ID, s.TABLE, s.COLUMN]
     numbered = checks.with_row_index("_finding")
     members = (
-        numbered.select("_finding", *on, pl.col("_members").alias("_key"))
-        .explode("_key")
-        .unique(maintain_order=True)
+        numbered.select("_finding", *on, pl.col("_members").alias("_key")).explode("_key").unique(maintain_order=True)
     )
     matches = members.join(lines.with_row_index("_line"), on=[*on, "_key"])
     proofs = evidence_lists(matches, "_finding", "_line")
@@ -289,9 +287,7 @@ def balance(ds: Dataset, settings: Settings) -> pl.DataFrame:
         .filter(pl.col("variance").abs() > pl.col("tolerance"))
     )
     numbered = checks.with_row_index("_finding")
-    matches = numbered.select("_finding", s.DOC_ID, s.TABLE).join(
-        lines.with_row_index("_line"), on=[s.DOC_ID, s.TABLE]
-    )
+    matches = numbered.select("_finding", s.DOC_ID, s.TABLE).join(lines.with_row_index("_line"), on=[s.DOC_ID, s.TABLE])
     proofs = evidence_lists(matches, "_finding", "_line")
     out = []
     for row in numbered.join(proofs, on="_finding", how="left", maintain_order="left").iter_rows(named=True):
