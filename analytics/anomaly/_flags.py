@@ -211,29 +211,112 @@ def score_line_growth(growth: pl.DataFrame, settings: dict[str, Any], detector: 
     return pl.concat(parts, how="vertical")
 
 
+def _median_without(values: np.ndarray, removed: np.ndarray) -> float | None:
+    """The median of the sorted ``values`` once the sorted ``removed`` (some of them) are taken out, as Polars
+    computes a median (the lower middle plus half the gap to the upper); ``None`` when nothing is left.
+
+    A rank of what is left is found among at most ``len(removed) + 1`` places of ``values``, so that the median of
+    a group without one department costs that department's lines, not the group's.
+    """
+    left = len(values) - len(removed)
+    if left <= 0:
+        return None
+
+    def ranked(k: int) -> float:
+        # The smallest place j whose value has at least k + 1 values left at or below it.
+        for j in range(k, min(k + len(removed), len(values) - 1) + 1):
+            x = values[j]
+            at_or_below = np.searchsorted(values, x, side="right") - np.searchsorted(removed, x, side="right")
+            if at_or_below >= k + 1:
+                return float(x)
+        return float(values[-1])
+
+    low, high = ranked((left - 1) // 2), ranked(left // 2)
+    return low + (high - low) * 0.5
+
+
 def _comparisons(scored: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     """For each line found: what a hearing compares it with, as percentage changes.
 
     ``code_median`` / ``code_departments``: the same code's change in the other departments of its group;
     ``level_median``: the change of every line of the other departments in its group; ``own_median`` /
     ``own_lines``: the change of the department's other lines in the group.
+
+    A group's changes are sorted once; the median without one department is read from them (``_median_without``),
+    so that the cost grows with the lines and not with the lines found times the lines of their groups.
     """
     key = [*_GROUP_KEYS, s.CODE, s.DEPARTMENT_ID]
-    other = scored.select(
-        *_GROUP_KEYS,
-        pl.col(s.CODE).alias("_code"),
-        pl.col(s.DEPARTMENT_ID).alias("_department"),
-        pl.col("log_change").alias("_change"),
+    # A line whose group is not known (a null key) is compared with nothing, as a join on the keys leaves it.
+    lines = scored.drop_nulls(_GROUP_KEYS).select(
+        *_GROUP_KEYS, s.CODE, s.DEPARTMENT_ID, pl.col("log_change").alias("_change")
     )
-    pairs = found.select(key).unique().join(other, on=_GROUP_KEYS)
-    peers, own = pl.col("_department") != pl.col(s.DEPARTMENT_ID), pl.col("_code") != pl.col(s.CODE)
-    change = pl.col("_change")
-    return pairs.group_by(key).agg(
-        change.filter(peers & ~own).median().alias("code_median"),
-        pl.col("_department").filter(peers & ~own).n_unique().alias("code_departments"),
-        change.filter(peers).median().alias("level_median"),
-        change.filter(~peers & own).median().alias("own_median"),
-        change.filter(~peers & own).len().alias("own_lines"),
+    wanted = found.select(key).unique().join(lines.select(_GROUP_KEYS).unique(), on=_GROUP_KEYS, how="semi")
+    if wanted.is_empty():
+        return wanted.with_columns(
+            pl.lit(None, pl.Float64).alias("code_median"),
+            pl.lit(0, pl.UInt32).alias("code_departments"),
+            pl.lit(None, pl.Float64).alias("level_median"),
+            pl.lit(None, pl.Float64).alias("own_median"),
+            pl.lit(0, pl.UInt32).alias("own_lines"),
+        )
+    sorted_changes = pl.col("_change").drop_nulls().sort()
+
+    def arrays(by: list[str]) -> dict[tuple[object, ...], np.ndarray]:
+        frame = wanted.select(by).unique().join(lines, on=by).group_by(by).agg(sorted_changes)
+        return {
+            tuple(row[:-1]): np.asarray(row[-1], dtype=np.float64) for row in frame.select(*by, "_change").iter_rows()
+        }
+
+    group, in_group = arrays(_GROUP_KEYS), arrays([*_GROUP_KEYS, s.DEPARTMENT_ID])
+    code, in_code = arrays([*_GROUP_KEYS, s.CODE]), arrays([*_GROUP_KEYS, s.CODE, s.DEPARTMENT_ID])
+    empty = np.array([], dtype=np.float64)
+    medians = []
+    for row in wanted.iter_rows():
+        place, code_key = row[: len(_GROUP_KEYS)], row[: len(_GROUP_KEYS) + 1]
+        department = row[-1]
+        level = _median_without(group.get(place, empty), in_group.get((*place, department), empty))
+        same_code = (
+            None
+            if row[len(_GROUP_KEYS)] is None or department is None
+            else _median_without(code.get(code_key, empty), in_code.get((*code_key, department), empty))
+        )
+        medians.append((level, same_code))
+    wanted = wanted.with_columns(
+        pl.Series("level_median", [m[0] for m in medians], dtype=pl.Float64),
+        pl.Series("code_median", [m[1] for m in medians], dtype=pl.Float64),
+    )
+    # Departments printing the code in the group, the line's own left out.
+    departments = (
+        wanted.select(*_GROUP_KEYS, s.CODE)
+        .unique()
+        .join(lines, on=[*_GROUP_KEYS, s.CODE])
+        .group_by(*_GROUP_KEYS, s.CODE)
+        .agg(pl.col(s.DEPARTMENT_ID).drop_nulls().unique().alias("_departments"))
+    )
+    # The department's other lines of the group: as many as it prints, however many departments there are.
+    own = (
+        wanted.select(key)
+        .join(lines.rename({s.CODE: "_code"}), on=[*_GROUP_KEYS, s.DEPARTMENT_ID])
+        .group_by(key)
+        .agg(
+            pl.col("_change").filter(pl.col("_code") != pl.col(s.CODE)).median().alias("own_median"),
+            pl.col("_change").filter(pl.col("_code") != pl.col(s.CODE)).len().alias("own_lines"),
+        )
+    )
+    return (
+        wanted.join(departments, on=[*_GROUP_KEYS, s.CODE], how="left")
+        .join(own, on=key, how="left")
+        .with_columns(
+            (
+                pl.col("_departments").list.len()
+                - pl.col("_departments").list.contains(pl.col(s.DEPARTMENT_ID)).cast(pl.UInt32)
+            )
+            .fill_null(0)
+            .cast(pl.UInt32)
+            .alias("code_departments"),
+            pl.col("own_lines").fill_null(0),
+        )
+        .select(*key, "code_median", "code_departments", "level_median", "own_median", "own_lines")
     )
 
 
@@ -304,24 +387,42 @@ def _line_growth_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, 
     return out
 
 
-def _profile_evidence(ds: Dataset, department_id: str, year: int) -> list[dict[str, Any]]:
-    """The department-year's totals where they were printed (its own budget first, then a later one's)."""
-    lines = ds.lines.filter((pl.col(s.DEPARTMENT_ID) == department_id) & (pl.col(s.FISCAL_YEAR) == year))
-    totals = lines.filter(pl.col(s.CLASSIFICATION).is_in(["total", "category"]))
-    chosen = (totals if not totals.is_empty() else lines).sort(
-        (pl.col(s.AS_OF_YEAR) != year), s.DOC_ID, s.PAGE, s.LINE, nulls_last=True
-    )
-    return (
-        chosen.head(8)
-        .select(
+def _profile_evidence(ds: Dataset, keys: pl.DataFrame) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Per department-year of ``keys`` (``department_id``, ``fiscal_year``): its totals where they were printed
+    (its own budget first, then a later one's), eight at most; its lines if it prints no total.
+
+    One join, sort and group-by over the lines for every department-year at once.
+    """
+    at = [s.DEPARTMENT_ID, s.FISCAL_YEAR]
+    is_total = pl.col(s.CLASSIFICATION).is_in(["total", "category"])
+    lines = ds.lines.join(keys.select(at).unique(), on=at, how="semi")
+    chosen = (
+        lines.filter(is_total | ~is_total.fill_null(False).any().over(at))
+        .sort(
+            *at,
+            pl.col(s.AS_OF_YEAR) != pl.col(s.FISCAL_YEAR),
             s.DOC_ID,
-            pl.col(s.TABLE).alias("table_or_part"),
-            pl.col(s.PAGE).cast(pl.Int32),
-            pl.col(s.LINE).cast(pl.Int32),
-            s.SOURCE_TEXT,
+            s.PAGE,
+            s.LINE,
+            nulls_last=True,
+            maintain_order=True,
         )
-        .to_dicts()
+        .group_by(at, maintain_order=True)
+        .head(8)
+        .select(
+            *at,
+            pl.struct(
+                s.DOC_ID,
+                pl.col(s.TABLE).alias("table_or_part"),
+                pl.col(s.PAGE).cast(pl.Int32),
+                pl.col(s.LINE).cast(pl.Int32),
+                s.SOURCE_TEXT,
+            ).alias(s.EVIDENCE),
+        )
+        .group_by(at, maintain_order=True)
+        .agg(s.EVIDENCE)
     )
+    return {(department, year): items for department, year, items in chosen.iter_rows()}
 
 
 PROFILE_DETECTORS = ("iqr", "isolation_forest", "lof")
@@ -400,6 +501,8 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
     group = f"全部部门-年度（n={len(rows)}）"
     # One sentence per department-year and feature, whichever detectors found it: a brief tells it once.
     whole = {(index, feature) for d in _WHOLE_PROFILE for index, feature, _, _ in scores.found[d]}
+    hit = sorted({index for hits in scores.found.values() for index, _, _, _ in hits})
+    evidence = _profile_evidence(ds, scores.frame[hit] if hit else scores.frame.clear())
     out: list[dict[str, Any]] = []
     for detector, hits in scores.found.items():
         rule_id = f"anomaly.profile_{detector}"
@@ -439,7 +542,7 @@ def _profile_flags(ds: Dataset, settings: dict[str, Any]) -> list[dict[str, Any]
                     s.THRESHOLD: _pct(_profile_pct(feature, cutoff)) if detector == "iqr" else None,
                     s.MESSAGE_ZH: message_zh,
                     s.MESSAGE_EN: message_en,
-                    s.EVIDENCE: _profile_evidence(ds, row[s.DEPARTMENT_ID], row[s.FISCAL_YEAR]),
+                    s.EVIDENCE: evidence.get((row[s.DEPARTMENT_ID], row[s.FISCAL_YEAR]), []),
                     s.SCORE: score,
                     s.PEER_GROUP: group,
                     s.PEER_STATS: stats,

@@ -34,12 +34,10 @@ def missing_tables(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """The standard tables of the disclosure's form (``analytics/reference/requirements.csv``: the local forms
     of 财预〔2016〕143号, the 高校 forms …, told apart by the tables printed) against the readable ones."""
     names = _names()
-    readable = ds.document_tables.filter(~pl.col(s.STATUS).is_in(["no_rows", "unreadable"]))
     out = []
     for disclosure, members in ds.documents.sort(s.DOC_ID).group_by(s.DISCLOSURE_ID, maintain_order=True):
-        doc_ids = members.get_column(s.DOC_ID)
         head = members.row(0, named=True)
-        have = set(readable.filter(pl.col(s.DOC_ID).is_in(doc_ids.implode())).get_column(s.TABLE).to_list())
+        have = _tables_of(ds, members.get_column(s.DOC_ID).to_list())
         _, expected = expected_form(head[s.PHASE], head[s.SCOPE], have)
         lacking = [key for key in expected if key not in have]
         evidence = [
@@ -137,6 +135,24 @@ def _sections() -> dict[tuple[str, str], list[dict[str, str]]]:
     return out
 
 
+def _readable_tables(ds: Dataset) -> dict[str, set[str]]:
+    """Each document's standard tables that hold rows (every rule of a run reads them: grouped once per run), so
+    that a disclosure's tables are a look-up, not a pass over every document's tables."""
+
+    def group() -> dict[str, set[str]]:
+        readable = ds.document_tables.filter(~pl.col(s.STATUS).is_in(["no_rows", "unreadable"]))
+        grouped = readable.group_by(s.DOC_ID).agg(pl.col(s.TABLE).drop_nulls())
+        return {doc_id: set(tables) for doc_id, tables in grouped.iter_rows()}
+
+    return shared("completeness.readable_tables", group)
+
+
+def _tables_of(ds: Dataset, doc_ids: list[str]) -> set[str]:
+    """The readable tables of a disclosure's documents."""
+    by_document = _readable_tables(ds)
+    return set().union(*(by_document.get(doc_id, set()) for doc_id in doc_ids))
+
+
 _CONTENTS = re.compile(r"^目\s*录$")
 #: A line of a table rather than of the narrative: a row led by its classification code ("30107 绩效工资 8.18"),
 #: or a table's title ("政府采购预算表": the table is not the section that explains it).
@@ -181,7 +197,6 @@ def sections(ds: Dataset, settings: Settings) -> pl.DataFrame:
     """The sections of the disclosure's form (``analytics/reference/sections.csv``, with its source), each looked
     for in the narrative of every file of the disclosure; one finding per missing section."""
     del settings
-    readable = ds.document_tables.filter(~pl.col(s.STATUS).is_in(["no_rows", "unreadable"]))
     out = []
     for disclosure, members in ds.documents.sort(s.DOC_ID).group_by(s.DISCLOSURE_ID, maintain_order=True):
         doc_ids = members.get_column(s.DOC_ID).to_list()
@@ -189,7 +204,7 @@ def sections(ds: Dataset, settings: Settings) -> pl.DataFrame:
         lines = _narrative_text(ds, doc_ids)
         if not lines:
             continue  # no text stored (a dataset read before document_text): the coverage ledger says so
-        have = set(readable.filter(pl.col(s.DOC_ID).is_in(doc_ids)).get_column(s.TABLE).to_list())
+        have = _tables_of(ds, doc_ids)
         form, _ = expected_form(head[s.PHASE], head[s.SCOPE], have)
         text = "\n".join(str(row[s.SOURCE_TEXT]) for row in lines)
         for section in _sections().get((form or "local", head[s.PHASE]), []):

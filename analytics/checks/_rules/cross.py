@@ -318,7 +318,7 @@ def _same_figure_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> 
             basis = row[s.AMOUNT_BASIS]
             basis_zh, basis_en = _BASIS_LABELS.get(basis, ("", ""))
             cells = row["_rows"] + row["_rows_b"]
-            involved = lines.filter(pl.col("_row").is_in(cells))
+            involved = _cells_of(lines, cells)
             key = f"{row[s.DOC_ID]}|{row[s.FISCAL_YEAR]}|{subject_zh}" + ("" if basis == "budget" else f"|{basis}")
             observed, expected, variance = row["_amount"], row["_amount_b"], row["_variance"]
             finding = {
@@ -420,6 +420,20 @@ def restatement(ds: Dataset, settings: Settings) -> pl.DataFrame:
 _Found = tuple[dict[str, object], frozenset[int]]
 
 _DOUBTED = pl.col(s.VERIFICATION) == "contradicted"
+
+
+def _cells_of(lines: pl.DataFrame, cells: list[int | None]) -> pl.DataFrame:
+    """The rows of ``lines`` whose ``_row`` is one of ``cells``, in the order of ``lines``.
+
+    Found by binary search on ``_row``, which ascends in every frame the identities read (``_cross_lines`` numbers
+    the lines; the rules only filter them), so that a finding costs its cells and not a pass over every line.
+    """
+    wanted = pl.Series(sorted({cell for cell in cells if cell is not None}), dtype=pl.UInt32)
+    rows = lines.get_column("_row")
+    at = rows.search_sorted(wanted)
+    found = at < rows.len()
+    at = at.filter(found)
+    return lines[at.filter(rows.gather(at) == wanted.filter(found))]
 
 
 def _cross_lines(ds: Dataset, settings: Settings) -> pl.DataFrame:
@@ -610,7 +624,7 @@ def _carryover_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> li
                             message_en=f"{table_en}{basis_en}, {side} side ({row[s.COLUMN]}): {row[s.NAME]} is {wan_en(observed)} "
                             f"but the year's figure plus the balances carried ({len(carry_names)} printed) come to "
                             f"{wan_en(expected)}, {wan_en(observed - expected)} apart; ask which figure is wrong",
-                            involved=lines.filter(pl.col("_row").is_in(cells)),
+                            involved=_cells_of(lines, cells),
                         ),
                         frozenset(cells),
                     )
@@ -708,7 +722,7 @@ def _by_code_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list
                     message_en=f"{row[s.CODE]} {row[s.NAME]}{basis_en}: {wan_en(observed)} in the {income_en} table but "
                     f"{wan_en(expected)} in the {spending_en} table ({wan_en(observed - expected)} apart), though the two "
                     f"tables' totals agree; ask which table misstates the code",
-                    involved=lines.filter(pl.col("_row").is_in(cells)),
+                    involved=_cells_of(lines, cells),
                 ),
                 frozenset(cells),
             )
@@ -858,7 +872,7 @@ def _split_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list[_
                         message_en=f"{group} expenditure{basis_en}: {wan_en(observed)} in the {summary_en} table but "
                         f"{wan_en(expected)} in the {economic_en} table ({wan_en(observed - expected)} apart); ask which "
                         f"table is wrong",
-                        involved=lines.filter(pl.col("_row").is_in(cells)),
+                        involved=_cells_of(lines, cells),
                     ),
                     frozenset(cells),
                 )
@@ -966,20 +980,18 @@ def _zero_found(ds: Dataset, lines: pl.DataFrame, settings: Settings) -> list[_F
             | ((pl.col("_total") != 0) & ~pl.col("_any") & (pl.col("_total").abs() > pl.col("step").fill_null(0)))
         )
     )
+    # The first line printed at each place (document, table, page, line), for a blank cell's evidence.
+    place = [s.DOC_ID, s.TABLE, s.PAGE, s.LINE]
+    first_at = lines.group_by(place).agg(pl.col("_row").first().alias("_place_row"))
+    broken = broken.join(first_at, on=place, how="left", maintain_order="left")
     out: list[_Found] = []
     for row in broken.iter_rows(named=True):
         if (row[s.DOC_ID], row[s.TABLE], row[s.PAGE], row[s.LINE]) in known:
             continue
         # The row is printed (in another column) even where this cell is blank: its place is the evidence.
-        place = lines.filter(
-            (pl.col(s.DOC_ID) == row[s.DOC_ID])
-            & (pl.col(s.TABLE) == row[s.TABLE])
-            & (pl.col(s.PAGE) == row[s.PAGE])
-            & (pl.col(s.LINE) == row[s.LINE])
-        ).head(1)
-        total_cells = [row["_row"]] if row["_row"] is not None else place.get_column("_row").to_list()
+        total_cells = [row["_row"] if row["_row"] is not None else row["_place_row"]]
         part_cells = list(row["_part_rows"] or [])
-        involved = lines.filter(pl.col("_row").is_in(total_cells + part_cells))
+        involved = _cells_of(lines, total_cells + part_cells)
         first = involved.row(0, named=True)
         table_zh, table_en = names.get(row[s.TABLE], (row[s.TABLE], row[s.TABLE]))
         label = f"{row[s.CODE]} {row[s.NAME]}" if row[s.CODE] else str(row[s.NAME])

@@ -11,7 +11,7 @@ from fractions import Fraction
 import polars as pl
 
 from analytics import schema as s
-from analytics.checks._engine import Settings, evidence, findings, rule
+from analytics.checks._engine import Settings, evidence, evidence_lists, findings, rule
 from analytics.checks._rules._common import line_evidence, pct, table_name, wan, wan_en
 from analytics.compare import yearly_totals
 from analytics.reference import reference_rows
@@ -244,13 +244,37 @@ def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
         # The same breakdown read twice (a sentence repeated, or linked to two parents) is one finding.
         .unique([s.DOC_ID, s.PARENT_SUBJECT, "parent_amount", "_items", "_count"], keep="first", maintain_order=True)
     )
+    kept = groups.filter(
+        pl.Series(
+            [not _in_runs(a, p, step) for a, p in groups.select("_all", "parent_amount").iter_rows()], dtype=pl.Boolean
+        )
+    ).with_row_index("_finding")
+    # Evidence: the parent statement, then its items, each in the order of its frame (one join for all findings).
+    wanted = [s.DOC_ID, s.PAGE, s.LINE, s.SOURCE_TEXT]
+    parents = kept.select("_finding", s.DOC_ID, pl.col("parent_seq").alias(s.SEQ)).join(
+        ds.statements.with_row_index("_n"), on=[s.DOC_ID, s.SEQ]
+    )
+    items = kept.select("_finding", s.DOC_ID, "parent_seq").join(
+        linked.with_row_index("_n").with_columns(pl.col("_n") + ds.statements.height), on=[s.DOC_ID, "parent_seq"]
+    )
+    proofs = evidence_lists(
+        pl.concat([parents.select("_finding", "_n", *wanted), items.select("_finding", "_n", *wanted)]),
+        "_finding",
+        "_n",
+        _PART,
+    )
+    heads = (
+        parents.sort("_finding", "_n")
+        .group_by("_finding", maintain_order=True)
+        .agg(pl.col(s.DEPARTMENT_ID).first().alias("_department"), pl.col(s.FISCAL_YEAR).first().alias("_year"))
+    )
     out = []
-    for row in groups.iter_rows(named=True):
-        if _in_runs(row["_all"], row["parent_amount"], step):
-            continue
-        parent = ds.statements.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.SEQ) == row["parent_seq"]))
-        items = linked.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col("parent_seq") == row["parent_seq"]))
-        head = parent.row(0, named=True)
+    for row in (
+        kept.join(heads, on="_finding", maintain_order="left")
+        .join(proofs, on="_finding", how="left", maintain_order="left")
+        .iter_rows(named=True)
+    ):
+        head = {s.DEPARTMENT_ID: row["_department"], s.FISCAL_YEAR: row["_year"]}
         over = row["_variance"] < 0
         out.append(
             {
@@ -271,7 +295,7 @@ def items_sum(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 f"{wan(row['_items'])}，{'超出' if over else '少于'}总额 {wan(abs(row['_variance']))}",
                 s.MESSAGE_EN: f"the {row['_count']} items of {row[s.PARENT_SUBJECT]} {wan_en(row['parent_amount'])} add up "
                 f"to {wan_en(row['_items'])}, {wan_en(abs(row['_variance']))} {'more' if over else 'less'} than the total",
-                s.EVIDENCE: evidence(pl.concat([parent, items.select(parent.columns)]), _PART),
+                s.EVIDENCE: row[s.EVIDENCE] or [],
             }
         )
     return findings(out)

@@ -7,7 +7,7 @@ from functools import cache
 import polars as pl
 
 from analytics import schema as s
-from analytics.checks._engine import Settings, evidence, findings, rule
+from analytics.checks._engine import Settings, evidence_lists, findings, rule
 from analytics.checks._rules._common import line_evidence, lines_with_step, wan, wan_en
 from analytics.reference import reference_rows
 from analytics.store import Dataset
@@ -45,15 +45,17 @@ _CODED_TABLES = (
 def _difference_rows(
     checks: pl.DataFrame, lines: pl.DataFrame, *, subject: str, what_zh: str, what_en: str
 ) -> list[dict[str, object]]:
-    """Findings for rows of ``checks`` (one per failed identity) with their evidence from ``lines``."""
+    """Findings for rows of ``checks`` (one per failed identity) with their evidence from ``lines``: the lines of
+    the document, table and column whose ``_key`` is one of the row's ``_members``, in the order of ``lines``."""
+    on = [s.DOC_ID, s.TABLE, s.COLUMN]
+    numbered = checks.with_row_index("_finding")
+    members = (
+        numbered.select("_finding", *on, pl.col("_members").alias("_key")).explode("_key").unique(maintain_order=True)
+    )
+    matches = members.join(lines.with_row_index("_line"), on=[*on, "_key"])
+    proofs = evidence_lists(matches, "_finding", "_line")
     out: list[dict[str, object]] = []
-    for row in checks.iter_rows(named=True):
-        involved = lines.filter(
-            (pl.col(s.DOC_ID) == row[s.DOC_ID])
-            & (pl.col(s.TABLE) == row[s.TABLE])
-            & (pl.col(s.COLUMN) == row[s.COLUMN])
-            & pl.col("_key").is_in(row["_members"])
-        )
+    for row in numbered.join(proofs, on="_finding", how="left", maintain_order="left").iter_rows(named=True):
         out.append(
             {
                 "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}|{row[s.SIDE]}|{row[s.COLUMN]}|{row[s.FISCAL_YEAR]}|{row[subject]}",
@@ -71,7 +73,7 @@ def _difference_rows(
                 f"相差 {wan(row['variance'])}（容差 {wan(row['tolerance'])}）",
                 s.MESSAGE_EN: f"{row[subject]} ({row[s.COLUMN]}) is {wan_en(row[s.AMOUNT_YUAN])}; {what_en} "
                 f"{wan_en(row['expected'])}, {wan_en(row['variance'])} apart (tolerance {wan_en(row['tolerance'])})",
-                s.EVIDENCE: evidence(involved),
+                s.EVIDENCE: row[s.EVIDENCE] or [],
             }
         )
     return out
@@ -284,9 +286,11 @@ def balance(ds: Dataset, settings: Settings) -> pl.DataFrame:
         )
         .filter(pl.col("variance").abs() > pl.col("tolerance"))
     )
+    numbered = checks.with_row_index("_finding")
+    matches = numbered.select("_finding", s.DOC_ID, s.TABLE).join(lines.with_row_index("_line"), on=[s.DOC_ID, s.TABLE])
+    proofs = evidence_lists(matches, "_finding", "_line")
     out = []
-    for row in checks.iter_rows(named=True):
-        involved = lines.filter((pl.col(s.DOC_ID) == row[s.DOC_ID]) & (pl.col(s.TABLE) == row[s.TABLE]))
+    for row in numbered.join(proofs, on="_finding", how="left", maintain_order="left").iter_rows(named=True):
         out.append(
             {
                 "key": f"{row[s.DOC_ID]}|{row[s.TABLE]}|{row[s.FISCAL_YEAR]}",
@@ -302,7 +306,7 @@ def balance(ds: Dataset, settings: Settings) -> pl.DataFrame:
                 s.MESSAGE_ZH: f"收入总计 {wan(row['income'])} 与支出总计 {wan(row['expenditure'])} 不相等，相差 {wan(row['variance'])}",
                 s.MESSAGE_EN: f"income total {wan_en(row['income'])} differs from expenditure total "
                 f"{wan_en(row['expenditure'])} by {wan_en(row['variance'])}",
-                s.EVIDENCE: evidence(involved),
+                s.EVIDENCE: row[s.EVIDENCE] or [],
             }
         )
     return findings(out)
