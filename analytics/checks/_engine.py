@@ -320,7 +320,9 @@ def finish_flags(flags: pl.DataFrame) -> pl.DataFrame:
     """``flags`` as the ``flags`` table: one row per flag id (the first), most serious first, validated."""
     flags = flags.unique(s.FLAG_ID, keep="first", maintain_order=True)
     order = s.severity_rank()
-    return s.validate(s.FLAGS, flags.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True))
+    return s.validate(
+        s.FLAGS, flags.sort([order, s.DEPARTMENT_ID, s.FISCAL_YEAR, s.RULE_ID], nulls_last=True, maintain_order=True)
+    )
 
 
 def with_flags(dataset: Dataset, settings: Settings | None = None) -> Dataset:
