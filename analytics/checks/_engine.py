@@ -150,19 +150,27 @@ def evidence(frame: pl.DataFrame, part: str = s.TABLE, *, limit: int = 20) -> li
 
     ``part`` is a column of ``frame`` naming the table or part (``table``), or a literal label ("narrative").
     """
+    return frame.head(limit).select(_evidence_items(frame, part)).unique(maintain_order=True).to_dicts()
+
+
+#: The fields of an evidence item, in order.
+_EVIDENCE_FIELDS = (s.DOC_ID, "table_or_part", s.PAGE, s.LINE, s.SOURCE_TEXT)
+
+
+def _evidence_items(frame: pl.DataFrame, part: str) -> list[pl.Expr]:
+    """The columns of an evidence item (``_EVIDENCE_FIELDS``) from rows of ``frame``; a column it lacks is null."""
     label = pl.col(part) if part in frame.columns else pl.lit(part)
 
     def column(name: str, dtype: pl.DataType) -> pl.Expr:
         return pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
 
-    columns = [
+    return [
         pl.col(s.DOC_ID),
         label.cast(pl.String).alias("table_or_part"),
         column(s.PAGE, pl.Int32),
         column(s.LINE, pl.Int32),
         column(s.SOURCE_TEXT, pl.String),
     ]
-    return frame.head(limit).select(columns).unique(maintain_order=True).to_dicts()
 
 
 def evidence_lists(matches: pl.DataFrame, by: str, order: str, part: str = s.TABLE, *, limit: int = 20) -> pl.DataFrame:
@@ -181,27 +189,14 @@ def evidence_lists(matches: pl.DataFrame, by: str, order: str, part: str = s.TAB
     >>> [item["page"] for item in evidence_lists(matches, "f", "_n").row(0, named=True)["evidence"]]
     [1, 3]
     """
-    label = pl.col(part) if part in matches.columns else pl.lit(part)
-
-    def column(name: str, dtype: pl.DataType) -> pl.Expr:
-        return pl.col(name).cast(dtype) if name in matches.columns else pl.lit(None, dtype).alias(name)
-
-    items = [
-        pl.col(s.DOC_ID),
-        label.cast(pl.String).alias("table_or_part"),
-        column(s.PAGE, pl.Int32),
-        column(s.LINE, pl.Int32),
-        column(s.SOURCE_TEXT, pl.String),
-    ]
-    names = [s.DOC_ID, "table_or_part", s.PAGE, s.LINE, s.SOURCE_TEXT]
     return (
         matches.sort(by, order, maintain_order=True)
         .group_by(by, maintain_order=True)
         .head(limit)
-        .select(pl.col(by), *items)
+        .select(pl.col(by), *_evidence_items(matches, part))
         .unique(maintain_order=True)
         .group_by(by, maintain_order=True)
-        .agg(pl.struct(names).alias(s.EVIDENCE))
+        .agg(pl.struct(list(_EVIDENCE_FIELDS)).alias(s.EVIDENCE))
     )
 
 
